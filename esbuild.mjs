@@ -1,0 +1,71 @@
+// Builds the extension and the CLI into dist/ (bundled), and with --tests compiles src/ and test/ file-by-file
+// into out/ for the test runners. --production minifies and drops source maps; --watch rebuilds on change.
+import * as esbuild from 'esbuild';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const tests = process.argv.includes('--tests');
+/** Every .ts file under a folder (Node 20 has no fs.globSync). */
+const tsFiles = (dir) =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.d.ts'))
+    .map((e) => join(e.parentPath ?? e.path, e.name));
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+
+/** Reports errors in the format of the $esbuild-watch problem matcher. */
+const problemMatcher = {
+  name: 'problem-matcher',
+  setup(build) {
+    build.onStart(() => console.log('[watch] build started'));
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      console.log('[watch] build finished');
+    });
+  },
+};
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  logLevel: 'warning',
+  define: { __VERSION__: JSON.stringify(pkg.version) },
+  plugins: watch ? [problemMatcher] : [],
+};
+
+/** @type {import('esbuild').BuildOptions[]} */
+const builds = tests
+  ? [
+      {
+        entryPoints: [...tsFiles('src'), ...tsFiles('test')],
+        outdir: 'out',
+        outbase: '.',
+        bundle: false,
+        platform: 'node',
+        target: 'node20',
+        format: 'cjs',
+        sourcemap: true,
+        logLevel: 'warning',
+        define: { __VERSION__: JSON.stringify(pkg.version) },
+      },
+    ]
+  : [
+      { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+      { ...common, entryPoints: { cli: 'src/cli/index.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+    ];
+
+if (tests) rmSync('out', { recursive: true, force: true });
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}

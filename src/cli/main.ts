@@ -1,0 +1,223 @@
+/**
+ * describe-image: the command-line front end over the core. Markdown (or JSON) to stdout, warnings and errors to
+ * stderr. Exit 0 when a description came back (also when cut or filtered), 1 when the service or network failed,
+ * 2 for bad usage or bad input (refused before any request), 130 when interrupted.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { describeImages, type DescribeResult } from '../core/describe';
+import { DescribeError, isDescribeError, redact } from '../core/errors';
+import { renderMarkdown, relativeImageRef } from '../core/markdown';
+import { resolveSettings } from '../core/settings';
+import type { Logger } from '../core/log';
+
+declare const __VERSION__: string;
+
+export const USAGE = `Usage: describe-image [options] <image...>
+
+Describe 1 to 10 images (local paths or http(s) URLs, all in one request) with an Azure OpenAI vision deployment.
+
+Options:
+  --endpoint URL       resource endpoint or the portal's whole Target URI   (env AZURE_OPENAI_ENDPOINT)
+  --deployment NAME    deployment name                                     (env AZURE_OPENAI_DEPLOYMENT)
+  --api-version V      api-version, default 2024-10-21                      (env OPENAI_API_VERSION)
+  --prompt TEXT        the user prompt (default: "Describe this image in detail.")
+  --system-prompt TEXT the system prompt
+  --detail low|high|auto
+  --max-tokens N       output token limit (default 1024)
+  --timeout SECONDS    give up after this long (default 120)
+  --json               print the whole result as JSON instead of Markdown
+  --out FILE           write the Markdown there; never overwrites an existing file without --force
+  --force              allow --out to replace an existing file
+  --verbose            log requests (never the key or image bytes) to stderr
+  -h, --help           show this help
+  --version            show the version
+
+The API key is read only from the environment variable AZURE_OPENAI_API_KEY.
+Exit codes: 0 described (also when cut or filtered: see the warning), 1 service or network failure,
+2 bad usage or input (nothing was sent), 130 interrupted.`;
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly signal?: AbortSignal | undefined;
+}
+
+class UsageError extends Error {}
+
+function parse(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        endpoint: { type: 'string' },
+        deployment: { type: 'string' },
+        'api-version': { type: 'string' },
+        prompt: { type: 'string' },
+        'system-prompt': { type: 'string' },
+        detail: { type: 'string' },
+        'max-tokens': { type: 'string' },
+        timeout: { type: 'string' },
+        json: { type: 'boolean' },
+        out: { type: 'string' },
+        force: { type: 'boolean' },
+        verbose: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+        'api-key': { type: 'string' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+function stderrLogger(io: CliIo, secrets: string[]): Logger {
+  const write = (level: string) => (m: string) => io.stderr(`[${level}] ${redact(m, secrets)}\n`);
+  return { trace: write('trace'), debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}
+
+export function resultToJson(result: DescribeResult): unknown {
+  return {
+    text: result.text,
+    finishReason: result.finishReason ?? null,
+    model: result.model ?? null,
+    deployment: result.deployment,
+    usage: result.usage ?? null,
+    promptFilter: result.promptFilter,
+    completionFilter: result.completionFilter,
+    warnings: result.warnings,
+    images: result.images.map((i) => ({
+      source: i.source,
+      name: i.name,
+      kind: i.kind,
+      originalMime: i.originalMime ?? null,
+      originalBytes: i.originalBytes ?? null,
+      width: i.width ?? null,
+      height: i.height ?? null,
+      sentMime: i.sentMime ?? null,
+      sentBytes: i.sentBytes ?? null,
+    })),
+    elapsedMs: result.elapsedMs,
+  };
+}
+
+async function checkOutFile(out: string, force: boolean, cwd: string): Promise<string> {
+  const abs = path.resolve(cwd, out);
+  let stat;
+  try {
+    stat = await fs.stat(abs);
+  } catch {
+    stat = undefined;
+  }
+  if (stat?.isDirectory()) throw new DescribeError('bad-input', `--out ${out} is a folder: give a file name.`);
+  if (stat && !force) throw new DescribeError('bad-input', `--out ${out} already exists: choose another name, or add --force to replace it.`);
+  try {
+    const dir = await fs.stat(path.dirname(abs));
+    if (!dir.isDirectory()) throw new Error('not a folder');
+  } catch {
+    throw new DescribeError('bad-input', `--out ${out}: the folder ${path.dirname(abs)} does not exist.`);
+  }
+  return abs;
+}
+
+async function writeOut(abs: string, text: string, force: boolean): Promise<void> {
+  if (!force) {
+    // 'wx' fails if the file appeared since the check: never overwrite behind the user's back.
+    await fs.writeFile(abs, text, { flag: 'wx' });
+    return;
+  }
+  const tmp = `${abs}.${process.pid}.tmp`;
+  await fs.writeFile(tmp, text);
+  await fs.rename(tmp, abs);
+}
+
+/** Run the CLI; returns the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const key = io.env['AZURE_OPENAI_API_KEY'];
+  const secrets = key ? [key] : [];
+  const fail = (code: number, message: string): number => {
+    io.stderr(`describe-image: ${redact(message, secrets)}\n`);
+    return code;
+  };
+  let args;
+  try {
+    args = parse(argv);
+  } catch (e) {
+    return fail(2, `${(e as Error).message}\n\n${USAGE}`);
+  }
+  const v = args.values;
+  if (v.help) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  if (v.version) {
+    io.stdout(`${typeof __VERSION__ === 'string' ? __VERSION__ : 'dev'}\n`);
+    return 0;
+  }
+  if (v['api-key'] !== undefined) {
+    return fail(2, 'there is no --api-key flag (flags show in process lists): set the environment variable AZURE_OPENAI_API_KEY instead.');
+  }
+  if (args.positionals.length === 0) return fail(2, `no image given.\n\n${USAGE}`);
+  try {
+    const settings = resolveSettings({
+      endpoint: v.endpoint ?? io.env['AZURE_OPENAI_ENDPOINT'],
+      deployment: v.deployment ?? io.env['AZURE_OPENAI_DEPLOYMENT'],
+      apiVersion: v['api-version'] ?? io.env['OPENAI_API_VERSION'],
+      detail: v.detail,
+      maxTokens: v['max-tokens'],
+      userPrompt: v.prompt,
+      systemPrompt: v['system-prompt'],
+    });
+    let timeoutMs: number | undefined;
+    if (v.timeout !== undefined) {
+      const seconds = Number(v.timeout);
+      if (!Number.isFinite(seconds) || seconds <= 0) throw new DescribeError('bad-input', `--timeout must be a positive number of seconds (got ${v.timeout}).`);
+      timeoutMs = Math.round(seconds * 1000);
+    }
+    const outAbs = v.out !== undefined ? await checkOutFile(v.out, v.force ?? false, io.cwd) : undefined;
+    const result = await describeImages({
+      settings,
+      apiKey: key,
+      sources: args.positionals,
+      cwd: io.cwd,
+      signal: io.signal,
+      clientOptions: { timeoutMs, logger: v.verbose ? stderrLogger(io, secrets) : undefined },
+    });
+    for (const w of result.warnings) io.stderr(`describe-image: warning: ${redact(w, secrets)}\n`);
+    const docDir = outAbs ? path.dirname(outAbs) : io.cwd;
+    const markdown = redact(renderMarkdown(result, { imageRef: (image) => relativeImageRef(image, docDir) }), secrets);
+    if (outAbs) {
+      await writeOut(outAbs, markdown, v.force ?? false);
+      io.stderr(`describe-image: wrote ${path.relative(io.cwd, outAbs) || outAbs}\n`);
+    }
+    if (v.json) io.stdout(`${redact(JSON.stringify(resultToJson(result), null, 2), secrets)}\n`);
+    else if (!outAbs) io.stdout(markdown);
+    return 0;
+  } catch (e) {
+    if (isDescribeError(e)) {
+      if (e.code === 'cancelled') return fail(130, 'interrupted; nothing was written.');
+      return fail(e.isInputError ? 2 : 1, e.message);
+    }
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return fail(2, `--out ${v.out ?? ''} appeared while describing; it was not overwritten.`);
+    return fail(1, `unexpected error: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+export async function main(): Promise<void> {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  const code = await runCli(process.argv.slice(2), {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    env: process.env,
+    cwd: process.cwd(),
+    signal: controller.signal,
+  });
+  process.exitCode = code;
+}

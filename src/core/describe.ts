@@ -1,0 +1,97 @@
+/**
+ * The describe engine: settings + key + 1–10 image sources → a result, or a DescribeError. Every check that can be
+ * made without the network is made first (key present, endpoint safe, every image readable and acceptable).
+ */
+import { ChatClient, type ClientOptions } from './client';
+import { DescribeError } from './errors';
+import { loadImages } from './images';
+import { prepareImage, type PreparedImage } from './prepare';
+import type { TokenParam } from './request';
+import { describeFilter, type FilterCategory, type Usage } from './response';
+import { assertSecureEndpoint, type DescribeSettings } from './settings';
+
+export interface DescribeResult {
+  readonly text: string;
+  readonly finishReason: string | undefined;
+  readonly model: string | undefined;
+  readonly deployment: string;
+  readonly usage: Usage | undefined;
+  readonly promptFilter: readonly FilterCategory[];
+  readonly completionFilter: readonly FilterCategory[];
+  readonly images: readonly PreparedImage[];
+  /** Sentences to show the user beside the result (cut, filtered, renamed types…). */
+  readonly warnings: readonly string[];
+  readonly tokenParam: TokenParam;
+  readonly elapsedMs: number;
+}
+
+export interface DescribeRequest {
+  readonly settings: DescribeSettings;
+  readonly apiKey: string | undefined;
+  readonly sources: readonly string[];
+  /** Folder relative paths are resolved against. */
+  readonly cwd?: string | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /** A client to reuse (it remembers which token parameter each deployment takes). */
+  readonly client?: ChatClient | undefined;
+  readonly clientOptions?: Omit<ClientOptions, 'apiKey'> | undefined;
+}
+
+/** Checks that need no network: key present and endpoint safe for it. */
+export function checkReadyToSend(settings: DescribeSettings, apiKey: string | undefined): asserts apiKey is string {
+  if (!apiKey || !apiKey.trim()) {
+    throw new DescribeError('missing-key', 'No API key is set: set the key of your Azure OpenAI resource (it is kept in secret storage, never in settings).');
+  }
+  assertSecureEndpoint(settings.endpoint);
+}
+
+/** Load and prepare images: everything that can be refused is refused here, before any request. */
+export async function prepareImages(sources: readonly string[], cwd?: string): Promise<PreparedImage[]> {
+  const loaded = await loadImages(sources, { cwd });
+  return loaded.map(prepareImage);
+}
+
+export function resultWarnings(finishReason: string | undefined, text: string, settings: DescribeSettings, completionFilter: readonly FilterCategory[]): string[] {
+  const warnings: string[] = [];
+  if (finishReason === 'length') {
+    warnings.push(`The description was cut short at the output limit (${settings.maxTokens} tokens): raise the max output tokens setting for a complete answer.`);
+  } else if (finishReason === 'content_filter') {
+    const which = describeFilter(completionFilter);
+    warnings.push(`Part of the description was withheld by the content filter${which ? ` (${which})` : ''}.`);
+  }
+  if (!text.trim() && finishReason !== 'content_filter') {
+    warnings.push('The model returned no text.');
+  }
+  return warnings;
+}
+
+export async function describeImages(req: DescribeRequest): Promise<DescribeResult> {
+  const { settings } = req;
+  checkReadyToSend(settings, req.apiKey);
+  const images = await prepareImages(req.sources, req.cwd);
+  if (req.signal?.aborted) throw new DescribeError('cancelled', 'Cancelled.');
+  const client = req.client ?? new ChatClient({ ...req.clientOptions, apiKey: req.apiKey });
+  const started = Date.now();
+  try {
+    const completion = await client.complete(settings, images, { signal: req.signal });
+    const warnings = [
+      ...images.flatMap((i) => i.notes),
+      ...resultWarnings(completion.finishReason, completion.content, settings, completion.completionFilter),
+    ];
+    return {
+      text: completion.content,
+      finishReason: completion.finishReason,
+      model: completion.model,
+      deployment: settings.deployment,
+      usage: completion.usage,
+      promptFilter: completion.promptFilter,
+      completionFilter: completion.completionFilter,
+      images,
+      warnings,
+      tokenParam: completion.tokenParam,
+      elapsedMs: Date.now() - started,
+    };
+  } finally {
+    if (!req.client) await client.close();
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Typed errors of the core. Every error a user can see is a DescribeError with a code the fronts (CLI,
+ * extension) map to exit codes and actions, and a message that says what went wrong and what to do.
+ * Messages never contain the API key: everything that may carry server text goes through `redact`.
+ */
+
+export type ErrorCode =
+  /** Bad input refused before any network call (missing file, not an image, too many, too large…). */
+  | 'bad-input'
+  /** Settings incomplete or invalid (no endpoint, no deployment, bad URL…), found before any network call. */
+  | 'config'
+  /** No API key available. */
+  | 'missing-key'
+  /** Refused to send the key over plain http to a host that is not loopback. */
+  | 'insecure-endpoint'
+  /** 401: the key is wrong or belongs to another resource. */
+  | 'auth'
+  /** 403: the key or identity may not use this resource (network rules, role missing). */
+  | 'forbidden'
+  /** 404 DeploymentNotFound. */
+  | 'deployment-not-found'
+  /** 404 Resource not found: wrong endpoint path or api-version. */
+  | 'not-found'
+  /** The api-version is missing or not accepted by the service. */
+  | 'api-version'
+  /** 400 content_filter: the prompt (text or image) was blocked. */
+  | 'content-filter'
+  /** 400 unsupported_parameter / unsupported_value that the client could not work around. */
+  | 'unsupported-parameter'
+  /** 400: the deployment takes no image input. */
+  | 'no-image-support'
+  /** 400: the service refused the image itself (size, format, unreadable). */
+  | 'image-rejected'
+  /** Any other 400. */
+  | 'bad-request'
+  /** 429. */
+  | 'rate-limited'
+  /** 5xx. */
+  | 'server'
+  /** The answer could not be understood (not JSON, HTML from a proxy, malformed stream). */
+  | 'bad-response'
+  /** Could not reach the service (DNS, refused, reset, TLS). */
+  | 'network'
+  /** No answer in time. */
+  | 'timeout'
+  /** The user cancelled. */
+  | 'cancelled';
+
+/** What a front can offer the user to fix the cause. */
+export type FixAction = 'set-key' | 'configure-endpoint' | 'open-settings' | 'show-log' | 'retry';
+
+export interface DescribeErrorOptions {
+  status?: number | undefined;
+  /** The service's own error code (e.g. `DeploymentNotFound`, `unsupported_parameter`). */
+  serviceCode?: string | undefined;
+  /** The service's own message, already redacted. */
+  serviceMessage?: string | undefined;
+  actions?: FixAction[] | undefined;
+  retryAfterMs?: number | undefined;
+  cause?: unknown;
+}
+
+export class DescribeError extends Error {
+  override readonly name = 'DescribeError';
+  readonly code: ErrorCode;
+  readonly status: number | undefined;
+  readonly serviceCode: string | undefined;
+  readonly serviceMessage: string | undefined;
+  readonly actions: readonly FixAction[];
+  readonly retryAfterMs: number | undefined;
+
+  constructor(code: ErrorCode, message: string, options: DescribeErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.status = options.status;
+    this.serviceCode = options.serviceCode;
+    this.serviceMessage = options.serviceMessage;
+    this.actions = options.actions ?? defaultActions(code);
+    this.retryAfterMs = options.retryAfterMs;
+  }
+
+  /** True for errors found before anything was sent (CLI exit code 2). */
+  get isInputError(): boolean {
+    return isInputCode(this.code);
+  }
+}
+
+export function isInputCode(code: ErrorCode): boolean {
+  return code === 'bad-input' || code === 'config' || code === 'missing-key' || code === 'insecure-endpoint';
+}
+
+function defaultActions(code: ErrorCode): FixAction[] {
+  switch (code) {
+    case 'missing-key':
+    case 'auth':
+      return ['set-key', 'configure-endpoint', 'show-log'];
+    case 'config':
+    case 'insecure-endpoint':
+    case 'deployment-not-found':
+    case 'not-found':
+    case 'api-version':
+    case 'forbidden':
+    case 'no-image-support':
+      return ['configure-endpoint', 'show-log'];
+    case 'unsupported-parameter':
+      return ['open-settings', 'show-log'];
+    case 'rate-limited':
+    case 'server':
+    case 'network':
+    case 'timeout':
+    case 'bad-response':
+      return ['retry', 'show-log'];
+    case 'bad-input':
+    case 'content-filter':
+    case 'image-rejected':
+    case 'bad-request':
+      return ['show-log'];
+    case 'cancelled':
+      return [];
+  }
+}
+
+export function isDescribeError(e: unknown): e is DescribeError {
+  return e instanceof DescribeError;
+}
+
+/** The placeholder that replaces a secret wherever it would have appeared. */
+export const REDACTED = '[REDACTED]';
+
+/**
+ * Remove every secret from a text. Also removes the secret when the text carries it URL-encoded or
+ * base64-encoded (a server or proxy that echoes a header back may do either).
+ */
+export function redact(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text;
+  for (const s of secrets) {
+    if (!s || s.length < 4) continue;
+    for (const form of new Set([s, encodeURIComponent(s), Buffer.from(s, 'utf8').toString('base64')])) {
+      out = out.split(form).join(REDACTED);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,61 @@
+/**
+ * From loaded images to what goes on the wire. Local files become `data:` URLs labelled with the type found in their
+ * bytes; URLs are passed through. Each prepared image keeps what a person (or `--dry-run`) wants to know about it.
+ */
+import type { LoadedImage } from './images';
+import { toDataUrl } from './images';
+import type { WireImage } from './request';
+
+export interface PreparedImage extends WireImage {
+  readonly source: string;
+  readonly name: string;
+  readonly kind: 'file' | 'url';
+  /** Absolute path of a local file. */
+  readonly path: string | undefined;
+  readonly originalMime: string | undefined;
+  readonly originalBytes: number | undefined;
+  readonly width: number | undefined;
+  readonly height: number | undefined;
+  readonly sentMime: string | undefined;
+  readonly sentBytes: number | undefined;
+  /** Things worth telling the user (e.g. "named .png but its bytes are a JPEG"). */
+  readonly notes: readonly string[];
+}
+
+export function prepareImage(image: LoadedImage): PreparedImage {
+  if (image.kind === 'url') {
+    return {
+      url: image.url,
+      source: image.source,
+      name: image.name,
+      kind: 'url',
+      path: undefined,
+      originalMime: undefined,
+      originalBytes: undefined,
+      width: undefined,
+      height: undefined,
+      sentMime: undefined,
+      sentBytes: undefined,
+      notes: [],
+    };
+  }
+  const { sniffed } = image;
+  const notes: string[] = [];
+  if (image.nameMime && image.nameMime !== sniffed.mime) {
+    notes.push(`${image.name} is named as ${image.nameMime} but its bytes are ${sniffed.mime}; sent as ${sniffed.mime}.`);
+  }
+  return {
+    url: toDataUrl(sniffed.mime, image.bytes),
+    source: image.source,
+    name: image.name,
+    kind: 'file',
+    path: image.path,
+    originalMime: sniffed.mime,
+    originalBytes: image.bytes.length,
+    width: sniffed.width,
+    height: sniffed.height,
+    sentMime: sniffed.mime,
+    sentBytes: image.bytes.length,
+    notes,
+  };
+}

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { DescribeResult } from '../../src/core/describe';
+import { formatUsage, markdownLinkTarget, neutraliseHtml, relativeImageRef, renderMarkdown } from '../../src/core/markdown';
+import type { PreparedImage } from '../../src/core/prepare';
+
+const img = (p: string): PreparedImage => ({
+  url: 'data:image/png;base64,AAAA', source: p, name: p.split('/').pop() ?? p, kind: 'file', path: p,
+  originalMime: 'image/png', originalBytes: 3, width: 1, height: 1, sentMime: 'image/png', sentBytes: 3, notes: [],
+});
+
+const result = (over: Partial<DescribeResult> = {}): DescribeResult => ({
+  text: 'A login form with **two** fields.', finishReason: 'stop', model: 'gpt-4o-2024-08-06', deployment: 'gpt-4o',
+  usage: { promptTokens: 100, completionTokens: 20, totalTokens: 120, reasoningTokens: undefined },
+  promptFilter: [], completionFilter: [], images: [img('/docs/shots/login form.png')], warnings: [], tokenParam: 'max_tokens', elapsedMs: 5, ...over,
+});
+
+describe('markdown', () => {
+  it('has title, image reference, description, then model, finish reason and usage', () => {
+    const md = renderMarkdown(result(), { imageRef: (i) => relativeImageRef(i, '/docs') });
+    assert.equal(md, [
+      '# Description of login form.png', '',
+      '![login form.png](shots/login%20form.png)', '',
+      'A login form with **two** fields.', '',
+      '---', '',
+      '- **Model:** gpt-4o-2024-08-06 (deployment `gpt-4o`)',
+      '- **Finish reason:** stop',
+      '- **Token usage:** 100 prompt + 20 completion = 120 total', '',
+    ].join('\n'));
+  });
+
+  it('shows a visible warning when the text was cut or filtered', () => {
+    const md = renderMarkdown(result({ finishReason: 'length', warnings: ['The description was cut short.'] }), { imageRef: (i) => i.source });
+    assert.match(md, /\n> \*\*Warning:\*\* The description was cut short\.\n/);
+    assert.match(md, /Finish reason:\*\* length/);
+  });
+
+  it('titles several images and links URLs as they are', () => {
+    const url: PreparedImage = { ...img('x'), kind: 'url', source: 'https://example.com/a (1).png', name: 'a (1).png', path: undefined };
+    const md = renderMarkdown(result({ images: [img('/a/b.png'), url] }), { imageRef: (i) => relativeImageRef(i, '/a') });
+    assert.match(md, /^# Description of 2 images\n\n!\[b\.png\]\(b\.png\)\n!\[a \(1\)\.png\]\(https:\/\/example\.com\/a%20%281%29\.png\)/);
+  });
+
+  it('never lets the model write raw HTML, but keeps code as written', () => {
+    const text = 'Click <b>here</b> <img src=x onerror=alert(1)>\n\n```html\n<div>kept</div>\n```\nand `<span>` too';
+    assert.equal(neutraliseHtml(text), 'Click &lt;b>here&lt;/b> &lt;img src=x onerror=alert(1)>\n\n```html\n<div>kept</div>\n```\nand `<span>` too');
+  });
+
+  it('formats usage, including reasoning tokens', () => {
+    assert.equal(formatUsage(undefined), 'not reported');
+    assert.equal(formatUsage({ promptTokens: 1, completionTokens: 2, totalTokens: 3, reasoningTokens: 1 }), '1 prompt + 2 completion (1 reasoning) = 3 total');
+    assert.equal(markdownLinkTarget('C:\\x y\\a.png'), 'C:/x%20y/a.png');
+  });
+});
