@@ -25,6 +25,15 @@ export interface DescribeResult {
   readonly elapsedMs: number;
 }
 
+/** What happens while a describe runs, for fronts that show progress or text as it arrives. */
+export type DescribeEvent =
+  /** The images are read and prepared; the request is about to be sent. */
+  | { readonly type: 'prepared'; readonly images: readonly PreparedImage[] }
+  /** A piece of the description arrived (streaming). */
+  | { readonly type: 'text'; readonly delta: string }
+  /** Waiting before a retry (429/503/…): `ms` from now, attempt `attempt` of `maxAttempts`. */
+  | { readonly type: 'waiting'; readonly reason: string; readonly ms: number; readonly attempt: number; readonly maxAttempts: number };
+
 export interface DescribeRequest {
   readonly settings: DescribeSettings;
   readonly apiKey: string | undefined;
@@ -35,6 +44,9 @@ export interface DescribeRequest {
   /** A client to reuse (it remembers which token parameter each deployment takes). */
   readonly client?: ChatClient | undefined;
   readonly clientOptions?: Omit<ClientOptions, 'apiKey'> | undefined;
+  /** Ask for a streamed answer (text arrives through `onEvent`). */
+  readonly stream?: boolean | undefined;
+  readonly onEvent?: ((event: DescribeEvent) => void) | undefined;
 }
 
 /** Checks that need no network: key present and endpoint safe for it. */
@@ -70,6 +82,7 @@ export async function describeImages(req: DescribeRequest): Promise<DescribeResu
   checkReadyToSend(settings, req.apiKey);
   const images = await prepareImages(req.sources, req.cwd);
   if (req.signal?.aborted) throw new DescribeError('cancelled', 'Cancelled.');
+  req.onEvent?.({ type: 'prepared', images });
   const client = req.client ?? new ChatClient({ ...req.clientOptions, apiKey: req.apiKey });
   const started = Date.now();
   try {

@@ -57,6 +57,8 @@ export interface DescribeErrorOptions {
   serviceMessage?: string | undefined;
   actions?: FixAction[] | undefined;
   retryAfterMs?: number | undefined;
+  /** Text that had already arrived when a stream broke or was cancelled (kept, never thrown away). */
+  partialText?: string | undefined;
   cause?: unknown;
 }
 
@@ -68,6 +70,7 @@ export class DescribeError extends Error {
   readonly serviceMessage: string | undefined;
   readonly actions: readonly FixAction[];
   readonly retryAfterMs: number | undefined;
+  readonly partialText: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: DescribeErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -77,6 +80,7 @@ export class DescribeError extends Error {
     this.serviceMessage = options.serviceMessage;
     this.actions = options.actions ?? defaultActions(code);
     this.retryAfterMs = options.retryAfterMs;
+    this.partialText = options.partialText;
   }
 
   /** True for errors found before anything was sent (CLI exit code 2). */
