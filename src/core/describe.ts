@@ -4,7 +4,7 @@
  */
 import { ChatClient, type ClientOptions } from './client';
 import { DescribeError } from './errors';
-import { loadImages } from './images';
+import { loadImages, type ImageSource } from './images';
 import { prepareImage, type PreparedImage } from './prepare';
 import type { TokenParam } from './request';
 import { describeFilter, type FilterCategory, type Usage } from './response';
@@ -37,7 +37,8 @@ export type DescribeEvent =
 export interface DescribeRequest {
   readonly settings: DescribeSettings;
   readonly apiKey: string | undefined;
-  readonly sources: readonly string[];
+  /** Paths, http(s) URLs, or images in memory. */
+  readonly sources: readonly ImageSource[];
   /** Folder relative paths are resolved against. */
   readonly cwd?: string | undefined;
   readonly signal?: AbortSignal | undefined;
@@ -58,7 +59,7 @@ export function checkReadyToSend(settings: DescribeSettings, apiKey: string | un
 }
 
 /** Load and prepare images: everything that can be refused is refused here, before any request. */
-export async function prepareImages(sources: readonly string[], cwd?: string): Promise<PreparedImage[]> {
+export async function prepareImages(sources: readonly ImageSource[], cwd?: string): Promise<PreparedImage[]> {
   const loaded = await loadImages(sources, { cwd });
   return loaded.map(prepareImage);
 }

@@ -179,7 +179,6 @@ export async function loadImage(source: string, options: LoadOptions = {}): Prom
     throw new DescribeError('bad-input', `"${trimmed}" is neither a local file nor an http(s) URL.`);
   }
   const abs = path.resolve(options.cwd ?? process.cwd(), /^file:/i.test(trimmed) ? fileURLToPath(trimmed) : trimmed);
-  const name = path.basename(abs);
   let stat;
   try {
     stat = await fs.stat(abs);
@@ -201,6 +200,32 @@ export async function loadImage(source: string, options: LoadOptions = {}): Prom
   } catch (e) {
     throw new DescribeError('bad-input', `${source}: can't be read (${(e as NodeJS.ErrnoException).code ?? String(e)}).`, { cause: e });
   }
+  return checkImageBytes(source, abs, bytes, options);
+}
+
+/** An image already in memory (pasted, dropped, or read from a virtual file system). */
+export interface InMemoryImage {
+  /** A file name for messages and the document (e.g. "screenshot-1.png"). */
+  readonly name: string;
+  readonly bytes: Uint8Array;
+  /** Where it lives, when it has a path (used for links); otherwise the name is used. */
+  readonly path?: string | undefined;
+}
+
+export type ImageSource = string | InMemoryImage;
+
+/** Check bytes that are already in memory, with the same rules as files. */
+export function loadImageBytes(image: InMemoryImage, options: LoadOptions = {}): LocalImage {
+  if (image.bytes.length === 0) throw new DescribeError('bad-input', `${image.name} is empty (0 bytes).`);
+  if (image.bytes.length > MAX_IMAGE_BYTES && !options.allowOversize) {
+    throw new DescribeError('bad-input', `${image.name} is ${formatBytes(image.bytes.length)}; the service takes at most 20 MB per image.`);
+  }
+  const bytes = Buffer.from(image.bytes.buffer, image.bytes.byteOffset, image.bytes.byteLength);
+  return checkImageBytes(image.name, image.path ?? image.name, bytes, options);
+}
+
+function checkImageBytes(source: string, abs: string, bytes: Buffer, options: LoadOptions): LocalImage {
+  const name = path.basename(abs);
   const sniffed = sniffImage(bytes);
   if (!sniffed) {
     throw new DescribeError('bad-input', `${source} is not an image: its bytes are not PNG, JPEG, GIF, WebP or another known image format.`);
@@ -221,12 +246,12 @@ export async function loadImage(source: string, options: LoadOptions = {}): Prom
 /**
  * Load 1 to 10 images. All problems are found before any request: the error lists every image that can't be sent.
  */
-export async function loadImages(sources: readonly string[], options: LoadOptions = {}): Promise<LoadedImage[]> {
+export async function loadImages(sources: readonly ImageSource[], options: LoadOptions = {}): Promise<LoadedImage[]> {
   if (sources.length === 0) throw new DescribeError('bad-input', 'No image given: name 1 to 10 image files or http(s) URLs.');
   if (sources.length > MAX_IMAGES) {
     throw new DescribeError('bad-input', `${sources.length} images given; the service takes at most ${MAX_IMAGES} in one request.`);
   }
-  const settled = await Promise.allSettled(sources.map((s) => loadImage(s, options)));
+  const settled = await Promise.allSettled(sources.map(async (s) => (typeof s === 'string' ? loadImage(s, options) : loadImageBytes(s, options))));
   const problems = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   if (problems.length > 0) {
     const messages = problems.map((p) => (p instanceof Error ? p.message : String(p)));
