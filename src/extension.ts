@@ -1,6 +1,49 @@
-// Placeholder until the extension issue: the VS Code layer wires commands here.
-import type * as vscode from 'vscode';
+/**
+ * Describe Image: wiring only. Creates the log, key store and token memory, registers each command, and pushes every
+ * disposable on context.subscriptions. In Test mode it also returns a small API that lets the integration tests answer
+ * prompts (never the key: it stays in SecretStorage).
+ */
+import * as vscode from 'vscode';
+import { COMMANDS } from './vscode/actions';
+import { describeCommand, type DescribeDeps } from './vscode/describeCommand';
+import { clearApiKeyCommand, configureEndpointCommand, setApiKeyCommand } from './vscode/keyCommands';
+import { ExtensionLog } from './vscode/log';
+import { KeyStore } from './vscode/secrets';
+import { GlobalStateTokenMemory } from './vscode/tokenMemory';
+import { UiHolder, windowUi, type Ui } from './vscode/ui';
 
-export function activate(_context: vscode.ExtensionContext): void {}
+export interface TestApi {
+  setUi(ui: Ui | undefined): void;
+  /** The last log lines (already redacted). */
+  recentLog(): readonly string[];
+}
 
-export function deactivate(): void {}
+export function activate(context: vscode.ExtensionContext): TestApi | undefined {
+  const log = new ExtensionLog('Describe Image');
+  const keys = new KeyStore(context.secrets);
+  const ui = new UiHolder();
+  const deps: DescribeDeps = { ui, keys, log, tokenMemory: new GlobalStateTokenMemory(context.globalState) };
+  const refreshSecrets = async () => log.setSecrets([await keys.get()]);
+  void refreshSecrets();
+
+  context.subscriptions.push(
+    log,
+    keys,
+    keys.onDidChange(() => void refreshSecrets()),
+    vscode.commands.registerCommand(COMMANDS.describe, (uri?: unknown, uris?: unknown) => describeCommand(deps, uri, uris)),
+    vscode.commands.registerCommand(COMMANDS.setApiKey, (key?: unknown) => setApiKeyCommand(ui.current, keys, key)),
+    vscode.commands.registerCommand(COMMANDS.clearApiKey, () => clearApiKeyCommand(ui.current, keys)),
+    vscode.commands.registerCommand(COMMANDS.configureEndpoint, () => configureEndpointCommand(ui.current)),
+    vscode.commands.registerCommand(COMMANDS.showLog, () => log.show()),
+  );
+  log.info(`Describe Image ${String(context.extension.packageJSON['version'])} activated (${vscode.env.appName}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'}).`);
+
+  if (context.extensionMode === vscode.ExtensionMode.Test) {
+    return { setUi: (replacement) => (ui.current = replacement ?? windowUi), recentLog: () => [...log.recent] };
+  }
+  return undefined;
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,149 @@
+/**
+ * The Describe Image command: from the Explorer (one or many images), the image preview's title bar, or the palette
+ * (file picker). It makes sure endpoint and key are there (offering the fix, then going on), runs the core with a
+ * cancellable progress notification, and opens the result as a Markdown document.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ChatClient } from '../core/client';
+import { describeImages, type DescribeResult } from '../core/describe';
+import { DescribeError } from '../core/errors';
+import { MAX_IMAGES, type ImageSource } from '../core/images';
+import { renderMarkdown } from '../core/markdown';
+import { resolveSettings } from '../core/settings';
+import { showError } from './actions';
+import { configureEndpointCommand, promptForKey } from './keyCommands';
+import type { ExtensionLog } from './log';
+import { openResultDocument } from './resultDocument';
+import type { KeyStore } from './secrets';
+import { isConfigured, readSettings } from './settings';
+import type { GlobalStateTokenMemory } from './tokenMemory';
+import type { UiHolder } from './ui';
+
+export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'gif', 'webp'];
+const IMAGE_RE = new RegExp(`\\.(${IMAGE_EXTENSIONS.join('|')})$`, 'i');
+const IMAGE_PREVIEW_VIEW_TYPE = 'imagePreview.previewEditor';
+
+export interface DescribeDeps {
+  readonly ui: UiHolder;
+  readonly keys: KeyStore;
+  readonly log: ExtensionLog;
+  readonly tokenMemory: GlobalStateTokenMemory;
+}
+
+/** The image of the active tab when it is VS Code's image preview. */
+function activeImagePreviewUri(): vscode.Uri | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (input instanceof vscode.TabInputCustom && input.viewType === IMAGE_PREVIEW_VIEW_TYPE) return input.uri;
+  if (input instanceof vscode.TabInputText && IMAGE_RE.test(input.uri.path)) return input.uri;
+  return undefined;
+}
+
+/** Which images the command was invoked on: (uri, uris) from menus, the active preview, or a file picker. */
+export async function resolveTargets(deps: DescribeDeps, uri: unknown, uris: unknown): Promise<vscode.Uri[] | undefined> {
+  if (Array.isArray(uris) && uris.length > 0 && uris.every((u) => u instanceof vscode.Uri)) return uris as vscode.Uri[];
+  if (uri instanceof vscode.Uri) return [uri];
+  const active = activeImagePreviewUri();
+  if (active) return [active];
+  const options: vscode.OpenDialogOptions = {
+    canSelectMany: true,
+    openLabel: vscode.l10n.t('Describe'),
+    title: vscode.l10n.t('Describe Image: choose up to {0} images', MAX_IMAGES),
+    filters: { [vscode.l10n.t('Images')]: IMAGE_EXTENSIONS },
+  };
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  if (folder) options.defaultUri = folder;
+  return deps.ui.current.showOpenDialog(options);
+}
+
+/** Make sure endpoint and key are set, offering the fix and going on. Returns the key, or undefined if the user stopped. */
+async function ensureReady(deps: DescribeDeps): Promise<string | undefined> {
+  const ui = deps.ui.current;
+  if (!isConfigured(readSettings().raw)) {
+    const configure = vscode.l10n.t('Configure Endpoint');
+    const picked = await ui.showWarningMessage(
+      vscode.l10n.t('Describe Image needs your Azure OpenAI endpoint and a vision deployment before it can describe images.'),
+      configure,
+    );
+    if (picked !== configure || !(await configureEndpointCommand(ui))) return undefined;
+  }
+  const existing = await deps.keys.get();
+  if (existing) return existing;
+  const setKey = vscode.l10n.t('Set API Key');
+  const picked = await ui.showWarningMessage(vscode.l10n.t('No API key is set for Describe Image: set the key of your Azure OpenAI resource to go on.'), setKey);
+  if (picked !== setKey) return undefined;
+  return promptForKey(ui, deps.keys);
+}
+
+function displayName(uri: vscode.Uri): string {
+  return path.posix.basename(uri.path);
+}
+
+/** What the core reads: a path for local files, bytes for other file systems. */
+async function toSource(uri: vscode.Uri): Promise<ImageSource> {
+  if (uri.scheme === 'file') return uri.fsPath;
+  const bytes = await vscode.workspace.fs.readFile(uri);
+  return { name: displayName(uri), bytes, path: uri.path };
+}
+
+/** The link to an image in the result document: relative to the workspace folder when inside one, else its URI. */
+function imageLink(uri: vscode.Uri): string {
+  return uri.toString(true);
+}
+
+export function renderForEditor(result: DescribeResult, uris: readonly vscode.Uri[]): string {
+  const links = new Map(result.images.map((image, i) => [image, uris[i] ? imageLink(uris[i]) : image.source]));
+  return renderMarkdown(result, { imageRef: (image) => links.get(image) ?? image.source });
+}
+
+/** Describe the given images; returns the result document, or undefined when nothing was produced. */
+export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri[]): Promise<vscode.TextDocument | undefined> {
+  const ui = deps.ui.current;
+  const { log } = deps;
+  const retry = () => describeUris(deps, uris);
+  try {
+    if (uris.length === 0) return undefined;
+    if (uris.length > MAX_IMAGES) {
+      throw new DescribeError('bad-input', vscode.l10n.t('{0} images selected; one request takes at most {1}. Select fewer and try again.', uris.length, MAX_IMAGES));
+    }
+    const key = await ensureReady(deps);
+    if (!key) return undefined;
+    log.setSecrets([key]);
+    const settings = readSettings(uris[0]);
+    const resolved = resolveSettings(settings.raw);
+    const sources = await Promise.all(uris.map(toSource));
+    const names = uris.map(displayName);
+    const title = names.length === 1 ? vscode.l10n.t('Describing {0}…', names[0] ?? '') : vscode.l10n.t('Describing {0} images…', names.length);
+    log.info(`Describe ${names.join(', ')} with deployment ${resolved.deployment} at ${resolved.endpoint}`);
+    const client = new ChatClient({ apiKey: key, timeoutMs: settings.requestTimeoutMs, tokenParamMemory: deps.tokenMemory, logger: log });
+    let result: DescribeResult;
+    try {
+      result = await ui.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (_progress, token) => {
+        const controller = new AbortController();
+        const sub = token.onCancellationRequested(() => {
+          log.info('Cancelled by the user.');
+          controller.abort();
+        });
+        try {
+          return await describeImages({ settings: resolved, apiKey: key, sources, signal: controller.signal, client });
+        } finally {
+          sub.dispose();
+        }
+      });
+    } finally {
+      await client.close();
+    }
+    log.info(`Done in ${result.elapsedMs} ms: finish reason ${result.finishReason ?? 'none'}, ${result.usage?.totalTokens ?? '?'} tokens.`);
+    for (const w of result.warnings) log.warn(w);
+    return await openResultDocument(log.redact(renderForEditor(result, uris)), settings.openPreviewBeside);
+  } catch (e) {
+    await showError(ui, log, e, { retry });
+    return undefined;
+  }
+}
+
+export async function describeCommand(deps: DescribeDeps, uri?: unknown, uris?: unknown): Promise<vscode.TextDocument | undefined> {
+  const targets = await resolveTargets(deps, uri, uris);
+  if (!targets || targets.length === 0) return undefined;
+  return describeUris(deps, targets);
+}

@@ -1,0 +1,56 @@
+/**
+ * The settings facade: the only place that calls workspace.getConfiguration. It reads the `describeImage.*` settings
+ * into the core's RawSettings (the core normalises and validates them) and writes what Configure Endpoint collects.
+ */
+import * as vscode from 'vscode';
+import type { RawSettings } from '../core/settings';
+
+export const SECTION = 'describeImage';
+
+export interface ExtensionSettings {
+  readonly raw: RawSettings;
+  readonly openPreviewBeside: boolean;
+  readonly requestTimeoutMs: number;
+}
+
+export function readSettings(scope?: vscode.Uri): ExtensionSettings {
+  const c = vscode.workspace.getConfiguration(SECTION, scope);
+  const detail = c.get<string>('detail', 'auto');
+  return {
+    raw: {
+      endpoint: c.get<string>('endpoint', ''),
+      deployment: c.get<string>('deployment', ''),
+      apiVersion: c.get<string>('apiVersion', ''),
+      detail,
+      maxTokens: c.get<number>('maxOutputTokens', 1024),
+      systemPrompt: c.get<string>('systemPrompt', ''),
+      userPrompt: c.get<string>('userPrompt', ''),
+    },
+    openPreviewBeside: c.get<boolean>('openPreviewBeside', false),
+    requestTimeoutMs: Math.max(5, c.get<number>('requestTimeoutSeconds', 120)) * 1000,
+  };
+}
+
+/** True when endpoint and deployment (or a Target URI carrying one) are set. */
+export function isConfigured(raw: RawSettings): boolean {
+  const endpoint = raw.endpoint?.trim() ?? '';
+  return endpoint.length > 0 && (!!raw.deployment?.trim() || /\/openai\/deployments\/[^/]+/i.test(endpoint) || /\/openai\/v1/i.test(endpoint));
+}
+
+export interface EndpointValues {
+  readonly endpoint: string;
+  readonly deployment: string;
+  readonly apiVersion: string;
+}
+
+/** Write endpoint settings to the user's (global) settings: they are machine-scoped and never come from a workspace. */
+export async function writeEndpointSettings(values: EndpointValues): Promise<void> {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  await c.update('endpoint', values.endpoint, vscode.ConfigurationTarget.Global);
+  await c.update('deployment', values.deployment, vscode.ConfigurationTarget.Global);
+  await c.update('apiVersion', values.apiVersion, vscode.ConfigurationTarget.Global);
+}
+
+export function affectsSettings(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration(SECTION);
+}

@@ -1,0 +1,240 @@
+/**
+ * The extension inside a real VS Code extension host, against the Azure-like server on 127.0.0.1. Prompts are answered
+ * through the Test-mode UI stand-in; the key really goes through SecretStorage (the server checks it on every request).
+ */
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TestApi } from '../../src/extension';
+import { AzureLikeServer } from '../support/azureServer';
+import { StubUi } from './stubUi';
+
+const EXTENSION_ID = 'describe-image.describe-image';
+const COMMANDS = ['describeImage.describe', 'describeImage.setApiKey', 'describeImage.clearApiKey', 'describeImage.configureEndpoint', 'describeImage.showLog'];
+
+const server = new AzureLikeServer();
+let api: TestApi;
+let ui: StubUi;
+
+function workspaceImage(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the tests run with the fixture workspace open');
+  return vscode.Uri.joinPath(folder.uri, 'images', name);
+}
+
+async function configure(values: Record<string, unknown>): Promise<void> {
+  const c = vscode.workspace.getConfiguration('describeImage');
+  for (const [k, v] of Object.entries(values)) await c.update(k, v, vscode.ConfigurationTarget.Global);
+}
+
+async function describe_(...args: unknown[]): Promise<vscode.TextDocument | undefined> {
+  return vscode.commands.executeCommand<vscode.TextDocument | undefined>('describeImage.describe', ...args);
+}
+
+/** Close every editor without save prompts (result documents are untitled and dirty). */
+async function closeEditors(): Promise<void> {
+  for (let i = 0; i < 50 && vscode.window.tabGroups.all.some((g) => g.tabs.length > 0); i++) {
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
+}
+
+describe('Describe Image in VS Code', () => {
+  before(async () => {
+    await server.start();
+    const ext = vscode.extensions.getExtension<TestApi | undefined>(EXTENSION_ID);
+    assert.ok(ext, `extension ${EXTENSION_ID} is installed`);
+    const exported = await ext.activate();
+    assert.ok(exported, 'the extension returns its Test-mode API when run by the tests');
+    api = exported;
+  });
+
+  after(async () => {
+    api.setUi(undefined);
+    await vscode.commands.executeCommand('describeImage.clearApiKey');
+    await configure({ endpoint: undefined, deployment: undefined, apiVersion: undefined });
+    await server.stop();
+  });
+
+  beforeEach(async () => {
+    ui = new StubUi();
+    api.setUi(ui);
+    server.requests.length = 0;
+    server.script.length = 0;
+    await configure({ endpoint: server.url, deployment: 'gpt-4o', apiVersion: '2024-10-21', openPreviewBeside: false });
+    await vscode.commands.executeCommand('describeImage.setApiKey', server.key);
+    await closeEditors();
+  });
+
+  it('activates and registers every command', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.equal(ext?.isActive, true);
+    const all = await vscode.commands.getCommands(true);
+    for (const c of COMMANDS) assert.ok(all.includes(c), `${c} is registered`);
+    const pkg = ext?.packageJSON as { activationEvents: unknown[]; contributes: { menus: Record<string, { command: string; when?: string }[]> } };
+    assert.deepEqual(pkg.activationEvents, []);
+    const explorer = pkg.contributes.menus['explorer/context']?.find((m) => m.command === 'describeImage.describe');
+    assert.match(explorer?.when ?? '', /!explorerResourceIsFolder/);
+    assert.match(explorer?.when ?? '', /\/i$/, 'image extensions match case-insensitively');
+  });
+
+  it('describes a PNG from the Explorer into an untitled Markdown document', async () => {
+    const uri = workspaceImage('ui.png');
+    const doc = await describe_(uri, [uri]);
+    assert.ok(doc, ui.errors().join('\n'));
+    assert.equal(doc.languageId, 'markdown');
+    assert.equal(doc.isUntitled, true, 'the result is not written to disk behind the user');
+    const text = doc.getText();
+    assert.match(text, /^# Description of ui\.png/);
+    assert.match(text, /The fake model saw 1 image\(s\): image 1 is a 160x100 image\/png of 970 bytes/);
+    assert.match(text, /\*\*Model:\*\* gpt-4o-2024-08-06/);
+    assert.match(text, /\*\*Finish reason:\*\* stop/);
+    assert.match(text, /\*\*Token usage:\*\* \d+ prompt \+ \d+ completion = \d+ total/);
+    assert.ok(text.includes(`](${uri.toString(true).replace(/ /g, '%20')})`), 'the image is referenced');
+    assert.equal(vscode.window.activeTextEditor?.document, doc, 'the document is shown');
+    assert.deepEqual(ui.progressTitles, ['Describing ui.png…']);
+    assert.equal(server.requests[0]?.headers['api-key'], server.key);
+  });
+
+  it('describes a multi-selection in one request', async () => {
+    const a = workspaceImage('ui.png');
+    const b = workspaceImage('photo.jpg');
+    const c = workspaceImage('Screenshot.PNG');
+    const doc = await describe_(a, [a, b, c]);
+    assert.ok(doc, ui.errors().join('\n'));
+    assert.equal(server.requests.length, 1);
+    assert.deepEqual(server.requests[0]?.images.map((i) => i.declaredMime), ['image/png', 'image/jpeg', 'image/png']);
+    assert.match(doc.getText(), /^# Description of 3 images/);
+    assert.match(doc.getText(), /saw 3 image\(s\)/);
+  });
+
+  it('from the palette, opens a file picker filtered to images', async () => {
+    ui.openDialogResult = [workspaceImage('photo.jpg')];
+    const doc = await describe_();
+    assert.ok(doc, ui.errors().join('\n'));
+    assert.match(doc.getText(), /image\/jpeg/);
+  });
+
+  it('refuses more than 10 images before sending anything', async () => {
+    const uris = Array.from({ length: 11 }, () => workspaceImage('ui.png'));
+    const doc = await describe_(uris[0], uris);
+    assert.equal(doc, undefined);
+    assert.match(ui.errors()[0] ?? '', /11 images selected; one request takes at most 10/);
+    assert.equal(server.requests.length, 0);
+  });
+
+  it('Set API Key and Clear API Key go through SecretStorage', async () => {
+    await vscode.commands.executeCommand('describeImage.clearApiKey');
+    let doc = await describe_(workspaceImage('ui.png'));
+    assert.equal(doc, undefined);
+    assert.match(ui.messages.find((m) => m.level === 'warning')?.message ?? '', /No API key is set/);
+    assert.equal(server.requests.length, 0, 'nothing is sent without a key');
+
+    ui.inputs.push(server.key);
+    const saved = await vscode.commands.executeCommand<boolean>('describeImage.setApiKey');
+    assert.equal(saved, true);
+    assert.equal(ui.inputBoxes.at(-1)?.password, true, 'the key box is masked');
+    assert.equal(ui.inputBoxes.at(-1)?.ignoreFocusOut, true);
+    doc = await describe_(workspaceImage('ui.png'));
+    assert.ok(doc, ui.errors().join('\n'));
+    assert.equal(server.requests.at(-1)?.headers['api-key'], server.key, 'the stored key is the one sent');
+    const settingsText = JSON.stringify(vscode.workspace.getConfiguration('describeImage'));
+    assert.ok(!settingsText.includes(server.key), 'the key is not a setting');
+  });
+
+  it('a missing key leads to Set API Key, then the describe goes on', async () => {
+    await vscode.commands.executeCommand('describeImage.clearApiKey');
+    ui.answers.push({ match: /No API key is set/, pick: 'Set API Key' });
+    ui.inputs.push(server.key);
+    const doc = await describe_(workspaceImage('ui.png'));
+    assert.ok(doc, ui.errors().join('\n'));
+    assert.match(doc.getText(), /The fake model saw 1 image/);
+    assert.equal(ui.inputBoxes.length, 1);
+  });
+
+  it('a missing endpoint leads to Configure Endpoint (Target URI accepted), then the describe goes on', async () => {
+    await configure({ endpoint: '', deployment: '' });
+    ui.answers.push({ match: /needs your Azure OpenAI endpoint/, pick: 'Configure Endpoint' });
+    ui.inputs.push(server.targetUri('gpt-4o', '2024-06-01'));
+    const doc = await describe_(workspaceImage('ui.png'));
+    assert.ok(doc, ui.errors().join('\n'));
+    assert.equal(ui.inputBoxes.length, 1, 'deployment and api-version came from the Target URI');
+    assert.equal(vscode.workspace.getConfiguration('describeImage').get('deployment'), 'gpt-4o');
+    assert.equal(server.requests[0]?.query.get('api-version'), '2024-06-01');
+  });
+
+  it('Configure Endpoint validates what is typed', async () => {
+    ui.inputs.push(undefined);
+    await vscode.commands.executeCommand('describeImage.configureEndpoint');
+    const validate = ui.inputBoxes[0]?.validateInput;
+    assert.ok(validate);
+    assert.equal(await validate('https://res.openai.azure.com'), undefined);
+    assert.match(String(await validate('http://res.openai.azure.com')), /Use https:\/\//);
+    assert.match(String(await validate('ftp://x')), /must start with https/);
+    assert.match(String(await validate('')), /Enter the endpoint/);
+  });
+
+  it('Cancel aborts the HTTP request', async () => {
+    server.script.push({ delayMs: 10_000, status: 200, body: '{}' });
+    ui.cancelAfterMs = 300;
+    const started = Date.now();
+    const doc = await describe_(workspaceImage('ui.png'));
+    assert.equal(doc, undefined);
+    assert.ok(Date.now() - started < 5_000, `cancel returned after ${Date.now() - started} ms`);
+    assert.deepEqual(ui.errors(), [], 'a cancel is not an error');
+    assert.ok(api.recentLog().some((l) => /Cancelled by the user/.test(l)));
+  });
+
+  it('a server error shows its message with actions that fix it', async () => {
+    await configure({ deployment: 'no-such-deployment' });
+    const doc = await describe_(workspaceImage('ui.png'));
+    assert.equal(doc, undefined);
+    const error = ui.messages.find((m) => m.level === 'error');
+    assert.match(error?.message ?? '', /The deployment "no-such-deployment" was not found at http:\/\/127\.0\.0\.1:\d+ \(404\)/);
+    assert.deepEqual(error?.items, ['Configure Endpoint', 'Show Log']);
+  });
+
+  it('a wrong key offers Set API Key; a server failure offers Retry, which works', async () => {
+    await vscode.commands.executeCommand('describeImage.setApiKey', 'wrong-key-123456');
+    await describe_(workspaceImage('ui.png'));
+    assert.deepEqual(ui.messages.find((m) => m.level === 'error')?.items, ['Set API Key', 'Configure Endpoint', 'Show Log']);
+
+    await vscode.commands.executeCommand('describeImage.setApiKey', server.key);
+    ui.messages.length = 0;
+    const failure = { status: 500, headers: { 'content-type': 'application/json' }, body: { error: { code: 'InternalServerError', message: 'Boom' } } };
+    for (let i = 0; i < 10; i++) server.script.push(failure);
+    // The user presses Retry once the service has recovered.
+    ui.answers.push({ match: /failed with 500/, pick: 'Retry', before: () => (server.script.length = 0) });
+    const opened: vscode.TextDocument[] = [];
+    const sub = vscode.workspace.onDidOpenTextDocument((d) => opened.push(d));
+    try {
+      const first = await describe_(workspaceImage('ui.png'));
+      assert.equal(first, undefined);
+    } finally {
+      sub.dispose();
+    }
+    assert.deepEqual(ui.messages.find((m) => m.level === 'error')?.items, ['Retry', 'Show Log']);
+    const results = opened.filter((d) => d.isUntitled && /The fake model saw/.test(d.getText()));
+    assert.equal(results.length, 1, `Retry produced the description; errors: ${ui.errors().join(' | ')}`);
+  });
+
+  it('never writes the key to the log, a document or a message', async () => {
+    server.script.push({ status: 400, headers: { 'content-type': 'application/json' }, body: { error: { code: 'BadRequest', message: `echo api-key=${server.key}` } } });
+    await describe_(workspaceImage('ui.png'));
+    const everything = [
+      ...api.recentLog(),
+      ...ui.messages.map((m) => m.message),
+      ...vscode.workspace.textDocuments.map((d) => d.getText()),
+    ].join('\n');
+    assert.ok(everything.includes('[REDACTED]'), 'the echoed key was redacted');
+    assert.ok(!everything.includes(server.key), 'the key appears nowhere');
+  });
+
+  it('works with the image preview as the active editor', async () => {
+    await vscode.commands.executeCommand('vscode.open', workspaceImage('ui.png'));
+    await new Promise((r) => setTimeout(r, 500));
+    const doc = await describe_();
+    assert.ok(doc, ui.errors().join('\n'));
+    assert.match(doc.getText(), /^# Description of ui\.png/);
+    assert.equal(path.basename(workspaceImage('ui.png').path), 'ui.png');
+  });
+});
