@@ -1,0 +1,266 @@
+// Runs a real VS Code for the tests: code-server (VS Code's server and web workbench, from npm) on Node 24, with a
+// headless Debian chromium driven by Playwright as the window. Set up by scripts/setup-vscode-test.sh; see README.md
+// beside this file. Every server gets its own HOME, config, data and temp folders and its own process group.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, cpSync, closeSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const vscodeTest = path.join(repoRoot, '.vscode-test');
+const node24 = path.join(vscodeTest, 'node24', 'bin', 'node');
+const codeServerEntry = path.join(vscodeTest, 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+export const resultsDir = path.join(repoRoot, 'test-results');
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Copy a fixture folder to a fresh temp folder (tests must not change the repo's fixtures). */
+export function copyWorkspace(fixtureDir) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'di-ws-'));
+  cpSync(fixtureDir, dir, { recursive: true });
+  return dir;
+}
+
+const DEFAULT_USER_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'git.enabled': false,
+  'workbench.colorTheme': 'Default Dark Modern',
+  'chat.disableAIFeatures': true,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+};
+
+/**
+ * Start code-server. `env` is merged into the server's environment, which the extension host inherits.
+ * `userSettings` are written to the user's settings.json before start.
+ */
+export async function startCodeServer({ workspaceDir, env = {}, userSettings = {}, name = 'code-server' } = {}) {
+  if (!existsSync(codeServerEntry) || !existsSync(node24)) {
+    throw new Error('code-server is not set up: run `bash scripts/setup-vscode-test.sh` first.');
+  }
+  const port = await freePort();
+  const home = mkdtempSync(path.join(os.tmpdir(), 'di-cs-'));
+  const userDataDir = path.join(home, 'user-data');
+  for (const d of ['config', 'data', 'tmp', 'user-data/User', 'exts']) mkdirSync(path.join(home, d), { recursive: true });
+  writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...DEFAULT_USER_SETTINGS, ...userSettings }, null, 2));
+  mkdirSync(path.join(resultsDir, 'logs'), { recursive: true });
+  const logFile = path.join(resultsDir, 'logs', `${name}-${port}.log`);
+  const logFd = openSync(logFile, 'w');
+  const args = [
+    codeServerEntry,
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth', 'none',
+    '--user-data-dir', userDataDir,
+    '--extensions-dir', path.join(home, 'exts'),
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--disable-proxy',
+    '--ignore-last-opened',
+    '--vscode-option', 'enable-smoke-test-driver',
+  ];
+  const child = spawn(node24, args, {
+    cwd: workspaceDir ?? home,
+    detached: true, // its own process group, stopped as a whole
+    stdio: ['ignore', logFd, logFd],
+    env: {
+      ...process.env,
+      HOME: home,
+      XDG_CONFIG_HOME: path.join(home, 'config'),
+      XDG_DATA_HOME: path.join(home, 'data'),
+      TMPDIR: path.join(home, 'tmp'),
+      DESCRIBE_IMAGE_TEST_RESULTS: resultsDir,
+      ...env,
+    },
+  });
+  closeSync(logFd);
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exited) throw new Error(`code-server exited at start; see ${logFile}`);
+    try {
+      const res = await fetch(`${baseUrl}/healthz`);
+      if (res.ok) break;
+    } catch {
+      // not yet listening
+    }
+    if (Date.now() > deadline) throw new Error(`code-server did not answer /healthz in 60 s; see ${logFile}`);
+    await sleep(200);
+  }
+  return {
+    port,
+    baseUrl,
+    userDataDir,
+    logFile,
+    async stop() {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      for (let i = 0; i < 50 && !exited; i++) await sleep(100);
+      if (!exited) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A headless chromium with a fresh profile. */
+export async function launchBrowser() {
+  const { chromium } = await import('playwright-core');
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'di-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const close = async () => {
+    await context.close().catch(() => undefined);
+    rmSync(profile, { recursive: true, force: true });
+  };
+  return { context, close };
+}
+
+const remote = (server, p) => `vscode-remote://127.0.0.1:${server.port}${path.resolve(p)}`;
+
+/** The workbench URL that opens `folder` with the extension under development (and optionally its tests). */
+export function workbenchUrl(server, { folder, extensionDevelopmentPath = repoRoot, extensionTestsPath } = {}) {
+  const payload = [['extensionDevelopmentPath', remote(server, extensionDevelopmentPath)], ['skipWelcome', 'true']];
+  if (extensionTestsPath) payload.push(['extensionTestsPath', remote(server, extensionTestsPath)]);
+  const query = [folder ? `folder=${encodeURIComponent(folder)}` : '', `payload=${encodeURIComponent(JSON.stringify(payload))}`].filter(Boolean).join('&');
+  return `${server.baseUrl}/?${query}`;
+}
+
+/** Wait until the workbench is up (status bar shown). */
+export async function waitForWorkbench(page, timeout = 60_000) {
+  await page.locator('.monaco-workbench').waitFor({ timeout });
+  await page.locator('.part.statusbar').waitFor({ timeout });
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout });
+}
+
+/** Run a command from the command palette by its title (as a person types it). */
+export async function runCommand(page, title, timeout = 60_000) {
+  const deadline = Date.now() + timeout;
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
+  // Early on, the palette may not list an extension's commands yet: close it and ask again.
+  for (;;) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    try {
+      await row.waitFor({ timeout: 5_000 });
+      break;
+    } catch (e) {
+      await page.keyboard.press('Escape');
+      if (Date.now() > deadline) throw e;
+    }
+  }
+  // Move the focus to the row of this command (the first row may be a recently used other command), then Enter.
+  for (let i = 0; i < 20; i++) {
+    const focused = (await page.locator('.quick-input-list .monaco-list-row.focused').first().getAttribute('aria-label').catch(() => '')) ?? '';
+    if (focused === title || focused.startsWith(`${title},`)) break;
+    await page.keyboard.press('ArrowDown');
+  }
+  await page.keyboard.press('Enter');
+  // The palette is gone once its input no longer holds the typed command (a box the command opens may take its place).
+  await page.waitForFunction(() => {
+    const i = document.querySelector('.quick-input-widget input');
+    return !i || !i.checkVisibility() || !i.value.startsWith('>');
+  });
+}
+
+/** Type into the quick input that is open (e.g. an input box a command showed) and press Enter. */
+export async function answerInput(page, text) {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await page.waitForFunction(() => !document.querySelector('.quick-input-widget input')?.value.startsWith('>'));
+  await input.fill(text);
+  // The extension validates as the user types (a round trip to the extension host); Enter is ignored while an older
+  // validation error is shown, so press it until the box closes or moves on to another value.
+  for (let i = 0; i < 20; i++) {
+    await sleep(250);
+    await page.keyboard.press('Enter');
+    await sleep(250);
+    const still = await page.evaluate((t) => {
+      const el = document.querySelector('.quick-input-widget input');
+      return !!el && el.checkVisibility() && el.value === t;
+    }, text);
+    if (!still) return;
+  }
+  throw new Error(`The input box did not accept "${text.slice(0, 40)}…"`);
+}
+
+/**
+ * Wait for a notification containing `text`. Headless, the workbench files notifications in the notification center
+ * rather than showing toasts, so this opens the center, waits for the text, and closes it again.
+ */
+export async function waitForNotification(page, text, timeout = 30_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const toast = page.locator('.notification-toast').filter({ hasText: text });
+    if (await toast.count()) return (await toast.first().innerText()).trim();
+    await runCommand(page, 'Notifications: Show Notifications');
+    const item = page.locator('.notifications-center .notification-list-item').filter({ hasText: text });
+    try {
+      await item.first().waitFor({ timeout: 1_000 });
+      const found = (await item.first().innerText()).trim();
+      await runCommand(page, 'Notifications: Hide Notifications');
+      return found;
+    } catch {
+      const seen = await page.locator('.notifications-center').innerText().catch(() => '(no notification center)');
+      await runCommand(page, 'Notifications: Hide Notifications');
+      if (Date.now() > deadline) {
+        await screenshot(page, 'notification-timeout').catch(() => undefined);
+        throw new Error(`No notification with "${text}" within ${timeout} ms; the notification center shows: ${seen.replace(/\s+/g, ' ')}`);
+      }
+    }
+    await sleep(500);
+  }
+}
+
+/** The Explorer row of a file or folder, by its name. */
+export function explorerRow(page, name) {
+  return page.locator(`.explorer-folders-view .monaco-list-row[aria-label=${JSON.stringify(name)}]`).first();
+}
+
+/** Save a screenshot under test-results/screenshots/. */
+export async function screenshot(page, name) {
+  const dir = path.join(resultsDir, 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}

@@ -1,0 +1,74 @@
+/**
+ * The workbench driven as a person would, with Playwright: configure the endpoint and key from the command palette,
+ * right-click an image in the Explorer, choose Describe Image, and read the description in the new Markdown tab.
+ */
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { AzureLikeServer } from '../support/azureServer';
+import { fixture } from '../support/paths';
+import { loadHarness, type CodeServer, type Harness } from './harness';
+
+describe('Describe Image, as a person uses it', function () {
+  let h: Harness;
+  let azure: AzureLikeServer;
+  let server: CodeServer;
+  let browser: Awaited<ReturnType<Harness['launchBrowser']>>;
+  let page: Page;
+
+  before(async function () {
+    h = await loadHarness();
+    azure = new AzureLikeServer();
+    await azure.start();
+    const workspace = h.copyWorkspace(fixture('workspace'));
+    server = await h.startCodeServer({ workspaceDir: workspace, name: 'ui-describe' });
+    browser = await h.launchBrowser();
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    await page.goto(h.workbenchUrl(server, { folder: workspace }));
+    await h.waitForWorkbench(page);
+  });
+
+  after(async function () {
+    if (page) await h.screenshot(page, 'describe-final').catch(() => undefined);
+    await browser?.close();
+    await server?.stop();
+    await azure?.stop();
+  });
+
+  it('configures the endpoint and key from the command palette', async function () {
+    await h.runCommand(page, 'Describe Image: Configure Endpoint');
+    await h.answerInput(page, azure.targetUri('gpt-4o', '2024-10-21'));
+    assert.match(await h.waitForNotification(page, 'Endpoint saved'), /Endpoint saved: http:\/\/127\.0\.0\.1:\d+, deployment gpt-4o/);
+
+    await h.runCommand(page, 'Describe Image: Set API Key');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    assert.equal(await input.getAttribute('type'), 'password', 'the key is typed into a masked box');
+    await h.answerInput(page, azure.key);
+    await h.waitForNotification(page, 'API key saved in secret storage');
+  });
+
+  it('right-click an image in the Explorer, Describe Image, and read the Markdown tab', async function () {
+    await h.explorerRow(page, 'images').click();
+    const row = h.explorerRow(page, 'ui.png');
+    await row.waitFor();
+    await row.click({ button: 'right' });
+    const item = page.getByRole('menuitem', { name: 'Describe Image' });
+    await item.hover();
+    await h.screenshot(page, 'describe-context-menu');
+    // The workbench's context menu acts on Enter for the item under the pointer (a synthetic click is not always taken).
+    await page.keyboard.press('Enter');
+
+    const editor = page.locator('.editor-instance .monaco-editor .view-lines');
+    await editor.filter({ hasText: 'The fake model saw 1 image' }).waitFor({ timeout: 60_000 });
+    const text = (await editor.innerText()).replace(/\u00a0/g, ' ');
+    assert.match(text, /Description of ui\.png/);
+    assert.match(text, /Finish reason/);
+    const tab = page.locator('.tabs-container .tab.active');
+    assert.match(await tab.innerText(), /Untitled|Description/);
+    await h.screenshot(page, 'describe-result');
+
+    assert.equal(azure.requests.length, 1);
+    assert.equal(azure.requests[0]?.images[0]?.declaredMime, 'image/png');
+    assert.equal(azure.requests[0]?.headers['api-key'], azure.key);
+  });
+});
