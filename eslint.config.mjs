@@ -1,6 +1,7 @@
 // Lint rules. The one that matters most: src/core/ stays free of VS Code so the CLI and plain-Node tests can use it.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', 'bench/.work/**'] },
@@ -30,7 +31,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts', 'scripts/**', 'bench/**'],
+    files: ['test/**/*.ts', 'scripts/**', 'bench/**', 'test/**/*.mjs'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // Plain-JS tooling run by Node; the harness also passes functions to the browser (page.evaluate).
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 );
