@@ -8,7 +8,9 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeImages, type DescribeResult } from '../core/describe';
 import { DescribeError, isDescribeError, redact } from '../core/errors';
-import { renderMarkdown, relativeImageRef } from '../core/markdown';
+import { createDispatcher, proxyFromEnv } from '../core/http';
+import { renderFooter, renderHeader, renderInterruption, renderMarkdown, renderPartial, renderWarnings, relativeImageRef } from '../core/markdown';
+import type { PreparedImage } from '../core/prepare';
 import { resolveSettings } from '../core/settings';
 import type { Logger } from '../core/log';
 
@@ -26,7 +28,10 @@ Options:
   --system-prompt TEXT the system prompt
   --detail low|high|auto
   --max-tokens N       output token limit (default 1024)
-  --timeout SECONDS    give up after this long (default 120)
+  --timeout SECONDS    give up when the service has not started answering after this long (default 60)
+  --idle-timeout SECONDS  give up when a streamed answer is silent this long (default 30)
+  --retries N          retries after 429/503 (default 4; 500/502/504 and resets: 2)
+  --stream, --no-stream  print the text as it arrives (default: when stdout is a terminal)
   --json               print the whole result as JSON instead of Markdown
   --out FILE           write the Markdown there; never overwrites an existing file without --force
   --force              allow --out to replace an existing file
@@ -35,6 +40,7 @@ Options:
   --version            show the version
 
 The API key is read only from the environment variable AZURE_OPENAI_API_KEY.
+Proxies: HTTPS_PROXY / HTTP_PROXY and NO_PROXY are honoured.
 Exit codes: 0 described (also when cut or filtered: see the warning), 1 service or network failure,
 2 bad usage or input (nothing was sent), 130 interrupted.`;
 
@@ -44,6 +50,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   readonly signal?: AbortSignal | undefined;
+  /** Whether stdout is a terminal (streaming is the default there). */
+  readonly isTty?: boolean | undefined;
 }
 
 class UsageError extends Error {}
@@ -63,6 +71,10 @@ function parse(argv: readonly string[]) {
         detail: { type: 'string' },
         'max-tokens': { type: 'string' },
         timeout: { type: 'string' },
+        'idle-timeout': { type: 'string' },
+        retries: { type: 'string' },
+        stream: { type: 'boolean' },
+        'no-stream': { type: 'boolean' },
         json: { type: 'boolean' },
         out: { type: 'string' },
         force: { type: 'boolean' },
@@ -174,34 +186,83 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       userPrompt: v.prompt,
       systemPrompt: v['system-prompt'],
     });
-    let timeoutMs: number | undefined;
-    if (v.timeout !== undefined) {
-      const seconds = Number(v.timeout);
-      if (!Number.isFinite(seconds) || seconds <= 0) throw new DescribeError('bad-input', `--timeout must be a positive number of seconds (got ${v.timeout}).`);
-      timeoutMs = Math.round(seconds * 1000);
+    const seconds = (flag: string, value: string | undefined): number | undefined => {
+      if (value === undefined) return undefined;
+      const n = Number(value);
+      if (!Number.isFinite(n) || n <= 0) throw new DescribeError('bad-input', `--${flag} must be a positive number of seconds (got ${value}).`);
+      return Math.round(n * 1000);
+    };
+    const timeoutMs = seconds('timeout', v.timeout);
+    const idleTimeoutMs = seconds('idle-timeout', v['idle-timeout']);
+    let retries: number | undefined;
+    if (v.retries !== undefined) {
+      retries = Number(v.retries);
+      if (!Number.isInteger(retries) || retries < 0 || retries > 20) throw new DescribeError('bad-input', `--retries must be a whole number from 0 to 20 (got ${v.retries}).`);
     }
     const outAbs = v.out !== undefined ? await checkOutFile(v.out, v.force ?? false, io.cwd) : undefined;
-    const result = await describeImages({
-      settings,
-      apiKey: key,
-      sources: args.positionals,
-      cwd: io.cwd,
-      signal: io.signal,
-      clientOptions: { timeoutMs, logger: v.verbose ? stderrLogger(io, secrets) : undefined },
-    });
-    for (const w of result.warnings) io.stderr(`describe-image: warning: ${redact(w, secrets)}\n`);
     const docDir = outAbs ? path.dirname(outAbs) : io.cwd;
-    const markdown = redact(renderMarkdown(result, { imageRef: (image) => relativeImageRef(image, docDir) }), secrets);
-    if (outAbs) {
-      await writeOut(outAbs, markdown, v.force ?? false);
-      io.stderr(`describe-image: wrote ${path.relative(io.cwd, outAbs) || outAbs}\n`);
+    const imageRef = (image: PreparedImage) => relativeImageRef(image, docDir);
+    // Stream to stdout when asked, or by default on a terminal; never when the output is JSON or a file.
+    const streamToStdout = !v.json && !outAbs && (v.stream ?? (v['no-stream'] ? false : io.isTty === true));
+    let images: readonly PreparedImage[] = [];
+    const dispatcher = createDispatcher({ ...proxyFromEnv(io.env), connectTimeoutMs: Math.min(timeoutMs ?? 30_000, 30_000) });
+    try {
+      const result = await describeImages({
+        settings,
+        apiKey: key,
+        sources: args.positionals,
+        cwd: io.cwd,
+        signal: io.signal,
+        stream: streamToStdout || (!v.json && v.stream === true) || undefined,
+        clientOptions: {
+          dispatcher,
+          timeoutMs,
+          idleTimeoutMs,
+          retry: retries !== undefined ? { maxThrottleRetries: retries, maxTransientRetries: Math.min(retries, 2) } : undefined,
+          logger: v.verbose ? stderrLogger(io, secrets) : undefined,
+        },
+        onEvent: (event) => {
+          if (event.type === 'prepared') {
+            images = event.images;
+            if (streamToStdout) io.stdout(redact(renderHeader(event.images, imageRef), secrets));
+          } else if (event.type === 'text' && streamToStdout) {
+            io.stdout(redact(event.delta, secrets));
+          } else if (event.type === 'waiting' && event.ms >= 1000) {
+            io.stderr(`describe-image: ${redact(event.reason, secrets)} Retrying in ${Math.ceil(event.ms / 1000)} s (attempt ${event.attempt + 1} of ${event.maxAttempts}).\n`);
+          }
+        },
+      });
+      for (const w of result.warnings) io.stderr(`describe-image: warning: ${redact(w, secrets)}\n`);
+      const markdown = redact(renderMarkdown(result, { imageRef }), secrets);
+      if (streamToStdout) {
+        io.stdout(redact(`\n\n${renderWarnings(result.warnings)}${renderFooter(result)}`, secrets));
+      } else if (v.json) {
+        io.stdout(`${redact(JSON.stringify(resultToJson(result), null, 2), secrets)}\n`);
+      } else if (!outAbs) {
+        io.stdout(markdown);
+      }
+      if (outAbs) {
+        await writeOut(outAbs, markdown, v.force ?? false);
+        io.stderr(`describe-image: wrote ${path.relative(io.cwd, outAbs) || outAbs}\n`);
+      }
+      return 0;
+    } catch (e) {
+      // Keep what arrived before a cancel or a broken stream, clearly marked.
+      if (isDescribeError(e) && e.partialText) {
+        const status = e.code === 'cancelled' ? 'cancelled' : 'incomplete';
+        if (streamToStdout) io.stdout(redact(renderInterruption(status, e.message), secrets));
+        else if (outAbs) {
+          await writeOut(outAbs, redact(renderPartial(images, imageRef, e.partialText, status, e.message), secrets), v.force ?? false);
+          io.stderr(`describe-image: wrote the incomplete text to ${path.relative(io.cwd, outAbs) || outAbs}\n`);
+        } else if (!v.json) io.stdout(redact(renderPartial(images, imageRef, e.partialText, status, e.message), secrets));
+      }
+      throw e;
+    } finally {
+      await dispatcher.close();
     }
-    if (v.json) io.stdout(`${redact(JSON.stringify(resultToJson(result), null, 2), secrets)}\n`);
-    else if (!outAbs) io.stdout(markdown);
-    return 0;
   } catch (e) {
     if (isDescribeError(e)) {
-      if (e.code === 'cancelled') return fail(130, 'interrupted; nothing was written.');
+      if (e.code === 'cancelled') return fail(130, e.partialText ? 'interrupted; the text received so far was printed, marked cancelled.' : 'interrupted; nothing was written.');
       return fail(e.isInputError ? 2 : 1, e.message);
     }
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return fail(2, `--out ${v.out ?? ''} appeared while describing; it was not overwritten.`);
@@ -218,6 +279,7 @@ export async function main(): Promise<void> {
     env: process.env,
     cwd: process.cwd(),
     signal: controller.signal,
+    isTty: process.stdout.isTTY === true,
   });
   process.exitCode = code;
 }

@@ -1,16 +1,22 @@
 /**
- * The HTTP client for chat completions. It uses undici through an explicit dispatcher of its own (never the
- * process-wide global one, which the VS Code extension host patches for proxies), takes an AbortSignal for cancel,
- * and has a timeout. The key goes only to the configured endpoint, in the `api-key` header; redirects are never
- * followed. When a deployment refuses `max_tokens` (reasoning models), it retries once with `max_completion_tokens`
- * and remembers that for the deployment.
+ * The HTTP client for chat completions. It uses undici through an explicit dispatcher (never the process-wide global
+ * one, which the VS Code extension host patches for proxies), takes an AbortSignal for cancel, and has two timeouts:
+ * connecting + first byte, and silence between chunks. The key goes only to the configured endpoint, in the `api-key`
+ * header; redirects are never followed.
+ *
+ * Faults: 429 and 503 are retried with backoff and jitter, honouring `retry-after-ms`, `x-ms-retry-after-ms`, then
+ * `retry-after`; 500/502/504 and connection resets before any byte a small number of times; never 400/401/403/404.
+ * When a deployment refuses `max_tokens` (reasoning models), it retries once with `max_completion_tokens` and
+ * remembers that for the deployment. A streamed answer that breaks keeps what arrived (`DescribeError.partialText`).
  */
-import { Agent, request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { DescribeError, isDescribeError, redact } from './errors';
+import { createDispatcher } from './http';
 import { silentLogger, type Logger } from './log';
 import { buildChatBody, chatCompletionsUrl, type TokenParam, type WireImage } from './request';
 import { errorFromResponse, parseChatCompletion, type ChatCompletion } from './response';
 import { assertSecureEndpoint, type DescribeSettings } from './settings';
+import { parseChatStream, StreamBroken } from './stream';
 
 /** Remembers which output-token parameter each deployment takes. */
 export interface TokenParamMemory {
@@ -32,30 +38,84 @@ export function deploymentKey(settings: DescribeSettings): string {
   return `${settings.endpoint}|${settings.deployment}`;
 }
 
-export const DEFAULT_TIMEOUT_MS = 120_000;
+export interface RetryPolicy {
+  /** Retries after 429 or 503. */
+  readonly maxThrottleRetries: number;
+  /** Retries after 500/502/504 or a connection reset before any byte. */
+  readonly maxTransientRetries: number;
+  /** First backoff step when the service gives no wait; doubles each time, with jitter. */
+  readonly baseDelayMs: number;
+  /** Longest single wait; a service asking for more is not waited for. */
+  readonly maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxThrottleRetries: 4, maxTransientRetries: 2, baseDelayMs: 1000, maxDelayMs: 60_000 };
+export const DEFAULT_TIMEOUT_MS = 60_000;
+export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 
 export interface ClientOptions {
   readonly apiKey: string;
-  /** Dispatcher for every request (e.g. a ProxyAgent). Default: an Agent owned and closed by this client. */
+  /** Dispatcher for every request (e.g. from createDispatcher with proxy settings). Default: an Agent owned by this client. */
   readonly dispatcher?: Dispatcher | undefined;
-  /** Time allowed for connecting and the whole answer of a non-streamed request. */
+  /** Time allowed for connecting and the first byte of the answer. */
   readonly timeoutMs?: number | undefined;
+  /** Time allowed between two chunks of the answer. */
+  readonly idleTimeoutMs?: number | undefined;
+  readonly retry?: Partial<RetryPolicy> | undefined;
   readonly tokenParamMemory?: TokenParamMemory | undefined;
   readonly logger?: Logger | undefined;
+  /** For tests: the jitter source (default Math.random). */
+  readonly random?: (() => number) | undefined;
+}
+
+export interface WaitInfo {
+  readonly reason: string;
+  readonly ms: number;
+  readonly attempt: number;
+  readonly maxAttempts: number;
 }
 
 export interface CompleteOptions {
   readonly signal?: AbortSignal | undefined;
+  /** Ask for a streamed answer; text arrives through onText. */
+  readonly stream?: boolean | undefined;
+  readonly onText?: ((delta: string) => void) | undefined;
+  /** Called before waiting to retry. */
+  readonly onWaiting?: ((info: WaitInfo) => void) | undefined;
 }
 
 export interface CompletionResult extends ChatCompletion {
   readonly tokenParam: TokenParam;
+  /** How many requests it took (1 when no retry). */
+  readonly attempts: number;
 }
 
-interface RawResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  bodyText: string;
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', 'UND_ERR_CLOSED']);
+
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`.replace('.0 s', ' s');
+}
+
+/** Wait, unless the signal aborts first (then a `cancelled` error). */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new DescribeError('cancelled', 'Cancelled.'));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new DescribeError('cancelled', 'Cancelled while waiting to retry.'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function errorCode(e: unknown): string | undefined {
+  const any = e as { code?: unknown; cause?: { code?: unknown } };
+  const code = typeof any?.code === 'string' ? any.code : typeof any?.cause?.code === 'string' ? any.cause.code : undefined;
+  return code;
 }
 
 export class ChatClient {
@@ -63,17 +123,23 @@ export class ChatClient {
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private readonly timeoutMs: number;
+  private readonly idleTimeoutMs: number;
+  private readonly retry: RetryPolicy;
   private readonly memory: TokenParamMemory;
   private readonly log: Logger;
+  private readonly random: () => number;
 
   constructor(options: ClientOptions) {
     if (!options.apiKey) throw new DescribeError('missing-key', 'No API key is set.');
     this.apiKey = options.apiKey;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.ownsDispatcher = options.dispatcher === undefined;
-    this.dispatcher = options.dispatcher ?? new Agent({ connect: { timeout: Math.min(this.timeoutMs, 30_000) } });
+    this.dispatcher = options.dispatcher ?? createDispatcher({ connectTimeoutMs: Math.min(this.timeoutMs, 30_000) });
     this.memory = options.tokenParamMemory ?? new InMemoryTokenParamMemory();
     this.log = options.logger ?? silentLogger;
+    this.random = options.random ?? Math.random;
   }
 
   /** Remove the key from any text (server bodies, messages). */
@@ -85,19 +151,26 @@ export class ChatClient {
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
-  /** Send one non-streamed chat completion with the images. */
+  /** Send one chat completion with the images, retrying what is worth retrying. */
   async complete(settings: DescribeSettings, images: readonly WireImage[], options: CompleteOptions = {}): Promise<CompletionResult> {
     assertSecureEndpoint(settings.endpoint);
     const key = deploymentKey(settings);
     let tokenParam: TokenParam = this.memory.get(key) ?? 'max_tokens';
     let switched = false;
-    for (;;) {
-      const body = buildChatBody(settings, images, { tokenParam, stream: false });
-      const raw = await this.post(settings, body, options.signal);
-      if (raw.status >= 200 && raw.status < 300) {
-        return { ...parseChatCompletion(raw.bodyText, [this.apiKey]), tokenParam };
+    let throttleRetries = 0;
+    let transientRetries = 0;
+    const maxAttempts = 1 + this.retry.maxThrottleRetries + this.retry.maxTransientRetries;
+    for (let attempt = 1; ; attempt++) {
+      const body = buildChatBody(settings, images, { tokenParam, stream: options.stream === true });
+      let outcome: { result: ChatCompletion } | { error: DescribeError; retryable: 'throttle' | 'transient' | false };
+      try {
+        outcome = { result: await this.attempt(settings, body, options) };
+      } catch (e) {
+        if (!isDescribeError(e)) throw e;
+        outcome = { error: e, retryable: this.retryable(e) };
       }
-      const error = this.toError(settings, raw);
+      if ('result' in outcome) return { ...outcome.result, tokenParam, attempts: attempt };
+      const { error } = outcome;
       const other: TokenParam = tokenParam === 'max_tokens' ? 'max_completion_tokens' : 'max_tokens';
       if (!switched && error.code === 'unsupported-parameter' && refersTo(error, tokenParam)) {
         this.log.info(`Deployment "${settings.deployment}" does not take ${tokenParam}; retrying once with ${other}.`);
@@ -106,15 +179,102 @@ export class ChatClient {
         this.memory.set(key, tokenParam);
         continue;
       }
-      throw error;
+      let wait: number;
+      if (outcome.retryable === 'throttle' && throttleRetries < this.retry.maxThrottleRetries) {
+        throttleRetries++;
+        wait = this.delay(error.retryAfterMs, throttleRetries);
+      } else if (outcome.retryable === 'transient' && transientRetries < this.retry.maxTransientRetries) {
+        transientRetries++;
+        wait = this.delay(error.retryAfterMs, transientRetries);
+      } else {
+        throw error;
+      }
+      if (wait > this.retry.maxDelayMs) {
+        this.log.warn(`The service asks to wait ${formatDuration(wait)}, longer than ${formatDuration(this.retry.maxDelayMs)}: not retrying.`);
+        throw error;
+      }
+      const reason = error.status ? `${error.status}` : (error.serviceCode ?? error.code);
+      this.log.info(`${reason}: waiting ${formatDuration(wait)} before retry ${attempt} of ${maxAttempts - 1}.`);
+      options.onWaiting?.({ reason: error.message, ms: wait, attempt, maxAttempts });
+      await sleep(wait, options.signal);
     }
   }
 
-  private toError(settings: DescribeSettings, raw: RawResponse): DescribeError {
-    return errorFromResponse({
-      status: raw.status,
-      headers: raw.headers,
-      bodyText: raw.bodyText,
+  /** Honour the service's wait when it gives one (plus a little jitter); else exponential backoff with jitter. */
+  private delay(serviceMs: number | undefined, n: number): number {
+    if (serviceMs !== undefined) return Math.round(serviceMs + this.random() * Math.min(250, serviceMs * 0.1));
+    const exp = this.retry.baseDelayMs * 2 ** (n - 1);
+    return Math.round(Math.min(this.retry.maxDelayMs, exp * (0.5 + this.random())));
+  }
+
+  private retryable(e: DescribeError): 'throttle' | 'transient' | false {
+    if (e.partialText) return false; // never resend once text arrived: the user keeps it and may Retry
+    if (e.status === 429 || e.status === 503) return 'throttle';
+    if (e.status === 500 || e.status === 502 || e.status === 504) return 'transient';
+    if (e.code === 'network' && e.status === undefined && TRANSIENT_CODES.has(errorCode(e.cause) ?? '')) return 'transient';
+    return false;
+  }
+
+  private async attempt(settings: DescribeSettings, body: unknown, options: CompleteOptions): Promise<ChatCompletion> {
+    const url = chatCompletionsUrl(settings);
+    const host = new URL(url).host;
+    const payload = JSON.stringify(body);
+    const signal = options.signal;
+    const started = Date.now();
+    this.log.debug(`POST ${url} (${payload.length} bytes${options.stream ? ', streamed' : ''})`);
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(url, {
+        method: 'POST',
+        dispatcher: this.dispatcher,
+        signal,
+        headers: {
+          'content-type': 'application/json',
+          accept: options.stream ? 'text/event-stream' : 'application/json',
+          'api-key': this.apiKey,
+        },
+        body: payload,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.idleTimeoutMs,
+      });
+    } catch (e) {
+      throw this.transportError(e, signal, host, undefined);
+    }
+    const requestId = res.headers['apim-request-id'] ?? res.headers['x-request-id'];
+    this.log.info(`${res.statusCode} from ${host} after ${Date.now() - started} ms${requestId ? ` (request id ${String(requestId)})` : ''}`);
+    if (res.statusCode >= 300 && res.statusCode < 400) {
+      await res.body.dump().catch(() => undefined);
+      const location = String(res.headers['location'] ?? '');
+      throw new DescribeError('config', `The endpoint answered with a redirect (${res.statusCode}) to ${this.redact(location) || 'another address'}; it is not followed with the key: set the endpoint to the final address.`, { status: res.statusCode, actions: ['configure-endpoint', 'show-log'] });
+    }
+    const contentType = String(res.headers['content-type'] ?? '');
+    if (res.statusCode >= 200 && res.statusCode < 300 && options.stream && contentType.includes('text/event-stream')) {
+      try {
+        const { completion } = await parseChatStream(res.body, { onText: options.onText, secrets: [this.apiKey] });
+        this.log.info(`Stream complete after ${Date.now() - started} ms: ${completion.content.length} characters, finish reason ${completion.finishReason ?? 'none'}.`);
+        return completion;
+      } catch (e) {
+        if (e instanceof StreamBroken) throw this.transportError(e.cause, signal, host, e.accumulator.text);
+        throw e;
+      } finally {
+        res.body.destroy();
+      }
+    }
+    let bodyText: string;
+    try {
+      bodyText = await res.body.text();
+    } catch (e) {
+      throw this.transportError(e, signal, host, undefined);
+    }
+    if (res.statusCode >= 200 && res.statusCode < 300) {
+      const completion = parseChatCompletion(bodyText, [this.apiKey]);
+      if (completion.content) options.onText?.(completion.content);
+      return completion;
+    }
+    throw errorFromResponse({
+      status: res.statusCode,
+      headers: res.headers,
+      bodyText,
       deployment: settings.deployment,
       endpoint: settings.endpoint,
       apiVersion: settings.apiVersion,
@@ -122,63 +282,40 @@ export class ChatClient {
     });
   }
 
-  private async post(settings: DescribeSettings, body: unknown, signal: AbortSignal | undefined): Promise<RawResponse> {
-    const url = chatCompletionsUrl(settings);
-    const payload = JSON.stringify(body);
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    const started = Date.now();
-    this.log.debug(`POST ${url} (${payload.length} bytes)`);
-    try {
-      const res = await request(url, {
-        method: 'POST',
-        dispatcher: this.dispatcher,
-        signal: combined,
-        headers: { 'content-type': 'application/json', accept: 'application/json', 'api-key': this.apiKey },
-        body: payload,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-      });
-      const bodyText = await res.body.text();
-      const requestId = res.headers['apim-request-id'] ?? res.headers['x-request-id'];
-      this.log.info(`${res.statusCode} from ${new URL(url).host} in ${Date.now() - started} ms${requestId ? ` (request id ${String(requestId)})` : ''}`);
-      if (res.statusCode >= 300 && res.statusCode < 400) {
-        const location = String(res.headers['location'] ?? '');
-        throw new DescribeError('config', `The endpoint answered with a redirect (${res.statusCode}) to ${this.redact(location) || 'another address'}; it is not followed with the key: set the endpoint to the final address.`, { status: res.statusCode, actions: ['configure-endpoint', 'show-log'] });
-      }
-      return { status: res.statusCode, headers: res.headers, bodyText };
-    } catch (e) {
-      throw this.transportError(e, signal, timeout, url);
-    }
-  }
-
-  private transportError(e: unknown, user: AbortSignal | undefined, timeout: AbortSignal, url: string): DescribeError {
+  /** Map a transport failure (or a stream that ended early) to the error a person understands, keeping partial text. */
+  private transportError(e: unknown, user: AbortSignal | undefined, host: string, partialText: string | undefined): DescribeError {
     if (isDescribeError(e)) return e;
-    if (user?.aborted) return new DescribeError('cancelled', 'Cancelled.', { cause: e });
-    const code = (e as { code?: string }).code ?? (e as { cause?: { code?: string } }).cause?.code;
-    const host = new URL(url).host;
-    if (timeout.aborted || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
-      return new DescribeError('timeout', `No answer from ${host} within ${formatDuration(this.timeoutMs)}: try again, or raise the timeout setting.`, { cause: e });
+    const kept = partialText ? ` The ${partialText.length} characters received so far are kept, marked incomplete.` : '';
+    const base = { cause: e, partialText };
+    if (user?.aborted) return new DescribeError('cancelled', partialText ? 'Cancelled; the text received so far is kept.' : 'Cancelled.', base);
+    const code = errorCode(e);
+    if (partialText !== undefined && e === undefined) {
+      return new DescribeError('network', `The connection to ${host} closed before the answer was complete.${kept}`, base);
     }
-    const detail = this.redact(e instanceof Error ? e.message : String(e));
+    if (code === 'UND_ERR_BODY_TIMEOUT') {
+      return new DescribeError('timeout', `The answer from ${host} stopped: nothing arrived for ${formatDuration(this.idleTimeoutMs)}.${kept}`, base);
+    }
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+      return new DescribeError('timeout', `No answer from ${host} within ${formatDuration(this.timeoutMs)}: try again, or raise the timeout setting.`, base);
+    }
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-      return new DescribeError('network', `The endpoint's host ${host} was not found (DNS): check the endpoint URL and your network.`, { cause: e, actions: ['configure-endpoint', 'retry', 'show-log'] });
+      return new DescribeError('network', `The endpoint's host ${host} was not found (DNS): check the endpoint URL and your network.`, { ...base, actions: ['configure-endpoint', 'retry', 'show-log'] });
     }
     if (code === 'ECONNREFUSED') {
-      return new DescribeError('network', `${host} refused the connection: check the endpoint URL and that the service is reachable.`, { cause: e, actions: ['configure-endpoint', 'retry', 'show-log'] });
+      return new DescribeError('network', `${host} refused the connection: check the endpoint URL and that the service is reachable.`, { ...base, actions: ['configure-endpoint', 'retry', 'show-log'] });
     }
     if (code && /CERT|SSL|TLS/i.test(code)) {
-      return new DescribeError('network', `The TLS connection to ${host} failed (${code}): check the endpoint and your proxy's certificates.`, { cause: e });
+      return new DescribeError('network', `The TLS connection to ${host} failed (${code}): check the endpoint and your proxy's certificates.`, base);
     }
-    return new DescribeError('network', `The connection to ${host} failed${code ? ` (${code})` : ''}: check your network and try again. ${detail}`.trim(), { cause: e });
+    if (partialText !== undefined) {
+      return new DescribeError('network', `The connection to ${host} broke in the middle of the answer${code ? ` (${code})` : ''}.${kept}`, base);
+    }
+    const detail = this.redact(e instanceof Error ? e.message : String(e));
+    return new DescribeError('network', `The connection to ${host} failed${code ? ` (${code})` : ''}: check your network and try again. ${detail}`.trim(), base);
   }
 }
 
 function refersTo(error: DescribeError, param: TokenParam): boolean {
   const text = `${error.message} ${error.serviceMessage ?? ''}`;
   return text.includes(param);
-}
-
-export function formatDuration(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`.replace('.0 s', ' s');
 }

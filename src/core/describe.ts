@@ -23,6 +23,8 @@ export interface DescribeResult {
   readonly warnings: readonly string[];
   readonly tokenParam: TokenParam;
   readonly elapsedMs: number;
+  /** Requests it took (more than 1 after retries). */
+  readonly attempts: number;
 }
 
 /** What happens while a describe runs, for fronts that show progress or text as it arrives. */
@@ -87,7 +89,13 @@ export async function describeImages(req: DescribeRequest): Promise<DescribeResu
   const client = req.client ?? new ChatClient({ ...req.clientOptions, apiKey: req.apiKey });
   const started = Date.now();
   try {
-    const completion = await client.complete(settings, images, { signal: req.signal });
+    const onEvent = req.onEvent;
+    const completion = await client.complete(settings, images, {
+      signal: req.signal,
+      stream: req.stream,
+      onText: onEvent ? (delta) => onEvent({ type: 'text', delta }) : undefined,
+      onWaiting: onEvent ? (info) => onEvent({ type: 'waiting', ...info }) : undefined,
+    });
     const warnings = [
       ...images.flatMap((i) => i.notes),
       ...resultWarnings(completion.finishReason, completion.content, settings, completion.completionFilter),
@@ -104,6 +112,7 @@ export async function describeImages(req: DescribeRequest): Promise<DescribeResu
       warnings,
       tokenParam: completion.tokenParam,
       elapsedMs: Date.now() - started,
+      attempts: completion.attempts,
     };
   } finally {
     if (!req.client) await client.close();

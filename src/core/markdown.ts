@@ -129,3 +129,14 @@ export function renderMarkdown(result: DescribeResult, options: RenderOptions): 
     renderFooter(result, options.footerLines),
   ].join('');
 }
+
+/** The line that marks a description as cut off by a cancel or a broken stream. */
+export function renderInterruption(status: Exclude<DocumentStatus, 'complete'>, reason: string): string {
+  const label = status === 'cancelled' ? 'Cancelled' : 'Incomplete';
+  return `\n\n> **${label}:** ${neutraliseHtml(reason)}\n`;
+}
+
+/** A document for the text that arrived before a cancel or a broken stream: nothing received is thrown away. */
+export function renderPartial(images: readonly PreparedImage[], imageRef: (image: PreparedImage) => string, partialText: string, status: Exclude<DocumentStatus, 'complete'>, reason: string): string {
+  return `${renderHeader(images, imageRef)}${neutraliseHtml(partialText.trim())}${renderInterruption(status, reason)}`;
+}

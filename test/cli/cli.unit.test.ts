@@ -169,7 +169,7 @@ describe('describe-image CLI', () => {
     });
     it('429', async () => {
       server.script.push({ status: 429, headers: { 'content-type': 'application/json', 'retry-after-ms': '2500' }, body: { error: { code: '429', message: 'Rate limit is exceeded.' } } });
-      const r = await cli([image('ui.png')]);
+      const r = await cli([image('ui.png'), '--retries', '0']);
       assert.equal(r.code, 1);
       assert.match(r.stderr, /Too many requests \(429\).*wait 3 s/);
     });

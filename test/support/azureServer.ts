@@ -50,6 +50,12 @@ export interface ScriptedReply {
   readonly delayMs?: number;
   /** Destroy the connection without an answer. */
   readonly fault?: 'reset';
+  /** Answer 200 text/event-stream with these raw pieces, written one by one (split anywhere you like). */
+  readonly sse?: readonly string[];
+  /** Wait between two pieces of `sse`. */
+  readonly chunkDelayMs?: number;
+  /** After the `sse` pieces: end the response (default), reset the connection, or stall (keep it open, silent). */
+  readonly afterSse?: 'end' | 'reset' | 'stall';
   /** Only for requests that pass this test (default: any). */
   readonly when?: (req: RecordedRequest) => boolean;
 }
@@ -236,6 +242,22 @@ export class AzureLikeServer {
           (record as { status: number }).status = -1;
           this.requests.push(record);
           req.socket.destroy();
+          return;
+        }
+        if (reply.sse) {
+          (record as { status: number }).status = 200;
+          this.requests.push(record);
+          res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...(reply.headers ?? {}) });
+          for (const piece of reply.sse) {
+            res.write(piece);
+            if (reply.chunkDelayMs) await new Promise((r) => setTimeout(r, reply.chunkDelayMs));
+          }
+          if (reply.afterSse === 'reset') {
+            // Let the pieces reach the client first, then cut the connection.
+            await new Promise((r) => setTimeout(r, 100));
+            req.socket.destroy();
+          }
+          else if (reply.afterSse !== 'stall') res.end();
           return;
         }
         const headers = { ...(reply.headers ?? {}) };

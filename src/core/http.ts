@@ -1,0 +1,43 @@
+/**
+ * undici dispatchers, one per client and passed with every request: never the process-wide global dispatcher, which
+ * the VS Code extension host patches for its own proxy support. With a proxy configured, requests go through an
+ * EnvHttpProxyAgent that also honours the no-proxy list.
+ */
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+
+export interface DispatcherOptions {
+  /** Proxy URL for http and https requests (e.g. VS Code's `http.proxy`). */
+  readonly proxy?: string | undefined;
+  /** Hosts that bypass the proxy (`http.noProxy`, NO_PROXY): names, `.suffix`, `*`, with optional `:port`. */
+  readonly noProxy?: readonly string[] | undefined;
+  /** Check TLS certificates (`http.proxyStrictSSL`); default true. */
+  readonly strictSSL?: boolean | undefined;
+  /** Time allowed for the TCP/TLS connection. */
+  readonly connectTimeoutMs?: number | undefined;
+}
+
+export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
+  const connect = { timeout: options.connectTimeoutMs ?? 30_000, rejectUnauthorized: options.strictSSL !== false };
+  const proxy = options.proxy?.trim();
+  if (!proxy) return new Agent({ connect });
+  return new EnvHttpProxyAgent({
+    httpProxy: proxy,
+    httpsProxy: proxy,
+    noProxy: (options.noProxy ?? []).join(','),
+    connect,
+    proxyTls: { rejectUnauthorized: options.strictSSL !== false },
+    requestTls: { rejectUnauthorized: options.strictSSL !== false },
+  });
+}
+
+/** Proxy settings from the usual environment variables (for the CLI). */
+export function proxyFromEnv(env: Readonly<Record<string, string | undefined>>): DispatcherOptions {
+  const pick = (...names: string[]) => names.map((n) => env[n]?.trim()).find((v) => !!v);
+  const proxy = pick('HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy');
+  const noProxy = pick('NO_PROXY', 'no_proxy');
+  return {
+    proxy,
+    noProxy: noProxy ? noProxy.split(/[,\s]+/).filter(Boolean) : [],
+    strictSSL: env['NODE_TLS_REJECT_UNAUTHORIZED'] !== '0',
+  };
+}
