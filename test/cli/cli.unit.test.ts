@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { AzureLikeServer } from '../support/azureServer';
+import { AzureLikeServer, streamEvents } from '../support/azureServer';
 import { cliPath, image } from '../support/paths';
 
 const server = new AzureLikeServer();
@@ -172,6 +172,40 @@ describe('describe-image CLI', () => {
       const r = await cli([image('ui.png'), '--retries', '0']);
       assert.equal(r.code, 1);
       assert.match(r.stderr, /Too many requests \(429\).*wait 3 s/);
+    });
+  });
+
+  describe('streaming', () => {
+    it('--stream prints the title, the text as it arrives, then the footer', async () => {
+      const r = await cli([image('ui.png'), '--stream']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(server.requests[0]?.body?.['stream'], true);
+      assert.match(r.stdout, /^# Description of ui\.png\n\n!\[ui\.png\]\([^)]+\)\n\nThe fake model saw 1 image\(s\): image 1 is a 160x100 image\/png of 970 bytes\. It was asked: "Describe this image in detail\."\.\n\n---\n/);
+      assert.match(r.stdout, /\*\*Token usage:\*\* \d+ prompt \+ \d+ completion = \d+ total/);
+    });
+
+    it('a stream that breaks keeps the text, marks it incomplete, exits 1', async () => {
+      server.script.push({ sse: streamEvents('gpt-4o', 'Part of an answer that never ends', 'stop', undefined).slice(0, 5), afterSse: 'reset' });
+      const r = await cli([image('ui.png'), '--stream']);
+      assert.equal(r.code, 1);
+      assert.match(r.stdout, /Part of an \n\n> \*\*Incomplete:\*\* The connection to 127\.0\.0\.1:\d+ broke in the middle of the answer/);
+      assert.match(r.stderr, /broke in the middle of the answer.*kept, marked incomplete/);
+    });
+
+    it('with --out, the incomplete text is written there, marked', async () => {
+      server.script.push({ sse: streamEvents('gpt-4o', 'Words that arrive before the stall', 'stop', undefined).slice(0, 5), afterSse: 'stall' });
+      const out = path.join(tmp, 'partial.md');
+      const r = await cli([image('ui.png'), '--stream', '--out', out, '--idle-timeout', '0.5']);
+      assert.equal(r.code, 1);
+      const written = await fs.readFile(out, 'utf8');
+      assert.match(written, /^# Description of ui\.png[\s\S]*Words that arrive\n\n> \*\*Incomplete:\*\* The answer from 127\.0\.0\.1:\d+ stopped: nothing arrived for 500 ms/);
+    });
+
+    it('says when it waits to retry after a 429', async () => {
+      server.script.push({ status: 429, headers: { 'content-type': 'application/json', 'retry-after-ms': '1200' }, body: { error: { code: '429', message: 'Rate limit is exceeded.' } } });
+      const r = await cli([image('ui.png')]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /Too many requests \(429\).* Retrying in 2 s \(attempt 2 of 7\)/);
     });
   });
 
