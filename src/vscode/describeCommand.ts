@@ -7,16 +7,18 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ChatClient } from '../core/client';
 import { describeImages, type DescribeResult } from '../core/describe';
-import { DescribeError } from '../core/errors';
+import { DescribeError, isDescribeError } from '../core/errors';
+import { createDispatcher, proxyFromEnv } from '../core/http';
 import { MAX_IMAGES, type ImageSource } from '../core/images';
-import { renderMarkdown } from '../core/markdown';
+import { renderFooter, renderHeader, renderInterruption, renderMarkdown, renderWarnings } from '../core/markdown';
+import type { PreparedImage } from '../core/prepare';
 import { resolveSettings } from '../core/settings';
 import { showError } from './actions';
 import { configureEndpointCommand, promptForKey } from './keyCommands';
 import type { ExtensionLog } from './log';
-import { openResultDocument } from './resultDocument';
+import { openResultDocument, StreamingResultDocument } from './resultDocument';
 import type { KeyStore } from './secrets';
-import { isConfigured, readSettings } from './settings';
+import { isConfigured, readProxySettings, readSettings } from './settings';
 import type { GlobalStateTokenMemory } from './tokenMemory';
 import type { UiHolder } from './ui';
 
@@ -96,11 +98,23 @@ export function renderForEditor(result: DescribeResult, uris: readonly vscode.Ur
   return renderMarkdown(result, { imageRef: (image) => links.get(image) ?? image.source });
 }
 
+/** Progress text for a retry wait, counting down while it lasts (only waits of a few seconds or more are shown). */
+function waitCountdown(progress: vscode.Progress<{ message?: string }>, ms: number, attempt: number, max: number): () => void {
+  if (ms < 3000) return () => undefined;
+  const end = Date.now() + ms;
+  const show = () =>
+    progress.report({ message: vscode.l10n.t('The service is busy: retrying in {0} s (attempt {1} of {2})…', Math.max(0, Math.ceil((end - Date.now()) / 1000)), attempt + 1, max) });
+  show();
+  const timer = setInterval(show, 1000);
+  return () => clearInterval(timer);
+}
+
 /** Describe the given images; returns the result document, or undefined when nothing was produced. */
 export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri[]): Promise<vscode.TextDocument | undefined> {
   const ui = deps.ui.current;
   const { log } = deps;
   const retry = () => describeUris(deps, uris);
+  let streamDoc: StreamingResultDocument | undefined;
   try {
     if (uris.length === 0) return undefined;
     if (uris.length > MAX_IMAGES) {
@@ -114,29 +128,76 @@ export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri
     const sources = await Promise.all(uris.map(toSource));
     const names = uris.map(displayName);
     const title = names.length === 1 ? vscode.l10n.t('Describing {0}…', names[0] ?? '') : vscode.l10n.t('Describing {0} images…', names.length);
-    log.info(`Describe ${names.join(', ')} with deployment ${resolved.deployment} at ${resolved.endpoint}`);
-    const client = new ChatClient({ apiKey: key, timeoutMs: settings.requestTimeoutMs, tokenParamMemory: deps.tokenMemory, logger: log });
+    log.info(`Describe ${names.join(', ')} with deployment ${resolved.deployment} at ${resolved.endpoint}${settings.stream ? ' (streamed)' : ''}`);
+    const proxy = readProxySettings();
+    const dispatcher = createDispatcher({
+      ...(proxy.proxy ? { proxy: proxy.proxy, noProxy: proxy.noProxy } : proxyFromEnv(process.env)),
+      strictSSL: proxy.strictSSL,
+      connectTimeoutMs: Math.min(settings.requestTimeoutMs, 30_000),
+    });
+    const client = new ChatClient({
+      apiKey: key,
+      dispatcher,
+      timeoutMs: settings.requestTimeoutMs,
+      idleTimeoutMs: settings.idleTimeoutMs,
+      tokenParamMemory: deps.tokenMemory,
+      logger: log,
+    });
+    const links = new Map<PreparedImage, string>();
+    const imageRef = (image: PreparedImage) => links.get(image) ?? image.source;
     let result: DescribeResult;
     try {
-      result = await ui.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (_progress, token) => {
+      result = await ui.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
         const controller = new AbortController();
         const sub = token.onCancellationRequested(() => {
           log.info('Cancelled by the user.');
           controller.abort();
         });
+        let stopCountdown = () => undefined as void;
         try {
-          return await describeImages({ settings: resolved, apiKey: key, sources, signal: controller.signal, client });
+          return await describeImages({
+            settings: resolved,
+            apiKey: key,
+            sources,
+            signal: controller.signal,
+            client,
+            stream: settings.stream,
+            onEvent: (event) => {
+              if (event.type === 'prepared') {
+                event.images.forEach((image, i) => links.set(image, uris[i] ? imageLink(uris[i]) : image.source));
+                streamDoc = new StreamingResultDocument(log.redact(renderHeader(event.images, imageRef)), settings.openPreviewBeside);
+              } else if (event.type === 'text') {
+                stopCountdown();
+                streamDoc?.append(log.redact(event.delta));
+              } else if (event.type === 'waiting') {
+                stopCountdown();
+                stopCountdown = waitCountdown(progress, event.ms, event.attempt, event.maxAttempts);
+              }
+            },
+          });
         } finally {
+          stopCountdown();
           sub.dispose();
         }
       });
     } finally {
       await client.close();
+      await dispatcher.close();
     }
-    log.info(`Done in ${result.elapsedMs} ms: finish reason ${result.finishReason ?? 'none'}, ${result.usage?.totalTokens ?? '?'} tokens.`);
+    log.info(`Done in ${result.elapsedMs} ms: finish reason ${result.finishReason ?? 'none'}, ${result.usage?.totalTokens ?? '?'} tokens${result.attempts > 1 ? `, ${result.attempts} attempts` : ''}.`);
     for (const w of result.warnings) log.warn(w);
-    return await openResultDocument(log.redact(renderForEditor(result, uris)), settings.openPreviewBeside);
+    if (streamDoc && streamDoc.text.length > 0 && result.text) {
+      // The text is in the document already: add the warnings (if any) and the footer.
+      const warnings = renderWarnings(result.warnings);
+      return await streamDoc.finish(log.redact(`${warnings ? `\n\n${warnings.trimEnd()}` : ''}\n\n${renderFooter(result)}`));
+    }
+    return await openResultDocument(log.redact(renderMarkdown(result, { imageRef })), settings.openPreviewBeside);
   } catch (e) {
+    // A cancel or a broken stream keeps every word that arrived, marked as such; a broken one offers Retry.
+    if (isDescribeError(e) && e.partialText && streamDoc) {
+      const status = e.code === 'cancelled' ? 'cancelled' : 'incomplete';
+      await streamDoc.finish(log.redact(renderInterruption(status, e.message)));
+    }
     await showError(ui, log, e, { retry });
     return undefined;
   }

@@ -11,6 +11,24 @@ export interface ExtensionSettings {
   readonly raw: RawSettings;
   readonly openPreviewBeside: boolean;
   readonly requestTimeoutMs: number;
+  readonly idleTimeoutMs: number;
+  readonly stream: boolean;
+}
+
+/** VS Code's own proxy settings, which the extension's requests honour. */
+export interface ProxySettings {
+  readonly proxy: string | undefined;
+  readonly noProxy: readonly string[];
+  readonly strictSSL: boolean;
+}
+
+export function readProxySettings(): ProxySettings {
+  const c = vscode.workspace.getConfiguration('http');
+  return {
+    proxy: c.get<string>('proxy')?.trim() || undefined,
+    noProxy: c.get<string[]>('noProxy') ?? [],
+    strictSSL: c.get<boolean>('proxyStrictSSL', true),
+  };
 }
 
 export function readSettings(scope?: vscode.Uri): ExtensionSettings {
@@ -27,7 +45,9 @@ export function readSettings(scope?: vscode.Uri): ExtensionSettings {
       userPrompt: c.get<string>('userPrompt', ''),
     },
     openPreviewBeside: c.get<boolean>('openPreviewBeside', false),
-    requestTimeoutMs: Math.max(5, c.get<number>('requestTimeoutSeconds', 120)) * 1000,
+    requestTimeoutMs: Math.max(5, c.get<number>('requestTimeoutSeconds', 60)) * 1000,
+    idleTimeoutMs: Math.max(1, c.get<number>('idleTimeoutSeconds', 30)) * 1000,
+    stream: c.get<boolean>('stream', true),
   };
 }
 
@@ -52,5 +72,5 @@ export async function writeEndpointSettings(values: EndpointValues): Promise<voi
 }
 
 export function affectsSettings(e: vscode.ConfigurationChangeEvent): boolean {
-  return e.affectsConfiguration(SECTION);
+  return e.affectsConfiguration(SECTION) || e.affectsConfiguration('http');
 }

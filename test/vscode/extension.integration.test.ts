@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
-import { AzureLikeServer } from '../support/azureServer';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import { AzureLikeServer, streamEvents } from '../support/azureServer';
 import { StubUi } from './stubUi';
 
 const EXTENSION_ID = 'describe-image.describe-image';
@@ -215,6 +217,103 @@ describe('Describe Image in VS Code', () => {
     assert.deepEqual(ui.messages.find((m) => m.level === 'error')?.items, ['Retry', 'Show Log']);
     const results = opened.filter((d) => d.isUntitled && /The fake model saw/.test(d.getText()));
     assert.equal(results.length, 1, `Retry produced the description; errors: ${ui.errors().join(' | ')}`);
+  });
+
+  describe('streaming', () => {
+    const slow = (text: string, delay: number) => ({ sse: streamEvents('gpt-4o-2024-08-06', text, 'stop', { prompt_tokens: 100, completion_tokens: 12, total_tokens: 112 }), chunkDelayMs: delay });
+
+    it('fills the document in as the text arrives, then writes the footer', async () => {
+      server.script.push(slow('The screenshot shows a settings page with a sidebar, a search box and three toggles.', 120));
+      const changes: string[] = [];
+      const sub = vscode.workspace.onDidChangeTextDocument((e) => e.document.isUntitled && changes.push(e.document.getText()));
+      let doc: vscode.TextDocument | undefined;
+      try {
+        doc = await describe_(workspaceImage('ui.png'));
+      } finally {
+        sub.dispose();
+      }
+      assert.ok(doc, ui.errors().join('\n'));
+      const partials = changes.filter((t) => !t.includes('Finish reason'));
+      assert.ok(partials.length >= 3, `the document grew in ${partials.length} steps before the footer`);
+      assert.ok(partials.some((t) => t.includes('settings page') && !t.includes('three toggles')), 'text was visible before the answer was complete');
+      assert.match(doc.getText(), /^# Description of ui\.png\n\n!\[ui\.png\]\([^)]+\)\n\nThe screenshot shows a settings page with a sidebar, a search box and three toggles\.\n\n---\n/);
+      assert.match(doc.getText(), /\*\*Token usage:\*\* 100 prompt \+ 12 completion = 112 total/);
+    });
+
+    it('Cancel stops the stream and keeps what came, marked as cancelled', async () => {
+      server.script.push(slow('one two three four five six seven eight nine ten eleven twelve thirteen fourteen', 150));
+      ui.cancelAfterMs = 900;
+      const opened: vscode.TextDocument[] = [];
+      const sub = vscode.workspace.onDidOpenTextDocument((d) => opened.push(d));
+      try {
+        assert.equal(await describe_(workspaceImage('ui.png')), undefined);
+      } finally {
+        sub.dispose();
+      }
+      const doc = opened.find((d) => d.isUntitled && d.languageId === 'markdown');
+      assert.ok(doc, 'the partial document stays open');
+      assert.match(doc.getText(), /one two three/);
+      assert.ok(!doc.getText().includes('fourteen'));
+      assert.match(doc.getText(), /\n\n> \*\*Cancelled:\*\* Cancelled; the text received so far is kept\.\n$/);
+      assert.deepEqual(ui.errors(), []);
+    });
+
+    it('a broken stream keeps the text, marked incomplete, and offers Retry', async () => {
+      server.script.push({ sse: streamEvents('gpt-4o', 'A partial answer that breaks off here', 'stop', undefined).slice(0, 6), afterSse: 'reset' });
+      const opened: vscode.TextDocument[] = [];
+      const sub = vscode.workspace.onDidOpenTextDocument((d) => opened.push(d));
+      try {
+        await describe_(workspaceImage('ui.png'));
+      } finally {
+        sub.dispose();
+      }
+      const doc = opened.find((d) => d.isUntitled && d.languageId === 'markdown');
+      assert.ok(doc);
+      assert.match(doc.getText(), /A partial answer that \n\n> \*\*Incomplete:\*\* The connection to 127\.0\.0\.1:\d+ broke in the middle of the answer/);
+      const error = ui.messages.find((m) => m.level === 'error');
+      assert.match(error?.message ?? '', /broke in the middle of the answer/);
+      assert.deepEqual(error?.items, ['Retry', 'Show Log']);
+    });
+
+    it('tells the user about a long retry wait, counting down', async () => {
+      server.script.push({ status: 429, headers: { 'content-type': 'application/json', 'retry-after-ms': '3200' }, body: { error: { code: '429', message: 'Rate limit is exceeded.' } } });
+      const doc = await describe_(workspaceImage('ui.png'));
+      assert.ok(doc, ui.errors().join('\n'));
+      assert.ok(ui.progressMessages.some((m) => /The service is busy: retrying in [34] s \(attempt 2 of 7\)/.test(m)), ui.progressMessages.join(' | '));
+      assert.ok(ui.progressMessages.some((m) => /retrying in [12] s/.test(m)), 'the countdown moves');
+    });
+
+    it("honours VS Code's http.proxy and http.noProxy", async () => {
+      const tunnels: string[] = [];
+      const proxy = http.createServer((_req, res) => res.writeHead(405).end());
+      proxy.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+        tunnels.push(req.url ?? '');
+        const [host, port] = (req.url ?? '').split(':');
+        const upstream = net.connect(Number(port), host ?? '127.0.0.1', () => {
+          client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+          upstream.write(head);
+          upstream.pipe(client);
+          client.pipe(upstream);
+        });
+        upstream.on('error', () => client.destroy());
+        client.on('error', () => upstream.destroy());
+      });
+      await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+      const http_ = vscode.workspace.getConfiguration('http');
+      try {
+        await http_.update('proxy', `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`, vscode.ConfigurationTarget.Global);
+        assert.ok(await describe_(workspaceImage('ui.png')), ui.errors().join('\n'));
+        assert.deepEqual(tunnels, [new URL(server.url).host], 'the request went through the proxy');
+        await http_.update('noProxy', ['127.0.0.1'], vscode.ConfigurationTarget.Global);
+        assert.ok(await describe_(workspaceImage('ui.png')), ui.errors().join('\n'));
+        assert.equal(tunnels.length, 1, 'no-proxy hosts go direct');
+      } finally {
+        await http_.update('proxy', undefined, vscode.ConfigurationTarget.Global);
+        await http_.update('noProxy', undefined, vscode.ConfigurationTarget.Global);
+        proxy.closeAllConnections();
+        await new Promise<void>((r) => proxy.close(() => r()));
+      }
+    });
   });
 
   it('never writes the key to the log, a document or a message', async () => {
