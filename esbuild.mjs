@@ -1,7 +1,7 @@
 // Builds the extension and the CLI into dist/ (bundled), and with --tests compiles src/ and test/ file-by-file
 // into out/ for the test runners. --production minifies and drops source maps; --watch rebuilds on change.
 import * as esbuild from 'esbuild';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -59,11 +59,26 @@ const builds = tests
       },
     ]
   : [
-      { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
-      { ...common, entryPoints: { cli: 'src/cli/index.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+      // sharp loads a native or WASM binary at run time: it stays external and ships in node_modules (see .vscodeignore).
+      { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode', 'sharp'] },
+      { ...common, entryPoints: { cli: 'src/cli/index.ts' }, outdir: 'dist', external: ['sharp'], banner: { js: '#!/usr/bin/env node' } },
     ];
 
 if (tests) rmSync('out', { recursive: true, force: true });
+
+/** Files the bundles read at run time: resvg's WASM and the fonts SVGs are rendered with (and their licence). */
+const ASSETS = [
+  ['node_modules/@resvg/resvg-wasm/index_bg.wasm', 'resvg.wasm'],
+  ['node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf', 'fonts/DejaVuSans.ttf'],
+  ['node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf', 'fonts/DejaVuSans-Bold.ttf'],
+  ['node_modules/dejavu-fonts-ttf/ttf/DejaVuSerif.ttf', 'fonts/DejaVuSerif.ttf'],
+  ['node_modules/dejavu-fonts-ttf/ttf/DejaVuSansMono.ttf', 'fonts/DejaVuSansMono.ttf'],
+  ['node_modules/dejavu-fonts-ttf/LICENSE', 'fonts/LICENSE-DejaVu.txt'],
+];
+if (!tests) {
+  mkdirSync('dist/assets/fonts', { recursive: true });
+  for (const [from, to] of ASSETS) copyFileSync(from, `dist/assets/${to}`);
+}
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
 } else {

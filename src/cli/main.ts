@@ -6,12 +6,13 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { describeImages, type DescribeResult } from '../core/describe';
+import { describeImages, prepareImages, totalEstimatedTokens, type DescribeResult } from '../core/describe';
+import { buildChatBody, chatCompletionsUrl } from '../core/request';
 import { DescribeError, isDescribeError, redact } from '../core/errors';
 import { createDispatcher, proxyFromEnv } from '../core/http';
 import { renderFooter, renderHeader, renderInterruption, renderMarkdown, renderPartial, renderWarnings, relativeImageRef } from '../core/markdown';
 import type { PreparedImage } from '../core/prepare';
-import { resolveSettings } from '../core/settings';
+import { DETAILS, resolveSettings, type DescribeSettings, type Detail } from '../core/settings';
 import type { Logger } from '../core/log';
 
 declare const __VERSION__: string;
@@ -32,6 +33,10 @@ Options:
   --idle-timeout SECONDS  give up when a streamed answer is silent this long (default 30)
   --retries N          retries after 429/503 (default 4; 500/502/504 and resets: 2)
   --stream, --no-stream  print the text as it arrives (default: when stdout is a terminal)
+  --no-resize          send the original bytes (by default each image is resized to the size the service
+                       uses for the detail level, turned upright, and SVG/BMP/animated GIF converted)
+  --dry-run            print as JSON what would be sent (types, bytes, sizes, estimated image tokens); sends
+                       nothing and needs no key
   --json               print the whole result as JSON instead of Markdown
   --out FILE           write the Markdown there; never overwrites an existing file without --force
   --force              allow --out to replace an existing file
@@ -76,6 +81,8 @@ function parse(argv: readonly string[]) {
         stream: { type: 'boolean' },
         'no-stream': { type: 'boolean' },
         json: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+        'no-resize': { type: 'boolean' },
         out: { type: 'string' },
         force: { type: 'boolean' },
         verbose: { type: 'boolean' },
@@ -149,6 +156,62 @@ async function writeOut(abs: string, text: string, force: boolean): Promise<void
   await fs.rename(tmp, abs);
 }
 
+/** --dry-run: prepare the images exactly as a real run would, print what would be sent, send nothing. */
+async function dryRun(
+  sources: string[],
+  v: { endpoint?: string | undefined; deployment?: string | undefined; 'api-version'?: string | undefined; detail?: string | undefined; 'max-tokens'?: string | undefined; prompt?: string | undefined; 'no-resize'?: boolean | undefined },
+  io: CliIo,
+  fail: (code: number, message: string) => number,
+): Promise<number> {
+  try {
+    const detailText = v.detail?.trim().toLowerCase();
+    if (detailText && !(DETAILS as readonly string[]).includes(detailText)) throw new DescribeError('bad-input', `Detail must be low, high or auto (got "${v.detail}").`);
+    const detail = detailText as Detail | undefined;
+    let settings: DescribeSettings | undefined;
+    try {
+      settings = resolveSettings({
+        endpoint: v.endpoint ?? io.env['AZURE_OPENAI_ENDPOINT'],
+        deployment: v.deployment ?? io.env['AZURE_OPENAI_DEPLOYMENT'],
+        apiVersion: v['api-version'] ?? io.env['OPENAI_API_VERSION'],
+        detail,
+        maxTokens: v['max-tokens'],
+        userPrompt: v.prompt,
+      });
+    } catch {
+      settings = undefined; // a dry run needs no endpoint
+    }
+    const images = await prepareImages(sources, { cwd: io.cwd, resize: !v['no-resize'], detail });
+    const body = settings ? JSON.stringify(buildChatBody(settings, images, { tokenParam: 'max_tokens', stream: false })) : undefined;
+    const report = {
+      sent: false,
+      url: settings ? chatCompletionsUrl(settings) : null,
+      deployment: settings?.deployment ?? null,
+      detail: detail ?? null,
+      resize: !v['no-resize'],
+      requestBytes: body?.length ?? null,
+      estimatedImageTokens: totalEstimatedTokens(images) ?? null,
+      images: images.map((i) => ({
+        source: i.source,
+        detectedType: i.originalMime ?? null,
+        originalBytes: i.originalBytes ?? null,
+        originalWidth: i.width ?? null,
+        originalHeight: i.height ?? null,
+        sentType: i.sentMime ?? null,
+        sentBytes: i.sentBytes ?? null,
+        sentWidth: i.sentWidth ?? null,
+        sentHeight: i.sentHeight ?? null,
+        estimatedTokens: i.estimatedTokens ?? null,
+        notes: i.notes,
+      })),
+    };
+    io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    return 0;
+  } catch (e) {
+    if (isDescribeError(e)) return fail(e.isInputError ? 2 : 1, e.message);
+    return fail(1, `unexpected error: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 /** Run the CLI; returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const key = io.env['AZURE_OPENAI_API_KEY'];
@@ -176,6 +239,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return fail(2, 'there is no --api-key flag (flags show in process lists): set the environment variable AZURE_OPENAI_API_KEY instead.');
   }
   if (args.positionals.length === 0) return fail(2, `no image given.\n\n${USAGE}`);
+  if (v['dry-run']) return dryRun(args.positionals, v, io, fail);
   try {
     const settings = resolveSettings({
       endpoint: v.endpoint ?? io.env['AZURE_OPENAI_ENDPOINT'],
@@ -213,6 +277,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         sources: args.positionals,
         cwd: io.cwd,
         signal: io.signal,
+        resize: !v['no-resize'],
         stream: streamToStdout || (!v.json && v.stream === true) || undefined,
         clientOptions: {
           dispatcher,

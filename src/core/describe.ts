@@ -5,10 +5,11 @@
 import { ChatClient, type ClientOptions } from './client';
 import { DescribeError } from './errors';
 import { loadImages, type ImageSource } from './images';
+import { isConvertible, prepareLocalImage } from './imagePipeline';
 import { prepareImage, type PreparedImage } from './prepare';
 import type { TokenParam } from './request';
 import { describeFilter, type FilterCategory, type Usage } from './response';
-import { assertSecureEndpoint, type DescribeSettings } from './settings';
+import { assertSecureEndpoint, type DescribeSettings, type Detail } from './settings';
 
 export interface DescribeResult {
   readonly text: string;
@@ -25,6 +26,8 @@ export interface DescribeResult {
   readonly elapsedMs: number;
   /** Requests it took (more than 1 after retries). */
   readonly attempts: number;
+  /** Image tokens estimated by the tile formula for all images (undefined if any size is unknown). */
+  readonly estimatedImageTokens: number | undefined;
 }
 
 /** What happens while a describe runs, for fronts that show progress or text as it arrives. */
@@ -47,6 +50,8 @@ export interface DescribeRequest {
   /** A client to reuse (it remembers which token parameter each deployment takes). */
   readonly client?: ChatClient | undefined;
   readonly clientOptions?: Omit<ClientOptions, 'apiKey'> | undefined;
+  /** Resize/convert images to what the service uses (default true); false sends the original bytes. */
+  readonly resize?: boolean | undefined;
   /** Ask for a streamed answer (text arrives through `onEvent`). */
   readonly stream?: boolean | undefined;
   readonly onEvent?: ((event: DescribeEvent) => void) | undefined;
@@ -61,9 +66,30 @@ export function checkReadyToSend(settings: DescribeSettings, apiKey: string | un
 }
 
 /** Load and prepare images: everything that can be refused is refused here, before any request. */
-export async function prepareImages(sources: readonly ImageSource[], cwd?: string): Promise<PreparedImage[]> {
-  const loaded = await loadImages(sources, { cwd });
-  return loaded.map(prepareImage);
+export interface PrepareOptions {
+  readonly cwd?: string | undefined;
+  /** Resize, orient, convert and re-encode to what the service uses (default true); false sends the original bytes. */
+  readonly resize?: boolean | undefined;
+  readonly detail?: Detail | undefined;
+}
+
+export async function prepareImages(sources: readonly ImageSource[], options: PrepareOptions = {}): Promise<PreparedImage[]> {
+  const resize = options.resize !== false;
+  const loaded = await loadImages(sources, resize ? { cwd: options.cwd, convertible: (s) => isConvertible(s.mime), allowOversize: true } : { cwd: options.cwd });
+  const settled = await Promise.allSettled(loaded.map((image) => (resize && image.kind === 'file' ? prepareLocalImage(image, { detail: options.detail }) : Promise.resolve(prepareImage(image, options.detail)))));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<PreparedImage>).value);
+}
+
+/** Estimated image tokens of a request (undefined when an image's size is unknown, e.g. a URL). */
+export function totalEstimatedTokens(images: readonly PreparedImage[]): number | undefined {
+  let total = 0;
+  for (const image of images) {
+    if (image.estimatedTokens === undefined) return undefined;
+    total += image.estimatedTokens;
+  }
+  return total;
 }
 
 export function resultWarnings(finishReason: string | undefined, text: string, settings: DescribeSettings, completionFilter: readonly FilterCategory[]): string[] {
@@ -83,7 +109,7 @@ export function resultWarnings(finishReason: string | undefined, text: string, s
 export async function describeImages(req: DescribeRequest): Promise<DescribeResult> {
   const { settings } = req;
   checkReadyToSend(settings, req.apiKey);
-  const images = await prepareImages(req.sources, req.cwd);
+  const images = await prepareImages(req.sources, { cwd: req.cwd, resize: req.resize, detail: settings.detail });
   if (req.signal?.aborted) throw new DescribeError('cancelled', 'Cancelled.');
   req.onEvent?.({ type: 'prepared', images });
   const client = req.client ?? new ChatClient({ ...req.clientOptions, apiKey: req.apiKey });
@@ -113,6 +139,7 @@ export async function describeImages(req: DescribeRequest): Promise<DescribeResu
       tokenParam: completion.tokenParam,
       elapsedMs: Date.now() - started,
       attempts: completion.attempts,
+      estimatedImageTokens: totalEstimatedTokens(images),
     };
   } finally {
     if (!req.client) await client.close();

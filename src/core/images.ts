@@ -14,6 +14,8 @@ import { DescribeError } from './errors';
 export const MAX_IMAGES = 10;
 /** At most this many bytes per image (the service's limit: 20 MB). */
 export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
+/** The largest file read at all (a bigger one is refused before reading it). */
+export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
 /** What the service takes as input. */
 export const ACCEPTED_MIME_TYPES: readonly string[] = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'];
 
@@ -193,6 +195,9 @@ export async function loadImage(source: string, options: LoadOptions = {}): Prom
   if (stat.size === 0) throw new DescribeError('bad-input', `${source} is empty (0 bytes).`);
   if (stat.size > MAX_IMAGE_BYTES && !options.allowOversize) {
     throw new DescribeError('bad-input', `${source} is ${formatBytes(stat.size)}; the service takes at most 20 MB per image.`);
+  }
+  if (stat.size > MAX_INPUT_BYTES) {
+    throw new DescribeError('bad-input', `${source} is ${formatBytes(stat.size)}; images over ${formatBytes(MAX_INPUT_BYTES)} are not read.`);
   }
   let bytes: Buffer;
   try {

@@ -108,13 +108,14 @@ export function renderWarnings(warnings: readonly string[]): string {
   return warnings.map((w) => `> **Warning:** ${neutraliseHtml(w)}`).join('\n>\n') + '\n\n';
 }
 
-export function renderFooter(result: Pick<DescribeResult, 'model' | 'deployment' | 'finishReason' | 'usage'>, extra: readonly string[] = []): string {
+export function renderFooter(result: Pick<DescribeResult, 'model' | 'deployment' | 'finishReason' | 'usage' | 'estimatedImageTokens'>, extra: readonly string[] = []): string {
   const lines = [
     '---',
     '',
     `- **Model:** ${result.model ?? 'unknown'} (deployment \`${result.deployment}\`)`,
     `- **Finish reason:** ${result.finishReason ?? 'not reported'}`,
     `- **Token usage:** ${formatUsage(result.usage)}`,
+    ...(result.estimatedImageTokens !== undefined ? [`- **Estimated image tokens:** ${result.estimatedImageTokens} (tile formula, part of the prompt tokens)`] : []),
     ...extra.map((l) => `- ${l}`),
   ];
   return lines.join('\n') + '\n';

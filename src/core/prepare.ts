@@ -4,6 +4,8 @@
  */
 import type { LoadedImage } from './images';
 import { toDataUrl } from './images';
+import { estimateImageTokens } from './imagePipeline';
+import type { Detail } from './settings';
 import type { WireImage } from './request';
 
 export interface PreparedImage extends WireImage {
@@ -18,11 +20,17 @@ export interface PreparedImage extends WireImage {
   readonly height: number | undefined;
   readonly sentMime: string | undefined;
   readonly sentBytes: number | undefined;
+  /** Dimensions of what is sent (for local images). */
+  readonly sentWidth: number | undefined;
+  readonly sentHeight: number | undefined;
+  /** Image tokens the service will bill, by the tile formula (undefined for URLs: their size is unknown). */
+  readonly estimatedTokens: number | undefined;
   /** Things worth telling the user (e.g. "named .png but its bytes are a JPEG"). */
   readonly notes: readonly string[];
 }
 
-export function prepareImage(image: LoadedImage): PreparedImage {
+/** The original bytes, untouched (`--no-resize`), or a URL passed through. */
+export function prepareImage(image: LoadedImage, detail?: Detail): PreparedImage {
   if (image.kind === 'url') {
     return {
       url: image.url,
@@ -36,6 +44,9 @@ export function prepareImage(image: LoadedImage): PreparedImage {
       height: undefined,
       sentMime: undefined,
       sentBytes: undefined,
+      sentWidth: undefined,
+      sentHeight: undefined,
+      estimatedTokens: undefined,
       notes: [],
     };
   }
@@ -56,6 +67,9 @@ export function prepareImage(image: LoadedImage): PreparedImage {
     height: sniffed.height,
     sentMime: sniffed.mime,
     sentBytes: image.bytes.length,
+    sentWidth: sniffed.width,
+    sentHeight: sniffed.height,
+    estimatedTokens: sniffed.width && sniffed.height ? estimateImageTokens(sniffed.width, sniffed.height, detail) : undefined,
     notes,
   };
 }

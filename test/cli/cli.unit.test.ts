@@ -134,7 +134,7 @@ describe('describe-image CLI', () => {
       ['missing file', [image('nope.png')], {}, /nope\.png: no such file/],
       ['empty file', [image('empty.png')], {}, /empty\.png is empty/],
       ['not an image', [image('not-an-image.png')], {}, /not-an-image\.png is not an image/],
-      ['unsupported type', [image('tiny.bmp')], {}, /tiny\.bmp is a BMP image/],
+      ['unsupported type with --no-resize', [image('tiny.bmp'), '--no-resize'], {}, /tiny\.bmp is a BMP image/],
       ['more than 10', Array.from({ length: 11 }, () => image('ui.png')), {}, /11 images given; the service takes at most 10/],
       ['bad detail', ['--detail', 'max', image('ui.png')], {}, /Detail must be low, high or auto/],
       ['plain http to a remote host', ['--endpoint', 'http://example.com', image('ui.png')], {}, /Refusing to send the API key over plain http to example\.com/],
