@@ -162,6 +162,7 @@ export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri
             signal: controller.signal,
             client,
             stream: settings.stream,
+            resize: settings.resizeImages,
             onEvent: (event) => {
               if (event.type === 'prepared') {
                 event.images.forEach((image, i) => links.set(image, uris[i] ? imageLink(uris[i]) : image.source));

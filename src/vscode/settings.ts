@@ -13,6 +13,7 @@ export interface ExtensionSettings {
   readonly requestTimeoutMs: number;
   readonly idleTimeoutMs: number;
   readonly stream: boolean;
+  readonly resizeImages: boolean;
 }
 
 /** VS Code's own proxy settings, which the extension's requests honour. */
@@ -48,6 +49,7 @@ export function readSettings(scope?: vscode.Uri): ExtensionSettings {
     requestTimeoutMs: Math.max(5, c.get<number>('requestTimeoutSeconds', 60)) * 1000,
     idleTimeoutMs: Math.max(1, c.get<number>('idleTimeoutSeconds', 30)) * 1000,
     stream: c.get<boolean>('stream', true),
+    resizeImages: c.get<boolean>('resizeImages', true),
   };
 }
 
