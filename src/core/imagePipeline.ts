@@ -185,6 +185,12 @@ function sharp(): Sharp {
   return sharpModule;
 }
 
+/** True when some pixel of RGBA data is not fully opaque. */
+function hasTransparency(rgba: Buffer): boolean {
+  for (let i = 3; i < rgba.length; i += 4) if (rgba[i] !== 255) return true;
+  return false;
+}
+
 /** Types this pipeline can turn into something the service takes. */
 export function isConvertible(mime: string): boolean {
   return ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'image/bmp', 'image/svg+xml', 'image/tiff', 'image/avif', 'image/heif'].includes(mime);
@@ -251,12 +257,13 @@ export async function prepareLocalImage(image: LocalImage, options: PipelineOpti
   }
   if (needsResize) notes.push(`${image.name} was resized from ${ow}×${oh} to ${target.width}×${target.height}, the size the service uses for ${detail === 'low' ? 'low' : 'high'} detail.`);
   if (needsRotate) notes.push(`${image.name} was turned upright (EXIF orientation ${orientation}).`);
-  const pipeline = input.rotate().resize(target.width, target.height, { fit: 'fill', kernel: 'lanczos3' });
-  const stats = await pipeline.clone().stats();
-  const hasAlpha = !stats.isOpaque;
+  // Decode, orient and resize once; encode the candidates from those pixels.
+  const { data, info } = await input.rotate().resize(target.width, target.height, { fit: 'fill', kernel: 'lanczos3' }).raw().toBuffer({ resolveWithObject: true });
+  const hasAlpha = info.channels === 4 && hasTransparency(data);
+  const pixels = () => s(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
   const [png, alt] = await Promise.all([
-    pipeline.clone().png({ compressionLevel: 9, adaptiveFiltering: true }).toBuffer(),
-    hasAlpha ? pipeline.clone().webp({ quality: 85, alphaQuality: 100 }).toBuffer() : pipeline.clone().jpeg({ quality: 85, mozjpeg: true }).toBuffer(),
+    pixels().png({ compressionLevel: 6, adaptiveFiltering: true }).toBuffer(),
+    hasAlpha ? pixels().webp({ quality: 80, alphaQuality: 100 }).toBuffer() : pixels().removeAlpha().jpeg({ quality: 80, mozjpeg: true }).toBuffer(),
   ]);
   // PNG keeps screenshots and line art sharp: prefer it unless it costs more than 1.5× the lossy encoding.
   if (png.length <= alt.length * 1.5) return done(png, 'image/png', target.width, target.height, ow, oh);
