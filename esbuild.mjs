@@ -62,6 +62,8 @@ const builds = tests
       // sharp loads a native or WASM binary at run time: it stays external and ships in node_modules (see .vscodeignore).
       { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode', 'sharp'] },
       { ...common, entryPoints: { cli: 'src/cli/index.ts' }, outdir: 'dist', external: ['sharp'], banner: { js: '#!/usr/bin/env node' } },
+      // The paste panel's script runs in the webview: a browser bundle under media/, the panel's only resource root.
+      { ...common, entryPoints: { paste: 'src/webview/paste.ts' }, outdir: 'media/dist', platform: 'browser', format: 'iife', target: 'es2022' },
     ];
 
 if (tests) rmSync('out', { recursive: true, force: true });

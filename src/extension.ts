@@ -8,6 +8,7 @@ import { COMMANDS } from './vscode/actions';
 import { describeCommand, type DescribeDeps } from './vscode/describeCommand';
 import { clearApiKeyCommand, configureEndpointCommand, setApiKeyCommand } from './vscode/keyCommands';
 import { ExtensionLog } from './vscode/log';
+import { registerPastePanel } from './vscode/pastePanel';
 import { KeyStore } from './vscode/secrets';
 import { GlobalStateTokenMemory } from './vscode/tokenMemory';
 import { UiHolder, windowUi, type Ui } from './vscode/ui';
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     vscode.commands.registerCommand(COMMANDS.clearApiKey, () => clearApiKeyCommand(ui.current, keys)),
     vscode.commands.registerCommand(COMMANDS.configureEndpoint, () => configureEndpointCommand(ui.current)),
     vscode.commands.registerCommand(COMMANDS.showLog, () => log.show()),
+    ...registerPastePanel(context, deps),
   );
   log.info(`Describe Image ${String(context.extension.packageJSON['version'])} activated (${vscode.env.appName}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'}).`);
 

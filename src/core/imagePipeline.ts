@@ -15,7 +15,7 @@ import type sharpFactory from 'sharp';
 import type { Metadata, Sharp as SharpPipeline } from 'sharp';
 import * as path from 'node:path';
 import { DescribeError } from './errors';
-import { ACCEPTED_MIME_TYPES, formatBytes, MAX_IMAGE_BYTES, toDataUrl, type LocalImage } from './images';
+import { ACCEPTED_MIME_TYPES, formatBytes, MAX_IMAGE_BYTES, sniffImage, toDataUrl, type LocalImage } from './images';
 import type { PreparedImage } from './prepare';
 import type { Detail } from './settings';
 
@@ -268,4 +268,18 @@ export async function prepareLocalImage(image: LocalImage, options: PipelineOpti
   // PNG keeps screenshots and line art sharp: prefer it unless it costs more than 1.5× the lossy encoding.
   if (png.length <= alt.length * 1.5) return done(png, 'image/png', target.width, target.height, ow, oh);
   return done(alt, hasAlpha ? 'image/webp' : 'image/jpeg', target.width, target.height, ow, oh);
+}
+
+/** A small PNG/JPEG `data:` thumbnail (at most 240×160) for showing an image in a panel. */
+export async function makeThumbnail(bytes: Uint8Array): Promise<string | undefined> {
+  const sniffed = sniffImage(bytes);
+  if (!sniffed) return undefined;
+  let input: SharpPipeline;
+  if (sniffed.mime === 'image/svg+xml') input = sharp()((await rasteriseSvg(bytes, 'low')).png);
+  else if (sniffed.mime === 'image/bmp') {
+    const raw = decodeBmp(bytes);
+    input = sharp()(raw.data, { raw: { width: raw.width, height: raw.height, channels: 4 } });
+  } else input = sharp()(bytes, { pages: 1 });
+  const out = await input.rotate().resize(240, 160, { fit: 'inside', withoutEnlargement: true }).png().toBuffer();
+  return toDataUrl('image/png', out);
 }

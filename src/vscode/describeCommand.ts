@@ -59,7 +59,7 @@ export async function resolveTargets(deps: DescribeDeps, uri: unknown, uris: unk
 }
 
 /** Make sure endpoint and key are set, offering the fix and going on. Returns the key, or undefined if the user stopped. */
-async function ensureReady(deps: DescribeDeps): Promise<string | undefined> {
+export async function ensureReady(deps: DescribeDeps): Promise<string | undefined> {
   const ui = deps.ui.current;
   if (!isConfigured(readSettings().raw)) {
     const configure = vscode.l10n.t('Configure Endpoint');
@@ -84,6 +84,7 @@ function displayName(uri: vscode.Uri): string {
 /** What the core reads: a path for local files, bytes for other file systems. */
 async function toSource(uri: vscode.Uri): Promise<ImageSource> {
   if (uri.scheme === 'file') return uri.fsPath;
+  if (uri.scheme === 'http' || uri.scheme === 'https') return uri.toString(true);
   const bytes = await vscode.workspace.fs.readFile(uri);
   return { name: displayName(uri), bytes, path: uri.path };
 }
@@ -109,11 +110,21 @@ function waitCountdown(progress: vscode.Progress<{ message?: string }>, ms: numb
   return () => clearInterval(timer);
 }
 
+/** What a caller other than the Explorer command (the paste panel) may change about a describe. */
+export interface DescribeOptions {
+  readonly userPrompt?: string | undefined;
+  readonly detail?: string | undefined;
+  /** An extra way to cancel (the panel's Cancel button). */
+  readonly signal?: AbortSignal | undefined;
+  /** Show errors here instead of a notification (the panel shows them itself). */
+  readonly onError?: ((error: unknown, retry: () => Promise<unknown>) => Promise<void>) | undefined;
+}
+
 /** Describe the given images; returns the result document, or undefined when nothing was produced. */
-export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri[]): Promise<vscode.TextDocument | undefined> {
+export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri[], options: DescribeOptions = {}): Promise<vscode.TextDocument | undefined> {
   const ui = deps.ui.current;
   const { log } = deps;
-  const retry = () => describeUris(deps, uris);
+  const retry = () => describeUris(deps, uris, options);
   let streamDoc: StreamingResultDocument | undefined;
   try {
     if (uris.length === 0) return undefined;
@@ -124,7 +135,11 @@ export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri
     if (!key) return undefined;
     log.setSecrets([key]);
     const settings = readSettings(uris[0]);
-    const resolved = resolveSettings(settings.raw);
+    const resolved = resolveSettings({
+      ...settings.raw,
+      ...(options.userPrompt?.trim() ? { userPrompt: options.userPrompt } : {}),
+      ...(options.detail ? { detail: options.detail } : {}),
+    });
     const sources = await Promise.all(uris.map(toSource));
     const names = uris.map(displayName);
     const title = names.length === 1 ? vscode.l10n.t('Describing {0}…', names[0] ?? '') : vscode.l10n.t('Describing {0} images…', names.length);
@@ -153,6 +168,12 @@ export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri
           log.info('Cancelled by the user.');
           controller.abort();
         });
+        const onPanelCancel = () => {
+          log.info('Cancelled by the user (panel).');
+          controller.abort();
+        };
+        if (options.signal?.aborted) controller.abort();
+        options.signal?.addEventListener('abort', onPanelCancel, { once: true });
         let stopCountdown = () => undefined as void;
         try {
           return await describeImages({
@@ -179,6 +200,7 @@ export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri
         } finally {
           stopCountdown();
           sub.dispose();
+          options.signal?.removeEventListener('abort', onPanelCancel);
         }
       });
     } finally {
@@ -199,7 +221,8 @@ export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri
       const status = e.code === 'cancelled' ? 'cancelled' : 'incomplete';
       await streamDoc.finish(log.redact(renderInterruption(status, e.message)));
     }
-    await showError(ui, log, e, { retry });
+    if (options.onError) await options.onError(e, retry);
+    else await showError(ui, log, e, { retry });
     return undefined;
   }
 }

@@ -54,9 +54,9 @@ const DEFAULT_USER_SETTINGS = {
 
 /**
  * Start code-server. `env` is merged into the server's environment, which the extension host inherits.
- * `userSettings` are written to the user's settings.json before start.
+ * `userSettings` are written to the user's settings.json before start, `machineSettings` to the machine's.
  */
-export async function startCodeServer({ workspaceDir, env = {}, userSettings = {}, name = 'code-server' } = {}) {
+export async function startCodeServer({ workspaceDir, env = {}, userSettings = {}, machineSettings = {}, name = 'code-server' } = {}) {
   if (!existsSync(codeServerEntry) || !existsSync(node24)) {
     throw new Error('code-server is not set up: run `bash scripts/setup-vscode-test.sh` first.');
   }
@@ -65,6 +65,10 @@ export async function startCodeServer({ workspaceDir, env = {}, userSettings = {
   const userDataDir = path.join(home, 'user-data');
   for (const d of ['config', 'data', 'tmp', 'user-data/User', 'exts']) mkdirSync(path.join(home, d), { recursive: true });
   writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...DEFAULT_USER_SETTINGS, ...userSettings }, null, 2));
+  // Machine-scoped settings (the extension's endpoint, deployment, api-version) are read from the remote machine's
+  // settings in a remote window such as code-server's.
+  mkdirSync(path.join(userDataDir, 'Machine'), { recursive: true });
+  writeFileSync(path.join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(machineSettings, null, 2));
   mkdirSync(path.join(resultsDir, 'logs'), { recursive: true });
   const logFile = path.join(resultsDir, 'logs', `${name}-${port}.log`);
   const logFd = openSync(logFile, 'w');

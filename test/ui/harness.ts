@@ -14,7 +14,7 @@ export interface CodeServer {
 
 export interface Harness {
   copyWorkspace(fixtureDir: string): string;
-  startCodeServer(options: { workspaceDir?: string; env?: Record<string, string>; userSettings?: Record<string, unknown>; name?: string }): Promise<CodeServer>;
+  startCodeServer(options: { workspaceDir?: string; env?: Record<string, string>; userSettings?: Record<string, unknown>; machineSettings?: Record<string, unknown>; name?: string }): Promise<CodeServer>;
   launchBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }>;
   workbenchUrl(server: CodeServer, options: { folder?: string; extensionDevelopmentPath?: string; extensionTestsPath?: string }): string;
   waitForWorkbench(page: Page, timeout?: number): Promise<void>;

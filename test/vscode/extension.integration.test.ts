@@ -12,7 +12,7 @@ import { AzureLikeServer, streamEvents } from '../support/azureServer';
 import { StubUi } from './stubUi';
 
 const EXTENSION_ID = 'describe-image.describe-image';
-const COMMANDS = ['describeImage.describe', 'describeImage.setApiKey', 'describeImage.clearApiKey', 'describeImage.configureEndpoint', 'describeImage.showLog'];
+const COMMANDS = ['describeImage.describe', 'describeImage.pasteScreenshot', 'describeImage.setApiKey', 'describeImage.clearApiKey', 'describeImage.configureEndpoint', 'describeImage.showLog'];
 
 const server = new AzureLikeServer();
 let api: TestApi;
@@ -73,7 +73,8 @@ describe('Describe Image in VS Code', () => {
     const all = await vscode.commands.getCommands(true);
     for (const c of COMMANDS) assert.ok(all.includes(c), `${c} is registered`);
     const pkg = ext?.packageJSON as { activationEvents: unknown[]; contributes: { menus: Record<string, { command: string; when?: string }[]> } };
-    assert.deepEqual(pkg.activationEvents, []);
+    // Commands activate the extension by themselves; only the paste panel's restore after a reload needs an event.
+    assert.deepEqual(pkg.activationEvents, ['onWebviewPanel:describeImage.paste']);
     const explorer = pkg.contributes.menus['explorer/context']?.find((m) => m.command === 'describeImage.describe');
     assert.match(explorer?.when ?? '', /!explorerResourceIsFolder/);
     assert.match(explorer?.when ?? '', /\/i$/, 'image extensions match case-insensitively');
@@ -314,6 +315,14 @@ describe('Describe Image in VS Code', () => {
         await new Promise<void>((r) => proxy.close(() => r()));
       }
     });
+  });
+
+  it('Paste Screenshot opens one panel, and reveals it when asked again', async () => {
+    await vscode.commands.executeCommand('describeImage.pasteScreenshot');
+    await vscode.commands.executeCommand('describeImage.pasteScreenshot');
+    const panels = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('describeImage.paste'));
+    assert.equal(panels.length, 1);
+    assert.equal(panels[0]?.label, 'Paste Screenshot');
   });
 
   it('never writes the key to the log, a document or a message', async () => {

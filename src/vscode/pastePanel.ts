@@ -1,0 +1,329 @@
+/**
+ * Describe Image: Paste Screenshot… — a webview panel, because VS Code's clipboard API carries text only. The user
+ * pastes (Ctrl/Cmd+V), drops, or picks images; the extension validates every message and every byte (the webview is
+ * never trusted), keeps accepted images in the extension's global storage (`pasted/<hash>/<name>`, so the result
+ * document can link them and a reload can restore the panel), and sends them through the same describe flow as the
+ * Explorer command. Errors show in the panel with the same actions; nothing pasted is lost on an error.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { isDescribeError, type FixAction } from '../core/errors';
+import { MAX_IMAGES, sniffImage, ACCEPTED_MIME_TYPES } from '../core/images';
+import { isConvertible, makeThumbnail } from '../core/imagePipeline';
+import { PROMPT_PRESETS } from '../core/prompts';
+import { resolveSettings } from '../core/settings';
+import { safeImageName, validateFromWebview, type Detail, type ImageInfo, type PanelState, type ToWebview } from '../webview/protocol';
+import { actionLabel, runAction } from './actions';
+import { describeUris, type DescribeDeps } from './describeCommand';
+import { readSettings } from './settings';
+
+export const PASTE_VIEW_TYPE = 'describeImage.paste';
+/** Largest pasted file accepted (larger than the service's 20 MB: the image pipeline shrinks it). */
+export const MAX_PASTE_BYTES = 50 * 1024 * 1024;
+const EXT: Readonly<Record<string, string>> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp', 'image/bmp': 'bmp', 'image/svg+xml': 'svg', 'image/tiff': 'tiff', 'image/avif': 'avif' };
+
+interface HeldImage {
+  readonly info: ImageInfo;
+  readonly uri: vscode.Uri;
+}
+
+export class PastePanel implements vscode.Disposable {
+  static current: PastePanel | undefined;
+  private images: HeldImage[] = [];
+  private state: Omit<PanelState, 'images'>;
+  private controller: AbortController | undefined;
+  private retry: (() => Promise<unknown>) | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  static show(context: vscode.ExtensionContext, deps: DescribeDeps): PastePanel {
+    if (PastePanel.current) {
+      PastePanel.current.panel.reveal();
+      return PastePanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(PASTE_VIEW_TYPE, vscode.l10n.t('Paste Screenshot'), vscode.ViewColumn.Active, PastePanel.options(context));
+    PastePanel.current = new PastePanel(panel, context, deps, undefined);
+    return PastePanel.current;
+  }
+
+  static options(context: vscode.ExtensionContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'media')] };
+  }
+
+  /** Restore a panel after a reload, from the state the webview saved. */
+  static async revive(panel: vscode.WebviewPanel, saved: unknown, context: vscode.ExtensionContext, deps: DescribeDeps): Promise<void> {
+    panel.webview.options = PastePanel.options(context);
+    const p = new PastePanel(panel, context, deps, saved);
+    PastePanel.current = p;
+    await p.restoreImages(saved);
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly context: vscode.ExtensionContext,
+    private readonly deps: DescribeDeps,
+    saved: unknown,
+  ) {
+    const settings = readSettings().raw;
+    const savedState = (typeof saved === 'object' && saved !== null ? saved : {}) as Partial<PanelState>;
+    const detail = ['low', 'high', 'auto'].includes(String(savedState.detail)) ? (savedState.detail as Detail) : ((settings.detail as Detail | undefined) ?? 'auto');
+    this.state = {
+      prompt: typeof savedState.prompt === 'string' ? savedState.prompt : settings.userPrompt?.trim() || (PROMPT_PRESETS[0]?.prompt ?? ''),
+      detail,
+      presetId: typeof savedState.presetId === 'string' ? savedState.presetId : undefined,
+    };
+    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
+    panel.webview.html = this.html();
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('describeImage') && this.post({ type: 'deployment', deployment: this.deployment() })),
+    );
+  }
+
+  dispose(): void {
+    this.controller?.abort();
+    if (PastePanel.current === this) PastePanel.current = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+
+  private post(message: ToWebview): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private deployment(): string | undefined {
+    try {
+      return resolveSettings(readSettings().raw).deployment;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private storage(): vscode.Uri {
+    return vscode.Uri.joinPath(this.context.globalStorageUri, 'pasted');
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const checked = validateFromWebview(raw, { maxBytes: MAX_PASTE_BYTES, maxImages: MAX_IMAGES });
+    if (!checked.ok) {
+      this.deps.log.warn(`Paste panel: ignored a message (${checked.reason}).`);
+      return;
+    }
+    const m = checked.message;
+    switch (m.type) {
+      case 'ready':
+        this.post({
+          type: 'init',
+          state: { ...this.state, images: this.images.map((i) => i.info) },
+          presets: PROMPT_PRESETS,
+          deployment: this.deployment(),
+          maxImages: MAX_IMAGES,
+          maxBytes: MAX_PASTE_BYTES,
+        });
+        break;
+      case 'state':
+        this.state = { prompt: m.prompt, detail: m.detail, presetId: m.presetId };
+        break;
+      case 'addImages':
+        await this.add(m.images.map((i) => ({ name: i.name, bytes: Buffer.from(i.dataBase64, 'base64') })));
+        break;
+      case 'addUrl':
+        this.addUrl(m.url);
+        break;
+      case 'pick':
+        await this.pick();
+        break;
+      case 'remove':
+        this.images = this.images.filter((i) => i.info.id !== m.id);
+        this.post({ type: 'images', images: this.images.map((i) => i.info) });
+        break;
+      case 'send':
+        this.state = { prompt: m.prompt, detail: m.detail, presetId: m.presetId };
+        await this.send();
+        break;
+      case 'cancel':
+        this.controller?.abort();
+        break;
+      case 'action':
+        if (m.action === 'retry') await this.retry?.();
+        else await runAction(m.action as FixAction, this.deps.log);
+        this.post({ type: 'deployment', deployment: this.deployment() });
+        break;
+    }
+  }
+
+  private refuse(message: string): void {
+    this.deps.log.info(`Paste panel: ${message}`);
+    this.post({ type: 'refused', message });
+  }
+
+  /** Check and keep pasted bytes: sniffed (never trusted by name or declared type), capped in size and count. */
+  async add(incoming: readonly { name: string; bytes: Uint8Array }[]): Promise<void> {
+    const refused: string[] = [];
+    for (const [n, item] of incoming.entries()) {
+      const name = safeImageName(item.name, `pasted-${n + 1}`);
+      if (this.images.length >= MAX_IMAGES) {
+        refused.push(vscode.l10n.t('{0} was not added: one request takes at most {1} images.', name, MAX_IMAGES));
+        continue;
+      }
+      if (item.bytes.length === 0) {
+        refused.push(vscode.l10n.t('{0} is empty.', name));
+        continue;
+      }
+      if (item.bytes.length > MAX_PASTE_BYTES) {
+        refused.push(vscode.l10n.t('{0} is larger than {1} MB.', name, MAX_PASTE_BYTES / 1048576));
+        continue;
+      }
+      const sniffed = sniffImage(item.bytes);
+      if (!sniffed || !(ACCEPTED_MIME_TYPES.includes(sniffed.mime) || isConvertible(sniffed.mime))) {
+        refused.push(vscode.l10n.t('{0} is not an image that can be described (PNG, JPEG, GIF, WebP, BMP, SVG, TIFF or AVIF).', name));
+        continue;
+      }
+      const hash = createHash('sha256').update(item.bytes).digest('hex').slice(0, 20);
+      if (this.images.some((i) => i.info.id === hash)) continue;
+      // Kept as pasted/<hash>/<name>: the document shows the pasted name, identical pastes share one file.
+      const displayName = /\.[a-z0-9]+$/i.test(name) ? name : `${name}.${EXT[sniffed.mime] ?? 'img'}`;
+      const uri = vscode.Uri.joinPath(this.storage(), hash, displayName);
+      await vscode.workspace.fs.writeFile(uri, item.bytes);
+      const thumbnail = await makeThumbnail(item.bytes).catch(() => undefined);
+      this.images.push({ uri, info: { id: hash, name: displayName, mime: sniffed.mime, bytes: item.bytes.length, width: sniffed.width, height: sniffed.height, thumbnail, url: undefined } });
+    }
+    this.post({ type: 'images', images: this.images.map((i) => i.info) });
+    if (refused.length) this.refuse(refused.join(' '));
+  }
+
+  private addUrl(url: string): void {
+    if (this.images.length >= MAX_IMAGES) return this.refuse(vscode.l10n.t('One request takes at most {0} images.', MAX_IMAGES));
+    const id = `url-${createHash('sha256').update(url).digest('hex').slice(0, 16)}`;
+    if (!this.images.some((i) => i.info.id === id)) {
+      const name = decodeURIComponent(new URL(url).pathname.split('/').filter(Boolean).pop() ?? url);
+      this.images.push({ uri: vscode.Uri.parse(url), info: { id, name, mime: 'url', bytes: 0, width: undefined, height: undefined, thumbnail: undefined, url } });
+    }
+    this.post({ type: 'images', images: this.images.map((i) => i.info) });
+  }
+
+  private async pick(): Promise<void> {
+    const picked = await this.deps.ui.current.showOpenDialog({ canSelectMany: true, openLabel: vscode.l10n.t('Add'), filters: { [vscode.l10n.t('Images')]: ['png', 'jpg', 'jpeg', 'gif', 'webp', 'bmp', 'svg'] } });
+    if (!picked?.length) return;
+    const files = await Promise.all(picked.map(async (u) => ({ name: u.path.split('/').pop() ?? 'image', bytes: await vscode.workspace.fs.readFile(u) })));
+    await this.add(files);
+  }
+
+  private async restoreImages(saved: unknown): Promise<void> {
+    const list = (saved as Partial<PanelState> | undefined)?.images;
+    if (!Array.isArray(list)) return;
+    for (const info of list.slice(0, MAX_IMAGES) as ImageInfo[]) {
+      if (typeof info?.id !== 'string') continue;
+      if (info.url) {
+        this.addUrl(info.url);
+        continue;
+      }
+      const uri = vscode.Uri.joinPath(this.storage(), info.id, safeImageName(info.name, 'image'));
+      try {
+        const bytes = await vscode.workspace.fs.readFile(uri);
+        await this.add([{ name: info.name, bytes }]);
+      } catch {
+        this.deps.log.info(`Paste panel: ${info.name} is no longer in storage; not restored.`);
+      }
+    }
+  }
+
+  /** Describe the images with the panel's prompt and detail; the result opens as the usual Markdown document. */
+  async send(): Promise<vscode.TextDocument | undefined> {
+    if (this.controller) return undefined;
+    if (this.images.length === 0) {
+      this.refuse(vscode.l10n.t('Paste, drop or choose an image first.'));
+      return undefined;
+    }
+    const controller = new AbortController();
+    this.controller = controller;
+    this.post({ type: 'busy', busy: true, message: vscode.l10n.t('Describing {0} image(s)…', this.images.length) });
+    let status: string | undefined;
+    try {
+      const doc = await describeUris(this.deps, this.images.map((i) => i.uri), {
+        userPrompt: this.state.prompt,
+        detail: this.state.detail,
+        signal: controller.signal,
+        onError: async (error, retry) => {
+          this.retry = retry;
+          if (isDescribeError(error) && error.code === 'cancelled') {
+            status = vscode.l10n.t('Cancelled. Your images and prompt are still here.');
+            return;
+          }
+          const message = this.deps.log.redact(error instanceof Error ? error.message : String(error));
+          this.deps.log.error(`Paste panel: ${message}`);
+          status = vscode.l10n.t('Not described. Your images and prompt are still here.');
+          const actions = isDescribeError(error) ? error.actions : (['show-log'] as const);
+          this.post({ type: 'error', message, actions: actions.map((action) => ({ action, label: actionLabel(action) })) });
+        },
+      });
+      if (doc) status = vscode.l10n.t('The description is open in a new tab.');
+      return doc;
+    } finally {
+      this.controller = undefined;
+      this.post({ type: 'busy', busy: false, message: status });
+    }
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const nonce = randomBytes(16).toString('base64');
+    const media = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'media', ...p));
+    const t = (s: string) => escapeHtml(vscode.l10n.t(s));
+    return `<!DOCTYPE html>
+<html lang="${escapeHtml(vscode.env.language)}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${webview.cspSource} data:; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${media('paste.css')}">
+<title>${t('Paste Screenshot')}</title>
+</head>
+<body>
+<main>
+  <h1>${t('Describe a screenshot')}</h1>
+  <div id="drop" class="drop" tabindex="0" role="button" aria-describedby="drop-hint">
+    <p id="drop-hint">${t('Press Ctrl+V (Cmd+V) to paste a screenshot, drop image files here, or')} <button id="pick" type="button" class="link">${t('choose files…')}</button></p>
+  </div>
+  <p id="notice" class="notice" role="status" aria-live="polite"></p>
+  <ul id="images" class="images" aria-label="${t('Images to describe')}"></ul>
+  <section class="ask" aria-label="${t('Prompt')}">
+    <div class="row">
+      <label for="preset">${t('Ask')}</label>
+      <select id="preset"></select>
+    </div>
+    <textarea id="prompt" rows="4" aria-label="${t('Prompt')}"></textarea>
+    <div class="row">
+      <fieldset class="detail"><legend>${t('Detail')}</legend>
+        <label><input type="radio" name="detail" value="auto"> auto</label>
+        <label><input type="radio" name="detail" value="low"> low</label>
+        <label><input type="radio" name="detail" value="high"> high</label>
+      </fieldset>
+      <span id="deployment" class="deployment"></span>
+    </div>
+  </section>
+  <div id="error" class="error" role="alert" hidden><p id="error-text"></p><div id="error-actions" class="actions"></div></div>
+  <div class="send-row">
+    <button id="send" type="button" class="primary" title="Ctrl+Enter">${t('Describe')}</button>
+    <button id="cancel" type="button" hidden>${t('Cancel')}</button>
+    <span id="progress" class="progress" role="status" aria-live="polite"></span>
+  </div>
+</main>
+<script nonce="${nonce}" src="${media('dist', 'paste.js')}"></script>
+</body>
+</html>`;
+  }
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
+
+export function registerPastePanel(context: vscode.ExtensionContext, deps: DescribeDeps): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('describeImage.pasteScreenshot', () => PastePanel.show(context, deps)),
+    vscode.window.registerWebviewPanelSerializer(PASTE_VIEW_TYPE, {
+      deserializeWebviewPanel: (panel, state) => PastePanel.revive(panel, state, context, deps),
+    }),
+  ];
+}
