@@ -320,9 +320,11 @@ describe('Describe Image in VS Code', () => {
   it('Paste Screenshot opens one panel, and reveals it when asked again', async () => {
     await vscode.commands.executeCommand('describeImage.pasteScreenshot');
     await vscode.commands.executeCommand('describeImage.pasteScreenshot');
-    const panels = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('describeImage.paste'));
-    assert.equal(panels.length, 1);
-    assert.equal(panels[0]?.label, 'Paste Screenshot');
+    const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+    const panels = () => tabs().filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('describeImage.paste'));
+    for (let i = 0; i < 50 && panels().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(panels().length, 1, `tabs: ${tabs().map((t) => `${t.label} (${t.input instanceof vscode.TabInputWebview ? t.input.viewType : typeof t.input})`).join(', ')}`);
+    assert.equal(panels()[0]?.label, 'Paste Screenshot');
   });
 
   it('never writes the key to the log, a document or a message', async () => {
