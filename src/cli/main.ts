@@ -12,6 +12,7 @@ import { DescribeError, isDescribeError, redact } from '../core/errors';
 import { createDispatcher, proxyFromEnv } from '../core/http';
 import { renderFooter, renderHeader, renderInterruption, renderMarkdown, renderPartial, renderWarnings, relativeImageRef } from '../core/markdown';
 import type { PreparedImage } from '../core/prepare';
+import { runAltText } from './altText';
 import { DETAILS, resolveSettings, type DescribeSettings, type Detail } from '../core/settings';
 import type { Logger } from '../core/log';
 
@@ -46,6 +47,8 @@ Options:
 
 The API key is read only from the environment variable AZURE_OPENAI_API_KEY.
 Proxies: HTTPS_PROXY / HTTP_PROXY and NO_PROXY are honoured.
+Alt text for docs: describe-image alt-text check|fix <glob...>   (describe-image alt-text --help)
+
 Exit codes: 0 described (also when cut or filtered: see the warning), 1 service or network failure,
 2 bad usage or input (nothing was sent), 130 interrupted.`;
 
@@ -214,6 +217,7 @@ async function dryRun(
 
 /** Run the CLI; returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv[0] === 'alt-text') return runAltText(argv.slice(1), io);
   const key = io.env['AZURE_OPENAI_API_KEY'];
   const secrets = key ? [key] : [];
   const fail = (code: number, message: string): number => {
