@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import fg from 'fast-glob';
+import ignore from 'ignore';
 import { altEdit, applyEdits, DEFAULT_ALT_MAX_LENGTH, imagesWithoutAlt, type AltEdit } from '../core/altText';
 import { FileAltCache, generateAltTexts, resolveImageSource } from '../core/altTextRunner';
 import { ChatClient } from '../core/client';
@@ -69,14 +70,14 @@ export function unifiedDiff(file: string, before: string, after: string, context
 }
 
 async function listFiles(patterns: string[], cwd: string): Promise<string[]> {
-  const ignore = (await import('ignore')).default();
+  const ig = ignore();
   try {
-    ignore.add(await fs.readFile(path.join(cwd, '.gitignore'), 'utf8'));
+    ig.add(await fs.readFile(path.join(cwd, '.gitignore'), 'utf8'));
   } catch {
     // no .gitignore
   }
   const files = await fg(patterns, { cwd, ignore: ['**/node_modules/**', '**/.git/**'], onlyFiles: true, dot: false });
-  return files.filter((f) => languageOf(f) && !ignore.ignores(f)).sort();
+  return files.filter((f) => languageOf(f) && !ig.ignores(f)).sort();
 }
 
 export async function runAltText(argv: readonly string[], io: CliIo): Promise<number> {

@@ -76,3 +76,22 @@ export async function writeEndpointSettings(values: EndpointValues): Promise<voi
 export function affectsSettings(e: vscode.ConfigurationChangeEvent): boolean {
   return e.affectsConfiguration(SECTION) || e.affectsConfiguration('http');
 }
+
+export interface AltTextSettings {
+  readonly maxLength: number;
+  readonly diagnostics: boolean;
+  readonly docsRoot: string;
+  readonly glob: string;
+  readonly concurrency: number;
+}
+
+export function readAltTextSettings(scope: vscode.Uri | undefined): AltTextSettings {
+  const c = vscode.workspace.getConfiguration(`${SECTION}.altText`, scope);
+  return {
+    maxLength: Math.min(1000, Math.max(20, c.get<number>('maxLength', 125))),
+    diagnostics: c.get<boolean>('diagnostics', false),
+    docsRoot: c.get<string>('docsRoot', '').trim(),
+    glob: c.get<string>('include', '**/*.{md,mdx,html,htm,jsx,tsx}'),
+    concurrency: Math.min(32, Math.max(1, c.get<number>('concurrency', 6))),
+  };
+}

@@ -5,6 +5,8 @@
 import * as vscode from 'vscode';
 
 export interface Ui {
+  /** Whether workspace-wide edits are shown for review (refactor preview) before they apply. */
+  readonly reviewEdits: boolean;
   showInformationMessage(message: string, ...items: string[]): Thenable<string | undefined>;
   showWarningMessage(message: string, ...items: string[]): Thenable<string | undefined>;
   showErrorMessage(message: string, ...items: string[]): Thenable<string | undefined>;
@@ -17,6 +19,7 @@ export interface Ui {
 }
 
 export const windowUi: Ui = {
+  reviewEdits: true,
   showInformationMessage: (m, ...items) => vscode.window.showInformationMessage(m, ...items),
   showWarningMessage: (m, ...items) => vscode.window.showWarningMessage(m, ...items),
   showErrorMessage: (m, ...items) => vscode.window.showErrorMessage(m, ...items),

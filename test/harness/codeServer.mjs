@@ -50,6 +50,8 @@ const DEFAULT_USER_SETTINGS = {
   'workbench.colorTheme': 'Default Dark Modern',
   'chat.disableAIFeatures': true,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  // VS Code's own default (code-server's differs): tests check that nothing is written behind the user.
+  'files.autoSave': 'off',
 };
 
 /**

@@ -12,6 +12,8 @@ export interface ShownMessage {
 }
 
 export class StubUi implements Ui {
+  /** Tests cannot press Apply in the refactor preview: edits apply directly (the flag is checked in a test). */
+  reviewEdits = false;
   readonly messages: ShownMessage[] = [];
   readonly inputBoxes: vscode.InputBoxOptions[] = [];
   readonly progressTitles: string[] = [];

@@ -1,0 +1,144 @@
+/**
+ * Alt text inside VS Code against the Azure-like server: the quick fix on a Markdown image, Refine with a cancelled
+ * prompt, and Fill Missing Alt Text in Workspace over 30 images (duplicates among them) with a throttling server.
+ */
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import sharp from 'sharp';
+import * as vscode from 'vscode';
+import type { TestApi } from '../../src/extension';
+import { AzureLikeServer } from '../support/azureServer';
+import { StubUi } from './stubUi';
+
+const server = new AzureLikeServer({ answer: (req) => `Image of a ${req.images[0]?.width}x${req.images[0]?.height} picture with ${req.images[0]?.bytes} bytes.` });
+let api: TestApi;
+let ui: StubUi;
+
+function folder(): vscode.Uri {
+  const f = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(f);
+  return f.uri;
+}
+
+async function revertAll(): Promise<void> {
+  for (let i = 0; i < 80 && vscode.window.tabGroups.all.some((g) => g.tabs.length > 0); i++) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+}
+
+describe('Alt text in VS Code', () => {
+  before(async () => {
+    await server.start();
+    const ext = vscode.extensions.getExtension<TestApi>('describe-image.describe-image');
+    const exported = await ext?.activate();
+    assert.ok(exported);
+    api = exported;
+    const c = vscode.workspace.getConfiguration('describeImage');
+    await c.update('endpoint', server.url, vscode.ConfigurationTarget.Global);
+    await c.update('deployment', 'gpt-4o', vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('describeImage.setApiKey', server.key);
+  });
+  after(async () => {
+    api.setUi(undefined);
+    await server.stop();
+  });
+  beforeEach(async () => {
+    ui = new StubUi();
+    api.setUi(ui);
+    server.requests.length = 0;
+    server.script.length = 0;
+    await revertAll();
+  });
+
+  it('the quick fix "Generate alt text" fills in the alt text from the service', async () => {
+    const uri = vscode.Uri.joinPath(folder(), 'docs', 'quick.md');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const at = doc.positionAt(doc.getText().indexOf('![](../images/ui.png)') + 1);
+    // The first request can come before the language features are ready: ask again briefly.
+    let actions: vscode.CodeAction[] = [];
+    for (let i = 0; i < 20 && !actions.some((a) => a.title === 'Generate alt text'); i++) {
+      if (i) await new Promise((r) => setTimeout(r, 250));
+      actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(at, at));
+    }
+    const fix = actions.find((a) => a.title === 'Generate alt text');
+    assert.ok(fix?.command, `actions: ${actions.map((a) => a.title).join(', ')}`);
+    assert.ok(!actions.some((a) => a.title === 'Refine alt text…'), 'no refine on an empty alt');
+    const applied = await vscode.commands.executeCommand<boolean>(fix.command.command, ...(fix.command.arguments ?? []));
+    assert.equal(applied, true, ui.messages.map((m) => m.message).join(' | '));
+    assert.match(doc.getText(), /\n!\[A 160x100 picture with 970 bytes\.\]\(\.\.\/images\/ui\.png\)\n/);
+    assert.match(doc.getText(), /```md\n!\[\]\(\.\.\/images\/in-a-fence\.png\)\n```/, 'code is left alone');
+    assert.equal(server.requests.length, 1);
+  });
+
+  it('"Refine alt text…" with a cancelled prompt changes nothing', async () => {
+    const uri = vscode.Uri.joinPath(folder(), 'docs', 'quick.md');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const before = doc.getText();
+    const offset = before.indexOf('![A gradient photo]');
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(doc.positionAt(offset + 2), doc.positionAt(offset + 2)));
+    const refine = actions.find((a) => a.title === 'Refine alt text…');
+    assert.ok(refine?.command);
+    ui.inputs.push(undefined);
+    assert.equal(await vscode.commands.executeCommand(refine.command.command, ...(refine.command.arguments ?? [])), false);
+    assert.equal(doc.getText(), before);
+    assert.equal(server.requests.length, 0);
+
+    ui.inputs.push('shorter, in German');
+    assert.equal(await vscode.commands.executeCommand(refine.command.command, ...(refine.command.arguments ?? [])), true);
+    assert.match(server.requests[0]?.images.length === 1 ? JSON.stringify(server.requests[0]?.body) : '', /The current alt text is: \\"A gradient photo\\"\. Rewrite it following this instruction: shorter, in German/);
+  });
+
+  it('Fill Missing Alt Text in Workspace: 30 images, duplicates sent once, throttling survived, one reviewed edit, a second run sends nothing', async () => {
+    const docs = vscode.Uri.joinPath(folder(), 'bulk');
+    await fs.mkdir(vscode.Uri.joinPath(docs, 'img').fsPath, { recursive: true });
+    const distinct = 20;
+    for (let i = 0; i < distinct; i++) {
+      await sharp({ create: { width: 40 + i, height: 30, channels: 3, background: { r: i * 10, g: 100, b: 200 } } }).png().toFile(vscode.Uri.joinPath(docs, 'img', `shot-${i}.png`).fsPath);
+    }
+    const lines: string[][] = [[], [], []];
+    for (let i = 0; i < 30; i++) lines[i % 3]?.push(`Step ${i}: ![](img/shot-${i % distinct}.png)`);
+    for (let f = 0; f < 3; f++) await fs.writeFile(vscode.Uri.joinPath(docs, `page-${f}.md`).fsPath, `# Page ${f}\n\n${(lines[f] ?? []).join('\n\n')}\n`);
+    // One file is open with unsaved changes: it must be edited as the open document, not on disk.
+    const dirty = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(docs, 'page-0.md'));
+    const editor = await vscode.window.showTextDocument(dirty);
+    await editor.edit((b) => b.insert(new vscode.Position(1, 0), 'Unsaved note.\n'));
+    const onDisk = await fs.readFile(dirty.uri.fsPath, 'utf8');
+    // The service throttles the first requests.
+    for (let i = 0; i < 3; i++) server.script.push({ status: 429, headers: { 'content-type': 'application/json', 'retry-after-ms': '300' }, body: { error: { code: '429', message: 'Rate limit is exceeded.' } } });
+    ui.answers.push({ match: /Found \d+ image\(s\) without alt text in \d+ file\(s\)/, pick: 'Generate' });
+    assert.equal(ui.reviewEdits, false);
+
+    const report = await vscode.commands.executeCommand<{ found: number; filled: number; sent: number; applied: boolean; skipped: string[] }>('describeImage.fillMissingAltText');
+    assert.ok(report, ui.errors().join(' | '));
+    assert.ok(report.found >= 30, `found ${report.found}`);
+    assert.deepEqual(report.skipped, []);
+    assert.equal(report.applied, true);
+    const sent = server.requests.filter((r) => r.status === 200).map((r) => `${r.images[0]?.width}x${r.images[0]?.height}:${r.images[0]?.bytes}`);
+    assert.equal(new Set(sent).size, sent.length, 'no image was sent twice');
+    assert.ok(sent.length === distinct || sent.length === distinct + 1, `${sent.length} requests: the ${distinct} distinct bulk images (and quick.md's, unless cached)`);
+    assert.ok(server.requests.filter((r) => r.status === 429).length === 3);
+    for (let f = 0; f < 3; f++) {
+      const text = (await vscode.workspace.openTextDocument(vscode.Uri.joinPath(docs, `page-${f}.md`))).getText();
+      assert.ok(!text.includes('![]('), `page-${f}.md is filled`);
+      assert.match(text, /!\[A \d+x30 picture with \d+ bytes\.\]\(img\/shot-\d+\.png\)/);
+    }
+    assert.match(dirty.getText(), /^# Page 0\nUnsaved note\./, 'the unsaved change is kept');
+    assert.equal(await fs.readFile(dirty.uri.fsPath, 'utf8'), onDisk, 'nothing was written to disk behind the user');
+
+    // Second run after the edits: nothing is missing, nothing is sent.
+    server.requests.length = 0;
+    const again = await vscode.commands.executeCommand<{ found: number }>('describeImage.fillMissingAltText');
+    assert.equal(again?.found, 0);
+    // And after throwing the edits away (every edited document reverted), the cache answers everything.
+    for (const d of vscode.workspace.textDocuments.filter((x) => x.isDirty)) {
+      await vscode.window.showTextDocument(d);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+    await revertAll();
+    ui.answers.push({ match: /Found \d+ image/, pick: 'Generate' });
+    const cached = await vscode.commands.executeCommand<{ found: number; filled: number; sent: number }>('describeImage.fillMissingAltText');
+    assert.ok(cached && cached.filled >= 30, JSON.stringify(cached));
+    assert.equal(cached.sent, 0);
+    assert.equal(server.requests.length, 0);
+    await revertAll();
+  });
+});
