@@ -62,6 +62,10 @@ export interface ScriptedReply {
 
 export interface AzureLikeServerOptions {
   readonly key?: string;
+  /** Added before every normal answer (like a model's time to answer). */
+  readonly latencyMs?: number;
+  /** Requests per second allowed (token bucket, burst = one second); beyond it: 429 with retry-after-ms. */
+  readonly ratePerSecond?: number;
   readonly deployments?: Record<string, FakeDeployment>;
   /** Text the fake model answers; default: a description derived from the request. */
   readonly answer?: (req: RecordedRequest) => string;
@@ -158,6 +162,10 @@ export class AzureLikeServer {
   /** Replies used, in order, before the normal behaviour. */
   readonly script: ScriptedReply[] = [];
   answer: ((req: RecordedRequest) => string) | undefined;
+  latencyMs: number;
+  ratePerSecond: number | undefined;
+  private tokens = 0;
+  private lastRefill = Date.now();
   private server: http.Server | undefined;
   private readonly sockets = new Set<Socket>();
   private base = '';
@@ -170,6 +178,22 @@ export class AzureLikeServer {
       'text-only': { model: 'o3-mini-2025-01-31', noImages: true },
     };
     this.answer = options.answer;
+    this.latencyMs = options.latencyMs ?? 0;
+    this.ratePerSecond = options.ratePerSecond;
+    this.tokens = options.ratePerSecond ?? 0;
+  }
+
+  /** Take a token from the rate limiter; returns the wait in ms when there is none. */
+  private takeToken(): number {
+    if (!this.ratePerSecond) return 0;
+    const now = Date.now();
+    this.tokens = Math.min(this.ratePerSecond, this.tokens + ((now - this.lastRefill) / 1000) * this.ratePerSecond);
+    this.lastRefill = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return 0;
+    }
+    return Math.ceil(((1 - this.tokens) / this.ratePerSecond) * 1000);
   }
 
   /** Base URL, e.g. http://127.0.0.1:43123 */
@@ -266,6 +290,12 @@ export class AzureLikeServer {
         return;
       }
     }
+
+    const wait = this.takeToken();
+    if (wait > 0) {
+      return send(429, { error: { code: '429', message: `Requests to the ChatCompletions_Create Operation have exceeded call rate limit. Please retry after ${Math.ceil(wait / 1000)} second.` } }, { 'retry-after-ms': String(wait), 'retry-after': String(Math.ceil(wait / 1000)) });
+    }
+    if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
 
     // Routing as Azure does it.
     let deploymentName: string | undefined;
