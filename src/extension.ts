@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from './vscode/actions';
 import { registerAltText } from './vscode/altText';
+import { registerAltTextPaste } from './vscode/altTextPaste';
 import { describeCommand, type DescribeDeps } from './vscode/describeCommand';
 import { clearApiKeyCommand, configureEndpointCommand, setApiKeyCommand } from './vscode/keyCommands';
 import { ExtensionLog } from './vscode/log';
@@ -39,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     vscode.commands.registerCommand(COMMANDS.showLog, () => log.show()),
     ...registerPastePanel(context, deps),
     ...registerAltText({ ...deps, context }),
+    ...registerAltTextPaste({ ...deps, context }),
   );
   log.info(`Describe Image ${String(context.extension.packageJSON['version'])} activated (${vscode.env.appName}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'}).`);
 
