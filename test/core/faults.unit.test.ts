@@ -3,9 +3,6 @@
  * words the user gets, that nothing received is lost, that retries wait as asked, and that the key appears nowhere.
  */
 import assert from 'node:assert/strict';
-import * as http from 'node:http';
-import * as net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ChatClient, type ClientOptions } from '../../src/core/client';
 import { describeImages, type DescribeEvent } from '../../src/core/describe';
@@ -15,6 +12,7 @@ import type { Logger } from '../../src/core/log';
 import { resolveSettings } from '../../src/core/settings';
 import { AzureLikeServer, streamEvents } from '../support/azureServer';
 import { image } from '../support/paths';
+import { startConnectProxy, type TestProxy } from '../support/proxy';
 
 const server = new AzureLikeServer();
 const logLines: string[] = [];
@@ -221,51 +219,22 @@ describe('faults', () => {
 });
 
 describe('proxy', () => {
-  let proxy: http.Server;
-  let proxied: string[] = [];
-  let proxyUrl = '';
+  let proxy: TestProxy;
   before(async () => {
-    // A minimal forward proxy for plain-http targets: it receives absolute-form requests and relays them.
-    proxy = http.createServer((req, res) => {
-      proxied.push(`${req.method} ${req.url}`);
-      const target = new URL(req.url ?? '');
-      const upstream = http.request({ host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
-      req.pipe(upstream);
-    });
-    // HTTPS-style tunnels (CONNECT), which undici's proxy agent uses.
-    proxy.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
-      proxied.push(`CONNECT ${req.url}`);
-      const [host, port] = (req.url ?? '').split(':');
-      const upstream = net.connect(Number(port), host ?? '127.0.0.1', () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.write(head);
-        upstream.pipe(client);
-        client.pipe(upstream);
-      });
-      upstream.on('error', () => client.destroy());
-      client.on('error', () => upstream.destroy());
-    });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-    proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    proxy = await startConnectProxy();
   });
-  after(() => {
-    proxy.closeAllConnections();
-    return new Promise<void>((r) => proxy.close(() => r()));
+  after(() => proxy.close());
+  beforeEach(() => {
+    proxy.tunnels.length = 0;
   });
-  beforeEach(() => (proxied = []));
 
   it('sends requests through the configured proxy, with a dispatcher passed per client', async () => {
-    const dispatcher = createDispatcher({ proxy: proxyUrl });
+    const dispatcher = createDispatcher({ proxy: proxy.url });
     const client = new ChatClient({ apiKey: server.key, dispatcher });
     try {
       const result = await describeImages({ settings: settings(), apiKey: server.key, sources: [image('ui.png')], client });
       assert.match(result.text, /The fake model saw/);
-      assert.equal(proxied.length, 1);
-      const { port } = new URL(server.url);
-      assert.ok([`CONNECT 127.0.0.1:${port}`, `POST ${server.url}/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21`].includes(proxied[0] ?? ''), proxied[0]);
+      assert.deepEqual(proxy.tunnels, [new URL(server.url).host]);
     } finally {
       await client.close();
       await dispatcher.close();
@@ -273,11 +242,11 @@ describe('proxy', () => {
   });
 
   it('bypasses the proxy for hosts in the no-proxy list', async () => {
-    const dispatcher = createDispatcher({ proxy: proxyUrl, noProxy: ['127.0.0.1'] });
+    const dispatcher = createDispatcher({ proxy: proxy.url, noProxy: ['127.0.0.1'] });
     const client = new ChatClient({ apiKey: server.key, dispatcher });
     try {
       await describeImages({ settings: settings(), apiKey: server.key, sources: [image('ui.png')], client });
-      assert.equal(proxied.length, 0);
+      assert.equal(proxy.tunnels.length, 0);
       assert.equal(server.requests.length, 1);
     } finally {
       await client.close();

@@ -5,36 +5,20 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { AzureLikeServer } from '../support/azureServer';
-import { fixture } from '../support/paths';
-import { loadHarness, type CodeServer, type Harness } from './harness';
+import { startSession, type Harness, type Session } from './harness';
 
 describe('Alt text quick fix, as a person uses it', function () {
+  let session: Session;
   let h: Harness;
   let azure: AzureLikeServer;
-  let server: CodeServer;
-  let browser: Awaited<ReturnType<Harness['launchBrowser']>>;
   let page: Page;
 
   before(async function () {
-    h = await loadHarness();
-    azure = new AzureLikeServer({ answer: () => 'Image of the settings dialog with a blue Save button.' });
-    await azure.start();
-    const workspace = h.copyWorkspace(fixture('workspace'));
-    server = await h.startCodeServer({ workspaceDir: workspace, name: 'ui-alt', machineSettings: { 'describeImage.endpoint': azure.url, 'describeImage.deployment': 'gpt-4o' } });
-    browser = await h.launchBrowser();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    await page.goto(h.workbenchUrl(server, { folder: workspace }));
-    await h.waitForWorkbench(page);
-    await h.runCommand(page, 'Describe Image: Set API Key');
-    await h.answerInput(page, azure.key);
-    await h.waitForNotification(page, 'API key saved in secret storage');
+    session = await startSession('ui-alt', { configured: true, azure: new AzureLikeServer({ answer: () => 'Image of the settings dialog with a blue Save button.' }) });
+    ({ h, azure, page } = session);
   });
 
-  after(async function () {
-    await browser?.close();
-    await server?.stop();
-    await azure?.stop();
-  });
+  after(() => session?.close());
 
   it('light bulb → Generate alt text fills the image in the editor', async function () {
     await h.explorerRow(page, 'docs').click();

@@ -4,34 +4,24 @@
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { AzureLikeServer } from '../support/azureServer';
-import { fixture } from '../support/paths';
-import { loadHarness, type CodeServer, type Harness } from './harness';
+import type { AzureLikeServer } from '../support/azureServer';
+import { startSession, type Harness, type Session } from './harness';
 
 describe('Describe Image, as a person uses it', function () {
+  let session: Session;
   let h: Harness;
   let azure: AzureLikeServer;
-  let server: CodeServer;
-  let browser: Awaited<ReturnType<Harness['launchBrowser']>>;
   let page: Page;
 
   before(async function () {
-    h = await loadHarness();
-    azure = new AzureLikeServer();
-    await azure.start();
-    const workspace = h.copyWorkspace(fixture('workspace'));
-    server = await h.startCodeServer({ workspaceDir: workspace, name: 'ui-describe' });
-    browser = await h.launchBrowser();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    await page.goto(h.workbenchUrl(server, { folder: workspace }));
-    await h.waitForWorkbench(page);
+    // Not configured: this test sets the endpoint and key from the command palette itself.
+    session = await startSession('ui-describe', { configured: false });
+    ({ h, azure, page } = session);
   });
 
   after(async function () {
     if (page) await h.screenshot(page, 'describe-final').catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-    await azure?.stop();
+    await session?.close();
   });
 
   it('configures the endpoint and key from the command palette', async function () {

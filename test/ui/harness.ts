@@ -2,7 +2,8 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { repoRoot } from '../support/paths';
+import { AzureLikeServer } from '../support/azureServer';
+import { fixture, repoRoot } from '../support/paths';
 
 export interface CodeServer {
   readonly port: number;
@@ -30,4 +31,45 @@ const importEsm = new Function('specifier', 'return import(specifier)') as (spec
 
 export async function loadHarness(): Promise<Harness> {
   return (await importEsm(pathToFileURL(path.join(repoRoot, 'test', 'harness', 'codeServer.mjs')).href)) as Harness;
+}
+
+export interface Session {
+  readonly h: Harness;
+  readonly azure: AzureLikeServer;
+  readonly server: CodeServer;
+  readonly page: Page;
+  close(): Promise<void>;
+}
+
+/**
+ * A workbench on a copy of the fixture workspace with an Azure-like server. With `configured`, the endpoint and
+ * deployment are machine settings and the key is set through "Set API Key", typed as a person would.
+ */
+export async function startSession(name: string, options: { configured: boolean; azure?: AzureLikeServer }): Promise<Session> {
+  const h = await loadHarness();
+  const azure = options.azure ?? new AzureLikeServer();
+  await azure.start();
+  const workspace = h.copyWorkspace(fixture('workspace'));
+  const machineSettings = options.configured ? { 'describeImage.endpoint': azure.url, 'describeImage.deployment': 'gpt-4o' } : {};
+  const server = await h.startCodeServer({ workspaceDir: workspace, name, machineSettings });
+  const browser = await h.launchBrowser();
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  await page.goto(h.workbenchUrl(server, { folder: workspace }));
+  await h.waitForWorkbench(page);
+  if (options.configured) {
+    await h.runCommand(page, 'Describe Image: Set API Key');
+    await h.answerInput(page, azure.key);
+    await h.waitForNotification(page, 'API key saved in secret storage');
+  }
+  return {
+    h,
+    azure,
+    server,
+    page,
+    close: async () => {
+      await browser.close();
+      await server.stop();
+      await azure.stop();
+    },
+  };
 }

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import type { FrameLocator, Page } from 'playwright-core';
-import { AzureLikeServer } from '../support/azureServer';
-import { fixture, image } from '../support/paths';
-import { loadHarness, type CodeServer, type Harness } from './harness';
+import type { AzureLikeServer } from '../support/azureServer';
+import { image } from '../support/paths';
+import { startSession, type Harness, type Session } from './harness';
 
 /** Dispatch a paste event with these files inside the webview, as the browser does for Ctrl+V. */
 async function pasteFiles(frame: FrameLocator, files: { name: string; type: string; base64: string }[]): Promise<void> {
@@ -20,33 +20,18 @@ async function pasteFiles(frame: FrameLocator, files: { name: string; type: stri
 }
 
 describe('Paste Screenshot panel, as a person uses it', function () {
+  let session: Session;
   let h: Harness;
   let azure: AzureLikeServer;
-  let server: CodeServer;
-  let browser: Awaited<ReturnType<Harness['launchBrowser']>>;
   let page: Page;
   let panel: FrameLocator;
 
   before(async function () {
-    h = await loadHarness();
-    azure = new AzureLikeServer();
-    await azure.start();
-    const workspace = h.copyWorkspace(fixture('workspace'));
-    server = await h.startCodeServer({ workspaceDir: workspace, name: 'ui-paste', machineSettings: { 'describeImage.endpoint': azure.url, 'describeImage.deployment': 'gpt-4o' } });
-    browser = await h.launchBrowser();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    await page.goto(h.workbenchUrl(server, { folder: workspace }));
-    await h.waitForWorkbench(page);
-    await h.runCommand(page, 'Describe Image: Set API Key');
-    await h.answerInput(page, azure.key);
-    await h.waitForNotification(page, 'API key saved in secret storage');
+    session = await startSession('ui-paste', { configured: true });
+    ({ h, azure, page } = session);
   });
 
-  after(async function () {
-    await browser?.close();
-    await server?.stop();
-    await azure?.stop();
-  });
+  after(() => session?.close());
 
   it('opens the panel, native-looking, with the presets and the deployment', async function () {
     await h.runCommand(page, 'Describe Image: Paste Screenshot…');

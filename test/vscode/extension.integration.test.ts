@@ -6,9 +6,8 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
-import * as http from 'node:http';
-import * as net from 'node:net';
 import { AzureLikeServer, streamEvents } from '../support/azureServer';
+import { startConnectProxy } from '../support/proxy';
 import { StubUi } from './stubUi';
 
 const EXTENSION_ID = 'describe-image.describe-image';
@@ -285,34 +284,19 @@ describe('Describe Image in VS Code', () => {
     });
 
     it("honours VS Code's http.proxy and http.noProxy", async () => {
-      const tunnels: string[] = [];
-      const proxy = http.createServer((_req, res) => res.writeHead(405).end());
-      proxy.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
-        tunnels.push(req.url ?? '');
-        const [host, port] = (req.url ?? '').split(':');
-        const upstream = net.connect(Number(port), host ?? '127.0.0.1', () => {
-          client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-          upstream.write(head);
-          upstream.pipe(client);
-          client.pipe(upstream);
-        });
-        upstream.on('error', () => client.destroy());
-        client.on('error', () => upstream.destroy());
-      });
-      await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+      const proxy = await startConnectProxy();
       const http_ = vscode.workspace.getConfiguration('http');
       try {
-        await http_.update('proxy', `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`, vscode.ConfigurationTarget.Global);
+        await http_.update('proxy', proxy.url, vscode.ConfigurationTarget.Global);
         assert.ok(await describe_(workspaceImage('ui.png')), ui.errors().join('\n'));
-        assert.deepEqual(tunnels, [new URL(server.url).host], 'the request went through the proxy');
+        assert.deepEqual(proxy.tunnels, [new URL(server.url).host], 'the request went through the proxy');
         await http_.update('noProxy', ['127.0.0.1'], vscode.ConfigurationTarget.Global);
         assert.ok(await describe_(workspaceImage('ui.png')), ui.errors().join('\n'));
-        assert.equal(tunnels.length, 1, 'no-proxy hosts go direct');
+        assert.equal(proxy.tunnels.length, 1, 'no-proxy hosts go direct');
       } finally {
         await http_.update('proxy', undefined, vscode.ConfigurationTarget.Global);
         await http_.update('noProxy', undefined, vscode.ConfigurationTarget.Global);
-        proxy.closeAllConnections();
-        await new Promise<void>((r) => proxy.close(() => r()));
+        await proxy.close();
       }
     });
   });
