@@ -94,10 +94,6 @@ function imageLink(uri: vscode.Uri): string {
   return uri.toString(true);
 }
 
-export function renderForEditor(result: DescribeResult, uris: readonly vscode.Uri[]): string {
-  const links = new Map(result.images.map((image, i) => [image, uris[i] ? imageLink(uris[i]) : image.source]));
-  return renderMarkdown(result, { imageRef: (image) => links.get(image) ?? image.source });
-}
 
 /** Progress text for a retry wait, counting down while it lasts (only waits of a few seconds or more are shown). */
 function waitCountdown(progress: vscode.Progress<{ message?: string }>, ms: number, attempt: number, max: number): () => void {
