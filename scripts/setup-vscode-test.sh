@@ -43,7 +43,13 @@ if [ ! -f "$MARKER" ]; then
   printf '{ "name": "describe-image-test-vscode", "private": true }\n' > "$CS_DIR/package.json"
   (
     cd "$CS_DIR"
-    export PATH="$NODE_DIR/bin:$PATH"
+    # When this runs inside an npm script (`npm test`), the outer npm exports its own identity and config as
+    # npm_config_* / npm_* variables (npm_config_user_agent names the outer Node, 20); the inner install would take
+    # them as its own and code-server's postinstall would refuse to run ("requires node v24"). Start clean.
+    while read -r name; do
+      case "$name" in npm_*|NPM_*|INIT_CWD|NODE|NODE_OPTIONS) unset "$name" ;; esac
+    done < <(compgen -e)
+    export PATH="$NODE_DIR/bin:$(printf '%s' "$PATH" | tr ':' '\n' | grep -v -e '/node_modules/\.bin$' -e 'node-gyp-bin$' | paste -sd: -)"
     export npm_config_nodedir="$NODE_DIR"
     # code-server builds native modules in its install scripts: allow them for this folder only.
     npm install --no-audit --no-fund --loglevel=error --foreground-scripts=false \

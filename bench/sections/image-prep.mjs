@@ -114,7 +114,8 @@ export async function run() {
       let naiveBytes;
       let naiveMs;
       try {
-        const [img] = await prepareImages([file], { resize: false, detail: 'high' });
+        // Relative to the repository, so messages (and RESULTS.md) show no path of this machine.
+        const [img] = await prepareImages([path.relative(repoRoot, file)], { cwd: repoRoot, resize: false, detail: 'high' });
         naiveBytes = JSON.stringify(buildChatBody(settings, [img], { tokenParam: 'max_tokens', stream: false })).length;
         const t = [];
         for (let i = 0; i < RUNS; i++) {

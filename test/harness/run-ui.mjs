@@ -2,6 +2,7 @@
 // code-server and headless chromium through codeServer.mjs and drives the workbench with Playwright as a person would.
 // Usage: node test/harness/run-ui.mjs [files...]
 import { readdirSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import Mocha from 'mocha';
 import { repoRoot } from './codeServer.mjs';
@@ -16,7 +17,16 @@ if (files.length === 0) {
   console.error('run-ui: no UI tests found under out/test/ui (run `npm run compile-tests` first)');
   process.exit(1);
 }
+// Every failed test saves a screenshot of each open workbench and its logs (test/ui/harness.ts), so a red run can be read.
+const { saveFailureArtifacts } = createRequire(import.meta.url)(path.join(uiDir, 'harness.js'));
 const mocha = new Mocha({ ui: 'bdd', timeout: 180_000, reporter: 'spec' });
+mocha.rootHooks({
+  async afterEach() {
+    if (this.currentTest?.state !== 'failed') return;
+    const dir = await saveFailureArtifacts(this.currentTest.fullTitle()).catch((e) => `(could not save: ${e})`);
+    console.error(`  screenshot and logs of the failed test: ${path.relative(repoRoot, dir)}`);
+  },
+});
 if (process.env.DESCRIBE_IMAGE_TEST_GREP) mocha.grep(process.env.DESCRIBE_IMAGE_TEST_GREP);
 for (const f of files) mocha.addFile(f);
 await mocha.loadFilesAsync();

@@ -1,9 +1,10 @@
 /** Typed access to test/harness/codeServer.mjs from the compiled (CommonJS) UI tests. */
+import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { AzureLikeServer } from '../support/azureServer';
-import { fixture, repoRoot } from '../support/paths';
+import { fixture, repoRoot, testResultsDir } from '../support/paths';
 
 export interface CodeServer {
   readonly port: number;
@@ -38,38 +39,82 @@ export interface Session {
   readonly azure: AzureLikeServer;
   readonly server: CodeServer;
   readonly page: Page;
+  /** Names the session's server log and screenshots. */
+  readonly name: string;
   close(): Promise<void>;
+}
+
+/** Sessions open now: a failing test saves the screen and the logs of each (see saveFailureArtifacts). */
+const openSessions = new Set<Session>();
+
+/** A file-system-safe name for a test title. */
+function slug(title: string): string {
+  return title.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 100) || 'test';
+}
+
+/**
+ * Save what a person needs to read a red run: a screenshot of every open workbench, the server's log and the
+ * workbench's own logs (the extension host's output channels among them), under test-results/failures/<test>/.
+ * Called by the UI runner's root afterEach hook for every failed test, and by startSession when it fails.
+ */
+export async function saveFailureArtifacts(title: string, sessions: Iterable<Pick<Session, 'page' | 'server' | 'name'>> = openSessions): Promise<string> {
+  const dir = path.join(testResultsDir, 'failures', slug(title));
+  mkdirSync(dir, { recursive: true });
+  const notes: string[] = [`Test: ${title}`, `Saved: ${new Date().toISOString()}`];
+  for (const s of sessions) {
+    const shot = path.join(dir, `${s.name}.png`);
+    await s.page.screenshot({ path: shot }).then(
+      () => notes.push(`Screenshot: ${path.relative(testResultsDir, shot)}`),
+      (e: unknown) => notes.push(`No screenshot of ${s.name}: ${String(e)}`),
+    );
+    if (existsSync(s.server.logFile)) cpSync(s.server.logFile, path.join(dir, `${s.name}-server.log`));
+    const logs = path.join(s.server.userDataDir, 'logs');
+    if (existsSync(logs)) cpSync(logs, path.join(dir, `${s.name}-workbench-logs`), { recursive: true });
+  }
+  writeFileSync(path.join(dir, 'README.txt'), `${notes.join('\n')}\n`);
+  return dir;
 }
 
 /**
  * A workbench on a copy of the fixture workspace with an Azure-like server. With `configured`, the endpoint and
  * deployment are machine settings and the key is set through "Set API Key", typed as a person would.
  */
-export async function startSession(name: string, options: { configured: boolean; azure?: AzureLikeServer }): Promise<Session> {
+export async function startSession(name: string, options: { configured: boolean; azure?: AzureLikeServer; userSettings?: Record<string, unknown> }): Promise<Session> {
   const h = await loadHarness();
   const azure = options.azure ?? new AzureLikeServer();
   await azure.start();
   const workspace = h.copyWorkspace(fixture('workspace'));
   const machineSettings = options.configured ? { 'describeImage.endpoint': azure.url, 'describeImage.deployment': 'gpt-4o' } : {};
-  const server = await h.startCodeServer({ workspaceDir: workspace, name, machineSettings });
+  const server = await h.startCodeServer({ workspaceDir: workspace, name, machineSettings, ...(options.userSettings ? { userSettings: options.userSettings } : {}) });
   const browser = await h.launchBrowser();
   const page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  await page.goto(h.workbenchUrl(server, { folder: workspace }));
-  await h.waitForWorkbench(page);
-  if (options.configured) {
-    await h.runCommand(page, 'Describe Image: Set API Key');
-    await h.answerInput(page, azure.key);
-    await h.waitForNotification(page, 'API key saved in secret storage');
-  }
-  return {
+  const session: Session = {
     h,
     azure,
     server,
     page,
+    name,
     close: async () => {
+      openSessions.delete(session);
       await browser.close();
       await server.stop();
       await azure.stop();
     },
   };
+  openSessions.add(session);
+  try {
+    await page.goto(h.workbenchUrl(server, { folder: workspace }));
+    await h.waitForWorkbench(page);
+    if (options.configured) {
+      await h.runCommand(page, 'Describe Image: Set API Key');
+      await h.answerInput(page, azure.key);
+      await h.waitForNotification(page, 'API key saved in secret storage');
+    }
+  } catch (e) {
+    // A failing before() hook gets no afterEach: save the artifacts here.
+    const dir = await saveFailureArtifacts(`${name} start`, [session]).catch(() => undefined);
+    await session.close().catch(() => undefined);
+    throw new Error(`${e instanceof Error ? e.message : String(e)}${dir ? ` (screenshot and logs: ${path.relative(repoRoot, dir)})` : ''}`, { cause: e });
+  }
+  return session;
 }
