@@ -77,9 +77,10 @@ export async function saveFailureArtifacts(title: string, sessions: Iterable<Pic
 
 /**
  * A workbench on a copy of the fixture workspace with an Azure-like server. With `configured`, the endpoint and
- * deployment are machine settings and the key is set through "Set API Key", typed as a person would.
+ * deployment are machine settings and (unless `setKey` is false) the key is set through "Set API Key", typed as a
+ * person would — which also activates the extension, so tests of activation pass `setKey: false`.
  */
-export async function startSession(name: string, options: { configured: boolean; azure?: AzureLikeServer; userSettings?: Record<string, unknown> }): Promise<Session> {
+export async function startSession(name: string, options: { configured: boolean; setKey?: boolean; azure?: AzureLikeServer; userSettings?: Record<string, unknown> }): Promise<Session> {
   const h = await loadHarness();
   const azure = options.azure ?? new AzureLikeServer();
   await azure.start();
@@ -105,7 +106,7 @@ export async function startSession(name: string, options: { configured: boolean;
   try {
     await page.goto(h.workbenchUrl(server, { folder: workspace }));
     await h.waitForWorkbench(page);
-    if (options.configured) {
+    if (options.configured && options.setKey !== false) {
       await h.runCommand(page, 'Describe Image: Set API Key');
       await h.answerInput(page, azure.key);
       await h.waitForNotification(page, 'API key saved in secret storage');
