@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
+import { ALT_LANGUAGES } from '../../src/vscode/altText';
 import { AzureLikeServer, streamEvents } from '../support/azureServer';
 import { startConnectProxy } from '../support/proxy';
 import { StubUi } from './stubUi';
@@ -72,8 +73,9 @@ describe('Describe Image in VS Code', () => {
     const all = await vscode.commands.getCommands(true);
     for (const c of COMMANDS) assert.ok(all.includes(c), `${c} is registered`);
     const pkg = ext?.packageJSON as { activationEvents: unknown[]; contributes: { menus: Record<string, { command: string; when?: string }[]> } };
-    // Commands activate the extension by themselves; only the paste panel's restore after a reload needs an event.
-    assert.deepEqual(pkg.activationEvents, ['onWebviewPanel:describeImage.paste']);
+    // Commands activate the extension by themselves; the paste panel's restore after a reload needs its event, and the
+    // quick fixes, diagnostics and paste option must exist as soon as a document of their languages opens.
+    assert.deepEqual(pkg.activationEvents, ['onWebviewPanel:describeImage.paste', ...ALT_LANGUAGES.map((l) => `onLanguage:${l}`)]);
     const explorer = pkg.contributes.menus['explorer/context']?.find((m) => m.command === 'describeImage.describe');
     assert.match(explorer?.when ?? '', /!explorerResourceIsFolder/);
     assert.match(explorer?.when ?? '', /\/i$/, 'image extensions match case-insensitively');
