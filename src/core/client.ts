@@ -70,6 +70,8 @@ export interface ClientOptions {
 
 export interface WaitInfo {
   readonly reason: string;
+  /** The HTTP status that caused the wait (429, 503, …), if any. */
+  readonly status: number | undefined;
   readonly ms: number;
   readonly attempt: number;
   readonly maxAttempts: number;
@@ -195,7 +197,7 @@ export class ChatClient {
       }
       const reason = error.status ? `${error.status}` : (error.serviceCode ?? error.code);
       this.log.info(`${reason}: waiting ${formatDuration(wait)} before retry ${attempt} of ${maxAttempts - 1}.`);
-      options.onWaiting?.({ reason: error.message, ms: wait, attempt, maxAttempts });
+      options.onWaiting?.({ reason: error.message, status: error.status, ms: wait, attempt, maxAttempts });
       await sleep(wait, options.signal);
     }
   }

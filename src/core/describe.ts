@@ -37,7 +37,7 @@ export type DescribeEvent =
   /** A piece of the description arrived (streaming). */
   | { readonly type: 'text'; readonly delta: string }
   /** Waiting before a retry (429/503/…): `ms` from now, attempt `attempt` of `maxAttempts`. */
-  | { readonly type: 'waiting'; readonly reason: string; readonly ms: number; readonly attempt: number; readonly maxAttempts: number };
+  | { readonly type: 'waiting'; readonly reason: string; readonly status: number | undefined; readonly ms: number; readonly attempt: number; readonly maxAttempts: number };
 
 export interface DescribeRequest {
   readonly settings: DescribeSettings;

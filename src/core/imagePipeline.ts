@@ -226,6 +226,7 @@ export async function prepareLocalImage(image: LocalImage, options: PipelineOpti
   let input: SharpPipeline;
   let width = sniffed.width ?? 0;
   let height = sniffed.height ?? 0;
+  let animated = false;
   if (sniffed.mime === 'image/bmp') {
     const raw = decodeBmp(bytes, image.source);
     input = s(raw.data, { raw: { width: raw.width, height: raw.height, channels: 4 } });
@@ -243,7 +244,8 @@ export async function prepareLocalImage(image: LocalImage, options: PipelineOpti
     }
     width = meta.width ?? width;
     height = meta.pageHeight ?? meta.height ?? height;
-    if ((meta.pages ?? 1) > 1 && sniffed.mime === 'image/gif') notes.push(`${image.name} is an animated GIF (${meta.pages} frames): only the first frame was sent.`);
+    animated = (meta.pages ?? 1) > 1 && sniffed.mime === 'image/gif';
+    if (animated) notes.push(`${image.name} is an animated GIF (${meta.pages} frames): only the first frame was sent.`);
   }
   const orientation = sniffed.orientation ?? 1;
   const swapped = orientation >= 5 && orientation <= 8;
@@ -251,7 +253,7 @@ export async function prepareLocalImage(image: LocalImage, options: PipelineOpti
   const target = targetSize(ow, oh, detail);
   const needsResize = target.width !== ow || target.height !== oh;
   const needsRotate = orientation > 1;
-  const needsConvert = !ACCEPTED_MIME_TYPES.includes(sniffed.mime) || notes.some((n) => n.includes('animated'));
+  const needsConvert = !ACCEPTED_MIME_TYPES.includes(sniffed.mime) || animated;
   if (!needsResize && !needsRotate && !needsConvert && bytes.length <= MAX_IMAGE_BYTES) {
     return done(bytes, sniffed.mime, ow, oh, ow, oh);
   }

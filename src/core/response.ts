@@ -3,6 +3,7 @@
  * results, usage) or an error body, turned into a DescribeError whose message a person can act on.
  */
 import { DescribeError, redact } from './errors';
+import { isObject, num, str, type JsonObject as Json } from './json';
 
 export interface FilterCategory {
   readonly category: string;
@@ -29,10 +30,6 @@ export interface ChatCompletion {
   readonly usage: Usage | undefined;
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 /** `finish_reason` comes as a string, or as an object `{ type: "stop", stop: "…" }`. */
 export function normaliseFinishReason(v: unknown): string | undefined {

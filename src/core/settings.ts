@@ -5,8 +5,9 @@
 import { DescribeError } from './errors';
 import { DEFAULT_SYSTEM_PROMPT, DEFAULT_USER_PROMPT } from './prompts';
 
-export type Detail = 'low' | 'high' | 'auto';
-export const DETAILS: readonly Detail[] = ['low', 'high', 'auto'];
+import { DETAILS, type Detail } from './detail';
+
+export { DETAILS, type Detail };
 
 /** `deployments`: the classic `/openai/deployments/{name}/chat/completions?api-version=`; `v1`: `/openai/v1/chat/completions`. */
 export type ApiStyle = 'deployments' | 'v1';
@@ -120,7 +121,8 @@ export function assertSecureEndpoint(endpoint: string): void {
   }
 }
 
-const API_VERSION_RE = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
+/** The form of an api-version (`YYYY-MM-DD` or `YYYY-MM-DD-preview`); package.json's setting pattern says the same. */
+export const API_VERSION_RE = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
 
 function toNumber(v: number | string | undefined): number | undefined {
   if (v === undefined) return undefined;

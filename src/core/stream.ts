@@ -6,10 +6,9 @@
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { DescribeError } from './errors';
+import { isObject } from './json';
 import { contentText, normaliseFinishReason, parseFilterResults, parseUsage, snippet, type ChatCompletion, type FilterCategory, type Usage } from './response';
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Folds chunks into a completion; independent of how the bytes were split. */
 export class StreamAccumulator {

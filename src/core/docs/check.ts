@@ -1,0 +1,91 @@
+/**
+ * Checking documentation files: read, find images with the real parsers, apply the alt-text rules and the path rules
+ * (links that differ from their file in letter case, files that do not exist). Remote URLs are never fetched. Used by
+ * `alt-text check|fix` and by the extension's diagnostics and workspace command.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { findImages } from './find';
+import { docLanguageOfPath, type DocLanguage } from './languages';
+import { DocParseError, type FoundImage } from './model';
+import { DirectoryCache, resolveImageLink, type LinkRoots, type ResolvedLink } from './paths';
+import { altFindings, type Finding, type RuleId } from './quality';
+import { contentHash } from './write';
+
+export interface DocFile {
+  /** Relative to the run's root, forward slashes. */
+  readonly file: string;
+  readonly absPath: string;
+  readonly language: DocLanguage;
+  readonly text: string;
+  /** Hash of the bytes read, for the write-if-unchanged check. */
+  readonly hash: string;
+  readonly images: readonly FoundImage[];
+  readonly parseError: DocParseError | undefined;
+}
+
+/** Read and parse one file. A file the parser refuses is returned with its parse error, not thrown. */
+export async function readDocFile(root: string, file: string, language = docLanguageOfPath(file)): Promise<DocFile> {
+  const absPath = path.resolve(root, file);
+  const bytes = await fs.readFile(absPath);
+  const text = bytes.toString('utf8');
+  return parseDoc(file, absPath, text, language ?? 'markdown', contentHash(bytes));
+}
+
+export function parseDoc(file: string, absPath: string, text: string, language: DocLanguage, hash = contentHash(text)): DocFile {
+  try {
+    return { file, absPath, language, text, hash, images: findImages(text, language), parseError: undefined };
+  } catch (e) {
+    if (e instanceof DocParseError) return { file, absPath, language, text, hash, images: [], parseError: e };
+    throw e;
+  }
+}
+
+export interface CheckOptions {
+  readonly rules: ReadonlySet<RuleId>;
+  readonly maxLength: number;
+  /** Where relative links may lead, and where site-absolute links start. */
+  readonly root: string;
+  readonly docsRoot: string;
+  readonly dirCache?: DirectoryCache | undefined;
+}
+
+export interface FileCheck {
+  readonly findings: Finding[];
+  /** How each image's link resolved (local links only; by image index). */
+  readonly links: Map<number, ResolvedLink>;
+}
+
+/** Is this a link to a local file (not a URL, not inline data, known statically)? */
+export function isLocalLink(image: FoundImage): boolean {
+  return !!image.src && !image.srcDynamic && !/^(https?:)?\/\//i.test(image.src) && !/^data:/i.test(image.src);
+}
+
+export function linkRoots(doc: DocFile, options: Pick<CheckOptions, 'root' | 'docsRoot'>): LinkRoots {
+  return { documentPath: doc.absPath, root: options.root, docsRoot: options.docsRoot };
+}
+
+/** The findings of one parsed file. */
+export async function checkDoc(doc: DocFile, options: CheckOptions): Promise<FileCheck> {
+  const findings: Finding[] = [];
+  const links = new Map<number, ResolvedLink>();
+  const cache = options.dirCache ?? new DirectoryCache();
+  const wantPaths = options.rules.has('image-path-case') || options.rules.has('image-missing');
+  for (const [index, image] of doc.images.entries()) {
+    findings.push(...altFindings(image, doc.file, options));
+    if (!wantPaths || !isLocalLink(image)) continue;
+    const link = await resolveImageLink(image.src, linkRoots(doc, options), cache);
+    links.set(index, link);
+    const at = { file: doc.file, line: image.line, column: image.column, src: image.src };
+    if (link.kind === 'file' && link.caseMismatch && options.rules.has('image-path-case')) {
+      const real = path.relative(path.dirname(doc.absPath), link.path).split(path.sep).join('/');
+      findings.push({ ...at, rule: 'image-path-case', message: `link "${image.src}" differs in letter case from the file "${real}": broken on case-sensitive file systems` });
+    } else if (link.kind === 'missing' && options.rules.has('image-missing')) {
+      findings.push({ ...at, rule: 'image-missing', message: `no such file: ${image.src}` });
+    } else if (link.kind === 'refused' && options.rules.has('image-missing')) {
+      findings.push({ ...at, rule: 'image-missing', message: `not checked: ${link.reason}` });
+    }
+  }
+  findings.sort((a, b) => a.line - b.line || a.column - b.column);
+  return { findings, links };
+}

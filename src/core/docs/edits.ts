@@ -1,0 +1,117 @@
+/**
+ * Edits that are always valid: new alt text (and corrected link case) is escaped for the syntax it goes into, only the
+ * alt text or the link changes, and the result is read back with the same parser before anything is written — the
+ * document must have exactly the same images, with exactly the intended alt text and links.
+ */
+import { findImages } from './find';
+import type { DocLanguage } from './languages';
+import { oneLine, type FoundImage } from './model';
+
+export interface TextEdit {
+  readonly start: number;
+  readonly end: number;
+  readonly newText: string;
+}
+
+/** Markdown label text: backslash-escape what could start markup there (CommonMark escapes any ASCII punctuation). */
+export function escapeMarkdownText(text: string, mdx: boolean): string {
+  let out = text.replace(/[\\[\]*_`<|~$]/g, '\\$&');
+  // `&` only where it would read as a character reference (`&amp;`, `&#38;`), so "AT&T" stays as it is.
+  out = out.replace(/&(?=#?[A-Za-z0-9]+;)/g, '\\&');
+  if (mdx) out = out.replace(/[{}]/g, '\\$&');
+  return out;
+}
+
+/** An HTML attribute value inside the given quotes. */
+export function escapeHtmlAttribute(text: string, quote: '"' | "'"): string {
+  const out = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return quote === '"' ? out.replace(/"/g, '&quot;') : out.replace(/'/g, '&#39;');
+}
+
+/** A JSX attribute string (JSX strings have no backslash escapes; Babel and MDX read character references in them). */
+export function escapeJsxAttribute(text: string, quote: '"' | "'"): string {
+  const out = text.replace(/&/g, '&amp;');
+  return quote === '"' ? out.replace(/"/g, '&quot;') : out.replace(/'/g, '&#39;');
+}
+
+function attributeValue(image: FoundImage, alt: string, quote: '"' | "'"): string {
+  const value = image.syntax === 'jsx' ? escapeJsxAttribute(alt, quote) : escapeHtmlAttribute(alt, quote);
+  // Inside Markdown a `|` splits a table cell even within HTML: write it as a character reference there.
+  return image.language === 'markdown' || image.language === 'mdx' ? value.replace(/\|/g, '&#124;') : value;
+}
+
+/** The edit that sets an image's alt text, and nothing else. */
+export function altEdit(image: FoundImage, alt: string): TextEdit {
+  const { start, end } = image.altSpan;
+  switch (image.altWrite) {
+    case 'markdown-label':
+      return { start, end, newText: escapeMarkdownText(alt, image.language === 'mdx') };
+    case 'markdown-shortcut':
+      return { start, end, newText: `[${escapeMarkdownText(alt, image.language === 'mdx')}][${image.refLabel ?? ''}]` };
+    case 'attr-value':
+      if (image.altQuote === '') return { start, end, newText: `"${attributeValue(image, alt, '"')}"` };
+      return { start, end, newText: attributeValue(image, alt, image.altQuote) };
+    case 'attr-bare':
+    case 'jsx-expression':
+      return { start, end, newText: image.altWrite === 'attr-bare' ? `alt="${attributeValue(image, alt, '"')}"` : `"${attributeValue(image, alt, '"')}"` };
+    case 'attr-insert':
+      return { start, end, newText: ` alt="${attributeValue(image, alt, '"')}"` };
+  }
+}
+
+/** The edit that replaces an image's link by `newSrc` (a link that differs only in letter case), or undefined. */
+export function srcEdit(image: FoundImage, text: string, newSrc: string): TextEdit | undefined {
+  if (!image.srcSpan || !image.srcWrite) return undefined;
+  const written = text.slice(image.srcSpan.start, image.srcSpan.end);
+  if (written.toLowerCase() !== newSrc.toLowerCase()) return undefined; // only letter case may change
+  return { start: image.srcSpan.start, end: image.srcSpan.end, newText: newSrc };
+}
+
+/** Apply non-overlapping edits. */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const sorted = [...edits].sort((a, b) => a.start - b.start);
+  for (let i = 1; i < sorted.length; i++) {
+    if ((sorted[i] as TextEdit).start < (sorted[i - 1] as TextEdit).end) throw new Error('overlapping edits');
+  }
+  let out = '';
+  let at = 0;
+  for (const e of sorted) {
+    out += text.slice(at, e.start) + e.newText;
+    at = e.end;
+  }
+  return out + text.slice(at);
+}
+
+/** What an image should read as after the edits: by its index among the document's images. */
+export interface IntendedChange {
+  readonly index: number;
+  readonly alt?: string | undefined;
+  readonly src?: string | undefined;
+}
+
+/**
+ * Read the edited text back with the same parser and check it: the same number of images, each with the same syntax
+ * and link as before (or the intended link), and the intended alt text where it was set, the old one elsewhere.
+ * Returns undefined when it holds, else why not.
+ */
+export function verifyEdits(before: readonly FoundImage[], afterText: string, language: DocLanguage, changes: readonly IntendedChange[]): string | undefined {
+  let after: FoundImage[];
+  try {
+    after = findImages(afterText, language);
+  } catch (e) {
+    return `the edited file would not parse: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  if (after.length !== before.length) return `the edited file would have ${after.length} images instead of ${before.length}`;
+  const byIndex = new Map(changes.map((c) => [c.index, c]));
+  for (let i = 0; i < before.length; i++) {
+    const b = before[i] as FoundImage;
+    const a = after[i] as FoundImage;
+    const change = byIndex.get(i);
+    if (a.syntax !== b.syntax) return `image ${i + 1} would change from ${b.syntax} to ${a.syntax}`;
+    const src = change?.src ?? b.src;
+    if (a.src !== src) return `image ${i + 1} would link "${a.src}" instead of "${src}"`;
+    const alt = change?.alt !== undefined ? oneLine(change.alt) : b.alt;
+    if (a.alt !== alt) return `image ${i + 1} would read "${a.alt}" instead of "${alt}"`;
+  }
+  return undefined;
+}

@@ -1,0 +1,178 @@
+/**
+ * Images in HTML, found with parse5 (the WHATWG HTML parser that jsdom and Angular use), with source locations: an
+ * `<img>` inside a comment, `<script>`, `<style>`, `<textarea>`, `<title>` or any other raw text is text, not an
+ * element, so it is never reported. Used for .html files and for the HTML blocks and inline tags of Markdown.
+ */
+import { parse, parseFragment, type DefaultTreeAdapterTypes } from 'parse5';
+import { parseSrcset } from 'srcset';
+import type { DocLanguage } from './languages';
+import type { LineIndex } from './lines';
+import { clip, oneLine, type FoundImage, type Span } from './model';
+
+type Node = DefaultTreeAdapterTypes.Node;
+type Element = DefaultTreeAdapterTypes.Element;
+type ParentNode = DefaultTreeAdapterTypes.ParentNode;
+
+interface AttrLocation {
+  readonly startOffset: number;
+  readonly endOffset: number;
+}
+
+const isElement = (n: Node): n is Element => 'tagName' in n;
+const RAW_TEXT = new Set(['script', 'style', 'template', 'textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes']);
+const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+
+/** The text of a node (what a reader sees): text nodes, not scripts, styles or templates. */
+export function htmlTextContent(node: Node): string {
+  if (node.nodeName === '#text') return (node as DefaultTreeAdapterTypes.TextNode).value;
+  if (isElement(node) && RAW_TEXT.has(node.tagName)) return '';
+  if (!('childNodes' in node)) return '';
+  return (node as ParentNode).childNodes.map(htmlTextContent).join(isElement(node) && /^(p|div|li|td|th|h[1-6]|figcaption|section)$/.test(node.tagName) ? ' ' : '');
+}
+
+function children(node: Node): readonly Node[] {
+  const kids = 'childNodes' in node ? (node as ParentNode).childNodes : [];
+  // A <template>'s markup is real HTML that gets rendered when the template is used: look inside it too.
+  if (isElement(node) && node.tagName === 'template' && 'content' in node) return [...(node as DefaultTreeAdapterTypes.Template).content.childNodes, ...kids];
+  return kids;
+}
+
+/** Where an attribute's value is written inside its location (`name="value"`, `name='v'`, `name=v`, bare `name`). */
+export function attributeValueSpan(text: string, loc: AttrLocation): { span: Span; quote: '"' | "'" | '' } | undefined {
+  const raw = text.slice(loc.startOffset, loc.endOffset);
+  const eq = raw.indexOf('=');
+  if (eq < 0) return undefined;
+  let i = eq + 1;
+  while (i < raw.length && /\s/.test(raw[i] ?? '')) i++;
+  const q = raw[i];
+  if (q === '"' || q === "'") return { span: { start: loc.startOffset + i + 1, end: loc.endOffset - 1 }, quote: q };
+  return { span: { start: loc.startOffset + i, end: loc.endOffset }, quote: '' };
+}
+
+function attr(el: Element, name: string): string | undefined {
+  return el.attrs.find((a) => a.name === name)?.value;
+}
+
+/** The URL an `<img>` shows: `src`, else `data-src` (lazy loading), else the largest `srcset` candidate. */
+function imageSource(el: Element): { value: string; from: 'src' | 'data-src' | 'srcset' } | undefined {
+  const src = attr(el, 'src')?.trim();
+  if (src) return { value: src, from: 'src' };
+  const dataSrc = attr(el, 'data-src')?.trim();
+  if (dataSrc) return { value: dataSrc, from: 'data-src' };
+  const srcset = attr(el, 'srcset') ?? attr(el, 'data-srcset');
+  if (srcset?.trim()) {
+    try {
+      const candidates = parseSrcset(srcset);
+      const best = [...candidates].sort((a, b) => (b.density ?? b.width ?? 1) - (a.density ?? a.width ?? 1))[0];
+      if (best?.url) return { value: best.url, from: 'srcset' };
+    } catch {
+      // an unreadable srcset gives no source
+    }
+  }
+  return undefined;
+}
+
+export interface HtmlScanOptions {
+  readonly language: DocLanguage;
+  /** Offset of `text` inside the whole document (HTML inside Markdown). */
+  readonly baseOffset: number;
+  /** Line index of the whole document. */
+  readonly lines: LineIndex;
+  /** Parse as a fragment (HTML inside Markdown) rather than a whole document. */
+  readonly fragment: boolean;
+  /** Heading and context from the surrounding Markdown (replace what the HTML itself says). */
+  readonly heading?: string | undefined;
+  readonly context?: string | undefined;
+}
+
+/** Find every `<img>` element in HTML text. */
+export function findHtmlImages(text: string, options: HtmlScanOptions): FoundImage[] {
+  // Scripting off: what is inside <noscript> is parsed as HTML, as browsers without JavaScript (and crawlers) show it.
+  const parseOptions = { sourceCodeLocationInfo: true, scriptingEnabled: false };
+  const root = options.fragment ? parseFragment(text, parseOptions) : parse(text, parseOptions);
+  const found: FoundImage[] = [];
+  const base = options.baseOffset;
+  let heading = options.heading;
+  // Iterative depth-first walk in document order (deep documents must not overflow the stack).
+  const stack: { node: Node; parent: Element | undefined }[] = [{ node: root as Node, parent: undefined }];
+  while (stack.length) {
+    const { node, parent } = stack.pop() as { node: Node; parent: Element | undefined };
+    if (isElement(node)) {
+      if (HEADINGS.has(node.tagName) && options.heading === undefined) heading = oneLine(htmlTextContent(node)) || heading;
+      if (node.tagName === 'img') {
+        const image = imageFrom(text, node, parent, options, heading);
+        if (image) found.push(image);
+      }
+      if (RAW_TEXT.has(node.tagName) && node.tagName !== 'template') continue;
+    }
+    const kids = children(node);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i] as Node, parent: isElement(node) ? node : parent });
+  }
+  return found.map((f) => ({ ...f, start: f.start + base, end: f.end + base, altSpan: shift(f.altSpan, base), srcSpan: f.srcSpan && shift(f.srcSpan, base), ...options.lines.position(f.start + base) }));
+}
+
+const shift = (s: Span, by: number): Span => ({ start: s.start + by, end: s.end + by });
+
+function imageFrom(text: string, el: Element, parent: Element | undefined, options: HtmlScanOptions, heading: string | undefined): FoundImage | undefined {
+  const loc = el.sourceCodeLocation;
+  const tag = loc?.startTag;
+  if (!loc || !tag) return undefined; // made up by the parser (implied), not written in the text
+  const attrs = ((tag as { attrs?: Record<string, AttrLocation> }).attrs ?? {}) as Record<string, AttrLocation>;
+  const source = imageSource(el);
+  const altValue = attr(el, 'alt');
+  const altLoc = attrs['alt'];
+  const role = attr(el, 'role')?.trim().toLowerCase();
+  const hidden = attr(el, 'aria-hidden')?.trim().toLowerCase() === 'true';
+  const altState = altValue === undefined ? 'missing' : altValue.trim() ? 'present' : 'empty';
+  let altSpan: Span;
+  let altWrite: FoundImage['altWrite'];
+  let altQuote: FoundImage['altQuote'] = '"';
+  if (altLoc) {
+    const v = attributeValueSpan(text, altLoc);
+    if (v) {
+      altSpan = v.span;
+      altWrite = 'attr-value';
+      altQuote = v.quote;
+    } else {
+      altSpan = { start: altLoc.startOffset, end: altLoc.endOffset };
+      altWrite = 'attr-bare';
+    }
+  } else {
+    // Insert right after the src attribute (where people put alt), else right after the tag name.
+    const after = attrs['src']?.endOffset ?? tag.startOffset + 1 + el.tagName.length;
+    altSpan = { start: after, end: after };
+    altWrite = 'attr-insert';
+  }
+  const srcLoc = source && source.from !== 'srcset' ? attrs[source.from] : undefined;
+  const srcValue = srcLoc ? attributeValueSpan(text, srcLoc) : undefined;
+  const context = options.context ?? contextOf(parent);
+  return {
+    language: options.language,
+    syntax: 'html',
+    src: source?.value ?? '',
+    srcSpan: srcValue?.span,
+    srcWrite: srcValue ? 'attr-value' : undefined,
+    srcDynamic: false,
+    alt: oneLine(altValue ?? ''),
+    altState,
+    altUnknown: false,
+    decorative: altState === 'empty' || hidden || role === 'presentation' || role === 'none',
+    start: tag.startOffset,
+    end: tag.endOffset,
+    line: 0,
+    column: 0,
+    altSpan,
+    altWrite,
+    altQuote,
+    heading,
+    context: context ? clip(context) : undefined,
+  };
+}
+
+function contextOf(parent: Element | undefined): string | undefined {
+  for (let el: Element | undefined = parent, hops = 0; el && hops < 3; el = el.parentNode && isElement(el.parentNode as Node) ? (el.parentNode as Element) : undefined, hops++) {
+    const t = oneLine(htmlTextContent(el));
+    if (t) return t;
+  }
+  return undefined;
+}

@@ -1,0 +1,233 @@
+/**
+ * Images in JSX/TSX (Babel's parser, with TypeScript where the file is TSX) and the JSX tags of MDX (micromark's
+ * MDX extension gives the tags; Babel reads their attribute expressions). `<img>` and `<Image>` (Next.js and most
+ * component libraries) are images; a tag inside a string, a template literal or a comment is not a tag, so it is
+ * never reported.
+ */
+import { parse, parseExpression } from '@babel/parser';
+import type { DocLanguage } from './languages';
+import type { LineIndex } from './lines';
+import { clip, DocParseError, oneLine, type FoundImage, type Span } from './model';
+
+export const JSX_IMAGE_TAGS: readonly string[] = ['img', 'Image'];
+
+/** An attribute value as written. */
+export type JsxValue =
+  | { readonly kind: 'literal'; readonly value: string; readonly span: Span; readonly quote: '"' | "'" }
+  /** `{…}`: `code` is what is inside the braces, `span` includes them. */
+  | { readonly kind: 'expression'; readonly code: string; readonly span: Span }
+  | { readonly kind: 'none'; readonly span: Span };
+
+export interface JsxAttribute {
+  readonly name: string;
+  readonly span: Span;
+  readonly value: JsxValue;
+}
+
+/** A JSX opening tag, whoever parsed it. */
+export interface JsxTag {
+  readonly name: string;
+  readonly start: number;
+  readonly end: number;
+  /** Where the tag name ends (an attribute can be inserted there). */
+  readonly nameEnd: number;
+  readonly attributes: readonly JsxAttribute[];
+  /** A `{...props}` spread: alt may come from it. */
+  readonly hasSpread: boolean;
+}
+
+/** The static value of an expression: a string literal or a template without substitutions; `null` for
+ * `undefined`/`null`; undefined when it is only known at run time. */
+export function staticValue(code: string): string | null | undefined {
+  let expr;
+  try {
+    expr = parseExpression(code, { plugins: ['jsx', 'typescript'] });
+  } catch {
+    return undefined;
+  }
+  if (expr.type === 'StringLiteral') return expr.value;
+  if (expr.type === 'TemplateLiteral' && expr.expressions.length === 0) return expr.quasis[0]?.value.cooked ?? undefined;
+  if (expr.type === 'NullLiteral' || (expr.type === 'Identifier' && expr.name === 'undefined')) return null;
+  return undefined;
+}
+
+interface JsxContext {
+  readonly language: DocLanguage;
+  readonly lines: LineIndex;
+  readonly heading: string | undefined;
+  readonly context: string | undefined;
+}
+
+/** Turn an `<img>`/`<Image>` tag into a found image. */
+export function imageFromJsxTag(tag: JsxTag, ctx: JsxContext): FoundImage {
+  const get = (name: string) => tag.attributes.find((a) => a.name === name);
+  const src = get('src');
+  const alt = get('alt');
+  const text = (a: JsxAttribute | undefined): string | null | undefined => {
+    if (!a) return null;
+    if (a.value.kind === 'literal') return a.value.value;
+    if (a.value.kind === 'none') return '';
+    return staticValue(a.value.code);
+  };
+  const srcValue = text(src);
+  const altValue = text(alt);
+  const ariaHidden = get('aria-hidden');
+  const hiddenValue = ariaHidden?.value.kind === 'expression' ? ariaHidden.value.code.trim() : text(ariaHidden);
+  const hidden = String(hiddenValue ?? '').toLowerCase() === 'true';
+  const role = String(text(get('role')) ?? '').trim().toLowerCase();
+  // No alt attribute and a spread: alt may come from the spread, so it is not known to be missing.
+  const altUnknown = altValue === undefined || (altValue === null && !alt && tag.hasSpread);
+  const altState: FoundImage['altState'] = altUnknown ? 'present' : altValue === null ? 'missing' : altValue.trim() ? 'present' : 'empty';
+  let altSpan: Span;
+  let altWrite: FoundImage['altWrite'];
+  let altQuote: FoundImage['altQuote'] = '"';
+  if (alt?.value.kind === 'literal') {
+    altSpan = alt.value.span;
+    altWrite = 'attr-value';
+    altQuote = alt.value.quote;
+  } else if (alt?.value.kind === 'expression') {
+    altSpan = alt.value.span;
+    altWrite = 'jsx-expression';
+  } else if (alt) {
+    altSpan = alt.span;
+    altWrite = 'attr-bare';
+  } else {
+    const at = src?.span.end ?? tag.nameEnd;
+    altSpan = { start: at, end: at };
+    altWrite = 'attr-insert';
+  }
+  return {
+    language: ctx.language,
+    syntax: 'jsx',
+    src: typeof srcValue === 'string' ? srcValue : '',
+    srcSpan: src?.value.kind === 'literal' ? src.value.span : undefined,
+    srcWrite: src?.value.kind === 'literal' ? 'jsx-literal' : undefined,
+    srcDynamic: !!src && typeof srcValue !== 'string',
+    alt: typeof altValue === 'string' ? oneLine(altValue) : '',
+    altState,
+    altUnknown,
+    decorative: altState === 'empty' || hidden || role === 'presentation' || role === 'none',
+    start: tag.start,
+    end: tag.end,
+    ...ctx.lines.position(tag.start),
+    altSpan,
+    altWrite,
+    altQuote,
+    heading: ctx.heading,
+    context: ctx.context ? clip(ctx.context) : undefined,
+  };
+}
+
+// ---- JSX/TSX files (Babel) ----------------------------------------------------------------------------------------
+
+interface BabelNode {
+  type: string;
+  start?: number | null;
+  end?: number | null;
+  [key: string]: unknown;
+}
+
+const isNode = (v: unknown): v is BabelNode => typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string';
+const SKIP_KEYS = new Set(['loc', 'start', 'end', 'extra', 'leadingComments', 'trailingComments', 'innerComments', 'comments', 'tokens', 'range', 'errors']);
+
+function nameOf(n: unknown): string | undefined {
+  if (!isNode(n)) return undefined;
+  if (n.type === 'JSXIdentifier') return String(n['name']);
+  if (n.type === 'JSXNamespacedName') return `${nameOf(n['namespace'])}:${nameOf(n['name'])}`;
+  if (n.type === 'JSXMemberExpression') return `${nameOf(n['object'])}.${nameOf(n['property'])}`;
+  return undefined;
+}
+
+/** Text a reader sees among an element's children (JSX text and string expressions). */
+function jsxText(el: BabelNode): string {
+  const kids = Array.isArray(el['children']) ? (el['children'] as unknown[]) : [];
+  return kids
+    .map((k) => {
+      if (!isNode(k)) return '';
+      if (k.type === 'JSXText') return String(k['value']);
+      if (k.type === 'JSXExpressionContainer' && isNode(k['expression']) && k['expression'].type === 'StringLiteral') return String(k['expression']['value']);
+      if (k.type === 'JSXElement') return jsxText(k);
+      return '';
+    })
+    .join(' ');
+}
+
+function tagOf(opening: BabelNode, text: string): JsxTag | undefined {
+  const name = nameOf(opening['name']);
+  const nameNode = opening['name'] as BabelNode;
+  if (!name || opening.start == null || opening.end == null || nameNode.end == null) return undefined;
+  const attributes: JsxAttribute[] = [];
+  let hasSpread = false;
+  for (const a of (opening['attributes'] as BabelNode[]) ?? []) {
+    if (a.type === 'JSXSpreadAttribute') {
+      hasSpread = true;
+      continue;
+    }
+    const attrName = nameOf(a['name']);
+    if (!attrName || a.start == null || a.end == null) continue;
+    const v = a['value'] as BabelNode | null;
+    let value: JsxValue;
+    if (!v) value = { kind: 'none', span: { start: a.start, end: a.end } };
+    else if (v.type === 'StringLiteral' && v.start != null && v.end != null) {
+      value = { kind: 'literal', value: String(v['value']), span: { start: v.start + 1, end: v.end - 1 }, quote: text[v.start] === "'" ? "'" : '"' };
+    } else if (v.start != null && v.end != null) {
+      value = { kind: 'expression', code: text.slice(v.start + 1, v.end - 1), span: { start: v.start, end: v.end } };
+    } else continue;
+    attributes.push({ name: attrName, span: { start: a.start, end: a.end }, value });
+  }
+  return { name, start: opening.start, end: opening.end, nameEnd: nameNode.end, attributes, hasSpread };
+}
+
+export interface JsxScanOptions {
+  /** The language reported for the images (MDX for code inside an MDX file). */
+  readonly language: DocLanguage;
+  /** Where `code` starts in the whole document (code inside MDX). */
+  readonly baseOffset?: number | undefined;
+  /** `code` is the inside of an MDX `{…}` expression, not a module. */
+  readonly expression?: boolean | undefined;
+  readonly typescript?: boolean | undefined;
+}
+
+/** Find `<img>`/`<Image>` elements in a .jsx or .tsx file (or in JavaScript inside MDX). */
+export function findJsxImages(code: string, lines: LineIndex, options: JsxScanOptions): FoundImage[] {
+  const base = options.baseOffset ?? 0;
+  const language = options.language;
+  // Pad the code to its place in the document, so Babel's offsets are the document's. An MDX expression `{…}` is
+  // parsed as an array literal `[…]`, the bracket taking the place of its brace (so `{/* a comment */}` parses too).
+  const text = options.expression ? `${' '.repeat(Math.max(0, base - 1))}[${code}\n]` : ' '.repeat(base) + code;
+  let ast;
+  try {
+    ast = parse(text, { sourceType: 'unambiguous', plugins: options.typescript ? ['jsx', 'typescript'] : ['jsx'], errorRecovery: true });
+  } catch (e) {
+    const pos = (e as { pos?: unknown }).pos;
+    const at = lines.position(typeof pos === 'number' ? Math.min(Math.max(0, pos), lines.text.length) : base);
+    throw new DocParseError(`not valid ${language.toUpperCase()}: ${(e as Error).message.replace(/\s*\(\d+:\d+\)$/, '')}`, at.line, at.column);
+  }
+  const found: FoundImage[] = [];
+  let heading: string | undefined;
+  // Iterative walk in source order, keeping the enclosing JSX element for context.
+  const stack: { node: BabelNode; parentElement: BabelNode | undefined }[] = [{ node: ast.program as unknown as BabelNode, parentElement: undefined }];
+  while (stack.length) {
+    const { node, parentElement } = stack.pop() as { node: BabelNode; parentElement: BabelNode | undefined };
+    let nextParent = parentElement;
+    if (node.type === 'JSXElement') {
+      const opening = node['openingElement'] as BabelNode;
+      const name = nameOf(opening['name']) ?? '';
+      if (/^h[1-6]$/.test(name)) heading = oneLine(jsxText(node)) || heading;
+      if (JSX_IMAGE_TAGS.includes(name)) {
+        const tag = tagOf(opening, text);
+        if (tag) found.push(imageFromJsxTag(tag, { language, lines, heading, context: parentElement ? oneLine(jsxText(parentElement)) || undefined : undefined }));
+      }
+      nextParent = node;
+    }
+    const kids: BabelNode[] = [];
+    for (const [key, value] of Object.entries(node)) {
+      if (SKIP_KEYS.has(key)) continue;
+      if (Array.isArray(value)) for (const v of value) if (isNode(v)) kids.push(v);
+      if (isNode(value)) kids.push(value);
+    }
+    kids.sort((a, b) => (b.start ?? 0) - (a.start ?? 0));
+    for (const k of kids) stack.push({ node: k, parentElement: nextParent });
+  }
+  return found;
+}

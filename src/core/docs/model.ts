@@ -1,0 +1,88 @@
+/**
+ * What the finders report for each image in a document. Every offset and position comes from a real parser
+ * (micromark for Markdown and MDX, parse5 for HTML, Babel for JSX/TSX): what the parser calls code, a comment, a
+ * string or raw text is never an image.
+ */
+import type { DocLanguage } from './languages';
+
+export type ImageSyntax = 'markdown' | 'markdown-ref' | 'html' | 'jsx';
+
+/** A span of the document text, by offsets. */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * How new alt text is written:
+ * - `markdown-label`: replace the inside of `![…]`;
+ * - `markdown-shortcut`: a shortcut or collapsed reference image (`![label]`, `![label][]`), whose text is also its
+ *   label: replace `[label]…` by `[new alt][label]`, so the reference still holds;
+ * - `attr-value`: replace an attribute value (`quote` tells how it is quoted: `"`, `'`, or '' for unquoted);
+ * - `attr-bare`: a bare `alt` attribute: replace it by `alt="…"`;
+ * - `attr-insert`: no alt attribute: insert ` alt="…"` at `altSpan.start`;
+ * - `jsx-expression`: `alt={…}`: replace the braces and what is inside by a string.
+ */
+export type AltWrite = 'markdown-label' | 'markdown-shortcut' | 'attr-value' | 'attr-bare' | 'attr-insert' | 'jsx-expression';
+
+/** How a link is written, for rewriting it (`--fix-path-case`). */
+export type SrcWrite = 'markdown' | 'markdown-angle' | 'attr-value' | 'jsx-literal';
+
+export interface FoundImage {
+  readonly language: DocLanguage;
+  readonly syntax: ImageSyntax;
+  /** The image source as its parser reads it (escapes and character references resolved); '' when unknown. */
+  readonly src: string;
+  /** Where `src` is written (for reference images: in the definition), when it can be rewritten. */
+  readonly srcSpan: Span | undefined;
+  readonly srcWrite: SrcWrite | undefined;
+  /** True when the source is an expression whose value is not known statically (JSX `src={x}`). */
+  readonly srcDynamic: boolean;
+  /** The alt text as its parser reads it; '' when empty or missing. */
+  readonly alt: string;
+  /** `missing`: no alt at all (Markdown `![]`, no attribute); `empty`: `alt=""` or a bare `alt`; `present`: text. */
+  readonly altState: 'missing' | 'empty' | 'present';
+  /** Alt comes from an expression or a spread whose value is not known statically (JSX). */
+  readonly altUnknown: boolean;
+  /** Explicitly decorative: HTML/JSX `alt=""`, `aria-hidden="true"`, `role="presentation"` or `role="none"`. */
+  readonly decorative: boolean;
+  /** The whole image (from `!` or `<` to its end). */
+  readonly start: number;
+  readonly end: number;
+  /** 1-based line and column of `start`. */
+  readonly line: number;
+  readonly column: number;
+  /** The span that alt text edits replace (or the insertion point). */
+  readonly altSpan: Span;
+  readonly altWrite: AltWrite;
+  /** For `attr-value`: the quote around the value ('' when unquoted). */
+  readonly altQuote: '"' | "'" | '';
+  /** For `markdown-shortcut`: the reference label as written. */
+  readonly refLabel?: string | undefined;
+  /** The nearest heading before the image, and the text around it (for the alt-text prompt). */
+  readonly heading: string | undefined;
+  readonly context: string | undefined;
+}
+
+/** A document that its parser refused (e.g. MDX that does not compile). */
+export class DocParseError extends Error {
+  override readonly name = 'DocParseError';
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Collapse whitespace, for comparing and showing text. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Keep context short: the part of `text` around `focus` (or its end), at most `max` characters. */
+export function clip(text: string, max = 300): string {
+  const t = oneLine(text);
+  return t.length <= max ? t : `${t.slice(0, max - 1).replace(/\s+\S*$/, '')}…`;
+}

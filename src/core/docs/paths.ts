@@ -1,0 +1,130 @@
+/**
+ * Where an image link in a document points, and whether it may be read. Relative links resolve against the
+ * document's folder and must stay inside the root (the workspace folder, or the CLI's current folder); site-absolute
+ * links (`/img/a.png`) resolve against the docs root and must stay inside it. Symbolic links may not lead out either.
+ * A link whose path differs from the file's only in letter case is resolved (and reported: it is broken on
+ * case-sensitive file systems) — per path segment, never a fuzzy match. The check is the same on every OS: names are
+ * compared with the directory listing, so a case-insensitive file system does not hide the mismatch.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+
+export interface LinkRoots {
+  /** Absolute path of the document the link is in. */
+  readonly documentPath: string;
+  /** Where relative links may lead (workspace folder or current folder). */
+  readonly root: string;
+  /** Where site-absolute links start (default: root). */
+  readonly docsRoot?: string | undefined;
+}
+
+export type ResolvedLink =
+  | { readonly kind: 'url'; readonly url: string }
+  /** An existing file. `caseFixedSrc` is set when the link differs from the real name in letter case. */
+  | { readonly kind: 'file'; readonly path: string; readonly realName: string; readonly caseMismatch: boolean; readonly caseFixedSrc: string | undefined }
+  | { readonly kind: 'missing'; readonly path: string }
+  /** Refused: outside the root, another scheme, not a file. Never read, never sent. */
+  | { readonly kind: 'refused'; readonly reason: string };
+
+/** Directory listings read once per run. */
+export class DirectoryCache {
+  private readonly entries = new Map<string, Promise<string[] | undefined>>();
+  list(dir: string): Promise<string[] | undefined> {
+    let p = this.entries.get(dir);
+    if (!p) {
+      p = fs.readdir(dir).catch(() => undefined);
+      this.entries.set(dir, p);
+    }
+    return p;
+  }
+}
+
+/** Is `p` inside `root` (or equal to it)? Both absolute. */
+export function isInside(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment; // a malformed % escape: the name is taken as written
+  }
+}
+
+const URL_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+const WINDOWS_DRIVE = /^[a-zA-Z]:[\\/]/;
+
+/** Resolve a link as written in a document. Never throws for a bad link: it is `refused` with a reason. */
+export async function resolveImageLink(src: string, roots: LinkRoots, cache = new DirectoryCache()): Promise<ResolvedLink> {
+  const s = src.trim();
+  if (!s) return { kind: 'refused', reason: 'the image has no source' };
+  if (/^https?:\/\//i.test(s)) return { kind: 'url', url: s };
+  if (/^data:/i.test(s)) return { kind: 'refused', reason: 'a data: URL (the image is inline)' };
+  if (s.startsWith('//')) return { kind: 'url', url: `https:${s}` };
+  if (WINDOWS_DRIVE.test(s)) return { kind: 'refused', reason: `${s} is an absolute path on a drive: links must be relative or site-absolute` };
+  if (URL_SCHEME.test(s)) return { kind: 'refused', reason: `${s.split(':')[0]}: links are not images that can be read` };
+  const pathPart = (s.split(/[?#]/)[0] ?? '').replace(/\\/g, '/');
+  if (!pathPart) return { kind: 'refused', reason: 'the link has no path' };
+  const written = pathPart.split('/').map(safeDecode);
+  const root = path.resolve(roots.root);
+  const siteAbsolute = pathPart.startsWith('/');
+  const base = siteAbsolute ? path.resolve(roots.docsRoot ?? root) : root;
+  const target = siteAbsolute ? path.resolve(base, `.${path.sep}${written.join(path.sep)}`) : path.resolve(path.dirname(roots.documentPath), written.join(path.sep));
+  if (!isInside(base, target)) {
+    return { kind: 'refused', reason: `${src} leads outside ${siteAbsolute ? 'the docs root' : 'the folder'} (${base}); it is not read` };
+  }
+  // Walk from the base to the target, comparing each name with the directory's real entries.
+  const segments = path.relative(base, target).split(path.sep).filter(Boolean);
+  const real: string[] = [];
+  let mismatch = false;
+  let dir = base;
+  for (const seg of segments) {
+    const names = await cache.list(dir);
+    if (!names) return { kind: 'missing', path: target };
+    let name = names.includes(seg) ? seg : undefined;
+    if (name === undefined) {
+      const lower = seg.toLowerCase();
+      const matches = names.filter((n) => n.toLowerCase() === lower).sort();
+      if (matches.length === 0) return { kind: 'missing', path: target };
+      name = matches[0] as string;
+      mismatch = true;
+    }
+    real.push(name);
+    dir = path.join(dir, name);
+  }
+  const file = path.join(base, ...real);
+  let stat;
+  try {
+    stat = await fs.stat(file);
+  } catch {
+    return { kind: 'missing', path: target };
+  }
+  if (!stat.isFile()) return { kind: 'refused', reason: `${src} is not a file` };
+  // A symbolic link (the file or a folder on the way) may not lead out of the root.
+  const [realFile, realBase] = await Promise.all([fs.realpath(file), fs.realpath(base)]);
+  if (!isInside(realBase, realFile)) return { kind: 'refused', reason: `${src} is a symbolic link that leads outside the folder; it is not read` };
+  return { kind: 'file', path: file, realName: real.join('/'), caseMismatch: mismatch, caseFixedSrc: mismatch ? fixCase(pathPart, s, real) : undefined };
+}
+
+/**
+ * The link with its trailing named segments spelled as the real files are. Only letters' case changes; segments
+ * with escapes are left alone (then the fix is not offered: the caller checks the result differs only in case).
+ */
+function fixCase(pathPart: string, src: string, real: readonly string[]): string | undefined {
+  const segs = pathPart.split('/');
+  let r = real.length - 1;
+  for (let i = segs.length - 1; i >= 0 && r >= 0; i--, r--) {
+    const seg = segs[i] as string;
+    if (seg === '' || seg === '.' || seg === '..') break;
+    const name = real[r] as string;
+    const decoded = safeDecode(seg);
+    if (decoded === name) continue;
+    if (decoded.toLowerCase() !== name.toLowerCase()) return undefined;
+    if (seg.includes('%') || seg.includes('\\') || seg.includes('&')) return undefined;
+    segs[i] = name;
+  }
+  const fixed = segs.join('/');
+  return fixed + src.trim().slice(pathPart.length);
+}
