@@ -1,90 +1,68 @@
 /**
- * describe-image alt-text check|fix <glob...>: find images without alt text in docs (Markdown, MDX, HTML, JSX/TSX),
- * and fill them in. `check` exits 1 when any is missing (for CI and pre-commit hooks); `fix --dry-run` prints a
- * unified diff. Both share the alt-text cache file with each other and with reruns.
+ * describe-image alt-text check|fix <path or glob...>: find images without good alt text in docs (Markdown, MDX,
+ * HTML, JSX/TSX) with the real parsers, report them in the format CI wants, and fill them in — each write checked by
+ * reading the file back, atomic, and only if the file did not change meanwhile.
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import fg from 'fast-glob';
-import ignore from 'ignore';
-import { altEdit, applyEdits, DEFAULT_ALT_MAX_LENGTH, imagesWithoutAlt, type AltEdit } from '../core/altText';
-import { FileAltCache, generateAltTexts, resolveImageSource } from '../core/altTextRunner';
 import { ChatClient } from '../core/client';
 import { checkReadyToSend } from '../core/describe';
+import { checkDoc, isLocalLink, linkRoots, readDocFile, type DocFile } from '../core/docs/check';
+import { altEdit, applyEdits, srcEdit, verifyEdits, type IntendedChange, type TextEdit } from '../core/docs/edits';
+import { listDocFiles } from '../core/docs/files';
+import { FileAltCache, generateAltTexts, runError, type AltJob } from '../core/docs/generate';
+import { DEFAULT_DOC_GLOB } from '../core/docs/languages';
+import { DirectoryCache, resolveImageLink } from '../core/docs/paths';
+import { DEFAULT_ALT_MAX_LENGTH, isRuleId, RULE_IDS, uninformativeReason, type Finding, type RuleId } from '../core/docs/quality';
+import { formatReport, REPORT_FORMATS, type ReportFormat } from '../core/docs/report';
+import { writeFileSafely } from '../core/docs/write';
 import { DescribeError, isDescribeError, redact } from '../core/errors';
 import { createDispatcher, proxyFromEnv } from '../core/http';
 import { resolveSettings } from '../core/settings';
 import type { CliIo } from './main';
 
-export const ALT_USAGE = `Usage: describe-image alt-text check [--json] <glob...>
-       describe-image alt-text fix [--dry-run] [options] <glob...>
+declare const __VERSION__: string;
 
-Find images without alt text in Markdown, MDX, HTML and JSX/TSX files, and fill them in.
+export const ALT_USAGE = `Usage: describe-image alt-text check [options] <path or glob...>
+       describe-image alt-text fix [options] <path or glob...>
 
-  check             list images with empty or missing alt text; exit 1 when there is any
-  fix               generate the missing alt text with your deployment and write it into the files
-  --json            (check) machine-readable output
-  --dry-run         (fix) print a unified diff instead of writing
-  --docs-root DIR   where site-absolute paths like /img/a.png start (default: the current folder)
-  --cache FILE      alt-text cache (default .describe-image-cache.json); identical images and reruns cost nothing
-  --max-length N    longest alt text (default ${DEFAULT_ALT_MAX_LENGTH})
-  --concurrency N   requests at once, at most (default 8; halved automatically on 429)
+Find images without good alt text in Markdown, MDX, HTML and JSX/TSX files (folders are searched for
+${DEFAULT_DOC_GLOB}), and fill it in.
+
+  check               report findings; exit 1 when there is any
+  fix                 generate the missing alt text with your deployment and write it into the files
+
+Rules (each can be turned off with --disable):
+  alt-missing         an image without alt text (markdownlint MD045; HTML alt="", aria-hidden="true" and
+                      role="presentation" mark an image as decorative on purpose)
+  alt-uninformative   alt text that is only a file name, a slug (img_0231) or a generic word (image, screenshot, logo)
+  alt-too-long        alt text over --max-length characters
+  image-path-case     a link that differs from its file in letter case (broken on case-sensitive file systems)
+  image-missing       a link to a file that does not exist (remote URLs are not fetched)
+
+Options:
+  --format F          check output: text (default; path:line:column rule message), json, sarif, github
+  --json              same as --format json
+  --disable R[,R]     turn rules off
+  --max-length N      longest alt text (default ${DEFAULT_ALT_MAX_LENGTH})
+  --docs-root DIR     where site-absolute links like /img/a.png start (default: the current folder)
+  --dry-run           (fix) print a unified diff instead of writing
+  --rewrite-uninformative  (fix) also replace alt text that says nothing
+  --fix-path-case     (fix) rewrite links to the file's real letter case
+  --no-context        (fix) do not send the nearest heading and the text around each image
+  --cache FILE        (fix) alt-text cache (default .describe-image-cache.json); reruns and duplicates cost nothing
+  --concurrency N     (fix) requests at once, at most (default 8; halved automatically on 429)
   --endpoint, --deployment, --api-version   as for describing (or the environment variables)
 
-Files ignored: node_modules, .git, and the patterns of .gitignore in the current folder.`;
-
-const LANGUAGE: Readonly<Record<string, string>> = { '.md': 'markdown', '.markdown': 'markdown', '.mdx': 'mdx', '.html': 'html', '.htm': 'html', '.jsx': 'javascriptreact', '.tsx': 'typescriptreact' };
-
-export function languageOf(file: string): string | undefined {
-  return LANGUAGE[path.extname(file).toLowerCase()];
-}
-
-/** A unified diff of two texts with the same number of lines (alt edits never add lines). */
-export function unifiedDiff(file: string, before: string, after: string, context = 3): string {
-  const a = before.split('\n');
-  const b = after.split('\n');
-  if (a.length !== b.length) throw new Error('line counts differ');
-  const changed = a.map((l, i) => l !== b[i]);
-  const hunks: string[] = [];
-  let i = 0;
-  while (i < a.length) {
-    if (!changed[i]) {
-      i++;
-      continue;
-    }
-    const start = Math.max(0, i - context);
-    let end = i;
-    while (end < a.length && (changed[end] || changed.slice(end + 1, end + 1 + 2 * context).some(Boolean))) end++;
-    end = Math.min(a.length, end + context);
-    const lines: string[] = [];
-    for (let j = start; j < end; j++) {
-      if (changed[j]) lines.push(`-${a[j]}`, `+${b[j]}`);
-      else lines.push(` ${a[j]}`);
-    }
-    const n = end - start;
-    hunks.push(`@@ -${start + 1},${n} +${start + 1},${n} @@\n${lines.join('\n')}`);
-    i = end;
-  }
-  return hunks.length ? `--- a/${file}\n+++ b/${file}\n${hunks.join('\n')}\n` : '';
-}
-
-async function listFiles(patterns: string[], cwd: string): Promise<string[]> {
-  const ig = ignore();
-  try {
-    ig.add(await fs.readFile(path.join(cwd, '.gitignore'), 'utf8'));
-  } catch {
-    // no .gitignore
-  }
-  const files = await fg(patterns, { cwd, ignore: ['**/node_modules/**', '**/.git/**'], onlyFiles: true, dot: false });
-  return files.filter((f) => languageOf(f) && !ig.ignores(f)).sort();
-}
+Files and links must be inside the current folder: paths that lead out of it are refused. node_modules, .git and
+what .gitignore files say (nested ones too) are left out.`;
 
 export async function runAltText(argv: readonly string[], io: CliIo): Promise<number> {
   const key = io.env['AZURE_OPENAI_API_KEY'];
   const secrets = key ? [key] : [];
+  const say = (text: string) => io.stderr(`describe-image alt-text: ${redact(text, secrets)}\n`);
   const fail = (code: number, message: string) => {
-    io.stderr(`describe-image alt-text: ${redact(message, secrets)}\n`);
+    say(message);
     return code;
   };
   let parsed;
@@ -93,8 +71,13 @@ export async function runAltText(argv: readonly string[], io: CliIo): Promise<nu
       args: [...argv],
       allowPositionals: true,
       options: {
+        format: { type: 'string' },
         json: { type: 'boolean' },
+        disable: { type: 'string', multiple: true },
         'dry-run': { type: 'boolean' },
+        'rewrite-uninformative': { type: 'boolean' },
+        'fix-path-case': { type: 'boolean' },
+        'no-context': { type: 'boolean' },
         'docs-root': { type: 'string' },
         cache: { type: 'string' },
         'max-length': { type: 'string' },
@@ -115,103 +98,243 @@ export async function runAltText(argv: readonly string[], io: CliIo): Promise<nu
     return v.help ? 0 : 2;
   }
   if (mode !== 'check' && mode !== 'fix') return fail(2, `unknown mode "${mode}": use check or fix.\n\n${ALT_USAGE}`);
-  if (patterns.length === 0) return fail(2, 'no files given: name files or globs, e.g. "docs/**/*.md".');
-  const docsRoot = path.resolve(io.cwd, v['docs-root'] ?? '.');
-  const files = await listFiles(patterns, io.cwd);
-  const missing: { file: string; line: number; src: string; syntax: string }[] = [];
-  const texts = new Map<string, string>();
-  for (const file of files) {
-    const text = await fs.readFile(path.join(io.cwd, file), 'utf8');
-    texts.set(file, text);
-    for (const image of imagesWithoutAlt(text, languageOf(file) ?? 'markdown')) missing.push({ file, line: image.line + 1, src: image.src, syntax: image.syntax });
+  if (patterns.length === 0) return fail(2, 'no files given: name files, folders or globs, e.g. docs or "docs/**/*.md".');
+  const format = (v.json ? 'json' : (v.format ?? 'text')) as ReportFormat;
+  if (!REPORT_FORMATS.includes(format)) return fail(2, `--format must be one of ${REPORT_FORMATS.join(', ')} (got ${v.format}).`);
+  const rules = new Set<RuleId>(RULE_IDS);
+  for (const r of (v.disable ?? []).flatMap((d) => d.split(',')).map((d) => d.trim()).filter(Boolean)) {
+    if (!isRuleId(r)) return fail(2, `--disable: unknown rule "${r}" (rules: ${RULE_IDS.join(', ')}).`);
+    rules.delete(r);
   }
-  if (mode === 'check') {
-    if (v.json) io.stdout(`${JSON.stringify({ files: files.length, missing }, null, 2)}\n`);
-    else {
-      for (const m of missing) io.stdout(`${m.file}:${m.line}: image without alt text: ${m.src}\n`);
-      io.stderr(`describe-image alt-text: ${missing.length} image(s) without alt text in ${files.length} file(s).\n`);
-    }
-    return missing.length > 0 ? 1 : 0;
-  }
-  // fix
   const maxLength = v['max-length'] !== undefined ? Number(v['max-length']) : DEFAULT_ALT_MAX_LENGTH;
   if (!Number.isInteger(maxLength) || maxLength < 20 || maxLength > 1000) return fail(2, `--max-length must be a whole number from 20 to 1000 (got ${v['max-length']}).`);
   const concurrency = v.concurrency !== undefined ? Number(v.concurrency) : 8;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) return fail(2, `--concurrency must be a whole number from 1 to 64 (got ${v.concurrency}).`);
-  if (missing.length === 0) {
-    io.stderr(`describe-image alt-text: every image in ${files.length} file(s) has alt text.\n`);
-    return 0;
-  }
-  try {
-    const settings = resolveSettings({
-      endpoint: v.endpoint ?? io.env['AZURE_OPENAI_ENDPOINT'],
-      deployment: v.deployment ?? io.env['AZURE_OPENAI_DEPLOYMENT'],
-      apiVersion: v['api-version'] ?? io.env['OPENAI_API_VERSION'],
-    });
-    checkReadyToSend(settings, key);
-    const cache = await FileAltCache.load(path.resolve(io.cwd, v.cache ?? '.describe-image-cache.json'));
-    const dispatcher = createDispatcher(proxyFromEnv(io.env));
-    const client = new ChatClient({ apiKey: key, dispatcher });
-    const jobs: { id: string; source: string; file: string }[] = [];
-    const skipped: string[] = [];
-    for (const file of files) {
-      const text = texts.get(file) ?? '';
-      for (const image of imagesWithoutAlt(text, languageOf(file) ?? 'markdown')) {
-        const source = resolveImageSource(image.src, path.join(io.cwd, file), docsRoot);
-        if (!source) skipped.push(`${file}:${image.line + 1}: ${image.src} is not a file or http(s) URL`);
-        else jobs.push({ id: `${file}:${image.start}`, source, file });
-      }
-    }
-    let results;
-    let stats;
+  const root = path.resolve(io.cwd);
+  const docsRoot = path.resolve(root, v['docs-root'] ?? '.');
+
+  const listing = await listDocFiles(root, patterns);
+  if (listing.refused.length) return fail(2, listing.refused.join('; '));
+  const dirCache = new DirectoryCache();
+  const docs: DocFile[] = [];
+  const findings: Finding[] = [];
+  const errors: { file: string; line: number; column: number; message: string }[] = [];
+  for (const file of listing.files) {
+    let doc: DocFile;
     try {
-      ({ results, stats } = await generateAltTexts(jobs, {
+      doc = await readDocFile(root, file);
+    } catch (e) {
+      errors.push({ file, line: 1, column: 1, message: `can't be read: ${(e as Error).message}` });
+      continue;
+    }
+    if (doc.parseError) {
+      errors.push({ file, line: doc.parseError.line, column: doc.parseError.column, message: doc.parseError.message });
+      continue;
+    }
+    docs.push(doc);
+    findings.push(...(await checkDoc(doc, { rules, maxLength, root, docsRoot, dirCache })).findings);
+  }
+
+  if (mode === 'check') {
+    io.stdout(formatReport({ files: listing.files.length, findings, errors }, format, typeof __VERSION__ === 'string' ? __VERSION__ : 'dev'));
+    if (format === 'text') say(`${findings.length} finding(s)${errors.length ? ` and ${errors.length} file(s) that could not be parsed` : ''} in ${listing.files.length} file(s).`);
+    return findings.length > 0 || errors.length > 0 ? 1 : 0;
+  }
+  for (const e of errors) say(`skipped ${e.file}:${e.line}:${e.column}: ${e.message}`);
+  return fix(docs, { root, docsRoot, maxLength, concurrency, dirCache, dryRun: !!v['dry-run'], rewriteUninformative: !!v['rewrite-uninformative'], fixPathCase: !!v['fix-path-case'], context: !v['no-context'], cache: v.cache, values: v, key, secrets, io, say, fail, hadErrors: errors.length > 0 });
+}
+
+interface FixOptions {
+  readonly root: string;
+  readonly docsRoot: string;
+  readonly maxLength: number;
+  readonly concurrency: number;
+  readonly dirCache: DirectoryCache;
+  readonly dryRun: boolean;
+  readonly rewriteUninformative: boolean;
+  readonly fixPathCase: boolean;
+  readonly context: boolean;
+  readonly cache: string | undefined;
+  readonly values: { endpoint?: string | undefined; deployment?: string | undefined; 'api-version'?: string | undefined };
+  readonly key: string | undefined;
+  readonly secrets: string[];
+  readonly io: CliIo;
+  readonly say: (text: string) => void;
+  readonly fail: (code: number, message: string) => number;
+  readonly hadErrors: boolean;
+}
+
+/** What fix will do to one image. */
+interface Target {
+  readonly doc: DocFile;
+  readonly index: number;
+  readonly jobId: string | undefined;
+  readonly newSrc: string | undefined;
+}
+
+async function fix(docs: readonly DocFile[], o: FixOptions): Promise<number> {
+  const skipped: string[] = [];
+  const targets: Target[] = [];
+  const jobs: AltJob[] = [];
+  for (const doc of docs) {
+    for (const [index, image] of doc.images.entries()) {
+      const where = `${doc.file}:${image.line}:${image.column}`;
+      const wantsAlt =
+        !image.altUnknown &&
+        ((image.altState === 'missing' && !image.decorative) ||
+          (o.rewriteUninformative && ((image.altState === 'empty' && image.syntax !== 'html' && image.syntax !== 'jsx') || (image.altState === 'present' && !!uninformativeReason(image.alt, image.src)))));
+      const local = isLocalLink(image);
+      if (!wantsAlt && !(o.fixPathCase && local)) continue;
+      let source: string | undefined;
+      let newSrc: string | undefined;
+      if (image.srcDynamic || !image.src) {
+        if (wantsAlt) skipped.push(`${where}: the image's source is an expression; not described`);
+        continue;
+      }
+      const link = await resolveImageLink(image.src, linkRoots(doc, o), o.dirCache);
+      if (link.kind === 'url') source = link.url;
+      else if (link.kind === 'file') {
+        source = link.path;
+        if (link.caseMismatch && o.fixPathCase) {
+          newSrc = link.caseFixedSrc;
+          if (!newSrc) skipped.push(`${where}: ${image.src} differs from the file in letter case, but the link can't be rewritten safely; fix it by hand`);
+        }
+      } else {
+        if (wantsAlt) skipped.push(`${where}: ${link.kind === 'missing' ? `no such file: ${image.src}` : link.reason}; not sent`);
+        continue;
+      }
+      if (!wantsAlt && !newSrc) continue;
+      const jobId = wantsAlt ? `${doc.file}#${index}` : undefined;
+      if (jobId) jobs.push({ id: jobId, source, context: o.context ? { heading: image.heading, text: image.context } : undefined });
+      targets.push({ doc, index, jobId, newSrc });
+    }
+  }
+  if (targets.length === 0) {
+    for (const s of skipped) o.say(`skipped ${s}`);
+    o.say(skipped.length ? `nothing to fill in ${docs.length} file(s); ${skipped.length} image(s) skipped.` : `every image in ${docs.length} file(s) has alt text.`);
+    return skipped.length || o.hadErrors ? 1 : 0;
+  }
+  const results = new Map<string, { ok: true; alt: string } | { ok: false; reason: string }>();
+  let summary = '';
+  if (jobs.length) {
+    let cache: FileAltCache | undefined;
+    let client: ChatClient | undefined;
+    const dispatcher = createDispatcher(proxyFromEnv(o.io.env));
+    try {
+      const settings = resolveSettings({
+        endpoint: o.values.endpoint ?? o.io.env['AZURE_OPENAI_ENDPOINT'],
+        deployment: o.values.deployment ?? o.io.env['AZURE_OPENAI_DEPLOYMENT'],
+        apiVersion: o.values['api-version'] ?? o.io.env['OPENAI_API_VERSION'],
+      });
+      checkReadyToSend(settings, o.key);
+      cache = await FileAltCache.load(path.resolve(o.root, o.cache ?? '.describe-image-cache.json'));
+      client = new ChatClient({ apiKey: o.key, dispatcher });
+      const run = await generateAltTexts(jobs, {
         settings,
-        apiKey: key,
+        apiKey: o.key,
         client,
         cache,
-        maxLength,
-        maxConcurrency: concurrency,
-        signal: io.signal,
-        onProgress: (done, total, current) => io.stderr(`describe-image alt-text: ${done} of ${total} (${path.relative(io.cwd, current) || current})\n`),
-      }));
+        maxLength: o.maxLength,
+        maxConcurrency: o.concurrency,
+        signal: o.io.signal,
+        onProgress: (done, total, current) => o.say(`${done} of ${total} (${path.relative(o.root, current) || current})`),
+      });
+      const stop = runError(run);
+      if (stop) throw stop;
+      for (const [id, outcome] of run.results) results.set(id, outcome);
+      summary = `; ${run.stats.sent} request(s) sent, ${run.stats.cached} from the cache, ${run.stats.deduplicated} duplicate(s)`;
+    } catch (e) {
+      if (isDescribeError(e)) {
+        if (e.code === 'cancelled') return o.fail(130, 'cancelled; nothing was written.');
+        return o.fail(e.isInputError ? 2 : 1, `${e.message}${e.isInputError ? '' : ' Nothing was written.'}`);
+      }
+      throw e;
     } finally {
-      await cache.save();
-      await client.close();
+      await cache?.save().catch((e: unknown) => o.say(`the cache could not be saved: ${(e as Error).message}`));
+      await client?.close();
       await dispatcher.close();
     }
-    let changedFiles = 0;
-    for (const file of files) {
-      const text = texts.get(file) ?? '';
-      const edits: AltEdit[] = [];
-      for (const image of imagesWithoutAlt(text, languageOf(file) ?? 'markdown')) {
-        const outcome = results.get(`${file}:${image.start}`);
-        if (outcome?.ok) edits.push(altEdit(image, outcome.alt, text));
-        else if (outcome) skipped.push(`${file}:${image.line + 1}: ${image.src}: ${outcome.reason}`);
+  }
+  // Edits per file, each checked by reading the result back, then written atomically if the file is unchanged.
+  let filled = 0;
+  let relinked = 0;
+  let changedFiles = 0;
+  const byDoc = new Map<DocFile, Target[]>();
+  for (const t of targets) byDoc.set(t.doc, [...(byDoc.get(t.doc) ?? []), t]);
+  for (const [doc, list] of byDoc) {
+    const edits: TextEdit[] = [];
+    const changes: IntendedChange[] = [];
+    let docFilled = 0;
+    let docRelinked = 0;
+    for (const t of list) {
+      const image = doc.images[t.index];
+      if (!image) continue;
+      const where = `${doc.file}:${image.line}:${image.column}`;
+      const change: { index: number; alt?: string; src?: string } = { index: t.index };
+      if (t.jobId) {
+        const outcome = results.get(t.jobId);
+        if (outcome?.ok) {
+          edits.push(altEdit(image, outcome.alt));
+          change.alt = outcome.alt;
+          docFilled++;
+        } else skipped.push(`${where}: ${image.src}: ${outcome?.reason ?? 'no answer'}`);
       }
-      if (!edits.length) continue;
-      const updated = applyEdits(text, edits);
-      changedFiles++;
-      if (v['dry-run']) io.stdout(unifiedDiff(file.split(path.sep).join('/'), text, updated));
-      else {
-        // Write only if the file did not change while we worked: never overwrite someone's edit.
-        const now = await fs.readFile(path.join(io.cwd, file), 'utf8');
-        if (now !== text) {
-          skipped.push(`${file}: changed while alt text was generated; not written (run again).`);
-          continue;
-        }
-        await fs.writeFile(path.join(io.cwd, file), updated);
+      if (t.newSrc) {
+        const e = srcEdit(image, doc.text, t.newSrc);
+        if (e) {
+          edits.push(e);
+          change.src = t.newSrc; // srcEdit only rewrites links written exactly as the parser reads them
+          docRelinked++;
+        } else skipped.push(`${where}: ${image.src}: the link can't be rewritten safely; fix its letter case by hand`);
+      }
+      if (change.alt !== undefined || change.src !== undefined) changes.push(change);
+    }
+    if (!edits.length) continue;
+    const updated = applyEdits(doc.text, edits);
+    const problem = verifyEdits(doc.images, updated, doc.language, changes);
+    if (problem) {
+      skipped.push(`${doc.file}: not changed, because ${problem}`);
+      continue;
+    }
+    if (o.dryRun) o.io.stdout(unifiedDiff(doc.file, doc.text, updated));
+    else {
+      const written = await writeFileSafely(doc.absPath, updated, doc.hash, o.root);
+      if (!written.ok) {
+        skipped.push(`${doc.file}: ${written.reason}`);
+        continue;
       }
     }
-    for (const s of skipped) io.stderr(`describe-image alt-text: skipped ${redact(s, secrets)}\n`);
-    io.stderr(
-      `describe-image alt-text: ${v['dry-run'] ? 'would fill' : 'filled'} ${[...results.values()].filter((r) => r.ok).length} of ${missing.length} in ${changedFiles} file(s); ` +
-        `${stats.sent} request(s) sent, ${stats.cached} from the cache, ${stats.deduplicated} duplicate(s).\n`,
-    );
-    return skipped.length > 0 ? 1 : 0;
-  } catch (e) {
-    if (isDescribeError(e)) return fail(e.isInputError ? 2 : 1, e.message);
-    if (e instanceof DescribeError) return fail(1, e.message);
-    return fail(1, `unexpected error: ${e instanceof Error ? e.message : String(e)}`);
+    filled += docFilled;
+    relinked += docRelinked;
+    changedFiles++;
   }
+  for (const s of skipped) o.say(`skipped ${s}`);
+  o.say(`${o.dryRun ? 'would fill' : 'filled'} ${filled} of ${jobs.length} image(s)${o.fixPathCase ? ` and ${o.dryRun ? 'would fix' : 'fixed'} the letter case of ${relinked} link(s)` : ''} in ${changedFiles} file(s)${summary}.`);
+  return skipped.length > 0 || o.hadErrors ? 1 : 0;
+}
+
+/** A unified diff of two texts (edits change lines, never add or remove them). */
+export function unifiedDiff(file: string, before: string, after: string, context = 3): string {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  if (a.length !== b.length) throw new DescribeError('bad-input', `${file}: the edit would change the number of lines`);
+  const changed = a.map((l, i) => l !== b[i]);
+  const hunks: string[] = [];
+  let i = 0;
+  while (i < a.length) {
+    if (!changed[i]) {
+      i++;
+      continue;
+    }
+    const start = Math.max(0, i - context);
+    let end = i;
+    while (end < a.length && (changed[end] || changed.slice(end + 1, end + 1 + 2 * context).some(Boolean))) end++;
+    end = Math.min(a.length, end + context);
+    const lines: string[] = [];
+    for (let j = start; j < end; j++) lines.push(...(changed[j] ? [`-${a[j]}`, `+${b[j]}`] : [` ${a[j]}`]));
+    const n = end - start;
+    hunks.push(`@@ -${start + 1},${n} +${start + 1},${n} @@\n${lines.join('\n')}`);
+    i = end;
+  }
+  return hunks.length ? `--- a/${file}\n+++ b/${file}\n${hunks.join('\n')}\n` : '';
 }

@@ -5,11 +5,9 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ChatClient } from '../core/client';
 import { describeImages, type DescribeResult } from '../core/describe';
 import { DescribeError, isDescribeError } from '../core/errors';
-import { createDispatcher, proxyFromEnv } from '../core/http';
-import { MAX_IMAGES, type ImageSource } from '../core/images';
+import { hasImageExtension, IMAGE_FILE_EXTENSIONS, MAX_IMAGES, type ImageSource } from '../core/images';
 import { renderFooter, renderHeader, renderInterruption, renderMarkdown, renderWarnings } from '../core/markdown';
 import type { PreparedImage } from '../core/prepare';
 import { resolveSettings } from '../core/settings';
@@ -18,12 +16,11 @@ import { configureEndpointCommand, promptForKey } from './keyCommands';
 import type { ExtensionLog } from './log';
 import { openResultDocument, StreamingResultDocument } from './resultDocument';
 import type { KeyStore } from './secrets';
-import { isConfigured, readProxySettings, readSettings } from './settings';
+import { openConnection } from './connection';
+import { isConfigured, readSettings } from './settings';
 import type { GlobalStateTokenMemory } from './tokenMemory';
 import type { UiHolder } from './ui';
 
-export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'gif', 'webp'];
-const IMAGE_RE = new RegExp(`\\.(${IMAGE_EXTENSIONS.join('|')})$`, 'i');
 const IMAGE_PREVIEW_VIEW_TYPE = 'imagePreview.previewEditor';
 
 export interface DescribeDeps {
@@ -37,7 +34,7 @@ export interface DescribeDeps {
 function activeImagePreviewUri(): vscode.Uri | undefined {
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
   if (input instanceof vscode.TabInputCustom && input.viewType === IMAGE_PREVIEW_VIEW_TYPE) return input.uri;
-  if (input instanceof vscode.TabInputText && IMAGE_RE.test(input.uri.path)) return input.uri;
+  if (input instanceof vscode.TabInputText && hasImageExtension(input.uri.path)) return input.uri;
   return undefined;
 }
 
@@ -51,7 +48,7 @@ export async function resolveTargets(deps: DescribeDeps, uri: unknown, uris: unk
     canSelectMany: true,
     openLabel: vscode.l10n.t('Describe'),
     title: vscode.l10n.t('Describe Image: choose up to {0} images', MAX_IMAGES),
-    filters: { [vscode.l10n.t('Images')]: IMAGE_EXTENSIONS },
+    filters: { [vscode.l10n.t('Images')]: [...IMAGE_FILE_EXTENSIONS] },
   };
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   if (folder) options.defaultUri = folder;
@@ -140,20 +137,8 @@ export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri
     const names = uris.map(displayName);
     const title = names.length === 1 ? vscode.l10n.t('Describing {0}…', names[0] ?? '') : vscode.l10n.t('Describing {0} images…', names.length);
     log.info(`Describe ${names.join(', ')} with deployment ${resolved.deployment} at ${resolved.endpoint}${settings.stream ? ' (streamed)' : ''}`);
-    const proxy = readProxySettings();
-    const dispatcher = createDispatcher({
-      ...(proxy.proxy ? { proxy: proxy.proxy, noProxy: proxy.noProxy } : proxyFromEnv(process.env)),
-      strictSSL: proxy.strictSSL,
-      connectTimeoutMs: Math.min(settings.requestTimeoutMs, 30_000),
-    });
-    const client = new ChatClient({
-      apiKey: key,
-      dispatcher,
-      timeoutMs: settings.requestTimeoutMs,
-      idleTimeoutMs: settings.idleTimeoutMs,
-      tokenParamMemory: deps.tokenMemory,
-      logger: log,
-    });
+    const connection = openConnection(deps, key);
+    const { client } = connection;
     const links = new Map<PreparedImage, string>();
     const imageRef = (image: PreparedImage) => links.get(image) ?? image.source;
     let result: DescribeResult;
@@ -200,8 +185,7 @@ export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri
         }
       });
     } finally {
-      await client.close();
-      await dispatcher.close();
+      await connection.close();
     }
     log.info(`Done in ${result.elapsedMs} ms: finish reason ${result.finishReason ?? 'none'}, ${result.usage?.totalTokens ?? '?'} tokens${result.attempts > 1 ? `, ${result.attempts} attempts` : ''}.`);
     for (const w of result.warnings) log.warn(w);

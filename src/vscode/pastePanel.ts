@@ -7,8 +7,9 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { isDetail } from '../core/detail';
 import { isDescribeError, type FixAction } from '../core/errors';
-import { MAX_IMAGES, sniffImage, ACCEPTED_MIME_TYPES } from '../core/images';
+import { ACCEPTED_MIME_TYPES, IMAGE_FILE_EXTENSIONS, MAX_IMAGES, sniffImage } from '../core/images';
 import { isConvertible, makeThumbnail } from '../core/imagePipeline';
 import { PROMPT_PRESETS } from '../core/prompts';
 import { resolveSettings } from '../core/settings';
@@ -65,7 +66,7 @@ export class PastePanel implements vscode.Disposable {
   ) {
     const settings = readSettings().raw;
     const savedState = (typeof saved === 'object' && saved !== null ? saved : {}) as Partial<PanelState>;
-    const detail = ['low', 'high', 'auto'].includes(String(savedState.detail)) ? (savedState.detail as Detail) : ((settings.detail as Detail | undefined) ?? 'auto');
+    const detail: Detail = isDetail(savedState.detail) ? savedState.detail : isDetail(settings.detail) ? settings.detail : 'auto';
     this.state = {
       prompt: typeof savedState.prompt === 'string' ? savedState.prompt : settings.userPrompt?.trim() || (PROMPT_PRESETS[0]?.prompt ?? ''),
       detail,
@@ -203,7 +204,7 @@ export class PastePanel implements vscode.Disposable {
   }
 
   private async pick(): Promise<void> {
-    const picked = await this.deps.ui.current.showOpenDialog({ canSelectMany: true, openLabel: vscode.l10n.t('Add'), filters: { [vscode.l10n.t('Images')]: ['png', 'jpg', 'jpeg', 'gif', 'webp', 'bmp', 'svg'] } });
+    const picked = await this.deps.ui.current.showOpenDialog({ canSelectMany: true, openLabel: vscode.l10n.t('Add'), filters: { [vscode.l10n.t('Images')]: [...IMAGE_FILE_EXTENSIONS] } });
     if (!picked?.length) return;
     const files = await Promise.all(picked.map(async (u) => ({ name: u.path.split('/').pop() ?? 'image', bytes: await vscode.workspace.fs.readFile(u) })));
     await this.add(files);

@@ -3,6 +3,8 @@
  * into the core's RawSettings (the core normalises and validates them) and writes what Configure Endpoint collects.
  */
 import * as vscode from 'vscode';
+import { DEFAULT_DOC_GLOB } from '../core/docs/languages';
+import { DEFAULT_ALT_MAX_LENGTH, RULE_IDS, type RuleId } from '../core/docs/quality';
 import type { RawSettings } from '../core/settings';
 
 export const SECTION = 'describeImage';
@@ -83,15 +85,23 @@ export interface AltTextSettings {
   readonly docsRoot: string;
   readonly glob: string;
   readonly concurrency: number;
+  /** The rules that are on (all but describeImage.altText.disabledRules). */
+  readonly rules: readonly RuleId[];
+  /** Send the nearest heading and the text around an image with the request. */
+  readonly sendContext: boolean;
 }
 
 export function readAltTextSettings(scope: vscode.Uri | undefined): AltTextSettings {
   const c = vscode.workspace.getConfiguration(`${SECTION}.altText`, scope);
+  const disabled = new Set(c.get<string[]>('disabledRules', []));
   return {
-    maxLength: Math.min(1000, Math.max(20, c.get<number>('maxLength', 125))),
+    maxLength: Math.min(1000, Math.max(20, c.get<number>('maxLength', DEFAULT_ALT_MAX_LENGTH))),
     diagnostics: c.get<boolean>('diagnostics', false),
     docsRoot: c.get<string>('docsRoot', '').trim(),
-    glob: c.get<string>('include', '**/*.{md,mdx,html,htm,jsx,tsx}'),
-    concurrency: Math.min(32, Math.max(1, c.get<number>('concurrency', 6))),
+    glob: c.get<string>('include', DEFAULT_DOC_GLOB),
+    // A window setting: read without the resource scope.
+    concurrency: Math.min(32, Math.max(1, vscode.workspace.getConfiguration(`${SECTION}.altText`).get<number>('concurrency', 6))),
+    rules: RULE_IDS.filter((r) => !disabled.has(r)),
+    sendContext: c.get<boolean>('sendContext', true),
   };
 }

@@ -4,7 +4,10 @@
  * never trusted: every message is checked for shape, sizes and counts before it is used).
  */
 
-export type Detail = 'low' | 'high' | 'auto';
+import { isDetail, type Detail } from '../core/detail';
+import { isObject } from '../core/json';
+
+export type { Detail };
 export type PanelAction = 'set-key' | 'configure-endpoint' | 'open-settings' | 'show-log' | 'retry';
 
 export interface PresetInfo {
@@ -60,12 +63,10 @@ export type FromWebview =
   | { readonly type: 'state'; readonly prompt: string; readonly detail: Detail; readonly presetId: string | undefined };
 
 export const MAX_PROMPT_LENGTH = 20_000;
-const DETAILS: readonly string[] = ['low', 'high', 'auto'];
 const ACTIONS: readonly string[] = ['set-key', 'configure-endpoint', 'open-settings', 'show-log', 'retry'];
 
 export type Validation = { readonly ok: true; readonly message: FromWebview } | { readonly ok: false; readonly reason: string };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown, max: number): v is string => typeof v === 'string' && v.length <= max;
 
 /**
@@ -105,7 +106,7 @@ export function validateFromWebview(raw: unknown, limits: { maxBytes: number; ma
     case 'state': {
       const { prompt, detail, presetId } = raw;
       if (!str(prompt, MAX_PROMPT_LENGTH)) return bad(`${raw['type']}: bad prompt`);
-      if (typeof detail !== 'string' || !DETAILS.includes(detail)) return bad(`${raw['type']}: bad detail`);
+      if (!isDetail(detail)) return bad(`${raw['type']}: bad detail`);
       if (presetId !== undefined && !str(presetId, 100)) return bad(`${raw['type']}: bad preset`);
       return { ok: true, message: { type: raw['type'], prompt, detail: detail as Detail, presetId } };
     }
