@@ -313,11 +313,13 @@ async function fix(docs: readonly DocFile[], o: FixOptions): Promise<number> {
   return skipped.length > 0 || o.hadErrors ? 1 : 0;
 }
 
-/** A unified diff of two texts (edits change lines, never add or remove them). */
+/** A unified diff of two texts (edits change lines, never add or remove them), as `git apply` and `patch` read it. */
 export function unifiedDiff(file: string, before: string, after: string, context = 3): string {
-  const a = before.split('\n');
-  const b = after.split('\n');
-  if (a.length !== b.length) throw new DescribeError('bad-input', `${file}: the edit would change the number of lines`);
+  const finalNewline = before.endsWith('\n');
+  const split = (t: string) => (finalNewline ? t.slice(0, -1) : t).split('\n');
+  const a = split(before);
+  const b = split(after);
+  if (a.length !== b.length || after.endsWith('\n') !== finalNewline) throw new DescribeError('bad-input', `${file}: the edit would change the number of lines`);
   const changed = a.map((l, i) => l !== b[i]);
   const hunks: string[] = [];
   let i = 0;
@@ -331,7 +333,8 @@ export function unifiedDiff(file: string, before: string, after: string, context
     while (end < a.length && (changed[end] || changed.slice(end + 1, end + 1 + 2 * context).some(Boolean))) end++;
     end = Math.min(a.length, end + context);
     const lines: string[] = [];
-    for (let j = start; j < end; j++) lines.push(...(changed[j] ? [`-${a[j]}`, `+${b[j]}`] : [` ${a[j]}`]));
+    const noNewline = (j: number) => (!finalNewline && j === a.length - 1 ? ['\\ No newline at end of file'] : []);
+    for (let j = start; j < end; j++) lines.push(...(changed[j] ? [`-${a[j]}`, ...noNewline(j), `+${b[j]}`, ...noNewline(j)] : [` ${a[j]}`, ...noNewline(j)]));
     const n = end - start;
     hunks.push(`@@ -${start + 1},${n} +${start + 1},${n} @@\n${lines.join('\n')}`);
     i = end;

@@ -117,20 +117,46 @@ export class FileAltCache implements AltCache {
 
   async save(): Promise<void> {
     if (this.added.size === 0) return;
-    const merged = await FileAltCache.read(this.file);
-    for (const [k, v] of this.added) merged.set(k, v);
-    const kept = [...merged.entries()].sort((a, b) => b[1].t - a[1].t).slice(0, this.maxEntries);
     await fs.mkdir(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      await fs.writeFile(tmp, JSON.stringify({ version: 2, entries: Object.fromEntries(kept) }));
-      await fs.rename(tmp, this.file);
-    } catch (e) {
-      await fs.rm(tmp, { force: true }).catch(() => undefined);
-      throw e;
-    }
-    this.entries = new Map(kept);
+    await withLock(`${this.file}.lock`, async () => {
+      const merged = await FileAltCache.read(this.file);
+      for (const [k, v] of this.added) merged.set(k, v);
+      const kept = [...merged.entries()].sort((a, b) => b[1].t - a[1].t).slice(0, this.maxEntries);
+      const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      try {
+        await fs.writeFile(tmp, JSON.stringify({ version: 2, entries: Object.fromEntries(kept) }));
+        await fs.rename(tmp, this.file);
+      } catch (e) {
+        await fs.rm(tmp, { force: true }).catch(() => undefined);
+        throw e;
+      }
+      this.entries = new Map(kept);
+    });
     this.added.clear();
+  }
+}
+
+/**
+ * Run `work` holding a lock file (created exclusively), so two processes saving the same cache merge instead of
+ * overwriting each other. A lock older than 30 s is taken to be left by a process that died.
+ */
+async function withLock<T>(lock: string, work: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await (await fs.open(lock, 'wx')).close();
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const age = await fs.stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
+      if (age > 30_000) await fs.rm(lock, { force: true });
+      else if (attempt > 500) throw new Error(`the cache is locked by another run (${lock})`);
+      else await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await fs.rm(lock, { force: true });
   }
 }
 
@@ -316,7 +342,7 @@ export async function generateAltTexts(jobs: readonly AltJob[], options: AltRunO
       if (isDescribeError(e) && isFatalForRun(e) && !fatal) {
         fatal = e;
         stop.abort();
-        return finish({ ok: false, reason: e.message, status: 'stopped' });
+        return finish({ ok: false, reason: e.message, status: 'failed' });
       }
       if (stop.signal.aborted) return finish(stoppedOutcome());
       return finish({ ok: false, reason: isDescribeError(e) ? e.message : e instanceof Error ? e.message : String(e), status: 'failed' });

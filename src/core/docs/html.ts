@@ -123,12 +123,14 @@ function imageFrom(text: string, el: Element, parent: Element | undefined, optio
   const altLoc = attrs['alt'];
   const role = attr(el, 'role')?.trim().toLowerCase();
   const hidden = attr(el, 'aria-hidden')?.trim().toLowerCase() === 'true';
-  const altState = altValue === undefined ? 'missing' : altValue.trim() ? 'present' : 'empty';
+  const v = altLoc ? attributeValueSpan(text, altLoc) : undefined;
+  // A bare `alt` (no value) is alt="" to a browser, but in hand-written docs it is an attribute left unfinished, and
+  // markdownlint's MD045 reports it: it counts as missing. alt="" is the explicit, deliberate "decorative".
+  const altState = altValue === undefined || (altLoc && !v) ? 'missing' : altValue.trim() ? 'present' : 'empty';
   let altSpan: Span;
   let altWrite: FoundImage['altWrite'];
   let altQuote: FoundImage['altQuote'] = '"';
   if (altLoc) {
-    const v = attributeValueSpan(text, altLoc);
     if (v) {
       altSpan = v.span;
       altWrite = 'attr-value';

@@ -66,7 +66,7 @@ export function imageFromJsxTag(tag: JsxTag, ctx: JsxContext): FoundImage {
   const text = (a: JsxAttribute | undefined): string | null | undefined => {
     if (!a) return null;
     if (a.value.kind === 'literal') return a.value.value;
-    if (a.value.kind === 'none') return '';
+    if (a.value.kind === 'none') return null; // a bare `alt` (alt={true} in JSX) is no alt text
     return staticValue(a.value.code);
   };
   const srcValue = text(src);

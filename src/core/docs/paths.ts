@@ -73,7 +73,7 @@ export async function resolveImageLink(src: string, roots: LinkRoots, cache = ne
   const base = siteAbsolute ? path.resolve(roots.docsRoot ?? root) : root;
   const target = siteAbsolute ? path.resolve(base, `.${path.sep}${written.join(path.sep)}`) : path.resolve(path.dirname(roots.documentPath), written.join(path.sep));
   if (!isInside(base, target)) {
-    return { kind: 'refused', reason: `${src} leads outside ${siteAbsolute ? 'the docs root' : 'the folder'} (${base}); it is not read` };
+    return { kind: 'refused', reason: `${src} leads outside ${siteAbsolute ? 'the docs root' : 'the folder'}; it is not read` };
   }
   // Walk from the base to the target, comparing each name with the directory's real entries.
   const segments = path.relative(base, target).split(path.sep).filter(Boolean);

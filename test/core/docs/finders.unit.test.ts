@@ -83,7 +83,7 @@ describe('Markdown images (micromark)', () => {
         [7, 'lazy.png', 'missing', false],
         [7, 'upper.png', 'missing', false],
         [7, 'deco.png', 'empty', true],
-        [7, 'bare.png', 'empty', true],
+        [7, 'bare.png', 'missing', false],
         [9, 'hidden.png', 'missing', true],
         [9, 'pres.png', 'missing', true],
       ],

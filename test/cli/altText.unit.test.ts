@@ -1,0 +1,232 @@
+/**
+ * `describe-image alt-text check|fix` run as a process on a small docs tree against the Azure-like server. Each
+ * reproduction of the trust issue is a test here: a bare `alt`, MDX braces, a malformed `%` escape, globs out of the
+ * folder, site-absolute links that climb out, a wrong key, a cancel, a file changed during generation. Links that
+ * differ from their file in letter case and missing files are reported, described and fixed (or skipped, never sent).
+ * Every written file is read back with the same parser.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { findImages } from '../../src/core/docs/find';
+import { docLanguageOfPath } from '../../src/core/docs/languages';
+import { AzureLikeServer } from '../support/azureServer';
+import { cliPath, image } from '../support/paths';
+
+const ANSWER = (req: { images: { width?: number | undefined; height?: number | undefined }[] }) => `Image of a ${req.images[0]?.width}x${req.images[0]?.height} {config} <Panel> | "quoted" picture.`;
+const server = new AzureLikeServer({ answer: ANSWER });
+let dir = '';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], env: Record<string, string> = {}, onStart?: (child: ReturnType<typeof spawn>) => void): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cliPath, 'alt-text', ...args], {
+      cwd: dir,
+      env: { PATH: process.env['PATH'] ?? '', AZURE_OPENAI_API_KEY: server.key, AZURE_OPENAI_ENDPOINT: server.url, AZURE_OPENAI_DEPLOYMENT: 'gpt-4o', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    onStart?.(child);
+    child.on('close', (code) => {
+      assert.ok(!(stdout + stderr).includes(server.key), 'the key never appears');
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const read = (rel: string) => fs.readFile(path.join(dir, rel), 'utf8');
+const sent = () => server.requests.filter((r) => r.status !== 0);
+
+/** The images of a file, as the parser reads them (for checking what fix wrote). */
+async function imagesOf(rel: string) {
+  const language = docLanguageOfPath(rel);
+  assert.ok(language);
+  return findImages(await read(rel), language).map((i) => ({ src: i.src, alt: i.alt }));
+}
+
+const FILES: Record<string, string> = {
+  'docs/guide.md': '# Guide\n\n1. Open **Settings**.\n\n    ![](img/ui.png)\n\n```md\n![](img/not-this.png)\n```\n\n<img src="/docs/img/photo.jpg" alt>\n',
+  'docs/other.md': 'Same picture again: ![ ](img/ui-copy.png) and ![Has alt](img/ui.png) and ![image](img/photo.jpg)\n',
+  'docs/page.mdx': "import Tip from './Tip';\n\n# Page\n\n![](img/ui.png)\n\n<Image src=\"img/photo.jpg\" />\n",
+  'docs/case.md': '# Media\n\n![](../Media/Intro.png) and ![Intro diagram](../media/INTRO.PNG)\n\n![](img/gone.png)\n',
+  'docs/escapes.md': '![](img/bad%zzname.png) ![](/../../etc/passwd.png) ![](img/ui.png)\n',
+  'docs/ok.md': '![Fine](img/ui.png)\n',
+};
+
+async function makeTree(): Promise<void> {
+  dir = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'di-alt-cli-')));
+  await fs.mkdir(path.join(dir, 'docs', 'img'), { recursive: true });
+  await fs.mkdir(path.join(dir, 'media'), { recursive: true });
+  await fs.copyFile(image('ui.png'), path.join(dir, 'docs', 'img', 'ui.png'));
+  await fs.copyFile(image('ui.png'), path.join(dir, 'docs', 'img', 'ui-copy.png'));
+  await fs.copyFile(image('photo.jpg'), path.join(dir, 'docs', 'img', 'photo.jpg'));
+  await fs.copyFile(image('ui.png'), path.join(dir, 'docs', 'img', 'bad%zzname.png'));
+  await fs.copyFile(image('small.webp'), path.join(dir, 'media', 'intro.PNG'));
+  for (const [rel, text] of Object.entries(FILES)) await fs.writeFile(path.join(dir, rel), text);
+}
+
+before(() => server.start());
+after(() => server.stop());
+beforeEach(async () => {
+  server.requests.length = 0;
+  server.script.length = 0;
+  server.latencyMs = 0;
+  server.answer = ANSWER;
+  await makeTree();
+});
+
+describe('alt-text check', () => {
+  it('prints path:line:column rule message for every rule, exits 1, and sends nothing', async () => {
+    const r = await run(['check', 'docs']);
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stdout,
+      [
+        'docs/case.md:3:1 alt-missing image without alt text: ../Media/Intro.png',
+        'docs/case.md:3:1 image-path-case link "../Media/Intro.png" differs in letter case from the file "../media/intro.PNG": broken on case-sensitive file systems',
+        'docs/case.md:3:29 image-path-case link "../media/INTRO.PNG" differs in letter case from the file "../media/intro.PNG": broken on case-sensitive file systems',
+        'docs/case.md:5:1 alt-missing image without alt text: img/gone.png',
+        'docs/case.md:5:1 image-missing no such file: img/gone.png',
+        'docs/escapes.md:1:1 alt-missing image without alt text: img/bad%zzname.png',
+        'docs/escapes.md:1:25 alt-missing image without alt text: /../../etc/passwd.png',
+        'docs/escapes.md:1:25 image-missing not checked: /../../etc/passwd.png leads outside the docs root; it is not read',
+        'docs/escapes.md:1:52 alt-missing image without alt text: img/ui.png',
+        'docs/guide.md:5:5 alt-missing image without alt text: img/ui.png',
+        'docs/guide.md:11:1 alt-missing image without alt text: /docs/img/photo.jpg',
+        'docs/other.md:1:21 alt-uninformative alt text is only whitespace: img/ui-copy.png',
+        'docs/other.md:1:74 alt-uninformative alt text "image" is a generic word: say what img/photo.jpg shows',
+        'docs/page.mdx:5:1 alt-missing image without alt text: img/ui.png',
+        'docs/page.mdx:7:1 alt-missing image without alt text: img/photo.jpg',
+        '',
+      ].join('\n'),
+    );
+    assert.match(r.stderr, /15 finding\(s\) in 6 file\(s\)/);
+    assert.equal(sent().length, 0);
+    const quiet = await run(['check', '--disable', 'alt-missing,alt-uninformative', '--disable=image-missing', 'docs']);
+    assert.deepEqual(quiet.stdout.trim().split('\n').map((l) => l.split(' ')[1]), ['image-path-case', 'image-path-case']);
+    assert.equal((await run(['check', 'docs/ok.md'])).code, 0);
+  });
+
+  it('--format json, sarif and github', async () => {
+    const j = JSON.parse((await run(['check', '--format', 'json', 'docs/case.md'])).stdout) as { files: number; findings: { rule: string }[] };
+    assert.equal(j.files, 1);
+    assert.deepEqual(j.findings.map((f) => f.rule), ['alt-missing', 'image-path-case', 'image-path-case', 'alt-missing', 'image-missing']);
+    const s = JSON.parse((await run(['check', '--format', 'sarif', 'docs/case.md'])).stdout) as { version: string; runs: { results: unknown[] }[] };
+    assert.equal(s.version, '2.1.0');
+    assert.equal(s.runs[0]?.results.length, 5);
+    const g = await run(['check', '--format', 'github', 'docs/case.md']);
+    assert.match(g.stdout, /^::warning file=docs\/case\.md,line=5,col=1,title=image-missing::no such file: img\/gone\.png$/m);
+    assert.equal((await run(['check', '--format', 'xml', 'docs'])).code, 2);
+  });
+
+  it('refuses globs that lead out of the folder with a clear message, not a stack trace', async () => {
+    for (const glob of ['../**/*.md', path.join(os.tmpdir(), '**', '*.md')]) {
+      const r = await run(['check', glob]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /outside/);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    }
+  });
+});
+
+describe('alt-text fix', () => {
+  it('fills every missing alt text with valid syntax: bare alt, MDX braces, a malformed % escape; refuses to climb out', async () => {
+    const r = await run(['fix', 'docs']);
+    assert.equal(r.code, 1, r.stderr); // gone.png and /../../etc/passwd.png are skipped
+    assert.match(r.stderr, /skipped docs\/case\.md:5:1: no such file: img\/gone\.png; not sent/);
+    assert.match(r.stderr, /skipped docs\/escapes\.md:1:25: \/\.\.\/\.\.\/etc\/passwd\.png leads outside the docs root/);
+    const alt = 'A 160x100 {config} <Panel> | "quoted" picture.';
+    assert.equal(await read('docs/guide.md'), FILES['docs/guide.md']?.replace('![](img/ui.png)', '![A 160x100 {config} \\<Panel> \\| "quoted" picture.](img/ui.png)').replace('alt>', 'alt="A 120x80 {config} &lt;Panel&gt; &#124; &quot;quoted&quot; picture.">'));
+    assert.deepEqual(await imagesOf('docs/page.mdx'), [
+      { src: 'img/ui.png', alt },
+      { src: 'img/photo.jpg', alt: alt.replace('160x100', '120x80') },
+    ]);
+    assert.match(await read('docs/page.mdx'), /!\[A 160x100 \\\{config\\\} \\<Panel> \\\| "quoted" picture\.\]\(img\/ui\.png\)/);
+    assert.deepEqual(await imagesOf('docs/escapes.md'), [
+      { src: 'img/bad%zzname.png', alt },
+      { src: '/../../etc/passwd.png', alt: '' },
+      { src: 'img/ui.png', alt },
+    ]);
+    assert.deepEqual(await imagesOf('docs/case.md'), [
+      { src: '../Media/Intro.png', alt: alt.replace('160x100', '64x40') },
+      { src: '../media/INTRO.PNG', alt: 'Intro diagram' },
+      { src: 'img/gone.png', alt: '' },
+    ]);
+    assert.equal(await read('docs/other.md'), FILES['docs/other.md'], 'whitespace and generic alt are left without --rewrite-uninformative');
+    // Three distinct images (ui, photo, intro) were sent, each once; nothing for passwd or gone.png.
+    assert.equal(sent().length, 3);
+    assert.ok(sent().every((q) => q.images.length === 1));
+    const again = await run(['fix', 'docs']);
+    assert.equal(sent().length, 3, 'the cache makes the rerun free');
+    assert.match(again.stderr, /nothing to fill|filled 0/);
+  });
+
+  it('--rewrite-uninformative and --fix-path-case', async () => {
+    const r = await run(['fix', '--rewrite-uninformative', '--fix-path-case', 'docs/other.md', 'docs/case.md']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.deepEqual(await imagesOf('docs/other.md'), [
+      { src: 'img/ui-copy.png', alt: 'A 160x100 {config} <Panel> | "quoted" picture.' },
+      { src: 'img/ui.png', alt: 'Has alt' },
+      { src: 'img/photo.jpg', alt: 'A 120x80 {config} <Panel> | "quoted" picture.' },
+    ]);
+    assert.deepEqual(await imagesOf('docs/case.md'), [
+      { src: '../media/intro.PNG', alt: 'A 64x40 {config} <Panel> | "quoted" picture.' },
+      { src: '../media/intro.PNG', alt: 'Intro diagram' },
+      { src: 'img/gone.png', alt: '' },
+    ]);
+    assert.match(r.stderr, /fixed the letter case of 2 link\(s\)/);
+    const check = await run(['check', '--disable', 'alt-missing', 'docs/case.md', 'docs/other.md']);
+    assert.deepEqual(check.stdout.trim().split('\n').map((l) => l.split(' ')[1]), ['image-missing']);
+  });
+
+  it('--dry-run prints a diff that git applies, and writes nothing', async () => {
+    const r = await run(['fix', '--dry-run', '--fix-path-case', 'docs/guide.md', 'docs/case.md']);
+    assert.equal(await read('docs/guide.md'), FILES['docs/guide.md']);
+    assert.match(r.stdout, /^--- a\/docs\/case\.md\n\+\+\+ b\/docs\/case\.md\n@@ /m);
+    await fs.writeFile(path.join(dir, 'fix.diff'), r.stdout);
+    spawnSync('git', ['init', '-q'], { cwd: dir });
+    const apply = spawnSync('git', ['apply', '--check', '--verbose', 'fix.diff'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(apply.status, 0, apply.stderr);
+  });
+
+  it('a wrong key stops at the first answer with one message, and writes nothing', async () => {
+    const r = await run(['fix', '--concurrency', '1', 'docs'], { AZURE_OPENAI_API_KEY: 'wrong-key-1234' });
+    assert.equal(r.code, 1);
+    assert.equal(sent().length, 1);
+    assert.equal(r.stderr.match(/401/g)?.length, 1, r.stderr);
+    assert.match(r.stderr, /Nothing was written/);
+    assert.equal(await read('docs/guide.md'), FILES['docs/guide.md']);
+  });
+
+  it('Ctrl+C is a cancel: exit 130, nothing written', async () => {
+    server.latencyMs = 3000;
+    const r = await run(['fix', 'docs'], {}, (child) => {
+      child.stderr?.once('data', () => undefined);
+      setTimeout(() => child.kill('SIGINT'), 800);
+    });
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stderr, /cancelled; nothing was written/);
+    assert.equal(await read('docs/guide.md'), FILES['docs/guide.md']);
+  });
+
+  it('never overwrites a file that changed while the alt text was generated', async () => {
+    server.latencyMs = 1500;
+    const r = await run(['fix', 'docs/guide.md', 'docs/ok.md'], {}, () => {
+      setTimeout(() => void fs.appendFile(path.join(dir, 'docs', 'guide.md'), '\nA line the writer added.\n'), 500);
+    });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /skipped docs\/guide\.md: it changed since it was read; not written/);
+    assert.match(await read('docs/guide.md'), /A line the writer added\.\n$/);
+    assert.match(await read('docs/guide.md'), /!\[\]\(img\/ui\.png\)/);
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * Bulk alt-text generation against the Azure-like server: one bad image never stops the rest, a wrong key stops the
+ * run after one request with one error, a cancel is a cancel, duplicates are sent once, the prompt carries the
+ * context, and the cache key holds everything that changes the answer (shared safely by two runs).
+ */
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { ChatClient } from '../../../src/core/client';
+import { altCacheKey, altPrompt, FileAltCache, generateAltTexts, type AltCacheKeyParts } from '../../../src/core/docs/generate';
+import { resolveSettings } from '../../../src/core/settings';
+import { AzureLikeServer } from '../../support/azureServer';
+import { image } from '../../support/paths';
+
+const server = new AzureLikeServer({ answer: (req) => `Image of a ${req.images[0]?.width}x${req.images[0]?.height} picture.` });
+let dir = '';
+before(async () => {
+  await server.start();
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'di-gen-'));
+  await fs.copyFile(image('ui.png'), path.join(dir, 'a.png'));
+  await fs.copyFile(image('ui.png'), path.join(dir, 'a-copy.png'));
+  await fs.copyFile(image('photo.jpg'), path.join(dir, 'b.jpg'));
+  await fs.copyFile(image('not-an-image.png'), path.join(dir, 'bad.png'));
+});
+after(async () => {
+  await server.stop();
+  await fs.rm(dir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  server.requests.length = 0;
+  server.script.length = 0;
+});
+
+const settings = () => resolveSettings({ endpoint: server.url, deployment: 'gpt-4o' });
+const jobs = (...names: string[]) => names.map((n, i) => ({ id: `${i}`, source: path.join(dir, n), context: { heading: 'Setup', text: `Step ${i}: open the dialog.` } }));
+
+describe('generating alt text in bulk', () => {
+  it('sends each distinct image once, with its context; one bad image does not stop the rest', async () => {
+    const client = new ChatClient({ apiKey: server.key });
+    const run = await generateAltTexts(jobs('a.png', 'bad.png', 'a-copy.png', 'b.jpg'), { settings: settings(), apiKey: server.key, client });
+    await client.close();
+    assert.equal(run.fatal, undefined);
+    assert.deepEqual(
+      [...run.results.entries()].sort().map(([id, o]) => [id, o.ok ? o.alt : o.status]),
+      [
+        ['0', 'A 160x100 picture.'],
+        ['1', 'failed'],
+        ['2', 'A 160x100 picture.'],
+        ['3', 'A 120x80 picture.'],
+      ],
+    );
+    assert.equal(server.requests.length, 2, 'a.png and its copy are one request; bad.png is refused before sending');
+    const prompt = JSON.stringify(server.requests[0]?.body);
+    assert.match(prompt, /in the section \\"Setup\\"/);
+    assert.match(prompt, /The text next to it says: \\"Step \d: open the dialog\.\\"/);
+  });
+
+  it('a wrong key stops the whole run after one request, with one error', async () => {
+    const client = new ChatClient({ apiKey: 'wrong-key-1234' });
+    const run = await generateAltTexts(jobs('a.png', 'b.jpg', 'bad.png'), { settings: settings(), apiKey: 'wrong-key-1234', client, maxConcurrency: 1 });
+    await client.close();
+    assert.equal(run.fatal?.code, 'auth');
+    assert.equal(server.requests.length, 1);
+    assert.deepEqual(
+      [...run.results.values()].map((o) => (o.ok ? 'ok' : o.status)).sort(),
+      ['failed', 'stopped', 'stopped'],
+    );
+  });
+
+  it('a cancel is reported as cancelled, not as errors', async () => {
+    server.latencyMs = 400;
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const client = new ChatClient({ apiKey: server.key });
+    try {
+      const run = await generateAltTexts(jobs('a.png', 'b.jpg'), { settings: settings(), apiKey: server.key, client, signal: controller.signal });
+      assert.equal(run.cancelled, true);
+      assert.equal(run.fatal, undefined);
+      assert.deepEqual([...run.results.values()].map((o) => (o.ok ? 'ok' : o.status)), ['cancelled', 'cancelled']);
+    } finally {
+      server.latencyMs = 0;
+      await client.close();
+    }
+  });
+});
+
+describe('the alt-text cache', () => {
+  const base: AltCacheKeyParts = { contentHash: 'h', endpoint: 'https://a.openai.azure.com', model: 'gpt-4o', systemPrompt: 's', userPrompt: 'u', detail: undefined, resize: true, maxLength: 125 };
+
+  it('has a different key for anything that changes the answer', () => {
+    const variants: Partial<AltCacheKeyParts>[] = [{ contentHash: 'h2' }, { endpoint: 'https://b.openai.azure.com' }, { model: 'gpt-4.1' }, { systemPrompt: 's2' }, { userPrompt: 'u2' }, { detail: 'low' }, { resize: false }, { maxLength: 80 }];
+    const keys = new Set([altCacheKey(base), ...variants.map((v) => altCacheKey({ ...base, ...v }))]);
+    assert.equal(keys.size, variants.length + 1);
+    assert.equal(altCacheKey({ ...base }), altCacheKey(base));
+  });
+
+  it('is shared safely by two runs at once, and keeps the newest entries under its cap', async () => {
+    const file = path.join(dir, 'cache.json');
+    const one = await FileAltCache.load(file, 3);
+    const two = await FileAltCache.load(file, 3);
+    one.set('k1', 'from one');
+    two.set('k2', 'from two');
+    await Promise.all([one.save(), two.save()]);
+    const merged = await FileAltCache.load(file, 3);
+    assert.equal(merged.get('k1'), 'from one');
+    assert.equal(merged.get('k2'), 'from two');
+    for (const k of ['k3', 'k4', 'k5']) {
+      merged.set(k, k);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await merged.save();
+    const capped = await FileAltCache.load(file, 3);
+    assert.equal(capped.size, 3);
+    assert.equal(capped.get('k5'), 'k5');
+    assert.equal(capped.get('k1'), undefined, 'the oldest went');
+    assert.deepEqual((await fs.readdir(dir)).filter((f) => f.endsWith('.tmp')), []);
+  });
+
+  it('the prompt asks to complement the text, only when there is context', () => {
+    assert.doesNotMatch(altPrompt(125), /Complement/);
+    assert.match(altPrompt(100, { heading: 'Install', text: 'Run the installer.' }), /at most 100 characters[\s\S]*"Install"[\s\S]*"Run the installer\."[\s\S]*do not repeat/);
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * The quality rules and the report formats: uninformative alt text (file names, slugs, generic words), too long, and
+ * the outputs CI reads — text lines, JSON, GitHub annotations, and SARIF 2.1.0 validated against the official schema
+ * (as shipped in @microsoft/jest-sarif) with ajv.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import Ajv from 'ajv-draft-04';
+import { findImages } from '../../../src/core/docs/find';
+import { altFindings, cleanAltText, RULE_IDS, uninformativeReason, type Finding } from '../../../src/core/docs/quality';
+import { formatGithub, formatJson, formatSarif, formatText, type Report } from '../../../src/core/docs/report';
+
+describe('alt text that says nothing', () => {
+  it('catches file names, slugs, camera names and generic words', () => {
+    const bad: [string, string][] = [
+      ['image', 'a.png'],
+      ['Screenshot', 'a.png'],
+      ['A screenshot', 'a.png'],
+      ['logo', 'logo.svg'],
+      ['Demo', 'x.gif'],
+      ['avatar', 'u.png'],
+      ['image 2', 'a.png'],
+      ['alt text', 'a.png'],
+      ['img_0231', 'img_0231.jpg'],
+      ['feature-set-vs', 'x.png'],
+      ['DSC01234', 'x.jpg'],
+      ['IMG_20240101', 'x.jpg'],
+      ['dashboard-overview.png', 'y.png'],
+      ['Dashboard overview', 'media/dashboard-overview.png'],
+      ['  ', 'a.png'],
+    ];
+    for (const [alt, src] of bad) assert.ok(uninformativeReason(alt, src), `"${alt}" for ${src}`);
+  });
+
+  it('leaves real alt text alone', () => {
+    for (const alt of ['GitHub', 'Settings dialog with the Save button highlighted', 'Kestrel logo', 'Chart of p95 latency falling after the upgrade', 'CI', 'Node.js 24']) {
+      assert.equal(uninformativeReason(alt, 'img/x.png'), undefined, alt);
+    }
+  });
+
+  it('turns an image into findings per rule, and each rule can be turned off', () => {
+    const text = '![](a.png) ![image](b.png) ![ ](c.png) ' + `![${'word '.repeat(40).trim()}](d.png) <img src="e.png" alt="">\n`;
+    const images = findImages(text, 'markdown');
+    const all = images.flatMap((i) => altFindings(i, 'doc.md', { maxLength: 125, rules: new Set(RULE_IDS) }));
+    assert.deepEqual(
+      all.map((f) => `${f.column} ${f.rule}`),
+      ['1 alt-missing', '12 alt-uninformative', '28 alt-uninformative', '40 alt-too-long'],
+    );
+    const some = images.flatMap((i) => altFindings(i, 'doc.md', { maxLength: 125, rules: new Set(RULE_IDS.filter((r) => r !== 'alt-uninformative')) }));
+    assert.deepEqual(some.map((f) => f.rule), ['alt-missing', 'alt-too-long']);
+  });
+
+  it('cleans what a model wrote', () => {
+    assert.equal(cleanAltText('"Image of a settings dialog."'), 'A settings dialog.');
+    assert.equal(cleanAltText('Alt text: the chart shows growth'), 'The chart shows growth');
+    assert.equal(cleanAltText('decorative'), '');
+    assert.ok(cleanAltText('word '.repeat(60), 125).length <= 125);
+  });
+});
+
+describe('report formats', () => {
+  const findings: Finding[] = [
+    { file: 'docs/a b.md', line: 3, column: 5, rule: 'alt-missing', message: 'image without alt text: img/x.png', src: 'img/x.png' },
+    { file: 'docs/c.md', line: 10, column: 1, rule: 'image-path-case', message: 'link "A.PNG" differs, in case: yes, 100%', src: 'A.PNG' },
+  ];
+  const report: Report = { files: 4, findings, errors: [{ file: 'docs/d.mdx', line: 2, column: 7, message: 'not valid MDX: Unexpected end of file' }] };
+
+  it('text: one clickable line per finding', () => {
+    assert.equal(formatText(report), 'docs/a b.md:3:5 alt-missing image without alt text: img/x.png\ndocs/c.md:10:1 image-path-case link "A.PNG" differs, in case: yes, 100%\ndocs/d.mdx:2:7 parse-error not valid MDX: Unexpected end of file\n');
+  });
+
+  it('json: files and findings with file, line, column, rule, message, src', () => {
+    const j = JSON.parse(formatJson(report)) as { files: number; findings: Finding[] };
+    assert.equal(j.files, 4);
+    assert.deepEqual(Object.keys(j.findings[0] ?? {}), ['file', 'line', 'column', 'rule', 'message', 'src']);
+  });
+
+  it('github: workflow annotations with escaped properties', () => {
+    assert.equal(formatGithub(report).split('\n')[1], '::warning file=docs/c.md,line=10,col=1,title=image-path-case::link "A.PNG" differs, in case: yes, 100%25');
+    assert.match(formatGithub(report), /^::error file=docs\/d\.mdx,line=2,col=7,title=parse-error::not valid MDX%3A|^::error file=docs\/d\.mdx,line=2,col=7,title=parse-error::not valid MDX: /m);
+  });
+
+  it('sarif: valid against the official SARIF 2.1.0 schema', () => {
+    const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as object;
+    // The schema's patterns are plain (non-unicode) regular expressions.
+    const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false });
+    const validate = ajv.compile(schema);
+    const sarif = JSON.parse(formatSarif(report, '1.2.3')) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    assert.equal(validate(sarif), true, JSON.stringify(validate.errors, null, 1));
+    assert.deepEqual(sarif.runs[0]?.results.map((r) => r.ruleId), ['alt-missing', 'image-path-case', 'parse-error']);
+    assert.equal(sarif.runs[0]?.results[0]?.locations[0]?.physicalLocation.artifactLocation.uri, 'docs/a%20b.md');
+  });
+});
