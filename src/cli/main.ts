@@ -10,7 +10,7 @@ import { describeImages, prepareImages, totalEstimatedTokens, type DescribeResul
 import { buildChatBody, chatCompletionsUrl } from '../core/request';
 import { DescribeError, isDescribeError, redact } from '../core/errors';
 import { createDispatcher, proxyFromEnv } from '../core/http';
-import { renderFooter, renderHeader, renderInterruption, renderMarkdown, renderPartial, renderWarnings, relativeImageRef } from '../core/markdown';
+import { LineNeutraliser, renderFooter, renderHeader, renderInterruption, renderMarkdown, renderPartial, renderWarnings, relativeImageRef } from '../core/markdown';
 import type { PreparedImage } from '../core/prepare';
 import { runAltText } from './altText';
 import { DETAILS, resolveSettings, type DescribeSettings, type Detail } from '../core/settings';
@@ -273,6 +273,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     // Stream to stdout when asked, or by default on a terminal; never when the output is JSON or a file.
     const streamToStdout = !v.json && !outAbs && (v.stream ?? (v['no-stream'] ? false : io.isTty === true));
     let images: readonly PreparedImage[] = [];
+    const safeStream = streamToStdout && io.isTty !== true ? new LineNeutraliser() : undefined;
     const dispatcher = createDispatcher({ ...proxyFromEnv(io.env), connectTimeoutMs: Math.min(timeoutMs ?? 30_000, 30_000) });
     try {
       const result = await describeImages({
@@ -295,7 +296,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             images = event.images;
             if (streamToStdout) io.stdout(redact(renderHeader(event.images, imageRef), secrets));
           } else if (event.type === 'text' && streamToStdout) {
-            io.stdout(redact(event.delta, secrets));
+            // A terminal shows text, never renders HTML: print as it comes. A pipe or file gets it line by line, neutralised.
+            io.stdout(redact(safeStream ? safeStream.push(event.delta) : event.delta, secrets));
           } else if (event.type === 'waiting' && event.ms >= 1000) {
             io.stderr(`describe-image: ${redact(event.reason, secrets)} Retrying in ${Math.ceil(event.ms / 1000)} s (attempt ${event.attempt + 1} of ${event.maxAttempts}).\n`);
           }
@@ -304,7 +306,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       for (const w of result.warnings) io.stderr(`describe-image: warning: ${redact(w, secrets)}\n`);
       const markdown = redact(renderMarkdown(result, { imageRef }), secrets);
       if (streamToStdout) {
-        io.stdout(redact(`\n\n${renderWarnings(result.warnings)}${renderFooter(result)}`, secrets));
+        io.stdout(redact(`${safeStream?.end() ?? ''}\n\n${renderWarnings(result.warnings)}${renderFooter(result)}`, secrets));
       } else if (v.json) {
         io.stdout(`${redact(JSON.stringify(resultToJson(result), null, 2), secrets)}\n`);
       } else if (!outAbs) {
@@ -319,7 +321,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       // Keep what arrived before a cancel or a broken stream, clearly marked.
       if (isDescribeError(e) && e.partialText) {
         const status = e.code === 'cancelled' ? 'cancelled' : 'incomplete';
-        if (streamToStdout) io.stdout(redact(renderInterruption(status, e.message), secrets));
+        if (streamToStdout) io.stdout(redact(`${safeStream?.end() ?? ''}${renderInterruption(status, e.message)}`, secrets));
         else if (outAbs) {
           await writeOut(outAbs, redact(renderPartial(images, imageRef, e.partialText, status, e.message), secrets), v.force ?? false);
           io.stderr(`describe-image: wrote the incomplete text to ${path.relative(io.cwd, outAbs) || outAbs}\n`);

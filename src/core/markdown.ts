@@ -1,68 +1,72 @@
 /**
  * The Markdown result document: title, the image(s) referenced by relative path or link, any warning, the
- * description, then model, finish reason and token usage. The model's text is Markdown but never raw HTML: tags in it
- * are escaped (outside code) so nothing it writes is rendered as HTML or executed by a preview.
+ * description, then model, finish reason and token usage. The model's text is Markdown but never raw HTML: what the
+ * Markdown parser reads as HTML is escaped, so nothing the model writes is rendered as HTML or run by a preview.
  */
 import * as path from 'node:path';
+import { escapeMarkdownText } from './docs/edits';
+import { markdownEvents } from './docs/markdown';
 import type { DescribeResult } from './describe';
 import type { PreparedImage } from './prepare';
 import type { Usage } from './response';
 
-/** Escape `<` outside fenced code blocks and inline code spans. */
+/**
+ * The model's text as Markdown that carries no raw HTML: micromark (the parser that finds images) says which parts
+ * are HTML — blocks and inline tags, not code, not autolinks — and their `<` become `&lt;`, so a preview shows them
+ * as text. Repeated until the parser finds no HTML (escaping can never create any, but the loop makes sure).
+ */
 export function neutraliseHtml(text: string): string {
-  const lines = text.split('\n');
-  let fence: string | undefined;
-  const out: string[] = [];
-  for (const line of lines) {
-    const m = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
-    if (fence) {
-      out.push(line);
-      if (m?.[1] && m[1][0] === fence[0] && m[1].length >= fence.length && line.trim() === m[1]) fence = undefined;
-      continue;
+  let out = text;
+  for (let pass = 0; pass < 3; pass++) {
+    const spans: [number, number][] = [];
+    for (const [kind, token] of markdownEvents(out, false)) {
+      if (kind === 'enter' && (token.type === 'htmlFlow' || token.type === 'htmlText')) spans.push([token.start.offset, token.end.offset]);
     }
-    if (m?.[1]) {
-      fence = m[1];
-      out.push(line);
-      continue;
+    if (spans.length === 0) return out;
+    let next = '';
+    let at = 0;
+    for (const [start, end] of spans) {
+      if (start < at) continue; // nested (an htmlText inside a block already taken)
+      next += out.slice(at, start) + out.slice(start, end).replace(/</g, '&lt;');
+      at = end;
     }
-    out.push(escapeOutsideInlineCode(line));
+    out = next + out.slice(at);
   }
-  return out.join('\n');
+  return out;
 }
 
-function escapeOutsideInlineCode(line: string): string {
-  let result = '';
-  let i = 0;
-  while (i < line.length) {
-    if (line[i] === '`') {
-      let run = 0;
-      while (line[i + run] === '`') run++;
-      const ticks = '`'.repeat(run);
-      const close = line.indexOf(ticks, i + run);
-      if (close >= 0) {
-        result += line.slice(i, close + run);
-        i = close + run;
-        continue;
-      }
-      result += ticks;
-      i += run;
-      continue;
-    }
-    const ch = line[i] ?? '';
-    result += ch === '<' ? '&lt;' : ch;
-    i++;
+/**
+ * Streamed text made safe as it goes, for output that cannot be rewritten (a pipe, a file): each complete line is
+ * released once the parser has seen it, neutralised with everything before it as context; the rest at the end.
+ */
+export class LineNeutraliser {
+  private raw = '';
+  private emitted = '';
+  private emittedRawLength = 0;
+
+  push(delta: string): string {
+    this.raw += delta;
+    const nl = this.raw.lastIndexOf('\n');
+    return nl < 0 || nl + 1 <= this.emittedRawLength ? '' : this.release(nl + 1);
   }
-  return result;
+
+  end(): string {
+    return this.release(this.raw.length);
+  }
+
+  private release(upTo: number): string {
+    const rendered = neutraliseHtml(this.raw.slice(0, upTo));
+    // Text already written stays written: only what follows it goes out.
+    const out = rendered.startsWith(this.emitted) ? rendered.slice(this.emitted.length) : neutraliseHtml(this.raw.slice(this.emittedRawLength, upTo));
+    this.emitted = rendered;
+    this.emittedRawLength = upTo;
+    return out;
+  }
 }
 
 /** A link target for Markdown: spaces and parentheses encoded so the link survives. */
 export function markdownLinkTarget(target: string): string {
   return encodeURI(target.replace(/\\/g, '/')).replace(/\(/g, '%28').replace(/\)/g, '%29');
-}
-
-/** Text for `[alt]` / `![alt]`: brackets and backslashes escaped. */
-export function escapeLinkText(text: string): string {
-  return text.replace(/([\\[\]])/g, '\\$1');
 }
 
 /** Relative path from the document's folder to a local image (posix separators), or the URL. */
@@ -99,7 +103,7 @@ export function renderTitle(images: readonly Pick<PreparedImage, 'name'>[]): str
 }
 
 export function renderHeader(images: readonly PreparedImage[], imageRef: (image: PreparedImage) => string): string {
-  const links = images.map((image) => `![${escapeLinkText(image.name)}](${markdownLinkTarget(imageRef(image))})`);
+  const links = images.map((image) => `![${escapeMarkdownText(image.name, false)}](${markdownLinkTarget(imageRef(image))})`);
   return `${renderTitle(images)}\n\n${links.join('\n')}\n\n`;
 }
 

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { describeImages, type DescribeResult } from '../core/describe';
 import { DescribeError, isDescribeError } from '../core/errors';
 import { hasImageExtension, IMAGE_FILE_EXTENSIONS, MAX_IMAGES, type ImageSource } from '../core/images';
-import { renderFooter, renderHeader, renderInterruption, renderMarkdown, renderWarnings } from '../core/markdown';
+import { neutraliseHtml, renderFooter, renderHeader, renderInterruption, renderMarkdown, renderWarnings } from '../core/markdown';
 import type { PreparedImage } from '../core/prepare';
 import { resolveSettings } from '../core/settings';
 import { showError } from './actions';
@@ -168,10 +168,10 @@ export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri
             onEvent: (event) => {
               if (event.type === 'prepared') {
                 event.images.forEach((image, i) => links.set(image, uris[i] ? imageLink(uris[i]) : image.source));
-                streamDoc = new StreamingResultDocument(log.redact(renderHeader(event.images, imageRef)), settings.openPreviewBeside);
+                streamDoc = new StreamingResultDocument(log.redact(renderHeader(event.images, imageRef)), settings.openPreviewBeside, (raw) => log.redact(neutraliseHtml(raw)));
               } else if (event.type === 'text') {
                 stopCountdown();
-                streamDoc?.append(log.redact(event.delta));
+                streamDoc?.append(event.delta);
               } else if (event.type === 'waiting') {
                 stopCountdown();
                 stopCountdown = waitCountdown(progress, event.ms, event.attempt, event.maxAttempts);
@@ -189,7 +189,7 @@ export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri
     }
     log.info(`Done in ${result.elapsedMs} ms: finish reason ${result.finishReason ?? 'none'}, ${result.usage?.totalTokens ?? '?'} tokens${result.attempts > 1 ? `, ${result.attempts} attempts` : ''}.`);
     for (const w of result.warnings) log.warn(w);
-    if (streamDoc && streamDoc.text.length > 0 && result.text) {
+    if (streamDoc?.hasText && result.text) {
       // The text is in the document already: add the warnings (if any) and the footer.
       const warnings = renderWarnings(result.warnings);
       return await streamDoc.finish(log.redact(`${warnings ? `\n\n${warnings.trimEnd()}` : ''}\n\n${renderFooter(result)}`));

@@ -12,11 +12,18 @@ export async function openResultDocument(content: string, previewBeside: boolean
   return document;
 }
 
+/**
+ * A result document that fills in while the answer streams. The model's text is kept raw and rendered as a whole on
+ * every batch (`render`: HTML neutralised, secrets removed), and only what changed is edited into the document — so a
+ * tag that arrives in pieces is never raw in the document, not even for a moment.
+ */
 export class StreamingResultDocument {
   private document: vscode.TextDocument | undefined;
   private opening: Promise<vscode.TextDocument> | undefined;
-  private pending = '';
-  private written = '';
+  private raw = '';
+  private tail = '';
+  /** What the document shows after the header. */
+  private shown = '';
   private timer: ReturnType<typeof setTimeout> | undefined;
   private chain: Promise<void> = Promise.resolve();
   /** Number of edits applied (for the log and the benchmark). */
@@ -25,42 +32,57 @@ export class StreamingResultDocument {
   constructor(
     private readonly header: string,
     private readonly previewBeside: boolean,
+    private readonly render: (raw: string) => string,
     private readonly batchMs = 60,
   ) {}
 
-  /** Everything written so far, header included. */
+  /** Everything the document will show, header included. */
   get text(): string {
-    return this.header + this.written + this.pending;
+    return this.header + this.render(this.raw) + this.tail;
   }
 
-  /** Add text; it reaches the editor within `batchMs`. */
+  /** Whether any of the model's text arrived. */
+  get hasText(): boolean {
+    return this.raw.length > 0;
+  }
+
+  /** Add raw text from the model; it reaches the editor within `batchMs`. */
   append(text: string): void {
     if (!text) return;
-    this.pending += text;
-    if (!this.document && !this.opening) {
-      this.opening = openResultDocument(this.header, this.previewBeside).then((d) => (this.document = d));
-    }
+    this.raw += text;
+    this.open();
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       this.chain = this.chain.then(() => this.flush());
     }, this.batchMs);
   }
 
+  private open(): void {
+    if (!this.document && !this.opening) {
+      this.opening = openResultDocument(this.header, this.previewBeside).then((d) => (this.document = d));
+    }
+  }
+
   private async flush(): Promise<void> {
     await this.opening;
     const doc = this.document;
-    if (!doc || !this.pending) return;
-    const text = this.pending;
-    this.pending = '';
-    if (doc.isClosed) {
-      this.written += text;
+    const body = this.render(this.raw) + this.tail;
+    if (!doc || doc.isClosed || body === this.shown) {
+      this.shown = body;
       return;
     }
+    // Replace from the first character that differs; if the user edited what we wrote, only add at the end.
+    const current = doc.getText();
+    const ours = current.startsWith(this.header + this.shown) && current.length === this.header.length + this.shown.length;
+    let common = 0;
+    if (ours) while (common < this.shown.length && common < body.length && this.shown[common] === body[common]) common++;
+    else common = this.shown.length;
     const edit = new vscode.WorkspaceEdit();
-    edit.insert(doc.uri, doc.lineAt(doc.lineCount - 1).range.end, text);
+    const from = ours ? doc.positionAt(this.header.length + common) : doc.lineAt(doc.lineCount - 1).range.end;
+    edit.replace(doc.uri, new vscode.Range(from, ours ? doc.positionAt(current.length) : from), body.slice(common));
     const ok = await vscode.workspace.applyEdit(edit);
     this.edits++;
-    this.written += text;
+    this.shown = body;
     if (!ok) this.document = undefined;
   }
 
@@ -70,15 +92,13 @@ export class StreamingResultDocument {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    this.pending += tail;
-    if (!this.document && !this.opening) {
-      this.opening = openResultDocument(this.header, this.previewBeside).then((d) => (this.document = d));
-    }
+    this.tail = tail;
+    this.open();
     this.chain = this.chain.then(() => this.flush());
     await this.chain;
     const doc = this.document;
     if (doc && !doc.isClosed) return doc;
     // The user closed the document while it filled in: give them the whole result in a new one.
-    return openResultDocument(this.header + this.written, false);
+    return openResultDocument(this.text, false);
   }
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DescribeResult } from '../../src/core/describe';
-import { formatUsage, markdownLinkTarget, neutraliseHtml, relativeImageRef, renderMarkdown } from '../../src/core/markdown';
+import { markdownEvents } from '../../src/core/docs/markdown';
+import { formatUsage, LineNeutraliser, markdownLinkTarget, neutraliseHtml, relativeImageRef, renderMarkdown } from '../../src/core/markdown';
 import type { PreparedImage } from '../../src/core/prepare';
 
 const img = (p: string): PreparedImage => ({
@@ -41,9 +42,26 @@ describe('markdown', () => {
     assert.match(md, /^# Description of 2 images\n\n!\[b\.png\]\(b\.png\)\n!\[a \(1\)\.png\]\(https:\/\/example\.com\/a%20%281%29\.png\)/);
   });
 
-  it('never lets the model write raw HTML, but keeps code as written', () => {
-    const text = 'Click <b>here</b> <img src=x onerror=alert(1)>\n\n```html\n<div>kept</div>\n```\nand `<span>` too';
-    assert.equal(neutraliseHtml(text), 'Click &lt;b>here&lt;/b> &lt;img src=x onerror=alert(1)>\n\n```html\n<div>kept</div>\n```\nand `<span>` too');
+  it('never lets the model write raw HTML, but keeps code and autolinks as written', () => {
+    const text = 'Click <b>here</b> <img src=x onerror=alert(1)>\n\n```html\n<div>kept</div>\n```\nand `<span>` too, see <https://example.com>\n\n<script>\nalert(1)\n</script>\n\n<!-- hidden -->\n';
+    assert.equal(
+      neutraliseHtml(text),
+      'Click &lt;b>here&lt;/b> &lt;img src=x onerror=alert(1)>\n\n```html\n<div>kept</div>\n```\nand `<span>` too, see <https://example.com>\n\n&lt;script>\nalert(1)\n&lt;/script>\n\n&lt;!-- hidden -->\n',
+    );
+    const htmlTokens = (t: string) => markdownEvents(t, false).filter(([kind, tok]) => kind === 'enter' && (tok.type === 'htmlFlow' || tok.type === 'htmlText')).length;
+    assert.ok(htmlTokens(text) > 0);
+    assert.equal(htmlTokens(neutraliseHtml(text)), 0, 'the parser finds no HTML left');
+  });
+
+  it('streamed to a pipe, the text is released line by line and never carries HTML, however it was split', () => {
+    const text = 'A <b>bold</b> claim.\nThen `<code>` and\n<div onclick="x">\nblock\n</div>\nend <i>';
+    for (let cut = 1; cut < text.length; cut++) {
+      const n = new LineNeutraliser();
+      const out = n.push(text.slice(0, cut)) + n.push(text.slice(cut)) + n.end();
+      assert.equal(out, neutraliseHtml(text), `split at ${cut}`);
+    }
+    const n = new LineNeutraliser();
+    assert.equal(n.push('no newline yet <b'), '', 'nothing is released before its line is complete');
   });
 
   it('formats usage, including reasoning tokens', () => {

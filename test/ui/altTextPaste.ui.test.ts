@@ -1,6 +1,7 @@
 /**
- * Paste an image into a Markdown file with "Paste As…" and pick "Insert image with generated alt text": the image is
- * saved beside the document and linked with the alt text the service wrote.
+ * Paste an image into a Markdown file, then pick "Insert image with generated alt text" from the paste options: the
+ * option is an explicit choice (nothing is sent before it is picked), the image is saved beside the document and
+ * linked with the alt text the service wrote.
  */
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
@@ -38,20 +39,18 @@ describe('Paste an image into Markdown with generated alt text', function () {
       dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'image.png', { type: 'image/png' }));
       (document.activeElement ?? document.body).dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
     }, png);
-    await page.waitForTimeout(1500);
-    await h.screenshot(page, 'alt-text-paste-1');
-    // VS Code applies its preferred paste and offers the others in the paste widget. If its own image paste was not
-    // ready, ours is the only one and is applied at once: both end with the image and its generated alt text.
+    // VS Code applies the default insert (its own image paste, or our plain one when its own is not ready) and offers
+    // the others in the paste widget. Ours is never the default: nothing is sent until the user picks it.
     const widget = page.locator('.post-edit-widget').first();
-    const ours = lines.filter({ hasText: 'A settings dialog with a Save button.' });
-    await Promise.race([widget.waitFor({ timeout: 30_000 }), ours.waitFor({ timeout: 30_000 })]);
-    if (await widget.isVisible()) {
-      await widget.click();
-      const option = page.locator('.action-widget .monaco-list-row').filter({ hasText: 'Insert image with generated alt text' });
-      await option.waitFor({ timeout: 20_000 });
-      await h.screenshot(page, 'alt-text-paste-options');
-      await option.click();
-    }
+    await widget.waitFor({ timeout: 30_000 });
+    await lines.filter({ hasText: 'image.png' }).waitFor({ timeout: 30_000 });
+    await h.screenshot(page, 'alt-text-paste-1');
+    assert.equal(session.azure.requests.length, 0, 'nothing was sent before the user chose the option');
+    await widget.click();
+    const option = page.locator('.action-widget .monaco-list-row').filter({ hasText: 'Insert image with generated alt text' });
+    await option.waitFor({ timeout: 20_000 });
+    await h.screenshot(page, 'alt-text-paste-options');
+    await option.click();
     await lines.filter({ hasText: 'A settings dialog with a Save button.' }).waitFor({ timeout: 30_000 });
     const text = (await lines.innerText()).replace(/[\s\u00a0]+/g, ' ');
     assert.match(text, /!\[A settings dialog with a Save button\.\]\(image\.png\)/);

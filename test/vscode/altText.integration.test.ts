@@ -141,4 +141,109 @@ describe('Alt text in VS Code', () => {
     assert.equal(server.requests.length, 0);
     await revertAll();
   });
+
+  it('the review path: the edit waits in the refactor preview, Apply applies it, Discard leaves everything as it was', async () => {
+    const dir = vscode.Uri.joinPath(folder(), 'review');
+    await fs.mkdir(dir.fsPath, { recursive: true });
+    await fs.copyFile(vscode.Uri.joinPath(folder(), 'images', 'ui.png').fsPath, vscode.Uri.joinPath(dir, 'r.png').fsPath);
+    const page = vscode.Uri.joinPath(dir, 'review.md');
+    await fs.writeFile(page.fsPath, '# Review\n\nThe dialog: ![](r.png)\n');
+    // Only this folder: the other docs of the workspace are left out by a nested .gitignore-free include.
+    await vscode.workspace.getConfiguration('describeImage.altText').update('include', 'review/**/*.md', vscode.ConfigurationTarget.Workspace);
+    try {
+      for (const choice of ['refactorPreview.discard', 'refactorPreview.apply']) {
+        ui.reviewEdits = true;
+        ui.answers.push({ match: /Found 1 image\(s\) without alt text in 1 file\(s\)/, pick: 'Generate' });
+        const running = vscode.commands.executeCommand<{ applied: boolean; filled: number }>('describeImage.fillMissingAltText');
+        let settled = false;
+        void running.then(() => (settled = true));
+        // Press the preview's button once the edit is waiting there (the command exists only while it shows).
+        for (let i = 0; i < 100 && !settled; i++) {
+          await new Promise((r) => setTimeout(r, 200));
+          await Promise.resolve(vscode.commands.executeCommand(choice)).catch(() => undefined);
+        }
+        const report = await running;
+        const text = (await vscode.workspace.openTextDocument(page)).getText();
+        if (choice === 'refactorPreview.discard') {
+          assert.equal(report?.applied, false, 'discarded');
+          assert.equal(text, '# Review\n\nThe dialog: ![](r.png)\n');
+        } else {
+          assert.equal(report?.applied, true, 'applied from the preview');
+          assert.match(text, /The dialog: !\[A 160x100 picture with 970 bytes\.\]\(r\.png\)/);
+        }
+      }
+    } finally {
+      await vscode.workspace.getConfiguration('describeImage.altText').update('include', undefined, vscode.ConfigurationTarget.Workspace);
+      await revertAll();
+    }
+  });
+
+  it('the workspace scan leaves out what .gitignore files say (nested too) and a file changed meanwhile; a wrong key stops at once', async () => {
+    const dir = vscode.Uri.joinPath(folder(), 'scan');
+    await fs.mkdir(vscode.Uri.joinPath(dir, 'drafts').fsPath, { recursive: true });
+    await fs.copyFile(vscode.Uri.joinPath(folder(), 'images', 'photo.jpg').fsPath, vscode.Uri.joinPath(dir, 'p.jpg').fsPath);
+    await fs.writeFile(vscode.Uri.joinPath(dir, '.gitignore').fsPath, 'drafts/\n');
+    await fs.writeFile(vscode.Uri.joinPath(dir, 'drafts', 'draft.md').fsPath, '![](../p.jpg)\n');
+    await fs.writeFile(vscode.Uri.joinPath(dir, 'a.md').fsPath, '![](p.jpg)\n');
+    await fs.writeFile(vscode.Uri.joinPath(dir, 'b.md').fsPath, 'Also: ![](p.jpg) and ![](missing.png)\n');
+    await vscode.workspace.getConfiguration('describeImage.altText').update('include', 'scan/**/*.md', vscode.ConfigurationTarget.Workspace);
+    try {
+      // A wrong key: one request, one error with Set API Key, nothing changed.
+      await vscode.commands.executeCommand('describeImage.setApiKey', 'wrong-key-1234');
+      ui.answers.push({ match: /Found 2 image\(s\) without alt text in 2 file\(s\)/, pick: 'Generate' });
+      assert.equal(await vscode.commands.executeCommand('describeImage.fillMissingAltText'), undefined);
+      assert.equal(server.requests.length, 1);
+      assert.deepEqual(ui.errors().length, 1);
+      assert.match(ui.errors()[0] ?? '', /API key was refused \(401\)/);
+      assert.ok(ui.messages.find((m) => m.level === 'error')?.items.includes('Set API Key'));
+      await vscode.commands.executeCommand('describeImage.setApiKey', server.key);
+
+      // a.md changes on disk while the alt text is generated: it is left alone, b.md is filled.
+      server.requests.length = 0;
+      server.latencyMs = 1500;
+      ui.answers.push({ match: /Found 2 image\(s\) without alt text in 2 file\(s\)/, pick: 'Generate', before: () => setTimeout(() => void fs.writeFile(vscode.Uri.joinPath(dir, 'a.md').fsPath, '![](p.jpg)\n\nA new line.\n'), 700) });
+      const report = await vscode.commands.executeCommand<{ filled: number; skipped: string[] }>('describeImage.fillMissingAltText');
+      assert.ok(report, ui.errors().join(' | '));
+      assert.equal(report.filled, 1);
+      assert.ok(report.skipped.some((s) => /scan\/a\.md: changed while alt text was generated/.test(s)), report.skipped.join('\n'));
+      assert.ok(report.skipped.some((s) => /scan\/b\.md:1: no such file: missing\.png/.test(s)), report.skipped.join('\n'));
+      assert.equal(server.requests.length, 1, 'the draft (ignored) and the missing file are never sent; p.jpg once');
+      assert.match((await vscode.workspace.openTextDocument(vscode.Uri.joinPath(dir, 'b.md'))).getText(), /^Also: !\[A 120x80 picture with \d+ bytes\.\]\(p\.jpg\) and !\[\]\(missing\.png\)/);
+    } finally {
+      server.latencyMs = 0;
+      await vscode.workspace.getConfiguration('describeImage.altText').update('include', undefined, vscode.ConfigurationTarget.Workspace);
+      await revertAll();
+    }
+  });
+
+  it('a link that differs from its file in letter case: diagnostics name the real file, "Use the file\'s real name" fixes it', async () => {
+    const uri = vscode.Uri.joinPath(folder(), 'docs', 'case.md');
+    await fs.writeFile(uri.fsPath, '# Case\n\n![A screenshot of the app](../images/screenshot.png)\n\n![](../images/gone.png)\n');
+    const c = vscode.workspace.getConfiguration('describeImage.altText');
+    await c.update('diagnostics', true, vscode.ConfigurationTarget.Workspace);
+    try {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      let diags: vscode.Diagnostic[] = [];
+      for (let i = 0; i < 50 && diags.length < 3; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        diags = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Describe Image');
+      }
+      assert.deepEqual(
+        diags.map((d) => `${d.range.start.line + 1} ${String(d.code)}`),
+        ['3 image-path-case', '5 alt-missing', '5 image-missing'],
+      );
+      assert.match(diags[0]?.message ?? '', /differs in letter case from the file "\.\.\/images\/Screenshot\.PNG"/);
+      const at = doc.positionAt(doc.getText().indexOf('../images/screenshot.png'));
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(at, at));
+      const fix = actions.find((a) => a.title === "Use the file's real name: Screenshot.PNG");
+      assert.ok(fix?.command, actions.map((a) => a.title).join(', '));
+      assert.equal(await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? [])), true);
+      assert.match(doc.getText(), /!\[A screenshot of the app\]\(\.\.\/images\/Screenshot\.PNG\)/);
+      assert.equal(server.requests.length, 0);
+    } finally {
+      await c.update('diagnostics', undefined, vscode.ConfigurationTarget.Workspace);
+      await revertAll();
+    }
+  });
 });

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
+import { markdownEvents } from '../../src/core/docs/markdown';
 import { ALT_LANGUAGES } from '../../src/vscode/altText';
 import { AzureLikeServer, streamEvents } from '../support/azureServer';
 import { startConnectProxy } from '../support/proxy';
@@ -240,6 +241,28 @@ describe('Describe Image in VS Code', () => {
       assert.ok(partials.some((t) => t.includes('settings page') && !t.includes('three toggles')), 'text was visible before the answer was complete');
       assert.match(doc.getText(), /^# Description of ui\.png\n\n!\[ui\.png\]\([^)]+\)\n\nThe screenshot shows a settings page with a sidebar, a search box and three toggles\.\n\n---\n/);
       assert.match(doc.getText(), /\*\*Token usage:\*\* 100 prompt \+ 12 completion = 112 total/);
+    });
+
+    it('never shows the model\'s raw HTML in the document, not even while a tag arrives in pieces', async () => {
+      const html = 'The page has a <b>bold</b> title. <img src=x onerror="alert(1)"> Then:\n\n<script>\nalert(2)\n</script>\n\nCode stays: `<div>`.';
+      // Split the stream inside the tags, one character at a time around them.
+      const events = streamEvents('gpt-4o-2024-08-06', '', 'stop', undefined);
+      const chunks = [...html].map((ch) => `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o', choices: [{ index: 0, delta: { content: ch }, finish_reason: null }] })}\n\n`);
+      server.script.push({ sse: [events[0] ?? '', ...chunks, ...events.slice(2)], chunkDelayMs: 3 });
+      const seen: string[] = [];
+      const sub = vscode.workspace.onDidChangeTextDocument((e) => e.document.isUntitled && seen.push(e.document.getText()));
+      let doc: vscode.TextDocument | undefined;
+      try {
+        doc = await describe_(workspaceImage('ui.png'));
+      } finally {
+        sub.dispose();
+      }
+      assert.ok(doc, ui.errors().join('\n'));
+      // At no moment does a Markdown parser find HTML in the document (a `<b` still waiting for its `>` is text).
+      const htmlIn = (text: string) => markdownEvents(text, false).filter(([kind, t]) => kind === 'enter' && (t.type === 'htmlFlow' || t.type === 'htmlText')).length;
+      assert.ok(seen.length > 10, `${seen.length} states seen`);
+      for (const text of [...seen, doc.getText()]) assert.equal(htmlIn(text), 0, `raw HTML in the document at some moment:\n${text}`);
+      assert.match(doc.getText(), /The page has a &lt;b>bold&lt;\/b> title\. &lt;img src=x onerror="alert\(1\)"> Then:\n\n&lt;script>\nalert\(2\)\n&lt;\/script>\n\nCode stays: `<div>`\./);
     });
 
     it('Cancel stops the stream and keeps what came, marked as cancelled', async () => {
