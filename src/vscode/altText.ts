@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { checkDoc, isLocalLink, linkRoots, parseDoc, readDocFile, type DocFile } from '../core/docs/check';
 import { altEdit, applyEdits, srcEdit, verifyEdits, type IntendedChange, type TextEdit } from '../core/docs/edits';
 import { listDocFiles } from '../core/docs/files';
-import { altPrompt, FileAltCache, generateAltTexts, runError, type AltJob, type AltOutcome } from '../core/docs/generate';
+import { altPrompt, FileAltCache, generateAltTexts, runError, type AltJob } from '../core/docs/generate';
 import { docLanguageOf, VSCODE_LANGUAGE_IDS } from '../core/docs/languages';
 import type { FoundImage } from '../core/docs/model';
 import { DirectoryCache, isInside, resolveImageLink, type ResolvedLink } from '../core/docs/paths';
@@ -367,7 +367,11 @@ export async function fillMissingAltText(deps: AltDeps): Promise<FillReport | un
     const stop = runError(run);
     if (stop) throw stop; // one message for the whole run (wrong key, no deployment…); a cancel shows nothing
     const edit = new vscode.WorkspaceEdit();
+    // One group in the refactor preview: VS Code lists changes that need confirmation unticked, so the user reviews
+    // the diffs, ticks the group (or single files) and presses Apply; nothing changes before that.
+    const metadata: vscode.WorkspaceEditEntryMetadata = { label: vscode.l10n.t('Generated alt text'), needsConfirmation: deps.ui.current.reviewEdits };
     let filled = 0;
+    let fromCache = 0;
     for (const scan of scans) {
       const name = vscode.workspace.asRelativePath(scan.uri);
       // The file as it is now: its open document, or the disk. Anything changed since the scan is left alone.
@@ -379,7 +383,7 @@ export async function fillMissingAltText(deps: AltDeps): Promise<FillReport | un
       }
       const edits: TextEdit[] = [];
       const changes: IntendedChange[] = [];
-      const alts: { image: FoundImage; outcome: AltOutcome & { ok: true } }[] = [];
+      let cachedHere = 0;
       for (const t of scan.targets) {
         const outcome = run.results.get(t.jobId);
         const image = scan.doc.images[t.index] as FoundImage;
@@ -389,7 +393,7 @@ export async function fillMissingAltText(deps: AltDeps): Promise<FillReport | un
         }
         edits.push(altEdit(image, outcome.alt));
         changes.push({ index: t.index, alt: outcome.alt });
-        alts.push({ image, outcome });
+        if (outcome.cached) cachedHere++;
       }
       if (!edits.length) continue;
       const problem = verifyEdits(scan.doc.images, applyEdits(scan.doc.text, edits), scan.doc.language, changes);
@@ -398,16 +402,11 @@ export async function fillMissingAltText(deps: AltDeps): Promise<FillReport | un
         continue;
       }
       const doc = open ?? (await vscode.workspace.openTextDocument(scan.uri));
-      edits.forEach((e, i) => {
-        const { image, outcome } = alts[i] as (typeof alts)[number];
-        edit.replace(scan.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText, {
-          label: vscode.l10n.t('Alt text: {0}', outcome.alt),
-          needsConfirmation: deps.ui.current.reviewEdits,
-          description: outcome.cached ? vscode.l10n.t('from the cache') : image.src,
-        });
-      });
+      for (const e of edits) edit.replace(scan.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText, metadata);
       filled += edits.length;
+      fromCache += cachedHere;
     }
+    metadata.description = vscode.l10n.t('{0} image(s) in {1} file(s), {2} from the cache', filled, edit.size, fromCache);
     for (const s of skipped) deps.log.warn(`Alt text not filled: ${s}`);
     deps.log.info(`Alt text: ${filled} of ${jobs.length} filled; ${run.stats.sent} request(s) sent, ${run.stats.cached} cached, ${run.stats.deduplicated} duplicate(s), ${run.stats.throttled} throttled.`);
     // needsConfirmation opens the refactor preview; no isRefactoring flag, which would auto-save the files

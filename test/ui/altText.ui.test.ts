@@ -5,6 +5,8 @@
  * for the key (Set API Key in the warning), then the alt text appears.
  */
 import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { AzureLikeServer } from '../support/azureServer';
 import { startSession, type Harness, type Session } from './harness';
@@ -51,5 +53,31 @@ describe('Alt text quick fix, as a person uses it', function () {
     assert.match(text, /!\[The settings dialog with a blue Save button\.\]\(\.\.\/images\/ui\.png\)/);
     assert.equal(azure.requests.length, 1);
     await h.screenshot(page, 'alt-text-filled');
+  });
+
+  it('Fill Missing Alt Text in Workspace: review the change in the refactor preview, tick it, Apply', async function () {
+    await fs.writeFile(path.join(session.workspace, 'docs', 'review.md'), '# Review\n\nThe photo: ![](../images/photo.jpg)\n');
+    const before = azure.requests.length;
+    await h.runCommand(page, 'Describe Image: Fill Missing Alt Text in Workspace');
+    const generate = page.locator('.notification-toast, .notifications-center').getByRole('button', { name: 'Generate' });
+    await h.waitForNotification(page, 'without alt text');
+    if (!(await generate.first().isVisible())) await h.runCommand(page, 'Notifications: Show Notifications');
+    await generate.first().click();
+    const panel = page.locator('.bulk-edit-panel, [id="refactorPreview"]').first();
+    await panel.waitFor({ timeout: 30_000 });
+    // The change waits, unticked: Apply does nothing until the person ticks it.
+    const tick = panel.locator('.monaco-list-row .edit-checkbox').first();
+    await tick.waitFor();
+    assert.equal(await tick.getAttribute('aria-checked'), 'false');
+    await h.screenshot(page, 'alt-text-review');
+    assert.equal(azure.requests.length, before + 1);
+    await tick.click();
+    assert.equal(await tick.getAttribute('aria-checked'), 'true');
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    await panel.waitFor({ state: 'hidden', timeout: 30_000 });
+    await h.explorerRow(page, 'review.md').click();
+    const lines = page.locator('.editor-instance .monaco-editor .view-lines').first();
+    await lines.filter({ hasText: 'The photo:' }).waitFor({ timeout: 30_000 });
+    assert.match((await lines.innerText()).replace(/[\s\u00a0]+/g, ' '), /The photo: !\[The settings dialog with a blue Save button\.\]\(\.\.\/images\/photo\.jpg\)/);
   });
 });

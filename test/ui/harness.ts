@@ -39,6 +39,8 @@ export interface Session {
   readonly azure: AzureLikeServer;
   readonly server: CodeServer;
   readonly page: Page;
+  /** The workspace folder the workbench has open (a copy of test/fixtures/workspace). */
+  readonly workspace: string;
   /** Names the session's server log and screenshots. */
   readonly name: string;
   close(): Promise<void>;
@@ -94,6 +96,7 @@ export async function startSession(name: string, options: { configured: boolean;
     azure,
     server,
     page,
+    workspace,
     name,
     close: async () => {
       openSessions.delete(session);

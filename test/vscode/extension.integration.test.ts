@@ -248,7 +248,7 @@ describe('Describe Image in VS Code', () => {
       // Split the stream inside the tags, one character at a time around them.
       const events = streamEvents('gpt-4o-2024-08-06', '', 'stop', undefined);
       const chunks = [...html].map((ch) => `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o', choices: [{ index: 0, delta: { content: ch }, finish_reason: null }] })}\n\n`);
-      server.script.push({ sse: [events[0] ?? '', ...chunks, ...events.slice(2)], chunkDelayMs: 3 });
+      server.script.push({ sse: [events[0] ?? '', ...chunks, ...events.slice(2)], chunkDelayMs: 10 });
       const seen: string[] = [];
       const sub = vscode.workspace.onDidChangeTextDocument((e) => e.document.isUntitled && seen.push(e.document.getText()));
       let doc: vscode.TextDocument | undefined;

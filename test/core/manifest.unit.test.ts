@@ -1,0 +1,54 @@
+/**
+ * One fact, one place: package.json repeats a few facts the code owns (it is JSON and cannot import them). These
+ * tests hold the two together: image extensions in the menus, the languages of the activation events, the default
+ * glob, the api-version pattern, the detail values, and the rule names of the diagnostics setting.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { DETAILS } from '../../src/core/detail';
+import { DEFAULT_DOC_GLOB, VSCODE_LANGUAGE_IDS } from '../../src/core/docs/languages';
+import { RULE_IDS } from '../../src/core/docs/quality';
+import { IMAGE_FILE_EXTENSIONS } from '../../src/core/images';
+import { API_VERSION_RE } from '../../src/core/settings';
+import { repoRoot } from '../support/paths';
+
+interface Manifest {
+  activationEvents: string[];
+  contributes: {
+    menus: Record<string, { command: string; when?: string }[]>;
+    configuration: { properties: Record<string, { default?: unknown; pattern?: string; enum?: string[]; items?: { enum?: string[] } }> };
+  };
+}
+
+const pkg = JSON.parse(readFileSync(`${repoRoot}/package.json`, 'utf8')) as Manifest;
+const props = pkg.contributes.configuration.properties;
+
+describe('package.json agrees with the code', () => {
+  it('menus offer Describe Image on exactly the image extensions the core takes, in any letter case', () => {
+    for (const [menu, items] of Object.entries(pkg.contributes.menus)) {
+      for (const item of items.filter((i) => i.command === 'describeImage.describe' && i.when?.includes('resourceExtname'))) {
+        const m = /resourceExtname =~ \/(.+)\/(\w*)/.exec(item.when ?? '');
+        assert.ok(m?.[1], `${menu}: ${item.when}`);
+        const re = new RegExp(m[1], m[2]);
+        for (const ext of IMAGE_FILE_EXTENSIONS) {
+          assert.ok(re.test(`.${ext}`) && re.test(`.${ext.toUpperCase()}`), `${menu} matches .${ext}`);
+        }
+        for (const other of ['txt', 'md', 'heic', 'pdf']) assert.ok(!re.test(`.${other}`), `${menu} does not match .${other}`);
+      }
+    }
+  });
+
+  it('activates on the languages the alt-text features serve', () => {
+    for (const id of Object.keys(VSCODE_LANGUAGE_IDS)) assert.ok(pkg.activationEvents.includes(`onLanguage:${id}`), id);
+  });
+
+  it('settings defaults and patterns are the core\'s', () => {
+    assert.equal(props['describeImage.altText.include']?.default, DEFAULT_DOC_GLOB);
+    assert.deepEqual([...(props['describeImage.detail']?.enum ?? [])].sort(), [...DETAILS].sort());
+    assert.deepEqual(props['describeImage.altText.disabledRules']?.items?.enum, [...RULE_IDS]);
+    const pattern = new RegExp(props['describeImage.apiVersion']?.pattern ?? '');
+    for (const v of ['2024-10-21', '2025-04-01-preview', '']) assert.equal(pattern.test(v), v === '' || API_VERSION_RE.test(v), v);
+    for (const v of ['2024-10', 'latest', '2024-10-21-beta']) assert.equal(pattern.test(v), API_VERSION_RE.test(v), v);
+  });
+});
