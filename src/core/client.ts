@@ -174,7 +174,7 @@ export class ChatClient {
       if ('result' in outcome) return { ...outcome.result, tokenParam, attempts: attempt };
       const { error } = outcome;
       const other: TokenParam = tokenParam === 'max_tokens' ? 'max_completion_tokens' : 'max_tokens';
-      if (!switched && error.code === 'unsupported-parameter' && refersTo(error, tokenParam)) {
+      if (!switched && error.code === 'unsupported-parameter' && error.serviceParam === tokenParam) {
         this.log.info(`Deployment "${settings.deployment}" does not take ${tokenParam}; retrying once with ${other}.`);
         tokenParam = other;
         switched = true;
@@ -315,9 +315,4 @@ export class ChatClient {
     const detail = this.redact(e instanceof Error ? e.message : String(e));
     return new DescribeError('network', `The connection to ${host} failed${code ? ` (${code})` : ''}: check your network and try again. ${detail}`.trim(), base);
   }
-}
-
-function refersTo(error: DescribeError, param: TokenParam): boolean {
-  const text = `${error.message} ${error.serviceMessage ?? ''}`;
-  return text.includes(param);
 }

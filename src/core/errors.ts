@@ -55,6 +55,8 @@ export interface DescribeErrorOptions {
   serviceCode?: string | undefined;
   /** The service's own message, already redacted. */
   serviceMessage?: string | undefined;
+  /** The request parameter the service's error names (`param`), e.g. `max_tokens`. */
+  serviceParam?: string | undefined;
   actions?: FixAction[] | undefined;
   retryAfterMs?: number | undefined;
   /** Text that had already arrived when a stream broke or was cancelled (kept, never thrown away). */
@@ -68,6 +70,7 @@ export class DescribeError extends Error {
   readonly status: number | undefined;
   readonly serviceCode: string | undefined;
   readonly serviceMessage: string | undefined;
+  readonly serviceParam: string | undefined;
   readonly actions: readonly FixAction[];
   readonly retryAfterMs: number | undefined;
   readonly partialText: string | undefined;
@@ -78,6 +81,7 @@ export class DescribeError extends Error {
     this.status = options.status;
     this.serviceCode = options.serviceCode;
     this.serviceMessage = options.serviceMessage;
+    this.serviceParam = options.serviceParam;
     this.actions = options.actions ?? defaultActions(code);
     this.retryAfterMs = options.retryAfterMs;
     this.partialText = options.partialText;

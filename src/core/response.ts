@@ -192,7 +192,7 @@ export function retryAfterMs(headers: ErrorContext['headers'], now: number = Dat
 export function errorFromResponse(ctx: ErrorContext): DescribeError {
   const body = readErrorBody(ctx.bodyText);
   const serviceMessage = body?.message ? redact(body.message, ctx.secrets) : undefined;
-  const base = { status: ctx.status, serviceCode: body?.code ?? body?.innerCode, serviceMessage };
+  const base = { status: ctx.status, serviceCode: body?.code ?? body?.innerCode, serviceMessage, serviceParam: body?.param };
   const said = serviceMessage ? ` The service said: "${snippet(serviceMessage, ctx.secrets, 300)}"` : '';
   const msg = (serviceMessage ?? '').toLowerCase();
   const code = (body?.code ?? '').toLowerCase();

@@ -3,7 +3,7 @@
  */
 import * as vscode from 'vscode';
 import { DescribeError } from '../core/errors';
-import { DEFAULT_API_VERSION, isLoopbackHost, parseEndpoint } from '../core/settings';
+import { API_VERSION_RE, DEFAULT_API_VERSION, isLoopbackHost, parseEndpoint } from '../core/settings';
 import type { KeyStore } from './secrets';
 import { readSettings, writeEndpointSettings } from './settings';
 import type { Ui } from './ui';
@@ -99,7 +99,7 @@ export async function configureEndpointCommand(ui: Ui): Promise<boolean> {
       prompt: vscode.l10n.t('api-version (leave as is unless your deployment needs another).'),
       value: current.apiVersion || DEFAULT_API_VERSION,
       ignoreFocusOut: true,
-      validateInput: (v) => (/^\d{4}-\d{2}-\d{2}(-preview)?$/.test(v.trim()) ? undefined : vscode.l10n.t('Use the form YYYY-MM-DD or YYYY-MM-DD-preview.')),
+      validateInput: (v) => (API_VERSION_RE.test(v.trim()) ? undefined : vscode.l10n.t('Use the form YYYY-MM-DD or YYYY-MM-DD-preview.')),
     });
     if (apiVersion === undefined) return false;
   }
