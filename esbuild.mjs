@@ -7,6 +7,8 @@ import { join } from 'node:path';
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const tests = process.argv.includes('--tests');
+/** Where --tests compiles to (another folder lets two builds run side by side). */
+const testOut = process.env.DESCRIBE_IMAGE_OUT || 'out';
 /** Every .ts file under a folder (Node 20 has no fs.globSync). */
 const tsFiles = (dir) =>
   readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -47,7 +49,7 @@ const builds = tests
   ? [
       {
         entryPoints: [...tsFiles('src'), ...tsFiles('test')],
-        outdir: 'out',
+        outdir: testOut,
         outbase: '.',
         bundle: false,
         platform: 'node',
@@ -66,7 +68,7 @@ const builds = tests
       { ...common, entryPoints: { paste: 'src/webview/paste.ts' }, outdir: 'media/dist', platform: 'browser', format: 'iife', target: 'es2022' },
     ];
 
-if (tests) rmSync('out', { recursive: true, force: true });
+if (tests) rmSync(testOut, { recursive: true, force: true });
 
 /** Files the bundles read at run time: resvg's WASM and the fonts SVGs are rendered with (and their licence). */
 const ASSETS = [

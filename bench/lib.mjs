@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const requireOut = createRequire(path.join(repoRoot, 'out', 'index.js'));
+export const requireOut = createRequire(path.join(repoRoot, process.env.DESCRIBE_IMAGE_OUT || 'out', 'index.js'));
 
 export function median(values) {
   const s = [...values].sort((a, b) => a - b);
