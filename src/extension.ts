@@ -4,7 +4,8 @@
  * prompts (never the key: it stays in SecretStorage).
  */
 import * as vscode from 'vscode';
-import { COMMANDS } from './vscode/actions';
+import { COMMANDS, showError } from './vscode/actions';
+import { signInCommand } from './vscode/auth';
 import { registerAltText } from './vscode/altText';
 import { registerAltTextPaste } from './vscode/altTextPaste';
 import { describeCommand, type DescribeDeps } from './vscode/describeCommand';
@@ -38,6 +39,16 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     vscode.commands.registerCommand(COMMANDS.clearApiKey, () => clearApiKeyCommand(ui.current, keys)),
     vscode.commands.registerCommand(COMMANDS.configureEndpoint, () => configureEndpointCommand(ui.current)),
     vscode.commands.registerCommand(COMMANDS.showLog, () => log.show()),
+    vscode.commands.registerCommand(COMMANDS.signIn, async (options?: { again?: boolean }) => {
+      try {
+        const session = await signInCommand(log, options?.again === true);
+        if (session) void ui.current.showInformationMessage(vscode.l10n.t('Signed in with Microsoft Entra ID as {0}: Describe Image uses it for your endpoint.', session.account.label));
+        return !!session;
+      } catch (e) {
+        await showError(ui.current, log, e);
+        return false;
+      }
+    }),
     ...registerPastePanel(context, deps),
     ...registerAltText({ ...deps, context }),
     ...registerAltTextPaste({ ...deps, context }),

@@ -18,7 +18,7 @@ import { formatReport, REPORT_FORMATS, type ReportFormat } from '../core/docs/re
 import { writeFileSafely } from '../core/docs/write';
 import { DescribeError, isDescribeError, redact } from '../core/errors';
 import { createDispatcher, proxyFromEnv } from '../core/http';
-import { resolveSettings } from '../core/settings';
+import { cliCredential, cliHint, cliSettings, parseAuthChoice, type EndpointFlags } from './config';
 import type { CliIo } from './main';
 
 declare const __VERSION__: string;
@@ -52,14 +52,13 @@ Options:
   --no-context        (fix) do not send the nearest heading and the text around each image
   --cache FILE        (fix) alt-text cache (default .describe-image-cache.json); reruns and duplicates cost nothing
   --concurrency N     (fix) requests at once, at most (default 8; halved automatically on 429)
-  --endpoint, --deployment, --api-version   as for describing (or the environment variables)
+  --endpoint, --deployment, --api-version, --auth   as for describing (or the environment variables)
 
 Files and links must be inside the current folder: paths that lead out of it are refused. node_modules, .git and
 what .gitignore files say (nested ones too) are left out.`;
 
 export async function runAltText(argv: readonly string[], io: CliIo): Promise<number> {
-  const key = io.env['AZURE_OPENAI_API_KEY'];
-  const secrets = key ? [key] : [];
+  const secrets = [io.env['AZURE_OPENAI_API_KEY'], io.env['AZURE_OPENAI_AD_TOKEN']].filter((s): s is string => !!s?.trim());
   const say = (text: string) => io.stderr(`describe-image alt-text: ${redact(text, secrets)}\n`);
   const fail = (code: number, message: string) => {
     say(message);
@@ -85,6 +84,7 @@ export async function runAltText(argv: readonly string[], io: CliIo): Promise<nu
         endpoint: { type: 'string' },
         deployment: { type: 'string' },
         'api-version': { type: 'string' },
+        auth: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -141,7 +141,7 @@ export async function runAltText(argv: readonly string[], io: CliIo): Promise<nu
     return findings.length > 0 || errors.length > 0 ? 1 : 0;
   }
   for (const e of errors) say(`skipped ${e.file}:${e.line}:${e.column}: ${e.message}`);
-  return fix(docs, { root, docsRoot, maxLength, concurrency, dirCache, dryRun: !!v['dry-run'], rewriteUninformative: !!v['rewrite-uninformative'], fixPathCase: !!v['fix-path-case'], context: !v['no-context'], cache: v.cache, values: v, key, secrets, io, say, fail, hadErrors: errors.length > 0 });
+  return fix(docs, { root, docsRoot, maxLength, concurrency, dirCache, dryRun: !!v['dry-run'], rewriteUninformative: !!v['rewrite-uninformative'], fixPathCase: !!v['fix-path-case'], context: !v['no-context'], cache: v.cache, values: v, secrets, io, say, fail, hadErrors: errors.length > 0 });
 }
 
 interface FixOptions {
@@ -155,8 +155,7 @@ interface FixOptions {
   readonly fixPathCase: boolean;
   readonly context: boolean;
   readonly cache: string | undefined;
-  readonly values: { endpoint?: string | undefined; deployment?: string | undefined; 'api-version'?: string | undefined };
-  readonly key: string | undefined;
+  readonly values: EndpointFlags & { auth?: string | undefined };
   readonly secrets: string[];
   readonly io: CliIo;
   readonly say: (text: string) => void;
@@ -221,17 +220,14 @@ async function fix(docs: readonly DocFile[], o: FixOptions): Promise<number> {
     let client: ChatClient | undefined;
     const dispatcher = createDispatcher(proxyFromEnv(o.io.env));
     try {
-      const settings = resolveSettings({
-        endpoint: o.values.endpoint ?? o.io.env['AZURE_OPENAI_ENDPOINT'],
-        deployment: o.values.deployment ?? o.io.env['AZURE_OPENAI_DEPLOYMENT'],
-        apiVersion: o.values['api-version'] ?? o.io.env['OPENAI_API_VERSION'],
-      });
-      checkReadyToSend(settings, o.key);
+      const settings = cliSettings(o.values, o.io.env);
+      const auth = cliCredential(parseAuthChoice(o.values.auth), o.io);
+      checkReadyToSend(settings, auth.credential);
+      if (auth.notice) o.say(auth.notice);
       cache = await FileAltCache.load(path.resolve(o.root, o.cache ?? '.describe-image-cache.json'));
-      client = new ChatClient({ apiKey: o.key, dispatcher });
+      client = new ChatClient({ credential: auth.credential, dispatcher });
       const run = await generateAltTexts(jobs, {
         settings,
-        apiKey: o.key,
         client,
         cache,
         maxLength: o.maxLength,
@@ -246,7 +242,7 @@ async function fix(docs: readonly DocFile[], o: FixOptions): Promise<number> {
     } catch (e) {
       if (isDescribeError(e)) {
         if (e.code === 'cancelled') return o.fail(130, 'cancelled; nothing was written.');
-        return o.fail(e.isInputError ? 2 : 1, `${e.message}${e.isInputError ? '' : ' Nothing was written.'}`);
+        return o.fail(e.isInputError ? 2 : 1, `${client ? client.redact(e.message) : e.message}${cliHint(e)}${e.isInputError ? '' : ' Nothing was written.'}`);
       }
       throw e;
     } finally {

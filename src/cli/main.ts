@@ -6,14 +6,16 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { describeImages, prepareImages, totalEstimatedTokens, type DescribeResult } from '../core/describe';
+import { ChatClient } from '../core/client';
+import { checkReadyToSend, describeImages, prepareImages, totalEstimatedTokens, type DescribeResult } from '../core/describe';
 import { buildChatBody, chatCompletionsUrl } from '../core/request';
 import { DescribeError, isDescribeError, redact } from '../core/errors';
 import { createDispatcher, proxyFromEnv } from '../core/http';
 import { LineNeutraliser, renderFooter, renderHeader, renderInterruption, renderMarkdown, renderPartial, renderWarnings, relativeImageRef } from '../core/markdown';
 import type { PreparedImage } from '../core/prepare';
 import { runAltText } from './altText';
-import { DETAILS, resolveSettings, type DescribeSettings, type Detail } from '../core/settings';
+import { DETAILS, type DescribeSettings, type Detail } from '../core/settings';
+import { cliCredential, cliHint, cliSettings, parseAuthChoice, type CliEnv } from './config';
 import type { Logger } from '../core/log';
 
 declare const __VERSION__: string;
@@ -25,7 +27,11 @@ Describe 1 to 10 images (local paths or http(s) URLs, all in one request) with a
 Options:
   --endpoint URL       resource endpoint or the portal's whole Target URI   (env AZURE_OPENAI_ENDPOINT)
   --deployment NAME    deployment name                                     (env AZURE_OPENAI_DEPLOYMENT)
-  --api-version V      api-version, default 2024-10-21                      (env OPENAI_API_VERSION)
+  --api-version V      use the deployments API with this api-version; default: none, the v1 API
+                                                                           (env OPENAI_API_VERSION)
+  --auth key|entra     an API key (env AZURE_OPENAI_API_KEY) or Microsoft Entra ID (env AZURE_OPENAI_AD_TOKEN,
+                       else Azure CLI login, service principal, workload or managed identity); default: the
+                       key when it is set, else Entra ID
   --prompt TEXT        the user prompt (default: "Describe this image in detail.")
   --system-prompt TEXT the system prompt
   --detail low|high|auto
@@ -45,17 +51,17 @@ Options:
   -h, --help           show this help
   --version            show the version
 
-The API key is read only from the environment variable AZURE_OPENAI_API_KEY.
-Proxies: HTTPS_PROXY / HTTP_PROXY and NO_PROXY are honoured.
+The API key is read only from the environment variable AZURE_OPENAI_API_KEY (never a flag).
+Proxies: HTTPS_PROXY / HTTP_PROXY and NO_PROXY are honoured. A private certificate authority (a TLS-inspecting
+proxy): NODE_EXTRA_CA_CERTS=/path/to/ca.pem, or NODE_OPTIONS=--use-system-ca (Node 22.15+) for the OS store.
 Alt text for docs: describe-image alt-text check|fix <glob...>   (describe-image alt-text --help)
 
 Exit codes: 0 described (also when cut or filtered: see the warning), 1 service or network failure,
 2 bad usage or input (nothing was sent), 130 interrupted.`;
 
-export interface CliIo {
+export interface CliIo extends CliEnv {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   readonly signal?: AbortSignal | undefined;
   /** Whether stdout is a terminal (streaming is the default there). */
@@ -92,6 +98,7 @@ function parse(argv: readonly string[]) {
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
         'api-key': { type: 'string' },
+        auth: { type: 'string' },
       },
     });
   } catch (e) {
@@ -99,8 +106,8 @@ function parse(argv: readonly string[]) {
   }
 }
 
-function stderrLogger(io: CliIo, secrets: string[]): Logger {
-  const write = (level: string) => (m: string) => io.stderr(`[${level}] ${redact(m, secrets)}\n`);
+function stderrLogger(io: CliIo, hide: (text: string) => string): Logger {
+  const write = (level: string) => (m: string) => io.stderr(`[${level}] ${hide(m)}\n`);
   return { trace: write('trace'), debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }
 
@@ -172,10 +179,7 @@ async function dryRun(
     const detail = detailText as Detail | undefined;
     let settings: DescribeSettings | undefined;
     try {
-      settings = resolveSettings({
-        endpoint: v.endpoint ?? io.env['AZURE_OPENAI_ENDPOINT'],
-        deployment: v.deployment ?? io.env['AZURE_OPENAI_DEPLOYMENT'],
-        apiVersion: v['api-version'] ?? io.env['OPENAI_API_VERSION'],
+      settings = cliSettings(v, io.env, {
         detail,
         maxTokens: v['max-tokens'],
         userPrompt: v.prompt,
@@ -218,10 +222,12 @@ async function dryRun(
 /** Run the CLI; returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   if (argv[0] === 'alt-text') return runAltText(argv.slice(1), io);
-  const key = io.env['AZURE_OPENAI_API_KEY'];
-  const secrets = key ? [key] : [];
+  // Every secret known (the key, a given token) and every token the client fetched is removed from all output.
+  const secrets = [io.env['AZURE_OPENAI_API_KEY'], io.env['AZURE_OPENAI_AD_TOKEN']].filter((s): s is string => !!s?.trim());
+  let client: ChatClient | undefined;
+  const hide = (text: string) => redact(text, [...secrets, ...(client?.sentSecrets ?? [])]);
   const fail = (code: number, message: string): number => {
-    io.stderr(`describe-image: ${redact(message, secrets)}\n`);
+    io.stderr(`describe-image: ${hide(message)}\n`);
     return code;
   };
   let args;
@@ -245,15 +251,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (args.positionals.length === 0) return fail(2, `no image given.\n\n${USAGE}`);
   if (v['dry-run']) return dryRun(args.positionals, v, io, fail);
   try {
-    const settings = resolveSettings({
-      endpoint: v.endpoint ?? io.env['AZURE_OPENAI_ENDPOINT'],
-      deployment: v.deployment ?? io.env['AZURE_OPENAI_DEPLOYMENT'],
-      apiVersion: v['api-version'] ?? io.env['OPENAI_API_VERSION'],
-      detail: v.detail,
-      maxTokens: v['max-tokens'],
-      userPrompt: v.prompt,
-      systemPrompt: v['system-prompt'],
-    });
+    const settings = cliSettings(v, io.env, { detail: v.detail, maxTokens: v['max-tokens'], userPrompt: v.prompt, systemPrompt: v['system-prompt'] });
+    const auth = cliCredential(parseAuthChoice(v.auth), io);
+    checkReadyToSend(settings, auth.credential);
     const seconds = (flag: string, value: string | undefined): number | undefined => {
       if (value === undefined) return undefined;
       const n = Number(value);
@@ -275,40 +275,42 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     let images: readonly PreparedImage[] = [];
     const safeStream = streamToStdout && io.isTty !== true ? new LineNeutraliser() : undefined;
     const dispatcher = createDispatcher({ ...proxyFromEnv(io.env), connectTimeoutMs: Math.min(timeoutMs ?? 30_000, 30_000) });
+    client = new ChatClient({
+      credential: auth.credential,
+      dispatcher,
+      timeoutMs,
+      idleTimeoutMs,
+      retry: retries !== undefined ? { maxThrottleRetries: retries, maxTransientRetries: Math.min(retries, 2) } : undefined,
+      logger: v.verbose ? stderrLogger(io, hide) : undefined,
+    });
+    if (auth.notice) io.stderr(`describe-image: ${auth.notice}\n`);
     try {
       const result = await describeImages({
         settings,
-        apiKey: key,
+        client,
         sources: args.positionals,
         cwd: io.cwd,
         signal: io.signal,
         resize: !v['no-resize'],
         stream: streamToStdout || (!v.json && v.stream === true) || undefined,
-        clientOptions: {
-          dispatcher,
-          timeoutMs,
-          idleTimeoutMs,
-          retry: retries !== undefined ? { maxThrottleRetries: retries, maxTransientRetries: Math.min(retries, 2) } : undefined,
-          logger: v.verbose ? stderrLogger(io, secrets) : undefined,
-        },
         onEvent: (event) => {
           if (event.type === 'prepared') {
             images = event.images;
-            if (streamToStdout) io.stdout(redact(renderHeader(event.images, imageRef), secrets));
+            if (streamToStdout) io.stdout(hide(renderHeader(event.images, imageRef)));
           } else if (event.type === 'text' && streamToStdout) {
             // A terminal shows text, never renders HTML: print as it comes. A pipe or file gets it line by line, neutralised.
-            io.stdout(redact(safeStream ? safeStream.push(event.delta) : event.delta, secrets));
+            io.stdout(hide(safeStream ? safeStream.push(event.delta) : event.delta));
           } else if (event.type === 'waiting' && event.ms >= 1000) {
-            io.stderr(`describe-image: ${redact(event.reason, secrets)} Retrying in ${Math.ceil(event.ms / 1000)} s (attempt ${event.attempt + 1} of ${event.maxAttempts}).\n`);
+            io.stderr(`describe-image: ${hide(event.reason)} Retrying in ${Math.ceil(event.ms / 1000)} s (attempt ${event.attempt + 1} of ${event.maxAttempts}).\n`);
           }
         },
       });
-      for (const w of result.warnings) io.stderr(`describe-image: warning: ${redact(w, secrets)}\n`);
-      const markdown = redact(renderMarkdown(result, { imageRef }), secrets);
+      for (const w of result.warnings) io.stderr(`describe-image: warning: ${hide(w)}\n`);
+      const markdown = hide(renderMarkdown(result, { imageRef }));
       if (streamToStdout) {
-        io.stdout(redact(`${safeStream?.end() ?? ''}\n\n${renderWarnings(result.warnings)}${renderFooter(result)}`, secrets));
+        io.stdout(hide(`${safeStream?.end() ?? ''}\n\n${renderWarnings(result.warnings)}${renderFooter(result)}`));
       } else if (v.json) {
-        io.stdout(`${redact(JSON.stringify(resultToJson(result), null, 2), secrets)}\n`);
+        io.stdout(`${hide(JSON.stringify(resultToJson(result), null, 2))}\n`);
       } else if (!outAbs) {
         io.stdout(markdown);
       }
@@ -321,20 +323,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       // Keep what arrived before a cancel or a broken stream, clearly marked.
       if (isDescribeError(e) && e.partialText) {
         const status = e.code === 'cancelled' ? 'cancelled' : 'incomplete';
-        if (streamToStdout) io.stdout(redact(`${safeStream?.end() ?? ''}${renderInterruption(status, e.message)}`, secrets));
+        if (streamToStdout) io.stdout(hide(`${safeStream?.end() ?? ''}${renderInterruption(status, e.message)}`));
         else if (outAbs) {
-          await writeOut(outAbs, redact(renderPartial(images, imageRef, e.partialText, status, e.message), secrets), v.force ?? false);
+          await writeOut(outAbs, hide(renderPartial(images, imageRef, e.partialText, status, e.message)), v.force ?? false);
           io.stderr(`describe-image: wrote the incomplete text to ${path.relative(io.cwd, outAbs) || outAbs}\n`);
-        } else if (!v.json) io.stdout(redact(renderPartial(images, imageRef, e.partialText, status, e.message), secrets));
+        } else if (!v.json) io.stdout(hide(renderPartial(images, imageRef, e.partialText, status, e.message)));
       }
       throw e;
     } finally {
+      await client.close();
       await dispatcher.close();
     }
   } catch (e) {
     if (isDescribeError(e)) {
       if (e.code === 'cancelled') return fail(130, e.partialText ? 'interrupted; the text received so far was printed, marked cancelled.' : 'interrupted; nothing was written.');
-      return fail(e.isInputError ? 2 : 1, e.message);
+      return fail(e.isInputError ? 2 : 1, `${e.message}${cliHint(e)}`);
     }
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return fail(2, `--out ${v.out ?? ''} appeared while describing; it was not overwritten.`);
     return fail(1, `unexpected error: ${e instanceof Error ? e.message : String(e)}`);

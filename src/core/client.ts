@@ -1,15 +1,17 @@
 /**
- * The HTTP client for chat completions. It uses undici through an explicit dispatcher (never the process-wide global
- * one, which the VS Code extension host patches for proxies), takes an AbortSignal for cancel, and has two timeouts:
- * connecting + first byte, and silence between chunks. The key goes only to the configured endpoint, in the `api-key`
- * header; redirects are never followed.
+ * The HTTP client for chat completions. Requests go through a Transport (undici with an explicit dispatcher in the
+ * CLI — never the process-wide one —, VS Code's own fetch in the extension), with an AbortSignal for cancel and two
+ * timeouts: connecting + first byte, and silence between chunks. The credential goes only to the configured endpoint,
+ * in the `api-key` header (a key) or `Authorization: Bearer` (an Entra ID token, refreshed once when refused);
+ * redirects are never followed.
  *
  * Faults: 429 and 503 are retried with backoff and jitter, honouring `retry-after-ms`, `x-ms-retry-after-ms`, then
  * `retry-after`; 500/502/504 and connection resets before any byte a small number of times; never 400/401/403/404.
  * When a deployment refuses `max_tokens` (reasoning models), it retries once with `max_completion_tokens` and
  * remembers that for the deployment. A streamed answer that breaks keeps what arrived (`DescribeError.partialText`).
  */
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { authHeader, knownSecret, type Credential } from './auth';
 import { DescribeError, isDescribeError, redact } from './errors';
 import { createDispatcher } from './http';
 import { silentLogger, type Logger } from './log';
@@ -17,6 +19,7 @@ import { buildChatBody, chatCompletionsUrl, type TokenParam, type WireImage } fr
 import { errorFromResponse, parseChatCompletion, type ChatCompletion } from './response';
 import { assertSecureEndpoint, type DescribeSettings } from './settings';
 import { parseChatStream, StreamBroken } from './stream';
+import { undiciTransport, type Transport, type TransportResponse } from './transport';
 
 /** Remembers which output-token parameter each deployment takes. */
 export interface TokenParamMemory {
@@ -54,8 +57,10 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 
 export interface ClientOptions {
-  readonly apiKey: string;
-  /** Dispatcher for every request (e.g. from createDispatcher with proxy settings). Default: an Agent owned by this client. */
+  readonly credential: Credential;
+  /** How requests travel (e.g. VS Code's fetch). Default: undici with `dispatcher`. */
+  readonly transport?: Transport | undefined;
+  /** Dispatcher for the default transport (e.g. from createDispatcher with proxy settings). Default: an Agent owned by this client. */
   readonly dispatcher?: Dispatcher | undefined;
   /** Time allowed for connecting and the first byte of the answer. */
   readonly timeoutMs?: number | undefined;
@@ -93,6 +98,17 @@ export interface CompletionResult extends ChatCompletion {
 }
 
 const TRANSIENT_CODES = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', 'UND_ERR_CLOSED']);
+const CERTIFICATE_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 export function formatDuration(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`.replace('.0 s', ' s');
@@ -121,9 +137,11 @@ function errorCode(e: unknown): string | undefined {
 }
 
 export class ChatClient {
-  private readonly apiKey: string;
-  private readonly dispatcher: Dispatcher;
-  private readonly ownsDispatcher: boolean;
+  readonly credential: Credential;
+  /** Every secret this client has sent (the key, each token it fetched): removed from every text. */
+  private readonly secrets = new Set<string>();
+  private readonly transport: Transport;
+  private readonly ownedDispatcher: Dispatcher | undefined;
   private readonly timeoutMs: number;
   private readonly idleTimeoutMs: number;
   private readonly retry: RetryPolicy;
@@ -132,33 +150,45 @@ export class ChatClient {
   private readonly random: () => number;
 
   constructor(options: ClientOptions) {
-    if (!options.apiKey) throw new DescribeError('missing-key', 'No API key is set.');
-    this.apiKey = options.apiKey;
+    this.credential = options.credential;
+    const secret = knownSecret(options.credential);
+    if (secret) this.secrets.add(secret);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
-    this.ownsDispatcher = options.dispatcher === undefined;
-    this.dispatcher = options.dispatcher ?? createDispatcher({ connectTimeoutMs: Math.min(this.timeoutMs, 30_000) });
+    if (options.transport) this.transport = options.transport;
+    else {
+      const dispatcher = options.dispatcher ?? createDispatcher({ connectTimeoutMs: Math.min(this.timeoutMs, 30_000) });
+      if (!options.dispatcher) this.ownedDispatcher = dispatcher;
+      this.transport = undiciTransport(dispatcher);
+    }
     this.memory = options.tokenParamMemory ?? new InMemoryTokenParamMemory();
     this.log = options.logger ?? silentLogger;
     this.random = options.random ?? Math.random;
   }
 
-  /** Remove the key from any text (server bodies, messages). */
+  /** Remove the key and every token from any text (server bodies, messages). */
   redact(text: string): string {
-    return redact(text, [this.apiKey]);
+    return redact(text, [...this.secrets]);
+  }
+
+  /** The secrets sent so far (for fronts that redact their own output). */
+  get sentSecrets(): readonly string[] {
+    return [...this.secrets];
   }
 
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    await this.ownedDispatcher?.close();
   }
 
   /** Send one chat completion with the images, retrying what is worth retrying. */
   async complete(settings: DescribeSettings, images: readonly WireImage[], options: CompleteOptions = {}): Promise<CompletionResult> {
-    assertSecureEndpoint(settings.endpoint);
+    if (this.credential.kind !== 'none') assertSecureEndpoint(settings.endpoint);
     const key = deploymentKey(settings);
     let tokenParam: TokenParam = this.memory.get(key) ?? 'max_tokens';
     let switched = false;
+    let refreshed = false;
+    let refresh = false;
     let throttleRetries = 0;
     let transientRetries = 0;
     const maxAttempts = 1 + this.retry.maxThrottleRetries + this.retry.maxTransientRetries;
@@ -166,13 +196,21 @@ export class ChatClient {
       const body = buildChatBody(settings, images, { tokenParam, stream: options.stream === true });
       let outcome: { result: ChatCompletion } | { error: DescribeError; retryable: 'throttle' | 'transient' | false };
       try {
-        outcome = { result: await this.attempt(settings, body, options) };
+        outcome = { result: await this.attempt(settings, body, options, refresh) };
       } catch (e) {
         if (!isDescribeError(e)) throw e;
         outcome = { error: e, retryable: this.retryable(e) };
       }
       if ('result' in outcome) return { ...outcome.result, tokenParam, attempts: attempt };
       const { error } = outcome;
+      if (error.status === 401 && this.credential.kind === 'entra' && !refreshed) {
+        // A token may expire between getting it and using it: get a fresh one, once.
+        this.log.info('The token was refused (401); asking for a fresh one and trying once more.');
+        refreshed = true;
+        refresh = true;
+        continue;
+      }
+      refresh = false;
       const other: TokenParam = tokenParam === 'max_tokens' ? 'max_completion_tokens' : 'max_tokens';
       if (!switched && error.code === 'unsupported-parameter' && error.serviceParam === tokenParam) {
         this.log.info(`Deployment "${settings.deployment}" does not take ${tokenParam}; retrying once with ${other}.`);
@@ -217,71 +255,84 @@ export class ChatClient {
     return false;
   }
 
-  private async attempt(settings: DescribeSettings, body: unknown, options: CompleteOptions): Promise<ChatCompletion> {
+  private async attempt(settings: DescribeSettings, body: unknown, options: CompleteOptions, refresh: boolean): Promise<ChatCompletion> {
     const url = chatCompletionsUrl(settings);
     const host = new URL(url).host;
     const payload = JSON.stringify(body);
     const signal = options.signal;
     const started = Date.now();
-    this.log.debug(`POST ${url} (${payload.length} bytes${options.stream ? ', streamed' : ''})`);
-    let res: Dispatcher.ResponseData;
+    let auth: Record<string, string>;
     try {
-      res = await request(url, {
+      auth = await authHeader(this.credential, { signal, refresh });
+    } catch (e) {
+      throw this.credentialError(e, signal);
+    }
+    for (const value of Object.values(auth)) this.secrets.add(value.replace(/^Bearer /, ''));
+    this.log.debug(`POST ${url} (${payload.length} bytes${options.stream ? ', streamed' : ''})`);
+    let res: TransportResponse;
+    try {
+      res = await this.transport({
+        url,
         method: 'POST',
-        dispatcher: this.dispatcher,
         signal,
-        headers: {
-          'content-type': 'application/json',
-          accept: options.stream ? 'text/event-stream' : 'application/json',
-          'api-key': this.apiKey,
-        },
+        headers: { 'content-type': 'application/json', accept: options.stream ? 'text/event-stream' : 'application/json', ...auth },
         body: payload,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.idleTimeoutMs,
+        headersTimeoutMs: this.timeoutMs,
+        bodyTimeoutMs: this.idleTimeoutMs,
       });
     } catch (e) {
       throw this.transportError(e, signal, host, undefined);
     }
     const requestId = res.headers['apim-request-id'] ?? res.headers['x-request-id'];
-    this.log.info(`${res.statusCode} from ${host} after ${Date.now() - started} ms${requestId ? ` (request id ${String(requestId)})` : ''}`);
-    if (res.statusCode >= 300 && res.statusCode < 400) {
-      await res.body.dump().catch(() => undefined);
+    this.log.info(`${res.status} from ${host} after ${Date.now() - started} ms${requestId ? ` (request id ${String(requestId)})` : ''}`);
+    if (res.status >= 300 && res.status < 400) {
+      await res.discard();
       const location = String(res.headers['location'] ?? '');
-      throw new DescribeError('config', `The endpoint answered with a redirect (${res.statusCode}) to ${this.redact(location) || 'another address'}; it is not followed with the key: set the endpoint to the final address.`, { status: res.statusCode, actions: ['configure-endpoint', 'show-log'] });
+      throw new DescribeError('config', `The endpoint answered with a redirect (${res.status}) to ${this.redact(location) || 'another address'}; it is not followed with the credential: set the endpoint to the final address.`, { status: res.status, actions: ['configure-endpoint', 'show-log'] });
     }
     const contentType = String(res.headers['content-type'] ?? '');
-    if (res.statusCode >= 200 && res.statusCode < 300 && options.stream && contentType.includes('text/event-stream')) {
+    if (res.status >= 200 && res.status < 300 && options.stream && contentType.includes('text/event-stream')) {
       try {
-        const { completion } = await parseChatStream(res.body, { onText: options.onText, secrets: [this.apiKey] });
+        const { completion } = await parseChatStream(res.body, { onText: options.onText, secrets: this.sentSecrets });
         this.log.info(`Stream complete after ${Date.now() - started} ms: ${completion.content.length} characters, finish reason ${completion.finishReason ?? 'none'}.`);
         return completion;
       } catch (e) {
         if (e instanceof StreamBroken) throw this.transportError(e.cause, signal, host, e.accumulator.text);
         throw e;
       } finally {
-        res.body.destroy();
+        await res.discard();
       }
     }
     let bodyText: string;
     try {
-      bodyText = await res.body.text();
+      bodyText = await res.text();
     } catch (e) {
       throw this.transportError(e, signal, host, undefined);
     }
-    if (res.statusCode >= 200 && res.statusCode < 300) {
-      const completion = parseChatCompletion(bodyText, [this.apiKey]);
+    if (res.status >= 200 && res.status < 300) {
+      const completion = parseChatCompletion(bodyText, this.sentSecrets);
       if (completion.content) options.onText?.(completion.content);
       return completion;
     }
     throw errorFromResponse({
-      status: res.statusCode,
+      status: res.status,
       headers: res.headers,
       bodyText,
       deployment: settings.deployment,
       endpoint: settings.endpoint,
-      apiVersion: settings.apiVersion,
-      secrets: [this.apiKey],
+      apiVersion: settings.apiStyle === 'v1' ? undefined : settings.apiVersion,
+      auth: this.credential.kind,
+      authSource: this.credential.kind === 'entra' ? this.credential.source : undefined,
+      secrets: this.sentSecrets,
     });
+  }
+
+  /** Getting a token failed (no sign-in, no credential that works): a message the front can act on. */
+  private credentialError(e: unknown, user: AbortSignal | undefined): DescribeError {
+    if (isDescribeError(e)) return e;
+    if (user?.aborted) return new DescribeError('cancelled', 'Cancelled.', { cause: e });
+    const detail = this.redact(e instanceof Error ? e.message : String(e));
+    return new DescribeError('missing-credential', `No Microsoft Entra ID token could be had${this.credential.kind === 'entra' ? ` from ${this.credential.source}` : ''}: ${detail}`, { cause: e });
   }
 
   /** Map a transport failure (or a stream that ended early) to the error a person understands, keeping partial text. */
@@ -306,8 +357,11 @@ export class ChatClient {
     if (code === 'ECONNREFUSED') {
       return new DescribeError('network', `${host} refused the connection: check the endpoint URL and that the service is reachable.`, { ...base, actions: ['configure-endpoint', 'retry', 'show-log'] });
     }
+    if (code && CERTIFICATE_CODES.has(code)) {
+      return new DescribeError('certificate', `The TLS certificate of ${host} is not trusted (${code}): it is self-signed or from a private certificate authority, as a TLS-inspecting corporate proxy presents.`, base);
+    }
     if (code && /CERT|SSL|TLS/i.test(code)) {
-      return new DescribeError('network', `The TLS connection to ${host} failed (${code}): check the endpoint and your proxy's certificates.`, base);
+      return new DescribeError('network', `The TLS connection to ${host} failed (${code}): check the endpoint and your proxy.`, base);
     }
     if (partialText !== undefined) {
       return new DescribeError('network', `The connection to ${host} broke in the middle of the answer${code ? ` (${code})` : ''}.${kept}`, base);

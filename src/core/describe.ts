@@ -2,6 +2,7 @@
  * The describe engine: settings + key + 1–10 image sources → a result, or a DescribeError. Every check that can be
  * made without the network is made first (key present, endpoint safe, every image readable and acceptable).
  */
+import type { Credential } from './auth';
 import { ChatClient, type ClientOptions } from './client';
 import { DescribeError } from './errors';
 import { loadImages, type ImageSource } from './images';
@@ -41,7 +42,8 @@ export type DescribeEvent =
 
 export interface DescribeRequest {
   readonly settings: DescribeSettings;
-  readonly apiKey: string | undefined;
+  /** How to authenticate; not needed when `client` is given (the client has its own). */
+  readonly credential?: Credential | undefined;
   /** Paths, http(s) URLs, or images in memory. */
   readonly sources: readonly ImageSource[];
   /** Folder relative paths are resolved against. */
@@ -49,7 +51,7 @@ export interface DescribeRequest {
   readonly signal?: AbortSignal | undefined;
   /** A client to reuse (it remembers which token parameter each deployment takes). */
   readonly client?: ChatClient | undefined;
-  readonly clientOptions?: Omit<ClientOptions, 'apiKey'> | undefined;
+  readonly clientOptions?: Omit<ClientOptions, 'credential'> | undefined;
   /** Resize/convert images to what the service uses (default true); false sends the original bytes. */
   readonly resize?: boolean | undefined;
   /** Ask for a streamed answer (text arrives through `onEvent`). */
@@ -57,12 +59,12 @@ export interface DescribeRequest {
   readonly onEvent?: ((event: DescribeEvent) => void) | undefined;
 }
 
-/** Checks that need no network: key present and endpoint safe for it. */
-export function checkReadyToSend(settings: DescribeSettings, apiKey: string | undefined): asserts apiKey is string {
-  if (!apiKey || !apiKey.trim()) {
-    throw new DescribeError('missing-key', 'No API key is set: set the key of your Azure OpenAI resource (it is kept in secret storage, never in settings).');
+/** Checks that need no network: a credential, and an endpoint safe to send it to. */
+export function checkReadyToSend(settings: DescribeSettings, credential: Credential | undefined): asserts credential is Credential {
+  if (!credential || ((credential.kind === 'api-key' || credential.kind === 'bearer-key') && !credential.key.trim())) {
+    throw new DescribeError('missing-key', 'No API key is set, and no Microsoft Entra ID sign-in is chosen.');
   }
-  assertSecureEndpoint(settings.endpoint);
+  if (credential.kind !== 'none') assertSecureEndpoint(settings.endpoint);
 }
 
 /** Load and prepare images: everything that can be refused is refused here, before any request. */
@@ -108,11 +110,12 @@ export function resultWarnings(finishReason: string | undefined, text: string, s
 
 export async function describeImages(req: DescribeRequest): Promise<DescribeResult> {
   const { settings } = req;
-  checkReadyToSend(settings, req.apiKey);
+  const credential = req.client?.credential ?? req.credential;
+  checkReadyToSend(settings, credential);
   const images = await prepareImages(req.sources, { cwd: req.cwd, resize: req.resize, detail: settings.detail });
   if (req.signal?.aborted) throw new DescribeError('cancelled', 'Cancelled.');
   req.onEvent?.({ type: 'prepared', images });
-  const client = req.client ?? new ChatClient({ ...req.clientOptions, apiKey: req.apiKey });
+  const client = req.client ?? new ChatClient({ ...req.clientOptions, credential });
   const started = Date.now();
   try {
     const onEvent = req.onEvent;

@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'config'
   /** No API key available. */
   | 'missing-key'
+  /** No Microsoft Entra ID token could be had (not signed in, no credential that works). */
+  | 'missing-credential'
   /** Refused to send the key over plain http to a host that is not loopback. */
   | 'insecure-endpoint'
   /** 401: the key is wrong or belongs to another resource. */
@@ -39,15 +41,17 @@ export type ErrorCode =
   | 'server'
   /** The answer could not be understood (not JSON, HTML from a proxy, malformed stream). */
   | 'bad-response'
-  /** Could not reach the service (DNS, refused, reset, TLS). */
+  /** Could not reach the service (DNS, refused, reset). */
   | 'network'
+  /** The service's (or a proxy's) TLS certificate is not trusted: a private CA, a TLS-inspecting proxy. */
+  | 'certificate'
   /** No answer in time. */
   | 'timeout'
   /** The user cancelled. */
   | 'cancelled';
 
 /** What a front can offer the user to fix the cause. */
-export type FixAction = 'set-key' | 'configure-endpoint' | 'open-settings' | 'show-log' | 'retry';
+export type FixAction = 'set-key' | 'sign-in' | 'configure-endpoint' | 'open-settings' | 'show-log' | 'retry';
 
 export interface DescribeErrorOptions {
   status?: number | undefined;
@@ -94,7 +98,7 @@ export class DescribeError extends Error {
 }
 
 export function isInputCode(code: ErrorCode): boolean {
-  return code === 'bad-input' || code === 'config' || code === 'missing-key' || code === 'insecure-endpoint';
+  return code === 'bad-input' || code === 'config' || code === 'missing-key' || code === 'missing-credential' || code === 'insecure-endpoint';
 }
 
 function defaultActions(code: ErrorCode): FixAction[] {
@@ -102,6 +106,10 @@ function defaultActions(code: ErrorCode): FixAction[] {
     case 'missing-key':
     case 'auth':
       return ['set-key', 'configure-endpoint', 'show-log'];
+    case 'missing-credential':
+      return ['sign-in', 'show-log'];
+    case 'certificate':
+      return ['open-settings', 'show-log'];
     case 'config':
     case 'insecure-endpoint':
     case 'deployment-not-found':

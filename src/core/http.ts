@@ -1,7 +1,7 @@
 /**
- * undici dispatchers, one per client and passed with every request: never the process-wide global dispatcher, which
- * the VS Code extension host patches for its own proxy support. With a proxy configured, requests go through an
- * EnvHttpProxyAgent that also honours the no-proxy list.
+ * undici dispatchers for the CLI, one per client and passed with every request: never the process-wide global
+ * dispatcher. With a proxy configured, requests go through an EnvHttpProxyAgent that also honours the no-proxy list.
+ * (The extension does not use these: its requests go through VS Code's own network stack, see src/vscode/connection.ts.)
  */
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 
@@ -10,14 +10,15 @@ export interface DispatcherOptions {
   readonly proxy?: string | undefined;
   /** Hosts that bypass the proxy (`http.noProxy`, NO_PROXY): names, `.suffix`, `*`, with optional `:port`. */
   readonly noProxy?: readonly string[] | undefined;
-  /** Check TLS certificates (`http.proxyStrictSSL`); default true. */
+  /** Check the proxy's TLS certificate (`http.proxyStrictSSL`); default true. The endpoint's is always checked. */
   readonly strictSSL?: boolean | undefined;
   /** Time allowed for the TCP/TLS connection. */
   readonly connectTimeoutMs?: number | undefined;
 }
 
 export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
-  const connect = { timeout: options.connectTimeoutMs ?? 30_000, rejectUnauthorized: options.strictSSL !== false };
+  // The endpoint's certificate is always checked: relaxing checks is for a proxy, never for where the key goes.
+  const connect = { timeout: options.connectTimeoutMs ?? 30_000, rejectUnauthorized: true };
   const proxy = options.proxy?.trim();
   if (!proxy) return new Agent({ connect });
   return new EnvHttpProxyAgent({
@@ -26,7 +27,7 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
     noProxy: (options.noProxy ?? []).join(','),
     connect,
     proxyTls: { rejectUnauthorized: options.strictSSL !== false },
-    requestTls: { rejectUnauthorized: options.strictSSL !== false },
+    requestTls: { rejectUnauthorized: true },
   });
 }
 

@@ -3,7 +3,9 @@
  * results, usage) or an error body, turned into a DescribeError whose message a person can act on.
  */
 import { DescribeError, redact } from './errors';
+import { OPENAI_USER_ROLE, type AuthKind } from './auth';
 import { isObject, num, str, type JsonObject as Json } from './json';
+import { RECOMMENDED_API_VERSION } from './settings';
 
 export interface FilterCategory {
   readonly category: string;
@@ -132,8 +134,23 @@ export interface ErrorContext {
   readonly bodyText: string;
   readonly deployment: string;
   readonly endpoint: string;
-  readonly apiVersion: string;
+  /** The api-version sent (undefined: the v1 API, which takes none). */
+  readonly apiVersion: string | undefined;
+  /** How the request was authenticated (decides what a 401/403 means). */
+  readonly auth?: AuthKind | undefined;
+  /** Where an Entra token came from (for messages). */
+  readonly authSource?: string | undefined;
   readonly secrets: readonly string[];
+}
+
+/**
+ * What to say about an api-version the service refused. The v1 API needs none; reasoning models need
+ * 2024-12-01-preview or later on the deployments API; the service's message may name the first version it accepts.
+ */
+function apiVersionAdvice(serviceMessage: string | undefined): string {
+  const named = /api versions? (\d{4}-\d{2}-\d{2}(?:-preview)?) and later/i.exec(serviceMessage ?? '')?.[1];
+  const v1 = 'leave the api-version empty to use the v1 API (it needs none)';
+  return named ? `${v1}, or use api-version ${named} or later` : `${v1}, or use a newer api-version such as ${RECOMMENDED_API_VERSION}`;
 }
 
 interface ServiceErrorBody {
@@ -202,9 +219,21 @@ export function errorFromResponse(ctx: ErrorContext): DescribeError {
     return new DescribeError('bad-response', `The service answered ${status} with an HTML page instead of JSON (often a proxy or firewall page): ${snippet(htmlTitle(ctx.bodyText) ?? ctx.bodyText, ctx.secrets)}`, base);
   }
   if (status === 401) {
-    return new DescribeError('auth', `The API key was refused (401): set the key of the resource at ${ctx.endpoint}, or check that the endpoint is right.`, base);
+    if (ctx.auth === 'entra') {
+      return new DescribeError('auth', `The Microsoft Entra ID token${ctx.authSource ? ` from ${ctx.authSource}` : ''} was refused (401): sign in again (or with another account), and check that ${ctx.endpoint} is an Azure OpenAI resource of that account's tenant.${said}`, { ...base, actions: ['sign-in', 'configure-endpoint', 'show-log'] });
+    }
+    if (ctx.auth === 'bearer-key' || ctx.auth === 'none') {
+      return new DescribeError('auth', `The server refused the request (401): ${ctx.auth === 'none' ? 'it needs a key' : 'the key is wrong'}.${said}`, base);
+    }
+    return new DescribeError('auth', `The API key was refused (401): set the key of the resource at ${ctx.endpoint}, or check that the endpoint is right. If the resource allows only Microsoft Entra ID (local authentication disabled), sign in instead of using a key.`, base);
   }
   if (status === 403) {
+    if (ctx.auth === 'entra') {
+      return new DescribeError('forbidden', `Your account may not use ${ctx.endpoint} (403): it needs the role "${OPENAI_USER_ROLE}" on the resource (ask its owner to assign it; it can take a few minutes to apply), or the resource's network rules block you. Signing in with another account may help.${said}`, { ...base, actions: ['sign-in', 'show-log'] });
+    }
+    if (code === 'authenticationtypedisabled') {
+      return new DescribeError('forbidden', `${ctx.endpoint} does not accept keys (403): its local authentication is disabled, so only Microsoft Entra ID works. Sign in with Entra ID instead of using a key.`, { ...base, actions: ['sign-in', 'show-log'] });
+    }
     return new DescribeError('forbidden', `Access to ${ctx.endpoint} is forbidden (403): the resource's network rules or your role do not allow this request.${said}`, base);
   }
   if (status === 404) {
@@ -212,9 +241,9 @@ export function errorFromResponse(ctx: ErrorContext): DescribeError {
       return new DescribeError('deployment-not-found', `The deployment "${ctx.deployment}" was not found at ${ctx.endpoint} (404): check the deployment name, or wait a few minutes if it was just created.`, base);
     }
     if (msg.includes('api-version') || msg.includes('api version')) {
-      return new DescribeError('api-version', `The service did not accept api-version ${ctx.apiVersion} (404): set a supported api-version, e.g. 2024-10-21.${said}`, base);
+      return new DescribeError('api-version', `The service did not accept api-version ${ctx.apiVersion ?? '(none)'} (404): ${apiVersionAdvice(serviceMessage)}.${said}`, base);
     }
-    return new DescribeError('not-found', `The service answered 404 Resource not found: check the endpoint URL (${ctx.endpoint}) and the api-version (${ctx.apiVersion}).`, base);
+    return new DescribeError('not-found', `The service answered 404 Resource not found: check the endpoint URL (${ctx.endpoint})${ctx.apiVersion ? ` and the api-version (${ctx.apiVersion})` : ''}.`, base);
   }
   if (status === 429) {
     const wait = retryAfterMs(ctx.headers);
@@ -236,7 +265,7 @@ export function errorFromResponse(ctx: ErrorContext): DescribeError {
       return new DescribeError('no-image-support', `The deployment "${ctx.deployment}" does not take images: deploy a vision-capable model (e.g. gpt-4o, gpt-4.1, gpt-5) and set its name.`, base);
     }
     if (msg.includes('api-version') || msg.includes('api version')) {
-      return new DescribeError('api-version', `The service did not accept api-version ${ctx.apiVersion}: set a supported api-version, e.g. 2024-10-21.${said}`, base);
+      return new DescribeError('api-version', `The service did not accept api-version ${ctx.apiVersion ?? '(none)'}: ${apiVersionAdvice(serviceMessage)}.${said}`, base);
     }
     if (msg.includes('image')) {
       return new DescribeError('image-rejected', `The service refused an image.${said}`, base);

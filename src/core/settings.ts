@@ -9,16 +9,25 @@ import { DETAILS, type Detail } from './detail';
 
 export { DETAILS, type Detail };
 
-/** `deployments`: the classic `/openai/deployments/{name}/chat/completions?api-version=`; `v1`: `/openai/v1/chat/completions`. */
+/**
+ * `v1` (the default): `/openai/v1/chat/completions`, the deployment as `model`, no api-version (GA since August 2025,
+ * works for every model, reasoning ones included). `deployments`: the classic
+ * `/openai/deployments/{name}/chat/completions?api-version=`, used only when an api-version is given.
+ */
 export type ApiStyle = 'deployments' | 'v1';
 
-export const DEFAULT_API_VERSION = '2024-10-21';
+/**
+ * The api-version to suggest when the deployments API is wanted (a gateway without the v1 API): recent enough for
+ * reasoning models (o-series, GPT-5 need 2024-12-01-preview or later). By default no api-version is sent: the v1 API.
+ */
+export const RECOMMENDED_API_VERSION = '2025-04-01-preview';
 export const DEFAULT_MAX_TOKENS = 1024;
 
 export interface DescribeSettings {
   /** Base URL of the resource (scheme, host, optional path prefix), no trailing slash, no `/openai/...`. */
   readonly endpoint: string;
   readonly deployment: string;
+  /** '' for the v1 API. */
   readonly apiVersion: string;
   readonly apiStyle: ApiStyle;
   /** `undefined`: not sent (the service decides, like `auto`). */
@@ -116,7 +125,7 @@ export function assertSecureEndpoint(endpoint: string): void {
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     throw new DescribeError(
       'insecure-endpoint',
-      `Refusing to send the API key over plain http to ${url.host}: use an https:// endpoint (plain http is allowed only for localhost).`,
+      `Refusing to send a key or token over plain http to ${url.host}: use an https:// endpoint (plain http is allowed only for localhost).`,
     );
   }
 }
@@ -145,9 +154,11 @@ export function resolveSettings(raw: RawSettings): DescribeSettings {
   if (/[/?#\s]/.test(deployment)) {
     throw new DescribeError('config', `The deployment name "${deployment}" contains spaces or URL characters: enter just the deployment's name.`);
   }
-  const apiVersion = (raw.apiVersion?.trim() || parsed.apiVersion || DEFAULT_API_VERSION).trim();
-  if (parsed.apiStyle === 'deployments' && !API_VERSION_RE.test(apiVersion)) {
-    throw new DescribeError('api-version', `The api-version "${apiVersion}" is not of the form YYYY-MM-DD or YYYY-MM-DD-preview (default ${DEFAULT_API_VERSION}).`, { actions: ['configure-endpoint'] });
+  // The v1 API unless an api-version is given (setting, flag, environment, or a Target URI that carries one).
+  const apiVersion = parsed.apiStyle === 'v1' ? '' : (raw.apiVersion?.trim() || parsed.apiVersion || '').trim();
+  const apiStyle: ApiStyle = apiVersion ? 'deployments' : 'v1';
+  if (apiVersion && !API_VERSION_RE.test(apiVersion)) {
+    throw new DescribeError('api-version', `The api-version "${apiVersion}" is not of the form YYYY-MM-DD or YYYY-MM-DD-preview: leave it empty to use the v1 API, or use e.g. ${RECOMMENDED_API_VERSION}.`, { actions: ['configure-endpoint'] });
   }
   let detail: Detail | undefined;
   const d = raw.detail?.trim().toLowerCase();
@@ -173,7 +184,7 @@ export function resolveSettings(raw: RawSettings): DescribeSettings {
     endpoint: parsed.endpoint,
     deployment,
     apiVersion,
-    apiStyle: parsed.apiStyle,
+    apiStyle,
     detail,
     maxTokens,
     systemPrompt: raw.systemPrompt?.trim() || DEFAULT_SYSTEM_PROMPT,

@@ -12,12 +12,15 @@ export const COMMANDS = {
   clearApiKey: 'describeImage.clearApiKey',
   configureEndpoint: 'describeImage.configureEndpoint',
   showLog: 'describeImage.showLog',
+  signIn: 'describeImage.signIn',
 } as const;
 
 export function actionLabel(action: FixAction): string {
   switch (action) {
     case 'set-key':
       return vscode.l10n.t('Set API Key');
+    case 'sign-in':
+      return vscode.l10n.t('Sign In with Microsoft Entra ID');
     case 'configure-endpoint':
       return vscode.l10n.t('Configure Endpoint');
     case 'open-settings':
@@ -38,6 +41,9 @@ export async function runAction(action: FixAction, log: ExtensionLog, handlers: 
   switch (action) {
     case 'set-key':
       await vscode.commands.executeCommand(COMMANDS.setApiKey);
+      break;
+    case 'sign-in':
+      await vscode.commands.executeCommand(COMMANDS.signIn, { again: true });
       break;
     case 'configure-endpoint':
       await vscode.commands.executeCommand(COMMANDS.configureEndpoint);

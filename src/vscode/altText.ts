@@ -113,19 +113,17 @@ export async function generateAltTextAt(deps: AltDeps, uri: vscode.Uri, offset: 
       prompt = `${altPrompt(settings.maxLength, context)}\nThe current alt text is: "${image.alt}". Rewrite it following this instruction: ${instruction.trim()}`;
     }
     const source = await sourceOf(image, doc, uri, settings);
-    const key = await ensureReady(deps);
-    if (!key) return false;
-    deps.log.setSecrets([key]);
+    const credential = await ensureReady(deps);
+    if (!credential) return false;
     const resolved = resolveSettings(readSettings(uri).raw);
     const outcome = await ui.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Generating alt text…'), cancellable: true }, async (_p, token) => {
       const controller = new AbortController();
       const sub = token.onCancellationRequested(() => controller.abort());
-      const connection = openConnection(deps, key);
+      const connection = openConnection(deps, credential);
       try {
         return await withCache(deps, async (cache) => {
           const run = await generateAltTexts([{ id: 'one', source, context }], {
             settings: resolved,
-            apiKey: key,
             client: connection.client,
             cache: refine ? undefined : cache,
             maxLength: settings.maxLength,
@@ -333,20 +331,18 @@ export async function fillMissingAltText(deps: AltDeps): Promise<FillReport | un
     const go = vscode.l10n.t('Generate');
     const picked = await ui.showInformationMessage(vscode.l10n.t('Found {0} image(s) without alt text in {1} file(s). Generate alt text for them? You will review every change before it is applied.', jobs.length, scans.length) + limitNote, go);
     if (picked !== go) return undefined;
-    const key = await ensureReady(deps);
-    if (!key) return undefined;
-    deps.log.setSecrets([key]);
+    const credential = await ensureReady(deps);
+    if (!credential) return undefined;
     const resolved = resolveSettings(readSettings().raw);
     const run = await ui.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Generating alt text'), cancellable: true }, async (progress, token) => {
       const controller = new AbortController();
       const sub = token.onCancellationRequested(() => controller.abort());
-      const connection = openConnection(deps, key);
+      const connection = openConnection(deps, credential);
       let last = 0;
       try {
         return await withCache(deps, (cache) =>
           generateAltTexts(jobs, {
             settings: resolved,
-            apiKey: key,
             client: connection.client,
             cache,
             maxLength: settings.maxLength,

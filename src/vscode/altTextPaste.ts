@@ -122,21 +122,20 @@ function imageMarkdown(pending: Pending, alts: readonly string[]): string {
 async function insertText(deps: AltDeps, pending: Pending, token: vscode.CancellationToken): Promise<string> {
   const alts: string[] = pending.images.map(() => '');
   const problems: string[] = [];
-  const key = await ensureReady(deps);
-  if (key) {
-    deps.log.setSecrets([key]);
+  const credential = await ensureReady(deps);
+  if (credential) {
     const { maxLength } = readAltTextSettings(pending.document.uri);
     const extensionSettings = readSettings(pending.document.uri);
     const settings = resolveSettings({ ...extensionSettings.raw, userPrompt: altPrompt(maxLength) });
     const controller = new AbortController();
     const sub = token.onCancellationRequested(() => controller.abort());
-    const connection = openConnection(deps, key);
+    const connection = openConnection(deps, credential);
     try {
       await Promise.all(
         pending.images.map(async (image, i) => {
           try {
             const source = image.fsPath ?? (image.bytes ? { name: image.name, bytes: image.bytes } : image.target);
-            const result = await describeImages({ settings, apiKey: key, sources: [source], signal: controller.signal, client: connection.client, resize: extensionSettings.resizeImages });
+            const result = await describeImages({ settings, sources: [source], signal: controller.signal, client: connection.client, resize: extensionSettings.resizeImages });
             if (result.finishReason === 'length' || result.finishReason === 'content_filter') problems.push(vscode.l10n.t('{0}: the answer was cut or filtered', image.name));
             else alts[i] = cleanAltText(result.text, maxLength);
           } catch (e) {
@@ -149,7 +148,7 @@ async function insertText(deps: AltDeps, pending: Pending, token: vscode.Cancell
       await connection.close();
     }
   } else {
-    problems.push(vscode.l10n.t('no endpoint or API key'));
+    problems.push(vscode.l10n.t('no endpoint, key or sign-in'));
   }
   if (problems.length) void deps.ui.current.showWarningMessage(vscode.l10n.t('Inserted without alt text: {0}', problems.join('; ')));
   return imageMarkdown(pending, alts);

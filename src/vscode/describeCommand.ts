@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { apiKeyCredential, type Credential } from '../core/auth';
 import { describeImages, type DescribeResult } from '../core/describe';
 import { DescribeError, isDescribeError } from '../core/errors';
 import { hasImageExtension, IMAGE_FILE_EXTENSIONS, MAX_IMAGES, type ImageSource } from '../core/images';
@@ -17,7 +18,8 @@ import type { ExtensionLog } from './log';
 import { openResultDocument, StreamingResultDocument } from './resultDocument';
 import type { KeyStore } from './secrets';
 import { openConnection } from './connection';
-import { isConfigured, readSettings } from './settings';
+import { entraCredential, entraSession, signInCommand } from './auth';
+import { isConfigured, readAuthSettings, readSettings } from './settings';
 import type { GlobalStateTokenMemory } from './tokenMemory';
 import type { UiHolder } from './ui';
 
@@ -55,8 +57,12 @@ export async function resolveTargets(deps: DescribeDeps, uri: unknown, uris: unk
   return deps.ui.current.showOpenDialog(options);
 }
 
-/** Make sure endpoint and key are set, offering the fix and going on. Returns the key, or undefined if the user stopped. */
-export async function ensureReady(deps: DescribeDeps): Promise<string | undefined> {
+/**
+ * Make sure there is an endpoint and a way to authenticate (the API key, or a Microsoft Entra ID sign-in, as the
+ * `describeImage.authentication` setting says), offering the fix and going on. With neither a key nor a sign-in, both
+ * are offered. Returns the credential, or undefined if the user stopped.
+ */
+export async function ensureReady(deps: DescribeDeps): Promise<Credential | undefined> {
   const ui = deps.ui.current;
   if (!isConfigured(readSettings().raw)) {
     const configure = vscode.l10n.t('Configure Endpoint');
@@ -66,12 +72,32 @@ export async function ensureReady(deps: DescribeDeps): Promise<string | undefine
     );
     if (picked !== configure || !(await configureEndpointCommand(ui))) return undefined;
   }
+  const auth = readAuthSettings();
+  if (auth.method === 'entraId') {
+    const session = (await entraSession('silent')) ?? (await signInCommand(deps.log));
+    return session ? entraCredential(session, deps.log) : undefined;
+  }
   const existing = await deps.keys.get();
-  if (existing) return existing;
+  if (existing) {
+    deps.log.setSecrets([existing]);
+    return apiKeyCredential(existing);
+  }
   const setKey = vscode.l10n.t('Set API Key');
-  const picked = await ui.showWarningMessage(vscode.l10n.t('No API key is set for Describe Image: set the key of your Azure OpenAI resource to go on.'), setKey);
+  const signIn = vscode.l10n.t('Sign In with Microsoft Entra ID');
+  const picked = await ui.showWarningMessage(
+    vscode.l10n.t('No API key is set for Describe Image: set the key of your Azure OpenAI resource, or sign in with Microsoft Entra ID (for resources that allow only Entra ID).'),
+    setKey,
+    signIn,
+  );
+  if (picked === signIn) {
+    const session = await signInCommand(deps.log);
+    return session ? entraCredential(session, deps.log) : undefined;
+  }
   if (picked !== setKey) return undefined;
-  return promptForKey(ui, deps.keys);
+  const key = await promptForKey(ui, deps.keys);
+  if (!key) return undefined;
+  deps.log.setSecrets([key]);
+  return apiKeyCredential(key);
 }
 
 function displayName(uri: vscode.Uri): string {
@@ -124,9 +150,8 @@ export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri
     if (uris.length > MAX_IMAGES) {
       throw new DescribeError('bad-input', vscode.l10n.t('{0} images selected; one request takes at most {1}. Select fewer and try again.', uris.length, MAX_IMAGES));
     }
-    const key = await ensureReady(deps);
-    if (!key) return undefined;
-    log.setSecrets([key]);
+    const credential = await ensureReady(deps);
+    if (!credential) return undefined;
     const settings = readSettings(uris[0]);
     const resolved = resolveSettings({
       ...settings.raw,
@@ -137,7 +162,7 @@ export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri
     const names = uris.map(displayName);
     const title = names.length === 1 ? vscode.l10n.t('Describing {0}…', names[0] ?? '') : vscode.l10n.t('Describing {0} images…', names.length);
     log.info(`Describe ${names.join(', ')} with deployment ${resolved.deployment} at ${resolved.endpoint}${settings.stream ? ' (streamed)' : ''}`);
-    const connection = openConnection(deps, key);
+    const connection = openConnection(deps, credential);
     const { client } = connection;
     const links = new Map<PreparedImage, string>();
     const imageRef = (image: PreparedImage) => links.get(image) ?? image.source;
@@ -159,7 +184,6 @@ export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri
         try {
           return await describeImages({
             settings: resolved,
-            apiKey: key,
             sources,
             signal: controller.signal,
             client,

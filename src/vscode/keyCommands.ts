@@ -3,9 +3,9 @@
  */
 import * as vscode from 'vscode';
 import { DescribeError } from '../core/errors';
-import { API_VERSION_RE, DEFAULT_API_VERSION, isLoopbackHost, parseEndpoint } from '../core/settings';
+import { isLoopbackHost, parseEndpoint } from '../core/settings';
 import type { KeyStore } from './secrets';
-import { readSettings, writeEndpointSettings } from './settings';
+import { readAuthSettings, readSettings, writeEndpointSettings, type AuthMethod } from './settings';
 import type { Ui } from './ui';
 
 /** Ask for the key (masked) and store it. Returns the key, or undefined when the user cancelled. */
@@ -66,13 +66,29 @@ function validateEndpoint(value: string): string | undefined {
   return undefined;
 }
 
-/** Ask for endpoint (or Target URI), deployment and api-version, validating as the user types. */
+/** How to authenticate to the endpoint: the current choice first. */
+async function pickAuthentication(ui: Ui): Promise<AuthMethod | undefined> {
+  const current = readAuthSettings().method;
+  const items: (vscode.QuickPickItem & { method: AuthMethod })[] = [
+    { method: 'apiKey', label: vscode.l10n.t('API key'), detail: vscode.l10n.t("The resource's key, kept in VS Code's secret storage (Set API Key).") },
+    {
+      method: 'entraId',
+      label: vscode.l10n.t('Microsoft Entra ID'),
+      detail: vscode.l10n.t('Sign in with your Microsoft account; it needs the role "Cognitive Services OpenAI User" on the resource. For resources that allow no keys.'),
+    },
+  ];
+  items.sort((a, b) => (a.method === current ? -1 : b.method === current ? 1 : 0));
+  const picked = await ui.showQuickPick(items, { title: vscode.l10n.t('Describe Image: Configure Endpoint'), placeHolder: vscode.l10n.t('How do you authenticate to this resource?'), ignoreFocusOut: true });
+  return picked?.method;
+}
+
+/** Ask for endpoint (or Target URI), deployment and how to authenticate, validating as the user types. */
 export async function configureEndpointCommand(ui: Ui): Promise<boolean> {
   const current = readSettings().raw;
   const title = vscode.l10n.t('Describe Image: Configure Endpoint');
   const endpointInput = await ui.showInputBox({
     title,
-    prompt: vscode.l10n.t('Azure OpenAI endpoint, or paste the whole Target URI from the portal (deployment and api-version are taken from it).'),
+    prompt: vscode.l10n.t('Azure OpenAI endpoint (…openai.azure.com, …cognitiveservices.azure.com or …services.ai.azure.com), or paste the whole Target URI from the portal.'),
     value: current.endpoint ?? '',
     placeHolder: 'https://my-resource.openai.azure.com',
     ignoreFocusOut: true,
@@ -81,7 +97,7 @@ export async function configureEndpointCommand(ui: Ui): Promise<boolean> {
   if (endpointInput === undefined) return false;
   const parsed = parseEndpoint(endpointInput);
   let deployment = parsed.deployment;
-  if (!deployment && parsed.apiStyle === 'deployments') {
+  if (!deployment) {
     deployment = await ui.showInputBox({
       title,
       prompt: vscode.l10n.t('Name of your vision-capable deployment (e.g. gpt-4o, gpt-4.1, gpt-5).'),
@@ -92,20 +108,14 @@ export async function configureEndpointCommand(ui: Ui): Promise<boolean> {
     });
     if (deployment === undefined) return false;
   }
-  let apiVersion = parsed.apiVersion;
-  if (!apiVersion && parsed.apiStyle === 'deployments') {
-    apiVersion = await ui.showInputBox({
-      title,
-      prompt: vscode.l10n.t('api-version (leave as is unless your deployment needs another).'),
-      value: current.apiVersion || DEFAULT_API_VERSION,
-      ignoreFocusOut: true,
-      validateInput: (v) => (API_VERSION_RE.test(v.trim()) ? undefined : vscode.l10n.t('Use the form YYYY-MM-DD or YYYY-MM-DD-preview.')),
-    });
-    if (apiVersion === undefined) return false;
-  }
-  // Keep the v1 path in the endpoint so the style is remembered; otherwise store the base endpoint.
-  const endpoint = parsed.apiStyle === 'v1' ? `${parsed.endpoint}/openai/v1` : parsed.endpoint;
-  await writeEndpointSettings({ endpoint, deployment: (deployment ?? '').trim(), apiVersion: (apiVersion ?? DEFAULT_API_VERSION).trim() });
-  void ui.showInformationMessage(vscode.l10n.t('Endpoint saved: {0}, deployment {1}.', endpoint, deployment?.trim() || '—'));
+  // The v1 API (no api-version) unless the Target URI carries one: then the deployments API with that version.
+  const apiVersion = parsed.apiVersion ?? '';
+  const authentication = await pickAuthentication(ui);
+  if (!authentication) return false;
+  const endpoint = parsed.endpoint;
+  await writeEndpointSettings({ endpoint, deployment: (deployment ?? '').trim(), apiVersion, authentication });
+  void ui.showInformationMessage(
+    vscode.l10n.t('Endpoint saved: {0}, deployment {1}, {2}.', endpoint, deployment?.trim() || '—', authentication === 'entraId' ? vscode.l10n.t('Microsoft Entra ID') : vscode.l10n.t('API key')),
+  );
   return true;
 }

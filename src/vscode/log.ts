@@ -21,8 +21,16 @@ export class ExtensionLog implements Logger, vscode.Disposable {
     this.secrets = secrets.filter((s): s is string => !!s);
   }
 
+  /** One more secret to remove (a token fetched during the session); the key's are set by setSecrets. */
+  addSecret(secret: string | undefined): void {
+    if (secret && !this.tokens.includes(secret)) this.tokens.push(secret);
+    if (this.tokens.length > 20) this.tokens.shift();
+  }
+
+  private readonly tokens: string[] = [];
+
   redact(text: string): string {
-    return redact(text, this.secrets);
+    return redact(text, [...this.secrets, ...this.tokens]);
   }
 
   trace(message: string): void {

@@ -18,22 +18,6 @@ export interface ExtensionSettings {
   readonly resizeImages: boolean;
 }
 
-/** VS Code's own proxy settings, which the extension's requests honour. */
-export interface ProxySettings {
-  readonly proxy: string | undefined;
-  readonly noProxy: readonly string[];
-  readonly strictSSL: boolean;
-}
-
-export function readProxySettings(): ProxySettings {
-  const c = vscode.workspace.getConfiguration('http');
-  return {
-    proxy: c.get<string>('proxy')?.trim() || undefined,
-    noProxy: c.get<string[]>('noProxy') ?? [],
-    strictSSL: c.get<boolean>('proxyStrictSSL', true),
-  };
-}
-
 export function readSettings(scope?: vscode.Uri): ExtensionSettings {
   const c = vscode.workspace.getConfiguration(SECTION, scope);
   const detail = c.get<string>('detail', 'auto');
@@ -58,13 +42,28 @@ export function readSettings(scope?: vscode.Uri): ExtensionSettings {
 /** True when endpoint and deployment (or a Target URI carrying one) are set. */
 export function isConfigured(raw: RawSettings): boolean {
   const endpoint = raw.endpoint?.trim() ?? '';
-  return endpoint.length > 0 && (!!raw.deployment?.trim() || /\/openai\/deployments\/[^/]+/i.test(endpoint) || /\/openai\/v1/i.test(endpoint));
+  return endpoint.length > 0 && (!!raw.deployment?.trim() || /\/openai\/deployments\/[^/]+/i.test(endpoint));
+}
+
+export type AuthMethod = 'apiKey' | 'entraId';
+
+export interface AuthSettings {
+  readonly method: AuthMethod;
+  /** Tenant id or domain for multi-tenant accounts; '' for the account's home tenant. */
+  readonly tenant: string;
+}
+
+export function readAuthSettings(): AuthSettings {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  return { method: c.get<string>('authentication') === 'entraId' ? 'entraId' : 'apiKey', tenant: c.get<string>('entraTenant', '').trim() };
 }
 
 export interface EndpointValues {
   readonly endpoint: string;
   readonly deployment: string;
-  readonly apiVersion: string;
+  /** Undefined: left as it is. */
+  readonly apiVersion?: string | undefined;
+  readonly authentication?: AuthMethod | undefined;
 }
 
 /** Write endpoint settings to the user's (global) settings: they are machine-scoped and never come from a workspace. */
@@ -72,7 +71,8 @@ export async function writeEndpointSettings(values: EndpointValues): Promise<voi
   const c = vscode.workspace.getConfiguration(SECTION);
   await c.update('endpoint', values.endpoint, vscode.ConfigurationTarget.Global);
   await c.update('deployment', values.deployment, vscode.ConfigurationTarget.Global);
-  await c.update('apiVersion', values.apiVersion, vscode.ConfigurationTarget.Global);
+  if (values.apiVersion !== undefined) await c.update('apiVersion', values.apiVersion || undefined, vscode.ConfigurationTarget.Global);
+  if (values.authentication) await c.update('authentication', values.authentication, vscode.ConfigurationTarget.Global);
 }
 
 export function affectsSettings(e: vscode.ConfigurationChangeEvent): boolean {

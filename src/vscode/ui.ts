@@ -11,6 +11,7 @@ export interface Ui {
   showWarningMessage(message: string, ...items: string[]): Thenable<string | undefined>;
   showErrorMessage(message: string, ...items: string[]): Thenable<string | undefined>;
   showInputBox(options: vscode.InputBoxOptions): Thenable<string | undefined>;
+  showQuickPick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Thenable<T | undefined>;
   showOpenDialog(options: vscode.OpenDialogOptions): Thenable<vscode.Uri[] | undefined>;
   withProgress<R>(
     options: vscode.ProgressOptions,
@@ -24,6 +25,7 @@ export const windowUi: Ui = {
   showWarningMessage: (m, ...items) => vscode.window.showWarningMessage(m, ...items),
   showErrorMessage: (m, ...items) => vscode.window.showErrorMessage(m, ...items),
   showInputBox: (o) => vscode.window.showInputBox(o),
+  showQuickPick: (items, o) => vscode.window.showQuickPick([...items], o),
   showOpenDialog: (o) => vscode.window.showOpenDialog(o),
   withProgress: (o, task) => vscode.window.withProgress(o, task),
 };

@@ -5,10 +5,11 @@
  */
 
 import { isDetail, type Detail } from '../core/detail';
+import type { FixAction } from '../core/errors';
 import { isObject } from '../core/json';
 
 export type { Detail };
-export type PanelAction = 'set-key' | 'configure-endpoint' | 'open-settings' | 'show-log' | 'retry';
+export type PanelAction = FixAction;
 
 export interface PresetInfo {
   readonly id: string;
@@ -63,7 +64,7 @@ export type FromWebview =
   | { readonly type: 'state'; readonly prompt: string; readonly detail: Detail; readonly presetId: string | undefined };
 
 export const MAX_PROMPT_LENGTH = 20_000;
-const ACTIONS: readonly string[] = ['set-key', 'configure-endpoint', 'open-settings', 'show-log', 'retry'];
+const ACTIONS: readonly string[] = ['set-key', 'sign-in', 'configure-endpoint', 'open-settings', 'show-log', 'retry'] satisfies readonly FixAction[];
 
 export type Validation = { readonly ok: true; readonly message: FromWebview } | { readonly ok: false; readonly reason: string };
 

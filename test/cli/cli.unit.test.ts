@@ -4,18 +4,20 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { AzureLikeServer, streamEvents } from '../support/azureServer';
-import { cliPath, image } from '../support/paths';
+import { cliPath, image, networkGuard } from '../support/paths';
 
 const server = new AzureLikeServer();
 let tmp = '';
+let guardLog = '';
 before(async () => {
   await server.start();
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'di-cli-'));
+  guardLog = path.join(tmp, 'network-guard.log');
 });
 after(async () => {
   await server.stop();
@@ -38,10 +40,11 @@ function cli(args: string[], env: Record<string, string | undefined> = {}, cwd =
     AZURE_OPENAI_ENDPOINT: server.url,
     AZURE_OPENAI_DEPLOYMENT: 'gpt-4o',
     AZURE_OPENAI_API_KEY: server.key,
+    NETWORK_GUARD_LOG: guardLog,
   };
   const merged = Object.fromEntries(Object.entries({ ...baseEnv, ...env }).filter(([, v]) => v !== undefined)) as Record<string, string>;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { env: merged, cwd });
+    const child = spawn(process.execPath, ['--require', networkGuard, cliPath, ...args], { env: merged, cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -50,6 +53,8 @@ function cli(args: string[], env: Record<string, string | undefined> = {}, cwd =
     child.on('close', (code) => {
       const all = stdout + stderr;
       assert.ok(!all.includes(server.key), 'the key must never appear in the CLI output');
+      const outside = existsSync(guardLog) ? readFileSync(guardLog, 'utf8') : '';
+      assert.equal(outside, '', `the CLI tried to leave this machine: ${outside}`);
       resolve({ code, stdout, stderr });
     });
   });
@@ -125,7 +130,8 @@ describe('describe-image CLI', () => {
 
   describe('bad usage or input: exit 2, nothing sent', () => {
     const cases: [string, string[], Record<string, string | undefined>, RegExp][] = [
-      ['no key', [image('ui.png')], { AZURE_OPENAI_API_KEY: undefined }, /No API key is set/],
+      ['--auth key without a key', ['--auth', 'key', image('ui.png')], { AZURE_OPENAI_API_KEY: undefined }, /--auth key needs the environment variable AZURE_OPENAI_API_KEY/],
+      ['--auth with another value', ['--auth', 'password', image('ui.png')], {}, /--auth must be key or entra/],
       ['no endpoint', [image('ui.png')], { AZURE_OPENAI_ENDPOINT: undefined }, /No endpoint is set/],
       ['no deployment', [image('ui.png')], { AZURE_OPENAI_DEPLOYMENT: undefined }, /No deployment is set/],
       ['no image', [], {}, /no image given/],
@@ -137,7 +143,7 @@ describe('describe-image CLI', () => {
       ['unsupported type with --no-resize', [image('tiny.bmp'), '--no-resize'], {}, /tiny\.bmp is a BMP image/],
       ['more than 10', Array.from({ length: 11 }, () => image('ui.png')), {}, /11 images given; the service takes at most 10/],
       ['bad detail', ['--detail', 'max', image('ui.png')], {}, /Detail must be low, high or auto/],
-      ['plain http to a remote host', ['--endpoint', 'http://example.com', image('ui.png')], {}, /Refusing to send the API key over plain http to example\.com/],
+      ['plain http to a remote host', ['--endpoint', 'http://example.com', image('ui.png')], {}, /Refusing to send a key or token over plain http to example\.com/],
     ];
     for (const [name, args, env, words] of cases) {
       it(name, async () => {

@@ -13,6 +13,7 @@ import { resolveSettings } from '../../src/core/settings';
 import { AzureLikeServer, streamEvents } from '../support/azureServer';
 import { image } from '../support/paths';
 import { startConnectProxy, type TestProxy } from '../support/proxy';
+import { apiKeyCredential } from '../../src/core/auth';
 
 const server = new AzureLikeServer();
 const logLines: string[] = [];
@@ -43,7 +44,7 @@ function run(options: { stream?: boolean; signal?: AbortSignal; client?: Partial
   const events: DescribeEvent[] = [];
   const promise = describeImages({
     settings: settings(),
-    apiKey: server.key,
+    credential: apiKeyCredential(server.key),
     sources: [image('ui.png')],
     stream: options.stream ?? true,
     signal: options.signal,
@@ -230,9 +231,9 @@ describe('proxy', () => {
 
   it('sends requests through the configured proxy, with a dispatcher passed per client', async () => {
     const dispatcher = createDispatcher({ proxy: proxy.url });
-    const client = new ChatClient({ apiKey: server.key, dispatcher });
+    const client = new ChatClient({ credential: apiKeyCredential(server.key), dispatcher });
     try {
-      const result = await describeImages({ settings: settings(), apiKey: server.key, sources: [image('ui.png')], client });
+      const result = await describeImages({ settings: settings(), credential: apiKeyCredential(server.key), sources: [image('ui.png')], client });
       assert.match(result.text, /The fake model saw/);
       assert.deepEqual(proxy.tunnels, [new URL(server.url).host]);
     } finally {
@@ -243,9 +244,9 @@ describe('proxy', () => {
 
   it('bypasses the proxy for hosts in the no-proxy list', async () => {
     const dispatcher = createDispatcher({ proxy: proxy.url, noProxy: ['127.0.0.1'] });
-    const client = new ChatClient({ apiKey: server.key, dispatcher });
+    const client = new ChatClient({ credential: apiKeyCredential(server.key), dispatcher });
     try {
-      await describeImages({ settings: settings(), apiKey: server.key, sources: [image('ui.png')], client });
+      await describeImages({ settings: settings(), credential: apiKeyCredential(server.key), sources: [image('ui.png')], client });
       assert.equal(proxy.tunnels.length, 0);
       assert.equal(server.requests.length, 1);
     } finally {

@@ -171,7 +171,7 @@ describe('describe-image --dry-run', () => {
     assert.equal(out.code, 0, out.stderr);
     const report = JSON.parse(out.stdout) as { sent: boolean; url: string; estimatedImageTokens: number; requestBytes: number; images: Record<string, unknown>[] };
     assert.equal(report.sent, false);
-    assert.match(report.url, /\/openai\/deployments\/gpt-4o\/chat\/completions\?api-version=2024-10-21$/);
+    assert.match(report.url, /\/openai\/v1\/chat\/completions$/);
     assert.deepEqual(
       report.images.map((i) => [i['detectedType'], i['sentType'], i['sentWidth'], i['sentHeight'], i['estimatedTokens']]),
       [

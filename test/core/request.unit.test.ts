@@ -7,7 +7,7 @@ const base = { endpoint: 'https://res.openai.azure.com', deployment: 'gpt-4o', s
 
 describe('request', () => {
   it('builds the exact body of the seed: system message, user text part, one image_url part per image, max_tokens', () => {
-    const s = resolveSettings({ ...base, maxTokens: 100 });
+    const s = resolveSettings({ ...base, maxTokens: 100, apiVersion: '2024-10-21' });
     const body = buildChatBody(s, [{ url: 'data:image/png;base64,AAAA' }, { url: 'https://example.com/a.jpg' }], { tokenParam: 'max_tokens', stream: false });
     assert.deepEqual(body, {
       messages: [
@@ -45,8 +45,12 @@ describe('request', () => {
     assert.equal(buildChatBody(older, [], { tokenParam: 'max_tokens', stream: true }).stream_options, undefined);
   });
 
-  it('builds the classic and the v1 URL', () => {
-    assert.equal(chatCompletionsUrl(resolveSettings({ ...base, deployment: 'my.dep' })), 'https://res.openai.azure.com/openai/deployments/my.dep/chat/completions?api-version=2024-10-21');
+  it('builds the v1 URL by default, and the deployments URL when an api-version is given', () => {
+    assert.equal(chatCompletionsUrl(resolveSettings({ ...base, deployment: 'my.dep' })), 'https://res.openai.azure.com/openai/v1/chat/completions');
+    assert.equal(chatCompletionsUrl(resolveSettings({ ...base, deployment: 'my.dep', apiVersion: '2024-10-21' })), 'https://res.openai.azure.com/openai/deployments/my.dep/chat/completions?api-version=2024-10-21');
+    for (const host of ['res.cognitiveservices.azure.com', 'res.services.ai.azure.com']) {
+      assert.equal(chatCompletionsUrl(resolveSettings({ ...base, endpoint: `https://${host}` })), `https://${host}/openai/v1/chat/completions`);
+    }
     const v1 = resolveSettings({ ...base, endpoint: 'https://res.openai.azure.com/openai/v1/' });
     assert.equal(chatCompletionsUrl(v1), 'https://res.openai.azure.com/openai/v1/chat/completions');
     assert.equal(buildChatBody(v1, [], { tokenParam: 'max_tokens', stream: false }).model, 'gpt-4o');

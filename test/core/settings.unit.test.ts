@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DescribeError } from '../../src/core/errors';
-import { assertSecureEndpoint, DEFAULT_API_VERSION, isLoopbackHost, parseEndpoint, resolveSettings } from '../../src/core/settings';
+import { chatCompletionsUrl } from '../../src/core/request';
+import { assertSecureEndpoint, isLoopbackHost, parseEndpoint, resolveSettings } from '../../src/core/settings';
 
 function throwsCode(fn: () => unknown, code: string, words: RegExp): void {
   assert.throws(fn, (e: unknown) => {
@@ -49,10 +50,11 @@ describe('parseEndpoint', () => {
 });
 
 describe('resolveSettings', () => {
-  it('defaults api-version to 2024-10-21 and takes deployment from the Target URI', () => {
+  it('uses the v1 API by default (no api-version) and takes the deployment from a Target URI', () => {
     const s = resolveSettings({ endpoint: 'https://r.openai.azure.com/openai/deployments/gpt-4o/chat/completions' });
-    assert.equal(s.apiVersion, DEFAULT_API_VERSION);
-    assert.equal(DEFAULT_API_VERSION, '2024-10-21');
+    assert.equal(s.apiVersion, '');
+    assert.equal(s.apiStyle, 'v1');
+    assert.equal(chatCompletionsUrl(s), 'https://r.openai.azure.com/openai/v1/chat/completions');
     assert.equal(s.deployment, 'gpt-4o');
     assert.equal(s.detail, undefined);
     assert.equal(s.temperature, undefined);
@@ -89,6 +91,6 @@ describe('plain http', () => {
     for (const h of ['example.com', '10.0.0.1', '192.168.1.1', '128.0.0.1', 'localhost.example.com']) assert.ok(!isLoopbackHost(h), h);
     assert.doesNotThrow(() => assertSecureEndpoint('http://127.0.0.1:8080'));
     assert.doesNotThrow(() => assertSecureEndpoint('https://res.openai.azure.com'));
-    throwsCode(() => assertSecureEndpoint('http://res.openai.azure.com'), 'insecure-endpoint', /Refusing to send the API key over plain http to res\.openai\.azure\.com/);
+    throwsCode(() => assertSecureEndpoint('http://res.openai.azure.com'), 'insecure-endpoint', /Refusing to send a key or token over plain http to res\.openai\.azure\.com/);
   });
 });

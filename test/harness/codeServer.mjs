@@ -2,6 +2,7 @@
 // headless Debian chromium driven by Playwright as the window. Set up by scripts/setup-vscode-test.sh; see README.md
 // beside this file. Every server gets its own HOME, config, data and temp folders and its own process group.
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, cpSync, closeSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -9,6 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** A test-only extension loaded beside ours: a stand-in Microsoft sign-in (see its extension.js). Never shipped. */
+export const testSupportExtension = path.join(repoRoot, 'test', 'fixtures', 'test-extension');
 const vscodeTest = path.join(repoRoot, '.vscode-test');
 const node24 = path.join(vscodeTest, 'node24', 'bin', 'node');
 const codeServerEntry = path.join(vscodeTest, 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
@@ -66,6 +69,8 @@ export async function startCodeServer({ workspaceDir, env = {}, userSettings = {
   const home = mkdtempSync(path.join(os.tmpdir(), 'di-cs-'));
   const userDataDir = path.join(home, 'user-data');
   for (const d of ['config', 'data', 'tmp', 'user-data/User', 'exts']) mkdirSync(path.join(home, d), { recursive: true });
+  // The test-only extension is installed (the server loads one extension under development: ours).
+  cpSync(testSupportExtension, path.join(home, 'exts', 'describe-image-test.describe-image-test-support-0.0.1'), { recursive: true });
   writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...DEFAULT_USER_SETTINGS, ...userSettings }, null, 2));
   // Machine-scoped settings (the extension's endpoint, deployment, api-version) are read from the remote machine's
   // settings in a remote window such as code-server's.
@@ -142,6 +147,32 @@ export async function startCodeServer({ workspaceDir, env = {}, userSettings = {
   };
 }
 
+/**
+ * A corporate network for a test session: a certificate authority made here (node-forge, see test/support/tls.ts)
+ * and a server certificate for a host name that only the test proxy resolves. The code-server process trusts the CA
+ * the way an OS store does (SSL_CERT_FILE, which VS Code's network stack reads on Linux), and the tests find the key,
+ * certificate and host in DESCRIBE_IMAGE_TEST_TLS_DIR. Also a token for the stand-in Microsoft sign-in.
+ */
+export function makeTestNetwork(host = 'describe-image.corp.test') {
+  const require = createRequire(import.meta.url);
+  const { makeCertificates } = require(path.join(repoRoot, process.env.DESCRIBE_IMAGE_OUT || 'out', 'test', 'support', 'tls.js'));
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'di-net-'));
+  const certs = makeCertificates([host]);
+  writeFileSync(path.join(dir, 'ca.pem'), certs.caPem);
+  writeFileSync(path.join(dir, 'key.pem'), certs.keyPem);
+  writeFileSync(path.join(dir, 'cert.pem'), certs.certPem);
+  writeFileSync(path.join(dir, 'host'), host);
+  return {
+    dir,
+    env: {
+      SSL_CERT_FILE: path.join(dir, 'ca.pem'),
+      DESCRIBE_IMAGE_TEST_TLS_DIR: dir,
+      DESCRIBE_IMAGE_TEST_ENTRA_TOKEN: `test-entra-token-${Math.random().toString(36).slice(2)}`,
+    },
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
 /** A headless chromium with a fresh profile. */
 export async function launchBrowser() {
   const { chromium } = await import('playwright-core');
@@ -215,16 +246,20 @@ export async function answerInput(page, text) {
   await page.waitForFunction(() => !document.querySelector('.quick-input-widget input')?.value.startsWith('>'));
   await input.fill(text);
   // The extension validates as the user types (a round trip to the extension host); Enter is ignored while an older
-  // validation error is shown, so press it until the box closes or moves on to another value.
-  for (let i = 0; i < 20; i++) {
+  // validation error is shown, so press it until the box closes or moves on to another value — waiting after each
+  // press long enough that a second Enter never lands in the editor behind a box that is closing.
+  const taken = () =>
+    page.evaluate((t) => {
+      const el = document.querySelector('.quick-input-widget input');
+      return !el || !el.checkVisibility() || el.value !== t;
+    }, text);
+  for (let i = 0; i < 10; i++) {
     await sleep(250);
     await page.keyboard.press('Enter');
-    await sleep(250);
-    const still = await page.evaluate((t) => {
-      const el = document.querySelector('.quick-input-widget input');
-      return !!el && el.checkVisibility() && el.value === t;
-    }, text);
-    if (!still) return;
+    for (let j = 0; j < 20; j++) {
+      if (await taken()) return;
+      await sleep(100);
+    }
   }
   throw new Error(`The input box did not accept "${text.slice(0, 40)}…"`);
 }

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { format } from 'node:util';
 import { parseArgs } from 'node:util';
-import { copyWorkspace, launchBrowser, repoRoot, screenshot, startCodeServer, workbenchUrl } from './codeServer.mjs';
+import { copyWorkspace, launchBrowser, makeTestNetwork, repoRoot, screenshot, startCodeServer, workbenchUrl } from './codeServer.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -26,8 +26,9 @@ const started = Date.now();
 let server;
 let browser;
 let code = 1;
+const network = makeTestNetwork();
 try {
-  server = await startCodeServer({ workspaceDir: workspace, name: 'integration' });
+  server = await startCodeServer({ workspaceDir: workspace, name: 'integration', env: network.env });
   browser = await launchBrowser();
   const page = browser.context.pages()[0] ?? (await browser.context.newPage());
   let resolveExit;
@@ -62,6 +63,7 @@ try {
 } finally {
   await browser?.close();
   await server?.stop();
+  network.dispose();
 }
 console.log(`run-integration: exit code ${code} after ${Math.round((Date.now() - started) / 1000)} s`);
 process.exit(code);

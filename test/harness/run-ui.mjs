@@ -1,11 +1,11 @@
 // Runs the UI tests (compiled to out/test/ui/**/*.ui.test.js) with Mocha in plain Node. Each UI test starts its own
 // code-server and headless chromium through codeServer.mjs and drives the workbench with Playwright as a person would.
 // Usage: node test/harness/run-ui.mjs [files...]
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import Mocha from 'mocha';
-import { repoRoot } from './codeServer.mjs';
+import { repoRoot, resultsDir } from './codeServer.mjs';
 
 const uiDir = path.join(repoRoot, 'out', 'test', 'ui');
 const files = process.argv.slice(2).length
@@ -19,6 +19,8 @@ if (files.length === 0) {
 }
 // Every failed test saves a screenshot of each open workbench and its logs (test/ui/harness.ts), so a red run can be read.
 const { saveFailureArtifacts } = createRequire(import.meta.url)(path.join(uiDir, 'harness.js'));
+// Only this run's failures are kept.
+rmSync(path.join(resultsDir, 'failures'), { recursive: true, force: true });
 const mocha = new Mocha({ ui: 'bdd', timeout: 180_000, reporter: 'spec' });
 mocha.rootHooks({
   async afterEach() {

@@ -7,6 +7,7 @@
  * Used by the unit tests, the CLI tests and the tests inside VS Code. It never reaches the internet.
  */
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { imageSize } from 'image-size';
 
@@ -62,6 +63,16 @@ export interface ScriptedReply {
 
 export interface AzureLikeServerOptions {
   readonly key?: string;
+  /** Microsoft Entra ID tokens the resource accepts as `Authorization: Bearer` (with the OpenAI User role). */
+  readonly tokens?: readonly string[];
+  /** Tokens of identities that are signed in but lack the role: 403 PermissionDenied. */
+  readonly tokensWithoutRole?: readonly string[];
+  /** Local (key) authentication disabled on the resource, as many organisations set it: keys get 403. */
+  readonly keyAuthDisabled?: boolean;
+  /** Serve HTTPS with this key and certificate (PEM). */
+  readonly tls?: { readonly key: string; readonly cert: string };
+  /** The host name in `url` (default 127.0.0.1), e.g. a name only a test proxy resolves. */
+  readonly hostName?: string;
   /** Added before every normal answer (like a model's time to answer). */
   readonly latencyMs?: number;
   /** Requests per second allowed (token bucket, burst = one second); beyond it: 429 with retry-after-ms. */
@@ -79,6 +90,15 @@ const ERROR_401 = {
   },
 };
 const ERROR_404_RESOURCE = { error: { code: '404', message: 'Resource not found' } };
+const ERROR_401_TOKEN = { error: { code: '401', message: 'Unauthorized. Access token is missing, invalid, audience is incorrect (https://cognitiveservices.azure.com), or have expired.' } };
+const ERROR_403_ROLE = {
+  error: {
+    code: 'PermissionDenied',
+    message:
+      'The principal `00000000-0000-0000-0000-000000000000` lacks the required data action `Microsoft.CognitiveServices/accounts/OpenAI/deployments/chat/completions/action` to perform `POST /openai/deployments/{deployment-id}/chat/completions` operation.',
+  },
+};
+const ERROR_403_KEY_DISABLED = { error: { code: 'AuthenticationTypeDisabled', message: 'Key based authentication is disabled for this resource.' } };
 const ERROR_404_DEPLOYMENT = {
   error: {
     code: 'DeploymentNotFound',
@@ -157,6 +177,9 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 
 export class AzureLikeServer {
   readonly key: string;
+  readonly tokens: string[];
+  readonly tokensWithoutRole: string[];
+  keyAuthDisabled: boolean;
   readonly deployments: Record<string, FakeDeployment>;
   readonly requests: RecordedRequest[] = [];
   /** Replies used, in order, before the normal behaviour. */
@@ -164,14 +187,21 @@ export class AzureLikeServer {
   answer: ((req: RecordedRequest) => string) | undefined;
   latencyMs: number;
   ratePerSecond: number | undefined;
-  private tokens = 0;
+  private bucket = 0;
   private lastRefill = Date.now();
   private server: http.Server | undefined;
+  private readonly tls: AzureLikeServerOptions['tls'];
+  private readonly hostName: string;
   private readonly sockets = new Set<Socket>();
   private base = '';
 
   constructor(options: AzureLikeServerOptions = {}) {
     this.key = options.key ?? `test-key-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}`;
+    this.tokens = [...(options.tokens ?? [])];
+    this.tokensWithoutRole = [...(options.tokensWithoutRole ?? [])];
+    this.keyAuthDisabled = options.keyAuthDisabled ?? false;
+    this.tls = options.tls;
+    this.hostName = options.hostName ?? '127.0.0.1';
     this.deployments = options.deployments ?? {
       'gpt-4o': { model: 'gpt-4o-2024-08-06' },
       'o4-mini': { model: 'o4-mini-2025-04-16', reasoning: true },
@@ -180,20 +210,20 @@ export class AzureLikeServer {
     this.answer = options.answer;
     this.latencyMs = options.latencyMs ?? 0;
     this.ratePerSecond = options.ratePerSecond;
-    this.tokens = options.ratePerSecond ?? 0;
+    this.bucket = options.ratePerSecond ?? 0;
   }
 
   /** Take a token from the rate limiter; returns the wait in ms when there is none. */
   private takeToken(): number {
     if (!this.ratePerSecond) return 0;
     const now = Date.now();
-    this.tokens = Math.min(this.ratePerSecond, this.tokens + ((now - this.lastRefill) / 1000) * this.ratePerSecond);
+    this.bucket = Math.min(this.ratePerSecond, this.bucket + ((now - this.lastRefill) / 1000) * this.ratePerSecond);
     this.lastRefill = now;
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
+    if (this.bucket >= 1) {
+      this.bucket -= 1;
       return 0;
     }
-    return Math.ceil(((1 - this.tokens) / this.ratePerSecond) * 1000);
+    return Math.ceil(((1 - this.bucket) / this.ratePerSecond) * 1000);
   }
 
   /** Base URL, e.g. http://127.0.0.1:43123 */
@@ -202,14 +232,15 @@ export class AzureLikeServer {
   }
 
   async start(): Promise<string> {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void this.handle(req, res);
+    this.server = this.tls ? https.createServer({ key: this.tls.key, cert: this.tls.cert }, handler) : http.createServer(handler);
     this.server.on('connection', (s) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     const { port } = this.server.address() as AddressInfo;
-    this.base = `http://127.0.0.1:${port}`;
+    this.base = `${this.tls ? 'https' : 'http'}://${this.hostName}:${port}`;
     return this.base;
   }
 
@@ -309,7 +340,15 @@ export class AzureLikeServer {
     } else {
       return send(404, ERROR_404_RESOURCE);
     }
-    if (req.headers['api-key'] !== this.key) return send(401, ERROR_401);
+    // Authentication as Azure does it: a key in `api-key`, or an Entra ID token as `Authorization: Bearer`.
+    const bearer = /^Bearer (.+)$/.exec(String(req.headers['authorization'] ?? ''))?.[1];
+    if (bearer !== undefined) {
+      if (this.tokensWithoutRole.includes(bearer)) return send(403, ERROR_403_ROLE);
+      if (!this.tokens.includes(bearer)) return send(401, ERROR_401_TOKEN);
+    } else {
+      if (req.headers['api-key'] !== this.key) return send(401, ERROR_401);
+      if (this.keyAuthDisabled) return send(403, ERROR_403_KEY_DISABLED);
+    }
     const deployment = deploymentName ? this.deployments[deploymentName] : undefined;
     if (!deployment) return send(404, ERROR_404_DEPLOYMENT);
     if (!body) return send(400, { error: { code: 'BadRequest', message: 'The request body is not valid JSON.' } });
@@ -326,6 +365,10 @@ export class AzureLikeServer {
       if (!image.sniffedType || image.sniffedType !== image.declaredMime) {
         return send(400, { error: { code: 'BadRequest', message: `Invalid image data: declared ${image.declaredMime}, bytes are ${image.sniffedType ?? 'not an image'}.` } });
       }
+    }
+    const apiVersion = url.searchParams.get('api-version');
+    if (deployment.reasoning && classic && apiVersion && apiVersion.slice(0, 10) < '2024-12-01') {
+      return send(400, { error: { code: 'BadRequest', message: `Model ${deployment.model.replace(/-\d{4}-\d{2}-\d{2}$/, '')} is enabled only for api versions 2024-12-01-preview and later` } });
     }
     if (deployment.reasoning) {
       if ('max_tokens' in body) return send(400, unsupported('max_tokens', 'unsupported_parameter'));

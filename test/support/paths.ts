@@ -17,4 +17,6 @@ export const fixturesDir = path.join(repoRoot, 'test', 'fixtures');
 export const fixture = (...parts: string[]): string => path.join(fixturesDir, ...parts);
 export const image = (name: string): string => fixture('images', name);
 export const cliPath = path.join(repoRoot, 'dist', 'cli.js');
+/** Preloaded into CLI processes in tests: only loopback connections (see the file). */
+export const networkGuard = path.join(repoRoot, 'test', 'support', 'networkGuard.cjs');
 export const testResultsDir = process.env['DESCRIBE_IMAGE_TEST_RESULTS'] ?? path.join(repoRoot, 'test-results');

@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { AzureLikeServer } from '../support/azureServer';
 import { image } from '../support/paths';
 import { startSession, type Harness, type Session } from './harness';
 
@@ -16,7 +15,8 @@ describe('Paste an image into Markdown with generated alt text', function () {
   let page: Page;
 
   before(async function () {
-    session = await startSession('ui-alt-paste', { configured: true, azure: new AzureLikeServer({ answer: () => 'A picture of a settings dialog with a Save button.' }) });
+    // Behind a corporate proxy: the resource's host is known only to the proxy, its certificate is from a private CA.
+    session = await startSession('ui-alt-paste', { configured: true, network: true, answer: () => 'A picture of a settings dialog with a Save button.' });
     ({ h, page } = session);
   });
 
@@ -55,5 +55,7 @@ describe('Paste an image into Markdown with generated alt text', function () {
     const text = (await lines.innerText()).replace(/[\s\u00a0]+/g, ' ');
     assert.match(text, /!\[A settings dialog with a Save button\.\]\(image\.png\)/);
     assert.equal(session.azure.requests.length, 1);
+    assert.equal(session.proxy?.tunnels.length, 1, 'the paste path went through VS Code\'s proxy setting');
+    assert.match(session.azure.url, /^https:\/\/describe-image\.corp\.test:\d+$/);
   });
 });

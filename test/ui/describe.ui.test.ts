@@ -27,6 +27,10 @@ describe('Describe Image, as a person uses it', function () {
   it('configures the endpoint and key from the command palette', async function () {
     await h.runCommand(page, 'Describe Image: Configure Endpoint');
     await h.answerInput(page, azure.targetUri('gpt-4o', '2024-10-21'));
+    // How to authenticate: a quick pick (API key, or Microsoft Entra ID).
+    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Microsoft Entra ID' }).waitFor();
+    await h.screenshot(page, 'configure-endpoint-auth');
+    await h.answerInput(page, 'API key');
     assert.match(await h.waitForNotification(page, 'Endpoint saved'), /Endpoint saved: http:\/\/127\.0\.0\.1:\d+, deployment gpt-4o/);
 
     await h.runCommand(page, 'Describe Image: Set API Key');

@@ -1,9 +1,10 @@
 /** Typed access to test/harness/codeServer.mjs from the compiled (CommonJS) UI tests. */
-import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { AzureLikeServer } from '../support/azureServer';
+import { AzureLikeServer, type RecordedRequest } from '../support/azureServer';
+import { startConnectProxy, type TestProxy } from '../support/proxy';
 import { fixture, repoRoot, testResultsDir } from '../support/paths';
 
 export interface CodeServer {
@@ -25,6 +26,7 @@ export interface Harness {
   explorerRow(page: Page, name: string): Locator;
   waitForNotification(page: Page, text: string, timeout?: number): Promise<string>;
   screenshot(page: Page, name: string): Promise<string>;
+  makeTestNetwork(host?: string): { dir: string; env: Record<string, string>; dispose(): void };
 }
 
 // A real dynamic import: esbuild would turn `import()` into `require()`, which cannot load an ES module.
@@ -41,6 +43,8 @@ export interface Session {
   readonly page: Page;
   /** The workspace folder the workbench has open (a copy of test/fixtures/workspace). */
   readonly workspace: string;
+  /** With `network`: the forward proxy in http.proxy, the only way to the resource's host. */
+  readonly proxy: TestProxy | undefined;
   /** Names the session's server log and screenshots. */
   readonly name: string;
   close(): Promise<void>;
@@ -82,13 +86,39 @@ export async function saveFailureArtifacts(title: string, sessions: Iterable<Pic
  * deployment are machine settings and (unless `setKey` is false) the key is set through "Set API Key", typed as a
  * person would — which also activates the extension, so tests of activation pass `setKey: false`.
  */
-export async function startSession(name: string, options: { configured: boolean; setKey?: boolean; azure?: AzureLikeServer; userSettings?: Record<string, unknown> }): Promise<Session> {
+export async function startSession(
+  name: string,
+  options: {
+    configured: boolean;
+    setKey?: boolean;
+    azure?: AzureLikeServer;
+    userSettings?: Record<string, unknown>;
+    machineSettings?: Record<string, unknown>;
+    env?: Record<string, string>;
+    /**
+     * A corporate network: the Azure-like server speaks TLS with a certificate from a private CA (trusted by the
+     * code-server process like an OS store) under a host name only a forward proxy resolves; http.proxy points at it.
+     */
+    network?: boolean;
+    answer?: (req: RecordedRequest) => string;
+  },
+): Promise<Session> {
   const h = await loadHarness();
-  const azure = options.azure ?? new AzureLikeServer();
+  const net = options.network ? h.makeTestNetwork() : undefined;
+  const host = net ? readFileSync(path.join(net.dir, 'host'), 'utf8') : undefined;
+  const azure =
+    options.azure ??
+    new AzureLikeServer({
+      ...(options.answer ? { answer: options.answer } : {}),
+      ...(net && host ? { tls: { key: readFileSync(path.join(net.dir, 'key.pem'), 'utf8'), cert: readFileSync(path.join(net.dir, 'cert.pem'), 'utf8') }, hostName: host } : {}),
+    });
   await azure.start();
+  const proxy = host ? await startConnectProxy({ hosts: { [host]: '127.0.0.1' } }) : undefined;
   const workspace = h.copyWorkspace(fixture('workspace'));
-  const machineSettings = options.configured ? { 'describeImage.endpoint': azure.url, 'describeImage.deployment': 'gpt-4o' } : {};
-  const server = await h.startCodeServer({ workspaceDir: workspace, name, machineSettings, ...(options.userSettings ? { userSettings: options.userSettings } : {}) });
+  const machineSettings = { ...(options.configured ? { 'describeImage.endpoint': azure.url, 'describeImage.deployment': 'gpt-4o' } : {}), ...options.machineSettings };
+  const userSettings = { ...options.userSettings, ...(proxy ? { 'http.proxy': proxy.url } : {}) };
+  const env = { ...net?.env, ...options.env };
+  const server = await h.startCodeServer({ workspaceDir: workspace, name, machineSettings, userSettings, env });
   const browser = await h.launchBrowser();
   const page = browser.context.pages()[0] ?? (await browser.context.newPage());
   const session: Session = {
@@ -97,12 +127,15 @@ export async function startSession(name: string, options: { configured: boolean;
     server,
     page,
     workspace,
+    proxy,
     name,
     close: async () => {
       openSessions.delete(session);
       await browser.close();
       await server.stop();
       await azure.stop();
+      await proxy?.close();
+      net?.dispose();
     },
   };
   openSessions.add(session);

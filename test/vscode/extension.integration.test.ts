@@ -9,7 +9,6 @@ import type { TestApi } from '../../src/extension';
 import { markdownEvents } from '../../src/core/docs/markdown';
 import { ALT_LANGUAGES } from '../../src/vscode/altText';
 import { AzureLikeServer, streamEvents } from '../support/azureServer';
-import { startConnectProxy } from '../support/proxy';
 import { StubUi } from './stubUi';
 
 const EXTENSION_ID = 'describe-image.describe-image';
@@ -308,22 +307,6 @@ describe('Describe Image in VS Code', () => {
       assert.ok(ui.progressMessages.some((m) => /retrying in [12] s/.test(m)), 'the countdown moves');
     });
 
-    it("honours VS Code's http.proxy and http.noProxy", async () => {
-      const proxy = await startConnectProxy();
-      const http_ = vscode.workspace.getConfiguration('http');
-      try {
-        await http_.update('proxy', proxy.url, vscode.ConfigurationTarget.Global);
-        assert.ok(await describe_(workspaceImage('ui.png')), ui.errors().join('\n'));
-        assert.deepEqual(proxy.tunnels, [new URL(server.url).host], 'the request went through the proxy');
-        await http_.update('noProxy', ['127.0.0.1'], vscode.ConfigurationTarget.Global);
-        assert.ok(await describe_(workspaceImage('ui.png')), ui.errors().join('\n'));
-        assert.equal(proxy.tunnels.length, 1, 'no-proxy hosts go direct');
-      } finally {
-        await http_.update('proxy', undefined, vscode.ConfigurationTarget.Global);
-        await http_.update('noProxy', undefined, vscode.ConfigurationTarget.Global);
-        await proxy.close();
-      }
-    });
   });
 
   it('Paste Screenshot opens one panel, and reveals it when asked again', async () => {

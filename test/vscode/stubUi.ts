@@ -47,6 +47,14 @@ export class StubUi implements Ui {
     const value = this.inputs.shift();
     return Promise.resolve(value);
   }
+  /** Labels picked in the next quick picks, in order (undefined: Escape); without one, the first item is picked. */
+  readonly picks: (string | undefined)[] = [];
+  readonly quickPicks: { title: string | undefined; items: string[] }[] = [];
+  showQuickPick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Thenable<T | undefined> {
+    this.quickPicks.push({ title: options.title, items: items.map((i) => i.label) });
+    const want = this.picks.length ? this.picks.shift() : items[0]?.label;
+    return Promise.resolve(items.find((i) => i.label === want));
+  }
   showOpenDialog(): Thenable<vscode.Uri[] | undefined> {
     return Promise.resolve(this.openDialogResult);
   }

@@ -176,7 +176,7 @@ export type AltOutcome =
 
 export interface AltRunOptions {
   readonly settings: DescribeSettings;
-  readonly apiKey: string;
+  /** The client (it holds the credential). */
   readonly client: ChatClient;
   readonly cache?: AltCache | undefined;
   readonly maxLength?: number | undefined;
@@ -218,6 +218,7 @@ function causeCode(e: DescribeError): string | undefined {
 export function isFatalForRun(e: DescribeError): boolean {
   switch (e.code) {
     case 'missing-key':
+    case 'missing-credential':
     case 'auth':
     case 'forbidden':
     case 'deployment-not-found':
@@ -314,7 +315,6 @@ export async function generateAltTexts(jobs: readonly AltJob[], options: AltRunO
       stats.sent++;
       const result = await describeImages({
         settings,
-        apiKey: options.apiKey,
         sources: [first.source],
         client: options.client,
         signal: stop.signal,

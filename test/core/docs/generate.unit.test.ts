@@ -13,6 +13,7 @@ import { altCacheKey, altPrompt, FileAltCache, generateAltTexts, type AltCacheKe
 import { resolveSettings } from '../../../src/core/settings';
 import { AzureLikeServer } from '../../support/azureServer';
 import { image } from '../../support/paths';
+import { apiKeyCredential } from '../../../src/core/auth';
 
 const server = new AzureLikeServer({ answer: (req) => `Image of a ${req.images[0]?.width}x${req.images[0]?.height} picture.` });
 let dir = '';
@@ -38,8 +39,8 @@ const jobs = (...names: string[]) => names.map((n, i) => ({ id: `${i}`, source: 
 
 describe('generating alt text in bulk', () => {
   it('sends each distinct image once, with its context; one bad image does not stop the rest', async () => {
-    const client = new ChatClient({ apiKey: server.key });
-    const run = await generateAltTexts(jobs('a.png', 'bad.png', 'a-copy.png', 'b.jpg'), { settings: settings(), apiKey: server.key, client });
+    const client = new ChatClient({ credential: apiKeyCredential(server.key) });
+    const run = await generateAltTexts(jobs('a.png', 'bad.png', 'a-copy.png', 'b.jpg'), { settings: settings(), client });
     await client.close();
     assert.equal(run.fatal, undefined);
     assert.deepEqual(
@@ -58,8 +59,8 @@ describe('generating alt text in bulk', () => {
   });
 
   it('a wrong key stops the whole run after one request, with one error', async () => {
-    const client = new ChatClient({ apiKey: 'wrong-key-1234' });
-    const run = await generateAltTexts(jobs('a.png', 'b.jpg', 'bad.png'), { settings: settings(), apiKey: 'wrong-key-1234', client, maxConcurrency: 1 });
+    const client = new ChatClient({ credential: apiKeyCredential('wrong-key-1234') });
+    const run = await generateAltTexts(jobs('a.png', 'b.jpg', 'bad.png'), { settings: settings(), client, maxConcurrency: 1 });
     await client.close();
     assert.equal(run.fatal?.code, 'auth');
     assert.equal(server.requests.length, 1);
@@ -73,9 +74,9 @@ describe('generating alt text in bulk', () => {
     server.latencyMs = 400;
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    const client = new ChatClient({ apiKey: server.key });
+    const client = new ChatClient({ credential: apiKeyCredential(server.key) });
     try {
-      const run = await generateAltTexts(jobs('a.png', 'b.jpg'), { settings: settings(), apiKey: server.key, client, signal: controller.signal });
+      const run = await generateAltTexts(jobs('a.png', 'b.jpg'), { settings: settings(), client, signal: controller.signal });
       assert.equal(run.cancelled, true);
       assert.equal(run.fatal, undefined);
       assert.deepEqual([...run.results.values()].map((o) => (o.ok ? 'ok' : o.status)), ['cancelled', 'cancelled']);

@@ -12,6 +12,7 @@ import { resolveSettings } from '../../../src/core/settings';
 import type { TestApi } from '../../../src/extension';
 import { testResultsDir } from '../../support/paths';
 import { StubUi } from '../stubUi';
+import { apiKeyCredential } from '../../../src/core/auth';
 
 const TOKENS = 2000;
 const RUNS = 5;
@@ -59,7 +60,7 @@ export async function run(): Promise<void> {
   let edits = 0;
   for (let i = 0; i < RUNS + 1; i++) {
     let t = performance.now();
-    await describeImages({ settings: resolveSettings({ endpoint: url, deployment: 'bench' }), apiKey: KEY, sources: [image.fsPath], stream: true, onEvent: () => undefined });
+    await describeImages({ settings: resolveSettings({ endpoint: url, deployment: 'bench' }), credential: apiKeyCredential(KEY), sources: [image.fsPath], stream: true, onEvent: () => undefined });
     if (i > 0) core.push(performance.now() - t);
     let changes = 0;
     const sub = vscode.workspace.onDidChangeTextDocument((e) => e.document.isUntitled && changes++);

@@ -1,0 +1,133 @@
+/**
+ * The CLI's inputs, in one place for `describe-image` and `describe-image alt-text`: endpoint, deployment and
+ * api-version from flags or the environment, and how to authenticate — an API key (AZURE_OPENAI_API_KEY, never a
+ * flag), a Microsoft Entra ID token given as it is (AZURE_OPENAI_AD_TOKEN, the variable OpenAI's own Azure clients
+ * read), or Microsoft Entra ID through @azure/identity (environment service principal, workload identity, managed
+ * identity, Azure CLI / Azure Developer CLI login). Messages speak of these inputs, never of the extension's storage.
+ */
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import { apiKeyCredential, COGNITIVE_SERVICES_SCOPE, staticEntraToken, type Credential } from '../core/auth';
+import { DescribeError } from '../core/errors';
+import { resolveSettings, type DescribeSettings, type RawSettings } from '../core/settings';
+
+export type AuthChoice = 'key' | 'entra';
+
+export interface CliEnv {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Tests inject the Entra credential here (they never reach a real identity endpoint). */
+  readonly tokenCredential?: TokenCredential | undefined;
+}
+
+export interface EndpointFlags {
+  readonly endpoint?: string | undefined;
+  readonly deployment?: string | undefined;
+  readonly 'api-version'?: string | undefined;
+}
+
+/** Settings from flags, then the environment. */
+export function cliSettings(flags: EndpointFlags, env: CliEnv['env'], extra: Omit<RawSettings, 'endpoint' | 'deployment' | 'apiVersion'> = {}): DescribeSettings {
+  return resolveSettings({
+    ...extra,
+    endpoint: flags.endpoint ?? env['AZURE_OPENAI_ENDPOINT'],
+    deployment: flags.deployment ?? env['AZURE_OPENAI_DEPLOYMENT'],
+    apiVersion: flags['api-version'] ?? env['OPENAI_API_VERSION'],
+  });
+}
+
+export function parseAuthChoice(value: string | undefined): AuthChoice | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim().toLowerCase();
+  if (v === 'key' || v === 'entra') return v;
+  throw new DescribeError('bad-input', `--auth must be key or entra (got "${value}").`);
+}
+
+/** What the Entra chain tries, in order, in words. */
+const ENTRA_CHAIN =
+  'an environment service principal (AZURE_TENANT_ID, AZURE_CLIENT_ID and a secret or certificate), workload identity (CI), managed identity, and the Azure CLI / Azure Developer CLI login';
+
+/** A credential over @azure/identity: tokens are cached until shortly before they expire, fetched anew on refresh. */
+function identityCredential(tokenCredential: TokenCredential, source: string): Credential {
+  let cached: { token: string; expiresOnTimestamp: number } | undefined;
+  return {
+    kind: 'entra',
+    source,
+    async getToken(request) {
+      if (!request.refresh && cached && cached.expiresOnTimestamp - Date.now() > 2 * 60_000) return cached.token;
+      let token;
+      try {
+        token = await tokenCredential.getToken(COGNITIVE_SERVICES_SCOPE, request.signal ? { abortSignal: request.signal } : {});
+      } catch (e) {
+        throw new DescribeError('missing-credential', noCredentialMessage(e), { cause: e });
+      }
+      if (!token) throw new DescribeError('missing-credential', noCredentialMessage(undefined));
+      cached = { token: token.token, expiresOnTimestamp: token.expiresOnTimestamp };
+      return token.token;
+    },
+  };
+}
+
+function noCredentialMessage(e: unknown): string {
+  const errors = (e as { errors?: unknown[] } | undefined)?.errors;
+  const reasons = Array.isArray(errors)
+    ? errors.map((x) => (x instanceof Error ? `${x.name}: ${x.message.split('\n')[0]}` : String(x))).slice(0, 8)
+    : e instanceof Error
+      ? [e.message.split('\n')[0] ?? '']
+      : [];
+  return (
+    `No Microsoft Entra ID credential worked. Tried ${ENTRA_CHAIN}.${reasons.length ? ` (${reasons.join('; ')})` : ''} ` +
+    'Either sign in with `az login` and run again, or set AZURE_OPENAI_API_KEY to use a key.'
+  );
+}
+
+export interface ResolvedCredential {
+  readonly credential: Credential;
+  /** Said on stderr when the CLI chose Entra ID by itself. */
+  readonly notice: string | undefined;
+  /** Known secrets, for redacting output (the key or the given token). */
+  readonly secrets: string[];
+}
+
+/**
+ * How to authenticate: `--auth key` needs AZURE_OPENAI_API_KEY (exit 2 before anything is sent); `--auth entra`
+ * uses AZURE_OPENAI_AD_TOKEN when set, else the Entra chain; without --auth, the key when set, else Entra ID (and
+ * says so).
+ */
+export function cliCredential(choice: AuthChoice | undefined, io: CliEnv): ResolvedCredential {
+  const key = io.env['AZURE_OPENAI_API_KEY']?.trim();
+  const adToken = io.env['AZURE_OPENAI_AD_TOKEN']?.trim();
+  if (choice === 'key' || (choice === undefined && key)) {
+    if (!key) throw new DescribeError('missing-key', '--auth key needs the environment variable AZURE_OPENAI_API_KEY (the key is never a flag).');
+    return { credential: apiKeyCredential(key), notice: undefined, secrets: [key] };
+  }
+  if (adToken) return { credential: staticEntraToken(adToken, 'AZURE_OPENAI_AD_TOKEN'), notice: choice ? undefined : 'using the Microsoft Entra ID token in AZURE_OPENAI_AD_TOKEN.', secrets: [adToken] };
+  const tokenCredential = io.tokenCredential ?? new DefaultAzureCredential();
+  return {
+    credential: identityCredential(tokenCredential, 'Microsoft Entra ID (@azure/identity)'),
+    notice: choice ? undefined : `no AZURE_OPENAI_API_KEY: signing in with Microsoft Entra ID (${ENTRA_CHAIN}).`,
+    secrets: key ? [key] : [],
+  };
+}
+
+/** A hint in the CLI's own terms for an error the core raised (its message speaks of no front). */
+export function cliHint(e: DescribeError): string {
+  switch (e.code) {
+    case 'missing-key':
+      return ' Set AZURE_OPENAI_API_KEY, or sign in with Microsoft Entra ID (`az login`, then --auth entra).';
+    case 'auth':
+    case 'forbidden':
+      // The actions say whether the answer concerns a sign-in (Entra ID) or a key.
+      return e.actions.includes('sign-in')
+        ? ' With the CLI: run `az login` (or `az login --tenant <tenant>` for another directory) and use --auth entra, or give a token in AZURE_OPENAI_AD_TOKEN.'
+        : e.code === 'auth'
+          ? ' Check AZURE_OPENAI_API_KEY and --endpoint (or AZURE_OPENAI_ENDPOINT).'
+          : '';
+    case 'certificate':
+      return ' Give Node the certificate authority: NODE_EXTRA_CA_CERTS=/path/to/ca.pem describe-image …, or (Node 22.15 and later) trust the OS store with NODE_OPTIONS=--use-system-ca.';
+    case 'deployment-not-found':
+      return ' Check --deployment (or AZURE_OPENAI_DEPLOYMENT).';
+    case 'api-version':
+      return ' Drop --api-version / OPENAI_API_VERSION to use the v1 API.';
+    default:
+      return '';
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * How the client's requests travel. Two transports with one shape (streamed body, AbortSignal, a timeout for the
+ * answer to start and one for silence between chunks):
+ * - `undiciTransport`: undici with an explicit dispatcher (the CLI: HTTPS_PROXY/NO_PROXY, NODE_EXTRA_CA_CERTS). Never
+ *   the process-wide dispatcher.
+ * - `fetchTransport`: a WHATWG `fetch` (the extension passes the extension host's global fetch, which VS Code's
+ *   network stack serves: system and PAC proxies, proxy authentication, `http.proxy`/`http.noProxy`, the OS
+ *   certificate store).
+ * Timeouts raise errors with undici's codes (`UND_ERR_HEADERS_TIMEOUT`, `UND_ERR_BODY_TIMEOUT`) whatever the transport,
+ * so the client maps them once.
+ */
+import { request, type Dispatcher } from 'undici';
+
+export interface TransportRequest {
+  readonly url: string;
+  readonly method: 'GET' | 'POST';
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /** Time allowed until the answer's headers arrive. */
+  readonly headersTimeoutMs: number;
+  /** Time allowed between two pieces of the body. */
+  readonly bodyTimeoutMs: number;
+}
+
+export interface TransportResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The body as it arrives. */
+  readonly body: AsyncIterable<Uint8Array>;
+  text(): Promise<string>;
+  /** Read and drop the rest of the body (or stop it), freeing the connection. */
+  discard(): Promise<void>;
+}
+
+export type Transport = (req: TransportRequest) => Promise<TransportResponse>;
+
+/** An error with the code a timeout has in undici. */
+export class TransportTimeout extends Error {
+  constructor(
+    readonly code: 'UND_ERR_HEADERS_TIMEOUT' | 'UND_ERR_BODY_TIMEOUT',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function undiciTransport(dispatcher: Dispatcher): Transport {
+  return async (req) => {
+    const res = await request(req.url, {
+      method: req.method,
+      dispatcher,
+      signal: req.signal,
+      headers: { ...req.headers },
+      ...(req.body !== undefined ? { body: req.body } : {}),
+      headersTimeout: req.headersTimeoutMs,
+      bodyTimeout: req.bodyTimeoutMs,
+    });
+    return {
+      status: res.statusCode,
+      headers: res.headers,
+      body: res.body,
+      text: () => res.body.text(),
+      discard: async () => {
+        await res.body.dump().catch(() => undefined);
+        res.body.destroy();
+      },
+    };
+  };
+}
+
+/** The headers of a fetch Response as a plain record (lower-case names). */
+function plainHeaders(h: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  h.forEach((value, name) => (out[name.toLowerCase()] = value));
+  return out;
+}
+
+export function fetchTransport(fetchFn: typeof fetch): Transport {
+  return async (req) => {
+    const own = new AbortController();
+    const signal = req.signal ? AbortSignal.any([req.signal, own.signal]) : own.signal;
+    let timedOut: TransportTimeout | undefined;
+    const giveUp = (code: TransportTimeout['code'], ms: number) => {
+      timedOut = new TransportTimeout(code, code === 'UND_ERR_HEADERS_TIMEOUT' ? `no answer within ${ms} ms` : `nothing arrived for ${ms} ms`);
+      own.abort(timedOut);
+    };
+    const headersTimer = setTimeout(() => giveUp('UND_ERR_HEADERS_TIMEOUT', req.headersTimeoutMs), req.headersTimeoutMs);
+    let res: Response;
+    try {
+      res = await fetchFn(req.url, { method: req.method, headers: req.headers, ...(req.body !== undefined ? { body: req.body } : {}), signal, redirect: 'manual' });
+    } catch (e) {
+      throw timedOut ?? e;
+    } finally {
+      clearTimeout(headersTimer);
+    }
+    const reader = res.body?.getReader();
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      if (!reader) return;
+      for (;;) {
+        const idle = setTimeout(() => giveUp('UND_ERR_BODY_TIMEOUT', req.bodyTimeoutMs), req.bodyTimeoutMs);
+        let step: ReadableStreamReadResult<Uint8Array>;
+        try {
+          step = await reader.read();
+        } catch (e) {
+          throw timedOut ?? e;
+        } finally {
+          clearTimeout(idle);
+        }
+        if (step.done) return;
+        yield step.value;
+      }
+    }
+    const body = chunks();
+    return {
+      status: res.status,
+      headers: plainHeaders(res.headers),
+      body,
+      text: async () => {
+        const parts: Uint8Array[] = [];
+        for await (const c of body) parts.push(c);
+        return Buffer.concat(parts).toString('utf8');
+      },
+      discard: async () => {
+        await reader?.cancel().catch(() => undefined);
+      },
+    };
+  };
+}
