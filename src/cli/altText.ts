@@ -52,13 +52,14 @@ Options:
   --no-context        (fix) do not send the nearest heading and the text around each image
   --cache FILE        (fix) alt-text cache (default .describe-image-cache.json); reruns and duplicates cost nothing
   --concurrency N     (fix) requests at once, at most (default 8; halved automatically on 429)
-  --endpoint, --deployment, --api-version, --auth   as for describing (or the environment variables)
+  --endpoint, --deployment, --api-version, --auth, --provider, --base-url, --model
+                      as for describing (or the environment variables)
 
 Files and links must be inside the current folder: paths that lead out of it are refused. node_modules, .git and
 what .gitignore files say (nested ones too) are left out.`;
 
 export async function runAltText(argv: readonly string[], io: CliIo): Promise<number> {
-  const secrets = [io.env['AZURE_OPENAI_API_KEY'], io.env['AZURE_OPENAI_AD_TOKEN']].filter((s): s is string => !!s?.trim());
+  const secrets = [io.env['AZURE_OPENAI_API_KEY'], io.env['AZURE_OPENAI_AD_TOKEN'], io.env['OPENAI_API_KEY']].filter((s): s is string => !!s?.trim());
   const say = (text: string) => io.stderr(`describe-image alt-text: ${redact(text, secrets)}\n`);
   const fail = (code: number, message: string) => {
     say(message);
@@ -85,6 +86,9 @@ export async function runAltText(argv: readonly string[], io: CliIo): Promise<nu
         deployment: { type: 'string' },
         'api-version': { type: 'string' },
         auth: { type: 'string' },
+        provider: { type: 'string' },
+        'base-url': { type: 'string' },
+        model: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -221,7 +225,7 @@ async function fix(docs: readonly DocFile[], o: FixOptions): Promise<number> {
     const dispatcher = createDispatcher(proxyFromEnv(o.io.env));
     try {
       const settings = cliSettings(o.values, o.io.env);
-      const auth = cliCredential(parseAuthChoice(o.values.auth), o.io);
+      const auth = cliCredential(parseAuthChoice(o.values.auth), o.io, settings);
       checkReadyToSend(settings, auth.credential);
       if (auth.notice) o.say(auth.notice);
       cache = await FileAltCache.load(path.resolve(o.root, o.cache ?? '.describe-image-cache.json'));

@@ -6,9 +6,9 @@
  * identity, Azure CLI / Azure Developer CLI login). Messages speak of these inputs, never of the extension's storage.
  */
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
-import { apiKeyCredential, COGNITIVE_SERVICES_SCOPE, staticEntraToken, type Credential } from '../core/auth';
+import { apiKeyCredential, COGNITIVE_SERVICES_SCOPE, openAiCredential, staticEntraToken, type Credential } from '../core/auth';
 import { DescribeError } from '../core/errors';
-import { resolveSettings, type DescribeSettings, type RawSettings } from '../core/settings';
+import { isLoopbackHost, resolveSettings, type DescribeSettings, type RawSettings } from '../core/settings';
 
 export type AuthChoice = 'key' | 'entra';
 
@@ -19,18 +19,24 @@ export interface CliEnv {
 }
 
 export interface EndpointFlags {
+  readonly provider?: string | undefined;
   readonly endpoint?: string | undefined;
   readonly deployment?: string | undefined;
   readonly 'api-version'?: string | undefined;
+  readonly 'base-url'?: string | undefined;
+  readonly model?: string | undefined;
 }
 
 /** Settings from flags, then the environment. */
-export function cliSettings(flags: EndpointFlags, env: CliEnv['env'], extra: Omit<RawSettings, 'endpoint' | 'deployment' | 'apiVersion'> = {}): DescribeSettings {
+export function cliSettings(flags: EndpointFlags, env: CliEnv['env'], extra: Omit<RawSettings, 'endpoint' | 'deployment' | 'apiVersion' | 'provider' | 'baseUrl' | 'model'> = {}): DescribeSettings {
   return resolveSettings({
     ...extra,
+    provider: flags.provider ?? env['DESCRIBE_IMAGE_PROVIDER'],
     endpoint: flags.endpoint ?? env['AZURE_OPENAI_ENDPOINT'],
     deployment: flags.deployment ?? env['AZURE_OPENAI_DEPLOYMENT'],
     apiVersion: flags['api-version'] ?? env['OPENAI_API_VERSION'],
+    baseUrl: flags['base-url'] ?? env['OPENAI_BASE_URL'],
+    model: flags.model ?? env['OPENAI_MODEL'],
   });
 }
 
@@ -92,7 +98,18 @@ export interface ResolvedCredential {
  * uses AZURE_OPENAI_AD_TOKEN when set, else the Entra chain; without --auth, the key when set, else Entra ID (and
  * says so).
  */
-export function cliCredential(choice: AuthChoice | undefined, io: CliEnv): ResolvedCredential {
+export function cliCredential(choice: AuthChoice | undefined, io: CliEnv, settings?: Pick<DescribeSettings, 'provider' | 'endpoint'>): ResolvedCredential {
+  if (settings?.provider === 'openai') {
+    // An OpenAI-compatible server: OPENAI_API_KEY as a bearer token; none needed for a server on this machine.
+    const openAiKey = io.env['OPENAI_API_KEY']?.trim();
+    if (choice === 'entra') throw new DescribeError('bad-input', '--auth entra is for Azure OpenAI; an OpenAI-compatible server takes OPENAI_API_KEY.');
+    try {
+      return { credential: openAiCredential(openAiKey, settings.endpoint, isLoopbackHost), notice: undefined, secrets: openAiKey ? [openAiKey] : [] };
+    } catch (e) {
+      if (e instanceof DescribeError) throw new DescribeError('missing-key', `${e.message} Set OPENAI_API_KEY.`);
+      throw e;
+    }
+  }
   const key = io.env['AZURE_OPENAI_API_KEY']?.trim();
   const adToken = io.env['AZURE_OPENAI_AD_TOKEN']?.trim();
   if (choice === 'key' || (choice === undefined && key)) {
@@ -109,10 +126,16 @@ export function cliCredential(choice: AuthChoice | undefined, io: CliEnv): Resol
 }
 
 /** A hint in the CLI's own terms for an error the core raised (its message speaks of no front). */
-export function cliHint(e: DescribeError): string {
+export function cliHint(e: DescribeError, provider: DescribeSettings['provider'] = 'azure'): string {
+  if (provider === 'openai') {
+    if (e.code === 'auth' || e.code === 'missing-key') return ' Check OPENAI_API_KEY and --base-url (or OPENAI_BASE_URL).';
+    if (e.code === 'deployment-not-found') return ' List the models the server has with --list-models.';
+    if (e.code === 'certificate') return cliHint(e);
+    return '';
+  }
   switch (e.code) {
     case 'missing-key':
-      return ' Set AZURE_OPENAI_API_KEY, or sign in with Microsoft Entra ID (`az login`, then --auth entra).';
+      return e.message.includes('OPENAI_API_KEY') ? '' : ' Set AZURE_OPENAI_API_KEY, or sign in with Microsoft Entra ID (`az login`, then --auth entra).';
     case 'auth':
     case 'forbidden':
       // The actions say whether the answer concerns a sign-in (Entra ID) or a key.

@@ -15,16 +15,23 @@ import { LineNeutraliser, renderFooter, renderHeader, renderInterruption, render
 import type { PreparedImage } from '../core/prepare';
 import { runAltText } from './altText';
 import { DETAILS, type DescribeSettings, type Detail } from '../core/settings';
-import { cliCredential, cliHint, cliSettings, parseAuthChoice, type CliEnv } from './config';
+import { cliCredential, cliHint, cliSettings, parseAuthChoice, type CliEnv, type EndpointFlags } from './config';
 import type { Logger } from '../core/log';
 
 declare const __VERSION__: string;
 
 export const USAGE = `Usage: describe-image [options] <image...>
+       describe-image --provider openai [--base-url URL] --list-models
 
-Describe 1 to 10 images (local paths or http(s) URLs, all in one request) with an Azure OpenAI vision deployment.
+Describe 1 to 10 images (local paths or http(s) URLs, all in one request) with an Azure OpenAI vision deployment, or
+a model on any OpenAI-compatible server (OpenAI, Ollama, LM Studio, vLLM).
 
 Options:
+  --provider P         azure (default) or openai                           (env DESCRIBE_IMAGE_PROVIDER)
+  --base-url URL       openai: the server's base URL, default https://api.openai.com/v1; Ollama:
+                       http://localhost:11434/v1, LM Studio: http://localhost:1234/v1 (env OPENAI_BASE_URL)
+  --model NAME         openai: the model (e.g. gpt-4.1, llava, qwen2.5vl)  (env OPENAI_MODEL)
+  --list-models        print the models the server lists, one per line, and exit
   --endpoint URL       resource endpoint or the portal's whole Target URI   (env AZURE_OPENAI_ENDPOINT)
   --deployment NAME    deployment name                                     (env AZURE_OPENAI_DEPLOYMENT)
   --api-version V      use the deployments API with this api-version; default: none, the v1 API
@@ -51,7 +58,8 @@ Options:
   -h, --help           show this help
   --version            show the version
 
-The API key is read only from the environment variable AZURE_OPENAI_API_KEY (never a flag).
+Keys are read only from the environment (never a flag): AZURE_OPENAI_API_KEY for Azure, OPENAI_API_KEY for an
+OpenAI-compatible server (none needed for a server on this machine).
 Proxies: HTTPS_PROXY / HTTP_PROXY and NO_PROXY are honoured. A private certificate authority (a TLS-inspecting
 proxy): NODE_EXTRA_CA_CERTS=/path/to/ca.pem, or NODE_OPTIONS=--use-system-ca (Node 22.15+) for the OS store.
 Alt text for docs: describe-image alt-text check|fix <glob...>   (describe-image alt-text --help)
@@ -99,6 +107,10 @@ function parse(argv: readonly string[]) {
         version: { type: 'boolean' },
         'api-key': { type: 'string' },
         auth: { type: 'string' },
+        provider: { type: 'string' },
+        'base-url': { type: 'string' },
+        model: { type: 'string' },
+        'list-models': { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -219,12 +231,35 @@ async function dryRun(
   }
 }
 
+/** --list-models: the ids the server lists, one per line. */
+async function listModels(v: EndpointFlags & { auth?: string | undefined }, io: CliIo, fail: (code: number, message: string) => number, track: (c: ChatClient) => void): Promise<number> {
+  const dispatcher = createDispatcher(proxyFromEnv(io.env));
+  let provider: DescribeSettings['provider'] = 'azure';
+  try {
+    // A model or deployment is not needed to list them.
+    const settings = cliSettings({ ...v, model: v.model ?? 'none', deployment: v.deployment ?? 'none' }, io.env);
+    provider = settings.provider;
+    const auth = cliCredential(parseAuthChoice(v.auth), io, settings);
+    const client = new ChatClient({ credential: auth.credential, dispatcher });
+    track(client);
+    const ids = await client.listModels(settings, io.signal);
+    io.stdout(ids.map((id) => `${id}\n`).join(''));
+    return 0;
+  } catch (e) {
+    if (isDescribeError(e)) return fail(e.isInputError ? 2 : 1, `${e.message}${cliHint(e, provider)}`);
+    return fail(1, `unexpected error: ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    await dispatcher.close();
+  }
+}
+
 /** Run the CLI; returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   if (argv[0] === 'alt-text') return runAltText(argv.slice(1), io);
   // Every secret known (the key, a given token) and every token the client fetched is removed from all output.
-  const secrets = [io.env['AZURE_OPENAI_API_KEY'], io.env['AZURE_OPENAI_AD_TOKEN']].filter((s): s is string => !!s?.trim());
+  const secrets = [io.env['AZURE_OPENAI_API_KEY'], io.env['AZURE_OPENAI_AD_TOKEN'], io.env['OPENAI_API_KEY']].filter((s): s is string => !!s?.trim());
   let client: ChatClient | undefined;
+  let provider: DescribeSettings['provider'] = 'azure';
   const hide = (text: string) => redact(text, [...secrets, ...(client?.sentSecrets ?? [])]);
   const fail = (code: number, message: string): number => {
     io.stderr(`describe-image: ${hide(message)}\n`);
@@ -248,11 +283,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (v['api-key'] !== undefined) {
     return fail(2, 'there is no --api-key flag (flags show in process lists): set the environment variable AZURE_OPENAI_API_KEY instead.');
   }
+  if (v['list-models']) return listModels(v, io, fail, (c) => (client = c));
   if (args.positionals.length === 0) return fail(2, `no image given.\n\n${USAGE}`);
   if (v['dry-run']) return dryRun(args.positionals, v, io, fail);
   try {
     const settings = cliSettings(v, io.env, { detail: v.detail, maxTokens: v['max-tokens'], userPrompt: v.prompt, systemPrompt: v['system-prompt'] });
-    const auth = cliCredential(parseAuthChoice(v.auth), io);
+    provider = settings.provider;
+    const auth = cliCredential(parseAuthChoice(v.auth), io, settings);
     checkReadyToSend(settings, auth.credential);
     const seconds = (flag: string, value: string | undefined): number | undefined => {
       if (value === undefined) return undefined;
@@ -337,7 +374,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (e) {
     if (isDescribeError(e)) {
       if (e.code === 'cancelled') return fail(130, e.partialText ? 'interrupted; the text received so far was printed, marked cancelled.' : 'interrupted; nothing was written.');
-      return fail(e.isInputError ? 2 : 1, `${e.message}${cliHint(e)}`);
+      return fail(e.isInputError ? 2 : 1, `${e.message}${cliHint(e, provider)}`);
     }
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return fail(2, `--out ${v.out ?? ''} appeared while describing; it was not overwritten.`);
     return fail(1, `unexpected error: ${e instanceof Error ? e.message : String(e)}`);

@@ -5,6 +5,8 @@
  * carry it is redacted by the client.
  */
 
+import { DescribeError } from './errors';
+
 export type AuthKind = 'api-key' | 'entra' | 'bearer-key' | 'none';
 
 export interface TokenRequest {
@@ -34,6 +36,17 @@ export const apiKeyCredential = (key: string): Credential => ({ kind: 'api-key',
 export function staticEntraToken(token: string, source: string): Credential {
   const t = token.trim();
   return { kind: 'entra', source, getToken: () => Promise.resolve(t) };
+}
+
+/**
+ * The credential for an OpenAI-compatible server: its key as a bearer token, or none for a server on this machine
+ * (Ollama and LM Studio need none). A server elsewhere without a key is refused before anything is sent.
+ */
+export function openAiCredential(key: string | undefined, baseUrl: string, isLoopback: (host: string) => boolean): Credential {
+  if (key?.trim()) return { kind: 'bearer-key', key: key.trim() };
+  const host = new URL(baseUrl).hostname;
+  if (isLoopback(host)) return { kind: 'none' };
+  throw new DescribeError('missing-key', `No key is set for ${new URL(baseUrl).host}: a key is needed for a server that is not on this machine.`);
 }
 
 /** The header that carries the credential. */

@@ -15,8 +15,8 @@ import { authHeader, knownSecret, type Credential } from './auth';
 import { DescribeError, isDescribeError, redact } from './errors';
 import { createDispatcher } from './http';
 import { silentLogger, type Logger } from './log';
-import { buildChatBody, chatCompletionsUrl, type TokenParam, type WireImage } from './request';
-import { errorFromResponse, parseChatCompletion, type ChatCompletion } from './response';
+import { buildChatBody, chatCompletionsUrl, modelsUrl, type TokenParam, type WireImage } from './request';
+import { errorFromResponse, parseChatCompletion, parseModelList, type ChatCompletion } from './response';
 import { assertSecureEndpoint, type DescribeSettings } from './settings';
 import { parseChatStream, StreamBroken } from './stream';
 import { undiciTransport, type Transport, type TransportResponse } from './transport';
@@ -136,7 +136,17 @@ function errorCode(e: unknown): string | undefined {
   return code;
 }
 
-export class ChatClient {
+/**
+ * What sends a describe request: the HTTP client here, or (in the extension) one of VS Code's language models. The
+ * describe engine and the alt-text runner take either.
+ */
+export interface ChatBackend {
+  readonly credential: Credential;
+  complete(settings: DescribeSettings, images: readonly WireImage[], options?: CompleteOptions): Promise<CompletionResult>;
+  close(): Promise<void>;
+}
+
+export class ChatClient implements ChatBackend {
   readonly credential: Credential;
   /** Every secret this client has sent (the key, each token it fetched): removed from every text. */
   private readonly secrets = new Set<string>();
@@ -185,7 +195,9 @@ export class ChatClient {
   async complete(settings: DescribeSettings, images: readonly WireImage[], options: CompleteOptions = {}): Promise<CompletionResult> {
     if (this.credential.kind !== 'none') assertSecureEndpoint(settings.endpoint);
     const key = deploymentKey(settings);
-    let tokenParam: TokenParam = this.memory.get(key) ?? 'max_tokens';
+    // Azure documents max_tokens (reasoning deployments refuse it: then max_completion_tokens); OpenAI's API takes
+    // max_completion_tokens (a local server that knows only max_tokens refuses it: then max_tokens). Remembered.
+    let tokenParam: TokenParam = this.memory.get(key) ?? (settings.provider === 'openai' ? 'max_completion_tokens' : 'max_tokens');
     let switched = false;
     let refreshed = false;
     let refresh = false;
@@ -212,7 +224,7 @@ export class ChatClient {
       }
       refresh = false;
       const other: TokenParam = tokenParam === 'max_tokens' ? 'max_completion_tokens' : 'max_tokens';
-      if (!switched && error.code === 'unsupported-parameter' && error.serviceParam === tokenParam) {
+      if (!switched && refusesParameter(error, tokenParam)) {
         this.log.info(`Deployment "${settings.deployment}" does not take ${tokenParam}; retrying once with ${other}.`);
         tokenParam = other;
         switched = true;
@@ -240,6 +252,26 @@ export class ChatClient {
     }
   }
 
+  /** The model ids the server lists (`GET …/models`): OpenAI-compatible servers and Azure's v1 API. */
+  async listModels(settings: Pick<DescribeSettings, 'apiStyle' | 'endpoint' | 'provider' | 'deployment'>, signal?: AbortSignal): Promise<string[]> {
+    const url = modelsUrl(settings);
+    const host = new URL(url).host;
+    if (this.credential.kind !== 'none') assertSecureEndpoint(settings.endpoint);
+    let res: TransportResponse;
+    try {
+      res = await this.transport({ url, method: 'GET', headers: { accept: 'application/json', ...(await authHeader(this.credential, { signal })) }, signal, headersTimeoutMs: this.timeoutMs, bodyTimeoutMs: this.idleTimeoutMs });
+    } catch (e) {
+      throw this.transportError(e, signal, host, undefined);
+    }
+    const text = await res.text().catch((e: unknown) => {
+      throw this.transportError(e, signal, host, undefined);
+    });
+    if (res.status < 200 || res.status >= 300) {
+      throw errorFromResponse({ status: res.status, headers: res.headers, bodyText: text, deployment: settings.deployment, endpoint: settings.endpoint, apiVersion: undefined, auth: this.credential.kind, provider: settings.provider, secrets: this.sentSecrets });
+    }
+    return parseModelList(text, this.sentSecrets);
+  }
+
   /** Honour the service's wait when it gives one (plus a little jitter); else exponential backoff with jitter. */
   private delay(serviceMs: number | undefined, n: number): number {
     if (serviceMs !== undefined) return Math.round(serviceMs + this.random() * Math.min(250, serviceMs * 0.1));
@@ -249,6 +281,7 @@ export class ChatClient {
 
   private retryable(e: DescribeError): 'throttle' | 'transient' | false {
     if (e.partialText) return false; // never resend once text arrived: the user keeps it and may Retry
+    if (e.status === 429 && e.serviceCode === 'insufficient_quota') return false; // no quota: waiting will not help
     if (e.status === 429 || e.status === 503) return 'throttle';
     if (e.status === 500 || e.status === 502 || e.status === 504) return 'transient';
     if (e.code === 'network' && e.status === undefined && TRANSIENT_CODES.has(errorCode(e.cause) ?? '')) return 'transient';
@@ -320,7 +353,8 @@ export class ChatClient {
       bodyText,
       deployment: settings.deployment,
       endpoint: settings.endpoint,
-      apiVersion: settings.apiStyle === 'v1' ? undefined : settings.apiVersion,
+      apiVersion: settings.apiStyle === 'deployments' ? settings.apiVersion : undefined,
+      provider: settings.provider,
       auth: this.credential.kind,
       authSource: this.credential.kind === 'entra' ? this.credential.source : undefined,
       secrets: this.sentSecrets,
@@ -369,4 +403,14 @@ export class ChatClient {
     const detail = this.redact(e instanceof Error ? e.message : String(e));
     return new DescribeError('network', `The connection to ${host} failed${code ? ` (${code})` : ''}: check your network and try again. ${detail}`.trim(), base);
   }
+}
+
+/**
+ * Did the service refuse this parameter? Its error names it in `param` (Azure, OpenAI), or — servers that give no
+ * `param` — in its message, as the exact parameter name.
+ */
+function refusesParameter(error: DescribeError, param: TokenParam): boolean {
+  if (error.status !== 400 && error.status !== 422) return false;
+  if (error.serviceParam === param) return true;
+  return !error.serviceParam && new RegExp(`(^|[^a-z_])${param}([^a-z_]|$)`).test(error.serviceMessage ?? '');
 }

@@ -3,7 +3,7 @@
  * made without the network is made first (key present, endpoint safe, every image readable and acceptable).
  */
 import type { Credential } from './auth';
-import { ChatClient, type ClientOptions } from './client';
+import { ChatClient, type ChatBackend, type ClientOptions } from './client';
 import { DescribeError } from './errors';
 import { loadImages, type ImageSource } from './images';
 import { isConvertible, prepareLocalImage } from './imagePipeline';
@@ -17,6 +17,7 @@ export interface DescribeResult {
   readonly finishReason: string | undefined;
   readonly model: string | undefined;
   readonly deployment: string;
+  readonly provider: DescribeSettings['provider'] | 'vscode';
   readonly usage: Usage | undefined;
   readonly promptFilter: readonly FilterCategory[];
   readonly completionFilter: readonly FilterCategory[];
@@ -49,8 +50,8 @@ export interface DescribeRequest {
   /** Folder relative paths are resolved against. */
   readonly cwd?: string | undefined;
   readonly signal?: AbortSignal | undefined;
-  /** A client to reuse (it remembers which token parameter each deployment takes). */
-  readonly client?: ChatClient | undefined;
+  /** A client (or another backend) to reuse; it remembers which token parameter each deployment takes. */
+  readonly client?: ChatBackend | undefined;
   readonly clientOptions?: Omit<ClientOptions, 'credential'> | undefined;
   /** Resize/convert images to what the service uses (default true); false sends the original bytes. */
   readonly resize?: boolean | undefined;
@@ -134,6 +135,7 @@ export async function describeImages(req: DescribeRequest): Promise<DescribeResu
       finishReason: completion.finishReason,
       model: completion.model,
       deployment: settings.deployment,
+      provider: settings.provider,
       usage: completion.usage,
       promptFilter: completion.promptFilter,
       completionFilter: completion.completionFilter,

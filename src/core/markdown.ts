@@ -112,11 +112,12 @@ export function renderWarnings(warnings: readonly string[]): string {
   return warnings.map((w) => `> **Warning:** ${neutraliseHtml(w)}`).join('\n>\n') + '\n\n';
 }
 
-export function renderFooter(result: Pick<DescribeResult, 'model' | 'deployment' | 'finishReason' | 'usage' | 'estimatedImageTokens'>, extra: readonly string[] = []): string {
+export function renderFooter(result: Pick<DescribeResult, 'model' | 'deployment' | 'provider' | 'finishReason' | 'usage' | 'estimatedImageTokens'>, extra: readonly string[] = []): string {
+  const via = result.provider === 'azure' ? ` (deployment \`${result.deployment}\`)` : result.model === result.deployment ? '' : ` (\`${result.deployment}\`)`;
   const lines = [
     '---',
     '',
-    `- **Model:** ${result.model ?? 'unknown'} (deployment \`${result.deployment}\`)`,
+    `- **Model:** ${result.model ?? result.deployment}${via}`,
     `- **Finish reason:** ${result.finishReason ?? 'not reported'}`,
     `- **Token usage:** ${formatUsage(result.usage)}`,
     ...(result.estimatedImageTokens !== undefined ? [`- **Estimated image tokens:** ${result.estimatedImageTokens} (tile formula, part of the prompt tokens)`] : []),

@@ -40,8 +40,14 @@ export interface BuildOptions {
   readonly stream: boolean;
 }
 
+/** The URL that lists models (`GET`): OpenAI-compatible servers and Azure's v1 API have one. */
+export function modelsUrl(settings: Pick<DescribeSettings, 'apiStyle' | 'endpoint'>): string {
+  return settings.apiStyle === 'openai' ? `${settings.endpoint}/models` : `${settings.endpoint}/openai/v1/models`;
+}
+
 /** The URL of the chat-completions operation. */
 export function chatCompletionsUrl(settings: DescribeSettings): string {
+  if (settings.apiStyle === 'openai') return `${settings.endpoint}/chat/completions`;
   if (settings.apiStyle === 'v1') return `${settings.endpoint}/openai/v1/chat/completions`;
   return (
     `${settings.endpoint}/openai/deployments/${encodeURIComponent(settings.deployment)}/chat/completions` +
@@ -51,7 +57,7 @@ export function chatCompletionsUrl(settings: DescribeSettings): string {
 
 /** `stream_options.include_usage` exists from api-version 2024-09-01-preview on (and always on v1). */
 export function supportsStreamUsage(settings: DescribeSettings): boolean {
-  if (settings.apiStyle === 'v1') return true;
+  if (settings.apiStyle !== 'deployments') return true;
   return settings.apiVersion.slice(0, 10) >= '2024-09-01';
 }
 
@@ -69,7 +75,7 @@ export function buildChatBody(settings: DescribeSettings, images: readonly WireI
     ],
     stream: options.stream,
   };
-  if (settings.apiStyle === 'v1') body.model = settings.deployment;
+  if (settings.apiStyle !== 'deployments') body.model = settings.deployment;
   body[options.tokenParam] = settings.maxTokens;
   if (settings.temperature !== undefined) body.temperature = settings.temperature;
   if (settings.topP !== undefined) body.top_p = settings.topP;

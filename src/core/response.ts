@@ -5,7 +5,7 @@
 import { DescribeError, redact } from './errors';
 import { OPENAI_USER_ROLE, type AuthKind } from './auth';
 import { isObject, num, str, type JsonObject as Json } from './json';
-import { RECOMMENDED_API_VERSION } from './settings';
+import { RECOMMENDED_API_VERSION, type Provider } from './settings';
 
 export interface FilterCategory {
   readonly category: string;
@@ -75,6 +75,14 @@ export function contentText(v: unknown): string {
   return '';
 }
 
+/** The ids in a model list (`{ data: [{ id }] }`, as OpenAI, Azure's v1 API, Ollama, LM Studio and vLLM answer). */
+export function parseModelList(bodyText: string, secrets: readonly string[] = []): string[] {
+  const json = parseJsonBody(bodyText, secrets);
+  const data = json['data'];
+  if (!Array.isArray(data)) throw new DescribeError('bad-response', 'The server answered with JSON that is not a model list (no "data").');
+  return data.flatMap((m) => (isObject(m) && typeof m['id'] === 'string' ? [m['id']] : [])).sort();
+}
+
 /** Parse a non-streamed chat completion. Throws `bad-response` when the body is not one. */
 export function parseChatCompletion(bodyText: string, secrets: readonly string[] = []): ChatCompletion {
   const json = parseJsonBody(bodyText, secrets);
@@ -140,6 +148,8 @@ export interface ErrorContext {
   readonly auth?: AuthKind | undefined;
   /** Where an Entra token came from (for messages). */
   readonly authSource?: string | undefined;
+  /** Azure (deployments) or an OpenAI-compatible server (models). */
+  readonly provider?: Provider | undefined;
   readonly secrets: readonly string[];
 }
 
@@ -205,6 +215,28 @@ export function retryAfterMs(headers: ErrorContext['headers'], now: number = Dat
   return undefined;
 }
 
+/**
+ * OpenAI-compatible servers answer in OpenAI's shape (`{ error: { message, type, param, code } }`): `invalid_api_key`,
+ * `model_not_found`, `insufficient_quota`, rate limits. Undefined: the general rules apply.
+ */
+function openAiError(ctx: ErrorContext, status: number, code: string, base: { status: number; serviceCode: string | undefined; serviceMessage: string | undefined; serviceParam: string | undefined }, said: string): DescribeError | undefined {
+  const where = ctx.endpoint;
+  if (status === 401) {
+    const noKey = ctx.auth === 'none';
+    return new DescribeError('auth', noKey ? `${where} needs a key (401): set the key of that server.${said}` : `The key was refused by ${where} (401${code === 'invalid_api_key' ? ' invalid_api_key' : ''}): set the right key.${said}`, { ...base, actions: ['set-key', 'open-settings', 'show-log'] });
+  }
+  if (status === 404 && (code === 'model_not_found' || /model/i.test(base.serviceMessage ?? ''))) {
+    return new DescribeError('deployment-not-found', `The model "${ctx.deployment}" was not found at ${where} (404): choose one the server has (Choose Model, or --list-models).${said}`, { ...base, actions: ['open-settings', 'show-log'] });
+  }
+  if (status === 404) {
+    return new DescribeError('not-found', `${where}/chat/completions does not exist (404): check the base URL (it usually ends in /v1).${said}`, { ...base, actions: ['open-settings', 'show-log'] });
+  }
+  if (status === 429 && code === 'insufficient_quota') {
+    return new DescribeError('rate-limited', `The account behind the key has no quota left (429 insufficient_quota): check its plan and billing; waiting will not help.${said}`, { ...base, actions: ['show-log'] });
+  }
+  return undefined;
+}
+
 /** Turn a non-2xx answer into the DescribeError a person can act on. */
 export function errorFromResponse(ctx: ErrorContext): DescribeError {
   const body = readErrorBody(ctx.bodyText);
@@ -217,6 +249,10 @@ export function errorFromResponse(ctx: ErrorContext): DescribeError {
 
   if (!body && status !== 429 && status < 500 && /^\s*</.test(ctx.bodyText)) {
     return new DescribeError('bad-response', `The service answered ${status} with an HTML page instead of JSON (often a proxy or firewall page): ${snippet(htmlTitle(ctx.bodyText) ?? ctx.bodyText, ctx.secrets)}`, base);
+  }
+  if (ctx.provider === 'openai') {
+    const openai = openAiError(ctx, status, code, base, said);
+    if (openai) return openai;
   }
   if (status === 401) {
     if (ctx.auth === 'entra') {

@@ -14,7 +14,7 @@ export { DETAILS, type Detail };
  * works for every model, reasoning ones included). `deployments`: the classic
  * `/openai/deployments/{name}/chat/completions?api-version=`, used only when an api-version is given.
  */
-export type ApiStyle = 'deployments' | 'v1';
+export type ApiStyle = 'deployments' | 'v1' | 'openai';
 
 /**
  * The api-version to suggest when the deployments API is wanted (a gateway without the v1 API): recent enough for
@@ -24,8 +24,13 @@ export const RECOMMENDED_API_VERSION = '2025-04-01-preview';
 export const DEFAULT_MAX_TOKENS = 1024;
 
 export interface DescribeSettings {
-  /** Base URL of the resource (scheme, host, optional path prefix), no trailing slash, no `/openai/...`. */
+  readonly provider: Provider;
+  /**
+   * Azure: the resource's base URL (scheme, host, optional path prefix), no trailing slash, no `/openai/...`.
+   * OpenAI-compatible: the base URL the API paths follow (…/v1), no trailing slash.
+   */
   readonly endpoint: string;
+  /** Azure: the deployment name. OpenAI-compatible: the model name. Sent as `model` except on the deployments API. */
   readonly deployment: string;
   /** '' for the v1 API. */
   readonly apiVersion: string;
@@ -41,7 +46,19 @@ export interface DescribeSettings {
 }
 
 /** Raw values as they come from a settings UI, flags or the environment; anything may be missing or blank. */
+/** Where requests go: an Azure OpenAI resource, or any OpenAI-compatible server (OpenAI, Ollama, LM Studio, vLLM). */
+export type Provider = 'azure' | 'openai';
+export const PROVIDERS: readonly Provider[] = ['azure', 'openai'];
+
+/** OpenAI's own API; the default base URL of the `openai` provider. */
+export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
 export interface RawSettings {
+  provider?: string | undefined;
+  /** For `openai`: the base URL (…/v1). */
+  baseUrl?: string | undefined;
+  /** For `openai`: the model name. */
+  model?: string | undefined;
   endpoint?: string | undefined;
   deployment?: string | undefined;
   apiVersion?: string | undefined;
@@ -145,7 +162,40 @@ function toNumber(v: number | string | undefined): number | undefined {
  * Turn raw values into validated settings. The endpoint may be a whole Target URI: deployment and api-version found
  * in it are used unless set explicitly. Throws a `config` DescribeError naming the first problem.
  */
+/**
+ * The base URL of an OpenAI-compatible server: `http://localhost:11434/v1`, `https://api.openai.com/v1`, or a whole
+ * `…/chat/completions` URL (cut back to its base). Throws a `config` DescribeError for text that is no http(s) URL.
+ */
+export function parseBaseUrl(input: string | undefined): string {
+  const text = (input ?? '').trim() || OPENAI_BASE_URL;
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`);
+  } catch {
+    throw new DescribeError('config', `The base URL "${text}" is not a URL: enter it as e.g. ${OPENAI_BASE_URL} or http://localhost:11434/v1.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new DescribeError('config', `The base URL must start with https:// or http:// (got ${url.protocol}//).`);
+  if (url.username || url.password) throw new DescribeError('config', 'The base URL must not contain a user name or password: give the key as a key.');
+  const segments = url.pathname.split('/').filter(Boolean);
+  const chatAt = segments.findIndex((s, i) => s === 'chat' && segments[i + 1] === 'completions');
+  const kept = chatAt >= 0 ? segments.slice(0, chatAt) : segments[segments.length - 1] === 'models' ? segments.slice(0, -1) : segments;
+  return `${url.protocol}//${url.host}${kept.length ? `/${kept.join('/')}` : ''}`;
+}
+
+export function parseProvider(value: string | undefined): Provider {
+  const v = (value ?? '').trim().toLowerCase() || 'azure';
+  if ((PROVIDERS as readonly string[]).includes(v)) return v as Provider;
+  throw new DescribeError('config', `The provider must be azure or openai (got "${value}").`, { actions: ['open-settings'] });
+}
+
 export function resolveSettings(raw: RawSettings): DescribeSettings {
+  const provider = parseProvider(raw.provider);
+  if (provider === 'openai') {
+    const endpoint = parseBaseUrl(raw.baseUrl);
+    const model = raw.model?.trim() ?? '';
+    if (!model) throw new DescribeError('config', 'No model is set: give the name of a vision-capable model the server has (e.g. gpt-4.1, llava, qwen2.5vl).');
+    return { ...commonSettings(raw), provider, endpoint, deployment: model, apiVersion: '', apiStyle: 'openai' };
+  }
   const parsed = parseEndpoint(raw.endpoint ?? '');
   const deployment = (raw.deployment?.trim() || parsed.deployment || '').trim();
   if (!deployment) {
@@ -160,6 +210,11 @@ export function resolveSettings(raw: RawSettings): DescribeSettings {
   if (apiVersion && !API_VERSION_RE.test(apiVersion)) {
     throw new DescribeError('api-version', `The api-version "${apiVersion}" is not of the form YYYY-MM-DD or YYYY-MM-DD-preview: leave it empty to use the v1 API, or use e.g. ${RECOMMENDED_API_VERSION}.`, { actions: ['configure-endpoint'] });
   }
+  return { ...commonSettings(raw), provider, endpoint: parsed.endpoint, deployment, apiVersion, apiStyle };
+}
+
+/** Detail, limits, prompts and sampling: the same for every provider. */
+function commonSettings(raw: RawSettings): Omit<DescribeSettings, 'provider' | 'endpoint' | 'deployment' | 'apiVersion' | 'apiStyle'> {
   let detail: Detail | undefined;
   const d = raw.detail?.trim().toLowerCase();
   if (d) {
@@ -181,10 +236,6 @@ export function resolveSettings(raw: RawSettings): DescribeSettings {
     throw new DescribeError('config', `top_p must be a number above 0 and at most 1 (got ${String(raw.topP)}).`, { actions: ['open-settings'] });
   }
   return {
-    endpoint: parsed.endpoint,
-    deployment,
-    apiVersion,
-    apiStyle,
     detail,
     maxTokens,
     systemPrompt: raw.systemPrompt?.trim() || DEFAULT_SYSTEM_PROMPT,

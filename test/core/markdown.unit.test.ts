@@ -13,7 +13,7 @@ const img = (p: string): PreparedImage => ({
 const result = (over: Partial<DescribeResult> = {}): DescribeResult => ({
   text: 'A login form with **two** fields.', finishReason: 'stop', model: 'gpt-4o-2024-08-06', deployment: 'gpt-4o',
   usage: { promptTokens: 100, completionTokens: 20, totalTokens: 120, reasoningTokens: undefined },
-  promptFilter: [], completionFilter: [], images: [img('/docs/shots/login form.png')], warnings: [], tokenParam: 'max_tokens', elapsedMs: 5, attempts: 1, estimatedImageTokens: undefined, ...over,
+  provider: 'azure', promptFilter: [], completionFilter: [], images: [img('/docs/shots/login form.png')], warnings: [], tokenParam: 'max_tokens', elapsedMs: 5, attempts: 1, estimatedImageTokens: undefined, ...over,
 });
 
 describe('markdown', () => {

@@ -9,7 +9,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { ChatClient } from '../client';
+import type { ChatBackend } from '../client';
 import { describeImages } from '../describe';
 import { DescribeError, isDescribeError } from '../errors';
 import { isObject, num, str } from '../json';
@@ -176,8 +176,8 @@ export type AltOutcome =
 
 export interface AltRunOptions {
   readonly settings: DescribeSettings;
-  /** The client (it holds the credential). */
-  readonly client: ChatClient;
+  /** The client (it holds the credential), or another backend. */
+  readonly client: ChatBackend;
   readonly cache?: AltCache | undefined;
   readonly maxLength?: number | undefined;
   /** Resize images to what the service uses (default true). */
