@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { COMMANDS, showError } from './vscode/actions';
 import { signInCommand } from './vscode/auth';
+import { createStatusItem, pickModel } from './vscode/chooseModel';
 import { registerAltText } from './vscode/altText';
 import { registerAltTextPaste } from './vscode/altTextPaste';
 import { describeCommand, type DescribeDeps } from './vscode/describeCommand';
@@ -27,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const keys = new KeyStore(context.secrets);
   const ui = new UiHolder();
   const deps: DescribeDeps = { ui, keys, log, tokenMemory: new GlobalStateTokenMemory(context.globalState) };
-  const refreshSecrets = async () => log.setSecrets([await keys.get()]);
+  const refreshSecrets = async () => log.setSecrets(await keys.all());
   void refreshSecrets();
 
   context.subscriptions.push(
@@ -39,6 +40,8 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     vscode.commands.registerCommand(COMMANDS.clearApiKey, () => clearApiKeyCommand(ui.current, keys)),
     vscode.commands.registerCommand(COMMANDS.configureEndpoint, () => configureEndpointCommand(ui.current)),
     vscode.commands.registerCommand(COMMANDS.showLog, () => log.show()),
+    vscode.commands.registerCommand(COMMANDS.chooseModel, () => pickModel(deps)),
+    createStatusItem(),
     vscode.commands.registerCommand(COMMANDS.signIn, async (options?: { again?: boolean }) => {
       try {
         const session = await signInCommand(log, options?.again === true);

@@ -51,7 +51,7 @@ export type ErrorCode =
   | 'cancelled';
 
 /** What a front can offer the user to fix the cause. */
-export type FixAction = 'set-key' | 'sign-in' | 'configure-endpoint' | 'open-settings' | 'show-log' | 'retry';
+export type FixAction = 'set-key' | 'sign-in' | 'configure-endpoint' | 'choose-model' | 'open-settings' | 'show-log' | 'retry';
 
 export interface DescribeErrorOptions {
   status?: number | undefined;

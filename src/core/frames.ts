@@ -4,8 +4,8 @@
  *
  * Reading. GIF and WebP are decoded by sharp (libvips), APNG by upng-js (sniffed by an `acTL` chunk before `IDAT`).
  * A recording is never held at full size all at once: 1,126 frames of 1280×720 would be 4 GB of RGBA. For choosing,
- * the frames are read in chunks of at most 32 Mpx (`page`/`pages`) and shrunk to grey thumbnails of 64 px on the
- * long side (9 KB a frame at most); libvips's WebP loader keeps a whole chunk in memory, so the chunk bounds the peak.
+ * the frames are read in chunks of at most 16 Mpx (`page`/`pages`) and shrunk to grey thumbnails of 64 px on the
+ * long side; libvips's WebP loader keeps a whole chunk in memory, so the chunk bounds the peak.
  * APNG frames are composited one by one into a single canvas (blend and dispose as the APNG spec says; each frame's
  * pixels decoded with `UPNG.decode` + `UPNG.toRGBA8`), and only the thumbnail bins a frame touched are recomputed.
  * Only the chosen frames are decoded again at the size that is sent. More than 5,000 frames, or more than 10.4 Gpx
@@ -57,12 +57,14 @@ export const DEFAULT_MAX_FRAMES = 6;
 export const THUMBNAIL_SIZE = 96;
 /** A thumbnail pixel that moved by at most this many grey levels has not changed (dithering, compression). */
 export const PIXEL_NOISE = 8;
+/** Frames whose change above the noise adds up to less than two source pixels turning black to white are the same. */
+const MIN_CHANGE_INK = 2 * 255;
 /** A state seen at least this long is a key state. */
 export const KEY_STATE_MS = 1000;
 /** Gutter between the cells of a contact sheet. */
 export const SHEET_GUTTER = 4;
 /** Pixels decoded at once while making thumbnails. */
-const CHUNK_PIXELS = 32_000_000;
+const CHUNK_PIXELS = 16_000_000;
 
 export type AnimationFormat = 'gif' | 'webp' | 'apng' | 'still';
 export type SendMode = 'frames' | 'sheet';
@@ -72,6 +74,11 @@ export interface GreyFrames {
   readonly width: number;
   readonly height: number;
   readonly frames: readonly Uint8Array[];
+  /**
+   * The least change that counts, for this frame size: grey levels above PIXEL_NOISE summed over the thumbnail
+   * (two source pixels turning black to white; in a small frame one thumbnail pixel covers only a few pixels).
+   */
+  readonly minChange: number;
 }
 
 export interface Animation {
@@ -187,6 +194,11 @@ function thumbnailSize(width: number, height: number, size: number): Size {
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
+/** The least change that counts between thumbnails `t` of `width`×`height` frames (see `GreyFrames.minChange`). */
+export function thumbnailMinChange(width: number, height: number, t: Size): number {
+  return MIN_CHANGE_INK / ((width / t.width) * (height / t.height));
+}
+
 /**
  * Read an animation's frame count, delays, size, and (lazily) its frames. `mime` is the type found in the bytes;
  * a still image reads as one frame.
@@ -246,7 +258,7 @@ async function readWithSharp(bytes: Uint8Array, mime: string, name: string): Pro
           frames.push(thumb);
         }
       }
-      return { width: t.width, height: t.height, frames };
+      return { width: t.width, height: t.height, frames, minChange: thumbnailMinChange(width, height, t) };
     },
     async frames(indices, size) {
       const out: RawImage[] = [];
@@ -453,7 +465,7 @@ async function readApng(bytes: Uint8Array, name: string): Promise<Animation> {
         shrinkToGrey(pixels32(canvas), 0, width, height, thumb, t, dirty);
         frames.push(thumb.slice());
       });
-      return { width: t.width, height: t.height, frames };
+      return { width: t.width, height: t.height, frames, minChange: thumbnailMinChange(width, height, t) };
     },
     async frames(indices, size) {
       const wanted = new Set(indices);
@@ -539,9 +551,16 @@ export function changedPixels(a: Uint8Array, b: Uint8Array): number {
   return n;
 }
 
-/** Two frames that differ nowhere by more than the noise. */
-export function isNearDuplicate(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < a.length; i++) if (Math.abs((a[i] ?? 0) - (b[i] ?? 0)) > PIXEL_NOISE) return false;
+/**
+ * Two frames whose thumbnails differ by less than `minChange` grey levels above the noise, summed (by default:
+ * nowhere by more than the noise).
+ */
+export function isNearDuplicate(a: Uint8Array, b: Uint8Array, minChange = 1): boolean {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs((a[i] ?? 0) - (b[i] ?? 0)) - PIXEL_NOISE;
+    if (d > 0 && (sum += d) >= minChange) return false;
+  }
   return true;
 }
 
@@ -557,6 +576,8 @@ export interface ChooseOptions {
   readonly maxFrames?: number | undefined;
   /** A state seen this long is kept before transient ones (default KEY_STATE_MS). */
   readonly keyStateMs?: number | undefined;
+  /** The least change that counts (`GreyFrames.minChange`; default: any pixel moving more than the noise). */
+  readonly minChange?: number | undefined;
 }
 
 /**
@@ -566,6 +587,8 @@ export interface ChooseOptions {
 export function chooseFrames(thumbs: readonly Uint8Array[], delaysMs: readonly number[], options: ChooseOptions = {}): FrameChoice[] {
   const budget = Math.max(1, Math.floor(options.maxFrames ?? DEFAULT_MAX_FRAMES));
   const keyMs = options.keyStateMs ?? KEY_STATE_MS;
+  const minChange = options.minChange ?? 1;
+  const isNearDup = (a: Uint8Array, b: Uint8Array) => isNearDuplicate(a, b, minChange);
   const { startsMs } = timeline(thumbs.map((_, i) => delaysMs[i] ?? 0));
   const at = (index: number): FrameChoice => ({ index, timeMs: startsMs[index] ?? 0 });
   if (thumbs.length === 0) return [];
@@ -576,7 +599,7 @@ export function chooseFrames(thumbs: readonly Uint8Array[], delaysMs: readonly n
   const states: number[] = [0];
   const dwell: number[] = [delaysMs[0] ?? 0];
   for (let i = 1; i < thumbs.length; i++) {
-    if (isNearDuplicate(thumb(states[states.length - 1] as number), thumb(i))) dwell[dwell.length - 1] = (dwell[dwell.length - 1] ?? 0) + (delaysMs[i] ?? 0);
+    if (isNearDup(thumb(states[states.length - 1] as number), thumb(i))) dwell[dwell.length - 1] = (dwell[dwell.length - 1] ?? 0) + (delaysMs[i] ?? 0);
     else {
       states.push(i);
       dwell.push(delaysMs[i] ?? 0);
@@ -588,7 +611,7 @@ export function chooseFrames(thumbs: readonly Uint8Array[], delaysMs: readonly n
   const dup = (s: number, t: number): boolean => {
     const key = Math.min(s, t) * states.length + Math.max(s, t);
     let v = dupMemo.get(key);
-    if (v === undefined) dupMemo.set(key, (v = isNearDuplicate(thumb(frameOf(s)), thumb(frameOf(t)))));
+    if (v === undefined) dupMemo.set(key, (v = isNearDup(thumb(frameOf(s)), thumb(frameOf(t)))));
     return v;
   };
 
@@ -873,7 +896,11 @@ export async function prepareAnimation(image: LocalImage, options: AnimationOpti
   const detail = options.detail;
   const anim = await readAnimation(image.bytes, image.sniffed.mime, image.source);
   const budget = Math.max(1, Math.min(MAX_IMAGES, Math.floor(options.maxFrames) || 1));
-  const frames = budget === 1 || anim.frameCount === 1 ? [{ index: 0, timeMs: 0 }] : chooseFrames((await anim.thumbnails()).frames, anim.delaysMs, { maxFrames: budget });
+  let frames: FrameChoice[] = [{ index: 0, timeMs: 0 }];
+  if (budget > 1 && anim.frameCount > 1) {
+    const thumbs = await anim.thumbnails();
+    frames = chooseFrames(thumbs.frames, anim.delaysMs, { maxFrames: budget, minChange: thumbs.minChange });
+  }
   const costs = compareSendModes(anim.width, anim.height, frames.length, detail);
   const mode: SendMode = frames.length === 1 ? 'frames' : (options.mode ?? costs.choice);
   const base = { source: image.source, name: image.name, kind: 'file' as const, path: image.path, originalMime: image.sniffed.mime, originalBytes: image.bytes.length, width: anim.width, height: anim.height };

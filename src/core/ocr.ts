@@ -3,8 +3,9 @@
  * (tesseract.js 7) with the English LSTM model (`4.0.0_best_int`), in a worker thread.
  *
  * **Nothing leaves the machine.** tesseract.js fetches its core and language data from a CDN by default, picks the
- * WebAssembly build by CPU features, and caches the language in the working folder. This module uses tesseract.js's
- * worker-side code (`tesseract.js/src/worker-script`) with its own adapter and its own small client:
+ * WebAssembly build by CPU features, and caches the language in the working folder. Here tesseract.js's worker-side
+ * code (`tesseract.js/src/worker-script`) runs with our own adapter (in ocrPrepare.ts, the worker thread's module) and
+ * is driven by the small client below:
  * - the core is one fixed build, `tesseract-core-simd-lstm` (LSTM only, WASM SIMD): its glue is bundled into the worker
  *   and its `.wasm` is read from disk and handed over as bytes (`wasmBinary`);
  * - the language is read from a local folder (`langPath` is a path, never a URL), gzip'd as shipped and gunzipped in
@@ -17,16 +18,15 @@
  * below rejects every pending job when the worker fails or exits, and cancels by terminating the worker.
  *
  * **Files** (found beside the bundle, else in node_modules, see {@link ocrFiles}): `dist/assets/ocr/ocr-worker.js`
- * (this module bundled on its own by esbuild.mjs; it runs the worker side when started as the OCR worker),
- * `tesseract-core-simd-lstm.wasm` and `eng.traineddata.gz`.
+ * (ocrPrepare.ts bundled on its own by esbuild.mjs with tesseract.js's worker code and the core's glue, 115 KB
+ * minified), `tesseract-core-simd-lstm.wasm` and `eng.traineddata.gz`.
  *
- * **Threads:** decoding (sharp, asynchronous) happens in the caller's thread; preparing the pixels (ocrPrepare.ts) and
- * recognition run in the worker. One worker is kept warm between calls, ended after an idle time or on dispose.
+ * **Threads:** decoding (sharp, asynchronous) happens in the caller's thread; preparing the pixels and recognition run
+ * in the worker thread. One worker is kept warm between calls, ended after an idle time or on dispose.
  */
-import { existsSync, promises as fsp, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { isMainThread, parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import type sharpFactory from 'sharp';
 import { escapeMarkdownText } from './docs/edits';
 import { DescribeError } from './errors';
@@ -34,35 +34,24 @@ import { decodeBmp, rasteriseSvg } from './imagePipeline';
 import { sniffImage } from './images';
 import { silentLogger, type Logger } from './log';
 import { markdownLinkTarget } from './markdown';
-import { prepareForOcr, toPgm, type GreyImage, type OcrPrepareOptions } from './ocrPrepare';
+import {
+  LOG,
+  OCR_PARAMETERS,
+  OEM_LSTM_ONLY,
+  RECOGNIZE,
+  WORKER_MARK,
+  type Answer,
+  type GreyImage,
+  type OcrLine,
+  type OcrPrepareOptions,
+  type Packet,
+  type RecognizeAnswer,
+  type RecognizePayload,
+} from './ocrPrepare';
+
+export type { OcrBox, OcrLine, OcrWord } from './ocrPrepare';
 
 // ---- results ---------------------------------------------------------------------------------------------------
-
-/** A rectangle in the original image's pixels (after EXIF orientation; an SVG: its own units). */
-export interface OcrBox {
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly height: number;
-}
-
-export interface OcrWord {
-  readonly text: string;
-  /** 0–100. */
-  readonly confidence: number;
-  readonly box: OcrBox;
-}
-
-export interface OcrLine {
-  /** The line as read, spaces between words kept. */
-  readonly text: string;
-  /** 0–100. */
-  readonly confidence: number;
-  readonly box: OcrBox;
-  readonly words: readonly OcrWord[];
-  /** Index of the text block the line belongs to (blocks are in reading order). */
-  readonly block: number;
-}
 
 export interface OcrResult {
   /** The image's name (for the document title). */
@@ -101,164 +90,28 @@ export interface OcrFiles {
 }
 
 /**
- * Where the OCR's files are: beside the bundle (`dist/assets/ocr/`, copied there by esbuild.mjs; or this file's own
- * folder when it is the worker bundle itself), else — unbundled, in development and tests — in node_modules, with
- * this compiled module as the worker script.
+ * Where the OCR's files are: beside the bundle (`dist/assets/ocr/`, copied there by esbuild.mjs), else — unbundled,
+ * in development and tests — in node_modules, with the compiled ocrPrepare.js beside this file as the worker script.
  */
 export function ocrFiles(): OcrFiles {
-  const shipped = [path.join(__dirname, 'assets', 'ocr'), __dirname];
-  const dir = shipped.find((d) => existsSync(path.join(d, WORKER_FILE)) && existsSync(path.join(d, CORE_FILE)) && existsSync(path.join(d, LANGUAGE_FILE)));
-  if (dir) return { worker: path.join(dir, WORKER_FILE), core: path.join(dir, CORE_FILE), languageDir: dir };
-  // Unbundled: this very file starts the worker side (see the end of this module). A bundle without its assets must
-  // not start itself as a worker (it would run the CLI or the extension in a thread).
-  if (path.basename(__filename) !== 'ocr.js') {
-    throw new DescribeError('bad-response', `The text recognition files are missing from ${path.join(__dirname, 'assets', 'ocr')}; reinstall Describe Image.`, { actions: ['show-log'] });
+  const shipped = path.join(__dirname, 'assets', 'ocr');
+  if ([WORKER_FILE, CORE_FILE, LANGUAGE_FILE].every((f) => existsSync(path.join(shipped, f)))) {
+    return { worker: path.join(shipped, WORKER_FILE), core: path.join(shipped, CORE_FILE), languageDir: shipped };
+  }
+  const worker = path.join(__dirname, 'ocrPrepare.js');
+  // A bundle without its assets lands here too: say what is missing rather than look in node_modules it has not got.
+  if (path.basename(__filename) !== 'ocr.js' || !existsSync(worker)) {
+    throw new DescribeError('bad-response', `The text recognition files are missing from ${shipped}; reinstall Describe Image.`, { actions: ['show-log'] });
   }
   try {
     return {
-      worker: __filename,
+      worker,
       core: require.resolve(`tesseract.js-core/${CORE_FILE}`),
       languageDir: path.dirname(require.resolve(`@tesseract.js-data/eng/4.0.0_best_int/${LANGUAGE_FILE}`)),
     };
   } catch (e) {
     throw new DescribeError('bad-response', `The text recognition files are missing (${e instanceof Error ? e.message : String(e)}); run npm ci.`, { actions: ['show-log'], cause: e });
   }
-}
-
-// ---- the protocol between the threads ------------------------------------------------------------------------------
-
-/** Marks the worker thread started by this module (workerData). */
-const WORKER_MARK = 'describeImageOcrWorker';
-/** Our own actions, beside tesseract.js's (`load`, `loadLanguage`, `initialize`, `setParameters`…). */
-const RECOGNIZE = 'describeImage.recognize';
-const LOG = 'describeImage.log';
-
-/** tesseract.js's worker packets: requests carry an action and a payload; answers a status and data. */
-interface Packet {
-  readonly workerId: string;
-  readonly jobId: string;
-  readonly action: string;
-  readonly payload?: unknown;
-}
-interface Answer {
-  readonly jobId: string;
-  readonly action: string;
-  readonly status: 'resolve' | 'reject' | 'progress';
-  readonly data: unknown;
-}
-
-interface RecognizePayload {
-  readonly grey: GreyImage;
-  /** Original pixels per decoded pixel (an SVG rendered at another size). */
-  readonly unitScale: number;
-  readonly prepare: OcrPrepareOptions;
-}
-interface RecognizeAnswer {
-  readonly lines: OcrLine[];
-  readonly meanConfidence: number;
-  readonly preparation: OcrResult['preparation'];
-}
-
-/**
- * Tesseract settings. PSM 3 (automatic layout: columns and blocks in reading order; on the test screenshots it found
- * as many words as 11 "sparse text", which loses the order), spaces between words as seen, the LSTM engine only.
- */
-const PARAMETERS: Readonly<Record<string, string>> = {
-  tessedit_pageseg_mode: '3',
-  preserve_interword_spaces: '1',
-};
-const OEM_LSTM_ONLY = 1;
-
-// ---- the worker side ------------------------------------------------------------------------------------------
-
-interface TesseractWorkerScript {
-  setAdapter(adapter: Record<string, unknown>): void;
-  dispatchHandlers(packet: Packet, send: (answer: Answer) => void): void;
-}
-interface TesseractBbox {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
-interface TesseractJsonBlock {
-  paragraphs?: { lines?: { text: string; confidence: number; bbox: TesseractBbox; words?: { text: string; confidence: number; bbox: TesseractBbox }[] }[] }[];
-}
-
-/** Runs in the worker thread: tesseract.js's handlers with a local-only adapter, plus preparing and reading an image. */
-function runOcrWorker(port: MessagePort): void {
-  /* eslint-disable @typescript-eslint/no-require-imports -- tesseract.js's worker side has no types and is loaded only here */
-  const tesseract = require('tesseract.js/src/worker-script') as TesseractWorkerScript;
-  const log = (text: string): void => port.postMessage({ jobId: '', action: LOG, status: 'progress', data: text } satisfies Answer);
-  tesseract.setAdapter({
-    // One core, whatever the CPU: its glue is bundled here; the .wasm comes as bytes from the path the client sends.
-    getCore: async (_lstmOnly: boolean, corePath: string) => {
-      const factory = require('tesseract.js-core/tesseract-core-simd-lstm') as (module: Record<string, unknown>) => Promise<unknown>;
-      const wasmBinary = readFileSync(corePath);
-      return (module: Record<string, unknown>) => factory({ ...module, wasmBinary, print: log, printErr: log });
-    },
-    gunzip: (data: Uint8Array) => gunzipSync(data),
-    fetch: () => {
-      throw new Error('The OCR worker does not use the network.');
-    },
-    // The language file is read from a local folder; nothing is ever cached or written.
-    readCache: (file: string) => fsp.readFile(file),
-    writeCache: () => Promise.resolve(),
-    deleteCache: () => Promise.resolve(),
-    checkCache: () => Promise.resolve(false),
-  });
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  port.on('message', (packet: Packet) => {
-    if (packet.action !== RECOGNIZE) {
-      tesseract.dispatchHandlers(packet, (answer) => port.postMessage(answer));
-      return;
-    }
-    let prepared: ReturnType<typeof prepareForOcr>;
-    const payload = packet.payload as RecognizePayload;
-    try {
-      prepared = prepareForOcr(payload.grey, payload.prepare);
-    } catch (e) {
-      port.postMessage({ jobId: packet.jobId, action: RECOGNIZE, status: 'reject', data: String(e) } satisfies Answer);
-      return;
-    }
-    const recognize: Packet = { ...packet, action: 'recognize', payload: { image: toPgm(prepared.image), options: {}, output: { text: false, blocks: true } } };
-    tesseract.dispatchHandlers(recognize, (answer) => {
-      if (answer.status === 'progress') return;
-      if (answer.status === 'reject') {
-        port.postMessage({ ...answer, action: RECOGNIZE });
-        return;
-      }
-      const result = answer.data as { blocks: TesseractJsonBlock[] | null; confidence: number | null };
-      const factor = payload.unitScale / prepared.scale;
-      const data: RecognizeAnswer = {
-        lines: toLines(result.blocks ?? [], factor),
-        meanConfidence: result.confidence ?? 0,
-        preparation: { scale: prepared.scale, xHeight: prepared.xHeight === undefined ? undefined : prepared.xHeight * payload.unitScale, invertedShare: prepared.invertedShare },
-      };
-      port.postMessage({ jobId: answer.jobId, action: RECOGNIZE, status: 'resolve', data } satisfies Answer);
-    });
-  });
-}
-
-/** Tesseract's blocks → our lines, boxes scaled back to the original image, empty lines dropped. */
-function toLines(blocks: readonly TesseractJsonBlock[], factor: number): OcrLine[] {
-  const box = (b: TesseractBbox): OcrBox => {
-    const x = Math.round(b.x0 * factor);
-    const y = Math.round(b.y0 * factor);
-    return { x, y, width: Math.max(1, Math.round(b.x1 * factor) - x), height: Math.max(1, Math.round(b.y1 * factor) - y) };
-  };
-  const lines: OcrLine[] = [];
-  blocks.forEach((block, index) => {
-    for (const paragraph of block.paragraphs ?? []) {
-      for (const line of paragraph.lines ?? []) {
-        const text = line.text.replace(/\s+$/, '');
-        if (!text.trim()) continue;
-        const words = (line.words ?? []).filter((w) => w.text.trim()).map((w) => ({ text: w.text, confidence: Math.round(w.confidence), box: box(w.bbox) }));
-        lines.push({ text, confidence: Math.round(line.confidence), box: box(line.bbox), words, block: index });
-      }
-    }
-  });
-  return lines;
 }
 
 // ---- the client ----------------------------------------------------------------------------------------------
@@ -443,7 +296,7 @@ export class OcrEngine {
         await client.request('load', { options: { lstmOnly: true, corePath: files.core, logging: false } });
         await client.request('loadLanguage', { langs: OCR_LANGUAGE, options: { langPath: files.languageDir, cacheMethod: 'none', gzip: true, lstmOnly: true } });
         await client.request('initialize', { langs: OCR_LANGUAGE, oem: OEM_LSTM_ONLY, config: {} });
-        await client.request('setParameters', { params: PARAMETERS });
+        await client.request('setParameters', { params: OCR_PARAMETERS });
         this.log.debug(`ocr: worker ready in ${Math.round(performance.now() - started)} ms`);
       })();
       this.running = { client, ready };
@@ -591,8 +444,3 @@ export function renderOcrMarkdown(result: OcrResult, imageRef: string): string {
   const footer = `Read on this machine in ${result.elapsedMs} ms, mean confidence ${Math.round(result.meanConfidence)} %. Only English is bundled: text in other languages or scripts is not read correctly.`;
   return `# Text in ${name}\n\n![${name}](${markdownLinkTarget(imageRef)})\n\n${body}\n\n---\n\n${footer}\n`;
 }
-
-// ---- worker entry --------------------------------------------------------------------------------------------
-
-// Started as the OCR worker (unbundled: this file; bundled: dist/assets/ocr/ocr-worker.js): serve the client.
-if (!isMainThread && parentPort && (workerData as Record<string, unknown> | null)?.[WORKER_MARK] === true) runOcrWorker(parentPort);

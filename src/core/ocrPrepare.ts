@@ -18,6 +18,9 @@
  *
  * Pure functions over pixel buffers: no I/O, no native code. They run inside the OCR worker thread.
  */
+import { promises as fsp, readFileSync } from 'node:fs';
+import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { gunzipSync } from 'node:zlib';
 
 /** An 8-bit grey image, one byte per pixel, top row first. */
 export interface GreyImage {
@@ -91,8 +94,9 @@ export function prepareForOcr(grey: GreyImage, options: OcrPrepareOptions = {}):
   if (normalise) {
     const x = xHeight === undefined ? undefined : xHeight * (scale < 1 ? width / grey.width : 1);
     const window = x === undefined ? USUAL_WINDOW : clamp(Math.round(3 * x), 12, 120);
-    const grid = image === grey && Math.abs(window - USUAL_WINDOW) <= 6 ? usualGrid : polarityGrid(image, window);
-    image = normaliseByMorphology(image, grid, strokeWindow(x));
+    const backgrounds = strokeBackgrounds(image, strokeWindow(x));
+    const grid = polarityGrid(image, window, backgrounds);
+    image = normaliseByMorphology(image, grid, backgrounds);
     invertedShare = grid.invertedShare;
   }
   if (scale > 1) image = resizeGrey(image, width, height);
@@ -141,7 +145,7 @@ export interface PolarityGrid {
   readonly invertedShare: number;
 }
 
-export function polarityGrid(grey: GreyImage, window: number): PolarityGrid {
+export function polarityGrid(grey: GreyImage, window: number, backgrounds?: Backgrounds): PolarityGrid {
   const { width: w, height: h, data } = grey;
   const cell = Math.max(1, Math.round(window / (2 * WINDOW_RADIUS + 1)));
   const cw = Math.ceil(w / cell);
@@ -161,6 +165,9 @@ export function polarityGrid(grey: GreyImage, window: number): PolarityGrid {
     const row = y * w;
     for (let x = 0; x < w; x++) {
       const cx = (x / cell) | 0;
+      // With the stroke backgrounds: only pixels near a stroke vote (a flat area, like the body of a button whose
+      // window reaches past its edge, has no say).
+      if (backgrounds && backgrounds.closed[row + x] - backgrounds.opened[row + x] <= INK_CONTRAST) continue;
       const v = data[row + x];
       const b = background[cy * cw + cx];
       if (v > b + INK_CONTRAST) light[(cy + 1) * (cw + 1) + cx + 1]++;
@@ -212,19 +219,31 @@ export function normaliseByMedian(grey: GreyImage, grid: PolarityGrid): GreyImag
 }
 
 /**
- * The image as dark ink on white: light-on-dark regions (see {@link polarityGrid}) inverted, and each pixel divided by
- * its own background — a grey closing (dark-on-light) or opening (light-on-dark) with a `k`×`k` square, which erases
- * strokes thinner than `k` and keeps every larger area with its exact edges. So a button, a panel or a text box turns
- * white to its border and only the text (and thin rules) stays dark: no blocks, no marks at region edges.
+ * What each pixel's background would be under either polarity: a grey closing (dark strokes erased) and opening
+ * (light strokes erased) with a `k`×`k` square. Both keep every area larger than `k` with its exact edges.
  */
-export function normaliseByMorphology(grey: GreyImage, grid: PolarityGrid, k: number): GreyImage {
+export interface Backgrounds {
+  readonly closed: Uint8Array;
+  readonly opened: Uint8Array;
+}
+
+export function strokeBackgrounds(grey: GreyImage, k: number): Backgrounds {
+  const { width: w, height: h, data } = grey;
+  return {
+    closed: extremeFilter(extremeFilter(data, w, h, k, true), w, h, k, false),
+    opened: extremeFilter(extremeFilter(data, w, h, k, false), w, h, k, true),
+  };
+}
+
+/**
+ * The image as dark ink on white: light-on-dark regions (see {@link polarityGrid}) inverted, and each pixel divided by
+ * its own stroke background ({@link strokeBackgrounds}). So a button, a panel or a text box turns white up to its
+ * border and only the text (and thin rules) stays dark: no blocks, no marks at region edges.
+ */
+export function normaliseByMorphology(grey: GreyImage, grid: PolarityGrid, backgrounds: Backgrounds): GreyImage {
   const { width: w, height: h, data } = grey;
   const { cell, columns, inverted } = grid;
-  // Only the background each polarity needs: a light theme needs no opening, a dark one no closing.
-  const anyInverted = grid.invertedShare > 0;
-  const anyNormal = grid.invertedShare < 1;
-  const closed = anyNormal ? extremeFilter(extremeFilter(data, w, h, k, true), w, h, k, false) : data;
-  const opened = anyInverted ? extremeFilter(extremeFilter(data, w, h, k, false), w, h, k, true) : data;
+  const { closed, opened } = backgrounds;
   const out = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
     const crow = ((y / cell) | 0) * columns;
@@ -519,3 +538,174 @@ export function resizeGrey(image: GreyImage, width: number, height: number): Gre
   }
   return { width, height, data: out };
 }
+
+// ---- results -----------------------------------------------------------------------------------------------
+
+/** A rectangle in the original image's pixels (after EXIF orientation; an SVG: its own units). */
+export interface OcrBox {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface OcrWord {
+  readonly text: string;
+  /** 0–100. */
+  readonly confidence: number;
+  readonly box: OcrBox;
+}
+
+export interface OcrLine {
+  /** The line as read, spaces between words kept. */
+  readonly text: string;
+  /** 0–100. */
+  readonly confidence: number;
+  readonly box: OcrBox;
+  readonly words: readonly OcrWord[];
+  /** Index of the text block the line belongs to (blocks are in reading order). */
+  readonly block: number;
+}
+
+// ---- the protocol between the threads -------------------------------------------------------------------------
+
+/** Marks the OCR worker thread (its workerData). */
+export const WORKER_MARK = 'describeImageOcrWorker';
+/** Our own actions, beside tesseract.js's (`load`, `loadLanguage`, `initialize`, `setParameters`…). */
+export const RECOGNIZE = 'describeImage.recognize';
+export const LOG = 'describeImage.log';
+
+/** tesseract.js's worker packets: requests carry an action and a payload; answers a status and data. */
+export interface Packet {
+  readonly workerId: string;
+  readonly jobId: string;
+  readonly action: string;
+  readonly payload?: unknown;
+}
+export interface Answer {
+  readonly jobId: string;
+  readonly action: string;
+  readonly status: 'resolve' | 'reject' | 'progress';
+  readonly data: unknown;
+}
+
+export interface RecognizePayload {
+  readonly grey: GreyImage;
+  /** Original pixels per decoded pixel (an SVG rendered at another size). */
+  readonly unitScale: number;
+  readonly prepare: OcrPrepareOptions;
+}
+export interface RecognizeAnswer {
+  readonly lines: OcrLine[];
+  readonly meanConfidence: number;
+  readonly preparation: { readonly scale: number; readonly xHeight: number | undefined; readonly invertedShare: number };
+}
+
+/**
+ * Tesseract settings. PSM 3 (automatic layout: columns and blocks in reading order; on the test screenshots it found
+ * as many words as 11 "sparse text", which loses the order), spaces between words as seen, the LSTM engine only.
+ */
+export const OCR_PARAMETERS: Readonly<Record<string, string>> = {
+  tessedit_pageseg_mode: '3',
+  preserve_interword_spaces: '1',
+  tessedit_char_blacklist: '‘’“”',
+};
+/** tesseract's OEM 1: the LSTM engine only (the core shipped has no legacy engine). */
+export const OEM_LSTM_ONLY = 1;
+
+// ---- the worker side ------------------------------------------------------------------------------------------
+
+interface TesseractWorkerScript {
+  setAdapter(adapter: Record<string, unknown>): void;
+  dispatchHandlers(packet: Packet, send: (answer: Answer) => void): void;
+}
+interface TesseractBbox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+interface TesseractJsonBlock {
+  paragraphs?: { lines?: { text: string; confidence: number; bbox: TesseractBbox; words?: { text: string; confidence: number; bbox: TesseractBbox }[] }[] }[];
+}
+
+/** Runs in the worker thread: tesseract.js's handlers with a local-only adapter, plus preparing and reading an image. */
+export function runOcrWorker(port: MessagePort): void {
+  /* eslint-disable @typescript-eslint/no-require-imports -- tesseract.js's worker side has no types and is loaded only here */
+  const tesseract = require('tesseract.js/src/worker-script') as TesseractWorkerScript;
+  const log = (text: string): void => port.postMessage({ jobId: '', action: LOG, status: 'progress', data: text } satisfies Answer);
+  tesseract.setAdapter({
+    // One core, whatever the CPU: its glue is bundled here; the .wasm comes as bytes from the path the client sends.
+    getCore: async (_lstmOnly: boolean, corePath: string) => {
+      const factory = require('tesseract.js-core/tesseract-core-simd-lstm') as (module: Record<string, unknown>) => Promise<unknown>;
+      const wasmBinary = readFileSync(corePath);
+      return (module: Record<string, unknown>) => factory({ ...module, wasmBinary, print: log, printErr: log });
+    },
+    gunzip: (data: Uint8Array) => gunzipSync(data),
+    fetch: () => {
+      throw new Error('The OCR worker does not use the network.');
+    },
+    // The language file is read from a local folder; nothing is ever cached or written.
+    readCache: (file: string) => fsp.readFile(file),
+    writeCache: () => Promise.resolve(),
+    deleteCache: () => Promise.resolve(),
+    checkCache: () => Promise.resolve(false),
+  });
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  port.on('message', (packet: Packet) => {
+    if (packet.action !== RECOGNIZE) {
+      tesseract.dispatchHandlers(packet, (answer) => port.postMessage(answer));
+      return;
+    }
+    let prepared: ReturnType<typeof prepareForOcr>;
+    const payload = packet.payload as RecognizePayload;
+    try {
+      prepared = prepareForOcr(payload.grey, payload.prepare);
+    } catch (e) {
+      port.postMessage({ jobId: packet.jobId, action: RECOGNIZE, status: 'reject', data: String(e) } satisfies Answer);
+      return;
+    }
+    const recognize: Packet = { ...packet, action: 'recognize', payload: { image: toPgm(prepared.image), options: {}, output: { text: false, blocks: true } } };
+    tesseract.dispatchHandlers(recognize, (answer) => {
+      if (answer.status === 'progress') return;
+      if (answer.status === 'reject') {
+        port.postMessage({ ...answer, action: RECOGNIZE });
+        return;
+      }
+      const result = answer.data as { blocks: TesseractJsonBlock[] | null; confidence: number | null };
+      const factor = payload.unitScale / prepared.scale;
+      const data: RecognizeAnswer = {
+        lines: toLines(result.blocks ?? [], factor),
+        meanConfidence: result.confidence ?? 0,
+        preparation: { scale: prepared.scale, xHeight: prepared.xHeight === undefined ? undefined : prepared.xHeight * payload.unitScale, invertedShare: prepared.invertedShare },
+      };
+      port.postMessage({ jobId: answer.jobId, action: RECOGNIZE, status: 'resolve', data } satisfies Answer);
+    });
+  });
+}
+
+/** Tesseract's blocks → our lines, boxes scaled back to the original image, empty lines dropped. */
+function toLines(blocks: readonly TesseractJsonBlock[], factor: number): OcrLine[] {
+  const box = (b: TesseractBbox): OcrBox => {
+    const x = Math.round(b.x0 * factor);
+    const y = Math.round(b.y0 * factor);
+    return { x, y, width: Math.max(1, Math.round(b.x1 * factor) - x), height: Math.max(1, Math.round(b.y1 * factor) - y) };
+  };
+  const lines: OcrLine[] = [];
+  blocks.forEach((block, index) => {
+    for (const paragraph of block.paragraphs ?? []) {
+      for (const line of paragraph.lines ?? []) {
+        const text = line.text.replace(/\s+$/, '');
+        if (!text.trim()) continue;
+        const words = (line.words ?? []).filter((w) => w.text.trim()).map((w) => ({ text: w.text, confidence: Math.round(w.confidence), box: box(w.bbox) }));
+        lines.push({ text, confidence: Math.round(line.confidence), box: box(line.bbox), words, block: index });
+      }
+    }
+  });
+  return lines;
+}
+
+// ---- worker entry --------------------------------------------------------------------------------------------
+
+// Started as the OCR worker (unbundled: this file; bundled: dist/assets/ocr/ocr-worker.js): serve the client.
+if (!isMainThread && parentPort && (workerData as Record<string, unknown> | null)?.[WORKER_MARK] === true) runOcrWorker(parentPort);

@@ -46,9 +46,12 @@ export interface DescribeSettings {
 }
 
 /** Raw values as they come from a settings UI, flags or the environment; anything may be missing or blank. */
-/** Where requests go: an Azure OpenAI resource, or any OpenAI-compatible server (OpenAI, Ollama, LM Studio, vLLM). */
-export type Provider = 'azure' | 'openai';
-export const PROVIDERS: readonly Provider[] = ['azure', 'openai'];
+/**
+ * Where requests go: an Azure OpenAI resource, any OpenAI-compatible server (OpenAI, Ollama, LM Studio, vLLM), or
+ * `vscode`: a backend the front supplies (the extension's VS Code language models; the core only carries its settings).
+ */
+export type Provider = 'azure' | 'openai' | 'vscode';
+export const PROVIDERS: readonly Provider[] = ['azure', 'openai', 'vscode'];
 
 /** OpenAI's own API; the default base URL of the `openai` provider. */
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -185,11 +188,16 @@ export function parseBaseUrl(input: string | undefined): string {
 export function parseProvider(value: string | undefined): Provider {
   const v = (value ?? '').trim().toLowerCase() || 'azure';
   if ((PROVIDERS as readonly string[]).includes(v)) return v as Provider;
-  throw new DescribeError('config', `The provider must be azure or openai (got "${value}").`, { actions: ['open-settings'] });
+  throw new DescribeError('config', `The provider must be azure, openai or vscode (got "${value}").`, { actions: ['open-settings'] });
 }
 
 export function resolveSettings(raw: RawSettings): DescribeSettings {
   const provider = parseProvider(raw.provider);
+  if (provider === 'vscode') {
+    const model = raw.model?.trim() ?? '';
+    if (!model) throw new DescribeError('config', 'No language model is chosen: choose one of the image-capable models in VS Code.');
+    return { ...commonSettings(raw), provider, endpoint: 'vscode:languageModels', deployment: model, apiVersion: '', apiStyle: 'openai' };
+  }
   if (provider === 'openai') {
     const endpoint = parseBaseUrl(raw.baseUrl);
     const model = raw.model?.trim() ?? '';

@@ -13,6 +13,7 @@ export const COMMANDS = {
   configureEndpoint: 'describeImage.configureEndpoint',
   showLog: 'describeImage.showLog',
   signIn: 'describeImage.signIn',
+  chooseModel: 'describeImage.chooseModel',
 } as const;
 
 export function actionLabel(action: FixAction): string {
@@ -23,6 +24,8 @@ export function actionLabel(action: FixAction): string {
       return vscode.l10n.t('Sign In with Microsoft Entra ID');
     case 'configure-endpoint':
       return vscode.l10n.t('Configure Endpoint');
+    case 'choose-model':
+      return vscode.l10n.t('Choose Model');
     case 'open-settings':
       return vscode.l10n.t('Open Settings');
     case 'show-log':
@@ -47,6 +50,9 @@ export async function runAction(action: FixAction, log: ExtensionLog, handlers: 
       break;
     case 'configure-endpoint':
       await vscode.commands.executeCommand(COMMANDS.configureEndpoint);
+      break;
+    case 'choose-model':
+      await vscode.commands.executeCommand(COMMANDS.chooseModel);
       break;
     case 'open-settings':
       await vscode.commands.executeCommand('workbench.action.openSettings', 'describeImage.');

@@ -17,10 +17,9 @@ import { DirectoryCache, isInside, resolveImageLink, type ResolvedLink } from '.
 import { uninformativeReason, type RuleId } from '../core/docs/quality';
 import { contentHash } from '../core/docs/write';
 import { DescribeError } from '../core/errors';
-import { resolveSettings } from '../core/settings';
 import { showError } from './actions';
-import { openConnection } from './connection';
-import { ensureReady, type DescribeDeps } from './describeCommand';
+import { openTarget } from './backend';
+import type { DescribeDeps } from './describeCommand';
 import { readAltTextSettings, readSettings, type AltTextSettings } from './settings';
 
 /** VS Code language ids the alt-text features serve (activation events list the same). */
@@ -113,18 +112,17 @@ export async function generateAltTextAt(deps: AltDeps, uri: vscode.Uri, offset: 
       prompt = `${altPrompt(settings.maxLength, context)}\nThe current alt text is: "${image.alt}". Rewrite it following this instruction: ${instruction.trim()}`;
     }
     const source = await sourceOf(image, doc, uri, settings);
-    const credential = await ensureReady(deps);
-    if (!credential) return false;
-    const resolved = resolveSettings(readSettings(uri).raw);
+    const target = await openTarget(deps, uri);
+    if (!target) return false;
+    const resolved = target.settings;
     const outcome = await ui.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Generating alt text…'), cancellable: true }, async (_p, token) => {
       const controller = new AbortController();
       const sub = token.onCancellationRequested(() => controller.abort());
-      const connection = openConnection(deps, credential);
       try {
         return await withCache(deps, async (cache) => {
           const run = await generateAltTexts([{ id: 'one', source, context }], {
             settings: resolved,
-            client: connection.client,
+            client: target.backend,
             cache: refine ? undefined : cache,
             maxLength: settings.maxLength,
             resize: readSettings(uri).resizeImages,
@@ -138,7 +136,7 @@ export async function generateAltTextAt(deps: AltDeps, uri: vscode.Uri, offset: 
         });
       } finally {
         sub.dispose();
-        await connection.close();
+        await target.close();
       }
     });
     if (!outcome?.ok) {
@@ -331,19 +329,18 @@ export async function fillMissingAltText(deps: AltDeps): Promise<FillReport | un
     const go = vscode.l10n.t('Generate');
     const picked = await ui.showInformationMessage(vscode.l10n.t('Found {0} image(s) without alt text in {1} file(s). Generate alt text for them? You will review every change before it is applied.', jobs.length, scans.length) + limitNote, go);
     if (picked !== go) return undefined;
-    const credential = await ensureReady(deps);
-    if (!credential) return undefined;
-    const resolved = resolveSettings(readSettings().raw);
+    const target = await openTarget(deps);
+    if (!target) return undefined;
+    const resolved = target.settings;
     const run = await ui.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Generating alt text'), cancellable: true }, async (progress, token) => {
       const controller = new AbortController();
       const sub = token.onCancellationRequested(() => controller.abort());
-      const connection = openConnection(deps, credential);
       let last = 0;
       try {
         return await withCache(deps, (cache) =>
           generateAltTexts(jobs, {
             settings: resolved,
-            client: connection.client,
+            client: target.backend,
             cache,
             maxLength: settings.maxLength,
             resize: readSettings().resizeImages,
@@ -357,7 +354,7 @@ export async function fillMissingAltText(deps: AltDeps): Promise<FillReport | un
         );
       } finally {
         sub.dispose();
-        await connection.close();
+        await target.close();
       }
     });
     const stop = runError(run);

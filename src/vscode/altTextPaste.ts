@@ -14,10 +14,8 @@ import { altPrompt } from '../core/docs/generate';
 import { cleanAltText } from '../core/docs/quality';
 import { hasImageExtension, sniffImage } from '../core/images';
 import { markdownLinkTarget } from '../core/markdown';
-import { resolveSettings } from '../core/settings';
 import type { AltDeps } from './altText';
-import { openConnection } from './connection';
-import { ensureReady } from './describeCommand';
+import { openTarget } from './backend';
 import { readAltTextSettings, readSettings } from './settings';
 
 const BUILT_IN_IMAGE = vscode.DocumentDropOrPasteEditKind.Empty.append('markdown', 'link', 'image');
@@ -122,20 +120,19 @@ function imageMarkdown(pending: Pending, alts: readonly string[]): string {
 async function insertText(deps: AltDeps, pending: Pending, token: vscode.CancellationToken): Promise<string> {
   const alts: string[] = pending.images.map(() => '');
   const problems: string[] = [];
-  const credential = await ensureReady(deps);
-  if (credential) {
-    const { maxLength } = readAltTextSettings(pending.document.uri);
+  const { maxLength } = readAltTextSettings(pending.document.uri);
+  const target = await openTarget(deps, pending.document.uri, { userPrompt: altPrompt(maxLength) });
+  if (target) {
     const extensionSettings = readSettings(pending.document.uri);
-    const settings = resolveSettings({ ...extensionSettings.raw, userPrompt: altPrompt(maxLength) });
+    const { settings } = target;
     const controller = new AbortController();
     const sub = token.onCancellationRequested(() => controller.abort());
-    const connection = openConnection(deps, credential);
     try {
       await Promise.all(
         pending.images.map(async (image, i) => {
           try {
             const source = image.fsPath ?? (image.bytes ? { name: image.name, bytes: image.bytes } : image.target);
-            const result = await describeImages({ settings, sources: [source], signal: controller.signal, client: connection.client, resize: extensionSettings.resizeImages });
+            const result = await describeImages({ settings, sources: [source], signal: controller.signal, client: target.backend, resize: extensionSettings.resizeImages });
             if (result.finishReason === 'length' || result.finishReason === 'content_filter') problems.push(vscode.l10n.t('{0}: the answer was cut or filtered', image.name));
             else alts[i] = cleanAltText(result.text, maxLength);
           } catch (e) {
@@ -145,10 +142,10 @@ async function insertText(deps: AltDeps, pending: Pending, token: vscode.Cancell
       );
     } finally {
       sub.dispose();
-      await connection.close();
+      await target.close();
     }
   } else {
-    problems.push(vscode.l10n.t('no endpoint, key or sign-in'));
+    problems.push(vscode.l10n.t('no model, endpoint, key or sign-in'));
   }
   if (problems.length) void deps.ui.current.showWarningMessage(vscode.l10n.t('Inserted without alt text: {0}', problems.join('; ')));
   return imageMarkdown(pending, alts);

@@ -11,13 +11,12 @@ import { DescribeError, isDescribeError } from '../core/errors';
 import { hasImageExtension, IMAGE_FILE_EXTENSIONS, MAX_IMAGES, type ImageSource } from '../core/images';
 import { neutraliseHtml, renderFooter, renderHeader, renderInterruption, renderMarkdown, renderWarnings } from '../core/markdown';
 import type { PreparedImage } from '../core/prepare';
-import { resolveSettings } from '../core/settings';
 import { showError } from './actions';
 import { configureEndpointCommand, promptForKey } from './keyCommands';
 import type { ExtensionLog } from './log';
 import { openResultDocument, StreamingResultDocument } from './resultDocument';
 import type { KeyStore } from './secrets';
-import { openConnection } from './connection';
+import { openTarget } from './backend';
 import { entraCredential, entraSession, signInCommand } from './auth';
 import { isConfigured, readAuthSettings, readSettings } from './settings';
 import type { GlobalStateTokenMemory } from './tokenMemory';
@@ -150,20 +149,18 @@ export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri
     if (uris.length > MAX_IMAGES) {
       throw new DescribeError('bad-input', vscode.l10n.t('{0} images selected; one request takes at most {1}. Select fewer and try again.', uris.length, MAX_IMAGES));
     }
-    const credential = await ensureReady(deps);
-    if (!credential) return undefined;
     const settings = readSettings(uris[0]);
-    const resolved = resolveSettings({
-      ...settings.raw,
+    const target = await openTarget(deps, uris[0], {
       ...(options.userPrompt?.trim() ? { userPrompt: options.userPrompt } : {}),
       ...(options.detail ? { detail: options.detail } : {}),
     });
+    if (!target) return undefined;
+    const resolved = target.settings;
+    const client = target.backend;
     const sources = await Promise.all(uris.map(toSource));
     const names = uris.map(displayName);
     const title = names.length === 1 ? vscode.l10n.t('Describing {0}…', names[0] ?? '') : vscode.l10n.t('Describing {0} images…', names.length);
-    log.info(`Describe ${names.join(', ')} with deployment ${resolved.deployment} at ${resolved.endpoint}${settings.stream ? ' (streamed)' : ''}`);
-    const connection = openConnection(deps, credential);
-    const { client } = connection;
+    log.info(`Describe ${names.join(', ')} with ${resolved.deployment}: ${target.where}${settings.stream ? ' (streamed)' : ''}`);
     const links = new Map<PreparedImage, string>();
     const imageRef = (image: PreparedImage) => links.get(image) ?? image.source;
     let result: DescribeResult;
@@ -209,16 +206,18 @@ export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri
         }
       });
     } finally {
-      await connection.close();
+      await target.close();
     }
     log.info(`Done in ${result.elapsedMs} ms: finish reason ${result.finishReason ?? 'none'}, ${result.usage?.totalTokens ?? '?'} tokens${result.attempts > 1 ? `, ${result.attempts} attempts` : ''}.`);
     for (const w of result.warnings) log.warn(w);
+    // VS Code's language model API gives neither: say so rather than invent them.
+    const footerLines = result.provider === 'vscode' ? [vscode.l10n.t("VS Code's language model API reports no token usage and no finish reason.")] : [];
     if (streamDoc?.hasText && result.text) {
       // The text is in the document already: add the warnings (if any) and the footer.
       const warnings = renderWarnings(result.warnings);
-      return await streamDoc.finish(log.redact(`${warnings ? `\n\n${warnings.trimEnd()}` : ''}\n\n${renderFooter(result)}`));
+      return await streamDoc.finish(log.redact(`${warnings ? `\n\n${warnings.trimEnd()}` : ''}\n\n${renderFooter(result, footerLines)}`));
     }
-    return await openResultDocument(log.redact(renderMarkdown(result, { imageRef })), settings.openPreviewBeside);
+    return await openResultDocument(log.redact(renderMarkdown(result, { imageRef, footerLines })), settings.openPreviewBeside);
   } catch (e) {
     // A cancel or a broken stream keeps every word that arrived, marked as such; a broken one offers Retry.
     if (isDescribeError(e) && e.partialText && streamDoc) {

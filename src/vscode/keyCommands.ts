@@ -3,25 +3,28 @@
  */
 import * as vscode from 'vscode';
 import { DescribeError } from '../core/errors';
-import { isLoopbackHost, parseEndpoint } from '../core/settings';
-import type { KeyStore } from './secrets';
-import { readAuthSettings, readSettings, writeEndpointSettings, type AuthMethod } from './settings';
+import { isLoopbackHost, parseBaseUrl, parseEndpoint } from '../core/settings';
+import { currentKeyOwner, type KeyStore } from './secrets';
+import { readAuthSettings, readProviderSettings, readSettings, writeEndpointSettings, writeProviderChoice, type AuthMethod } from './settings';
 import type { Ui } from './ui';
 
 /** Ask for the key (masked) and store it. Returns the key, or undefined when the user cancelled. */
 export async function promptForKey(ui: Ui, keys: KeyStore): Promise<string | undefined> {
-  const endpoint = readSettings().raw.endpoint?.trim();
+  const owner = currentKeyOwner();
   let host = '';
   try {
-    host = endpoint ? new URL(parseEndpoint(endpoint).endpoint).host : '';
+    host = owner === 'openai' ? new URL(parseBaseUrl(readProviderSettings().baseUrl)).host : new URL(parseEndpoint(readSettings().raw.endpoint?.trim() ?? '').endpoint).host;
   } catch {
     host = '';
   }
   const key = await ui.showInputBox({
     title: vscode.l10n.t('Describe Image: Set API Key'),
-    prompt: host
-      ? vscode.l10n.t('Paste the API key of {0} (Keys and Endpoint in the Azure portal). It is kept in secret storage.', host)
-      : vscode.l10n.t('Paste your Azure OpenAI API key (Keys and Endpoint in the Azure portal). It is kept in secret storage.'),
+    prompt:
+      owner === 'openai'
+        ? vscode.l10n.t('Paste the API key of {0}. It is kept in secret storage.', host)
+        : host
+          ? vscode.l10n.t('Paste the API key of {0} (Keys and Endpoint in the Azure portal). It is kept in secret storage.', host)
+          : vscode.l10n.t('Paste your Azure OpenAI API key (Keys and Endpoint in the Azure portal). It is kept in secret storage.'),
     password: true,
     ignoreFocusOut: true,
     placeHolder: vscode.l10n.t('API key'),
@@ -114,6 +117,7 @@ export async function configureEndpointCommand(ui: Ui): Promise<boolean> {
   if (!authentication) return false;
   const endpoint = parsed.endpoint;
   await writeEndpointSettings({ endpoint, deployment: (deployment ?? '').trim(), apiVersion, authentication });
+  await writeProviderChoice('azure');
   void ui.showInformationMessage(
     vscode.l10n.t('Endpoint saved: {0}, deployment {1}, {2}.', endpoint, deployment?.trim() || '—', authentication === 'entraId' ? vscode.l10n.t('Microsoft Entra ID') : vscode.l10n.t('API key')),
   );

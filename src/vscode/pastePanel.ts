@@ -12,10 +12,10 @@ import { isDescribeError, type FixAction } from '../core/errors';
 import { ACCEPTED_MIME_TYPES, IMAGE_FILE_EXTENSIONS, MAX_IMAGES, sniffImage } from '../core/images';
 import { isConvertible, makeThumbnail } from '../core/imagePipeline';
 import { PROMPT_PRESETS } from '../core/prompts';
-import { resolveSettings } from '../core/settings';
 import { safeImageName, validateFromWebview, type Detail, type ImageInfo, type PanelState, type ToWebview } from '../webview/protocol';
 import { actionLabel, runAction } from './actions';
 import { describeUris, type DescribeDeps } from './describeCommand';
+import { describeChoice } from './backend';
 import { readSettings } from './settings';
 
 export const PASTE_VIEW_TYPE = 'describeImage.paste';
@@ -92,12 +92,10 @@ export class PastePanel implements vscode.Disposable {
     void this.panel.webview.postMessage(message);
   }
 
+  /** The model that will answer and where the images go, as the status bar says it. */
   private deployment(): string | undefined {
-    try {
-      return resolveSettings(readSettings().raw).deployment;
-    } catch {
-      return undefined;
-    }
+    const choice = describeChoice();
+    return choice.where ? `${choice.label} — ${choice.local ? vscode.l10n.t('images stay on {0}', choice.where) : vscode.l10n.t('images go to {0}', choice.where)}` : choice.label;
   }
 
   private storage(): vscode.Uri {
@@ -301,6 +299,7 @@ export class PastePanel implements vscode.Disposable {
         <label><input type="radio" name="detail" value="high"> high</label>
       </fieldset>
       <span id="deployment" class="deployment"></span>
+      <button id="choose-model" type="button" class="link">${t('Choose Model…')}</button>
     </div>
   </section>
   <div id="error" class="error" role="alert" hidden><p id="error-text"></p><div id="error-actions" class="actions"></div></div>

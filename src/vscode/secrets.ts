@@ -1,10 +1,18 @@
 /**
- * The API key, kept only in VS Code's SecretStorage (the OS keychain on desktop). One small store: get, set, clear,
- * and an event when it changes (also when another window changed it).
+ * The keys, kept only in VS Code's SecretStorage (the OS keychain on desktop): one per provider (the Azure resource's,
+ * the OpenAI-compatible server's). One small store: get, set, clear (of the current provider unless told), and an
+ * event when any changes (also when another window changed it).
  */
 import * as vscode from 'vscode';
+import { readProviderSettings } from './settings';
 
-const KEY_NAME = 'describeImage.apiKey';
+export type KeyOwner = 'azure' | 'openai';
+const KEY_NAMES: Readonly<Record<KeyOwner, string>> = { azure: 'describeImage.apiKey', openai: 'describeImage.openai.apiKey' };
+
+/** Whose key the commands set and clear: the OpenAI-compatible server's when it is the provider, else Azure's. */
+export function currentKeyOwner(): KeyOwner {
+  return readProviderSettings().provider === 'openai' ? 'openai' : 'azure';
+}
 
 export class KeyStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -13,21 +21,27 @@ export class KeyStore implements vscode.Disposable {
 
   constructor(private readonly secrets: vscode.SecretStorage) {
     this.subscription = secrets.onDidChange((e) => {
-      if (e.key === KEY_NAME) this.changed.fire();
+      if (Object.values(KEY_NAMES).includes(e.key)) this.changed.fire();
     });
   }
 
-  async get(): Promise<string | undefined> {
-    const key = await this.secrets.get(KEY_NAME);
+  async get(owner: KeyOwner = currentKeyOwner()): Promise<string | undefined> {
+    const key = await this.secrets.get(KEY_NAMES[owner]);
     return key?.trim() || undefined;
   }
 
-  async set(key: string): Promise<void> {
-    await this.secrets.store(KEY_NAME, key.trim());
+  async set(key: string, owner: KeyOwner = currentKeyOwner()): Promise<void> {
+    await this.secrets.store(KEY_NAMES[owner], key.trim());
   }
 
-  async clear(): Promise<void> {
-    await this.secrets.delete(KEY_NAME);
+  async clear(owner: KeyOwner = currentKeyOwner()): Promise<void> {
+    await this.secrets.delete(KEY_NAMES[owner]);
+  }
+
+  /** Every key there is (for removing them from the log). */
+  async all(): Promise<string[]> {
+    const keys = await Promise.all((Object.keys(KEY_NAMES) as KeyOwner[]).map((o) => this.get(o)));
+    return keys.filter((k): k is string => !!k);
   }
 
   dispose(): void {

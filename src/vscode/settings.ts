@@ -18,11 +18,46 @@ export interface ExtensionSettings {
   readonly resizeImages: boolean;
 }
 
+export type ProviderId = 'azure' | 'openai' | 'vscode';
+
+export interface ProviderSettings {
+  readonly provider: ProviderId;
+  /** OpenAI-compatible: base URL ('' = OpenAI's) and model. */
+  readonly baseUrl: string;
+  readonly openAiModel: string;
+  /** VS Code language model: the chosen model's id ('' = not chosen yet). */
+  readonly vscodeModel: string;
+}
+
+export function readProviderSettings(): ProviderSettings {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  const p = c.get<string>('provider', 'azure');
+  return {
+    provider: p === 'openai' || p === 'vscode' ? p : 'azure',
+    baseUrl: c.get<string>('openai.baseUrl', '').trim(),
+    openAiModel: c.get<string>('openai.model', '').trim(),
+    vscodeModel: c.get<string>('vscode.model', '').trim(),
+  };
+}
+
+/** Choose the provider and its model (user settings: they decide where images go). */
+export async function writeProviderChoice(provider: ProviderId, model?: string): Promise<void> {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  await c.update('provider', provider, vscode.ConfigurationTarget.Global);
+  if (model !== undefined && provider === 'openai') await c.update('openai.model', model, vscode.ConfigurationTarget.Global);
+  if (model !== undefined && provider === 'vscode') await c.update('vscode.model', model, vscode.ConfigurationTarget.Global);
+  if (model !== undefined && provider === 'azure') await c.update('deployment', model, vscode.ConfigurationTarget.Global);
+}
+
 export function readSettings(scope?: vscode.Uri): ExtensionSettings {
   const c = vscode.workspace.getConfiguration(SECTION, scope);
   const detail = c.get<string>('detail', 'auto');
+  const p = readProviderSettings();
   return {
     raw: {
+      provider: p.provider,
+      baseUrl: p.baseUrl,
+      model: p.provider === 'vscode' ? p.vscodeModel : p.openAiModel,
       endpoint: c.get<string>('endpoint', ''),
       deployment: c.get<string>('deployment', ''),
       apiVersion: c.get<string>('apiVersion', ''),
@@ -39,8 +74,9 @@ export function readSettings(scope?: vscode.Uri): ExtensionSettings {
   };
 }
 
-/** True when endpoint and deployment (or a Target URI carrying one) are set. */
+/** True when the provider has what it needs: Azure endpoint and deployment (or a Target URI), OpenAI model, a VS Code model. */
 export function isConfigured(raw: RawSettings): boolean {
+  if (raw.provider === 'openai' || raw.provider === 'vscode') return !!raw.model?.trim();
   const endpoint = raw.endpoint?.trim() ?? '';
   return endpoint.length > 0 && (!!raw.deployment?.trim() || /\/openai\/deployments\/[^/]+/i.test(endpoint));
 }

@@ -20,6 +20,11 @@ const notice = $<HTMLParagraphElement>('notice');
 const preset = $<HTMLSelectElement>('preset');
 const prompt = $<HTMLTextAreaElement>('prompt');
 const deployment = $<HTMLSpanElement>('deployment');
+const chooseModel = $<HTMLButtonElement>('choose-model');
+/** Which model answers, and where the images go (set by the extension). */
+function showModel(text: string | undefined): void {
+  deployment.textContent = text ? `Model: ${text}` : 'No model chosen';
+}
 const send = $<HTMLButtonElement>('send');
 const cancel = $<HTMLButtonElement>('cancel');
 const progress = $<HTMLSpanElement>('progress');
@@ -193,6 +198,7 @@ function doSend(): void {
 }
 send.addEventListener('click', doSend);
 cancel.addEventListener('click', () => vscode.postMessage({ type: 'cancel' }));
+chooseModel.addEventListener('click', () => vscode.postMessage({ type: 'action', action: 'choose-model' }));
 document.addEventListener('keydown', (e) => {
   if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
     e.preventDefault();
@@ -217,7 +223,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       const detail = saved?.detail ?? m.state.detail;
       const radio = document.querySelector<HTMLInputElement>(`input[name="detail"][value="${detail}"]`);
       if (radio) radio.checked = true;
-      deployment.textContent = m.deployment ? `Deployment: ${m.deployment}` : 'No deployment configured';
+      showModel(m.deployment);
       images = m.state.images;
       renderImages();
       drop.focus();
@@ -255,7 +261,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       progress.textContent = m.message;
       break;
     case 'deployment':
-      deployment.textContent = m.deployment ? `Deployment: ${m.deployment}` : 'No deployment configured';
+      showModel(m.deployment);
       break;
   }
 });

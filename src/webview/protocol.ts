@@ -64,7 +64,7 @@ export type FromWebview =
   | { readonly type: 'state'; readonly prompt: string; readonly detail: Detail; readonly presetId: string | undefined };
 
 export const MAX_PROMPT_LENGTH = 20_000;
-const ACTIONS: readonly string[] = ['set-key', 'sign-in', 'configure-endpoint', 'open-settings', 'show-log', 'retry'] satisfies readonly FixAction[];
+const ACTIONS: readonly string[] = ['set-key', 'sign-in', 'configure-endpoint', 'choose-model', 'open-settings', 'show-log', 'retry'] satisfies readonly FixAction[];
 
 export type Validation = { readonly ok: true; readonly message: FromWebview } | { readonly ok: false; readonly reason: string };
 
