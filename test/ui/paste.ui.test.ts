@@ -37,7 +37,7 @@ describe('Paste Screenshot panel, as a person uses it', function () {
     await h.runCommand(page, 'Describe Image: Paste Screenshot…');
     panel = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
     await panel.locator('#drop').waitFor({ timeout: 30_000 });
-    assert.match(await panel.locator('#deployment').innerText(), /Deployment: gpt-4o/);
+    assert.match(await panel.locator('#deployment').innerText(), /Model: gpt-4o — images stay on 127\.0\.0\.1:\d+/);
     const options = await panel.locator('#preset option').allInnerTexts();
     assert.deepEqual(options, ['Custom prompt', 'Describe', 'Alt text', 'Review this UI screenshot', 'Extract the visible text']);
   });
