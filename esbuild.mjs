@@ -64,13 +64,20 @@ const builds = tests
       // sharp loads a native or WASM binary at run time: it stays external and ships in node_modules (see .vscodeignore).
       { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode', 'sharp'] },
       { ...common, entryPoints: { cli: 'src/cli/index.ts' }, outdir: 'dist', external: ['sharp'], banner: { js: '#!/usr/bin/env node' } },
+      // The OCR worker thread's script (src/core/ocrPrepare.ts serves the OCR client when started as its worker), with
+      // tesseract.js's worker code and the glue of the one WebAssembly core we ship: nothing is read from node_modules.
+      { ...common, entryPoints: { 'ocr-worker': 'src/core/ocrPrepare.ts' }, outdir: 'dist/assets/ocr' },
       // The paste panel's script runs in the webview: a browser bundle under media/, the panel's only resource root.
       { ...common, entryPoints: { paste: 'src/webview/paste.ts' }, outdir: 'media/dist', platform: 'browser', format: 'iife', target: 'es2022' },
     ];
 
 if (tests) rmSync(testOut, { recursive: true, force: true });
 
-/** Files the bundles read at run time: resvg's WASM and the fonts SVGs are rendered with (and their licence). */
+/**
+ * Files the bundles read at run time: resvg's WASM and the fonts SVGs are rendered with (and their licence); for the
+ * OCR, one Tesseract core (LSTM only, WASM SIMD: the other five builds are not shipped), the English model as
+ * published (gzip'd, unpacked in memory by the worker) and Tesseract's licence.
+ */
 const ASSETS = [
   ['node_modules/@resvg/resvg-wasm/index_bg.wasm', 'resvg.wasm'],
   ['node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf', 'fonts/DejaVuSans.ttf'],
@@ -78,9 +85,13 @@ const ASSETS = [
   ['node_modules/dejavu-fonts-ttf/ttf/DejaVuSerif.ttf', 'fonts/DejaVuSerif.ttf'],
   ['node_modules/dejavu-fonts-ttf/ttf/DejaVuSansMono.ttf', 'fonts/DejaVuSansMono.ttf'],
   ['node_modules/dejavu-fonts-ttf/LICENSE', 'fonts/LICENSE-DejaVu.txt'],
+  ['node_modules/tesseract.js-core/tesseract-core-simd-lstm.wasm', 'ocr/tesseract-core-simd-lstm.wasm'],
+  ['node_modules/@tesseract.js-data/eng/4.0.0_best_int/eng.traineddata.gz', 'ocr/eng.traineddata.gz'],
+  ['node_modules/tesseract.js-core/LICENSE', 'ocr/LICENSE-tesseract.txt'],
 ];
 if (!tests) {
   mkdirSync('dist/assets/fonts', { recursive: true });
+  mkdirSync('dist/assets/ocr', { recursive: true });
   for (const [from, to] of ASSETS) copyFileSync(from, `dist/assets/${to}`);
 }
 if (watch) {

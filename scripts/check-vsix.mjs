@@ -1,22 +1,55 @@
-// Checks a built VSIX: what it holds (the bundle, media, README, CHANGELOG, LICENSE, the sharp WASM runtime) and what
-// it must not (src/, test/, dev dependencies, native sharp binaries), and that sharp works from the shipped files alone
-// through its WASM build. Prints the size. Usage: node scripts/check-vsix.mjs describe-image.vsix
+// Checks a built VSIX: what it holds (the bundle, media, README, CHANGELOG, LICENSE, the sharp WASM runtime, the OCR's
+// files) and what it must not (src/, test/, dev dependencies, native sharp binaries, other Tesseract cores or models),
+// that sharp works from the shipped files alone through its WASM build, and that the OCR reads a screenshot from the
+// shipped files alone. Prints the size. Usage: node scripts/check-vsix.mjs describe-image.vsix
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 const vsix = process.argv[2] ?? 'describe-image.vsix';
+/** The OCR's files in dist/assets/ocr (see esbuild.mjs). */
+const OCR_FILES = ['ocr-worker.js', 'tesseract-core-simd-lstm.wasm', 'eng.traineddata.gz', 'LICENSE-tesseract.txt'];
 const list = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' }).split('\n').filter(Boolean);
 const problems = [];
-for (const required of ['extension/dist/extension.js', 'extension/media/icon.png', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', 'extension/dist/assets/resvg.wasm', 'extension/dist/assets/fonts/DejaVuSans.ttf', 'extension/node_modules/sharp/package.json', 'extension/node_modules/@img/sharp-wasm32/package.json']) {
+for (const required of ['extension/dist/extension.js', 'extension/media/icon.png', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', 'extension/dist/assets/resvg.wasm', 'extension/dist/assets/fonts/DejaVuSans.ttf', 'extension/node_modules/sharp/package.json', 'extension/node_modules/@img/sharp-wasm32/package.json', ...OCR_FILES.map((f) => `extension/dist/assets/ocr/${f}`)]) {
   if (!list.some((f) => f.toLowerCase() === required.toLowerCase())) problems.push(`missing ${required}`);
 }
 for (const f of list) {
   if (/^extension\/(src|test|out|scripts|bench|\.vscode-test)\//.test(f)) problems.push(`should not ship ${f}`);
   if (/node_modules\/(typescript|esbuild|mocha|eslint|playwright-core|@vscode\/vsce|undici|@img\/sharp-linux|@img\/sharp-libvips)/.test(f)) problems.push(`should not ship ${f}`);
   if (/\.map$/.test(f)) problems.push(`should not ship ${f}`);
+  // The OCR: one core, one model, nothing of tesseract.js's own packages.
+  if (/tesseract|traineddata/i.test(f) && !OCR_FILES.some((o) => f === `extension/dist/assets/ocr/${o}`)) problems.push(`should not ship ${f}`);
 }
+/**
+ * The OCR engine (src/core/ocr.ts, bundled here as the extension bundles it) beside the unpacked extension's dist/,
+ * reading a screenshot rendered from a known line: it must find the files in dist/assets/ocr and the line's words.
+ */
+function checkOcr(extensionDir) {
+  const esbuild = path.resolve('node_modules', '.bin', process.platform === 'win32' ? 'esbuild.cmd' : 'esbuild');
+  const entry = path.join(extensionDir, 'dist', 'ocr-check.js');
+  execFileSync(esbuild, ['src/core/ocr.ts', '--bundle', '--platform=node', '--format=cjs', '--target=node20', '--external:sharp', `--outfile=${entry}`, '--log-level=warning']);
+  const line = 'Extension host terminated unexpectedly';
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1024" height="80"><rect width="1024" height="80" fill="#1f1f1f"/><text x="20" y="45" font-family="DejaVu Sans" font-size="14" fill="#cccccc">${line}</text></svg>`;
+  const render = `const { Resvg, initWasm } = require('@resvg/resvg-wasm'); const fs = require('node:fs');
+initWasm(fs.readFileSync(require.resolve('@resvg/resvg-wasm/index_bg.wasm'))).then(() => {
+  const r = new Resvg(process.argv[1], { font: { fontBuffers: [fs.readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'))], defaultFontFamily: 'DejaVu Sans' } });
+  process.stdout.write(Buffer.from(r.render().asPng()).toString('base64'));
+});`;
+  const png = path.join(extensionDir, 'ocr-check.png');
+  writeFileSync(png, Buffer.from(execFileSync(process.execPath, ['-e', render, svg], { encoding: 'utf8' }), 'base64'));
+  const run = `const { OcrEngine, ocrFiles } = require(${JSON.stringify(entry)});
+const engine = new OcrEngine();
+engine.recognize(require('node:fs').readFileSync(${JSON.stringify(png)}), { name: 'check.png' })
+  .then((r) => { process.stdout.write(JSON.stringify({ files: ocrFiles(), text: r.text })); return engine.dispose(); });`;
+  // From the unpacked folder, so nothing resolves into this repository's node_modules.
+  const out = JSON.parse(execFileSync(process.execPath, ['-e', run], { cwd: extensionDir, encoding: 'utf8', env: { ...process.env, NODE_PATH: '' } }));
+  const shipped = path.join(extensionDir, 'dist', 'assets', 'ocr');
+  for (const f of Object.values(out.files)) if (!f.startsWith(shipped)) throw new Error(`it used ${f}, not the shipped files`);
+  if (!out.text.includes(line)) throw new Error(`it read "${out.text}" instead of "${line}"`);
+}
+
 const dir = mkdtempSync(path.join(os.tmpdir(), 'di-vsix-'));
 try {
   execFileSync('unzip', ['-q', vsix, '-d', dir]);
@@ -25,6 +58,11 @@ try {
   if (!out.startsWith('wasm ')) problems.push(`sharp from the VSIX did not run on its WASM build (${out})`);
 } catch (e) {
   problems.push(`sharp from the VSIX failed: ${e.message}`);
+}
+try {
+  checkOcr(path.join(dir, 'extension'));
+} catch (e) {
+  problems.push(`the OCR from the VSIX failed: ${e.message}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
@@ -34,4 +72,4 @@ if (problems.length) {
   console.error(problems.join('\n'));
   process.exit(1);
 }
-console.log('check-vsix: contents and the WASM image runtime are as they should be');
+console.log('check-vsix: contents, the WASM image runtime and the offline OCR are as they should be');

@@ -2,41 +2,48 @@
  * Animated images (GIF, WebP, APNG), typically screen recordings in docs: choose the frames that show the action and
  * send them so the model sees what happens, not just the first frame.
  *
- * Reading. GIF and WebP are decoded by sharp (libvips), APNG by upng-js (sniffed by an `acTL` chunk before `IDAT`).
- * A recording is never held at full size all at once: 1,126 frames of 1280×720 would be 4 GB of RGBA. For choosing,
- * the frames are read in chunks of at most 16 Mpx (`page`/`pages`) and shrunk to grey thumbnails of 64 px on the
- * long side; libvips's WebP loader keeps a whole chunk in memory, so the chunk bounds the peak.
- * APNG frames are composited one by one into a single canvas (blend and dispose as the APNG spec says; each frame's
- * pixels decoded with `UPNG.decode` + `UPNG.toRGBA8`), and only the thumbnail bins a frame touched are recomputed.
- * Only the chosen frames are decoded again at the size that is sent. More than 5,000 frames, or more than 10.4 Gpx
- * in all (5,000 frames of 1080p), is refused with a `bad-input` error. Delays of 10 ms or less count as 100 ms, as
- * browsers play them.
+ * Reading (`readAnimation`). GIF and WebP are decoded by sharp (libvips), APNG by upng-js (sniffed by an `acTL` chunk
+ * before `IDAT`). A recording is never held at full size all at once (1,126 frames of 1280×720 would be 4 GB of
+ * RGBA): for choosing, frames are decoded in chunks of at most 16 Mpx (`page`/`pages`) and box-averaged here into
+ * grey thumbnails of 96 px on the long side (libvips's own resize blends the bottom of one page into the next, and
+ * its WebP loader holds a whole chunk, so the chunk bounds the peak). APNG frames are composited one by one into one
+ * canvas (blend and dispose as the APNG spec says, each frame's pixels decoded by `UPNG.decode` + `UPNG.toRGBA8`),
+ * and only the thumbnail pixels a frame touched are recomputed. Only the chosen frames are decoded again, at the size
+ * sent. More than 5,000 frames, or more than 5,000 frames of 1080p in pixels, is a `bad-input` error. Delays of
+ * 10 ms or less play as 100 ms, as in browsers. Thumbnails are 96 px, not 64: of a 14-px line typed letter by letter
+ * in a 1280-px-wide recording, 64-px thumbnails missed 5 of the 20 letters as changes, 96-px ones none.
  *
- * Choosing (`chooseFrames`). Consecutive frames whose thumbnails differ nowhere by more than 8 grey levels are one
- * *state* (a near-duplicate of the state's first frame); a state is shown by its first frame, the moment it appears.
- * States seen for at least a second are *key* states (what a viewer actually reads); the first and the last state
- * are always key. When there are more key states than the budget, the budget is spread over the key states alone;
- * otherwise every key state is kept and the remaining budget goes to the transient states in between. The spreading
- * minimises the largest *unseen change* between two consecutive chosen frames — the sum of the frame-to-frame changes
- * between them minus the largest one (a single jump between two chosen frames is fully seen) — by a bisection over
- * that bound with a greedy walk, then fills any budget left by splitting the gaps with most unseen change. So a long
- * still followed by a change picks the change, typing is sampled evenly along the typing, motion evenly along the
- * motion, and a frame that is a near-duplicate of one already chosen (a blink, a hover undone) is never chosen again.
- * A budget of 1 is the first frame only (what was sent before).
+ * Choosing (`chooseFrames`). Frames whose thumbnails differ by less than the noise (8 grey levels a pixel, and in all
+ * less than two source pixels turning black to white) are one *state*, shown by its first frame: the moment it
+ * appears. A state that comes back within a second to one of the last screens belongs to that *screen* (a blinking
+ * caret, a hover undone). Screens seen for a second or more are *key* screens, and so are the first and the last.
+ * Key screens are kept first: when there are more than the budget, those that differ most from the one before;
+ * otherwise all of them, and the rest of the budget is spread over the time the screen was changing between them.
+ * Spreading minimises the largest *unseen* part between two chosen frames (the weights between them minus the
+ * largest: one jump between two chosen frames is fully seen) by bisecting over that bound with a greedy walk, then
+ * splits the largest gaps while budget is left. No chosen frame is a near-duplicate of another, nor a member of a
+ * screen already shown. So a long still followed by a change gives the first frame and the change; typing gives
+ * frames spread along the typing; motion, frames spread along the motion. A budget of 1 is the first frame only (what
+ * was sent before). Measured on a generated 57.6-s recording (bench/sections/frames.mjs): its 6 frames are exactly
+ * the six screens a viewer reads (idle editor, line typed, palette open, list scrolled, pointer on the button, toast);
+ * with 3 more frames of budget on a 240-frame APNG of it, they go to the typing (7 s of changes), not to the 0.8-s
+ * slide of the palette.
  *
- * Sending (`compareSendModes`). Either the frames as separate images (the service takes up to 10 per request), or
- * ONE contact sheet: the frames in a grid with 4-px gutters, numbered 1…n in reading order on the frames. They are
- * compared at the same legibility: every frame at the size the service would give that frame alone
- * (`targetSize`), in both modes. A sheet is only *legible* when the whole grid at that cell size still fits what the
- * service keeps unscaled (2048 px, shortest side 768 at high detail; 512×512 at low), otherwise the service would
- * shrink every cell. The rule: send the sheet when it is legible and costs fewer image tokens (tile formula) than the
- * frames; otherwise the frames (a tie goes to the frames: no number covers any pixel). Measured (bench/sections/
- * frames.mjs, 6 frames): a 1280×720 recording never fits a legible sheet at any detail (two cells are 2564 px wide),
- * so it goes as 6 frames: 6,630 tokens at high/auto, 510 at low. The sheet wins only for small frames at high/auto
- * detail, where it saves the 85-token base of every image after the first and packs partial tiles: 6 frames of
- * 320×180 cost 1,530 tokens as frames and 425 as a 3×2 sheet of 968×364; 480×270 cost 1,530 versus 765. At low detail
- * the sheet must fit in 512×512 with full-size cells, so only frames of at most about 254×170 px go as a sheet (85
- * tokens instead of 85 per frame).
+ * Sending (`compareSendModes`). The chosen frames go either as separate images (the service takes up to 10 per
+ * request) or as ONE contact sheet: a grid with 4-px gutters, each frame numbered 1…n in reading order in its
+ * top-left corner (DejaVu digits rendered by resvg). Both are compared at the same legibility: every frame at the size
+ * the service gives that frame alone (`targetSize`: what the model would see of it sent by itself). A sheet is only
+ * *legible* when the grid at that cell size still fits what the service keeps unscaled (2048 px and a shortest side of
+ * 768 at high or auto detail, 512×512 at low); otherwise the service would shrink every cell. The rule: the sheet when
+ * it is legible and costs fewer image tokens by the tile formula (85 a picture, plus 170 per 512-px tile at high),
+ * otherwise the frames; a tie goes to the frames (no number covers any pixel). The best grid is searched over every
+ * column count. Measured with 6 frames: a 1280×720 recording never fits a legible sheet (two cells side by side are
+ * 2,564 px), so it goes as frames — 6,630 tokens at high or auto, 510 at low; a forced sheet would cost 1,445 (85 at
+ * low) but show each frame at 681×383 (255×143). Nor do 960×540 and 800×450. The sheet wins at high/auto for frames up
+ * to 640×360, by saving the 85 of every picture but one and packing partial tiles: 640×360 costs 2,550 as frames and
+ * 1,445 as a 3×2 sheet of 1928×724 (−43 %); 480×270, 1,530 versus 765 as one column (−50 %); 320×180, 1,530 versus 425
+ * (−72 %). At low detail a legible sheet must fit 512×512 with full-size cells: only frames up to about 250×140 (6 of
+ * 240×135: 85 tokens instead of 510). Bytes on the wire are about the same either way for legible sheets.
  */
 import type sharpFactory from 'sharp';
 import type { Sharp as SharpPipeline } from 'sharp';
@@ -59,8 +66,10 @@ export const THUMBNAIL_SIZE = 96;
 export const PIXEL_NOISE = 8;
 /** Frames whose change above the noise adds up to less than two source pixels turning black to white are the same. */
 const MIN_CHANGE_INK = 2 * 255;
-/** A state seen at least this long is a key state. */
+/** A screen seen at least this long is a key screen. */
 export const KEY_STATE_MS = 1000;
+/** A state that comes back to one of this many last screens, within KEY_STATE_MS, belongs to it. */
+const RECENT_SCREENS = 4;
 /** Gutter between the cells of a contact sheet. */
 export const SHEET_GUTTER = 4;
 /** Pixels decoded at once while making thumbnails. */
@@ -308,17 +317,20 @@ function shrinkToGrey(px: Uint32Array, base: number, w: number, h: number, thumb
     for (let y = y0; y < y1; y++) {
       const row = base + y * w;
       for (let tx = tx0; tx <= tx1; tx++) {
-        let acc = 0;
+        let acc = 0; // luma × 65536 (weights 0.299, 0.587, 0.114 in 16.16 fixed point)
         for (let i = row + (xs[tx] as number), end = row + (xs[tx + 1] as number); i < end; i++) {
           const p = px[i] as number;
-          const a = p >>> 24;
-          const luma = (p & 0xff) * 0.299 + ((p >>> 8) & 0xff) * 0.587 + ((p >>> 16) & 0xff) * 0.114;
-          acc += a === 255 ? luma : (luma * a + 255 * (255 - a)) / 255;
+          const luma = (p & 0xff) * 19595 + ((p >>> 8) & 0xff) * 38470 + ((p >>> 16) & 0xff) * 7471;
+          if (p >= 0xff000000) acc += luma;
+          else {
+            const a = p >>> 24;
+            acc += (luma * a + 65536 * 255 * (255 - a)) / 255;
+          }
         }
         sums[tx - tx0] = (sums[tx - tx0] as number) + acc;
       }
     }
-    for (let tx = tx0; tx <= tx1; tx++) thumb[ty * t.width + tx] = Math.round((sums[tx - tx0] as number) / ((y1 - y0) * ((xs[tx + 1] as number) - (xs[tx] as number))));
+    for (let tx = tx0; tx <= tx1; tx++) thumb[ty * t.width + tx] = Math.round((sums[tx - tx0] as number) / (65536 * (y1 - y0) * ((xs[tx + 1] as number) - (xs[tx] as number))));
   }
 }
 
@@ -581,8 +593,9 @@ export interface ChooseOptions {
 }
 
 /**
- * Choose the frames that show what happens: the first, the last state, the key states and the biggest changes, up
- * to `maxFrames`, never two near-duplicates; in time order. `delaysMs[i]` is how long frame i shows.
+ * Choose the frames that show what happens (see the header): the first, the key screens, the last, and frames spread
+ * over the time the screen was changing, up to `maxFrames`, never two near-duplicates; in time order. `delaysMs[i]` is
+ * how long frame i shows.
  */
 export function chooseFrames(thumbs: readonly Uint8Array[], delaysMs: readonly number[], options: ChooseOptions = {}): FrameChoice[] {
   const budget = Math.max(1, Math.floor(options.maxFrames ?? DEFAULT_MAX_FRAMES));
@@ -615,25 +628,64 @@ export function chooseFrames(thumbs: readonly Uint8Array[], delaysMs: readonly n
     return v;
   };
 
-  // Key states: seen long enough (and the first and last); a near-duplicate of a recent key state is not a new one.
+  // Screens: a state that comes back, within a second, to one of the last few screens belongs to it, with the
+  // states in between (a blinking caret, a hover undone, a tooltip that came and went).
+  const screenOf: number[] = [0];
+  const screens: { dwell: number; members: number[] }[] = [{ dwell: dwell[0] ?? 0, members: [0] }];
+  for (let s = 1; s < states.length; s++) {
+    let joined = -1;
+    let excursion = 0;
+    for (let k = screens.length - 1; k >= 0 && k >= screens.length - RECENT_SCREENS; k--) {
+      if (k < screens.length - 1) excursion += (screens[k + 1] as { dwell: number }).dwell;
+      if (excursion >= keyMs) break;
+      const members = (screens[k] as { members: number[] }).members;
+      if ((members.length <= 4 ? members : [members[0] as number, ...members.slice(-3)]).some((t) => dup(t, s))) {
+        joined = k;
+        break;
+      }
+    }
+    if (joined < 0) {
+      screens.push({ dwell: 0, members: [] });
+      joined = screens.length - 1;
+    }
+    const screen = screens[joined] as { dwell: number; members: number[] };
+    for (const gone of screens.splice(joined + 1)) {
+      screen.dwell += gone.dwell;
+      screen.members.push(...gone.members);
+      for (const t of gone.members) screenOf[t] = joined;
+    }
+    screen.dwell += dwell[s] ?? 0;
+    screen.members.push(s);
+    screenOf[s] = joined;
+  }
+
+  // Key screens (seen long enough; and the first and the last), each shown by its first state. A near-duplicate of a
+  // recent key screen is not a new one (the screen came back after a longer excursion).
   const last = states.length - 1;
   const key: number[] = [];
-  for (let s = 0; s <= last; s++) {
-    if (s !== 0 && s !== last && (dwell[s] ?? 0) < keyMs) continue;
-    if (key.slice(-8).some((k) => dup(k, s))) continue;
+  screens.forEach((screen, k) => {
+    const s = screen.members[0] as number;
+    if (k !== 0 && k !== screens.length - 1 && screen.dwell < keyMs) return;
+    if (key.slice(-8).some((q) => dup(q, s))) return;
     key.push(s);
-  }
-  if (key[key.length - 1] !== last) key.push(last); // the last state is a boundary even when already seen
+  });
+  if (key[key.length - 1] !== last) key.push(last); // the end is a boundary even when already seen
 
-  // Spread the budget over nodes (states, or key states alone when they are more than the budget).
-  const nodes = key.length > budget ? key : states.map((_, s) => s);
-  const forced = new Set(key.length > budget ? [] : key);
-  const change = nodes.map((s, k) => (k === 0 ? 0 : frameChange(thumb(frameOf(nodes[k - 1] as number)), thumb(frameOf(s)))));
-  const picked = spread(nodes.length, change, (k) => forced.has(nodes[k] as number), budget, (k, picks) => picks.some((p) => dup(nodes[p] as number, nodes[k] as number)));
-  return picked.map((k) => at(frameOf(nodes[k] as number)));
+  // More key screens than the budget: choose among them, by how much each differs from the one before. Otherwise keep
+  // them all and spread the rest over the time the screen was changing (a transition weighs the time the state it
+  // leaves was seen; none inside a screen).
+  const isDupOfPicks = (nodes: readonly number[]) => (k: number, picks: readonly number[]) => picks.some((p) => screenOf[nodes[p] as number] === screenOf[nodes[k] as number] || dup(nodes[p] as number, nodes[k] as number));
+  if (key.length > budget) {
+    const weight = key.map((s, k) => (k === 0 ? 0 : frameChange(thumb(frameOf(key[k - 1] as number)), thumb(frameOf(s)))));
+    return spread(key.length, weight, () => false, budget, isDupOfPicks(key)).map((k) => at(frameOf(key[k] as number)));
+  }
+  const nodes = states.map((_, s) => s);
+  const forced = new Set(key);
+  const weight = nodes.map((s) => (s === 0 || screenOf[s] === screenOf[s - 1] ? 0 : Math.min(dwell[s - 1] ?? 0, keyMs)));
+  return spread(nodes.length, weight, (k) => forced.has(k), budget, isDupOfPicks(nodes)).map((k) => at(frameOf(k)));
 }
 
-/** Unseen change between chosen nodes a < b: the changes after a up to b, minus the largest (seen as a → b). */
+/** Unseen change between chosen nodes a < b: the weights after a up to b, minus the largest (seen as a → b). */
 function unseen(change: readonly number[], a: number, b: number): number {
   let sum = 0;
   let max = 0;
@@ -711,16 +763,23 @@ function spread(count: number, change: readonly number[], isForced: (k: number) 
     if (gap < 0) break;
     const a = bounds[gap] as number;
     const b = bounds[gap + 1] as number;
-    let choice = -1;
-    let choiceCost = Infinity;
-    for (let k = a + 1; k < b; k++) {
-      if (isDup(k, picks)) continue;
-      const cost = Math.max(unseen(change, a, k), unseen(change, k, b));
-      if (cost < choiceCost) {
-        choiceCost = cost;
-        choice = k;
-      }
+    // Unseen after each candidate k up to b, then before it from a: pick the k with the smaller larger side.
+    const after = new Float64Array(b - a);
+    for (let k = b - 1, sum = 0, max = 0; k > a; k--) {
+      const c = change[k + 1] ?? 0;
+      sum += c;
+      max = Math.max(max, c);
+      after[k - a] = sum - max;
     }
+    const candidates: { k: number; cost: number }[] = [];
+    for (let k = a + 1, sum = 0, max = 0; k < b; k++) {
+      const c = change[k] ?? 0;
+      sum += c;
+      max = Math.max(max, c);
+      candidates.push({ k, cost: Math.max(sum - max, after[k - a] as number) });
+    }
+    candidates.sort((x, y) => x.cost - y.cost || x.k - y.k);
+    const choice = candidates.find((c) => !isDup(c.k, picks))?.k ?? -1;
     if (choice < 0) {
       exhausted.add(a);
       continue;
@@ -933,6 +992,7 @@ export async function prepareAnimation(image: LocalImage, options: AnimationOpti
 
 /** "frames 1, 12 and 45 of 45 (0.0 s … 4.4 s) of a 4.5-second animated GIF, sent as a contact sheet" */
 export function animationNote(a: Pick<PreparedAnimation, 'frames' | 'totalFrames' | 'durationMs' | 'format' | 'mode' | 'images'>): string {
+  if (a.totalFrames <= 1) return 'a still image (one frame), sent as 1 image';
   const first = a.frames[0];
   const lastFrame = a.frames[a.frames.length - 1];
   if (!first || !lastFrame) return '';
@@ -944,10 +1004,11 @@ export function animationNote(a: Pick<PreparedAnimation, 'frames' | 'totalFrames
 
 /**
  * The text to put before the user's prompt, telling the model what it gets: which frames, when, in which order
- * (for a contact sheet: the numbers in reading order).
+ * (for a contact sheet: the numbers in reading order). Empty for a still image.
  */
 export function animationPrompt(a: Pick<PreparedAnimation, 'frames' | 'totalFrames' | 'durationMs' | 'format' | 'mode'>): string {
   const n = a.frames.length;
+  if (a.totalFrames <= 1) return '';
   const recording = `${recordingWords(a)} of ${a.totalFrames} frames`;
   if (n <= 1) return `This image is the first frame (0.0 s) of ${recording}; the other frames are not shown.`;
   const frameNumbers = listWords(a.frames.map((f) => String(f.index + 1)));

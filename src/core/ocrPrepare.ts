@@ -1,22 +1,29 @@
 /**
- * Preparing screenshots for OCR. Tesseract reads dark text on a light page at a comfortable size; screenshots have
- * dark themes, white labels on coloured buttons and 7-px-high letters. Two steps, both measured (bench/sections/ocr.mjs
- * keeps the numbers), everything else that was tried and did not help is left out:
+ * The OCR worker thread: preparing screenshots for Tesseract, then reading them with tesseract.js's worker code
+ * (started and driven by ocr.ts; bundled alone as dist/assets/ocr/ocr-worker.js).
  *
- * 1. **Polarity and background** (`normalise`): a local background is estimated (a median over a window about three
- *    x-heights wide), each region is read as light-on-dark or dark-on-light from which kind of ink it holds (pixels
- *    clearly lighter or darker than their background), light-on-dark regions are inverted, and every pixel is divided
- *    by its background, so every region — a dark editor, a blue button, a grey toolbar — becomes dark text on white.
- *    Without it Tesseract's global threshold turns a white-on-blue button into one black block and its label is lost.
+ * Tesseract reads dark text on a light page at a comfortable size; screenshots have dark themes, white labels on
+ * coloured buttons and 7-px-high letters. Two steps, each measured in bench/sections/ocr.mjs (plain tesseract.js on the
+ * same images alongside):
+ *
+ * 1. **Polarity and background** (`normalise`): each region is read as light-on-dark or dark-on-light from the ink
+ *    it holds (pixels clearly lighter or darker than the median around them, over about three x-heights); light-on-dark
+ *    regions are inverted; and every pixel is divided by its own background — a grey closing (or opening) that erases
+ *    strokes and keeps larger areas with their exact edges. A dark editor, a blue button, a grey toolbar all become
+ *    dark text on white, with no blocks or marks where regions meet. Without it Tesseract's global threshold turns a
+ *    white-on-blue button into one black block: 0 % of the button labels, against 100 % with it.
  * 2. **Scale** (`rescale`): the x-height is measured (connected components of the ink) and the image resized so it is
- *    about 14 px (small UI text of 10–13 px is enlarged 2–3×, huge text is reduced), within a pixel budget.
+ *    about 16 px (UI text of 10–14 px is enlarged 2–3×, huge text is reduced), within a pixel budget: 10.5-px text
+ *    goes from 87 % to 100 % of the words.
  *
- * Grey scale is the input format (one byte per pixel, sent to the engine as PGM: nothing to encode or decode).
- * Tried and left out: global inversion of dark images (the per-region rule covers it), a second pass on the inverted
- * image (doubles the time, no words gained after step 1), Sauvola thresholding inside Tesseract (worse on dark themes),
- * a smaller scale for code (the LSTM misreads `/` either way).
+ * Grey is the input format (one byte per pixel, handed to Tesseract as PGM: nothing to encode or decode). Tried and
+ * left out because they did not help on the test screenshots: Tesseract's own adaptive thresholds (Leptonica Otsu,
+ * Sauvola: worse on dark themes), page segmentation 11/12 (sparse text: no more words, reading order lost), turning
+ * off the dictionaries, a fixed DPI, `tessedit_do_invert` off (no change once regions are normalised), dividing by the
+ * median alone (marks at button edges read as "[" in front of labels). A second pass on the inverted image was not
+ * needed: the per-region polarity reads dark themes and buttons in one pass.
  *
- * Pure functions over pixel buffers: no I/O, no native code. They run inside the OCR worker thread.
+ * The pixel functions are pure (no I/O, no native code); {@link runOcrWorker} is the thread's entry.
  */
 import { promises as fsp, readFileSync } from 'node:fs';
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
@@ -48,7 +55,7 @@ export interface OcrPrepared {
 }
 
 /** The x-height, in pixels, the prepared image aims at (Tesseract's LSTM reads 20–40 px text best). */
-export const TARGET_X_HEIGHT = 14;
+export const TARGET_X_HEIGHT = 16;
 /** Scale limits: enlarge at most 3×, reduce at most to half. */
 export const MAX_SCALE = 3;
 export const MIN_SCALE = 0.5;
@@ -60,10 +67,10 @@ const USUAL_WINDOW = 21;
 
 /**
  * The square that erases strokes: wider than the thickest stroke (bold text: about a quarter of the x-height, plus
- * anti-aliasing), narrower than a small button (about four x-heights). Odd.
+ * anti-aliasing), far narrower than a small button (about four x-heights). Odd: 5 px for 13-px text.
  */
 function strokeWindow(xHeight: number | undefined): number {
-  return (clamp(Math.round(0.8 * (xHeight ?? 7)), 3, 41) >> 1) * 2 + 1;
+  return (clamp(Math.round(0.6 * (xHeight ?? 7)), 3, 41) >> 1) * 2 + 1;
 }
 
 /** Prepare a grey image for Tesseract. */
@@ -75,9 +82,11 @@ export function prepareForOcr(grey: GreyImage, options: OcrPrepareOptions = {}):
   // (any text size on a large background) and one for common UI text (small buttons, toolbars) — and believe the one
   // that shows more glyphs. Then normalise with a window and a stroke size fitted to that size.
   const usualGrid = polarityGrid(grey, USUAL_WINDOW);
-  const a = measureText(normaliseByMedian(grey, polarityGrid(grey, 72)));
-  const b = measureText(normaliseByMedian(grey, usualGrid));
-  const xHeight = (b.glyphs >= a.glyphs ? b : a).xHeight;
+  const usual = measureText(normaliseByMedian(grey, usualGrid));
+  // Plenty of small glyphs: the usual window fits, the wide one cannot show more.
+  const enough = usual.glyphs >= 100 && usual.xHeight !== undefined && usual.xHeight <= 10;
+  const wide = enough ? usual : measureText(normaliseByMedian(grey, polarityGrid(grey, 72)));
+  const xHeight = (usual.glyphs >= wide.glyphs ? usual : wide).xHeight;
   let scale = 1;
   if (rescale && xHeight !== undefined) {
     scale = clamp(TARGET_X_HEIGHT / xHeight, MIN_SCALE, MAX_SCALE);
@@ -94,8 +103,12 @@ export function prepareForOcr(grey: GreyImage, options: OcrPrepareOptions = {}):
   if (normalise) {
     const x = xHeight === undefined ? undefined : xHeight * (scale < 1 ? width / grey.width : 1);
     const window = x === undefined ? USUAL_WINDOW : clamp(Math.round(3 * x), 12, 120);
-    const backgrounds = strokeBackgrounds(image, strokeWindow(x));
-    const grid = polarityGrid(image, window, backgrounds);
+    const coarse = image === grey && Math.abs(window - USUAL_WINDOW) <= 6 ? usualGrid : polarityGrid(image, window);
+    // One polarity everywhere (a plain light or dark theme): only its background is needed. Mixed: both, and the
+    // polarity decided again with only the pixels near strokes voting (see polarityGrid).
+    const one = coarse.invertedShare === 0 || coarse.invertedShare === 1;
+    const backgrounds = strokeBackgrounds(image, strokeWindow(x), one ? (coarse.invertedShare === 0 ? 'closed' : 'opened') : 'both');
+    const grid = one ? coarse : polarityGrid(image, window, backgrounds);
     image = normaliseByMorphology(image, grid, backgrounds);
     invertedShare = grid.invertedShare;
   }
@@ -160,11 +173,12 @@ export function polarityGrid(grey: GreyImage, window: number, backgrounds?: Back
   // Ink lighter or darker than the background, per cell, then summed over the window (integral images).
   const light = new Int32Array((cw + 1) * (ch + 1));
   const dark = new Int32Array((cw + 1) * (ch + 1));
+  const columnCell = cellColumns(w, cell);
   for (let y = 0; y < h; y++) {
     const cy = (y / cell) | 0;
     const row = y * w;
     for (let x = 0; x < w; x++) {
-      const cx = (x / cell) | 0;
+      const cx = columnCell[x];
       // With the stroke backgrounds: only pixels near a stroke vote (a flat area, like the body of a button whose
       // window reaches past its edge, has no say).
       if (backgrounds && backgrounds.closed[row + x] - backgrounds.opened[row + x] <= INK_CONTRAST) continue;
@@ -204,11 +218,12 @@ export function normaliseByMedian(grey: GreyImage, grid: PolarityGrid): GreyImag
   const { width: w, height: h, data } = grey;
   const { cell, columns, background, inverted } = grid;
   const out = new Uint8Array(w * h);
+  const columnCell = cellColumns(w, cell);
   for (let y = 0; y < h; y++) {
     const crow = ((y / cell) | 0) * columns;
     const row = y * w;
     for (let x = 0; x < w; x++) {
-      const c = crow + ((x / cell) | 0);
+      const c = crow + columnCell[x];
       const inv = inverted[c] === 1;
       const v = inv ? 255 - data[row + x] : data[row + x];
       const b = inv ? 255 - background[c] : background[c];
@@ -227,11 +242,12 @@ export interface Backgrounds {
   readonly opened: Uint8Array;
 }
 
-export function strokeBackgrounds(grey: GreyImage, k: number): Backgrounds {
+export function strokeBackgrounds(grey: GreyImage, k: number, which: 'closed' | 'opened' | 'both' = 'both'): Backgrounds {
   const { width: w, height: h, data } = grey;
+  // The one not asked for is the image itself (every pixel its own background: nothing comes out as ink there).
   return {
-    closed: extremeFilter(extremeFilter(data, w, h, k, true), w, h, k, false),
-    opened: extremeFilter(extremeFilter(data, w, h, k, false), w, h, k, true),
+    closed: which === 'opened' ? data : extremeFilter(extremeFilter(data, w, h, k, true), w, h, k, false),
+    opened: which === 'closed' ? data : extremeFilter(extremeFilter(data, w, h, k, false), w, h, k, true),
   };
 }
 
@@ -245,6 +261,7 @@ export function normaliseByMorphology(grey: GreyImage, grid: PolarityGrid, backg
   const { cell, columns, inverted } = grid;
   const { closed, opened } = backgrounds;
   const out = new Uint8Array(w * h);
+  const columnCell = cellColumns(w, cell);
   for (let y = 0; y < h; y++) {
     const crow = ((y / cell) | 0) * columns;
     const row = y * w;
@@ -252,7 +269,7 @@ export function normaliseByMorphology(grey: GreyImage, grid: PolarityGrid, backg
       const i = row + x;
       let v: number;
       let b: number;
-      if (inverted[crow + ((x / cell) | 0)] === 1) {
+      if (inverted[crow + columnCell[x]] === 1) {
         v = 255 - data[i];
         b = 255 - opened[i];
       } else {
@@ -266,35 +283,93 @@ export function normaliseByMorphology(grey: GreyImage, grid: PolarityGrid, backg
 }
 
 /**
- * Maximum (`max`) or minimum over a `k`×`k` square (k odd; the window is cut at the image's edges), separably: rows,
- * then columns as whole rows at a time (typed-array loops the JIT keeps tight). O(k) per pixel; k stays below 15
- * (large text is reduced before it is normalised).
+ * Maximum (`max`) or minimum over a `k`×`k` square (k odd; the window is cut at the image's edges), separably, with
+ * the van Herk / Gil–Werman running maximum: per direction about three comparisons per pixel whatever `k` (prefix and
+ * suffix maxima within blocks of `k`), the vertical pass on whole rows at a time. The minimum is the maximum of the
+ * inverted image, inverted.
  */
 export function extremeFilter(src: Uint8Array, w: number, h: number, k: number, max: boolean): Uint8Array {
+  if (max) return maxFilter(src, w, h, k);
+  const inverted = new Uint8Array(src.length);
+  for (let i = 0; i < src.length; i++) inverted[i] = 255 - src[i];
+  const out = maxFilter(inverted, w, h, k);
+  for (let i = 0; i < out.length; i++) out[i] = 255 - out[i];
+  return out;
+}
+
+function maxFilter(src: Uint8Array, w: number, h: number, k: number): Uint8Array {
   const r = k >> 1;
+  if (r === 0) return src.slice();
+  // Rows: each padded with r zeros on both sides; window [x, x + 2r] of the padded row = max(suffix[x], prefix[x + 2r]).
   const across = new Uint8Array(w * h);
+  const len = w + 2 * r;
+  const line = new Uint8Array(len);
+  const prefix = new Uint8Array(len);
+  const suffix = new Uint8Array(len);
   for (let y = 0; y < h; y++) {
+    line.set(src.subarray(y * w, y * w + w), r);
+    for (let start = 0; start < len; start += k) {
+      const end = start + k < len ? start + k : len;
+      let m = 0;
+      for (let i = start; i < end; i++) {
+        if (line[i] > m) m = line[i];
+        prefix[i] = m;
+      }
+      m = 0;
+      for (let i = end - 1; i >= start; i--) {
+        if (line[i] > m) m = line[i];
+        suffix[i] = m;
+      }
+    }
     const row = y * w;
     for (let x = 0; x < w; x++) {
-      const lo = row + (x > r ? x - r : 0);
-      const hi = row + (x + r < w ? x + r : w - 1);
-      let m = src[lo];
-      if (max) for (let i = lo + 1; i <= hi; i++) m = src[i] > m ? src[i] : m;
-      else for (let i = lo + 1; i <= hi; i++) m = src[i] < m ? src[i] : m;
-      across[row + x] = m;
+      const a = suffix[x];
+      const b = prefix[x + 2 * r];
+      across[row + x] = a > b ? a : b;
+    }
+  }
+  // Columns, whole rows at a time: padded row p is image row p − r (zeros outside).
+  const rows = h + 2 * r;
+  const prefixRows = new Uint8Array(rows * w);
+  const suffixRows = new Uint8Array(rows * w);
+  for (let start = 0; start < rows; start += k) {
+    const end = start + k < rows ? start + k : rows;
+    for (let p = start; p < end; p++) {
+      const y = p - r;
+      const at = p * w;
+      if (y >= 0 && y < h) {
+        const from = y * w;
+        if (p === start) prefixRows.set(across.subarray(from, from + w), at);
+        else for (let x = 0; x < w; x++) prefixRows[at + x] = across[from + x] > prefixRows[at - w + x] ? across[from + x] : prefixRows[at - w + x];
+      } else if (p !== start) prefixRows.copyWithin(at, at - w, at);
+    }
+    for (let p = end - 1; p >= start; p--) {
+      const y = p - r;
+      const at = p * w;
+      if (y >= 0 && y < h) {
+        const from = y * w;
+        if (p === end - 1) suffixRows.set(across.subarray(from, from + w), at);
+        else for (let x = 0; x < w; x++) suffixRows[at + x] = across[from + x] > suffixRows[at + w + x] ? across[from + x] : suffixRows[at + w + x];
+      } else if (p !== end - 1) suffixRows.copyWithin(at, at + w, at + 2 * w);
     }
   }
   const out = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
-    const row = y * w;
-    const y1 = y + r < h ? y + r : h - 1;
-    out.set(across.subarray((y > r ? y - r : 0) * w, (y > r ? y - r : 0) * w + w), row);
-    for (let yy = (y > r ? y - r : 0) + 1; yy <= y1; yy++) {
-      const other = yy * w;
-      if (max) for (let x = 0; x < w; x++) out[row + x] = across[other + x] > out[row + x] ? across[other + x] : out[row + x];
-      else for (let x = 0; x < w; x++) out[row + x] = across[other + x] < out[row + x] ? across[other + x] : out[row + x];
+    const top = y * w;
+    const bottom = (y + 2 * r) * w;
+    for (let x = 0; x < w; x++) {
+      const a = suffixRows[top + x];
+      const b = prefixRows[bottom + x];
+      out[top + x] = a > b ? a : b;
     }
   }
+  return out;
+}
+
+/** For each column, the index of its cell. */
+function cellColumns(w: number, cell: number): Int32Array {
+  const out = new Int32Array(w);
+  for (let x = 0; x < w; x++) out[x] = (x / cell) | 0;
   return out;
 }
 
@@ -595,15 +670,27 @@ export interface RecognizePayload {
   readonly unitScale: number;
   readonly prepare: OcrPrepareOptions;
 }
+/** How an image was prepared: its scale, the text's x-height (original pixels), the share read as light-on-dark. */
+export interface OcrPreparation {
+  readonly scale: number;
+  readonly xHeight: number | undefined;
+  readonly invertedShare: number;
+}
+
 export interface RecognizeAnswer {
   readonly lines: OcrLine[];
   readonly meanConfidence: number;
-  readonly preparation: { readonly scale: number; readonly xHeight: number | undefined; readonly invertedShare: number };
+  readonly preparation: OcrPreparation;
+  /** Time spent in the worker: preparing the pixels, then Tesseract. */
+  readonly prepareMs: number;
+  readonly recognizeMs: number;
 }
 
 /**
- * Tesseract settings. PSM 3 (automatic layout: columns and blocks in reading order; on the test screenshots it found
- * as many words as 11 "sparse text", which loses the order), spaces between words as seen, the LSTM engine only.
+ * Tesseract settings: page segmentation 3 (automatic layout: columns and blocks in reading order; 11 "sparse text"
+ * found no more words and loses the order), runs of spaces between words kept, and never curly quotes — the model
+ * often reads the straight quotes of code, paths and logs as ’ (half the closing quotes in the benchmark's code
+ * window), so they are ruled out and it picks ' and " instead (typeset prose gets straight quotes: harmless).
  */
 export const OCR_PARAMETERS: Readonly<Record<string, string>> = {
   tessedit_pageseg_mode: '3',
@@ -634,6 +721,15 @@ export function runOcrWorker(port: MessagePort): void {
   /* eslint-disable @typescript-eslint/no-require-imports -- tesseract.js's worker side has no types and is loaded only here */
   const tesseract = require('tesseract.js/src/worker-script') as TesseractWorkerScript;
   const log = (text: string): void => port.postMessage({ jobId: '', action: LOG, status: 'progress', data: text } satisfies Answer);
+  // Whatever tesseract.js or the engine prints goes to the client's log, never to an output stream.
+  const print = (...args: unknown[]): void => log(args.map(String).join(' '));
+  Object.assign(console, { log: print, info: print, warn: print, error: print, debug: print });
+  const write = (chunk: unknown): boolean => {
+    print(chunk);
+    return true;
+  };
+  process.stdout.write = write as typeof process.stdout.write;
+  process.stderr.write = write as typeof process.stderr.write;
   tesseract.setAdapter({
     // One core, whatever the CPU: its glue is bundled here; the .wasm comes as bytes from the path the client sends.
     getCore: async (_lstmOnly: boolean, corePath: string) => {
@@ -659,12 +755,14 @@ export function runOcrWorker(port: MessagePort): void {
     }
     let prepared: ReturnType<typeof prepareForOcr>;
     const payload = packet.payload as RecognizePayload;
+    const started = performance.now();
     try {
       prepared = prepareForOcr(payload.grey, payload.prepare);
     } catch (e) {
       port.postMessage({ jobId: packet.jobId, action: RECOGNIZE, status: 'reject', data: String(e) } satisfies Answer);
       return;
     }
+    const prepareMs = performance.now() - started;
     const recognize: Packet = { ...packet, action: 'recognize', payload: { image: toPgm(prepared.image), options: {}, output: { text: false, blocks: true } } };
     tesseract.dispatchHandlers(recognize, (answer) => {
       if (answer.status === 'progress') return;
@@ -678,6 +776,8 @@ export function runOcrWorker(port: MessagePort): void {
         lines: toLines(result.blocks ?? [], factor),
         meanConfidence: result.confidence ?? 0,
         preparation: { scale: prepared.scale, xHeight: prepared.xHeight === undefined ? undefined : prepared.xHeight * payload.unitScale, invertedShare: prepared.invertedShare },
+        prepareMs,
+        recognizeMs: performance.now() - started - prepareMs,
       };
       port.postMessage({ jobId: answer.jobId, action: RECOGNIZE, status: 'resolve', data } satisfies Answer);
     });
