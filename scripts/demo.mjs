@@ -1,5 +1,6 @@
 // A describe without an Azure account: starts the Azure-like test server on 127.0.0.1 and runs the built CLI on a
-// fixture screenshot against it, so a newcomer sees the whole path (request, answer, Markdown) work end to end.
+// fixture screenshot against it, so a newcomer sees the whole path (request, answer, Markdown) work end to end; then
+// reads the text of the shipped sample screenshot on this machine (extract-text: real OCR, no server, no key).
 // Usage: npm run demo   (after npm run build; it compiles the test server itself)
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -17,5 +18,10 @@ const child = spawn(process.execPath, ['dist/cli.js', 'test/fixtures/images/ui.p
 });
 const run = { status: await new Promise((resolve) => child.on('close', resolve)) };
 await server.stop();
+if (run.status === 0) {
+  console.error('\nAnd offline, with no model at all: describe-image extract-text media/sample-screenshot.png\n');
+  const ocr = spawn(process.execPath, ['dist/cli.js', 'extract-text', 'media/sample-screenshot.png'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  run.status = await new Promise((resolve) => ocr.on('close', resolve));
+}
 console.error(`\nExit code ${run.status}. With your own resource:\n  export AZURE_OPENAI_API_KEY=...   # never a flag\n  node dist/cli.js --endpoint https://<resource>.openai.azure.com --deployment <name> path/to/image.png`);
 process.exit(run.status ?? 1);

@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 import { COMMANDS, showError } from './vscode/actions';
 import { signInCommand } from './vscode/auth';
 import { createStatusItem, pickModel } from './vscode/chooseModel';
+import { disposeOcrEngine, extractTextCommand } from './vscode/extractText';
+import { firstRunChoice, needsFirstChoice, registerFirstRun } from './vscode/firstRun';
 import { registerAltText } from './vscode/altText';
 import { registerAltTextPaste } from './vscode/altTextPaste';
 import { describeCommand, type DescribeDeps } from './vscode/describeCommand';
@@ -36,11 +38,13 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     keys,
     keys.onDidChange(() => void refreshSecrets()),
     vscode.commands.registerCommand(COMMANDS.describe, (uri?: unknown, uris?: unknown) => describeCommand(deps, uri, uris)),
+    vscode.commands.registerCommand(COMMANDS.extractText, (uri?: unknown, uris?: unknown) => extractTextCommand(deps, uri, uris)),
+    { dispose: disposeOcrEngine },
     vscode.commands.registerCommand(COMMANDS.setApiKey, (key?: unknown) => setApiKeyCommand(ui.current, keys, key)),
     vscode.commands.registerCommand(COMMANDS.clearApiKey, () => clearApiKeyCommand(ui.current, keys)),
     vscode.commands.registerCommand(COMMANDS.configureEndpoint, () => configureEndpointCommand(ui.current)),
     vscode.commands.registerCommand(COMMANDS.showLog, () => log.show()),
-    vscode.commands.registerCommand(COMMANDS.chooseModel, () => pickModel(deps)),
+    vscode.commands.registerCommand(COMMANDS.chooseModel, () => (needsFirstChoice() ? firstRunChoice(deps) : pickModel(deps))),
     createStatusItem(),
     vscode.commands.registerCommand(COMMANDS.signIn, async (options?: { again?: boolean }) => {
       try {
@@ -53,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
       }
     }),
     ...registerPastePanel(context, deps),
+    ...registerFirstRun(context, deps),
     ...registerAltText({ ...deps, context }),
     ...registerAltTextPaste({ ...deps, context }),
   );

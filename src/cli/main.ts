@@ -3,20 +3,20 @@
  * stderr. Exit 0 when a description came back (also when cut or filtered), 1 when the service or network failed,
  * 2 for bad usage or bad input (refused before any request), 130 when interrupted.
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ChatClient } from '../core/client';
 import { checkReadyToSend, describeImages, prepareImages, totalEstimatedTokens, type DescribeResult } from '../core/describe';
-import { buildChatBody, chatCompletionsUrl } from '../core/request';
+import { buildChatBody, chatCompletionsUrl, wireImageCount } from '../core/request';
 import { DescribeError, isDescribeError, redact } from '../core/errors';
 import { createDispatcher, proxyFromEnv } from '../core/http';
 import { LineNeutraliser, renderFooter, renderHeader, renderInterruption, renderMarkdown, renderPartial, renderWarnings, relativeImageRef } from '../core/markdown';
 import type { PreparedImage } from '../core/prepare';
 import { runAltText } from './altText';
+import { runExtractText } from './extractText';
+import { checkOutFile, stderrLogger, writeOut } from './output';
 import { DETAILS, type DescribeSettings, type Detail } from '../core/settings';
 import { cliCredential, cliHint, cliSettings, parseAuthChoice, type CliEnv, type EndpointFlags } from './config';
-import type { Logger } from '../core/log';
 
 declare const __VERSION__: string;
 
@@ -48,7 +48,9 @@ Options:
   --retries N          retries after 429/503 (default 4; 500/502/504 and resets: 2)
   --stream, --no-stream  print the text as it arrives (default: when stdout is a terminal)
   --no-resize          send the original bytes (by default each image is resized to the size the service
-                       uses for the detail level, turned upright, and SVG/BMP/animated GIF converted)
+                       uses for the detail level, turned upright, and SVG/BMP converted)
+  --frames N           animated GIF/WebP/PNG: send up to N frames that show what happens (1-10, default 6;
+                       1 = the first frame only); small frames may go as one numbered contact sheet
   --dry-run            print as JSON what would be sent (types, bytes, sizes, estimated image tokens); sends
                        nothing and needs no key
   --json               print the whole result as JSON instead of Markdown
@@ -63,6 +65,7 @@ OpenAI-compatible server (none needed for a server on this machine).
 Proxies: HTTPS_PROXY / HTTP_PROXY and NO_PROXY are honoured. A private certificate authority (a TLS-inspecting
 proxy): NODE_EXTRA_CA_CERTS=/path/to/ca.pem, or NODE_OPTIONS=--use-system-ca (Node 22.15+) for the OS store.
 Alt text for docs: describe-image alt-text check|fix <glob...>   (describe-image alt-text --help)
+Text in images, read on this machine (no model, nothing sent): describe-image extract-text <image...>
 
 Exit codes: 0 described (also when cut or filtered: see the warning), 1 service or network failure,
 2 bad usage or input (nothing was sent), 130 interrupted.`;
@@ -100,6 +103,7 @@ function parse(argv: readonly string[]) {
         json: { type: 'boolean' },
         'dry-run': { type: 'boolean' },
         'no-resize': { type: 'boolean' },
+        frames: { type: 'string' },
         out: { type: 'string' },
         force: { type: 'boolean' },
         verbose: { type: 'boolean' },
@@ -116,11 +120,6 @@ function parse(argv: readonly string[]) {
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-}
-
-function stderrLogger(io: CliIo, hide: (text: string) => string): Logger {
-  const write = (level: string) => (m: string) => io.stderr(`[${level}] ${hide(m)}\n`);
-  return { trace: write('trace'), debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }
 
 export function resultToJson(result: DescribeResult): unknown {
@@ -148,40 +147,18 @@ export function resultToJson(result: DescribeResult): unknown {
   };
 }
 
-async function checkOutFile(out: string, force: boolean, cwd: string): Promise<string> {
-  const abs = path.resolve(cwd, out);
-  let stat;
-  try {
-    stat = await fs.stat(abs);
-  } catch {
-    stat = undefined;
-  }
-  if (stat?.isDirectory()) throw new DescribeError('bad-input', `--out ${out} is a folder: give a file name.`);
-  if (stat && !force) throw new DescribeError('bad-input', `--out ${out} already exists: choose another name, or add --force to replace it.`);
-  try {
-    const dir = await fs.stat(path.dirname(abs));
-    if (!dir.isDirectory()) throw new Error('not a folder');
-  } catch {
-    throw new DescribeError('bad-input', `--out ${out}: the folder ${path.dirname(abs)} does not exist.`);
-  }
-  return abs;
-}
-
-async function writeOut(abs: string, text: string, force: boolean): Promise<void> {
-  if (!force) {
-    // 'wx' fails if the file appeared since the check: never overwrite behind the user's back.
-    await fs.writeFile(abs, text, { flag: 'wx' });
-    return;
-  }
-  const tmp = `${abs}.${process.pid}.tmp`;
-  await fs.writeFile(tmp, text);
-  await fs.rename(tmp, abs);
+/** --frames: a whole number from 1 to 10. */
+function parseFrames(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 10) throw new DescribeError('bad-input', `--frames must be a whole number from 1 to 10 (got ${value}).`);
+  return n;
 }
 
 /** --dry-run: prepare the images exactly as a real run would, print what would be sent, send nothing. */
 async function dryRun(
   sources: string[],
-  v: { endpoint?: string | undefined; deployment?: string | undefined; 'api-version'?: string | undefined; detail?: string | undefined; 'max-tokens'?: string | undefined; prompt?: string | undefined; 'no-resize'?: boolean | undefined },
+  v: { endpoint?: string | undefined; deployment?: string | undefined; 'api-version'?: string | undefined; detail?: string | undefined; 'max-tokens'?: string | undefined; prompt?: string | undefined; 'no-resize'?: boolean | undefined; frames?: string | undefined },
   io: CliIo,
   fail: (code: number, message: string) => number,
 ): Promise<number> {
@@ -199,7 +176,7 @@ async function dryRun(
     } catch {
       settings = undefined; // a dry run needs no endpoint
     }
-    const images = await prepareImages(sources, { cwd: io.cwd, resize: !v['no-resize'], detail });
+    const images = await prepareImages(sources, { cwd: io.cwd, resize: !v['no-resize'], detail, maxFrames: parseFrames(v.frames) });
     const body = settings ? JSON.stringify(buildChatBody(settings, images, { tokenParam: 'max_tokens', stream: false })) : undefined;
     const report = {
       sent: false,
@@ -209,6 +186,7 @@ async function dryRun(
       resize: !v['no-resize'],
       requestBytes: body?.length ?? null,
       estimatedImageTokens: totalEstimatedTokens(images) ?? null,
+      imagesSent: wireImageCount(images),
       images: images.map((i) => ({
         source: i.source,
         detectedType: i.originalMime ?? null,
@@ -220,6 +198,9 @@ async function dryRun(
         sentWidth: i.sentWidth ?? null,
         sentHeight: i.sentHeight ?? null,
         estimatedTokens: i.estimatedTokens ?? null,
+        animation: i.animation
+          ? { totalFrames: i.animation.totalFrames, durationMs: i.animation.durationMs, framesSent: i.animation.frames.map((f) => ({ frame: f.index + 1, atMs: f.timeMs })), sentAs: i.animation.mode === 'sheet' ? 'contact sheet' : 'frames', imagesSent: i.animation.sentImages, caption: i.caption ?? null }
+          : null,
         notes: i.notes,
       })),
     };
@@ -256,6 +237,7 @@ async function listModels(v: EndpointFlags & { auth?: string | undefined }, io: 
 /** Run the CLI; returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   if (argv[0] === 'alt-text') return runAltText(argv.slice(1), io);
+  if (argv[0] === 'extract-text') return runExtractText(argv.slice(1), io);
   // Every secret known (the key, a given token) and every token the client fetched is removed from all output.
   const secrets = [io.env['AZURE_OPENAI_API_KEY'], io.env['AZURE_OPENAI_AD_TOKEN'], io.env['OPENAI_API_KEY']].filter((s): s is string => !!s?.trim());
   let client: ChatClient | undefined;
@@ -329,6 +311,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         cwd: io.cwd,
         signal: io.signal,
         resize: !v['no-resize'],
+        maxFrames: parseFrames(v.frames),
         stream: streamToStdout || (!v.json && v.stream === true) || undefined,
         onEvent: (event) => {
           if (event.type === 'prepared') {

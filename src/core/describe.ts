@@ -5,7 +5,8 @@
 import type { Credential } from './auth';
 import { ChatClient, type ChatBackend, type ClientOptions } from './client';
 import { DescribeError } from './errors';
-import { loadImages, type ImageSource } from './images';
+import { animationPrompt, DEFAULT_MAX_FRAMES, isAnimatedImage, prepareAnimation, type PreparedAnimation } from './frames';
+import { loadImages, MAX_IMAGES, type ImageSource, type LocalImage } from './images';
 import { isConvertible, prepareLocalImage } from './imagePipeline';
 import { prepareImage, type PreparedImage } from './prepare';
 import type { TokenParam } from './request';
@@ -55,6 +56,10 @@ export interface DescribeRequest {
   readonly clientOptions?: Omit<ClientOptions, 'credential'> | undefined;
   /** Resize/convert images to what the service uses (default true); false sends the original bytes. */
   readonly resize?: boolean | undefined;
+  /** Animated images: the most frames to send of each (1–10, default 6). */
+  readonly maxFrames?: number | undefined;
+  /** Animated images: what to ask of their frames (default: describe what happens). */
+  readonly animationAsk?: string | undefined;
   /** Ask for a streamed answer (text arrives through `onEvent`). */
   readonly stream?: boolean | undefined;
   readonly onEvent?: ((event: DescribeEvent) => void) | undefined;
@@ -74,15 +79,67 @@ export interface PrepareOptions {
   /** Resize, orient, convert and re-encode to what the service uses (default true); false sends the original bytes. */
   readonly resize?: boolean | undefined;
   readonly detail?: Detail | undefined;
+  /** Animated images: the most frames to send of each (1–10, default 6; 1 = the first frame only). */
+  readonly maxFrames?: number | undefined;
+  /** Animated images: what to ask of their frames, after saying what they are (default: describe what happens). */
+  readonly animationAsk?: string | undefined;
 }
+
+export const DEFAULT_ANIMATION_ASK = 'Describe what happens.';
 
 export async function prepareImages(sources: readonly ImageSource[], options: PrepareOptions = {}): Promise<PreparedImage[]> {
   const resize = options.resize !== false;
   const loaded = await loadImages(sources, resize ? { cwd: options.cwd, convertible: (s) => isConvertible(s.mime), allowOversize: true } : { cwd: options.cwd });
-  const settled = await Promise.allSettled(loaded.map((image) => (resize && image.kind === 'file' ? prepareLocalImage(image, { detail: options.detail }) : Promise.resolve(prepareImage(image, options.detail)))));
+  // Animated images send their chosen frames; the service takes 10 images a request, shared among the animations.
+  const animated = loaded.map((i) => resize && i.kind === 'file' && isAnimatedImage(i.bytes, i.sniffed.mime, i.sniffed.frames));
+  const animations = animated.filter(Boolean).length;
+  const asked = clampFrames(options.maxFrames);
+  const budget = animations ? Math.max(1, Math.min(asked, Math.floor((MAX_IMAGES - (loaded.length - animations)) / animations))) : 1;
+  const settled = await Promise.allSettled(
+    loaded.map((image, i) => {
+      if (image.kind !== 'file' || !resize) return Promise.resolve(prepareImage(image, options.detail));
+      if (animated[i]) return prepareAnimatedImage(image, options.detail, budget, asked, options.animationAsk ?? DEFAULT_ANIMATION_ASK);
+      return prepareLocalImage(image, { detail: options.detail });
+    }),
+  );
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
   return settled.map((r) => (r as PromiseFulfilledResult<PreparedImage>).value);
+}
+
+/** The frames budget asked for: 1 to 10, the default when not given. */
+export function clampFrames(n: number | undefined): number {
+  if (n === undefined || !Number.isFinite(n)) return DEFAULT_MAX_FRAMES;
+  return Math.max(1, Math.min(MAX_IMAGES, Math.floor(n)));
+}
+
+/**
+ * An animated image as one prepared image whose wire images are its chosen frames (or one contact sheet), with a
+ * caption saying what they are. If the frames cannot be read, the first frame goes, as before, and a note says why.
+ */
+async function prepareAnimatedImage(image: LocalImage, detail: Detail | undefined, budget: number, asked: number, ask: string): Promise<PreparedImage> {
+  let a: PreparedAnimation;
+  try {
+    a = await prepareAnimation(image, { detail, maxFrames: budget });
+  } catch (e) {
+    const still = await prepareLocalImage(image, { detail });
+    const why = e instanceof Error ? e.message : String(e);
+    return { ...still, notes: [...still.notes.filter((n) => !/only the first frame was sent/.test(n)), `${image.name}: the frames could not be chosen (${why}); only the first frame was sent.`] };
+  }
+  const [first, ...rest] = a.images;
+  if (!first) throw new DescribeError('bad-input', `${image.source}: no frame could be prepared.`);
+  // Which frames went is said in the footer; a note (shown as a warning) only when fewer could go than asked.
+  const notes = image.nameMime && image.nameMime !== image.sniffed.mime ? [`${image.name} is named as ${image.nameMime} but its bytes are ${image.sniffed.mime}.`] : [];
+  if (budget < asked && a.totalFrames > budget) notes.push(`${image.name}: at most ${budget} of the ${asked} frames asked could be sent (a request takes ${MAX_IMAGES} images, shared among the animations).`);
+  return {
+    ...first,
+    caption: a.totalFrames > 1 ? `${animationPrompt(a)}${a.frames.length > 1 ? ` ${ask}` : ''}` : undefined,
+    more: rest.map((r) => r.url),
+    sentBytes: a.images.reduce((n, i) => n + (i.sentBytes ?? 0), 0),
+    estimatedTokens: a.estimatedTokens,
+    notes,
+    animation: { frames: a.frames, totalFrames: a.totalFrames, durationMs: a.durationMs, format: a.format, mode: a.mode, sentImages: a.images.length, note: a.note },
+  };
 }
 
 /** Estimated image tokens of a request (undefined when an image's size is unknown, e.g. a URL). */
@@ -113,7 +170,7 @@ export async function describeImages(req: DescribeRequest): Promise<DescribeResu
   const { settings } = req;
   const credential = req.client?.credential ?? req.credential;
   checkReadyToSend(settings, credential);
-  const images = await prepareImages(req.sources, { cwd: req.cwd, resize: req.resize, detail: settings.detail });
+  const images = await prepareImages(req.sources, { cwd: req.cwd, resize: req.resize, detail: settings.detail, maxFrames: req.maxFrames, animationAsk: req.animationAsk });
   if (req.signal?.aborted) throw new DescribeError('cancelled', 'Cancelled.');
   req.onEvent?.({ type: 'prepared', images });
   const client = req.client ?? new ChatClient({ ...req.clientOptions, credential });

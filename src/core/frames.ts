@@ -1003,8 +1003,9 @@ export function animationNote(a: Pick<PreparedAnimation, 'frames' | 'totalFrames
 }
 
 /**
- * The text to put before the user's prompt, telling the model what it gets: which frames, when, in which order
- * (for a contact sheet: the numbers in reading order). Empty for a still image.
+ * The text to put before the frames, telling the model what it gets: which frames, when, in which order (for a
+ * contact sheet: the numbers in reading order). Empty for a still image. What to do with them is the caller's (see
+ * `animationAsk` in describe.ts).
  */
 export function animationPrompt(a: Pick<PreparedAnimation, 'frames' | 'totalFrames' | 'durationMs' | 'format' | 'mode'>): string {
   const n = a.frames.length;
@@ -1014,8 +1015,8 @@ export function animationPrompt(a: Pick<PreparedAnimation, 'frames' | 'totalFram
   const frameNumbers = listWords(a.frames.map((f) => String(f.index + 1)));
   if (a.mode === 'sheet') {
     const times = listWords(a.frames.map((f, k) => `${k + 1} at ${seconds(f.timeMs)}`));
-    return `This image is a contact sheet of ${n} frames (frames ${frameNumbers}) of ${recording}, numbered 1–${n} in reading order (left to right, top to bottom), in time order: ${times}. Describe what happens.`;
+    return `This image is a contact sheet of ${n} frames (frames ${frameNumbers}) of ${recording}, numbered 1–${n} in reading order (left to right, top to bottom), in time order: ${times}.`;
   }
   const times = listWords(a.frames.map((f) => seconds(f.timeMs)));
-  return `These ${n} images are frames ${frameNumbers} of ${recording}, in time order (at ${times}). Describe what happens.`;
+  return `These ${n} images are frames ${frameNumbers} of ${recording}, in time order (at ${times}).`;
 }

@@ -112,7 +112,7 @@ export function renderWarnings(warnings: readonly string[]): string {
   return warnings.map((w) => `> **Warning:** ${neutraliseHtml(w)}`).join('\n>\n') + '\n\n';
 }
 
-export function renderFooter(result: Pick<DescribeResult, 'model' | 'deployment' | 'provider' | 'finishReason' | 'usage' | 'estimatedImageTokens'>, extra: readonly string[] = []): string {
+export function renderFooter(result: Pick<DescribeResult, 'model' | 'deployment' | 'provider' | 'finishReason' | 'usage' | 'estimatedImageTokens'> & { readonly images?: readonly PreparedImage[] }, extra: readonly string[] = []): string {
   const via = result.provider === 'azure' ? ` (deployment \`${result.deployment}\`)` : result.model === result.deployment ? '' : ` (\`${result.deployment}\`)`;
   const lines = [
     '---',
@@ -121,6 +121,7 @@ export function renderFooter(result: Pick<DescribeResult, 'model' | 'deployment'
     `- **Finish reason:** ${result.finishReason ?? 'not reported'}`,
     `- **Token usage:** ${formatUsage(result.usage)}`,
     ...(result.estimatedImageTokens !== undefined ? [`- **Estimated image tokens:** ${result.estimatedImageTokens} (tile formula, part of the prompt tokens)`] : []),
+    ...(result.images ?? []).flatMap((i) => (i.animation ? [`- **Frames sent:** ${escapeMarkdownText(i.name, false)}: ${i.animation.note}`] : [])),
     ...extra.map((l) => `- ${l}`),
   ];
   return lines.join('\n') + '\n';

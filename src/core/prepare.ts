@@ -27,6 +27,25 @@ export interface PreparedImage extends WireImage {
   readonly estimatedTokens: number | undefined;
   /** Things worth telling the user (e.g. "named .png but its bytes are a JPEG"). */
   readonly notes: readonly string[];
+  /**
+   * An animated image (GIF, WebP, APNG): the frames chosen and how they went. Its wire images are `url` and `more`
+   * (the sizes, bytes and tokens above are of all of them together: bytes and tokens summed, the size of one).
+   */
+  readonly animation?: AnimationSummary | undefined;
+}
+
+export interface AnimationSummary {
+  /** The chosen frames (0-based index, time from the start), in time order. */
+  readonly frames: readonly { readonly index: number; readonly timeMs: number }[];
+  readonly totalFrames: number;
+  readonly durationMs: number;
+  readonly format: string;
+  /** Separate images, or one contact sheet. */
+  readonly mode: 'frames' | 'sheet';
+  /** Images on the wire for it. */
+  readonly sentImages: number;
+  /** One sentence: which frames, how they were sent. */
+  readonly note: string;
 }
 
 /** The original bytes, untouched (`--no-resize`), or a URL passed through. */

@@ -1,6 +1,7 @@
 /**
  * The chat-completions vision request, exactly as the service documents it: a system message, then one user message
- * whose content is a `text` part followed by one `image_url` part per image (`detail` only when set), and the
+ * whose content is a `text` part followed by one `image_url` part per image (`detail` only when set; an animation's
+ * chosen frames follow a `text` part that says what they are), and the
  * output-token limit under the parameter name the deployment takes.
  */
 import type { DescribeSettings } from './settings';
@@ -11,6 +12,18 @@ export type TokenParam = 'max_tokens' | 'max_completion_tokens';
 export interface WireImage {
   /** A `data:{mime};base64,…` URL or an http(s) URL the service fetches. */
   readonly url: string;
+  /**
+   * Text sent just before this image, telling the model what it is (an animation: which frames, when, in which
+   * order). The user's prompt stays first.
+   */
+  readonly caption?: string | undefined;
+  /** More images sent right after this one (the other chosen frames of an animation), as `data:` or http(s) URLs. */
+  readonly more?: readonly string[] | undefined;
+}
+
+/** How many images go on the wire for these (an animation's frames count one each). */
+export function wireImageCount(images: readonly WireImage[]): number {
+  return images.reduce((n, i) => n + 1 + (i.more?.length ?? 0), 0);
 }
 
 export interface ChatTextPart {
@@ -64,9 +77,12 @@ export function supportsStreamUsage(settings: DescribeSettings): boolean {
 export function buildChatBody(settings: DescribeSettings, images: readonly WireImage[], options: BuildOptions): ChatRequestBody {
   const content: (ChatTextPart | ChatImagePart)[] = [{ type: 'text', text: settings.userPrompt }];
   for (const image of images) {
-    const part: ChatImagePart = { type: 'image_url', image_url: { url: image.url } };
-    if (settings.detail) part.image_url.detail = settings.detail;
-    content.push(part);
+    if (image.caption) content.push({ type: 'text', text: image.caption });
+    for (const url of [image.url, ...(image.more ?? [])]) {
+      const part: ChatImagePart = { type: 'image_url', image_url: { url } };
+      if (settings.detail) part.image_url.detail = settings.detail;
+      content.push(part);
+    }
   }
   const body: ChatRequestBody = {
     messages: [

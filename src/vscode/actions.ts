@@ -8,6 +8,7 @@ import type { Ui } from './ui';
 
 export const COMMANDS = {
   describe: 'describeImage.describe',
+  extractText: 'describeImage.extractText',
   setApiKey: 'describeImage.setApiKey',
   clearApiKey: 'describeImage.clearApiKey',
   configureEndpoint: 'describeImage.configureEndpoint',

@@ -126,6 +126,7 @@ export async function generateAltTextAt(deps: AltDeps, uri: vscode.Uri, offset: 
             cache: refine ? undefined : cache,
             maxLength: settings.maxLength,
             resize: readSettings(uri).resizeImages,
+            maxFrames: readSettings(uri).maxFrames,
             prompt,
             signal: controller.signal,
             maxConcurrency: 1,
@@ -344,6 +345,7 @@ export async function fillMissingAltText(deps: AltDeps): Promise<FillReport | un
             cache,
             maxLength: settings.maxLength,
             resize: readSettings().resizeImages,
+            maxFrames: readSettings().maxFrames,
             maxConcurrency: settings.concurrency,
             signal: controller.signal,
             onProgress: (done, total, current) => {

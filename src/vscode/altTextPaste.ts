@@ -132,7 +132,7 @@ async function insertText(deps: AltDeps, pending: Pending, token: vscode.Cancell
         pending.images.map(async (image, i) => {
           try {
             const source = image.fsPath ?? (image.bytes ? { name: image.name, bytes: image.bytes } : image.target);
-            const result = await describeImages({ settings, sources: [source], signal: controller.signal, client: target.backend, resize: extensionSettings.resizeImages });
+            const result = await describeImages({ settings, sources: [source], signal: controller.signal, client: target.backend, resize: extensionSettings.resizeImages, maxFrames: extensionSettings.maxFrames });
             if (result.finishReason === 'length' || result.finishReason === 'content_filter') problems.push(vscode.l10n.t('{0}: the answer was cut or filtered', image.name));
             else alts[i] = cleanAltText(result.text, maxLength);
           } catch (e) {

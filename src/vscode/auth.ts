@@ -68,6 +68,7 @@ export async function signInCommand(log: ExtensionLog, again = false): Promise<v
   if (session) {
     log.addSecret(session.accessToken);
     log.info(`Signed in with Microsoft Entra ID as ${session.account.label}.`);
+    void vscode.commands.executeCommand('setContext', 'describeImage.signedIn', true);
   }
   return session;
 }

@@ -12,6 +12,7 @@ import { isLoopbackHost, parseBaseUrl, resolveSettings, type DescribeSettings, t
 import { fetchTransport } from '../core/transport';
 import { pickModel } from './chooseModel';
 import { ensureReady, type DescribeDeps } from './describeCommand';
+import { firstRunChoice, needsFirstChoice } from './firstRun';
 import { imageModels, LanguageModelBackend } from './languageModels';
 import { promptForKey } from './keyCommands';
 import { readProviderSettings, readSettings } from './settings';
@@ -56,7 +57,14 @@ async function openAiServerCredential(deps: DescribeDeps): Promise<Credential | 
  * `overrides` (the paste panel's prompt and detail) replace the settings' values.
  */
 export async function openTarget(deps: DescribeDeps, scope?: vscode.Uri, overrides: Partial<RawSettings> = {}): Promise<Target | undefined> {
+  // Nothing configured yet: ask where images go (nothing is sent before that choice).
+  if (needsFirstChoice() && !(await firstRunChoice(deps))) return undefined;
   const { provider } = readProviderSettings();
+  if (provider === 'offline') {
+    throw new DescribeError('config', vscode.l10n.t('Describe Image is set to read text on this machine, without a model; this needs a model that describes images. Choose one (the status bar shows the choice).'), {
+      actions: ['choose-model'],
+    });
+  }
   const raw = () => ({ ...readSettings(scope).raw, ...overrides });
   if (provider === 'vscode') {
     const models = await imageModels();
@@ -85,9 +93,11 @@ export async function openTarget(deps: DescribeDeps, scope?: vscode.Uri, overrid
 }
 
 /** Settings for showing what is chosen (the paste panel, the status bar): never throws. */
-export function describeChoice(): { label: string; where: string; local: boolean } {
+export function describeChoice(): { label: string; where: string; local: boolean; unset?: boolean } {
   const p = readProviderSettings();
+  if (needsFirstChoice()) return { label: vscode.l10n.t('none chosen yet'), where: '', local: true, unset: true };
   try {
+    if (p.provider === 'offline') return { label: vscode.l10n.t('Text on this machine'), where: vscode.l10n.t('this machine (nothing is sent)'), local: true };
     if (p.provider === 'vscode') return { label: p.vscodeModel || vscode.l10n.t('(no model chosen)'), where: vscode.l10n.t('through VS Code'), local: false };
     if (p.provider === 'openai') {
       const base = parseBaseUrl(p.baseUrl);

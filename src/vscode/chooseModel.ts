@@ -71,6 +71,15 @@ export async function pickModel(deps: DescribeDeps, options: { only?: ProviderId
     for (const lm of models) items.push({ label: `${mark('vscode', lm.id)}${lm.name}`, description: lm.vendor, detail: vscode.l10n.t('Images are {0}.', whereImagesGo(lm)), provider: 'vscode', model: lm.id, lm });
     if (models.length === 0) items.push({ label: vscode.l10n.t('No image-capable language model in VS Code'), detail: vscode.l10n.t('Install or sign in to an extension that offers one (e.g. GitHub Copilot).'), kind: vscode.QuickPickItemKind.Default });
   }
+  if (!options.only) {
+    items.push(separator(vscode.l10n.t('On this machine')));
+    items.push({
+      label: `${current.provider === 'offline' ? '$(check) ' : ''}${vscode.l10n.t('$(lock) No model: extract text on this machine')}`,
+      detail: vscode.l10n.t('Describe Image reads the words in the image here, offline; nothing is sent anywhere.'),
+      provider: 'offline',
+      model: '',
+    });
+  }
   const picked = await deps.ui.current.showQuickPick(items, {
     title: vscode.l10n.t('Describe Image: Choose Model'),
     placeHolder: vscode.l10n.t('Which model describes your images? Each says where the images go.'),
@@ -102,6 +111,13 @@ export function createStatusItem(): vscode.Disposable {
   item.command = COMMANDS.chooseModel;
   const update = () => {
     const choice = describeChoice();
+    if (choice.unset) {
+      item.text = `$(sparkle) ${vscode.l10n.t('Describe Image: Choose Model')}`;
+      item.tooltip = vscode.l10n.t('Describe Image sends nothing before you choose where images go. Click to choose.');
+      item.accessibilityInformation = { label: vscode.l10n.t('Describe Image: no model chosen yet. Choose Model.') };
+      item.show();
+      return;
+    }
     item.text = `${choice.local ? '$(lock)' : '$(cloud-upload)'} ${choice.label}`;
     item.tooltip = new vscode.MarkdownString(
       choice.local

@@ -18,7 +18,9 @@ import { openResultDocument, StreamingResultDocument } from './resultDocument';
 import type { KeyStore } from './secrets';
 import { openTarget } from './backend';
 import { entraCredential, entraSession, signInCommand } from './auth';
-import { isConfigured, readAuthSettings, readSettings } from './settings';
+import { extractTextFromUris } from './extractText';
+import { firstRunChoice, needsFirstChoice } from './firstRun';
+import { isConfigured, readAuthSettings, readProviderSettings, readSettings } from './settings';
 import type { GlobalStateTokenMemory } from './tokenMemory';
 import type { UiHolder } from './ui';
 
@@ -149,6 +151,9 @@ export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri
     if (uris.length > MAX_IMAGES) {
       throw new DescribeError('bad-input', vscode.l10n.t('{0} images selected; one request takes at most {1}. Select fewer and try again.', uris.length, MAX_IMAGES));
     }
+    // The first describe of someone who set nothing up asks where images go; "on this machine" reads the text instead.
+    if (needsFirstChoice() && !(await firstRunChoice(deps))) return undefined;
+    if (readProviderSettings().provider === 'offline') return await extractTextFromUris(deps, uris);
     const settings = readSettings(uris[0]);
     const target = await openTarget(deps, uris[0], {
       ...(options.userPrompt?.trim() ? { userPrompt: options.userPrompt } : {}),
@@ -186,6 +191,7 @@ export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri
             client,
             stream: settings.stream,
             resize: settings.resizeImages,
+            maxFrames: settings.maxFrames,
             onEvent: (event) => {
               if (event.type === 'prepared') {
                 event.images.forEach((image, i) => links.set(image, uris[i] ? imageLink(uris[i]) : image.source));
@@ -210,6 +216,7 @@ export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri
     }
     log.info(`Done in ${result.elapsedMs} ms: finish reason ${result.finishReason ?? 'none'}, ${result.usage?.totalTokens ?? '?'} tokens${result.attempts > 1 ? `, ${result.attempts} attempts` : ''}.`);
     for (const w of result.warnings) log.warn(w);
+    void vscode.commands.executeCommand('setContext', 'describeImage.described', true);
     // VS Code's language model API gives neither: say so rather than invent them.
     const footerLines = result.provider === 'vscode' ? [vscode.l10n.t("VS Code's language model API reports no token usage and no finish reason.")] : [];
     if (streamDoc?.hasText && result.text) {

@@ -72,10 +72,13 @@ export class LanguageModelBackend implements ChatBackend {
     const parts: (vscode.LanguageModelTextPart | vscode.LanguageModelDataPart)[] = [
       // The API has user and assistant messages only: the system prompt leads the user's message.
       new vscode.LanguageModelTextPart(`${settings.systemPrompt}\n\n${settings.userPrompt}`),
-      ...images.map((image) => {
-        const { mime, bytes } = decodeDataUrl(image.url);
-        return vscode.LanguageModelDataPart.image(bytes, mime);
-      }),
+      ...images.flatMap((image) => [
+        ...(image.caption ? [new vscode.LanguageModelTextPart(image.caption)] : []),
+        ...[image.url, ...(image.more ?? [])].map((url) => {
+          const { mime, bytes } = decodeDataUrl(url);
+          return vscode.LanguageModelDataPart.image(bytes, mime);
+        }),
+      ]),
     ];
     const cancel = new vscode.CancellationTokenSource();
     const onAbort = () => cancel.cancel();

@@ -15,6 +15,7 @@ import { PROMPT_PRESETS } from '../core/prompts';
 import { safeImageName, validateFromWebview, type Detail, type ImageInfo, type PanelState, type ToWebview } from '../webview/protocol';
 import { actionLabel, runAction } from './actions';
 import { describeUris, type DescribeDeps } from './describeCommand';
+import { extractTextFromUris } from './extractText';
 import { describeChoice } from './backend';
 import { readSettings } from './settings';
 
@@ -140,6 +141,9 @@ export class PastePanel implements vscode.Disposable {
         this.state = { prompt: m.prompt, detail: m.detail, presetId: m.presetId };
         await this.send();
         break;
+      case 'extract':
+        await this.extract();
+        break;
       case 'cancel':
         this.controller?.abort();
         break;
@@ -227,6 +231,24 @@ export class PastePanel implements vscode.Disposable {
     }
   }
 
+  /** Read the text of the images on this machine; the text opens as a Markdown document. Nothing is sent. */
+  async extract(): Promise<vscode.TextDocument | undefined> {
+    if (this.controller) return undefined;
+    const files = this.images.filter((i) => i.uri.scheme !== 'http' && i.uri.scheme !== 'https');
+    if (files.length === 0) {
+      this.refuse(this.images.length ? vscode.l10n.t('Text is read only from images you pasted, dropped or chose: web addresses are not fetched.') : vscode.l10n.t('Paste, drop or choose an image first.'));
+      return undefined;
+    }
+    this.post({ type: 'busy', busy: true, message: vscode.l10n.t('Reading the text on this machine…') });
+    let doc: vscode.TextDocument | undefined;
+    try {
+      doc = await extractTextFromUris(this.deps, files.map((i) => i.uri));
+      return doc;
+    } finally {
+      this.post({ type: 'busy', busy: false, message: doc ? vscode.l10n.t('The text is open in a new tab.') : undefined });
+    }
+  }
+
   /** Describe the images with the panel's prompt and detail; the result opens as the usual Markdown document. */
   async send(): Promise<vscode.TextDocument | undefined> {
     if (this.controller) return undefined;
@@ -305,6 +327,7 @@ export class PastePanel implements vscode.Disposable {
   <div id="error" class="error" role="alert" hidden><p id="error-text"></p><div id="error-actions" class="actions"></div></div>
   <div class="send-row">
     <button id="send" type="button" class="primary" title="Ctrl+Enter">${t('Describe')}</button>
+    <button id="extract" type="button" title="${t('Read the words in the images here, with nothing sent anywhere')}">${t('Extract text (on this machine)')}</button>
     <button id="cancel" type="button" hidden>${t('Cancel')}</button>
     <span id="progress" class="progress" role="status" aria-live="polite"></span>
   </div>

@@ -16,9 +16,12 @@ export interface ExtensionSettings {
   readonly idleTimeoutMs: number;
   readonly stream: boolean;
   readonly resizeImages: boolean;
+  /** Animated images: the most frames sent (1–10). */
+  readonly maxFrames: number;
 }
 
-export type ProviderId = 'azure' | 'openai' | 'vscode';
+/** Where images go: Azure OpenAI, an OpenAI-compatible server, a VS Code language model, or nowhere (text read on this machine). */
+export type ProviderId = 'azure' | 'openai' | 'vscode' | 'offline';
 
 export interface ProviderSettings {
   readonly provider: ProviderId;
@@ -33,7 +36,7 @@ export function readProviderSettings(): ProviderSettings {
   const c = vscode.workspace.getConfiguration(SECTION);
   const p = c.get<string>('provider', 'azure');
   return {
-    provider: p === 'openai' || p === 'vscode' ? p : 'azure',
+    provider: p === 'openai' || p === 'vscode' || p === 'offline' ? p : 'azure',
     baseUrl: c.get<string>('openai.baseUrl', '').trim(),
     openAiModel: c.get<string>('openai.model', '').trim(),
     vscodeModel: c.get<string>('vscode.model', '').trim(),
@@ -71,6 +74,7 @@ export function readSettings(scope?: vscode.Uri): ExtensionSettings {
     idleTimeoutMs: Math.max(1, c.get<number>('idleTimeoutSeconds', 30)) * 1000,
     stream: c.get<boolean>('stream', true),
     resizeImages: c.get<boolean>('resizeImages', true),
+    maxFrames: Math.min(10, Math.max(1, Math.floor(c.get<number>('maxFrames', 6)))),
   };
 }
 

@@ -197,6 +197,14 @@ function doSend(): void {
   vscode.postMessage({ type: 'send', prompt: prompt.value, detail: detailValue(), presetId: preset.value || undefined });
 }
 send.addEventListener('click', doSend);
+$<HTMLButtonElement>('extract').addEventListener('click', () => {
+  if (busy || images.length === 0) {
+    if (images.length === 0) showNotice('Paste, drop or choose an image first.', 'warn');
+    return;
+  }
+  errorBox.hidden = true;
+  vscode.postMessage({ type: 'extract' });
+});
 cancel.addEventListener('click', () => vscode.postMessage({ type: 'cancel' }));
 chooseModel.addEventListener('click', () => vscode.postMessage({ type: 'action', action: 'choose-model' }));
 document.addEventListener('keydown', (e) => {

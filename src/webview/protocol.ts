@@ -57,6 +57,8 @@ export type FromWebview =
   | { readonly type: 'addImages'; readonly images: readonly IncomingImage[] }
   | { readonly type: 'addUrl'; readonly url: string }
   | { readonly type: 'pick' }
+  /** Read the text of the images on this machine (nothing is sent). */
+  | { readonly type: 'extract' }
   | { readonly type: 'remove'; readonly id: string }
   | { readonly type: 'send'; readonly prompt: string; readonly detail: Detail; readonly presetId: string | undefined }
   | { readonly type: 'cancel' }
@@ -80,6 +82,7 @@ export function validateFromWebview(raw: unknown, limits: { maxBytes: number; ma
   switch (raw['type']) {
     case 'ready':
     case 'pick':
+    case 'extract':
     case 'cancel':
       return { ok: true, message: { type: raw['type'] } };
     case 'remove':

@@ -657,11 +657,11 @@ describe('telling the model and the user', () => {
   it('tells the model what it gets, in order', () => {
     assert.equal(
       animationPrompt({ ...base, frames, mode: 'frames' }),
-      'These 6 images are frames 1, 12, 30, 31, 44 and 45 of a 4.5-second animated GIF of 45 frames, in time order (at 0.0 s, 1.1 s, 2.9 s, 3.0 s, 4.3 s and 4.4 s). Describe what happens.',
+      'These 6 images are frames 1, 12, 30, 31, 44 and 45 of a 4.5-second animated GIF of 45 frames, in time order (at 0.0 s, 1.1 s, 2.9 s, 3.0 s, 4.3 s and 4.4 s).',
     );
     assert.equal(
       animationPrompt({ ...base, format: 'webp', frames: frames.slice(0, 3), mode: 'sheet' }),
-      'This image is a contact sheet of 3 frames (frames 1, 12 and 30) of a 4.5-second animated WebP of 45 frames, numbered 1–3 in reading order (left to right, top to bottom), in time order: 1 at 0.0 s, 2 at 1.1 s and 3 at 2.9 s. Describe what happens.',
+      'This image is a contact sheet of 3 frames (frames 1, 12 and 30) of a 4.5-second animated WebP of 45 frames, numbered 1–3 in reading order (left to right, top to bottom), in time order: 1 at 0.0 s, 2 at 1.1 s and 3 at 2.9 s.',
     );
   });
 });

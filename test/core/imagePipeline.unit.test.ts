@@ -123,11 +123,18 @@ describe('preparing images', () => {
     assert.throws(() => decodeBmp(Buffer.from('BMnotreally')), (e: unknown) => e instanceof DescribeError && /not a readable BMP/.test(e.message));
   });
 
-  it('sends the first frame of an animated GIF, and says so', async () => {
-    const [p] = await prepareImages([image('animated.gif')], { detail: 'high' });
+  it('sends the first frame of an animated GIF when one frame is asked, and tells the model', async () => {
+    const [p] = await prepareImages([image('animated.gif')], { detail: 'high', maxFrames: 1 });
     assert.equal(p?.sentMime, 'image/png');
     assert.deepEqual([p?.sentWidth, p?.sentHeight], [16, 16]);
-    assert.match(p?.notes.join(' ') ?? '', /animated GIF \(3 frames\): only the first frame was sent/);
+    assert.match(p?.caption ?? '', /first frame \(0\.0 s\) of a 0\.3-second animated GIF of 3 frames; the other frames are not shown/);
+  });
+
+  it('sends the frames of an animated GIF by default (three 16-px frames: one contact sheet)', async () => {
+    const [p] = await prepareImages([image('animated.gif')], { detail: 'high' });
+    assert.equal(p?.animation?.mode, 'sheet');
+    assert.deepEqual(p?.animation?.frames.map((f) => f.index), [0, 1, 2]);
+    assert.deepEqual([p?.sentWidth, p?.sentHeight], [16, 56], 'three cells with 4-px gutters');
   });
 
   it('brings a 30 MB PNG under the limit', async () => {

@@ -192,9 +192,12 @@ export async function launchBrowser() {
 
 const remote = (server, p) => `vscode-remote://127.0.0.1:${server.port}${path.resolve(p)}`;
 
-/** The workbench URL that opens `folder` with the extension under development (and optionally its tests). */
+/**
+ * The workbench URL that opens `folder` with the extension under development (and optionally its tests).
+ * `extensionDevelopmentPath: null`: none, as a person's window (for installing the packaged extension).
+ */
 export function workbenchUrl(server, { folder, extensionDevelopmentPath = repoRoot, extensionTestsPath } = {}) {
-  const payload = [['extensionDevelopmentPath', remote(server, extensionDevelopmentPath)], ['skipWelcome', 'true']];
+  const payload = [...(extensionDevelopmentPath === null ? [] : [['extensionDevelopmentPath', remote(server, extensionDevelopmentPath)]]), ['skipWelcome', 'true']];
   if (extensionTestsPath) payload.push(['extensionTestsPath', remote(server, extensionTestsPath)]);
   const query = [folder ? `folder=${encodeURIComponent(folder)}` : '', `payload=${encodeURIComponent(JSON.stringify(payload))}`].filter(Boolean).join('&');
   return `${server.baseUrl}/?${query}`;

@@ -415,7 +415,7 @@ function textOf(body: Json): string {
     .join('\n');
 }
 
-/** The request body must be what the seed shows: system message, user message with a text part then image parts. */
+/** The request body must be what the seed shows: system message, user message with a text part then image parts (and text between them). */
 function checkShape(body: Json): string | undefined {
   const messages = body['messages'];
   if (!Array.isArray(messages) || messages.length < 2) return "'messages' must hold a system and a user message.";
@@ -426,7 +426,9 @@ function checkShape(body: Json): string | undefined {
   const first = parts[0];
   if (!isObject(first) || first['type'] !== 'text' || typeof first['text'] !== 'string') return "The user message must start with a 'text' part.";
   for (const p of parts.slice(1)) {
-    if (!isObject(p) || p['type'] !== 'image_url' || !isObject(p['image_url']) || typeof p['image_url']['url'] !== 'string') return "Every part after the text must be an 'image_url' part with a url.";
+    // Text parts may come between images (as the API allows: content parts in any order).
+    if (isObject(p) && p['type'] === 'text' && typeof p['text'] === 'string') continue;
+    if (!isObject(p) || p['type'] !== 'image_url' || !isObject(p['image_url']) || typeof p['image_url']['url'] !== 'string') return "Every part after the text must be a 'text' part or an 'image_url' part with a url.";
     const detail = p['image_url']['detail'];
     if (detail !== undefined && detail !== 'low' && detail !== 'high' && detail !== 'auto') return `Invalid value for 'detail': ${String(detail)}.`;
     const u = p['image_url']['url'];

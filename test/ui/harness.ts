@@ -19,7 +19,7 @@ export interface Harness {
   copyWorkspace(fixtureDir: string): string;
   startCodeServer(options: { workspaceDir?: string; env?: Record<string, string>; userSettings?: Record<string, unknown>; machineSettings?: Record<string, unknown>; name?: string }): Promise<CodeServer>;
   launchBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }>;
-  workbenchUrl(server: CodeServer, options: { folder?: string; extensionDevelopmentPath?: string; extensionTestsPath?: string }): string;
+  workbenchUrl(server: CodeServer, options: { folder?: string; extensionDevelopmentPath?: string | null; extensionTestsPath?: string }): string;
   waitForWorkbench(page: Page, timeout?: number): Promise<void>;
   runCommand(page: Page, title: string): Promise<void>;
   answerInput(page: Page, text: string): Promise<void>;
@@ -77,6 +77,7 @@ export async function saveFailureArtifacts(title: string, sessions: Iterable<Pic
     const logs = path.join(s.server.userDataDir, 'logs');
     if (existsSync(logs)) cpSync(logs, path.join(dir, `${s.name}-workbench-logs`), { recursive: true });
   }
+  if (notes.length === 2) notes.push('No workbench was open (the test failed before or after its session).');
   writeFileSync(path.join(dir, 'README.txt'), `${notes.join('\n')}\n`);
   return dir;
 }
@@ -101,6 +102,8 @@ export async function startSession(
      */
     network?: boolean;
     answer?: (req: RecordedRequest) => string;
+    /** No extension under development: the window of a person who has not installed Describe Image yet. */
+    notInstalled?: boolean;
   },
 ): Promise<Session> {
   const h = await loadHarness();
@@ -140,7 +143,7 @@ export async function startSession(
   };
   openSessions.add(session);
   try {
-    await page.goto(h.workbenchUrl(server, { folder: workspace }));
+    await page.goto(h.workbenchUrl(server, { folder: workspace, ...(options.notInstalled ? { extensionDevelopmentPath: null } : {}) }));
     await h.waitForWorkbench(page);
     if (options.configured && options.setKey !== false) {
       await h.runCommand(page, 'Describe Image: Set API Key');

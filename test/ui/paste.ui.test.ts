@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import type { FrameLocator, Page } from 'playwright-core';
 import type { AzureLikeServer } from '../support/azureServer';
-import { image } from '../support/paths';
+import * as path from 'node:path';
+import { image, repoRoot } from '../support/paths';
 import { startSession, type Harness, type Session } from './harness';
 
 /** Dispatch a paste event with these files inside the webview, as the browser does for Ctrl+V. */
@@ -68,6 +69,24 @@ describe('Paste Screenshot panel, as a person uses it', function () {
     assert.equal(azure.requests.length, 1);
     assert.equal(azure.requests[0]?.images[0]?.bytes, png.length, 'the pasted bytes reached the service');
     await h.screenshot(page, 'paste-result');
+  });
+
+  it('pastes a screenshot with text and reads it on this machine: nothing is sent', async function () {
+    const png = await fs.readFile(path.join(repoRoot, 'media', 'sample-screenshot.png'));
+    await page.locator('.tabs-container .tab').filter({ hasText: 'Paste Screenshot' }).click();
+    await panel.locator('#extract').waitFor();
+    await pasteFiles(panel, [{ name: 'dialog.png', type: 'image/png', base64: png.toString('base64') }]);
+    await panel.locator('.image').filter({ hasText: 'dialog.png' }).waitFor({ timeout: 15_000 });
+    const sent = azure.requests.length;
+    await panel.locator('#extract').click();
+    const editor = page.locator('.editor-instance .monaco-editor .view-lines');
+    await editor.filter({ hasText: 'Text in dialog.png' }).waitFor({ timeout: 60_000 });
+    const text = (await editor.innerText()).replace(/[\s\u00a0]+/g, ' ');
+    assert.match(text, /Sync failed Error: connect ECONNREFUSED 10\.0\.0\.12:443/);
+    assert.match(text, /Read on this machine in \d+ ms/);
+    assert.equal(azure.requests.length, sent, 'nothing went to the service');
+    await h.screenshot(page, 'paste-extract-result');
+    await page.locator('.tabs-container .tab').filter({ hasText: 'Paste Screenshot' }).click();
   });
 
   it('looks right in the light theme too', async function () {

@@ -53,7 +53,7 @@ describe('Describe Image in VS Code', () => {
   after(async () => {
     api.setUi(undefined);
     await vscode.commands.executeCommand('describeImage.clearApiKey');
-    await configure({ endpoint: undefined, deployment: undefined, apiVersion: undefined });
+    await configure({ provider: undefined, endpoint: undefined, deployment: undefined, apiVersion: undefined });
     await server.stop();
   });
 
@@ -155,8 +155,8 @@ describe('Describe Image in VS Code', () => {
     assert.equal(ui.inputBoxes.length, 1);
   });
 
-  it('a missing endpoint leads to Configure Endpoint (Target URI accepted), then the describe goes on', async () => {
-    await configure({ endpoint: '', deployment: '' });
+  it('a missing endpoint (Azure chosen) leads to Configure Endpoint (Target URI accepted), then the describe goes on', async () => {
+    await configure({ provider: 'azure', endpoint: '', deployment: '' });
     ui.answers.push({ match: /needs your Azure OpenAI endpoint/, pick: 'Configure Endpoint' });
     ui.inputs.push(server.targetUri('gpt-4o', '2024-06-01'));
     const doc = await describe_(workspaceImage('ui.png'));

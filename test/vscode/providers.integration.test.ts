@@ -89,6 +89,19 @@ describe('Beyond Azure: language models in VS Code and OpenAI-compatible servers
       assert.equal(ui.quickPicks.length, asked);
     });
 
+    it('a screen recording (animated GIF) goes as its chosen frames, after a text part that says which they are', async () => {
+      await configure({ 'vscode.model': 'test-vision' });
+      const before = (await lmRequests()).length;
+      const doc = await describe_(image('recording.gif'));
+      assert.ok(doc, ui.errors().join('\n'));
+      const [req] = (await lmRequests()).slice(before);
+      assert.deepEqual(req?.parts.map((p) => p.kind), ['text', 'text', 'data', 'data', 'data']);
+      assert.equal(req?.parts[1]?.text, 'These 3 images are frames 1, 21 and 36 of a 4.5-second animated GIF of 45 frames, in time order (at 0.0 s, 2.0 s and 3.5 s). Describe what happens.');
+      assert.ok(req?.parts.filter((p) => p.kind === 'data').every((p) => p.mime === 'image/png'));
+      assert.match(doc.getText(), /saw 3 image\(s\)/);
+      assert.match(doc.getText(), /- \*\*Frames sent:\*\* recording\.gif: frames 1, 21 and 36 of 45 \(0\.0 s … 3\.5 s\) of a 4\.5-second animated GIF, sent as 3 images/);
+    });
+
     it('Cancel stops the model (through the cancellation token) and keeps what came', async () => {
       await configure({ 'vscode.model': 'test-vision' });
       await vscode.commands.executeCommand('describeImageTest.setLmBehaviour', { chunkDelayMs: 150 });

@@ -10,7 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ChatBackend } from '../client';
-import { describeImages } from '../describe';
+import { clampFrames, describeImages } from '../describe';
 import { DescribeError, isDescribeError } from '../errors';
 import { isObject, num, str } from '../json';
 import type { DescribeSettings } from '../settings';
@@ -40,6 +40,9 @@ export function altPrompt(maxLength = DEFAULT_ALT_MAX_LENGTH, context?: AltConte
   return lines.join('\n');
 }
 
+/** For an animation's frames: the alt text says what happens, not what the first frame shows. */
+export const ANIMATION_ALT_ASK = 'The alt text is for this animation: say in one sentence what happens in it.';
+
 // ---- cache ------------------------------------------------------------------------------------------------------
 
 export interface AltCache {
@@ -58,10 +61,12 @@ export interface AltCacheKeyParts {
   readonly detail: string | undefined;
   readonly resize: boolean;
   readonly maxLength: number;
+  /** Frames sent of an animated image. */
+  readonly maxFrames: number;
 }
 
 export function altCacheKey(parts: AltCacheKeyParts): string {
-  const ordered = [parts.contentHash, parts.endpoint, parts.model, parts.systemPrompt, parts.userPrompt, parts.detail ?? 'unset', String(parts.resize), String(parts.maxLength)];
+  const ordered = [parts.contentHash, parts.endpoint, parts.model, parts.systemPrompt, parts.userPrompt, parts.detail ?? 'unset', String(parts.resize), String(parts.maxLength), String(parts.maxFrames)];
   return createHash('sha256').update(JSON.stringify(['alt-text-v2', ...ordered])).digest('hex');
 }
 
@@ -182,6 +187,8 @@ export interface AltRunOptions {
   readonly maxLength?: number | undefined;
   /** Resize images to what the service uses (default true). */
   readonly resize?: boolean | undefined;
+  /** Animated images: the most frames sent (default 6). */
+  readonly maxFrames?: number | undefined;
   /** Prompt override (e.g. Refine: an instruction plus the current alt). */
   readonly prompt?: string | undefined;
   readonly maxConcurrency?: number | undefined;
@@ -297,6 +304,7 @@ export async function generateAltTexts(jobs: readonly AltJob[], options: AltRunO
       detail: settings.detail,
       resize,
       maxLength,
+      maxFrames: clampFrames(options.maxFrames),
     });
     const finish = (outcome: AltOutcome) => {
       for (const job of group) results.set(job.id, outcome);
@@ -319,6 +327,8 @@ export async function generateAltTexts(jobs: readonly AltJob[], options: AltRunO
         client: options.client,
         signal: stop.signal,
         resize,
+        maxFrames: options.maxFrames,
+        animationAsk: ANIMATION_ALT_ASK,
         onEvent: (e) => {
           if (e.type === 'waiting' && e.status === 429) {
             stats.throttled++;

@@ -88,10 +88,10 @@ describe('generating alt text in bulk', () => {
 });
 
 describe('the alt-text cache', () => {
-  const base: AltCacheKeyParts = { contentHash: 'h', endpoint: 'https://a.openai.azure.com', model: 'gpt-4o', systemPrompt: 's', userPrompt: 'u', detail: undefined, resize: true, maxLength: 125 };
+  const base: AltCacheKeyParts = { contentHash: 'h', endpoint: 'https://a.openai.azure.com', model: 'gpt-4o', systemPrompt: 's', userPrompt: 'u', detail: undefined, resize: true, maxLength: 125, maxFrames: 6 };
 
   it('has a different key for anything that changes the answer', () => {
-    const variants: Partial<AltCacheKeyParts>[] = [{ contentHash: 'h2' }, { endpoint: 'https://b.openai.azure.com' }, { model: 'gpt-4.1' }, { systemPrompt: 's2' }, { userPrompt: 'u2' }, { detail: 'low' }, { resize: false }, { maxLength: 80 }];
+    const variants: Partial<AltCacheKeyParts>[] = [{ contentHash: 'h2' }, { endpoint: 'https://b.openai.azure.com' }, { model: 'gpt-4.1' }, { systemPrompt: 's2' }, { userPrompt: 'u2' }, { detail: 'low' }, { resize: false }, { maxLength: 80 }, { maxFrames: 1 }];
     const keys = new Set([altCacheKey(base), ...variants.map((v) => altCacheKey({ ...base, ...v }))]);
     assert.equal(keys.size, variants.length + 1);
     assert.equal(altCacheKey({ ...base }), altCacheKey(base));
