@@ -7,13 +7,12 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ChatClient } from '../core/client';
 import { checkReadyToSend } from '../core/describe';
-import { checkDoc, isLocalLink, linkRoots, readDocFile, type DocFile } from '../core/docs/check';
+import { checkDocs, isLocalLink, linkRoots, type DocFile } from '../core/docs/check';
 import { altEdit, applyEdits, srcEdit, verifyEdits, type IntendedChange, type TextEdit } from '../core/docs/edits';
-import { listDocFiles } from '../core/docs/files';
 import { FileAltCache, generateAltTexts, runError, type AltJob } from '../core/docs/generate';
 import { DEFAULT_DOC_GLOB } from '../core/docs/languages';
 import { DirectoryCache, resolveImageLink } from '../core/docs/paths';
-import { DEFAULT_ALT_MAX_LENGTH, isRuleId, RULE_IDS, uninformativeReason, type Finding, type RuleId } from '../core/docs/quality';
+import { DEFAULT_ALT_MAX_LENGTH, isRuleId, RULE_IDS, uninformativeReason, type RuleId } from '../core/docs/quality';
 import { formatReport, REPORT_FORMATS, type ReportFormat } from '../core/docs/report';
 import { writeFileSafely } from '../core/docs/write';
 import { DescribeError, isDescribeError, redact } from '../core/errors';
@@ -117,31 +116,20 @@ export async function runAltText(argv: readonly string[], io: CliIo): Promise<nu
   const root = path.resolve(io.cwd);
   const docsRoot = path.resolve(root, v['docs-root'] ?? '.');
 
-  const listing = await listDocFiles(root, patterns);
-  if (listing.refused.length) return fail(2, listing.refused.join('; '));
   const dirCache = new DirectoryCache();
-  const docs: DocFile[] = [];
-  const findings: Finding[] = [];
-  const errors: { file: string; line: number; column: number; message: string }[] = [];
-  for (const file of listing.files) {
-    let doc: DocFile;
-    try {
-      doc = await readDocFile(root, file);
-    } catch (e) {
-      errors.push({ file, line: 1, column: 1, message: `can't be read: ${(e as Error).message}` });
-      continue;
-    }
-    if (doc.parseError) {
-      errors.push({ file, line: doc.parseError.line, column: doc.parseError.column, message: doc.parseError.message });
-      continue;
-    }
-    docs.push(doc);
-    findings.push(...(await checkDoc(doc, { rules, maxLength, root, docsRoot, dirCache })).findings);
+  let checked;
+  try {
+    checked = await checkDocs(root, patterns, { rules, maxLength, docsRoot, dirCache });
+  } catch (e) {
+    if (isDescribeError(e) && e.isInputError) return fail(2, e.message);
+    throw e;
   }
+  const { docs } = checked;
+  const { findings, errors, files } = checked.report;
 
   if (mode === 'check') {
-    io.stdout(formatReport({ files: listing.files.length, findings, errors }, format, typeof __VERSION__ === 'string' ? __VERSION__ : 'dev'));
-    if (format === 'text') say(`${findings.length} finding(s)${errors.length ? ` and ${errors.length} file(s) that could not be parsed` : ''} in ${listing.files.length} file(s).`);
+    io.stdout(formatReport(checked.report, format, typeof __VERSION__ === 'string' ? __VERSION__ : 'dev'));
+    if (format === 'text') say(`${findings.length} finding(s)${errors.length ? ` and ${errors.length} file(s) that could not be parsed` : ''} in ${files} file(s).`);
     return findings.length > 0 || errors.length > 0 ? 1 : 0;
   }
   for (const e of errors) say(`skipped ${e.file}:${e.line}:${e.column}: ${e.message}`);

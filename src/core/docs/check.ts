@@ -5,11 +5,14 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { DescribeError } from '../errors';
+import { listDocFiles } from './files';
 import { findImages } from './find';
 import { docLanguageOfPath, type DocLanguage } from './languages';
 import { DocParseError, type FoundImage } from './model';
 import { DirectoryCache, resolveImageLink, type LinkRoots, type ResolvedLink } from './paths';
 import { altFindings, type Finding, type RuleId } from './quality';
+import type { Report } from './report';
 import { contentHash } from './write';
 
 export interface DocFile {
@@ -88,4 +91,40 @@ export async function checkDoc(doc: DocFile, options: CheckOptions): Promise<Fil
   }
   findings.sort((a, b) => a.line - b.line || a.column - b.column);
   return { findings, links };
+}
+
+export interface CheckedDocs {
+  readonly report: Report;
+  /** The documents that parsed (for fixing). */
+  readonly docs: DocFile[];
+}
+
+/**
+ * List the files the patterns name (inside `root`; folders are searched for the doc languages), read and check each:
+ * the report of findings and of files that could not be read or parsed. Patterns that lead out of the root are a
+ * `bad-input` error, before any file is read.
+ */
+export async function checkDocs(root: string, patterns: readonly string[], options: Omit<CheckOptions, 'root'> & { readonly limit?: number | undefined }): Promise<CheckedDocs> {
+  const listing = await listDocFiles(root, patterns, options.limit !== undefined ? { limit: options.limit } : {});
+  if (listing.refused.length) throw new DescribeError('bad-input', listing.refused.join('; '));
+  const dirCache = options.dirCache ?? new DirectoryCache();
+  const docs: DocFile[] = [];
+  const findings: Finding[] = [];
+  const errors: { file: string; line: number; column: number; message: string }[] = [];
+  for (const file of listing.files) {
+    let doc: DocFile;
+    try {
+      doc = await readDocFile(root, file);
+    } catch (e) {
+      errors.push({ file, line: 1, column: 1, message: `can't be read: ${(e as Error).message}` });
+      continue;
+    }
+    if (doc.parseError) {
+      errors.push({ file, line: doc.parseError.line, column: doc.parseError.column, message: doc.parseError.message });
+      continue;
+    }
+    docs.push(doc);
+    findings.push(...(await checkDoc(doc, { ...options, root, dirCache })).findings);
+  }
+  return { report: { files: listing.files.length, findings, errors }, docs };
 }
