@@ -9,6 +9,7 @@ import { signInCommand } from './vscode/auth';
 import { createStatusItem, pickModel } from './vscode/chooseModel';
 import { disposeOcrEngine, extractTextCommand } from './vscode/extractText';
 import { firstRunChoice, needsFirstChoice, registerFirstRun } from './vscode/firstRun';
+import { registerTools } from './vscode/tools';
 import { registerAltText } from './vscode/altText';
 import { registerAltTextPaste } from './vscode/altTextPaste';
 import { describeCommand, type DescribeDeps } from './vscode/describeCommand';
@@ -58,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     }),
     ...registerPastePanel(context, deps),
     ...registerFirstRun(context, deps),
+    ...registerTools(deps),
     ...registerAltText({ ...deps, context }),
     ...registerAltTextPaste({ ...deps, context }),
   );

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { inputJsonSchema, VSCODE_TOOLS } from '../../src/core/agent/tools';
 import { DETAILS } from '../../src/core/detail';
 import { DEFAULT_DOC_GLOB, VSCODE_LANGUAGE_IDS } from '../../src/core/docs/languages';
 import { RULE_IDS } from '../../src/core/docs/quality';
@@ -18,11 +19,13 @@ interface Manifest {
   contributes: {
     menus: Record<string, { command: string; when?: string }[]>;
     configuration: { properties: Record<string, { default?: unknown; pattern?: string; enum?: string[]; items?: { enum?: string[] } }> };
+    languageModelTools: { name: string; toolReferenceName: string; modelDescription: string; inputSchema: unknown; displayName: string }[];
   };
 }
 
 const pkg = JSON.parse(readFileSync(`${repoRoot}/package.json`, 'utf8')) as Manifest;
 const props = pkg.contributes.configuration.properties;
+const nls = JSON.parse(readFileSync(`${repoRoot}/package.nls.json`, 'utf8')) as Record<string, string>;
 
 describe('package.json agrees with the code', () => {
   it('menus offer Describe Image on exactly the image extensions the core takes, in any letter case', () => {
@@ -41,6 +44,18 @@ describe('package.json agrees with the code', () => {
 
   it('activates on the languages the alt-text features serve', () => {
     for (const id of Object.keys(VSCODE_LANGUAGE_IDS)) assert.ok(pkg.activationEvents.includes(`onLanguage:${id}`), id);
+  });
+
+  it('the language-model tools are the core\'s: names, descriptions, and input schemas generated from its zod schemas', () => {
+    const declared = pkg.contributes.languageModelTools;
+    assert.deepEqual(declared.map((t) => t.name), VSCODE_TOOLS.map((t) => t.vscodeName));
+    for (const tool of VSCODE_TOOLS) {
+      const d = declared.find((t) => t.name === tool.vscodeName);
+      assert.equal(d?.toolReferenceName, tool.name);
+      assert.equal(d?.modelDescription, tool.description);
+      assert.deepEqual(d?.inputSchema, inputJsonSchema(tool), `${tool.name}: regenerate the schema in package.json from src/core/agent/tools.ts`);
+      assert.ok(nls[d?.displayName.replace(/^%|%$/g, '') ?? ''], `${tool.name}: its display name is in package.nls.json`);
+    }
   });
 
   it('settings defaults and patterns are the core\'s', () => {

@@ -66,7 +66,10 @@ export type AltTextCheckInput = z.infer<typeof altTextCheckInput>;
 export type AltTextFixInput = z.infer<typeof altTextFixInput>;
 
 export interface ToolDefinition<S extends z.ZodType = z.ZodType> {
+  /** The MCP tool's name, and the name people type after `#` in VS Code's chat (`toolReferenceName`). */
   readonly name: string;
+  /** The VS Code tool's registered name: unique across extensions, so prefixed. */
+  readonly vscodeName: string;
   /** Shown to people (VS Code's tool list, confirmations). */
   readonly displayName: string;
   /** For the model: what the tool does, when to use it, what it returns. */
@@ -80,6 +83,7 @@ export interface ToolDefinition<S extends z.ZodType = z.ZodType> {
 
 export const DESCRIBE_IMAGE_TOOL: ToolDefinition<typeof describeImageInput> = {
   name: 'describeImage',
+  vscodeName: 'describeImage_describe',
   displayName: 'Describe Image',
   description:
     "Describe one or more images from the user's workspace (screenshots, diagrams, photos, screen recordings) with the vision model the user chose for Describe Image, prepared to the size the model uses. Use it to see what an image in the repository shows, or to ask a question about it (pass a prompt). Returns the model's description as Markdown.",
@@ -90,6 +94,7 @@ export const DESCRIBE_IMAGE_TOOL: ToolDefinition<typeof describeImageInput> = {
 
 export const EXTRACT_TEXT_TOOL: ToolDefinition<typeof extractTextInput> = {
   name: 'extractText',
+  vscodeName: 'describeImage_extractText',
   displayName: 'Extract Text from Image',
   description:
     'Read the text in images from the workspace (error dialogs, logs, settings pages, terminal screenshots) with OCR on this machine: nothing is sent anywhere, no model is used. English only. Returns the text of each image with its mean confidence.',
@@ -100,6 +105,7 @@ export const EXTRACT_TEXT_TOOL: ToolDefinition<typeof extractTextInput> = {
 
 export const ALT_TEXT_CHECK_TOOL: ToolDefinition<typeof altTextCheckInput> = {
   name: 'altTextCheck',
+  vscodeName: 'describeImage_altTextCheck',
   displayName: 'Check Alt Text',
   description:
     'Find images in Markdown, MDX, HTML and JSX/TSX docs whose alt text is missing, says nothing, is too long, or whose link is broken or differs in letter case. Read-only, no model is used. Returns the findings as JSON (file, line, column, rule, message).',
@@ -110,6 +116,7 @@ export const ALT_TEXT_CHECK_TOOL: ToolDefinition<typeof altTextCheckInput> = {
 
 export const ALT_TEXT_FIX_TOOL: ToolDefinition<typeof altTextFixInput> = {
   name: 'altTextFix',
+  vscodeName: 'describeImage_altTextFix',
   displayName: 'Fill Missing Alt Text',
   description:
     "Generate the missing alt text in Markdown, MDX, HTML and JSX/TSX docs with the user's vision model and write it into the files, escaped for each file's syntax, each file read back before it is written and left alone if it changed meanwhile. dryRun (the default) returns the unified diff and writes nothing.",
