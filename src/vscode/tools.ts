@@ -17,6 +17,7 @@ import {
   type AltTextCheckInput,
   type DescribeImageInput,
   type ExtractTextInput,
+  type ToolDefinition,
 } from '../core/agent/tools';
 import { describeImages } from '../core/describe';
 import { checkDocs } from '../core/docs/check';
@@ -35,10 +36,6 @@ import { readAltTextSettings, readProviderSettings, readSettings } from './setti
 function scope(): PathScope {
   const roots = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
   return new PathScope(roots);
-}
-
-function text(...parts: string[]): vscode.LanguageModelToolResult {
-  return new vscode.LanguageModelToolResult(parts.map((p) => new vscode.LanguageModelTextPart(p)));
 }
 
 /** An AbortSignal that follows the tool's cancellation token. */
@@ -62,115 +59,105 @@ function toolError(deps: DescribeDeps, e: unknown): Error {
 
 const listNames = (paths: readonly string[]) => paths.map((p) => `\`${p}\``).join(', ');
 
-class DescribeImageTool implements vscode.LanguageModelTool<DescribeImageInput> {
-  constructor(private readonly deps: DescribeDeps) {}
+/** The paths an agent gave, for messages before the input is validated (prepareInvocation must not throw). */
+function givenPaths(input: unknown): string[] {
+  const paths = (input as { paths?: unknown } | undefined)?.paths;
+  return Array.isArray(paths) ? paths.map(String) : [];
+}
 
-  prepareInvocation(options: vscode.LanguageModelToolInvocationPrepareOptions<DescribeImageInput>): vscode.PreparedToolInvocation {
-    const paths = Array.isArray(options.input?.paths) ? options.input.paths.map(String) : [];
-    const choice = describeChoice();
-    const provider = readProviderSettings().provider;
-    const where = choice.unset
-      ? vscode.l10n.t('You will be asked where images go (a language model in VS Code, Azure OpenAI or another provider) before anything is sent.')
-      : provider === 'offline'
-        ? vscode.l10n.t('Describe Image is set to read text on this machine without a model: this call will fail; choose a model with Describe Image: Choose Model.')
-        : choice.local
-          ? vscode.l10n.t('They go to {0} on {1}.', choice.label, choice.where)
-          : vscode.l10n.t('They are sent to {0} at {1}.', choice.label, choice.where);
-    return {
-      invocationMessage: vscode.l10n.t('Describing {0}…', paths.join(', ')),
-      confirmationMessages: {
-        title: vscode.l10n.t('Send images to describe them?'),
-        message: new vscode.MarkdownString(`${vscode.l10n.t('Describe Image will send {0}.', listNames(paths))} ${where}`),
-      },
-    };
+interface ToolBehaviour<T> {
+  /** Shown while the tool runs. */
+  readonly progress: (paths: string) => string;
+  /** A confirmation before the tool runs (for tools that send images). */
+  readonly confirm?: (paths: readonly string[]) => vscode.LanguageModelToolConfirmationMessages;
+  /** The work, with the validated input, the workspace scope and a signal that follows the token. */
+  readonly run: (input: T, scope: PathScope, signal: AbortSignal) => Promise<string[]>;
+}
+
+/** A tool over the core: input validated again, paths bounded by the workspace, cancellation, errors for the model. */
+function defineTool<T>(deps: DescribeDeps, definition: ToolDefinition, behaviour: ToolBehaviour<T>): vscode.LanguageModelTool<T> {
+  return {
+    prepareInvocation(options) {
+      const paths = givenPaths(options.input);
+      return { invocationMessage: behaviour.progress(paths.join(', ')), ...(behaviour.confirm ? { confirmationMessages: behaviour.confirm(paths) } : {}) };
+    },
+    async invoke(options, token) {
+      const abort = signalOf(token);
+      try {
+        const input = parseToolInput(definition, options.input) as T;
+        const parts = await behaviour.run(input, scope(), abort.signal);
+        if (token.isCancellationRequested) throw new DescribeError('cancelled', 'Cancelled.');
+        return new vscode.LanguageModelToolResult(parts.map((p) => new vscode.LanguageModelTextPart(p)));
+      } catch (e) {
+        throw toolError(deps, e);
+      } finally {
+        abort.dispose();
+      }
+    },
+  };
+}
+
+/** Where images would go, in words, for the confirmation. */
+function whereImagesGoNow(): string {
+  const choice = describeChoice();
+  if (choice.unset) return vscode.l10n.t('You will be asked where images go (a language model in VS Code, Azure OpenAI or another provider) before anything is sent.');
+  if (readProviderSettings().provider === 'offline') {
+    return vscode.l10n.t('Describe Image is set to read text on this machine without a model: this call will fail; choose a model with Describe Image: Choose Model.');
   }
+  return choice.local ? vscode.l10n.t('They go to {0} on {1}.', choice.label, choice.where) : vscode.l10n.t('They are sent to {0} at {1}.', choice.label, choice.where);
+}
 
-  async invoke(options: vscode.LanguageModelToolInvocationOptions<DescribeImageInput>, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
-    const abort = signalOf(token);
-    try {
-      const input = parseToolInput(DESCRIBE_IMAGE_TOOL, options.input);
-      const s = scope();
+export function registerTools(deps: DescribeDeps): vscode.Disposable[] {
+  const describeTool = defineTool<DescribeImageInput>(deps, DESCRIBE_IMAGE_TOOL, {
+    progress: (paths) => vscode.l10n.t('Describing {0}…', paths),
+    confirm: (paths) => ({
+      title: vscode.l10n.t('Send images to describe them?'),
+      message: new vscode.MarkdownString(`${vscode.l10n.t('Describe Image will send {0}.', listNames(paths))} ${whereImagesGoNow()}`),
+    }),
+    run: async (input, s, signal) => {
       const files = await s.files(input.paths);
       const first = vscode.Uri.file(files[0] as string);
-      const target = await openTarget(this.deps, first, { ...(input.prompt?.trim() ? { userPrompt: input.prompt } : {}), ...(input.detail ? { detail: input.detail } : {}) });
+      const target = await openTarget(deps, first, { ...(input.prompt?.trim() ? { userPrompt: input.prompt } : {}), ...(input.detail ? { detail: input.detail } : {}) });
       if (!target) throw new DescribeError('cancelled', 'Cancelled: nothing was sent.');
       const settings = readSettings(first);
-      this.deps.log.info(`Tool describeImage: ${input.paths.join(', ')} to ${target.where}.`);
+      deps.log.info(`Tool describeImage: ${input.paths.join(', ')} to ${target.where}.`);
       try {
-        const result = await describeImages({ settings: target.settings, client: target.backend, sources: files, signal: abort.signal, resize: settings.resizeImages, maxFrames: settings.maxFrames });
+        const result = await describeImages({ settings: target.settings, client: target.backend, sources: files, signal, resize: settings.resizeImages, maxFrames: settings.maxFrames });
         const imageRef = (image: PreparedImage) => (image.path ? s.display(image.path) : image.source);
-        return text(this.deps.log.redact(renderMarkdown(result, { imageRef })));
+        return [deps.log.redact(renderMarkdown(result, { imageRef }))];
       } finally {
         await target.close();
       }
-    } catch (e) {
-      throw toolError(this.deps, e);
-    } finally {
-      abort.dispose();
-    }
-  }
-}
-
-class ExtractTextTool implements vscode.LanguageModelTool<ExtractTextInput> {
-  constructor(private readonly deps: DescribeDeps) {}
-
-  prepareInvocation(options: vscode.LanguageModelToolInvocationPrepareOptions<ExtractTextInput>): vscode.PreparedToolInvocation {
-    const paths = Array.isArray(options.input?.paths) ? options.input.paths.map(String) : [];
-    return { invocationMessage: vscode.l10n.t('Reading the text in {0} on this machine…', paths.join(', ')) };
-  }
-
-  async invoke(options: vscode.LanguageModelToolInvocationOptions<ExtractTextInput>, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
-    const abort = signalOf(token);
-    try {
-      const input = parseToolInput(EXTRACT_TEXT_TOOL, options.input);
-      const s = scope();
-      const files = await s.files(input.paths);
+    },
+  });
+  const extractTool = defineTool<ExtractTextInput>(deps, EXTRACT_TEXT_TOOL, {
+    progress: (paths) => vscode.l10n.t('Reading the text in {0} on this machine…', paths),
+    run: async (input, s, signal) => {
       const parts: string[] = [];
-      for (const file of files) {
+      for (const file of await s.files(input.paths)) {
         const bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(file));
-        const result = await ocrEngine(this.deps).recognize(bytes, { signal: abort.signal, name: path.basename(file) });
+        const result = await ocrEngine(deps).recognize(bytes, { signal, name: path.basename(file) });
         parts.push(renderOcrMarkdown(result, s.display(file)));
       }
-      return text(...parts);
-    } catch (e) {
-      throw toolError(this.deps, e);
-    } finally {
-      abort.dispose();
-    }
-  }
-}
-
-class AltTextCheckTool implements vscode.LanguageModelTool<AltTextCheckInput> {
-  constructor(private readonly deps: DescribeDeps) {}
-
-  prepareInvocation(options: vscode.LanguageModelToolInvocationPrepareOptions<AltTextCheckInput>): vscode.PreparedToolInvocation {
-    const paths = Array.isArray(options.input?.paths) ? options.input.paths.map(String) : [];
-    return { invocationMessage: vscode.l10n.t('Checking the alt text in {0}…', paths.join(', ')) };
-  }
-
-  async invoke(options: vscode.LanguageModelToolInvocationOptions<AltTextCheckInput>, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
-    try {
-      const input = parseToolInput(ALT_TEXT_CHECK_TOOL, options.input);
-      const root = scope().primary;
+      return parts;
+    },
+  });
+  const checkTool = defineTool<AltTextCheckInput>(deps, ALT_TEXT_CHECK_TOOL, {
+    progress: (paths) => vscode.l10n.t('Checking the alt text in {0}…', paths),
+    run: async (input, s) => {
+      const root = s.primary;
       const settings = readAltTextSettings(vscode.Uri.file(root));
       // The agent's choice of rules, else the user's settings.
       const rules = new Set<RuleId>(input.disable ? RULE_IDS.filter((r) => !input.disable?.includes(r)) : settings.rules);
       const docsRoot = path.resolve(root, settings.docsRoot || '.');
       const { report } = await checkDocs(root, input.paths, { rules, maxLength: input.maxLength ?? settings.maxLength, docsRoot, limit: 5000 });
-      if (token.isCancellationRequested) throw new vscode.CancellationError();
       const summary = `${report.findings.length} finding(s)${report.errors.length ? ` and ${report.errors.length} file(s) that could not be parsed` : ''} in ${report.files} file(s).`;
-      return text(summary, formatJson(report));
-    } catch (e) {
-      if (e instanceof vscode.CancellationError) throw e;
-      throw toolError(this.deps, e);
-    }
-  }
-}
-
-export function registerTools(deps: DescribeDeps): vscode.Disposable[] {
+      return [summary, formatJson(report)];
+    },
+  });
   return [
-    vscode.lm.registerTool(DESCRIBE_IMAGE_TOOL.vscodeName, new DescribeImageTool(deps)),
-    vscode.lm.registerTool(EXTRACT_TEXT_TOOL.vscodeName, new ExtractTextTool(deps)),
-    vscode.lm.registerTool(ALT_TEXT_CHECK_TOOL.vscodeName, new AltTextCheckTool(deps)),
+    vscode.lm.registerTool(DESCRIBE_IMAGE_TOOL.vscodeName, describeTool),
+    vscode.lm.registerTool(EXTRACT_TEXT_TOOL.vscodeName, extractTool),
+    vscode.lm.registerTool(ALT_TEXT_CHECK_TOOL.vscodeName, checkTool),
   ];
 }
