@@ -1,6 +1,6 @@
 /**
- * Offline text extraction: screenshots with known text are drawn here (SVG rendered by the project's own resvg with
- * the bundled DejaVu fonts), read by the engine, and the words compared. Also: the preparation steps on their own,
+ * Offline text extraction: screenshots with known text (test/support/screens.ts: SVG rendered by the project's own
+ * resvg with the bundled DejaVu fonts) are read by the engine, and the words compared. Also: the preparation steps on their own,
  * boxes in the original image's pixels, reading order, cancel, bad input, the Markdown, and that no network request
  * is ever made (a child process with every network API disabled in every thread).
  */
@@ -11,128 +11,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DescribeError } from '../../src/core/errors';
-import { rasteriseSvg } from '../../src/core/imagePipeline';
 import { decodeForOcr, OcrEngine, ocrFiles, renderOcrMarkdown, type OcrResult } from '../../src/core/ocr';
 import { extremeFilter, measureText, medianFilter, normaliseByMorphology, polarityGrid, prepareForOcr, resizeGrey, strokeBackgrounds, toPgm, type GreyImage } from '../../src/core/ocrPrepare';
-
-// ---- screenshots with known text ---------------------------------------------------------------------------------
-
-interface Scene {
-  readonly svg: string;
-  /** Every text drawn, as a line. */
-  readonly lines: string[];
-  /** Where each text was drawn: [text, x, baseline y, font size]. */
-  readonly placed: [string, number, number, number][];
-}
-
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-
-class SceneBuilder {
-  private body = '';
-  readonly lines: string[] = [];
-  readonly placed: [string, number, number, number][] = [];
-  constructor(
-    private readonly width: number,
-    private readonly height: number,
-    background: string,
-  ) {
-    this.rect(0, 0, width, height, background);
-  }
-  rect(x: number, y: number, w: number, h: number, fill: string, extra = ''): this {
-    this.body += `<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="${fill}" ${extra}/>`;
-    return this;
-  }
-  text(x: number, y: number, size: number, fill: string, text: string, options: { bold?: boolean; mono?: boolean } = {}): this {
-    this.lines.push(text);
-    this.placed.push([text, x, y, size]);
-    const family = options.mono ? 'monospace' : 'sans-serif';
-    this.body += `<text x="${x}" y="${y}" font-size="${size}" font-family="${family}" font-weight="${options.bold ? 'bold' : 'normal'}" fill="${fill}" xml:space="preserve">${esc(text)}</text>`;
-    return this;
-  }
-  build(): Scene {
-    return { svg: `<svg xmlns="http://www.w3.org/2000/svg" width="${this.width}" height="${this.height}">${this.body}</svg>`, lines: this.lines, placed: this.placed };
-  }
-}
-
-const SETTINGS: [string, string, string][] = [
-  ['Editor: Font Size', 'Controls the font size in pixels.', '14'],
-  ['Editor: Tab Size', 'The number of spaces a tab is equal to.', '4'],
-  ['Files: Auto Save', 'Controls auto save of editors that have unsaved changes.', 'afterDelay'],
-  ['Editor: Word Wrap', 'Controls how lines should wrap when they exceed the viewport width.', 'bounded'],
-  ['Http: Proxy', 'The proxy setting to use. If not set, it is taken from the environment variables.', 'http://proxy.internal:3128'],
-  ['Terminal: Scrollback', 'Controls the maximum number of lines the terminal keeps in its buffer.', '1000'],
-];
-
-/** A settings page like VS Code's, light or dark, at a given font size (13 px is the editor's default UI size). */
-function settingsPage(theme: 'light' | 'dark', size = 13): Scene {
-  const c = theme === 'light'
-    ? { bg: '#ffffff', side: '#f3f3f3', fg: '#1f1f1f', dim: '#616161', box: '#ffffff', border: '#cecece', title: '#dddddd' }
-    : { bg: '#1f1f1f', side: '#181818', fg: '#cccccc', dim: '#9d9d9d', box: '#313131', border: '#3c3c3c', title: '#181818' };
-  const k = size / 13;
-  const s = new SceneBuilder(1280, 720, c.bg).rect(0, 0, 1280, 30, c.title).rect(0, 30, 220, 690, c.side);
-  s.text(12, 20, size, c.fg, 'Settings - Describe Image - Visual Studio Code');
-  ['Commonly Used', 'Text Editor', 'Workbench', 'Window', 'Features', 'Application', 'Security', 'Extensions'].forEach((t, i) => s.text(20, 70 + i * 26 * k, size, c.fg, t));
-  s.rect(240, 44, 1000, 26, c.box, `stroke="${c.border}"`).text(248, 62, size, c.dim, 'Search settings');
-  SETTINGS.forEach(([title, description, value], i) => {
-    const y = 110 + i * 92 * Math.min(1, k);
-    s.text(250, y, size, c.fg, title, { bold: true }).text(250, y + 22 * k, size, c.dim, description);
-    s.rect(250, y + 32 * k, 300, 26 * k, c.box, `stroke="${c.border}"`).text(256, y + 50 * k, size, c.fg, value);
-  });
-  return s.build();
-}
-
-/** Buttons with white labels on saturated colours, and one dark-on-grey. */
-function buttons(): Scene {
-  const s = new SceneBuilder(1024, 160, '#ffffff');
-  const button = (x: number, y: number, w: number, fill: string, label: string, fg = '#ffffff'): void => {
-    s.rect(x, y, w, 28, fill, 'rx="2"').text(x + 12, y + 19, 13, fg, label);
-  };
-  button(20, 20, 140, '#0078d4', 'Save Changes');
-  button(180, 20, 100, '#0e639c', 'Sign in');
-  button(300, 20, 170, '#d13438', 'Delete Repository');
-  button(490, 20, 120, '#107c10', 'Install Now');
-  button(20, 90, 170, '#5c2d91', 'Open Settings');
-  button(210, 90, 150, '#ca5010', 'Retry Upload');
-  button(380, 90, 150, '#007acc', 'Show Log');
-  button(550, 90, 90, '#e5e5e5', 'Cancel', '#1f1f1f');
-  return s.build();
-}
-
-const CODE_LINES = [
-  'GET https://api.github.com/repos/microsoft/vscode/issues?state=open&per_page=100',
-  '$ git clone git@github.com:describe-image/describe-image.git',
-  'C:\\Users\\dev\\AppData\\Roaming\\Code\\User\\settings.json',
-  'export PATH="$HOME/.local/bin:$PATH" # added by installer',
-  'Error: ENOENT: no such file or directory, open config.json',
-];
-
-/** Code, paths and URLs in a monospaced font. */
-function codeLines(): Scene {
-  const s = new SceneBuilder(1100, 200, '#ffffff');
-  CODE_LINES.forEach((l, i) => s.text(16, 32 + i * 32, 14, '#1f1f1f', l, { mono: true }));
-  return s.build();
-}
-
-async function render(scene: Scene): Promise<Buffer> {
-  return (await rasteriseSvg(new TextEncoder().encode(scene.svg), 'high')).png;
-}
-
-/** Share of the known words found, each word counted as often as it was drawn (exact match, punctuation included). */
-function wordsFound(expected: readonly string[], text: string): { share: number; missed: string[] } {
-  const bag = new Map<string, number>();
-  for (const t of text.split(/\s+/).filter(Boolean)) bag.set(t, (bag.get(t) ?? 0) + 1);
-  let found = 0;
-  const missed: string[] = [];
-  const words = expected.flatMap((l) => l.split(/\s+/).filter(Boolean));
-  for (const w of words) {
-    const n = bag.get(w) ?? 0;
-    if (n > 0) {
-      found++;
-      bag.set(w, n - 1);
-    } else missed.push(w);
-  }
-  return { share: found / words.length, missed };
-}
+import { buttons, codeLines, render, SETTINGS, settingsPage, wordsFound, type Scene } from '../support/screens';
 
 // ---- the preparation on its own --------------------------------------------------------------------------------
 
