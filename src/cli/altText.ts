@@ -7,17 +7,17 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ChatClient } from '../core/client';
 import { checkReadyToSend } from '../core/describe';
-import { checkDocs, isLocalLink, linkRoots, type DocFile } from '../core/docs/check';
-import { altEdit, applyEdits, srcEdit, verifyEdits, type IntendedChange, type TextEdit } from '../core/docs/edits';
-import { FileAltCache, generateAltTexts, runError, type AltJob } from '../core/docs/generate';
+import { checkDocs, type DocFile } from '../core/docs/check';
+import { applyFix, fixSummary, nothingToFixMessage, planFix, type FixAltResult } from '../core/docs/fix';
+import { FileAltCache, generateAltTexts, runError, type AltRunStats } from '../core/docs/generate';
 import { DEFAULT_DOC_GLOB } from '../core/docs/languages';
-import { DirectoryCache, resolveImageLink } from '../core/docs/paths';
-import { DEFAULT_ALT_MAX_LENGTH, isRuleId, RULE_IDS, uninformativeReason, type RuleId } from '../core/docs/quality';
+import { DirectoryCache } from '../core/docs/paths';
+import { DEFAULT_ALT_MAX_LENGTH, isRuleId, RULE_IDS, type RuleId } from '../core/docs/quality';
 import { formatReport, REPORT_FORMATS, type ReportFormat } from '../core/docs/report';
-import { writeFileSafely } from '../core/docs/write';
-import { DescribeError, isDescribeError, redact } from '../core/errors';
+import { isDescribeError, redact } from '../core/errors';
 import { createDispatcher, proxyFromEnv } from '../core/http';
-import { cliCredential, cliHint, cliSettings, parseAuthChoice, type EndpointFlags } from './config';
+import type { DescribeSettings } from '../core/settings';
+import { cliCredential, cliHint, cliSettings, ENDPOINT_OPTIONS, parseAuthChoice, type EndpointFlags } from './config';
 import type { CliIo } from './main';
 
 declare const __VERSION__: string;
@@ -81,13 +81,7 @@ export async function runAltText(argv: readonly string[], io: CliIo): Promise<nu
         cache: { type: 'string' },
         'max-length': { type: 'string' },
         concurrency: { type: 'string' },
-        endpoint: { type: 'string' },
-        deployment: { type: 'string' },
-        'api-version': { type: 'string' },
-        auth: { type: 'string' },
-        provider: { type: 'string' },
-        'base-url': { type: 'string' },
-        model: { type: 'string' },
+        ...ENDPOINT_OPTIONS,
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -155,70 +149,29 @@ interface FixOptions {
   readonly hadErrors: boolean;
 }
 
-/** What fix will do to one image. */
-interface Target {
-  readonly doc: DocFile;
-  readonly index: number;
-  readonly jobId: string | undefined;
-  readonly newSrc: string | undefined;
-}
-
 async function fix(docs: readonly DocFile[], o: FixOptions): Promise<number> {
-  const skipped: string[] = [];
-  const targets: Target[] = [];
-  const jobs: AltJob[] = [];
-  for (const doc of docs) {
-    for (const [index, image] of doc.images.entries()) {
-      const where = `${doc.file}:${image.line}:${image.column}`;
-      const wantsAlt =
-        !image.altUnknown &&
-        ((image.altState === 'missing' && !image.decorative) ||
-          (o.rewriteUninformative && ((image.altState === 'empty' && image.syntax !== 'html' && image.syntax !== 'jsx') || (image.altState === 'present' && !!uninformativeReason(image.alt, image.src)))));
-      const local = isLocalLink(image);
-      if (!wantsAlt && !(o.fixPathCase && local)) continue;
-      let source: string | undefined;
-      let newSrc: string | undefined;
-      if (image.srcDynamic || !image.src) {
-        if (wantsAlt) skipped.push(`${where}: the image's source is an expression; not described`);
-        continue;
-      }
-      const link = await resolveImageLink(image.src, linkRoots(doc, o), o.dirCache);
-      if (link.kind === 'url') source = link.url;
-      else if (link.kind === 'file') {
-        source = link.path;
-        if (link.caseMismatch && o.fixPathCase) {
-          newSrc = link.caseFixedSrc;
-          if (!newSrc) skipped.push(`${where}: ${image.src} differs from the file in letter case, but the link can't be rewritten safely; fix it by hand`);
-        }
-      } else {
-        if (wantsAlt) skipped.push(`${where}: ${link.kind === 'missing' ? `no such file: ${image.src}` : link.reason}; not sent`);
-        continue;
-      }
-      if (!wantsAlt && !newSrc) continue;
-      const jobId = wantsAlt ? `${doc.file}#${index}` : undefined;
-      if (jobId) jobs.push({ id: jobId, source, context: o.context ? { heading: image.heading, text: image.context } : undefined });
-      targets.push({ doc, index, jobId, newSrc });
-    }
+  const plan = await planFix(docs, o);
+  if (plan.targets.length === 0) {
+    for (const s of plan.skipped) o.say(`skipped ${s}`);
+    o.say(nothingToFixMessage(plan));
+    return plan.skipped.length || o.hadErrors ? 1 : 0;
   }
-  if (targets.length === 0) {
-    for (const s of skipped) o.say(`skipped ${s}`);
-    o.say(skipped.length ? `nothing to fill in ${docs.length} file(s); ${skipped.length} image(s) skipped.` : `every image in ${docs.length} file(s) has alt text.`);
-    return skipped.length || o.hadErrors ? 1 : 0;
-  }
-  const results = new Map<string, { ok: true; alt: string } | { ok: false; reason: string }>();
-  let summary = '';
-  if (jobs.length) {
+  const results = new Map<string, FixAltResult>();
+  let stats: AltRunStats | undefined;
+  if (plan.jobs.length) {
     let cache: FileAltCache | undefined;
     let client: ChatClient | undefined;
+    let provider: DescribeSettings['provider'] = 'azure';
     const dispatcher = createDispatcher(proxyFromEnv(o.io.env));
     try {
       const settings = cliSettings(o.values, o.io.env);
+      provider = settings.provider;
       const auth = cliCredential(parseAuthChoice(o.values.auth), o.io, settings);
       checkReadyToSend(settings, auth.credential);
       if (auth.notice) o.say(auth.notice);
       cache = await FileAltCache.load(path.resolve(o.root, o.cache ?? '.describe-image-cache.json'));
       client = new ChatClient({ credential: auth.credential, dispatcher });
-      const run = await generateAltTexts(jobs, {
+      const run = await generateAltTexts(plan.jobs, {
         settings,
         client,
         cache,
@@ -230,11 +183,11 @@ async function fix(docs: readonly DocFile[], o: FixOptions): Promise<number> {
       const stop = runError(run);
       if (stop) throw stop;
       for (const [id, outcome] of run.results) results.set(id, outcome);
-      summary = `; ${run.stats.sent} request(s) sent, ${run.stats.cached} from the cache, ${run.stats.deduplicated} duplicate(s)`;
+      stats = run.stats;
     } catch (e) {
       if (isDescribeError(e)) {
         if (e.code === 'cancelled') return o.fail(130, 'cancelled; nothing was written.');
-        return o.fail(e.isInputError ? 2 : 1, `${client ? client.redact(e.message) : e.message}${cliHint(e)}${e.isInputError ? '' : ' Nothing was written.'}`);
+        return o.fail(e.isInputError ? 2 : 1, `${client ? client.redact(e.message) : e.message}${cliHint(e, provider)}${e.isInputError ? '' : ' Nothing was written.'}`);
       }
       throw e;
     } finally {
@@ -244,88 +197,9 @@ async function fix(docs: readonly DocFile[], o: FixOptions): Promise<number> {
     }
   }
   // Edits per file, each checked by reading the result back, then written atomically if the file is unchanged.
-  let filled = 0;
-  let relinked = 0;
-  let changedFiles = 0;
-  const byDoc = new Map<DocFile, Target[]>();
-  for (const t of targets) byDoc.set(t.doc, [...(byDoc.get(t.doc) ?? []), t]);
-  for (const [doc, list] of byDoc) {
-    const edits: TextEdit[] = [];
-    const changes: IntendedChange[] = [];
-    let docFilled = 0;
-    let docRelinked = 0;
-    for (const t of list) {
-      const image = doc.images[t.index];
-      if (!image) continue;
-      const where = `${doc.file}:${image.line}:${image.column}`;
-      const change: { index: number; alt?: string; src?: string } = { index: t.index };
-      if (t.jobId) {
-        const outcome = results.get(t.jobId);
-        if (outcome?.ok) {
-          edits.push(altEdit(image, outcome.alt));
-          change.alt = outcome.alt;
-          docFilled++;
-        } else skipped.push(`${where}: ${image.src}: ${outcome?.reason ?? 'no answer'}`);
-      }
-      if (t.newSrc) {
-        const e = srcEdit(image, doc.text, t.newSrc);
-        if (e) {
-          edits.push(e);
-          change.src = t.newSrc; // srcEdit only rewrites links written exactly as the parser reads them
-          docRelinked++;
-        } else skipped.push(`${where}: ${image.src}: the link can't be rewritten safely; fix its letter case by hand`);
-      }
-      if (change.alt !== undefined || change.src !== undefined) changes.push(change);
-    }
-    if (!edits.length) continue;
-    const updated = applyEdits(doc.text, edits);
-    const problem = verifyEdits(doc.images, updated, doc.language, changes);
-    if (problem) {
-      skipped.push(`${doc.file}: not changed, because ${problem}`);
-      continue;
-    }
-    if (o.dryRun) o.io.stdout(unifiedDiff(doc.file, doc.text, updated));
-    else {
-      const written = await writeFileSafely(doc.absPath, updated, doc.hash, o.root);
-      if (!written.ok) {
-        skipped.push(`${doc.file}: ${written.reason}`);
-        continue;
-      }
-    }
-    filled += docFilled;
-    relinked += docRelinked;
-    changedFiles++;
-  }
-  for (const s of skipped) o.say(`skipped ${s}`);
-  o.say(`${o.dryRun ? 'would fill' : 'filled'} ${filled} of ${jobs.length} image(s)${o.fixPathCase ? ` and ${o.dryRun ? 'would fix' : 'fixed'} the letter case of ${relinked} link(s)` : ''} in ${changedFiles} file(s)${summary}.`);
-  return skipped.length > 0 || o.hadErrors ? 1 : 0;
-}
-
-/** A unified diff of two texts (edits change lines, never add or remove them), as `git apply` and `patch` read it. */
-export function unifiedDiff(file: string, before: string, after: string, context = 3): string {
-  const finalNewline = before.endsWith('\n');
-  const split = (t: string) => (finalNewline ? t.slice(0, -1) : t).split('\n');
-  const a = split(before);
-  const b = split(after);
-  if (a.length !== b.length || after.endsWith('\n') !== finalNewline) throw new DescribeError('bad-input', `${file}: the edit would change the number of lines`);
-  const changed = a.map((l, i) => l !== b[i]);
-  const hunks: string[] = [];
-  let i = 0;
-  while (i < a.length) {
-    if (!changed[i]) {
-      i++;
-      continue;
-    }
-    const start = Math.max(0, i - context);
-    let end = i;
-    while (end < a.length && (changed[end] || changed.slice(end + 1, end + 1 + 2 * context).some(Boolean))) end++;
-    end = Math.min(a.length, end + context);
-    const lines: string[] = [];
-    const noNewline = (j: number) => (!finalNewline && j === a.length - 1 ? ['\\ No newline at end of file'] : []);
-    for (let j = start; j < end; j++) lines.push(...(changed[j] ? [`-${a[j]}`, ...noNewline(j), `+${b[j]}`, ...noNewline(j)] : [` ${a[j]}`, ...noNewline(j)]));
-    const n = end - start;
-    hunks.push(`@@ -${start + 1},${n} +${start + 1},${n} @@\n${lines.join('\n')}`);
-    i = end;
-  }
-  return hunks.length ? `--- a/${file}\n+++ b/${file}\n${hunks.join('\n')}\n` : '';
+  const applied = await applyFix(plan, results, { root: o.root, dryRun: o.dryRun });
+  for (const f of applied.files) if (f.diff !== undefined) o.io.stdout(f.diff);
+  for (const s of applied.skipped) o.say(`skipped ${s}`);
+  o.say(fixSummary(plan, applied, { dryRun: o.dryRun, fixPathCase: o.fixPathCase, stats }));
+  return applied.skipped.length > 0 || o.hadErrors ? 1 : 0;
 }

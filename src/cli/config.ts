@@ -27,6 +27,17 @@ export interface EndpointFlags {
   readonly model?: string | undefined;
 }
 
+/** The flags that say where requests go and how to authenticate, as `parseArgs` options (shared by every command). */
+export const ENDPOINT_OPTIONS = {
+  provider: { type: 'string' },
+  endpoint: { type: 'string' },
+  deployment: { type: 'string' },
+  'api-version': { type: 'string' },
+  'base-url': { type: 'string' },
+  model: { type: 'string' },
+  auth: { type: 'string' },
+} as const;
+
 /** Settings from flags, then the environment. */
 export function cliSettings(flags: EndpointFlags, env: CliEnv['env'], extra: Omit<RawSettings, 'endpoint' | 'deployment' | 'apiVersion' | 'provider' | 'baseUrl' | 'model'> = {}): DescribeSettings {
   return resolveSettings({

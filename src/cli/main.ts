@@ -14,9 +14,10 @@ import { LineNeutraliser, renderFooter, renderHeader, renderInterruption, render
 import type { PreparedImage } from '../core/prepare';
 import { runAltText } from './altText';
 import { runExtractText } from './extractText';
+import { runMcp } from './mcp';
 import { checkOutFile, stderrLogger, writeOut } from './output';
 import { DETAILS, type DescribeSettings, type Detail } from '../core/settings';
-import { cliCredential, cliHint, cliSettings, parseAuthChoice, type CliEnv, type EndpointFlags } from './config';
+import { cliCredential, cliHint, cliSettings, ENDPOINT_OPTIONS, parseAuthChoice, type CliEnv, type EndpointFlags } from './config';
 
 declare const __VERSION__: string;
 
@@ -66,6 +67,7 @@ Proxies: HTTPS_PROXY / HTTP_PROXY and NO_PROXY are honoured. A private certifica
 proxy): NODE_EXTRA_CA_CERTS=/path/to/ca.pem, or NODE_OPTIONS=--use-system-ca (Node 22.15+) for the OS store.
 Alt text for docs: describe-image alt-text check|fix <glob...>   (describe-image alt-text --help)
 Text in images, read on this machine (no model, nothing sent): describe-image extract-text <image...>
+The tools for agents, as an MCP server on stdio: describe-image mcp   (describe-image mcp --help)
 
 Exit codes: 0 described (also when cut or filtered: see the warning), 1 service or network failure,
 2 bad usage or input (nothing was sent), 130 interrupted.`;
@@ -88,9 +90,7 @@ function parse(argv: readonly string[]) {
       allowPositionals: true,
       strict: true,
       options: {
-        endpoint: { type: 'string' },
-        deployment: { type: 'string' },
-        'api-version': { type: 'string' },
+        ...ENDPOINT_OPTIONS,
         prompt: { type: 'string' },
         'system-prompt': { type: 'string' },
         detail: { type: 'string' },
@@ -110,10 +110,6 @@ function parse(argv: readonly string[]) {
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
         'api-key': { type: 'string' },
-        auth: { type: 'string' },
-        provider: { type: 'string' },
-        'base-url': { type: 'string' },
-        model: { type: 'string' },
         'list-models': { type: 'boolean' },
       },
     });
@@ -238,6 +234,7 @@ async function listModels(v: EndpointFlags & { auth?: string | undefined }, io: 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   if (argv[0] === 'alt-text') return runAltText(argv.slice(1), io);
   if (argv[0] === 'extract-text') return runExtractText(argv.slice(1), io);
+  if (argv[0] === 'mcp') return runMcp(argv.slice(1), io);
   // Every secret known (the key, a given token) and every token the client fetched is removed from all output.
   const secrets = [io.env['AZURE_OPENAI_API_KEY'], io.env['AZURE_OPENAI_AD_TOKEN'], io.env['OPENAI_API_KEY']].filter((s): s is string => !!s?.trim());
   let client: ChatClient | undefined;

@@ -6,6 +6,7 @@
  * 500), or with a description derived from what it received. Tests can script replies ahead of the normal behaviour.
  * Used by the unit tests, the CLI tests and the tests inside VS Code. It never reaches the internet.
  */
+import { EventEmitter } from 'node:events';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -185,6 +186,11 @@ export class AzureLikeServer {
   /** Replies used, in order, before the normal behaviour. */
   readonly script: ScriptedReply[] = [];
   answer: ((req: RecordedRequest) => string) | undefined;
+  /**
+   * 'received' (a request's body was read; its status is not known yet) and 'abandoned' (the client closed the
+   * connection before the answer ended), each with the request: tests wait on these instead of sleeping.
+   */
+  readonly events = new EventEmitter<{ received: [RecordedRequest]; abandoned: [RecordedRequest] }>();
   latencyMs: number;
   ratePerSecond: number | undefined;
   private bucket = 0;
@@ -280,6 +286,10 @@ export class AzureLikeServer {
       }
     }
     const record = { method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, rawBody, body, images, status: 0 };
+    this.events.emit('received', record);
+    res.once('close', () => {
+      if (!res.writableEnded) this.events.emit('abandoned', record);
+    });
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}): void => {
       (record as { status: number }).status = status;
       this.requests.push(record);

@@ -93,9 +93,13 @@ export async function listDocFiles(root: string, patterns: readonly string[], op
   ]);
   const files: string[] = [];
   let truncated = false;
+  const realRoot = await fs.realpath(absRoot).catch(() => absRoot);
   for (const f of matched.sort()) {
     if (!docLanguageOfPath(f) || isGitIgnored(f, rules)) continue;
     if (!isInside(absRoot, path.resolve(absRoot, f))) continue;
+    // A path named through a symbolic link to a folder elsewhere (`docs-link/a.md`) is not read.
+    const real = await fs.realpath(path.join(absRoot, f)).catch(() => undefined);
+    if (!real || !isInside(realRoot, real)) continue;
     if (options.limit !== undefined && files.length >= options.limit) {
       truncated = true;
       break;

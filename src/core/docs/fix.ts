@@ -1,0 +1,222 @@
+/**
+ * Filling in alt text, for every front (`describe-image alt-text fix`, the MCP tool altTextFix): which images to
+ * describe and which links to correct (plan), then the edits per file — escaped for the file's syntax, read back with
+ * the same parser, and written only if the file did not change meanwhile, or returned as a unified diff (apply). How
+ * the alt text is generated between the two is the front's business (its settings, key, cache and progress).
+ */
+import type { AltJob, AltRunStats } from './generate';
+import { isLocalLink, linkRoots, type DocFile } from './check';
+import { altEdit, applyEdits, srcEdit, verifyEdits, type IntendedChange, type TextEdit } from './edits';
+import { DirectoryCache, resolveImageLink } from './paths';
+import { uninformativeReason } from './quality';
+import { writeFileSafely } from './write';
+import { DescribeError } from '../errors';
+
+export interface FixPlanOptions {
+  /** Where relative links may lead. */
+  readonly root: string;
+  /** Where site-absolute links start. */
+  readonly docsRoot: string;
+  readonly dirCache?: DirectoryCache | undefined;
+  /** Also replace alt text that says nothing (a file name, "image"). */
+  readonly rewriteUninformative: boolean;
+  /** Also rewrite links whose letter case differs from the file's real name. */
+  readonly fixPathCase: boolean;
+  /** Send the nearest heading and the text around each image with it. */
+  readonly context: boolean;
+}
+
+/** What the fix will do to one image. */
+export interface FixTarget {
+  readonly doc: DocFile;
+  /** The image's index among the document's images. */
+  readonly index: number;
+  /** The alt-text job for it (when it wants alt text). */
+  readonly jobId: string | undefined;
+  /** The link with the file's real letter case (when that is fixed). */
+  readonly newSrc: string | undefined;
+}
+
+export interface FixPlan {
+  /** Documents looked at. */
+  readonly docs: number;
+  readonly targets: readonly FixTarget[];
+  /** The images to generate alt text for (ids are `file#index`). */
+  readonly jobs: readonly AltJob[];
+  /** Images left alone, each as `file:line:column: why`. */
+  readonly skipped: readonly string[];
+}
+
+/** Which images want alt text (or a corrected link), resolved and checked; nothing is read but directory listings. */
+export async function planFix(docs: readonly DocFile[], options: FixPlanOptions): Promise<FixPlan> {
+  const dirCache = options.dirCache ?? new DirectoryCache();
+  const skipped: string[] = [];
+  const targets: FixTarget[] = [];
+  const jobs: AltJob[] = [];
+  for (const doc of docs) {
+    for (const [index, image] of doc.images.entries()) {
+      const where = `${doc.file}:${image.line}:${image.column}`;
+      const wantsAlt =
+        !image.altUnknown &&
+        ((image.altState === 'missing' && !image.decorative) ||
+          (options.rewriteUninformative && ((image.altState === 'empty' && image.syntax !== 'html' && image.syntax !== 'jsx') || (image.altState === 'present' && !!uninformativeReason(image.alt, image.src)))));
+      const local = isLocalLink(image);
+      if (!wantsAlt && !(options.fixPathCase && local)) continue;
+      let source: string | undefined;
+      let newSrc: string | undefined;
+      if (image.srcDynamic || !image.src) {
+        if (wantsAlt) skipped.push(`${where}: the image's source is an expression; not described`);
+        continue;
+      }
+      const link = await resolveImageLink(image.src, linkRoots(doc, options), dirCache);
+      if (link.kind === 'url') source = link.url;
+      else if (link.kind === 'file') {
+        source = link.path;
+        if (link.caseMismatch && options.fixPathCase) {
+          newSrc = link.caseFixedSrc;
+          if (!newSrc) skipped.push(`${where}: ${image.src} differs from the file in letter case, but the link can't be rewritten safely; fix it by hand`);
+        }
+      } else {
+        if (wantsAlt) skipped.push(`${where}: ${link.kind === 'missing' ? `no such file: ${image.src}` : link.reason}; not sent`);
+        continue;
+      }
+      if (!wantsAlt && !newSrc) continue;
+      const jobId = wantsAlt ? `${doc.file}#${index}` : undefined;
+      if (jobId) jobs.push({ id: jobId, source, context: options.context ? { heading: image.heading, text: image.context } : undefined });
+      targets.push({ doc, index, jobId, newSrc });
+    }
+  }
+  return { docs: docs.length, targets, jobs, skipped };
+}
+
+/** The sentence for a plan with nothing to do. */
+export function nothingToFixMessage(plan: FixPlan): string {
+  return plan.skipped.length ? `nothing to fill in ${plan.docs} file(s); ${plan.skipped.length} image(s) skipped.` : `every image in ${plan.docs} file(s) has alt text.`;
+}
+
+/** The alt text generated for a job, or why there is none. */
+export type FixAltResult = { readonly ok: true; readonly alt: string } | { readonly ok: false; readonly reason: string };
+
+export interface FixApplyOptions {
+  /** Files are written only inside it (symbolic links that lead out are refused). */
+  readonly root: string;
+  /** Compute the diff; write nothing. */
+  readonly dryRun: boolean;
+}
+
+export interface FixedFile {
+  /** Relative to the root, forward slashes. */
+  readonly file: string;
+  readonly absPath: string;
+  /** Dry run: the unified diff of the change. */
+  readonly diff: string | undefined;
+  readonly filled: number;
+  readonly relinked: number;
+}
+
+export interface FixApplied {
+  /** Files changed (dry run: that would change), in order. */
+  readonly files: readonly FixedFile[];
+  readonly filled: number;
+  readonly relinked: number;
+  /** The plan's skipped images, then those whose edits were not made, each as `where: why`. */
+  readonly skipped: readonly string[];
+}
+
+/**
+ * The edits per file, each checked by reading the result back with the same parser, then written atomically if the
+ * file is unchanged since it was read (or, in a dry run, returned as a diff). I/O failures (disk full) are thrown.
+ */
+export async function applyFix(plan: FixPlan, results: ReadonlyMap<string, FixAltResult>, options: FixApplyOptions): Promise<FixApplied> {
+  const skipped = [...plan.skipped];
+  const files: FixedFile[] = [];
+  let filled = 0;
+  let relinked = 0;
+  const byDoc = new Map<DocFile, FixTarget[]>();
+  for (const t of plan.targets) byDoc.set(t.doc, [...(byDoc.get(t.doc) ?? []), t]);
+  for (const [doc, list] of byDoc) {
+    const edits: TextEdit[] = [];
+    const changes: IntendedChange[] = [];
+    let docFilled = 0;
+    let docRelinked = 0;
+    for (const t of list) {
+      const image = doc.images[t.index];
+      if (!image) continue;
+      const where = `${doc.file}:${image.line}:${image.column}`;
+      const change: { index: number; alt?: string; src?: string } = { index: t.index };
+      if (t.jobId) {
+        const outcome = results.get(t.jobId);
+        if (outcome?.ok) {
+          edits.push(altEdit(image, outcome.alt));
+          change.alt = outcome.alt;
+          docFilled++;
+        } else skipped.push(`${where}: ${image.src}: ${outcome?.reason ?? 'no answer'}`);
+      }
+      if (t.newSrc) {
+        const e = srcEdit(image, doc.text, t.newSrc);
+        if (e) {
+          edits.push(e);
+          change.src = t.newSrc; // srcEdit only rewrites links written exactly as the parser reads them
+          docRelinked++;
+        } else skipped.push(`${where}: ${image.src}: the link can't be rewritten safely; fix its letter case by hand`);
+      }
+      if (change.alt !== undefined || change.src !== undefined) changes.push(change);
+    }
+    if (!edits.length) continue;
+    const updated = applyEdits(doc.text, edits);
+    const problem = verifyEdits(doc.images, updated, doc.language, changes);
+    if (problem) {
+      skipped.push(`${doc.file}: not changed, because ${problem}`);
+      continue;
+    }
+    let diff: string | undefined;
+    if (options.dryRun) diff = unifiedDiff(doc.file, doc.text, updated);
+    else {
+      const written = await writeFileSafely(doc.absPath, updated, doc.hash, options.root);
+      if (!written.ok) {
+        skipped.push(`${doc.file}: ${written.reason}`);
+        continue;
+      }
+    }
+    filled += docFilled;
+    relinked += docRelinked;
+    files.push({ file: doc.file, absPath: doc.absPath, diff, filled: docFilled, relinked: docRelinked });
+  }
+  return { files, filled, relinked, skipped };
+}
+
+/** The closing sentence of a fix: what was (or would be) filled and relinked, and what it cost. */
+export function fixSummary(plan: FixPlan, applied: FixApplied, options: { readonly dryRun: boolean; readonly fixPathCase: boolean; readonly stats?: AltRunStats | undefined }): string {
+  const { dryRun, fixPathCase, stats } = options;
+  const cost = stats ? `; ${stats.sent} request(s) sent, ${stats.cached} from the cache, ${stats.deduplicated} duplicate(s)` : '';
+  return `${dryRun ? 'would fill' : 'filled'} ${applied.filled} of ${plan.jobs.length} image(s)${fixPathCase ? ` and ${dryRun ? 'would fix' : 'fixed'} the letter case of ${applied.relinked} link(s)` : ''} in ${applied.files.length} file(s)${cost}.`;
+}
+
+/** A unified diff of two texts (edits change lines, never add or remove them), as `git apply` and `patch` read it. */
+export function unifiedDiff(file: string, before: string, after: string, context = 3): string {
+  const finalNewline = before.endsWith('\n');
+  const split = (t: string) => (finalNewline ? t.slice(0, -1) : t).split('\n');
+  const a = split(before);
+  const b = split(after);
+  if (a.length !== b.length || after.endsWith('\n') !== finalNewline) throw new DescribeError('bad-input', `${file}: the edit would change the number of lines`);
+  const changed = a.map((l, i) => l !== b[i]);
+  const hunks: string[] = [];
+  let i = 0;
+  while (i < a.length) {
+    if (!changed[i]) {
+      i++;
+      continue;
+    }
+    const start = Math.max(0, i - context);
+    let end = i;
+    while (end < a.length && (changed[end] || changed.slice(end + 1, end + 1 + 2 * context).some(Boolean))) end++;
+    end = Math.min(a.length, end + context);
+    const lines: string[] = [];
+    const noNewline = (j: number) => (!finalNewline && j === a.length - 1 ? ['\\ No newline at end of file'] : []);
+    for (let j = start; j < end; j++) lines.push(...(changed[j] ? [`-${a[j]}`, ...noNewline(j), `+${b[j]}`, ...noNewline(j)] : [` ${a[j]}`, ...noNewline(j)]));
+    const n = end - start;
+    hunks.push(`@@ -${start + 1},${n} +${start + 1},${n} @@\n${lines.join('\n')}`);
+    i = end;
+  }
+  return hunks.length ? `--- a/${file}\n+++ b/${file}\n${hunks.join('\n')}\n` : '';
+}
