@@ -10,6 +10,7 @@ const LATENCY = 200;
 const sharp = requireOut('sharp');
 const { generateAltTexts, FileAltCache } = requireOut('./src/core/docs/generate.js');
 const { ChatClient } = requireOut('./src/core/client.js');
+const { apiKeyCredential } = requireOut('./src/core/auth.js');
 const { resolveSettings } = requireOut('./src/core/settings.js');
 const { AzureLikeServer } = requireOut('./test/support/azureServer.js');
 
@@ -26,12 +27,12 @@ export async function run() {
   await server.start();
   const cacheFile = path.join(repoRoot, 'bench', '.work', `alt-cache-${Date.now()}.json`);
   const settings = resolveSettings({ endpoint: server.url, deployment: 'gpt-4o' });
-  const client = new ChatClient({ apiKey: server.key, retry: { maxThrottleRetries: 10 } });
+  const client = new ChatClient({ credential: apiKeyCredential(server.key), retry: { maxThrottleRetries: 10 } });
   const rows = [];
   try {
     const cache = await FileAltCache.load(cacheFile);
     let t = performance.now();
-    const first = await generateAltTexts(jobs, { settings, apiKey: server.key, client, cache });
+    const first = await generateAltTexts(jobs, { settings, client, cache });
     const firstMs = performance.now() - t;
     await cache.save();
     const failures = [...first.results.values()].filter((r) => !r.ok).length;
@@ -42,7 +43,7 @@ export async function run() {
     server.requests.length = 0;
     const cache2 = await FileAltCache.load(cacheFile);
     t = performance.now();
-    const second = await generateAltTexts(jobs, { settings, apiKey: server.key, client, cache: cache2 });
+    const second = await generateAltTexts(jobs, { settings, client, cache: cache2 });
     const secondMs = performance.now() - t;
     rows.push(['second run (cache)', fmtMs(secondMs), '—', String([...second.results.values()].filter((r) => !r.ok).length), `${server.requests.length} requests sent, ${second.stats.cached} from the cache`]);
   } finally {

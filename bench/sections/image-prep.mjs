@@ -10,6 +10,7 @@ const work = path.join(repoRoot, 'bench', '.work');
 const sharp = requireOut('sharp');
 const { Resvg, initWasm } = requireOut('@resvg/resvg-wasm');
 const { describeImages, prepareImages } = requireOut('./src/core/describe.js');
+const { apiKeyCredential } = requireOut('./src/core/auth.js');
 const { buildChatBody } = requireOut('./src/core/request.js');
 const { resolveSettings } = requireOut('./src/core/settings.js');
 const { estimateImageTokens } = requireOut('./src/core/imagePipeline.js');
@@ -120,7 +121,7 @@ export async function run() {
         const t = [];
         for (let i = 0; i < RUNS; i++) {
           const s = performance.now();
-          await describeImages({ settings, apiKey: server.key, sources: [file], resize: false });
+          await describeImages({ settings, credential: apiKeyCredential(server.key), sources: [file], resize: false });
           t.push(performance.now() - s);
         }
         naiveMs = median(t);
@@ -138,7 +139,7 @@ export async function run() {
       const e2e = [];
       for (let i = 0; i < RUNS; i++) {
         const s = performance.now();
-        await describeImages({ settings, apiKey: server.key, sources: [file] });
+        await describeImages({ settings, credential: apiKeyCredential(server.key), sources: [file] });
         e2e.push(performance.now() - s);
       }
       const prep = median(prepTimes);

@@ -20,7 +20,10 @@ const { buttons, ideWindow, settingsPage, wordsFound } = requireOut('./test/supp
 // to the size a vision model keeps): each scene at its own size, or `scale` times larger (4K from the 1080p window).
 let resvgReady;
 async function render(scene, scale = 1) {
-  resvgReady ??= initWasm(readFileSync(requireOut.resolve('@resvg/resvg-wasm/index_bg.wasm')));
+  // The WASM module is process-wide: another section (or the product's rasteriser) may have started it already.
+  resvgReady ??= initWasm(readFileSync(requireOut.resolve('@resvg/resvg-wasm/index_bg.wasm'))).catch((e) => {
+    if (!/Already initialized/.test(String(e?.message))) throw e;
+  });
   await resvgReady;
   const font = (f) => readFileSync(requireOut.resolve(`dejavu-fonts-ttf/ttf/${f}`));
   const fonts = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSansMono.ttf'].map(font);

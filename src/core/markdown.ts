@@ -38,6 +38,9 @@ export function neutraliseHtml(text: string): string {
 /**
  * Streamed text made safe as it goes, for output that cannot be rewritten (a pipe, a file): each complete line is
  * released once the parser has seen it, neutralised with everything before it as context; the rest at the end.
+ * Within the line still being written, the text before its first `<` (less any backslashes that may escape that
+ * `<`) goes out at once: every HTML construct starts with `<`, and neutralising only ever changes a `<`, so nothing
+ * written later can change how that text comes out. A long paragraph streams word by word, not at its end.
  */
 export class LineNeutraliser {
   private raw = '';
@@ -46,8 +49,13 @@ export class LineNeutraliser {
 
   push(delta: string): string {
     this.raw += delta;
-    const nl = this.raw.lastIndexOf('\n');
-    return nl < 0 || nl + 1 <= this.emittedRawLength ? '' : this.release(nl + 1);
+    const lineStart = this.raw.lastIndexOf('\n') + 1;
+    const from = Math.max(lineStart, this.emittedRawLength);
+    const lt = this.raw.indexOf('<', from);
+    let upTo = lt < 0 ? this.raw.length : lt;
+    while (upTo > from && this.raw[upTo - 1] === '\\') upTo--;
+    if (upTo <= from) upTo = lineStart;
+    return upTo <= this.emittedRawLength ? '' : this.release(upTo);
   }
 
   end(): string {

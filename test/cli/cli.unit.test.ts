@@ -190,6 +190,28 @@ describe('describe-image CLI', () => {
       assert.match(r.stdout, /\*\*Token usage:\*\* \d+ prompt \+ \d+ completion = \d+ total/);
     });
 
+    it('--stream into a pipe shows a paragraph as it arrives, not when its line ends', { timeout: 20_000 }, async () => {
+      // The answer stops mid-paragraph (no line break yet) and the server goes silent: the words must already be out.
+      server.script.push({ sse: streamEvents('gpt-4o', 'Words of a long paragraph that has no line break yet', 'stop', undefined).slice(0, 8), afterSse: 'stall' });
+      const child = spawn(process.execPath, ['--require', networkGuard, cliPath, image('ui.png'), '--stream', '--idle-timeout', '60'], {
+        env: { PATH: process.env['PATH'] ?? '', AZURE_OPENAI_ENDPOINT: server.url, AZURE_OPENAI_DEPLOYMENT: 'gpt-4o', AZURE_OPENAI_API_KEY: server.key, NETWORK_GUARD_LOG: guardLog },
+        cwd: tmp,
+      });
+      let stdout = '';
+      const seen = new Promise<void>((resolve) =>
+        child.stdout.on('data', (d: Buffer) => {
+          stdout += d.toString();
+          if (/Words of a long/.test(stdout)) resolve();
+        }),
+      );
+      const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+      await seen;
+      assert.doesNotMatch(stdout, /\n\n---\n/, 'the answer is still open');
+      child.kill('SIGINT');
+      assert.equal(await closed, 130);
+      assert.match(stdout, /Words of a long[\s\S]*\*\*Cancelled:\*\*/);
+    });
+
     it('a stream that breaks keeps the text, marks it incomplete, exits 1', async () => {
       server.script.push({ sse: streamEvents('gpt-4o', 'Part of an answer that never ends', 'stop', undefined).slice(0, 5), afterSse: 'reset' });
       const r = await cli([image('ui.png'), '--stream']);

@@ -61,7 +61,24 @@ describe('markdown', () => {
       assert.equal(out, neutraliseHtml(text), `split at ${cut}`);
     }
     const n = new LineNeutraliser();
-    assert.equal(n.push('no newline yet <b'), '', 'nothing is released before its line is complete');
+    assert.equal(n.push('no newline yet, a long '), 'no newline yet, a long ', 'text with no `<` goes out at once');
+    assert.equal(n.push('paragraph \\<b'), 'paragraph ', 'from a `<` (and the backslashes before it) on, only once its line is complete');
+    assert.equal(n.push('> and more'), '');
+    assert.equal(n.push('\nnext'), '\\<b> and more\nnext');
+    assert.equal(n.end(), '');
+  });
+
+  it('streamed to a pipe word by word, however split, comes out exactly as the whole text neutralised (tags, escapes, autolinks, code, HTML blocks)', () => {
+    const cases = ['plain words then <span title="a b">x</span> end', 'a \\<b> escaped and <i>real</i>', 'see <https://example.com> and `<code>` then <b', '<div>\nline\n</div>\n\ntext <em>x</em>'];
+    for (const text of cases) {
+      for (let cut = 1; cut < text.length; cut++) {
+        for (let cut2 = cut; cut2 < text.length; cut2 += 3) {
+          const n = new LineNeutraliser();
+          const out = n.push(text.slice(0, cut)) + n.push(text.slice(cut, cut2)) + n.push(text.slice(cut2)) + n.end();
+          assert.equal(out, neutraliseHtml(text), `${JSON.stringify(text)} split at ${cut}, ${cut2}`);
+        }
+      }
+    }
   });
 
   it('formats usage, including reasoning tokens', () => {
