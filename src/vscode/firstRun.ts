@@ -71,8 +71,27 @@ export function sampleImage(context: vscode.ExtensionContext): vscode.Uri {
   return vscode.Uri.joinPath(context.extensionUri, 'media', 'sample-screenshot.png');
 }
 
+const WALKTHROUGH_OFFERED = 'describeImage.walkthroughOffered';
+
+/**
+ * Open the walkthrough once, at the first start after a person installed the extension and while nothing is set up.
+ * VS Code does this itself after an install (`workbench.welcomePage.walkthroughs.openOnInstall`), but in a remote window
+ * (code-server, and so Codespaces, SSH, WSL) it races: the remote extension host may learn of the new extension before
+ * the workbench hears of the install, and then nothing opens (seen in about half of the runs of the first-run UI test).
+ * Opening the same walkthrough a second time only selects it again. Not for an extension under development or test,
+ * and not when the person switched the VS Code setting off.
+ */
+export async function openWalkthroughOnFirstStart(context: vscode.ExtensionContext, deps: DescribeDeps): Promise<void> {
+  if (context.extensionMode !== vscode.ExtensionMode.Production || context.globalState.get<boolean>(WALKTHROUGH_OFFERED)) return;
+  await context.globalState.update(WALKTHROUGH_OFFERED, true);
+  if (!vscode.workspace.getConfiguration('workbench.welcomePage').get<boolean>('walkthroughs.openOnInstall', true) || !needsFirstChoice()) return;
+  await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#start`, false);
+  deps.log.info('First start after the install, nothing set up yet: opened the walkthrough "Get Started with Describe Image".');
+}
+
 export function registerFirstRun(context: vscode.ExtensionContext, deps: DescribeDeps): vscode.Disposable[] {
   void updateContextKeys(deps);
+  void openWalkthroughOnFirstStart(context, deps).catch((e: unknown) => deps.log.warn(`The walkthrough did not open: ${e instanceof Error ? e.message : String(e)}`));
   return [
     deps.keys.onDidChange(() => void updateContextKeys(deps)),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('describeImage') && void updateContextKeys(deps)),

@@ -197,7 +197,8 @@ const remote = (server, p) => `vscode-remote://127.0.0.1:${server.port}${path.re
  * `extensionDevelopmentPath: null`: none, as a person's window (for installing the packaged extension).
  */
 export function workbenchUrl(server, { folder, extensionDevelopmentPath = repoRoot, extensionTestsPath } = {}) {
-  const payload = [...(extensionDevelopmentPath === null ? [] : [['extensionDevelopmentPath', remote(server, extensionDevelopmentPath)]]), ['skipWelcome', 'true']];
+  // A test window skips VS Code's welcome (as VS Code's own test runner does); a person's window does not.
+  const payload = extensionDevelopmentPath === null ? [] : [['extensionDevelopmentPath', remote(server, extensionDevelopmentPath)], ['skipWelcome', 'true']];
   if (extensionTestsPath) payload.push(['extensionTestsPath', remote(server, extensionTestsPath)]);
   const query = [folder ? `folder=${encodeURIComponent(folder)}` : '', `payload=${encodeURIComponent(JSON.stringify(payload))}`].filter(Boolean).join('&');
   return `${server.baseUrl}/?${query}`;

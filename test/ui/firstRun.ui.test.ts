@@ -12,9 +12,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { repoRoot } from '../support/paths';
-import { startSession, type Harness, type Session } from './harness';
+import { startSession, waitForExtensionLog, type Harness, type Session } from './harness';
 
 describe('Zero setup, as a newcomer meets it', function () {
+  // One story: once a step fails, the later ones only fail for that reason; stop there so the red run reads clearly.
+  this.bail(true);
   let session: Session;
   let h: Harness;
   let page: Page;
@@ -27,7 +29,8 @@ describe('Zero setup, as a newcomer meets it', function () {
     // The package a person installs (vsce runs the production build first, as for a release).
     vsixDir = mkdtempSync(path.join(os.tmpdir(), 'di-vsix-'));
     execFileSync(path.join(repoRoot, 'node_modules', '.bin', 'vsce'), ['package', '--out', path.join(vsixDir, 'describe-image.vsix')], { cwd: repoRoot, stdio: 'pipe' });
-    session = await startSession('ui-first-run', { configured: false, notInstalled: true });
+    // A person's window: no extension under development, VS Code's welcome not skipped, its default start page.
+    session = await startSession('ui-first-run', { configured: false, notInstalled: true, userSettings: { 'workbench.startupEditor': 'welcomePage' } });
     ({ h, page } = session);
     walkthrough = page.locator('.gettingStartedContainer');
   });
@@ -41,17 +44,25 @@ describe('Zero setup, as a newcomer meets it', function () {
     await h.runCommand(page, 'Extensions: Install from VSIX...');
     // The workbench's own file dialog (a remote window): type the file's path, then press its Install button.
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(path.join(vsixDir, 'describe-image.vsix'));
+    // The dialog first lists the folder it opens on, then writes that folder's path into the box: a path typed before
+    // that gets mixed with it (seen in a CI run: "/tmp/di-cs-…//tmp/di-vsix-…/describe-image.vsix"). A person types
+    // once the folder is shown; so does the test.
+    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: /^\.\.$/ }).first().waitFor();
+    assert.match(await input.inputValue(), /\/$/, 'the dialog shows the folder it opened on');
+    const vsix = path.join(vsixDir, 'describe-image.vsix');
+    await input.fill(vsix);
+    assert.equal(await input.inputValue(), vsix);
     await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'describe-image.vsix' }).first().waitFor();
     await page.locator('.quick-input-widget .monaco-button').filter({ hasText: 'Install' }).first().click();
+    // The walkthrough opens by itself: VS Code opens it after an install, and the extension does at its first start,
+    // since in a remote window such as this one VS Code's own opening races (see openWalkthroughOnFirstStart; both
+    // were seen here). Once the extension says it opened it, its first step (not the Welcome page's list of
+    // walkthroughs, which names it too) is on the screen, and nothing else will take the focus.
+    await waitForExtensionLog(session.server, 'opened the walkthrough');
+    await walkthrough.getByText('Choose where your images go').first().waitFor({ timeout: 30_000 });
+    // The page moves the focus to the open step a moment after it shows; typing a command before that loses it.
+    await walkthrough.locator('.getting-started-step.expanded:focus').waitFor({ timeout: 30_000 });
     await h.waitForNotification(page, 'Completed installing extension');
-    // Desktop VS Code opens a new extension's walkthrough after a Marketplace install; code-server does not for a VSIX
-    // (seen here: installed, the walkthrough registered, never opened), so it is opened as a person finds it.
-    await h.runCommand(page, 'Welcome: Open Walkthrough...');
-    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Get Started with Describe Image' }).first().click();
-    await walkthrough.getByText('Get Started with Describe Image').first().waitFor({ timeout: 60_000 });
-    await walkthrough.getByText('Choose where your images go').first().waitFor();
     // The first step's Markdown (a webview) says where each choice sends images.
     await page.frameLocator('.getting-started-media iframe').frameLocator('iframe').getByText('Where your images go').waitFor({ timeout: 30_000 });
     assert.equal(await walkthrough.locator('.codicon-getting-started-step-checked').count(), 0, 'nothing done yet');
@@ -89,7 +100,10 @@ describe('Zero setup, as a newcomer meets it', function () {
   });
 
   it('the walkthrough checks off what was done; "Read the text offline" reads the sample on this machine', async function () {
-    await page.locator('.tab').filter({ hasText: 'Welcome' }).first().click();
+    // Back to it as a person finds it again (the Welcome tab of an auto-opened walkthrough shows VS Code's home page
+    // once other editors were in front).
+    await h.runCommand(page, 'Welcome: Open Walkthrough...');
+    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Get Started with Describe Image' }).first().click();
     await stepChecked('Choose where your images go').waitFor({ timeout: 30_000 });
     await stepChecked('Describe a screenshot').waitFor({ timeout: 30_000 });
     assert.equal(await stepChecked('Read the text offline').count(), 0, 'a step not done is not checked');

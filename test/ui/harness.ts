@@ -1,5 +1,5 @@
 /** Typed access to test/harness/codeServer.mjs from the compiled (CommonJS) UI tests. */
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
@@ -80,6 +80,18 @@ export async function saveFailureArtifacts(title: string, sessions: Iterable<Pic
   if (notes.length === 2) notes.push('No workbench was open (the test failed before or after its session).');
   writeFileSync(path.join(dir, 'README.txt'), `${notes.join('\n')}\n`);
   return dir;
+}
+
+/** Wait until the extension's log channel ("Describe Image"), as the extension host writes it to disk, has `text`. */
+export async function waitForExtensionLog(server: CodeServer, text: string, timeout = 60_000): Promise<void> {
+  const logs = path.join(server.userDataDir, 'logs');
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const files = existsSync(logs) ? readdirSync(logs, { recursive: true, encoding: 'utf8' }).filter((f) => path.basename(f) === 'Describe Image.log') : [];
+    if (files.some((f) => readFileSync(path.join(logs, f), 'utf8').includes(text))) return;
+    if (Date.now() > deadline) throw new Error(`The extension's log did not say "${text}" within ${timeout} ms (${files.length} log files).`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 /**

@@ -73,9 +73,10 @@ describe('Describe Image in VS Code', () => {
     const all = await vscode.commands.getCommands(true);
     for (const c of COMMANDS) assert.ok(all.includes(c), `${c} is registered`);
     const pkg = ext?.packageJSON as { activationEvents: unknown[]; contributes: { menus: Record<string, { command: string; when?: string }[]> } };
-    // Commands activate the extension by themselves; the paste panel's restore after a reload needs its event, and the
+    // Commands activate the extension by themselves; after start-up it activates for the status-bar item (where images
+    // go) and, after an install, the walkthrough; the paste panel's restore after a reload needs its event, and the
     // quick fixes, diagnostics and paste option must exist as soon as a document of their languages opens.
-    assert.deepEqual(pkg.activationEvents, ['onWebviewPanel:describeImage.paste', ...ALT_LANGUAGES.map((l) => `onLanguage:${l}`)]);
+    assert.deepEqual(pkg.activationEvents, ['onStartupFinished', 'onWebviewPanel:describeImage.paste', ...ALT_LANGUAGES.map((l) => `onLanguage:${l}`)]);
     const explorer = pkg.contributes.menus['explorer/context']?.find((m) => m.command === 'describeImage.describe');
     assert.match(explorer?.when ?? '', /!explorerResourceIsFolder/);
     assert.match(explorer?.when ?? '', /\/i$/, 'image extensions match case-insensitively');

@@ -7,6 +7,8 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
+import type { DescribeDeps } from '../../src/vscode/describeCommand';
+import { openWalkthroughOnFirstStart } from '../../src/vscode/firstRun';
 import { AzureLikeServer } from '../support/azureServer';
 import { StubUi } from './stubUi';
 
@@ -205,5 +207,62 @@ describe('The walkthrough', () => {
     }
     assert.match(label, /Welcome|Walkthrough|Get Started/i);
     await closeEditors();
+  });
+
+  describe('at the first start after an install', () => {
+    const logged: string[] = [];
+    const deps = { log: { info: (m: string) => logged.push(m), warn: (m: string) => logged.push(m) } } as unknown as DescribeDeps;
+    /** The extension's context as VS Code gives it to an installed extension, with a fresh global state. */
+    const installed = (mode = vscode.ExtensionMode.Production) => {
+      const state = new Map<string, unknown>();
+      const globalState = { get: (k: string) => state.get(k), update: async (k: string, v: unknown) => void state.set(k, v), keys: () => [...state.keys()] };
+      return { state, context: { extensionMode: mode, globalState, extension: ext() } as unknown as vscode.ExtensionContext };
+    };
+    const welcomeOpen = () => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => /Welcome|Walkthrough|Get Started/i.test(t.label)));
+    const waitForWelcome = async () => {
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline && !welcomeOpen(); ) await new Promise((r) => setTimeout(r, 100));
+      return welcomeOpen();
+    };
+    const openOnInstall = (value: boolean | undefined) => vscode.workspace.getConfiguration('workbench.welcomePage').update('walkthroughs.openOnInstall', value, vscode.ConfigurationTarget.Global);
+
+    beforeEach(async () => {
+      await reset();
+      await closeEditors();
+      logged.length = 0;
+    });
+    after(async () => {
+      await openOnInstall(undefined);
+      await closeEditors();
+    });
+
+    it('opens the walkthrough once, when nothing is set up', async () => {
+      const { context, state } = installed();
+      await openWalkthroughOnFirstStart(context, deps);
+      assert.equal(await waitForWelcome(), true, 'the walkthrough opened');
+      assert.equal(state.get('describeImage.walkthroughOffered'), true);
+      assert.match(logged.join('\n'), /opened the walkthrough/);
+      await closeEditors();
+      await openWalkthroughOnFirstStart(context, deps);
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(welcomeOpen(), false, 'not a second time');
+    });
+
+    it('does not open it for an existing set-up, when VS Code\'s setting is off, or for an extension under development', async () => {
+      await vscode.workspace.getConfiguration('describeImage').update('provider', 'offline', vscode.ConfigurationTarget.Global);
+      const configured = installed();
+      await openWalkthroughOnFirstStart(configured.context, deps);
+      assert.equal(configured.state.get('describeImage.walkthroughOffered'), true, 'offered once, and not again later');
+      await reset();
+      await openOnInstall(false);
+      const switchedOff = installed();
+      await openWalkthroughOnFirstStart(switchedOff.context, deps);
+      await openOnInstall(undefined);
+      const development = installed(vscode.ExtensionMode.Development);
+      await openWalkthroughOnFirstStart(development.context, deps);
+      assert.equal(development.state.size, 0, 'an extension under development keeps no record');
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(welcomeOpen(), false);
+      assert.deepEqual(logged, []);
+    });
   });
 });
