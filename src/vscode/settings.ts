@@ -53,7 +53,9 @@ export async function writeProviderChoice(provider: ProviderId, model?: string):
 }
 
 export function readSettings(scope?: vscode.Uri): ExtensionSettings {
-  const c = vscode.workspace.getConfiguration(SECTION, scope);
+  // Without a file, `null` asks for the value that holds for any resource (no scope would log a warning for every
+  // resource-scoped setting read).
+  const c = vscode.workspace.getConfiguration(SECTION, scope ?? null);
   const detail = c.get<string>('detail', 'auto');
   const p = readProviderSettings();
   return {
@@ -132,7 +134,7 @@ export interface AltTextSettings {
 }
 
 export function readAltTextSettings(scope: vscode.Uri | undefined): AltTextSettings {
-  const c = vscode.workspace.getConfiguration(`${SECTION}.altText`, scope);
+  const c = vscode.workspace.getConfiguration(`${SECTION}.altText`, scope ?? null);
   const disabled = new Set(c.get<string[]>('disabledRules', []));
   return {
     maxLength: Math.min(1000, Math.max(20, c.get<number>('maxLength', DEFAULT_ALT_MAX_LENGTH))),

@@ -52,6 +52,19 @@ export interface Session {
 
 /** Sessions open now: a failing test saves the screen and the logs of each (see saveFailureArtifacts). */
 const openSessions = new Set<Session>();
+/** The workbench's own console (the window's log lives in the browser), the last lines of each page. */
+const consoles = new WeakMap<Page, string[]>();
+
+function recordConsole(page: Page): void {
+  const lines: string[] = [];
+  consoles.set(page, lines);
+  const add = (line: string) => {
+    lines.push(`${new Date().toISOString()} ${line}`);
+    if (lines.length > 3000) lines.splice(0, lines.length - 3000);
+  };
+  page.on('console', (m) => add(`[${m.type()}] ${m.text()}`));
+  page.on('pageerror', (e) => add(`[pageerror] ${e.stack ?? e.message}`));
+}
 
 /** A file-system-safe name for a test title. */
 function slug(title: string): string {
@@ -59,8 +72,9 @@ function slug(title: string): string {
 }
 
 /**
- * Save what a person needs to read a red run: a screenshot of every open workbench, the server's log and the
- * workbench's own logs (the extension host's output channels among them), under test-results/failures/<test>/.
+ * Save what a person needs to read a red run: a screenshot of every open workbench, its browser console, the server's
+ * log and the workbench's own logs (the extension host's output channels among them), under
+ * test-results/failures/<test>/.
  * Called by the UI runner's root afterEach hook for every failed test, and by startSession when it fails.
  */
 export async function saveFailureArtifacts(title: string, sessions: Iterable<Pick<Session, 'page' | 'server' | 'name'>> = openSessions): Promise<string> {
@@ -73,6 +87,8 @@ export async function saveFailureArtifacts(title: string, sessions: Iterable<Pic
       () => notes.push(`Screenshot: ${path.relative(testResultsDir, shot)}`),
       (e: unknown) => notes.push(`No screenshot of ${s.name}: ${String(e)}`),
     );
+    const browserLog = consoles.get(s.page);
+    if (browserLog) writeFileSync(path.join(dir, `${s.name}-browser-console.log`), `${browserLog.join('\n')}\n`);
     if (existsSync(s.server.logFile)) cpSync(s.server.logFile, path.join(dir, `${s.name}-server.log`));
     const logs = path.join(s.server.userDataDir, 'logs');
     if (existsSync(logs)) cpSync(logs, path.join(dir, `${s.name}-workbench-logs`), { recursive: true });
@@ -136,6 +152,7 @@ export async function startSession(
   const server = await h.startCodeServer({ workspaceDir: workspace, name, machineSettings, userSettings, env });
   const browser = await h.launchBrowser();
   const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  recordConsole(page);
   const session: Session = {
     h,
     azure,
