@@ -178,8 +178,8 @@ export async function rasteriseSvg(svg: Uint8Array, detail: Detail | undefined, 
 
 type Sharp = typeof sharpFactory;
 let sharpModule: Sharp | undefined;
-function sharp(): Sharp {
-  // Loaded on first use: activation and the CLI's --help stay fast.
+/** sharp (WASM build), loaded on first use: activation and the CLI's --help stay fast. Shared with OCR decoding. */
+export function sharp(): Sharp {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   sharpModule ??= require('sharp') as Sharp;
   return sharpModule;

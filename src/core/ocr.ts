@@ -32,7 +32,7 @@ import { Worker } from 'node:worker_threads';
 import type sharpFactory from 'sharp';
 import { escapeMarkdownText } from './docs/edits';
 import { DescribeError } from './errors';
-import { decodeBmp, rasteriseSvg } from './imagePipeline';
+import { decodeBmp, rasteriseSvg, sharp } from './imagePipeline';
 import { sniffImage } from './images';
 import { silentLogger, type Logger } from './log';
 import { markdownLinkTarget } from './markdown';
@@ -375,14 +375,6 @@ function joinLines(lines: readonly OcrLine[]): string {
 
 // ---- decoding ------------------------------------------------------------------------------------------------
 
-type Sharp = typeof sharpFactory;
-let sharpModule: Sharp | undefined;
-function sharp(): Sharp {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  sharpModule ??= require('sharp') as Sharp;
-  return sharpModule;
-}
-
 interface Decoded {
   readonly grey: GreyImage;
   /** The original image's size (after EXIF orientation). */
@@ -404,7 +396,7 @@ export async function decodeForOcr(bytes: Uint8Array, name: string): Promise<Dec
     throw new DescribeError('bad-input', `${name} is ${sniffed.width}×${sniffed.height}; images over ${MAX_OCR_PIXELS / 1e6} megapixels are not read. Crop it to the part with the text.`);
   }
   const s = sharp();
-  let input: ReturnType<Sharp>;
+  let input: ReturnType<typeof sharpFactory>;
   let unitScale = 1;
   let size: { width: number; height: number } | undefined;
   if (sniffed.mime === 'image/svg+xml') {
