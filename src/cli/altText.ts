@@ -17,7 +17,7 @@ import { formatReport, REPORT_FORMATS, type ReportFormat } from '../core/docs/re
 import { isDescribeError, redact } from '../core/errors';
 import { createDispatcher, proxyFromEnv } from '../core/http';
 import type { DescribeSettings } from '../core/settings';
-import { cliCredential, cliHint, cliSettings, ENDPOINT_OPTIONS, parseAuthChoice, type EndpointFlags } from './config';
+import { cliCredential, cliHint, cliSettings, ENDPOINT_OPTIONS, parseAuthChoice, secretsInEnv, type EndpointFlags } from './config';
 import type { CliIo } from './main';
 
 declare const __VERSION__: string;
@@ -58,7 +58,7 @@ Files and links must be inside the current folder: paths that lead out of it are
 what .gitignore files say (nested ones too) are left out.`;
 
 export async function runAltText(argv: readonly string[], io: CliIo): Promise<number> {
-  const secrets = [io.env['AZURE_OPENAI_API_KEY'], io.env['AZURE_OPENAI_AD_TOKEN'], io.env['OPENAI_API_KEY']].filter((s): s is string => !!s?.trim());
+  const secrets = secretsInEnv(io.env);
   const say = (text: string) => io.stderr(`describe-image alt-text: ${redact(text, secrets)}\n`);
   const fail = (code: number, message: string) => {
     say(message);

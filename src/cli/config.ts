@@ -28,6 +28,11 @@ export interface EndpointFlags {
 }
 
 /** The flags that say where requests go and how to authenticate, as `parseArgs` options (shared by every command). */
+/** The secrets a CLI run may be given (only ever through the environment): removed from everything it prints. */
+export function secretsInEnv(env: CliEnv['env']): string[] {
+  return [env['AZURE_OPENAI_API_KEY'], env['AZURE_OPENAI_AD_TOKEN'], env['OPENAI_API_KEY']].filter((s): s is string => !!s?.trim());
+}
+
 export const ENDPOINT_OPTIONS = {
   provider: { type: 'string' },
   endpoint: { type: 'string' },

@@ -17,7 +17,7 @@ import { runExtractText } from './extractText';
 import { runMcp } from './mcp';
 import { checkOutFile, stderrLogger, writeOut } from './output';
 import { DETAILS, type DescribeSettings, type Detail } from '../core/settings';
-import { cliCredential, cliHint, cliSettings, ENDPOINT_OPTIONS, parseAuthChoice, type CliEnv, type EndpointFlags } from './config';
+import { cliCredential, cliHint, cliSettings, ENDPOINT_OPTIONS, parseAuthChoice, secretsInEnv, type CliEnv, type EndpointFlags } from './config';
 
 declare const __VERSION__: string;
 
@@ -236,7 +236,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (argv[0] === 'extract-text') return runExtractText(argv.slice(1), io);
   if (argv[0] === 'mcp') return runMcp(argv.slice(1), io);
   // Every secret known (the key, a given token) and every token the client fetched is removed from all output.
-  const secrets = [io.env['AZURE_OPENAI_API_KEY'], io.env['AZURE_OPENAI_AD_TOKEN'], io.env['OPENAI_API_KEY']].filter((s): s is string => !!s?.trim());
+  const secrets = secretsInEnv(io.env);
   let client: ChatClient | undefined;
   let provider: DescribeSettings['provider'] = 'azure';
   const hide = (text: string) => redact(text, [...secrets, ...(client?.sentSecrets ?? [])]);

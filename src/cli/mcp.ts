@@ -43,7 +43,7 @@ import { renderMarkdown } from '../core/markdown';
 import { OcrEngine, renderOcrMarkdown } from '../core/ocr';
 import type { PreparedImage } from '../core/prepare';
 import type { DescribeSettings } from '../core/settings';
-import { cliCredential, cliHint, cliSettings, ENDPOINT_OPTIONS, parseAuthChoice, type EndpointFlags } from './config';
+import { cliCredential, cliHint, cliSettings, ENDPOINT_OPTIONS, parseAuthChoice, secretsInEnv, type EndpointFlags } from './config';
 import type { CliIo } from './main';
 
 declare const __VERSION__: string;
@@ -153,7 +153,7 @@ class McpToolServer {
     private readonly flags: Flags,
     private readonly io: McpIo,
   ) {
-    this.secrets = new Set([io.env['AZURE_OPENAI_API_KEY'], io.env['AZURE_OPENAI_AD_TOKEN'], io.env['OPENAI_API_KEY']].filter((s): s is string => !!s?.trim()));
+    this.secrets = new Set(secretsInEnv(io.env));
     this.dispatcher = createDispatcher(proxyFromEnv(io.env));
     this.server = new Server({ name: 'describe-image', title: 'Describe Image', version: typeof __VERSION__ === 'string' ? __VERSION__ : 'dev' }, { capabilities: { tools: {} } });
     this.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: MCP_TOOLS.map(toolListing) }));

@@ -18,10 +18,14 @@ export class KeyStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly subscription: vscode.Disposable;
+  /** Every key, read once and shared by its readers (the log's redaction, the walkthrough's context keys) until one changes. */
+  private allKeys: Promise<string[]> | undefined;
 
   constructor(private readonly secrets: vscode.SecretStorage) {
     this.subscription = secrets.onDidChange((e) => {
-      if (Object.values(KEY_NAMES).includes(e.key)) this.changed.fire();
+      if (!Object.values(KEY_NAMES).includes(e.key)) return;
+      this.allKeys = undefined;
+      this.changed.fire();
     });
   }
 
@@ -31,17 +35,25 @@ export class KeyStore implements vscode.Disposable {
   }
 
   async set(key: string, owner: KeyOwner = currentKeyOwner()): Promise<void> {
+    this.allKeys = undefined;
     await this.secrets.store(KEY_NAMES[owner], key.trim());
   }
 
   async clear(owner: KeyOwner = currentKeyOwner()): Promise<void> {
+    this.allKeys = undefined;
     await this.secrets.delete(KEY_NAMES[owner]);
   }
 
   /** Every key there is (for removing them from the log). */
-  async all(): Promise<string[]> {
-    const keys = await Promise.all((Object.keys(KEY_NAMES) as KeyOwner[]).map((o) => this.get(o)));
-    return keys.filter((k): k is string => !!k);
+  all(): Promise<string[]> {
+    this.allKeys ??= Promise.all((Object.keys(KEY_NAMES) as KeyOwner[]).map((o) => this.get(o))).then(
+      (keys) => keys.filter((k): k is string => !!k),
+      (e: unknown) => {
+        this.allKeys = undefined; // a failed read is not kept: the next reader tries again
+        throw e;
+      },
+    );
+    return this.allKeys;
   }
 
   dispose(): void {

@@ -4,11 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { AzureLikeServer, streamEvents } from '../support/azureServer';
+import { runCliProcess, type CliRun } from '../support/cli';
 import { cliPath, image, networkGuard } from '../support/paths';
 
 const server = new AzureLikeServer();
@@ -28,35 +29,12 @@ beforeEach(() => {
   server.script.length = 0;
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string | undefined> = {}, cwd = tmp): Promise<Run> {
-  const baseEnv: Record<string, string | undefined> = {
-    PATH: process.env['PATH'],
-    AZURE_OPENAI_ENDPOINT: server.url,
-    AZURE_OPENAI_DEPLOYMENT: 'gpt-4o',
-    AZURE_OPENAI_API_KEY: server.key,
-    NETWORK_GUARD_LOG: guardLog,
-  };
-  const merged = Object.fromEntries(Object.entries({ ...baseEnv, ...env }).filter(([, v]) => v !== undefined)) as Record<string, string>;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', networkGuard, cliPath, ...args], { env: merged, cwd });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const all = stdout + stderr;
-      assert.ok(!all.includes(server.key), 'the key must never appear in the CLI output');
-      const outside = existsSync(guardLog) ? readFileSync(guardLog, 'utf8') : '';
-      assert.equal(outside, '', `the CLI tried to leave this machine: ${outside}`);
-      resolve({ code, stdout, stderr });
-    });
+function cli(args: string[], env: Record<string, string | undefined> = {}, cwd = tmp): Promise<CliRun> {
+  return runCliProcess(args, {
+    cwd,
+    guardLog,
+    secrets: [server.key],
+    env: { AZURE_OPENAI_ENDPOINT: server.url, AZURE_OPENAI_DEPLOYMENT: 'gpt-4o', AZURE_OPENAI_API_KEY: server.key, ...env },
   });
 }
 

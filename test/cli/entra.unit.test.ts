@@ -6,15 +6,15 @@
  * address that credential libraries make. Entra credentials are injected (in-process) or given as a token.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { runCli } from '../../src/cli/main';
 import { AzureLikeServer } from '../support/azureServer';
-import { cliPath, image, networkGuard } from '../support/paths';
+import { runCliProcess, type CliRun } from '../support/cli';
+import { image } from '../support/paths';
 import { startConnectProxy, type TestProxy } from '../support/proxy';
 import { makeCertificates } from '../support/tls';
 
@@ -27,30 +27,13 @@ let dir = '';
 let caFile = '';
 let guardLog = '';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** The CLI as a process, through the proxy, with only the variables given (and the network guard). */
-function cli(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', networkGuard, cliPath, ...args], {
-      cwd: dir,
-      env: { PATH: process.env['PATH'] ?? '', HTTPS_PROXY: proxy.url, NETWORK_GUARD_LOG: guardLog, AZURE_OPENAI_ENDPOINT: server.url, AZURE_OPENAI_DEPLOYMENT: 'gpt-4o', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      for (const secret of [server.key, TOKEN]) assert.ok(!(stdout + stderr).includes(secret), 'no key or token in the output');
-      const outside = existsSync(guardLog) ? readFileSync(guardLog, 'utf8') : '';
-      assert.equal(outside, '', `the CLI tried to leave this machine: ${outside}`);
-      resolve({ code, stdout, stderr });
-    });
+function cli(args: string[], env: Record<string, string>): Promise<CliRun> {
+  return runCliProcess(args, {
+    cwd: dir,
+    guardLog,
+    secrets: [server.key, TOKEN],
+    env: { HTTPS_PROXY: proxy.url, AZURE_OPENAI_ENDPOINT: server.url, AZURE_OPENAI_DEPLOYMENT: 'gpt-4o', ...env },
   });
 }
 

@@ -5,39 +5,19 @@
  * any connection that is not loopback, and there is no server at all.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { cliPath, image, networkGuard, repoRoot } from '../support/paths';
+import { runCliProcess, type CliRun } from '../support/cli';
+import { image, repoRoot } from '../support/paths';
 
 const SAMPLE = path.join(repoRoot, 'media', 'sample-screenshot.png');
 let dir = '';
 let guardLog = '';
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], options: { interruptAfterMs?: number } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', networkGuard, cliPath, 'extract-text', ...args], { cwd: dir, env: { PATH: process.env['PATH'] ?? '', NETWORK_GUARD_LOG: guardLog } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = options.interruptAfterMs !== undefined ? setTimeout(() => child.kill('SIGINT'), options.interruptAfterMs) : undefined;
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      assert.equal(existsSync(guardLog) ? readFileSync(guardLog, 'utf8') : '', '', 'nothing tried to leave this machine');
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+function cli(args: string[], options: { interruptAfterMs?: number } = {}): Promise<CliRun> {
+  return runCliProcess(['extract-text', ...args], { cwd: dir, guardLog, ...options });
 }
 
 before(async () => {

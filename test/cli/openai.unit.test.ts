@@ -4,13 +4,13 @@
  * is never printed; nothing leaves this machine (network guard).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { OpenAiLikeServer } from '../support/openaiServer';
-import { cliPath, image, networkGuard } from '../support/paths';
+import { runCliProcess, type CliRun } from '../support/cli';
+import { image } from '../support/paths';
 
 const KEY = `sk-test-${Date.now().toString(36)}`;
 const openai = new OpenAiLikeServer({ key: KEY, models: ['gpt-4.1', 'gpt-4o-mini'] });
@@ -18,20 +18,8 @@ const ollama = new OpenAiLikeServer({ models: ['llava', 'qwen2.5vl'], knowsMaxCo
 let dir = '';
 let guardLog = '';
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', networkGuard, cliPath, ...args], { cwd: dir, env: { PATH: process.env['PATH'] ?? '', NETWORK_GUARD_LOG: guardLog, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      assert.ok(!(stdout + stderr).includes(KEY), 'the key is never printed');
-      assert.equal(existsSync(guardLog) ? readFileSync(guardLog, 'utf8') : '', '', 'nothing left this machine');
-      resolve({ code, stdout, stderr });
-    });
-  });
+function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return runCliProcess(args, { cwd: dir, guardLog, secrets: [KEY], env });
 }
 
 before(async () => {

@@ -1,0 +1,50 @@
+/** The built CLI (dist/cli.js) as its own process, the way the CLI tests run it. */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { cliPath, networkGuard } from './paths';
+
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliProcessOptions {
+  readonly cwd: string;
+  /** The only variables the process gets besides PATH and the guard's log (undefined: left out). */
+  readonly env?: Record<string, string | undefined>;
+  /** Where the network guard records any connection that is not loopback. */
+  readonly guardLog: string;
+  /** Keys and tokens that must never appear in the output. */
+  readonly secrets?: readonly string[];
+  /** Send SIGINT (Ctrl+C) after this long. */
+  readonly interruptAfterMs?: number;
+}
+
+/**
+ * Run the CLI under the network guard. When it ends: no secret in its stdout or stderr, and nothing tried to leave
+ * this machine.
+ */
+export function runCliProcess(args: readonly string[], options: CliProcessOptions): Promise<CliRun> {
+  const env = Object.fromEntries(
+    Object.entries({ PATH: process.env['PATH'] ?? '', NETWORK_GUARD_LOG: options.guardLog, ...options.env }).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--require', networkGuard, cliPath, ...args], { cwd: options.cwd, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = options.interruptAfterMs !== undefined ? setTimeout(() => child.kill('SIGINT'), options.interruptAfterMs) : undefined;
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      for (const secret of options.secrets ?? []) assert.ok(!(stdout + stderr).includes(secret), 'no key or token in the output');
+      const outside = existsSync(options.guardLog) ? readFileSync(options.guardLog, 'utf8') : '';
+      assert.equal(outside, '', `the CLI tried to leave this machine: ${outside}`);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
