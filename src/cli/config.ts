@@ -122,14 +122,14 @@ export function cliCredential(choice: AuthChoice | undefined, io: CliEnv, settin
     try {
       return { credential: openAiCredential(openAiKey, settings.endpoint, isLoopbackHost), notice: undefined, secrets: openAiKey ? [openAiKey] : [] };
     } catch (e) {
-      if (e instanceof DescribeError) throw new DescribeError('missing-key', `${e.message} Set OPENAI_API_KEY.`);
+      if (e instanceof DescribeError) throw new CliInputError('missing-key', `${e.message} Set OPENAI_API_KEY.`);
       throw e;
     }
   }
   const key = io.env['AZURE_OPENAI_API_KEY']?.trim();
   const adToken = io.env['AZURE_OPENAI_AD_TOKEN']?.trim();
   if (choice === 'key' || (choice === undefined && key)) {
-    if (!key) throw new DescribeError('missing-key', '--auth key needs the environment variable AZURE_OPENAI_API_KEY (the key is never a flag).');
+    if (!key) throw new CliInputError('missing-key', '--auth key needs the environment variable AZURE_OPENAI_API_KEY (the key is never a flag).');
     return { credential: apiKeyCredential(key), notice: undefined, secrets: [key] };
   }
   if (adToken) return { credential: staticEntraToken(adToken, 'AZURE_OPENAI_AD_TOKEN'), notice: choice ? undefined : 'using the Microsoft Entra ID token in AZURE_OPENAI_AD_TOKEN.', secrets: [adToken] };
@@ -141,6 +141,9 @@ export function cliCredential(choice: AuthChoice | undefined, io: CliEnv, settin
   };
 }
 
+/** An error the CLI raised itself: its message already speaks of the CLI's inputs, so it gets no hint. */
+export class CliInputError extends DescribeError {}
+
 /** A hint in the CLI's own terms for an error the core raised (its message speaks of no front). */
 export function cliHint(e: DescribeError, provider: DescribeSettings['provider'] = 'azure'): string {
   if (provider === 'openai') {
@@ -151,7 +154,7 @@ export function cliHint(e: DescribeError, provider: DescribeSettings['provider']
   }
   switch (e.code) {
     case 'missing-key':
-      return e.message.includes('OPENAI_API_KEY') ? '' : ' Set AZURE_OPENAI_API_KEY, or sign in with Microsoft Entra ID (`az login`, then --auth entra).';
+      return e instanceof CliInputError ? '' : ' Set AZURE_OPENAI_API_KEY, or sign in with Microsoft Entra ID (`az login`, then --auth entra).';
     case 'auth':
     case 'forbidden':
       // The actions say whether the answer concerns a sign-in (Entra ID) or a key.

@@ -122,9 +122,7 @@ async function prepareAnimatedImage(image: LocalImage, detail: Detail | undefine
   try {
     a = await prepareAnimation(image, { detail, maxFrames: budget });
   } catch (e) {
-    const still = await prepareLocalImage(image, { detail });
-    const why = e instanceof Error ? e.message : String(e);
-    return { ...still, notes: [...still.notes.filter((n) => !/only the first frame was sent/.test(n)), `${image.name}: the frames could not be chosen (${why}); only the first frame was sent.`] };
+    return prepareLocalImage(image, { detail, firstFrameReason: `the frames could not be chosen (${e instanceof Error ? e.message : String(e)})` });
   }
   const [first, ...rest] = a.images;
   if (!first) throw new DescribeError('bad-input', `${image.source}: no frame could be prepared.`);

@@ -198,6 +198,8 @@ export function isConvertible(mime: string): boolean {
 
 export interface PipelineOptions {
   readonly detail: Detail | undefined;
+  /** Why an animated GIF sends only its first frame (default: that it is animated, with its frame count). */
+  readonly firstFrameReason?: string | undefined;
 }
 
 /** Prepare one local image: resized to the service's size, oriented, converted and re-encoded as needed. */
@@ -245,7 +247,8 @@ export async function prepareLocalImage(image: LocalImage, options: PipelineOpti
     width = meta.width ?? width;
     height = meta.pageHeight ?? meta.height ?? height;
     animated = (meta.pages ?? 1) > 1 && sniffed.mime === 'image/gif';
-    if (animated) notes.push(`${image.name} is an animated GIF (${meta.pages} frames): only the first frame was sent.`);
+    if (options.firstFrameReason) notes.push(`${image.name}: ${options.firstFrameReason}; only the first frame was sent.`);
+    else if (animated) notes.push(`${image.name} is an animated GIF (${meta.pages} frames): only the first frame was sent.`);
   }
   const orientation = sniffed.orientation ?? 1;
   const swapped = orientation >= 5 && orientation <= 8;

@@ -110,6 +110,23 @@ describe('animated images on the wire', () => {
     await assert.rejects(prepareImages([source(wide, 'dialog.gif')], { resize: false }), /dialog\.gif is an animated GIF \(45 frames\); the service takes only non-animated GIFs/);
   });
 
+  it('a recording whose frames cannot be read (over 5,000 of them) goes as its first frame, with a note saying why', async () => {
+    // 5,001 different 4×4 frames (each a different pattern, so the encoder keeps every one).
+    const frames = Array.from({ length: 5001 }, (_, i) => {
+      const f = Buffer.alloc(4 * 4 * 4, 255);
+      for (let b = 0; b < 13; b++) if ((i >> b) & 1) f.fill(0, b * 4, b * 4 + 3);
+      return f;
+    });
+    const long = await sharp(Buffer.concat(frames), { raw: { width: 4, height: 4 * frames.length, channels: 4, pageHeight: 4 } })
+      .gif({ delay: frames.map(() => 20), loop: 0 })
+      .toBuffer();
+    const [one] = await prepareImages([source(long, 'long.gif')]);
+    assert.ok(one);
+    assert.equal(wireImageCount([one]), 1);
+    assert.equal(one.animation, undefined);
+    assert.deepEqual(one.notes, ['long.gif: the frames could not be chosen (long.gif has 5,001 frames; animations of more than 5,000 frames are not read. Trim the recording or send a still.); only the first frame was sent.']);
+  });
+
   it('alt text for a recording asks what happens in it, in one sentence; the frame count is part of the cache key', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'di-anim-'));
     try {
