@@ -1,7 +1,7 @@
 /**
  * Alt text in the real workbench, in a fresh window where no command of ours has run yet (the quick fix must exist
- * because a Markdown file opened, not because something else activated the extension): open a Markdown file, put the
- * cursor on an image without alt text, open the light bulb (Ctrl+.), choose "Generate alt text"; the first use asks
+ * without one: the extension starts after VS Code has started, or when a Markdown file opens): open a Markdown file, put the
+ * cursor on an image without alt text, click the light bulb, choose "Generate alt text"; the first use asks
  * for the key (Set API Key in the warning), then the alt text appears.
  */
 import assert from 'node:assert/strict';
@@ -34,17 +34,20 @@ describe('Alt text quick fix, as a person uses it', function () {
     await lines.filter({ hasText: 'The settings dialog' }).waitFor({ timeout: 30_000 });
     // Put the cursor inside the image: click on its text, as a person does.
     await lines.locator('.view-line').filter({ hasText: '![](../images/ui.png)' }).locator('span').first().click();
-    // As a person does: wait for the light bulb at the cursor (it appears once the extension, activated by the
-    // Markdown file opening, offers a fix there), then open it with Ctrl+.
-    await page.locator('.monaco-editor [class*="codicon-light-bulb"], .monaco-editor [class*="codicon-lightbulb"]').first().waitFor({ timeout: 30_000 });
-    await page.keyboard.press('Control+.');
+    // As a person does: wait for the light bulb at the cursor (it appears once the extension offers a fix there),
+    // then click it. (Not Ctrl+.: in the web workbench a key whose meaning
+    // depends on the keyboard layout, such as '.', is dispatched through a layout the workbench is still learning from
+    // key events; twice in clean-clone runs the first Ctrl+. of a window opened nothing at all.)
+    const bulb = page.locator('.monaco-editor [class*="codicon-light-bulb"], .monaco-editor [class*="codicon-lightbulb"]').first();
+    await bulb.waitFor({ timeout: 30_000 });
+    await bulb.click();
     const item = page.locator('.action-widget .monaco-list-row').filter({ hasText: 'Generate alt text' });
-    // VS Code answers Ctrl+. with the fixes, or with a short message (e.g. "No code actions available"): say which.
+    // VS Code answers with the fixes, or with a short message (e.g. "No code actions available"): say which.
     const message = page.locator('.monaco-editor-overlaymessage');
     await item.or(message).first().waitFor({ timeout: 20_000 });
     if (!(await item.isVisible())) {
       await h.screenshot(page, 'alt-text-no-fix');
-      assert.fail(`Ctrl+. showed no fixes but "${(await message.first().innerText().catch(() => '')).trim()}"; the action list: ${await page.locator('.action-widget').innerText().catch(() => '(none)')}`);
+      assert.fail(`The light bulb showed no fixes but "${(await message.first().innerText().catch(() => '')).trim()}"; the action list: ${await page.locator('.action-widget').innerText().catch(() => '(none)')}`);
     }
     await h.screenshot(page, 'alt-text-lightbulb');
     await item.click();
