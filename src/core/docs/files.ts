@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import fg from 'fast-glob';
 import ignore, { type Ignore } from 'ignore';
 import { docLanguageOfPath } from './languages';
-import { isInside } from './paths';
+import { isInside, leadsOut } from './paths';
 
 export const ALWAYS_EXCLUDED = ['**/node_modules/**', '**/.git/**'];
 
@@ -38,12 +38,12 @@ export function normalisePattern(pattern: string, root: string): string | { refu
   const negated = p.startsWith('!');
   if (negated) p = p.slice(1);
   if (path.isAbsolute(p)) {
-    const rel = path.relative(root, p).split(path.sep).join('/');
-    if (rel.startsWith('..') || path.isAbsolute(rel)) return { refused: `${pattern} is outside ${root}` };
-    p = rel || '.';
+    const rel = path.relative(root, p);
+    if (leadsOut(rel)) return { refused: `${pattern} is outside ${root}` };
+    p = rel.split(path.sep).join('/') || '.';
   }
   const normal = path.posix.normalize(p);
-  if (normal === '..' || normal.startsWith('../')) return { refused: `${pattern} leads outside ${root}: run from a folder that contains it` };
+  if (leadsOut(normal)) return { refused: `${pattern} leads outside ${root}: run from a folder that contains it` };
   return (negated ? '!' : '') + normal.replace(/^\.\//, '');
 }
 
