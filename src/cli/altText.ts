@@ -32,8 +32,8 @@ ${DEFAULT_DOC_GLOB}), and fill it in.
   fix                 generate the missing alt text with your deployment and write it into the files
 
 Rules (each can be turned off with --disable):
-  alt-missing         an image without alt text (markdownlint MD045; HTML alt="", aria-hidden="true" and
-                      role="presentation" mark an image as decorative on purpose)
+  alt-missing         an image without alt text, or with only spaces (markdownlint MD045; HTML alt="",
+                      aria-hidden="true" and role="presentation" mark an image as decorative on purpose)
   alt-uninformative   alt text that is only a file name, a slug (img_0231) or a generic word (image, screenshot, logo)
   alt-too-long        alt text over --max-length characters
   image-path-case     a link that differs from its file in letter case (broken on case-sensitive file systems)

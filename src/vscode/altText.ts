@@ -61,12 +61,10 @@ function enabledRules(settings: AltTextSettings): Set<RuleId> {
   return new Set(settings.rules);
 }
 
-/** Should this image get generated alt text? (missing, whitespace, or saying nothing) */
+/** Should this image get generated alt text? (missing or only whitespace, or saying nothing; not alt="") */
 function wantsAlt(image: FoundImage): boolean {
-  if (image.altUnknown) return false;
-  if (image.altState === 'missing') return true;
-  if (image.altState === 'empty') return image.syntax !== 'html' && image.syntax !== 'jsx';
-  return !!uninformativeReason(image.alt, image.src);
+  if (image.altUnknown || image.altState === 'empty') return false;
+  return image.altState === 'missing' || !!uninformativeReason(image.alt, image.src);
 }
 
 async function withCache<T>(deps: AltDeps, run: (cache: FileAltCache) => Promise<T>): Promise<T> {

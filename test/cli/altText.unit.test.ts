@@ -103,7 +103,7 @@ describe('alt-text check', () => {
         'docs/escapes.md:1:52 alt-missing image without alt text: img/ui.png',
         'docs/guide.md:5:5 alt-missing image without alt text: img/ui.png',
         'docs/guide.md:11:1 alt-missing image without alt text: /docs/img/photo.jpg',
-        'docs/other.md:1:21 alt-uninformative alt text is only whitespace: img/ui-copy.png',
+        'docs/other.md:1:21 alt-missing image without alt text: img/ui-copy.png',
         'docs/other.md:1:74 alt-uninformative alt text "image" is a generic word: say what img/photo.jpg shows',
         'docs/page.mdx:5:1 alt-missing image without alt text: img/ui.png',
         'docs/page.mdx:7:1 alt-missing image without alt text: img/photo.jpg',
@@ -162,13 +162,61 @@ describe('alt-text fix', () => {
       { src: '../media/INTRO.PNG', alt: 'Intro diagram' },
       { src: 'img/gone.png', alt: '' },
     ]);
-    assert.equal(await read('docs/other.md'), FILES['docs/other.md'], 'whitespace and generic alt are left without --rewrite-uninformative');
+    assert.equal(await read('docs/other.md'), FILES['docs/other.md']?.replace('![ ]', `![${alt.replace(/[<|]/g, '\\$&')}]`), 'whitespace-only alt is filled; generic alt is left without --rewrite-uninformative');
     // Three distinct images (ui, photo, intro) were sent, each once; nothing for passwd or gone.png.
     assert.equal(sent().length, 3);
     assert.ok(sent().every((q) => q.images.length === 1));
     const again = await run(['fix', 'docs']);
     assert.equal(sent().length, 3, 'the cache makes the rerun free');
     assert.match(again.stderr, /nothing to fill|filled 0/);
+  });
+
+  it('whitespace-only alt is missing alt text in every syntax: reported as alt-missing and filled; alt="" stays decorative', async () => {
+    const blank: Record<string, string> = {
+      'docs/blank/page.md': '# Blank\n\n![ ](../img/ui.png) and <img src="../img/photo.jpg" alt="&nbsp;"> and <img src="../img/ui.png" alt="">\n',
+      'docs/blank/page.html': '<!doctype html><title>t</title><p><img src="../img/photo.jpg" alt=" "> <img src="../img/ui.png" alt=""></p>\n',
+      'docs/blank/page.tsx': 'export const P = () => (\n  <p>\n    <img src="../img/ui.png" alt={" "} />\n    <img src="../img/photo.jpg" alt="" />\n  </p>\n);\n',
+      'docs/blank/page.mdx': '# Blank\n\n<img src="../img/photo.jpg" alt="  " />\n\n![\t](../img/ui.png)\n',
+    };
+    for (const [rel, text] of Object.entries(blank)) {
+      await fs.mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
+      await fs.writeFile(path.join(dir, rel), text);
+    }
+    const check = await run(['check', 'docs/blank']);
+    assert.equal(check.code, 1, check.stderr);
+    assert.deepEqual(check.stdout.trim().split('\n').map((l) => l.split(' ').slice(0, 2).join(' ')), [
+      'docs/blank/page.html:1:35 alt-missing',
+      'docs/blank/page.md:3:1 alt-missing',
+      'docs/blank/page.md:3:25 alt-missing',
+      'docs/blank/page.mdx:3:1 alt-missing',
+      'docs/blank/page.mdx:5:1 alt-missing',
+      'docs/blank/page.tsx:3:5 alt-missing',
+    ]);
+    const r = await run(['fix', 'docs/blank']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /filled 6 of 6 image\(s\) in 4 file\(s\)/);
+    const ui = 'A 160x100 {config} <Panel> | "quoted" picture.';
+    const photo = 'A 120x80 {config} <Panel> | "quoted" picture.';
+    assert.deepEqual(await imagesOf('docs/blank/page.md'), [
+      { src: '../img/ui.png', alt: ui },
+      { src: '../img/photo.jpg', alt: photo },
+      { src: '../img/ui.png', alt: '' },
+    ]);
+    assert.deepEqual(await imagesOf('docs/blank/page.html'), [
+      { src: '../img/photo.jpg', alt: photo },
+      { src: '../img/ui.png', alt: '' },
+    ]);
+    assert.deepEqual(await imagesOf('docs/blank/page.tsx'), [
+      { src: '../img/ui.png', alt: ui },
+      { src: '../img/photo.jpg', alt: '' },
+    ]);
+    assert.deepEqual(await imagesOf('docs/blank/page.mdx'), [
+      { src: '../img/photo.jpg', alt: photo },
+      { src: '../img/ui.png', alt: ui },
+    ]);
+    assert.match(await read('docs/blank/page.html'), /<img src="\.\.\/img\/ui\.png" alt="">/, 'the decorative alt="" is kept');
+    const again = await run(['check', 'docs/blank']);
+    assert.equal(again.code, 0, again.stdout);
   });
 
   it('--rewrite-uninformative and --fix-path-case', async () => {

@@ -57,9 +57,7 @@ export async function planFix(docs: readonly DocFile[], options: FixPlanOptions)
     for (const [index, image] of doc.images.entries()) {
       const where = `${doc.file}:${image.line}:${image.column}`;
       const wantsAlt =
-        !image.altUnknown &&
-        ((image.altState === 'missing' && !image.decorative) ||
-          (options.rewriteUninformative && ((image.altState === 'empty' && image.syntax !== 'html' && image.syntax !== 'jsx') || (image.altState === 'present' && !!uninformativeReason(image.alt, image.src)))));
+        !image.altUnknown && ((image.altState === 'missing' && !image.decorative) || (options.rewriteUninformative && image.altState === 'present' && !!uninformativeReason(image.alt, image.src)));
       const local = isLocalLink(image);
       if (!wantsAlt && !(options.fixPathCase && local)) continue;
       let source: string | undefined;

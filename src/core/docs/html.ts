@@ -7,7 +7,7 @@ import { parse, parseFragment, type DefaultTreeAdapterTypes } from 'parse5';
 import { parseSrcset } from 'srcset';
 import type { DocLanguage } from './languages';
 import type { LineIndex } from './lines';
-import { clip, oneLine, type FoundImage, type Span } from './model';
+import { altStateOf, clip, oneLine, type FoundImage, type Span } from './model';
 
 type Node = DefaultTreeAdapterTypes.Node;
 type Element = DefaultTreeAdapterTypes.Element;
@@ -125,8 +125,9 @@ function imageFrom(text: string, el: Element, parent: Element | undefined, optio
   const hidden = attr(el, 'aria-hidden')?.trim().toLowerCase() === 'true';
   const v = altLoc ? attributeValueSpan(text, altLoc) : undefined;
   // A bare `alt` (no value) is alt="" to a browser, but in hand-written docs it is an attribute left unfinished, and
-  // markdownlint's MD045 reports it: it counts as missing. alt="" is the explicit, deliberate "decorative".
-  const altState = altValue === undefined || (altLoc && !v) ? 'missing' : altValue.trim() ? 'present' : 'empty';
+  // markdownlint's MD045 reports it: it counts as missing. alt="" is the explicit, deliberate "decorative"; alt=" " (or
+  // &nbsp;) is not: screen readers read the file name or nothing useful, and axe-core fails it (alt-space-value).
+  const altState = altValue === undefined || (altLoc && !v) ? 'missing' : altStateOf(altValue);
   let altSpan: Span;
   let altWrite: FoundImage['altWrite'];
   let altQuote: FoundImage['altQuote'] = '"';

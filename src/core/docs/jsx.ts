@@ -7,7 +7,7 @@
 import { parse, parseExpression } from '@babel/parser';
 import type { DocLanguage } from './languages';
 import type { LineIndex } from './lines';
-import { clip, DocParseError, oneLine, type FoundImage, type Span } from './model';
+import { altStateOf, clip, DocParseError, oneLine, type FoundImage, type Span } from './model';
 
 export const JSX_IMAGE_TAGS: readonly string[] = ['img', 'Image'];
 
@@ -77,7 +77,7 @@ export function imageFromJsxTag(tag: JsxTag, ctx: JsxContext): FoundImage {
   const role = String(text(get('role')) ?? '').trim().toLowerCase();
   // No alt attribute and a spread: alt may come from the spread, so it is not known to be missing.
   const altUnknown = altValue === undefined || (altValue === null && !alt && tag.hasSpread);
-  const altState: FoundImage['altState'] = altUnknown ? 'present' : altValue === null ? 'missing' : altValue.trim() ? 'present' : 'empty';
+  const altState: FoundImage['altState'] = altUnknown ? 'present' : altValue === null ? 'missing' : altStateOf(altValue);
   let altSpan: Span;
   let altWrite: FoundImage['altWrite'];
   let altQuote: FoundImage['altQuote'] = '"';

@@ -40,7 +40,11 @@ export interface FoundImage {
   readonly srcDynamic: boolean;
   /** The alt text as its parser reads it; '' when empty or missing. */
   readonly alt: string;
-  /** `missing`: no alt at all (Markdown `![]`, no attribute); `empty`: `alt=""` or a bare `alt`; `present`: text. */
+  /**
+   * `missing`: no alt text — none at all (Markdown `![]`, no attribute, a bare `alt`) or only whitespace (`![ ]`,
+   * `alt=" "`, `alt="&nbsp;"`: axe-core's alt-space-value fails it); `empty`: exactly `alt=""` (HTML, JSX), the
+   * deliberate "decorative"; `present`: text.
+   */
   readonly altState: 'missing' | 'empty' | 'present';
   /** Alt comes from an expression or a spread whose value is not known statically (JSX). */
   readonly altUnknown: boolean;
@@ -74,6 +78,12 @@ export class DocParseError extends Error {
   ) {
     super(message);
   }
+}
+
+/** How an alt value the parser read counts: '' is `empty` (decorative), only whitespace is `missing`. */
+export function altStateOf(value: string): 'missing' | 'empty' | 'present' {
+  if (value === '') return 'empty';
+  return value.trim() ? 'present' : 'missing';
 }
 
 /** Collapse whitespace, for comparing and showing text. */
