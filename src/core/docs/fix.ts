@@ -131,7 +131,11 @@ export async function applyFix(plan: FixPlan, results: ReadonlyMap<string, FixAl
   let filled = 0;
   let relinked = 0;
   const byDoc = new Map<DocFile, FixTarget[]>();
-  for (const t of plan.targets) byDoc.set(t.doc, [...(byDoc.get(t.doc) ?? []), t]);
+  for (const t of plan.targets) {
+    const list = byDoc.get(t.doc);
+    if (list) list.push(t);
+    else byDoc.set(t.doc, [t]);
+  }
   for (const [doc, list] of byDoc) {
     const edits: TextEdit[] = [];
     const changes: IntendedChange[] = [];

@@ -91,8 +91,17 @@ export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-/** Keep context short: the part of `text` around `focus` (or its end), at most `max` characters. */
+/**
+ * Keep context short: the start of `text`, on one line, at most `max` characters. Reads only as much of a long text as
+ * that needs (a prefix, doubled until it is long enough), so a paragraph shared by thousands of images costs each of
+ * them `max`, not the paragraph's length.
+ */
 export function clip(text: string, max = 300): string {
-  const t = oneLine(text);
+  let end = Math.min(text.length, 2 * max);
+  let t = oneLine(text.slice(0, end));
+  while (t.length <= max && end < text.length) {
+    end = Math.min(text.length, end * 2);
+    t = oneLine(text.slice(0, end));
+  }
   return t.length <= max ? t : `${t.slice(0, max - 1).replace(/\s+\S*$/, '')}…`;
 }
