@@ -219,6 +219,38 @@ describe('alt-text fix', () => {
     assert.equal(again.code, 0, again.stdout);
   });
 
+  it('never rewrites a file that is not UTF-8 (Latin-1): says which and skips it; check reports it; nothing is sent for it', async () => {
+    const latin1 = Buffer.from('# Café\n\nLe résumé : ![](img/ui.png)\n\n<img src="img/photo.jpg">\n', 'latin1');
+    const page = Buffer.from('<!doctype html><title>Ça</title><p>Déjà vu <img src="img/photo.jpg"></p>\n', 'latin1');
+    await fs.writeFile(path.join(dir, 'docs', 'latin1.md'), latin1);
+    await fs.writeFile(path.join(dir, 'docs', 'latin1.html'), page);
+    const r = await run(['fix', 'docs/latin1.md', 'docs/latin1.html', 'docs/guide.md']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /skipped docs\/latin1\.md:1:1: not valid UTF-8 \(line 1\)/);
+    assert.match(r.stderr, /skipped docs\/latin1\.html:1:1: not valid UTF-8 \(line 1\)/);
+    assert.deepEqual(await fs.readFile(path.join(dir, 'docs', 'latin1.md')), latin1, 'the file is byte for byte as it was');
+    assert.deepEqual(await fs.readFile(path.join(dir, 'docs', 'latin1.html')), page);
+    assert.match(await read('docs/guide.md'), /!\[A 160x100/, 'the UTF-8 file beside them is fixed');
+    assert.equal(sent().length, 2, 'only guide.md\'s two images were sent');
+    const check = await run(['check', '--format', 'json', 'docs/latin1.md']);
+    assert.equal(check.code, 1);
+    const report = JSON.parse(check.stdout) as { errors: { file: string; line: number; message: string }[] };
+    assert.deepEqual(report.errors.map((e) => [e.file, e.line]), [['docs/latin1.md', 1]]);
+    assert.match(report.errors[0]?.message ?? '', /not valid UTF-8/);
+  });
+
+  it('a file that starts with a byte order mark is fixed and keeps its BOM, byte for byte', async () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    const text = '# Guide\r\n\r\nThe panel: ![](img/ui.png)\r\n\r\n<img src="img/photo.jpg" alt=" ">\r\n';
+    await fs.writeFile(path.join(dir, 'docs', 'bom.md'), Buffer.concat([bom, Buffer.from(text)]));
+    const r = await run(['fix', 'docs/bom.md']);
+    assert.equal(r.code, 0, r.stderr);
+    const expected = text
+      .replace('![](img/ui.png)', '![A 160x100 {config} \\<Panel> \\| "quoted" picture.](img/ui.png)')
+      .replace('alt=" "', 'alt="A 120x80 {config} &lt;Panel&gt; &#124; &quot;quoted&quot; picture."');
+    assert.deepEqual(await fs.readFile(path.join(dir, 'docs', 'bom.md')), Buffer.concat([bom, Buffer.from(expected)]));
+  });
+
   it('--rewrite-uninformative and --fix-path-case', async () => {
     const r = await run(['fix', '--rewrite-uninformative', '--fix-path-case', 'docs/other.md', 'docs/case.md']);
     assert.equal(r.code, 1, r.stderr);

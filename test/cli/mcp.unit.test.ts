@@ -253,6 +253,25 @@ describe('describe-image mcp', { timeout: 120_000 }, () => {
     ]);
   });
 
+  it('altTextFix never rewrites a file that is not UTF-8: it says which and skips it; altTextCheck reports it', async () => {
+    const latin1 = Buffer.from('# Café\n\nLe résumé : ![](../docs/img/ui.png)\n', 'latin1');
+    await fs.mkdir(path.join(work, 'latin'), { recursive: true });
+    await fs.writeFile(path.join(work, 'latin', 'page.md'), latin1);
+    try {
+      const s = await session({ env: azureEnv() });
+      const fix = await call(s, 'altTextFix', { paths: ['latin'], dryRun: false });
+      assert.equal(fix.isError, false, fix.text);
+      assert.match(fix.text, /^skipped latin\/page\.md:1:1: not valid UTF-8 \(line 1\)/);
+      assert.match(fix.text, /in 0 file\(s\)|every image in 0 file\(s\)|nothing to fill in 0 file\(s\)/);
+      assert.deepEqual(await fs.readFile(path.join(work, 'latin', 'page.md')), latin1, 'byte for byte as it was');
+      assert.equal(sent().length, 0, 'nothing was sent');
+      const check = await call(s, 'altTextCheck', { paths: ['latin/page.md'] });
+      assert.deepEqual((check.result.structuredContent as { errors: { file: string }[] }).errors.map((e) => e.file), ['latin/page.md']);
+    } finally {
+      await fs.rm(path.join(work, 'latin'), { recursive: true, force: true });
+    }
+  });
+
   it('refuses paths outside the roots (relative, absolute, a link, a glob) before reading or sending anything', async () => {
     const s = await session({ env: azureEnv() });
     const cases: [string, Record<string, unknown>, RegExp][] = [

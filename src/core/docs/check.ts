@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { DescribeError } from '../errors';
 import { listDocFiles } from './files';
 import { findImages } from './find';
+import { decodeDocText, NotUtf8Error, type DecodeOptions } from './encoding';
 import { docLanguageOfPath, type DocLanguage } from './languages';
 import { DocParseError, type FoundImage } from './model';
 import { DirectoryCache, resolveImageLink, type LinkRoots, type ResolvedLink } from './paths';
@@ -27,12 +28,27 @@ export interface DocFile {
   readonly parseError: DocParseError | undefined;
 }
 
-/** Read and parse one file. A file the parser refuses is returned with its parse error, not thrown. */
-export async function readDocFile(root: string, file: string, language = docLanguageOfPath(file)): Promise<DocFile> {
+export interface ReadDocOptions extends Partial<DecodeOptions> {
+  readonly language?: DocLanguage | undefined;
+}
+
+/**
+ * Read and parse one file. A file the parser refuses, or whose bytes are not UTF-8, is returned with its parse error
+ * (and no images), not thrown; I/O errors are thrown. The text keeps a BOM unless `keepBom` is false.
+ */
+export async function readDocFile(root: string, file: string, options: ReadDocOptions = {}): Promise<DocFile> {
   const absPath = path.resolve(root, file);
+  const language = options.language ?? docLanguageOfPath(file) ?? 'markdown';
   const bytes = await fs.readFile(absPath);
-  const text = bytes.toString('utf8');
-  return parseDoc(file, absPath, text, language ?? 'markdown', contentHash(bytes));
+  const hash = contentHash(bytes);
+  let text: string;
+  try {
+    text = decodeDocText(bytes, { keepBom: options.keepBom ?? true });
+  } catch (e) {
+    if (e instanceof NotUtf8Error) return { file, absPath, language, text: '', hash, images: [], parseError: e };
+    throw e;
+  }
+  return parseDoc(file, absPath, text, language, hash);
 }
 
 export function parseDoc(file: string, absPath: string, text: string, language: DocLanguage, hash = contentHash(text)): DocFile {

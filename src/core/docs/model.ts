@@ -70,7 +70,7 @@ export interface FoundImage {
 
 /** A document that its parser refused (e.g. MDX that does not compile). */
 export class DocParseError extends Error {
-  override readonly name = 'DocParseError';
+  override readonly name: string = 'DocParseError';
   constructor(
     message: string,
     readonly line: number,
