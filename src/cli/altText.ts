@@ -64,6 +64,21 @@ export async function runAltText(argv: readonly string[], io: CliIo): Promise<nu
     say(message);
     return code;
   };
+  try {
+    return await altText(argv, io, { secrets, say, fail });
+  } catch (e) {
+    // What no check foresaw (an I/O error of the system): one sentence, never a stack trace.
+    return fail(1, `unexpected error: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+interface Say {
+  readonly secrets: string[];
+  readonly say: (text: string) => void;
+  readonly fail: (code: number, message: string) => number;
+}
+
+async function altText(argv: readonly string[], io: CliIo, { secrets, say, fail }: Say): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -120,6 +135,7 @@ export async function runAltText(argv: readonly string[], io: CliIo): Promise<nu
   }
   const { docs } = checked;
   const { findings, errors, files } = checked.report;
+  for (const w of checked.warnings) say(`warning: ${w}`);
 
   if (mode === 'check') {
     io.stdout(formatReport(checked.report, format, typeof __VERSION__ === 'string' ? __VERSION__ : 'dev'));

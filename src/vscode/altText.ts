@@ -264,6 +264,7 @@ async function scanWorkspace(settings: AltTextSettings, skipped: string[]): Prom
       .map(([glob]) => glob);
     const listing = await listDocFiles(folder.uri.fsPath, [settings.glob], { limit: WORKSPACE_FILE_LIMIT, exclude: excludes });
     truncated ||= listing.truncated;
+    skipped.push(...listing.unreadable);
     const dirCache = new DirectoryCache();
     const docsRoot = docsRootOf(folder.uri, settings);
     for (const rel of listing.files) {

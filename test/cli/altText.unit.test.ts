@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { appendFileSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -26,9 +26,11 @@ interface Run {
   stderr: string;
 }
 
-function run(args: string[], env: Record<string, string> = {}, onStart?: (child: ReturnType<typeof spawn>) => void): Promise<Run> {
+/** Run the CLI; `wrap` is a command that runs it (e.g. setpriv, to obey file permissions as root). */
+function run(args: string[], env: Record<string, string> = {}, onStart?: (child: ReturnType<typeof spawn>) => void, wrap: readonly string[] = []): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliPath, 'alt-text', ...args], {
+    const [command, ...prefix] = [...wrap, process.execPath];
+    const child = spawn(command as string, [...prefix, cliPath, 'alt-text', ...args], {
       cwd: dir,
       env: { PATH: process.env['PATH'] ?? '', AZURE_OPENAI_API_KEY: server.key, AZURE_OPENAI_ENDPOINT: server.url, AZURE_OPENAI_DEPLOYMENT: 'gpt-4o', ...env },
     });
@@ -85,6 +87,24 @@ beforeEach(async () => {
   await makeTree();
 });
 
+/**
+ * How to run the CLI so that a folder without permissions really can't be read: as root, with the capabilities that
+ * override permissions dropped (setpriv), since root reads any folder; as anyone else, as it is. Undefined when this
+ * machine can't do it.
+ */
+function obeyingPermissions(): string[] | undefined {
+  if (process.getuid?.() !== 0) return [];
+  const wrap = ['setpriv', '--bounding-set=-dac_override,-dac_read_search', '--inh-caps=-all'];
+  return spawnSync(wrap[0] as string, [...wrap.slice(1), 'true']).status === 0 ? wrap : undefined;
+}
+
+/** Does `folder` really fail to be read by a process run through `wrap`? (The premise of the tests that use it.) */
+function unreadableFor(wrap: readonly string[], folder: string): string {
+  const [command, ...prefix] = [...wrap, process.execPath];
+  const r = spawnSync(command as string, [...prefix, '-e', 'try { require("fs").readdirSync(process.argv[1]); } catch (e) { process.stdout.write(e.code); }', folder], { encoding: 'utf8' });
+  return r.stdout;
+}
+
 describe('alt-text check', () => {
   it('prints path:line:column rule message for every rule, exits 1, and sends nothing', async () => {
     const r = await run(['check', 'docs']);
@@ -135,6 +155,64 @@ describe('alt-text check', () => {
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, /outside/);
       assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    }
+  });
+});
+
+describe('folders and files that cannot be read or written', () => {
+  const wrap = obeyingPermissions();
+  const locked = () => path.join(dir, 'locked');
+  beforeEach(async () => {
+    await fs.mkdir(path.join(locked(), 'deeper'), { recursive: true });
+    await fs.writeFile(path.join(locked(), 'deeper', 'hidden.md'), '![](x.png)\n');
+    await fs.writeFile(path.join(locked(), '.gitignore'), '*.md\n');
+    await fs.chmod(locked(), 0o000);
+  });
+  const unlock = () => fs.chmod(locked(), 0o755);
+
+  it('check of one file reads nothing else: an unreadable folder beside it is not even opened', { skip: wrap ? false : 'no way to make a folder unreadable here (root, no setpriv)' }, async () => {
+    try {
+      assert.equal(unreadableFor(wrap ?? [], locked()), 'EACCES', 'the folder really cannot be read');
+      const r = await run(['check', 'docs/ok.md'], {}, undefined, wrap);
+      assert.equal(r.code, 0, r.stderr);
+      assert.doesNotMatch(r.stderr, /\n\s+at |EACCES|locked/, r.stderr);
+      assert.match(r.stderr, /0 finding\(s\)/);
+    } finally {
+      await unlock();
+    }
+  });
+
+  it('a glob over the tree skips an unreadable folder with a warning, and the rest is checked and fixed', { skip: wrap ? false : 'no way to make a folder unreadable here (root, no setpriv)' }, async () => {
+    try {
+      const check = await run(['check', '**/*.md'], {}, undefined, wrap);
+      assert.equal(check.code, 1, check.stderr);
+      assert.doesNotMatch(check.stderr, /\n\s+at /, 'no stack trace');
+      assert.match(check.stderr, /warning: the folder locked can't be read \(EACCES\); it is skipped/);
+      assert.match(check.stdout, /^docs\/guide\.md:5:5 alt-missing/m);
+      const fix = await run(['fix', '**/*.md'], {}, undefined, wrap);
+      assert.match(fix.stderr, /warning: the folder locked can't be read \(EACCES\); it is skipped/);
+      assert.doesNotMatch(fix.stderr, /\n\s+at /, 'no stack trace');
+      assert.match(await read('docs/guide.md'), /!\[A 160x100/);
+    } finally {
+      await unlock();
+    }
+  });
+
+  it('a file in a folder that cannot be written is skipped with the reason; the others are written; no stack trace', { skip: wrap ? false : 'no way to make a folder read-only here (root, no setpriv)' }, async () => {
+    await unlock();
+    await fs.mkdir(path.join(dir, 'docs', 'readonly'), { recursive: true });
+    await fs.writeFile(path.join(dir, 'docs', 'readonly', 'page.md'), '![](../img/ui.png)\n');
+    await fs.chmod(path.join(dir, 'docs', 'readonly'), 0o555);
+    try {
+      const r = await run(['fix', 'docs/readonly/page.md', 'docs/guide.md'], {}, undefined, wrap);
+      assert.equal(r.code, 1, r.stderr);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+      assert.match(r.stderr, /skipped docs\/readonly\/page\.md: it can't be written \(EACCES\)/);
+      assert.equal(await read('docs/readonly/page.md'), '![](../img/ui.png)\n');
+      assert.match(await read('docs/guide.md'), /!\[A 160x100/);
+      assert.deepEqual(await fs.readdir(path.join(dir, 'docs', 'readonly')), ['page.md'], 'no temporary file left');
+    } finally {
+      await fs.chmod(path.join(dir, 'docs', 'readonly'), 0o755);
     }
   });
 });
@@ -300,10 +378,14 @@ describe('alt-text fix', () => {
   });
 
   it('never overwrites a file that changed while the alt text was generated', async () => {
-    server.latencyMs = 1500;
-    const r = await run(['fix', 'docs/guide.md', 'docs/ok.md'], {}, () => {
-      setTimeout(() => void fs.appendFile(path.join(dir, 'docs', 'guide.md'), '\nA line the writer added.\n'), 500);
-    });
+    // The writer adds a line when the first request arrives: after the file was read, before anything is written.
+    let added = false;
+    server.answer = (req) => {
+      if (!added) appendFileSync(path.join(dir, 'docs', 'guide.md'), '\nA line the writer added.\n');
+      added = true;
+      return ANSWER(req);
+    };
+    const r = await run(['fix', 'docs/guide.md', 'docs/ok.md']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /skipped docs\/guide\.md: it changed since it was read; not written/);
     assert.match(await read('docs/guide.md'), /A line the writer added\.\n$/);

@@ -113,6 +113,8 @@ export interface CheckedDocs {
   readonly report: Report;
   /** The documents that parsed (for fixing). */
   readonly docs: DocFile[];
+  /** What the listing could not read and skipped (a folder without permission), each as one sentence. */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -142,5 +144,5 @@ export async function checkDocs(root: string, patterns: readonly string[], optio
     docs.push(doc);
     findings.push(...(await checkDoc(doc, { ...options, root, dirCache })).findings);
   }
-  return { report: { files: listing.files.length, findings, errors }, docs };
+  return { report: { files: listing.files.length, findings, errors }, docs, warnings: listing.unreadable };
 }

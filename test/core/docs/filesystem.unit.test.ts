@@ -95,7 +95,7 @@ describe('listing docs files', () => {
 
   it('says when a limit stopped it', async () => {
     const r = await listDocFiles(root, ['.'], { limit: 2 });
-    assert.deepEqual(r, { files: ['docs/a.md', 'docs/b.mdx'], truncated: true, refused: [] });
+    assert.deepEqual(r, { files: ['docs/a.md', 'docs/b.mdx'], truncated: true, refused: [], unreadable: [] });
   });
 });
 
