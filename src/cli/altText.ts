@@ -13,7 +13,7 @@ import { FileAltCache, generateAltTexts, runError, type AltRunStats } from '../c
 import { DEFAULT_DOC_GLOB } from '../core/docs/languages';
 import { DirectoryCache } from '../core/docs/paths';
 import { DEFAULT_ALT_MAX_LENGTH, isRuleId, RULE_IDS, type RuleId } from '../core/docs/quality';
-import { formatReport, REPORT_FORMATS, type ReportFormat } from '../core/docs/report';
+import { checkSummary, formatReport, REPORT_FORMATS, type ReportFormat } from '../core/docs/report';
 import { isDescribeError, redact } from '../core/errors';
 import { createDispatcher, proxyFromEnv } from '../core/http';
 import type { DescribeSettings } from '../core/settings';
@@ -134,12 +134,12 @@ async function altText(argv: readonly string[], io: CliIo, { secrets, say, fail 
     throw e;
   }
   const { docs } = checked;
-  const { findings, errors, files } = checked.report;
+  const { findings, errors } = checked.report;
   for (const w of checked.warnings) say(`warning: ${w}`);
 
   if (mode === 'check') {
     io.stdout(formatReport(checked.report, format, typeof __VERSION__ === 'string' ? __VERSION__ : 'dev'));
-    if (format === 'text') say(`${findings.length} finding(s)${errors.length ? ` and ${errors.length} file(s) that could not be parsed` : ''} in ${files} file(s).`);
+    if (format === 'text') say(checkSummary(checked.report));
     return findings.length > 0 || errors.length > 0 ? 1 : 0;
   }
   for (const e of errors) say(`skipped ${e.file}:${e.line}:${e.column}: ${e.message}`);

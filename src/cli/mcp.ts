@@ -36,7 +36,7 @@ import { applyFix, fixSummary, nothingToFixMessage, planFix, type FixAltResult }
 import { generateAltTexts, runError, type AltCache, type AltRunStats } from '../core/docs/generate';
 import { DirectoryCache } from '../core/docs/paths';
 import { DEFAULT_ALT_MAX_LENGTH, RULE_IDS, type RuleId } from '../core/docs/quality';
-import { formatJson } from '../core/docs/report';
+import { checkSummary, formatJson } from '../core/docs/report';
 import { DescribeError, isDescribeError, redact } from '../core/errors';
 import { createDispatcher, proxyFromEnv } from '../core/http';
 import { renderMarkdown } from '../core/markdown';
@@ -372,7 +372,7 @@ class McpToolServer {
     const { report, warnings } = await checkDocs(root, input.paths, { rules, maxLength: input.maxLength ?? DEFAULT_ALT_MAX_LENGTH, docsRoot: root, limit: MAX_DOC_FILES });
     if (signal.aborted) throw new DescribeError('cancelled', 'Cancelled.');
     const json = formatJson(report);
-    const summary = [`${report.findings.length} finding(s)${report.errors.length ? ` and ${report.errors.length} file(s) that could not be parsed` : ''} in ${report.files} file(s).`, ...warnings.map((w) => `warning: ${w}`)].join('\n');
+    const summary = [checkSummary(report), ...warnings.map((w) => `warning: ${w}`)].join('\n');
     return { ...text(summary, json), structuredContent: JSON.parse(json) as Record<string, unknown> };
   }
 

@@ -130,7 +130,7 @@ describe('alt-text check', () => {
         '',
       ].join('\n'),
     );
-    assert.match(r.stderr, /15 finding\(s\) in 6 file\(s\)/);
+    assert.match(r.stderr, /15 finding\(s\) in 5 file\(s\); 6 file\(s\) checked\./, 'the files with findings, then the files checked');
     assert.equal(sent().length, 0);
     const quiet = await run(['check', '--disable', 'alt-missing,alt-uninformative', '--disable=image-missing', 'docs']);
     assert.deepEqual(quiet.stdout.trim().split('\n').map((l) => l.split(' ')[1]), ['image-path-case', 'image-path-case']);
@@ -147,6 +147,26 @@ describe('alt-text check', () => {
     const g = await run(['check', '--format', 'github', 'docs/case.md']);
     assert.match(g.stdout, /^::warning file=docs\/case\.md,line=5,col=1,title=image-missing::no such file: img\/gone\.png$/m);
     assert.equal((await run(['check', '--format', 'xml', 'docs'])).code, 2);
+  });
+
+  it('a path that does not exist or a glob that matches nothing is exit 2 with a message, as in ESLint (a typo must not pass in CI)', async () => {
+    const cases: [string[], RegExp][] = [
+      [['check', 'nothere.md'], /^describe-image alt-text: nothere\.md: no such file or folder\.$/m],
+      [['check', 'docs/**/*.rst'], /^describe-image alt-text: docs\/\*\*\/\*\.rst matches no Markdown, MDX, HTML, JSX or TSX file \(/m],
+      [['check', 'docs/ok.md', 'docs/oops.md'], /^describe-image alt-text: docs\/oops\.md: no such file or folder\.$/m],
+      [['check', '--format', 'json', 'media'], /^describe-image alt-text: media holds no Markdown, MDX, HTML, JSX or TSX file/m],
+      [['fix', 'nothere.md'], /nothere\.md: no such file or folder/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await run(args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, message);
+      assert.equal(r.stdout, '', 'no report of nothing');
+    }
+    assert.equal(sent().length, 0);
+    const clean = await run(['check', 'docs/ok.md']);
+    assert.equal(clean.code, 0, clean.stderr);
+    assert.match(clean.stderr, /0 finding\(s\) in 0 file\(s\); 1 file\(s\) checked\./);
   });
 
   it('refuses globs that lead out of the folder with a clear message, not a stack trace', async () => {

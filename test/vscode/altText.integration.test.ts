@@ -248,6 +248,16 @@ describe('Alt text in VS Code', () => {
     }
   });
 
+  it('the altTextCheck tool: a pattern that matches nothing is an error, with the words the MCP tool and the CLI use', async () => {
+    const check = async (paths: string[]) => {
+      const result = await vscode.lm.invokeTool('describeImage_altTextCheck', { input: { paths }, toolInvocationToken: undefined });
+      return result.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('\n');
+    };
+    await assert.rejects(check(['nothere.md']), (e: Error) => e.message.includes('nothere.md: no such file or folder.'));
+    await assert.rejects(check(['docs/**/*.rst']), (e: Error) => e.message.includes('docs/**/*.rst matches no Markdown, MDX, HTML, JSX or TSX file (node_modules, .git, hidden files and what .gitignore says are left out).'));
+    assert.match(await check(['docs/quick.md']), /^\d+ finding\(s\) in [01] file\(s\); 1 file\(s\) checked\./);
+  });
+
   it('a link that differs from its file in letter case: diagnostics name the real file, "Use the file\'s real name" fixes it', async () => {
     const uri = vscode.Uri.joinPath(folder(), 'docs', 'case.md');
     await fs.writeFile(uri.fsPath, '# Case\n\n![A screenshot of the app](../images/screenshot.png)\n\n![](../images/gone.png)\n');

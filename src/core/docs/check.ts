@@ -125,6 +125,8 @@ export interface CheckedDocs {
 export async function checkDocs(root: string, patterns: readonly string[], options: Omit<CheckOptions, 'root'> & { readonly limit?: number | undefined }): Promise<CheckedDocs> {
   const listing = await listDocFiles(root, patterns, options.limit !== undefined ? { limit: options.limit } : {});
   if (listing.refused.length) throw new DescribeError('bad-input', listing.refused.join('; '));
+  // A path that does not exist or a glob that matches nothing is an error (as in ESLint): a typo must not pass in CI.
+  if (listing.unmatched.length) throw new DescribeError('bad-input', `${[...listing.unmatched, ...listing.unreadable].join('; ')}.`);
   const dirCache = options.dirCache ?? new DirectoryCache();
   const docs: DocFile[] = [];
   const findings: Finding[] = [];

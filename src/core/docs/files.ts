@@ -31,6 +31,8 @@ export interface FileList {
   readonly refused: readonly string[];
   /** What could not be read and was skipped (a folder without permission), each as one sentence. */
   readonly unreadable: readonly string[];
+  /** Patterns that gave no documentation file, each with why (no such path, nothing matches, left out). */
+  readonly unmatched: readonly string[];
 }
 
 /**
@@ -117,39 +119,88 @@ export function isGitIgnored(file: string, rules: ReadonlyMap<string, Ignore>): 
   return false;
 }
 
-/** List the documentation files matching the patterns under the root. */
+const KINDS = 'Markdown, MDX, HTML, JSX or TSX';
+const LEFT_OUT = 'node_modules, .git, hidden files and what .gitignore says are left out';
+
+/** A pattern as given, and the glob it is searched with. */
+interface Wanted {
+  readonly given: string;
+  readonly glob: string;
+  /** A pattern without wildcards: a path, and what is there. */
+  readonly named?: { readonly folder: boolean; readonly link: boolean; readonly error: string | undefined };
+}
+
+/** Sort the patterns: refused ones (with why), the globs to search, and the negated ones that apply to all. */
+async function readPatterns(patterns: readonly string[], root: string): Promise<{ wanted: Wanted[]; negated: string[]; refused: string[] }> {
+  const wanted: Wanted[] = [];
+  const negated: string[] = [];
+  const refused: string[] = [];
+  for (const given of patterns) {
+    const n = normalisePattern(given, root);
+    if (typeof n !== 'string') refused.push(n.refused);
+    else if (n.startsWith('!')) negated.push(n);
+    else if (fg.isDynamicPattern(n)) wanted.push({ given, glob: n });
+    else {
+      const at = path.join(root, n);
+      const link = await fs.lstat(at).then((s) => s.isSymbolicLink(), () => false);
+      const st = await fs.stat(at).then((s) => ({ folder: s.isDirectory(), link, error: undefined }), (e: NodeJS.ErrnoException) => ({ folder: false, link, error: e.code ?? e.name }));
+      // A folder named as it is (`docs`) means everything in it.
+      wanted.push({ given, glob: st.folder ? `${n === '.' ? '' : `${fg.escapePath(n)}/`}**/*` : n, named: st });
+    }
+  }
+  return { wanted, negated, refused };
+}
+
+/** Why a file the globs found is not a documentation file to read, or undefined when it is. */
+async function leftOut(file: string, root: string, realRoot: string, rules: ReadonlyMap<string, Ignore>): Promise<string | undefined> {
+  if (!docLanguageOfPath(file)) return `is not a ${KINDS} file`;
+  if (isGitIgnored(file, rules)) return 'is left out by .gitignore';
+  // A path named through a symbolic link to a folder elsewhere (`docs-link/a.md`) is not read.
+  const real = await fs.realpath(path.join(root, file)).catch(() => undefined);
+  if (!isInside(root, path.resolve(root, file)) || !real || !isInside(realRoot, real)) return 'is a symbolic link that leads outside the folder; it is not read';
+  return undefined;
+}
+
+/** Why a pattern gave no file (ESLint's "No files matching the pattern" — a typo in CI must not pass). */
+function whyUnmatched(w: Wanted, found: readonly string[], why: ReadonlyMap<string, string>): string {
+  const reason = found.length === 1 ? why.get(found[0] as string) : undefined;
+  if (w.named && !w.named.folder) {
+    if (reason) return `${w.given} ${reason}`;
+    if (w.named.link) return `${w.given} is a symbolic link; links to files are not followed`;
+    if (w.named.error === 'ENOENT' || w.named.error === 'ENOTDIR') return `${w.given}: no such file or folder`;
+    return w.named.error ? `${w.given} can't be reached (${w.named.error})` : `${w.given} is left out (${LEFT_OUT})`;
+  }
+  return `${w.given} ${w.named ? 'holds' : 'matches'} no ${KINDS} file (${LEFT_OUT})`;
+}
+
+/** List the documentation files matching the patterns under the root; say which patterns matched none. */
 export async function listDocFiles(root: string, patterns: readonly string[], options: ListOptions = {}): Promise<FileList> {
   const absRoot = path.resolve(root);
-  const refused: string[] = [];
-  const globs: string[] = [];
-  for (const p of patterns) {
-    const n = normalisePattern(p, absRoot);
-    if (typeof n !== 'string') {
-      refused.push(n.refused);
-      continue;
-    }
-    // A folder named as it is (`docs`) means everything in it.
-    const isFolder = !fg.isDynamicPattern(n) && !n.startsWith('!') && (await fs.stat(path.join(absRoot, n)).then((st) => st.isDirectory(), () => false));
-    globs.push(isFolder ? `${n === '.' ? '' : `${fg.escapePath(n)}/`}**/*` : n);
-  }
+  const { wanted, negated, refused } = await readPatterns(patterns, absRoot);
   const unreadable: Unreadable = new Map();
-  if (globs.length === 0) return { files: [], truncated: false, refused, unreadable: [] };
-  const matched = await fg(globs, { cwd: absRoot, ignore: [...ALWAYS_EXCLUDED, ...(options.exclude ?? [])], onlyFiles: true, dot: false, followSymbolicLinks: false, unique: true, fs: tolerantFs(unreadable) });
+  if (wanted.length === 0) return { files: [], truncated: false, refused, unreadable: [], unmatched: [] };
+  const fgOptions = { cwd: absRoot, ignore: [...ALWAYS_EXCLUDED, ...(options.exclude ?? [])], onlyFiles: true, dot: false, followSymbolicLinks: false, unique: true, fs: tolerantFs(unreadable) };
+  // Each pattern on its own (with the negated ones), to know which found nothing.
+  const found = await Promise.all(wanted.map((w) => fg([w.glob, ...negated], fgOptions)));
+  const matched = [...new Set(found.flat())].sort();
   const rules = await gitignores(absRoot, matched, unreadable);
-  const files: string[] = [];
-  let truncated = false;
   const realRoot = await fs.realpath(absRoot).catch(() => absRoot);
-  for (const f of matched.sort()) {
-    if (!docLanguageOfPath(f) || isGitIgnored(f, rules)) continue;
-    if (!isInside(absRoot, path.resolve(absRoot, f))) continue;
-    // A path named through a symbolic link to a folder elsewhere (`docs-link/a.md`) is not read.
-    const real = await fs.realpath(path.join(absRoot, f)).catch(() => undefined);
-    if (!real || !isInside(realRoot, real)) continue;
-    if (options.limit !== undefined && files.length >= options.limit) {
+  const files: string[] = [];
+  const why = new Map<string, string>();
+  let truncated = false;
+  for (const f of matched) {
+    const reason = await leftOut(f, absRoot, realRoot, rules);
+    if (reason) why.set(f, reason);
+    else if (options.limit !== undefined && files.length >= options.limit) {
       truncated = true;
       break;
-    }
-    files.push(f);
+    } else files.push(f);
   }
-  return { files, truncated, refused, unreadable: describeUnreadable(absRoot, unreadable) };
+  const listed = new Set(files);
+  // A file past the limit was not looked at: the pattern that found it counts as matching.
+  const unmatched = wanted.flatMap((w, i) => {
+    const mine = found[i] ?? [];
+    return mine.some((f) => listed.has(f) || (truncated && !why.has(f))) ? [] : [whyUnmatched(w, mine, why)];
+  });
+  return { files, truncated, refused, unreadable: describeUnreadable(absRoot, unreadable), unmatched };
 }

@@ -93,9 +93,28 @@ describe('listing docs files', () => {
     assert.deepEqual(r.files, ['a.md', 'guide.md']);
   });
 
+  it('says which patterns gave no documentation file, and why', async () => {
+    await put('notes/readme.txt');
+    await fs.symlink(path.join(outside, 'secret.png'), file('docs', 'out.md'));
+    const r = await listDocFiles(root, ['docs/a.md', 'nothere.md', 'docs/**/*.rst', 'notes', 'notes/readme.txt', 'docs/secret.md', 'docs/out.md', 'node_modules/pkg/readme.md']);
+    assert.deepEqual(r.files, ['docs/a.md']);
+    assert.deepEqual(r.unmatched, [
+      'nothere.md: no such file or folder',
+      'docs/**/*.rst matches no Markdown, MDX, HTML, JSX or TSX file (node_modules, .git, hidden files and what .gitignore says are left out)',
+      'notes holds no Markdown, MDX, HTML, JSX or TSX file (node_modules, .git, hidden files and what .gitignore says are left out)',
+      'notes/readme.txt is not a Markdown, MDX, HTML, JSX or TSX file',
+      'docs/secret.md is left out by .gitignore',
+      'docs/out.md is a symbolic link; links to files are not followed',
+      'node_modules/pkg/readme.md is left out (node_modules, .git, hidden files and what .gitignore says are left out)',
+    ]);
+    assert.deepEqual((await listDocFiles(root, ['docs', '**/*.md', '!docs/a.md'])).unmatched, [], 'patterns that found files are not reported');
+    assert.deepEqual((await listDocFiles(root, ['.'], { limit: 1 })).unmatched, [], 'nor one cut by the limit');
+    await fs.rm(file('docs', 'out.md'));
+  });
+
   it('says when a limit stopped it', async () => {
     const r = await listDocFiles(root, ['.'], { limit: 2 });
-    assert.deepEqual(r, { files: ['docs/a.md', 'docs/b.mdx'], truncated: true, refused: [], unreadable: [] });
+    assert.deepEqual(r, { files: ['docs/a.md', 'docs/b.mdx'], truncated: true, refused: [], unreadable: [], unmatched: [] });
   });
 });
 
