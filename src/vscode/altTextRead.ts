@@ -5,21 +5,30 @@
  * decoded with replacement characters; and nothing is edited unless VS Code's document reads exactly as scanned.
  */
 import * as vscode from 'vscode';
-import { parseDoc, readDocFile, type DocFile } from '../core/docs/check';
+import { MAX_DOC_BYTES, parseDoc, readDocFile, type DocFile } from '../core/docs/check';
 import { decodeDocText, NotUtf8Error } from '../core/docs/encoding';
 import { docLanguageOf } from '../core/docs/languages';
+import { DocTooLargeError } from '../core/docs/model';
 
 const parsed = new WeakMap<vscode.TextDocument, { version: number; doc: DocFile }>();
 
 /** The document parsed by the core (once per version). Undefined for other languages or other schemes. */
 export function docOf(document: vscode.TextDocument): DocFile | undefined {
   const language = docLanguageOf(document.languageId, document.uri.path);
-  if (!language || document.uri.scheme !== 'file') return undefined;
+  if (!language || document.uri.scheme !== 'file' || tooLarge(document)) return undefined;
   const hit = parsed.get(document);
   if (hit?.version === document.version) return hit.doc;
   const doc = parseDoc(vscode.workspace.asRelativePath(document.uri, false), document.uri.fsPath, document.getText(), language);
   parsed.set(document, { version: document.version, doc });
   return doc;
+}
+
+/** A document too large to parse (as the CLI refuses such a file): its size, else undefined. */
+function tooLarge(document: vscode.TextDocument): number | undefined {
+  const text = document.getText();
+  if (text.length * 3 <= MAX_DOC_BYTES) return undefined; // no UTF-8 character takes more than 3 bytes per UTF-16 unit
+  const bytes = Buffer.byteLength(text);
+  return bytes > MAX_DOC_BYTES ? bytes : undefined;
 }
 
 const openDocument = (uri: vscode.Uri) => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
@@ -33,6 +42,8 @@ export async function readForScan(folder: vscode.Uri, rel: string, uri: vscode.U
   const open = openDocument(uri);
   try {
     if (!open) return { doc: await readDocFile(folder.fsPath, rel, { keepBom: false }) };
+    const size = tooLarge(open);
+    if (size !== undefined) return { line: 1, problem: new DocTooLargeError(size, MAX_DOC_BYTES).message };
     if (UTF8.has(open.encoding)) decodeDocText(await vscode.workspace.fs.readFile(uri), { keepBom: false });
   } catch (e) {
     if (e instanceof NotUtf8Error) return { line: e.line, problem: e.message };

@@ -26,12 +26,12 @@ interface Run {
   stderr: string;
 }
 
-/** Run the CLI; `wrap` is a command that runs it (e.g. setpriv, to obey file permissions as root). */
-function run(args: string[], env: Record<string, string> = {}, onStart?: (child: ReturnType<typeof spawn>) => void, wrap: readonly string[] = []): Promise<Run> {
+/** Run the CLI in `cwd`; `wrap` is a command that runs it (e.g. setpriv, to obey file permissions as root). */
+function run(args: string[], env: Record<string, string> = {}, onStart?: (child: ReturnType<typeof spawn>) => void, wrap: readonly string[] = [], cwd = dir): Promise<Run> {
   return new Promise((resolve) => {
     const [command, ...prefix] = [...wrap, process.execPath];
     const child = spawn(command as string, [...prefix, cliPath, 'alt-text', ...args], {
-      cwd: dir,
+      cwd,
       env: { PATH: process.env['PATH'] ?? '', AZURE_OPENAI_API_KEY: server.key, AZURE_OPENAI_ENDPOINT: server.url, AZURE_OPENAI_DEPLOYMENT: 'gpt-4o', ...env },
     });
     let stdout = '';
@@ -169,6 +169,19 @@ describe('alt-text check', () => {
     assert.match(clean.stderr, /0 finding\(s\) in 0 file\(s\); 1 file\(s\) checked\./);
   });
 
+  it('started in / (as MCP clients start servers), a glob or a folder is refused instead of searching the whole disk', async () => {
+    for (const pattern of ['**/*.md', '.', '*/share/doc/*.md', '/']) {
+      const started = Date.now();
+      const r = await run(['check', pattern], {}, (child) => setTimeout(() => child.kill(), 20_000), [], '/');
+      assert.equal(r.code, 2, `${pattern}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`${pattern.replace(/[.*/]/g, '\\$&')} would search the whole disk from /: run it in the folder of your docs`));
+      assert.ok(Date.now() - started < 15_000, `${pattern}: answered in ${Date.now() - started} ms`);
+    }
+    // A folder further down is searched as usual (this one holds the test's docs).
+    const below = await run(['check', path.join(dir, 'docs', 'ok.md')], {}, undefined, [], '/');
+    assert.equal(below.code, 0, below.stderr);
+  });
+
   it('refuses globs that lead out of the folder with a clear message, not a stack trace', async () => {
     for (const glob of ['../**/*.md', path.join(os.tmpdir(), '**', '*.md')]) {
       const r = await run(['check', glob]);
@@ -215,6 +228,26 @@ describe('folders and files that cannot be read or written', () => {
       assert.match(await read('docs/guide.md'), /!\[A 160x100/);
     } finally {
       await unlock();
+    }
+  });
+
+  it('many unreadable folders: the first ten are named, the rest counted', { skip: wrap ? false : 'no way to make a folder unreadable here (root, no setpriv)' }, async () => {
+    await unlock();
+    const folders = Array.from({ length: 14 }, (_, i) => path.join(dir, 'many', `f${String(i).padStart(2, '0')}`));
+    await fs.mkdir(path.join(dir, 'many'), { recursive: true });
+    await fs.writeFile(path.join(dir, 'many', 'readme.md'), '# Many folders\n');
+    for (const f of folders) {
+      await fs.mkdir(f, { recursive: true });
+      await fs.chmod(f, 0o000);
+    }
+    try {
+      const r = await run(['check', 'many', 'docs/ok.md'], {}, undefined, wrap);
+      assert.equal(r.code, 0, r.stderr);
+      const warnings = r.stderr.split('\n').filter((l) => l.includes('warning:'));
+      assert.deepEqual(warnings.slice(0, 10), folders.slice(0, 10).map((f) => `describe-image alt-text: warning: the folder ${path.relative(dir, f)} can't be read (EACCES); it is skipped`));
+      assert.deepEqual(warnings.slice(10), ['describe-image alt-text: warning: and 4 more folder(s) or file(s) that can\'t be read; they are skipped']);
+    } finally {
+      for (const f of folders) await fs.chmod(f, 0o755);
     }
   });
 
@@ -388,10 +421,8 @@ describe('alt-text fix', () => {
 
   it('Ctrl+C is a cancel: exit 130, nothing written', async () => {
     server.latencyMs = 3000;
-    const r = await run(['fix', 'docs'], {}, (child) => {
-      child.stderr?.once('data', () => undefined);
-      setTimeout(() => child.kill('SIGINT'), 800);
-    });
+    // Ctrl+C while the first request is out (not after a fixed time: a busy machine may still be loading the CLI).
+    const r = await run(['fix', 'docs'], {}, (child) => server.events.once('received', () => child.kill('SIGINT')));
     assert.equal(r.code, 130, r.stderr);
     assert.match(r.stderr, /cancelled; nothing was written/);
     assert.equal(await read('docs/guide.md'), FILES['docs/guide.md']);

@@ -248,6 +248,30 @@ describe('Alt text in VS Code', () => {
     }
   });
 
+  it('a document over 5 MB is not parsed: no quick fix on it (the extension host stays responsive), and the fill lists it as too large', async () => {
+    const dir = vscode.Uri.joinPath(folder(), 'huge');
+    await fs.mkdir(dir.fsPath, { recursive: true });
+    const page = vscode.Uri.joinPath(dir, 'huge.md');
+    await fs.writeFile(page.fsPath, `![](../images/ui.png)\n\n${'Filler text for a very long page. '.repeat(180_000)}\n`);
+    await vscode.workspace.getConfiguration('describeImage.altText').update('include', 'huge/**/*.md', vscode.ConfigurationTarget.Workspace);
+    try {
+      const report = await vscode.commands.executeCommand<{ found: number; skipped: string[] }>('describeImage.fillMissingAltText');
+      assert.equal(report.found, 0);
+      assert.deepEqual(report.skipped, ['huge/huge.md:1: too large to check (5.8 MB; files up to 5 MB are read)']);
+      const doc = await vscode.workspace.openTextDocument(page);
+      const started = Date.now();
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', page, new vscode.Range(0, 3, 0, 3));
+      assert.ok(!actions.some((a) => a.title === 'Generate alt text'), actions.map((a) => a.title).join(', '));
+      assert.ok(Date.now() - started < 5000, `code actions answered in ${Date.now() - started} ms`);
+      const open = await vscode.commands.executeCommand<{ skipped: string[] }>('describeImage.fillMissingAltText');
+      assert.deepEqual(open.skipped, ['huge/huge.md:1: too large to check (5.8 MB; files up to 5 MB are read)'], 'open, it is listed all the same');
+      assert.equal(doc.isDirty, false);
+    } finally {
+      await vscode.workspace.getConfiguration('describeImage.altText').update('include', undefined, vscode.ConfigurationTarget.Workspace);
+      await revertAll();
+    }
+  });
+
   it('the altTextCheck tool: a pattern that matches nothing is an error, with the words the MCP tool and the CLI use', async () => {
     const check = async (paths: string[]) => {
       const result = await vscode.lm.invokeTool('describeImage_altTextCheck', { input: { paths }, toolInvocationToken: undefined });

@@ -10,7 +10,7 @@ import { listDocFiles } from './files';
 import { findImages } from './find';
 import { decodeDocText, NotUtf8Error, type DecodeOptions } from './encoding';
 import { docLanguageOfPath, type DocLanguage } from './languages';
-import { DocParseError, type FoundImage } from './model';
+import { DocParseError, DocTooLargeError, type FoundImage } from './model';
 import { DirectoryCache, resolveImageLink, type LinkRoots, type ResolvedLink } from './paths';
 import { altFindings, type Finding, type RuleId } from './quality';
 import type { Report } from './report';
@@ -28,6 +28,12 @@ export interface DocFile {
   readonly parseError: DocParseError | undefined;
 }
 
+/**
+ * The largest documentation file read. The parsers keep every token of a document: 10 MB of Markdown takes minutes and
+ * gigabytes of memory (enough to stop VS Code's extension host), so a larger file is reported instead of read.
+ */
+export const MAX_DOC_BYTES = 5 * 1024 * 1024;
+
 export interface ReadDocOptions extends Partial<DecodeOptions> {
   readonly language?: DocLanguage | undefined;
 }
@@ -39,7 +45,8 @@ export interface ReadDocOptions extends Partial<DecodeOptions> {
 export async function readDocFile(root: string, file: string, options: ReadDocOptions = {}): Promise<DocFile> {
   const absPath = path.resolve(root, file);
   const language = options.language ?? docLanguageOfPath(file) ?? 'markdown';
-  const bytes = await fs.readFile(absPath);
+  const bytes = await readAtMost(absPath, MAX_DOC_BYTES);
+  if (typeof bytes === 'number') return { file, absPath, language, text: '', hash: '', images: [], parseError: new DocTooLargeError(bytes, MAX_DOC_BYTES) };
   const hash = contentHash(bytes);
   let text: string;
   try {
@@ -49,6 +56,19 @@ export async function readDocFile(root: string, file: string, options: ReadDocOp
     throw e;
   }
   return parseDoc(file, absPath, text, language, hash);
+}
+
+/** The bytes of a file, or its size when that is over `limit` (then nothing is read). */
+async function readAtMost(file: string, limit: number): Promise<Buffer | number> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    if (size > limit) return size;
+    const bytes = await handle.readFile();
+    return bytes.length > limit ? bytes.length : bytes; // it grew meanwhile
+  } finally {
+    await handle.close();
+  }
 }
 
 export function parseDoc(file: string, absPath: string, text: string, language: DocLanguage, hash = contentHash(text)): DocFile {

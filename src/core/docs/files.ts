@@ -64,13 +64,15 @@ function note(unreadable: Unreadable, p: string, e: NodeJS.ErrnoException, what:
   return true;
 }
 
+/** The first ten, then how many more (a walk from a system folder can meet thousands). */
 function describeUnreadable(root: string, unreadable: Unreadable): string[] {
-  return [...unreadable].map(([p, { what, code }]) => {
+  const named = [...unreadable].slice(0, 10).map(([p, { what, code }]) => {
     const rel = path.relative(root, p).split(path.sep).join('/') || '.';
     if (what === 'folder') return `the folder ${rel} can't be read (${code}); it is skipped`;
     if (what === 'rules') return `${rel} can't be read (${code}); its rules are not applied`;
     return `${rel} can't be reached (${code}); it is skipped`;
   });
+  return unreadable.size > named.length ? [...named, `and ${unreadable.size - named.length} more folder(s) or file(s) that can't be read; they are skipped`] : named;
 }
 
 /**
@@ -135,15 +137,26 @@ async function readPatterns(patterns: readonly string[], root: string): Promise<
   const wanted: Wanted[] = [];
   const negated: string[] = [];
   const refused: string[] = [];
+  // Run in / (MCP clients start servers there), a glob that starts at the top, or the folder itself, would search
+  // every disk and system folder. A glob or folder further down (`home/me/docs/**`) is searched as usual.
+  const wholeDisk = (given: string) => `${given} would search the whole disk from ${root}: run it in the folder of your docs`;
+  const diskRoot = path.parse(root).root === root;
+  const fromTop = (glob: string) => fg.generateTasks([glob]).some((t) => t.base === '.' || t.base === '');
   for (const given of patterns) {
     const n = normalisePattern(given, root);
     if (typeof n !== 'string') refused.push(n.refused);
     else if (n.startsWith('!')) negated.push(n);
-    else if (fg.isDynamicPattern(n)) wanted.push({ given, glob: n });
-    else {
+    else if (fg.isDynamicPattern(n)) {
+      if (diskRoot && fromTop(n)) refused.push(wholeDisk(given));
+      else wanted.push({ given, glob: n });
+    } else {
       const at = path.join(root, n);
       const link = await fs.lstat(at).then((s) => s.isSymbolicLink(), () => false);
       const st = await fs.stat(at).then((s) => ({ folder: s.isDirectory(), link, error: undefined }), (e: NodeJS.ErrnoException) => ({ folder: false, link, error: e.code ?? e.name }));
+      if (diskRoot && st.folder && n === '.') {
+        refused.push(wholeDisk(given));
+        continue;
+      }
       // A folder named as it is (`docs`) means everything in it.
       wanted.push({ given, glob: st.folder ? `${n === '.' ? '' : `${fg.escapePath(n)}/`}**/*` : n, named: st });
     }

@@ -86,6 +86,14 @@ export function altStateOf(value: string): 'missing' | 'empty' | 'present' {
   return value.trim() ? 'present' : 'missing';
 }
 
+/** A file too large to parse in reasonable time and memory: reported, never read. */
+export class DocTooLargeError extends DocParseError {
+  override readonly name = 'DocTooLargeError';
+  constructor(bytes: number, limit: number) {
+    super(`too large to check (${(bytes / 1024 / 1024).toFixed(1)} MB; files up to ${limit / 1024 / 1024} MB are read)`, 1, 1);
+  }
+}
+
 /** Collapse whitespace, for comparing and showing text. */
 export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
