@@ -11,7 +11,7 @@ import { checkDocs, type DocFile } from '../core/docs/check';
 import { applyFix, fixSummary, nothingToFixMessage, planFix, type FixAltResult } from '../core/docs/fix';
 import { FileAltCache, generateAltTexts, runError, type AltRunStats } from '../core/docs/generate';
 import { DEFAULT_DOC_GLOB } from '../core/docs/languages';
-import { DirectoryCache } from '../core/docs/paths';
+import { DirectoryCache, isInside } from '../core/docs/paths';
 import { DEFAULT_ALT_MAX_LENGTH, isRuleId, RULE_IDS, type RuleId } from '../core/docs/quality';
 import { checkSummary, formatReport, REPORT_FORMATS, type ReportFormat } from '../core/docs/report';
 import { isDescribeError, redact } from '../core/errors';
@@ -44,7 +44,7 @@ Options:
   --json              same as --format json
   --disable R[,R]     turn rules off
   --max-length N      longest alt text (default ${DEFAULT_ALT_MAX_LENGTH})
-  --docs-root DIR     where site-absolute links like /img/a.png start (default: the current folder)
+  --docs-root DIR     where site-absolute links like /img/a.png start, inside the current folder (default: it)
   --dry-run           (fix) print a unified diff instead of writing
   --rewrite-uninformative  (fix) also replace alt text that says nothing
   --fix-path-case     (fix) rewrite links to the file's real letter case
@@ -124,6 +124,8 @@ async function altText(argv: readonly string[], io: CliIo, { secrets, say, fail 
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) return fail(2, `--concurrency must be a whole number from 1 to 64 (got ${v.concurrency}).`);
   const root = path.resolve(io.cwd);
   const docsRoot = path.resolve(root, v['docs-root'] ?? '.');
+  // Site-absolute links (/img/a.png) are read from the docs root: it may not be a way out of the current folder.
+  if (!isInside(root, docsRoot)) return fail(2, `--docs-root ${v['docs-root']} leads outside the current folder (${root}): links are read only inside it.`);
 
   const dirCache = new DirectoryCache();
   let checked;

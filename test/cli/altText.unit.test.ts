@@ -182,6 +182,20 @@ describe('alt-text check', () => {
     assert.equal(below.code, 0, below.stderr);
   });
 
+  it('--docs-root must stay inside the current folder (a site-absolute link must not read /etc); a folder named "..site" is inside', async () => {
+    await fs.writeFile(path.join(dir, 'docs', 'abs.md'), '![](/etc/hostname.png) ![](/img/ui.png)\n');
+    for (const root of ['..', '/', path.dirname(dir)]) {
+      const r = await run(['fix', '--docs-root', root, 'docs/abs.md']);
+      assert.equal(r.code, 2, `${root}: ${r.stderr}`);
+      assert.match(r.stderr, /--docs-root .* leads outside the current folder/);
+    }
+    assert.equal(sent().length, 0);
+    await fs.mkdir(path.join(dir, '..site', 'img'), { recursive: true });
+    await fs.copyFile(image('ui.png'), path.join(dir, '..site', 'img', 'ui.png'));
+    const inside = await run(['check', '--docs-root', '..site', 'docs/abs.md']);
+    assert.deepEqual(inside.stdout.trim().split('\n').map((l) => l.split(' ').slice(0, 2).join(' ')), ['docs/abs.md:1:1 alt-missing', 'docs/abs.md:1:1 image-missing', 'docs/abs.md:1:24 alt-missing']);
+  });
+
   it('refuses globs that lead out of the folder with a clear message, not a stack trace', async () => {
     for (const glob of ['../**/*.md', path.join(os.tmpdir(), '**', '*.md')]) {
       const r = await run(['check', glob]);
