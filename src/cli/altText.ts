@@ -11,9 +11,9 @@ import { checkDocs, type DocFile } from '../core/docs/check';
 import { applyFix, fixSummary, nothingToFixMessage, planFix, type FixAltResult } from '../core/docs/fix';
 import { FileAltCache, generateAltTexts, runError, type AltRunStats } from '../core/docs/generate';
 import { DEFAULT_DOC_GLOB } from '../core/docs/languages';
-import { DirectoryCache } from '../core/docs/paths';
+import { DirectoryCache, isInside } from '../core/docs/paths';
 import { DEFAULT_ALT_MAX_LENGTH, isRuleId, RULE_IDS, type RuleId } from '../core/docs/quality';
-import { formatReport, REPORT_FORMATS, type ReportFormat } from '../core/docs/report';
+import { checkSummary, formatReport, REPORT_FORMATS, type ReportFormat } from '../core/docs/report';
 import { isDescribeError, redact } from '../core/errors';
 import { createDispatcher, proxyFromEnv } from '../core/http';
 import type { DescribeSettings } from '../core/settings';
@@ -32,8 +32,8 @@ ${DEFAULT_DOC_GLOB}), and fill it in.
   fix                 generate the missing alt text with your deployment and write it into the files
 
 Rules (each can be turned off with --disable):
-  alt-missing         an image without alt text (markdownlint MD045; HTML alt="", aria-hidden="true" and
-                      role="presentation" mark an image as decorative on purpose)
+  alt-missing         an image without alt text, or with only spaces (markdownlint MD045; HTML alt="",
+                      aria-hidden="true" and role="presentation" mark an image as decorative on purpose)
   alt-uninformative   alt text that is only a file name, a slug (img_0231) or a generic word (image, screenshot, logo)
   alt-too-long        alt text over --max-length characters
   image-path-case     a link that differs from its file in letter case (broken on case-sensitive file systems)
@@ -44,7 +44,7 @@ Options:
   --json              same as --format json
   --disable R[,R]     turn rules off
   --max-length N      longest alt text (default ${DEFAULT_ALT_MAX_LENGTH})
-  --docs-root DIR     where site-absolute links like /img/a.png start (default: the current folder)
+  --docs-root DIR     where site-absolute links like /img/a.png start, inside the current folder (default: it)
   --dry-run           (fix) print a unified diff instead of writing
   --rewrite-uninformative  (fix) also replace alt text that says nothing
   --fix-path-case     (fix) rewrite links to the file's real letter case
@@ -64,6 +64,21 @@ export async function runAltText(argv: readonly string[], io: CliIo): Promise<nu
     say(message);
     return code;
   };
+  try {
+    return await altText(argv, io, { secrets, say, fail });
+  } catch (e) {
+    // What no check foresaw (an I/O error of the system): one sentence, never a stack trace.
+    return fail(1, `unexpected error: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+interface Say {
+  readonly secrets: string[];
+  readonly say: (text: string) => void;
+  readonly fail: (code: number, message: string) => number;
+}
+
+async function altText(argv: readonly string[], io: CliIo, { secrets, say, fail }: Say): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -109,6 +124,8 @@ export async function runAltText(argv: readonly string[], io: CliIo): Promise<nu
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) return fail(2, `--concurrency must be a whole number from 1 to 64 (got ${v.concurrency}).`);
   const root = path.resolve(io.cwd);
   const docsRoot = path.resolve(root, v['docs-root'] ?? '.');
+  // Site-absolute links (/img/a.png) are read from the docs root: it may not be a way out of the current folder.
+  if (!isInside(root, docsRoot)) return fail(2, `--docs-root ${v['docs-root']} leads outside the current folder (${root}): links are read only inside it.`);
 
   const dirCache = new DirectoryCache();
   let checked;
@@ -119,11 +136,12 @@ export async function runAltText(argv: readonly string[], io: CliIo): Promise<nu
     throw e;
   }
   const { docs } = checked;
-  const { findings, errors, files } = checked.report;
+  const { findings, errors } = checked.report;
+  for (const w of checked.warnings) say(`warning: ${w}`);
 
   if (mode === 'check') {
     io.stdout(formatReport(checked.report, format, typeof __VERSION__ === 'string' ? __VERSION__ : 'dev'));
-    if (format === 'text') say(`${findings.length} finding(s)${errors.length ? ` and ${errors.length} file(s) that could not be parsed` : ''} in ${files} file(s).`);
+    if (format === 'text') say(checkSummary(checked.report));
     return findings.length > 0 || errors.length > 0 ? 1 : 0;
   }
   for (const e of errors) say(`skipped ${e.file}:${e.line}:${e.column}: ${e.message}`);

@@ -36,7 +36,7 @@ import { applyFix, fixSummary, nothingToFixMessage, planFix, type FixAltResult }
 import { generateAltTexts, runError, type AltCache, type AltRunStats } from '../core/docs/generate';
 import { DirectoryCache } from '../core/docs/paths';
 import { DEFAULT_ALT_MAX_LENGTH, RULE_IDS, type RuleId } from '../core/docs/quality';
-import { formatJson } from '../core/docs/report';
+import { checkSummary, formatJson } from '../core/docs/report';
 import { DescribeError, isDescribeError, redact } from '../core/errors';
 import { createDispatcher, proxyFromEnv } from '../core/http';
 import { renderMarkdown } from '../core/markdown';
@@ -369,10 +369,10 @@ class McpToolServer {
     const root = (await this.scope()).primary;
     const disabled = new Set<string>(input.disable ?? []);
     const rules = new Set<RuleId>(RULE_IDS.filter((r) => !disabled.has(r)));
-    const { report } = await checkDocs(root, input.paths, { rules, maxLength: input.maxLength ?? DEFAULT_ALT_MAX_LENGTH, docsRoot: root, limit: MAX_DOC_FILES });
+    const { report, warnings } = await checkDocs(root, input.paths, { rules, maxLength: input.maxLength ?? DEFAULT_ALT_MAX_LENGTH, docsRoot: root, limit: MAX_DOC_FILES });
     if (signal.aborted) throw new DescribeError('cancelled', 'Cancelled.');
     const json = formatJson(report);
-    const summary = `${report.findings.length} finding(s)${report.errors.length ? ` and ${report.errors.length} file(s) that could not be parsed` : ''} in ${report.files} file(s).`;
+    const summary = [checkSummary(report), ...warnings.map((w) => `warning: ${w}`)].join('\n');
     return { ...text(summary, json), structuredContent: JSON.parse(json) as Record<string, unknown> };
   }
 
@@ -383,9 +383,9 @@ class McpToolServer {
     const maxLength = input.maxLength ?? DEFAULT_ALT_MAX_LENGTH;
     const root = (await this.scope()).primary;
     const dirCache = new DirectoryCache();
-    const { report, docs } = await checkDocs(root, input.paths, { rules: new Set(RULE_IDS), maxLength, docsRoot: root, dirCache, limit: MAX_DOC_FILES });
+    const { report, docs, warnings } = await checkDocs(root, input.paths, { rules: new Set(RULE_IDS), maxLength, docsRoot: root, dirCache, limit: MAX_DOC_FILES });
     const plan = await planFix(docs, { root, docsRoot: root, dirCache, rewriteUninformative: input.rewriteUninformative ?? false, fixPathCase, context: true });
-    const unparsed = report.errors.map((e) => `skipped ${e.file}:${e.line}:${e.column}: ${e.message}`);
+    const unparsed = [...warnings.map((w) => `warning: ${w}`), ...report.errors.map((e) => `skipped ${e.file}:${e.line}:${e.column}: ${e.message}`)];
     if (plan.targets.length === 0) return text(this.hide([...unparsed, ...plan.skipped.map((s) => `skipped ${s}`), nothingToFixMessage(plan)].join('\n')));
     const results = new Map<string, FixAltResult>();
     let stats: AltRunStats | undefined;

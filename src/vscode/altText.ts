@@ -7,17 +7,18 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { checkDoc, isLocalLink, linkRoots, parseDoc, readDocFile, type DocFile } from '../core/docs/check';
+import { checkDoc, isLocalLink, linkRoots, type DocFile } from '../core/docs/check';
 import { altEdit, applyEdits, srcEdit, verifyEdits, type IntendedChange, type TextEdit } from '../core/docs/edits';
 import { listDocFiles } from '../core/docs/files';
 import { altPrompt, FileAltCache, generateAltTexts, runError, type AltJob } from '../core/docs/generate';
-import { docLanguageOf, VSCODE_LANGUAGE_IDS } from '../core/docs/languages';
+import { VSCODE_LANGUAGE_IDS } from '../core/docs/languages';
 import type { FoundImage } from '../core/docs/model';
 import { DirectoryCache, isInside, resolveImageLink, type ResolvedLink } from '../core/docs/paths';
 import { uninformativeReason, type RuleId } from '../core/docs/quality';
 import { contentHash } from '../core/docs/write';
 import { DescribeError } from '../core/errors';
 import { showError } from './actions';
+import { docOf, documentAsScanned, readForScan, textNow } from './altTextRead';
 import { openTarget } from './backend';
 import type { DescribeDeps } from './describeCommand';
 import { readAltTextSettings, readSettings, type AltTextSettings } from './settings';
@@ -44,29 +45,14 @@ function docsRootOf(uri: vscode.Uri, settings: AltTextSettings): string {
   return isInside(folder, root) ? root : folder;
 }
 
-const parsed = new WeakMap<vscode.TextDocument, { version: number; doc: DocFile }>();
-
-/** The document parsed by the core (once per version). Undefined for other languages or other schemes. */
-export function docOf(document: vscode.TextDocument): DocFile | undefined {
-  const language = docLanguageOf(document.languageId, document.uri.path);
-  if (!language || document.uri.scheme !== 'file') return undefined;
-  const hit = parsed.get(document);
-  if (hit?.version === document.version) return hit.doc;
-  const doc = parseDoc(vscode.workspace.asRelativePath(document.uri, false), document.uri.fsPath, document.getText(), language);
-  parsed.set(document, { version: document.version, doc });
-  return doc;
-}
-
 function enabledRules(settings: AltTextSettings): Set<RuleId> {
   return new Set(settings.rules);
 }
 
-/** Should this image get generated alt text? (missing, whitespace, or saying nothing) */
+/** Should this image get generated alt text? (missing or only whitespace, or saying nothing; not alt="") */
 function wantsAlt(image: FoundImage): boolean {
-  if (image.altUnknown) return false;
-  if (image.altState === 'missing') return true;
-  if (image.altState === 'empty') return image.syntax !== 'html' && image.syntax !== 'jsx';
-  return !!uninformativeReason(image.alt, image.src);
+  if (image.altUnknown || image.altState === 'empty') return false;
+  return image.altState === 'missing' || !!uninformativeReason(image.alt, image.src);
 }
 
 async function withCache<T>(deps: AltDeps, run: (cache: FileAltCache) => Promise<T>): Promise<T> {
@@ -278,13 +264,15 @@ async function scanWorkspace(settings: AltTextSettings, skipped: string[]): Prom
       .map(([glob]) => glob);
     const listing = await listDocFiles(folder.uri.fsPath, [settings.glob], { limit: WORKSPACE_FILE_LIMIT, exclude: excludes });
     truncated ||= listing.truncated;
+    skipped.push(...listing.unreadable);
     const dirCache = new DirectoryCache();
     const docsRoot = docsRootOf(folder.uri, settings);
     for (const rel of listing.files) {
       const uri = vscode.Uri.joinPath(folder.uri, rel);
       // A file open with unsaved changes is read (and later edited) as the open document, never from disk.
-      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-      const doc = open ? docOf(open) : await readDocFile(folder.uri.fsPath, rel).catch(() => undefined);
+      const read = await readForScan(folder.uri, rel, uri);
+      if (read && 'problem' in read) skipped.push(`${vscode.workspace.asRelativePath(uri)}:${read.line}: ${read.problem}`);
+      const doc = read && 'doc' in read ? read.doc : undefined;
       if (!doc) continue;
       if (doc.parseError) {
         skipped.push(`${vscode.workspace.asRelativePath(uri)}:${doc.parseError.line}: ${doc.parseError.message}`);
@@ -370,8 +358,7 @@ export async function fillMissingAltText(deps: AltDeps): Promise<FillReport | un
     for (const scan of scans) {
       const name = vscode.workspace.asRelativePath(scan.uri);
       // The file as it is now: its open document, or the disk. Anything changed since the scan is left alone.
-      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === scan.uri.toString());
-      const nowText = open ? open.getText() : await vscode.workspace.fs.readFile(scan.uri).then((b) => new TextDecoder().decode(b), () => undefined);
+      const nowText = await textNow(scan.uri);
       if (nowText === undefined || contentHash(nowText) !== contentHash(scan.doc.text)) {
         skipped.push(`${name}: changed while alt text was generated; not edited (run again)`);
         continue;
@@ -396,7 +383,11 @@ export async function fillMissingAltText(deps: AltDeps): Promise<FillReport | un
         skipped.push(`${name}: not edited, because ${problem}`);
         continue;
       }
-      const doc = open ?? (await vscode.workspace.openTextDocument(scan.uri));
+      const doc = await documentAsScanned(scan.uri, scan.doc.text);
+      if (!doc) {
+        skipped.push(`${name}: VS Code reads it differently from the scan (its encoding); not edited`);
+        continue;
+      }
       for (const e of edits) edit.replace(scan.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText, metadata);
       filled += edits.length;
       fromCache += cachedHere;

@@ -22,7 +22,7 @@ import {
 import { describeImages } from '../core/describe';
 import { checkDocs } from '../core/docs/check';
 import { RULE_IDS, type RuleId } from '../core/docs/quality';
-import { formatJson } from '../core/docs/report';
+import { checkSummary, formatJson } from '../core/docs/report';
 import { DescribeError, isDescribeError } from '../core/errors';
 import { renderMarkdown } from '../core/markdown';
 import { renderOcrMarkdown } from '../core/ocr';
@@ -150,9 +150,8 @@ export function registerTools(deps: DescribeDeps): vscode.Disposable[] {
       // The agent's choice of rules, else the user's settings.
       const rules = new Set<RuleId>(input.disable ? RULE_IDS.filter((r) => !input.disable?.includes(r)) : settings.rules);
       const docsRoot = path.resolve(root, settings.docsRoot || '.');
-      const { report } = await checkDocs(root, input.paths, { rules, maxLength: input.maxLength ?? settings.maxLength, docsRoot, limit: 5000 });
-      const summary = `${report.findings.length} finding(s)${report.errors.length ? ` and ${report.errors.length} file(s) that could not be parsed` : ''} in ${report.files} file(s).`;
-      return [summary, formatJson(report)];
+      const { report, warnings } = await checkDocs(root, input.paths, { rules, maxLength: input.maxLength ?? settings.maxLength, docsRoot, limit: 5000 });
+      return [[checkSummary(report), ...warnings.map((w) => `warning: ${w}`)].join('\n'), formatJson(report)];
     },
   });
   return [

@@ -181,7 +181,7 @@ describe('describe-image mcp', { timeout: 120_000 }, () => {
     const r = await call(s, 'altTextCheck', { paths: ['docs'] });
     assert.equal(r.isError, false, r.text);
     const [summary, json] = r.result.content.map((c) => (c.type === 'text' ? c.text : ''));
-    assert.equal(summary, '5 finding(s) in 3 file(s).');
+    assert.equal(summary, '5 finding(s) in 3 file(s); 3 file(s) checked.');
     const report = JSON.parse(json ?? '') as { files: number; findings: { file: string; line: number; rule: string }[] };
     assert.deepEqual(r.result.structuredContent, report);
     assert.equal(report.files, 3);
@@ -194,6 +194,15 @@ describe('describe-image mcp', { timeout: 120_000 }, () => {
     ]);
     const quiet = await call(s, 'altTextCheck', { paths: ['docs/**/*.md'], disable: ['image-missing', 'image-path-case'] });
     assert.deepEqual((quiet.result.structuredContent as typeof report).findings.map((f) => f.rule).sort(), ['alt-missing', 'alt-uninformative', 'alt-uninformative']);
+    // A path that does not exist, or a glob that matches nothing, is an error, not "0 finding(s)".
+    for (const [paths, message] of [
+      [['nothere.md'], 'nothere.md: no such file or folder.'],
+      [['docs/**/*.rst'], 'docs/**/*.rst matches no Markdown, MDX, HTML, JSX or TSX file (node_modules, .git, hidden files and what .gitignore says are left out).'],
+    ] as const) {
+      const none = await call(s, 'altTextCheck', { paths });
+      assert.equal(none.isError, true, none.text);
+      assert.equal(none.text, message);
+    }
     const bad = await call(s, 'altTextCheck', { paths: ['docs'], disable: ['no-such-rule'] });
     assert.equal(bad.isError, true);
     assert.match(bad.text, /^altTextCheck: the input is not valid \(disable\.0: /);
@@ -253,6 +262,25 @@ describe('describe-image mcp', { timeout: 120_000 }, () => {
     ]);
   });
 
+  it('altTextFix never rewrites a file that is not UTF-8: it says which and skips it; altTextCheck reports it', async () => {
+    const latin1 = Buffer.from('# Café\n\nLe résumé : ![](../docs/img/ui.png)\n', 'latin1');
+    await fs.mkdir(path.join(work, 'latin'), { recursive: true });
+    await fs.writeFile(path.join(work, 'latin', 'page.md'), latin1);
+    try {
+      const s = await session({ env: azureEnv() });
+      const fix = await call(s, 'altTextFix', { paths: ['latin'], dryRun: false });
+      assert.equal(fix.isError, false, fix.text);
+      assert.match(fix.text, /^skipped latin\/page\.md:1:1: not valid UTF-8 \(line 1\)/);
+      assert.match(fix.text, /in 0 file\(s\)|every image in 0 file\(s\)|nothing to fill in 0 file\(s\)/);
+      assert.deepEqual(await fs.readFile(path.join(work, 'latin', 'page.md')), latin1, 'byte for byte as it was');
+      assert.equal(sent().length, 0, 'nothing was sent');
+      const check = await call(s, 'altTextCheck', { paths: ['latin/page.md'] });
+      assert.deepEqual((check.result.structuredContent as { errors: { file: string }[] }).errors.map((e) => e.file), ['latin/page.md']);
+    } finally {
+      await fs.rm(path.join(work, 'latin'), { recursive: true, force: true });
+    }
+  });
+
   it('refuses paths outside the roots (relative, absolute, a link, a glob) before reading or sending anything', async () => {
     const s = await session({ env: azureEnv() });
     const cases: [string, Record<string, unknown>, RegExp][] = [
@@ -273,8 +301,8 @@ describe('describe-image mcp', { timeout: 120_000 }, () => {
     }
     // A folder linked from inside that leads out is not searched either.
     const linked = await call(s, 'altTextCheck', { paths: ['docs-out/secret.md'] });
-    assert.equal(linked.isError, false, linked.text);
-    assert.match(linked.text, /^0 finding\(s\) in 0 file\(s\)\./);
+    assert.equal(linked.isError, true, linked.text);
+    assert.equal(linked.text, 'docs-out/secret.md is a symbolic link that leads outside the folder; it is not read.');
     assert.equal(server.requests.length, 0, 'nothing was sent');
   });
 
@@ -288,7 +316,7 @@ describe('describe-image mcp', { timeout: 120_000 }, () => {
     const s = await session({ roots: () => roots, onRootsAsked: () => (asked++, onAsked?.()) });
     const inOther = await call(s, 'altTextCheck', { paths: ['pages'] });
     assert.equal(inOther.isError, false, inOther.text);
-    assert.match(inOther.text, /^2 finding\(s\) in 1 file\(s\)\./);
+    assert.match(inOther.text, /^2 finding\(s\) in 1 file\(s\); 1 file\(s\) checked\./);
     const inWork = await call(s, 'extractText', { paths: [path.join(work, 'dialog.png')] });
     assert.equal(inWork.isError, true, 'the current folder is not a root');
     assert.match(inWork.text, new RegExp(`is outside the workspace \\(${other.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)`));

@@ -211,6 +211,77 @@ describe('Alt text in VS Code', () => {
     }
   });
 
+  it('Fill Missing Alt Text edits a closed file that starts with a BOM (kept on save) and skips a file that is not UTF-8, saying why', async () => {
+    const dir = vscode.Uri.joinPath(folder(), 'encodings');
+    await fs.mkdir(dir.fsPath, { recursive: true });
+    await fs.copyFile(vscode.Uri.joinPath(folder(), 'images', 'ui.png').fsPath, vscode.Uri.joinPath(dir, 'e.png').fsPath);
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    const bomPage = vscode.Uri.joinPath(dir, 'bom.md');
+    await fs.writeFile(bomPage.fsPath, Buffer.concat([bom, Buffer.from('# BOM\n\nThe dialog: ![](e.png)\n')]));
+    const latin1 = Buffer.from('# Café\n\nLe résumé : ![](e.png)\n', 'latin1');
+    const latinPage = vscode.Uri.joinPath(dir, 'latin.md');
+    await fs.writeFile(latinPage.fsPath, latin1);
+    await vscode.workspace.getConfiguration('describeImage.altText').update('include', 'encodings/**/*.md', vscode.ConfigurationTarget.Workspace);
+    try {
+      ui.answers.push({ match: /Found \d+ image\(s\) without alt text/, pick: 'Generate' });
+      const report = await vscode.commands.executeCommand<{ found: number; filled: number; applied: boolean; skipped: string[] }>('describeImage.fillMissingAltText');
+      assert.ok(report, ui.messages.map((m) => m.message).join(' | '));
+      assert.deepEqual([report.found, report.filled, report.applied], [1, 1, true], report.skipped.join('\n'));
+      assert.equal(report.skipped.length, 1, report.skipped.join('\n'));
+      assert.match(report.skipped[0] ?? '', /^encodings\/latin\.md:1: not valid UTF-8 \(line 1\)/);
+      const doc = await vscode.workspace.openTextDocument(bomPage);
+      assert.equal(doc.getText(), '# BOM\n\nThe dialog: ![A 160x100 picture with 970 bytes.](e.png)\n', 'the edit is where the image is');
+      assert.equal(await doc.save(), true);
+      assert.deepEqual(await fs.readFile(bomPage.fsPath), Buffer.concat([bom, Buffer.from(doc.getText())]), 'the BOM is kept');
+      assert.deepEqual(await fs.readFile(latinPage.fsPath), latin1, 'the Latin-1 file is byte for byte as it was');
+      // Open, the Latin-1 file is a UTF-8 document whose unreadable bytes VS Code replaced: it is skipped all the same.
+      const opened = await vscode.workspace.openTextDocument(latinPage);
+      assert.equal(opened.isDirty, false, 'no edit is pending in it');
+      assert.equal(opened.encoding, 'utf8');
+      const again = await vscode.commands.executeCommand<{ found: number; skipped: string[] }>('describeImage.fillMissingAltText');
+      assert.equal(again?.found, 0);
+      assert.match(again.skipped.join('\n'), /^encodings\/latin\.md:1: not valid UTF-8 \(line 1\)/);
+      assert.deepEqual(await fs.readFile(latinPage.fsPath), latin1);
+    } finally {
+      await vscode.workspace.getConfiguration('describeImage.altText').update('include', undefined, vscode.ConfigurationTarget.Workspace);
+      await revertAll();
+    }
+  });
+
+  it('a document over 5 MB is not parsed: no quick fix on it (the extension host stays responsive), and the fill lists it as too large', async () => {
+    const dir = vscode.Uri.joinPath(folder(), 'huge');
+    await fs.mkdir(dir.fsPath, { recursive: true });
+    const page = vscode.Uri.joinPath(dir, 'huge.md');
+    await fs.writeFile(page.fsPath, `![](../images/ui.png)\n\n${'Filler text for a very long page. '.repeat(180_000)}\n`);
+    await vscode.workspace.getConfiguration('describeImage.altText').update('include', 'huge/**/*.md', vscode.ConfigurationTarget.Workspace);
+    try {
+      const report = await vscode.commands.executeCommand<{ found: number; skipped: string[] }>('describeImage.fillMissingAltText');
+      assert.equal(report.found, 0);
+      assert.deepEqual(report.skipped, ['huge/huge.md:1: too large to check (5.8 MB; files up to 5 MB are read)']);
+      const doc = await vscode.workspace.openTextDocument(page);
+      const started = Date.now();
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', page, new vscode.Range(0, 3, 0, 3));
+      assert.ok(!actions.some((a) => a.title === 'Generate alt text'), actions.map((a) => a.title).join(', '));
+      assert.ok(Date.now() - started < 5000, `code actions answered in ${Date.now() - started} ms`);
+      const open = await vscode.commands.executeCommand<{ skipped: string[] }>('describeImage.fillMissingAltText');
+      assert.deepEqual(open.skipped, ['huge/huge.md:1: too large to check (5.8 MB; files up to 5 MB are read)'], 'open, it is listed all the same');
+      assert.equal(doc.isDirty, false);
+    } finally {
+      await vscode.workspace.getConfiguration('describeImage.altText').update('include', undefined, vscode.ConfigurationTarget.Workspace);
+      await revertAll();
+    }
+  });
+
+  it('the altTextCheck tool: a pattern that matches nothing is an error, with the words the MCP tool and the CLI use', async () => {
+    const check = async (paths: string[]) => {
+      const result = await vscode.lm.invokeTool('describeImage_altTextCheck', { input: { paths }, toolInvocationToken: undefined });
+      return result.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('\n');
+    };
+    await assert.rejects(check(['nothere.md']), (e: Error) => e.message.includes('nothere.md: no such file or folder.'));
+    await assert.rejects(check(['docs/**/*.rst']), (e: Error) => e.message.includes('docs/**/*.rst matches no Markdown, MDX, HTML, JSX or TSX file (node_modules, .git, hidden files and what .gitignore says are left out).'));
+    assert.match(await check(['docs/quick.md']), /^\d+ finding\(s\) in [01] file\(s\); 1 file\(s\) checked\./);
+  });
+
   it('a link that differs from its file in letter case: diagnostics name the real file, "Use the file\'s real name" fixes it', async () => {
     const uri = vscode.Uri.joinPath(folder(), 'docs', 'case.md');
     await fs.writeFile(uri.fsPath, '# Case\n\n![A screenshot of the app](../images/screenshot.png)\n\n![](../images/gone.png)\n');

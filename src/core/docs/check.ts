@@ -8,8 +8,9 @@ import * as path from 'node:path';
 import { DescribeError } from '../errors';
 import { listDocFiles } from './files';
 import { findImages } from './find';
+import { decodeDocText, NotUtf8Error, type DecodeOptions } from './encoding';
 import { docLanguageOfPath, type DocLanguage } from './languages';
-import { DocParseError, type FoundImage } from './model';
+import { DocParseError, DocTooLargeError, type FoundImage } from './model';
 import { DirectoryCache, resolveImageLink, type LinkRoots, type ResolvedLink } from './paths';
 import { altFindings, type Finding, type RuleId } from './quality';
 import type { Report } from './report';
@@ -27,12 +28,47 @@ export interface DocFile {
   readonly parseError: DocParseError | undefined;
 }
 
-/** Read and parse one file. A file the parser refuses is returned with its parse error, not thrown. */
-export async function readDocFile(root: string, file: string, language = docLanguageOfPath(file)): Promise<DocFile> {
+/**
+ * The largest documentation file read. The parsers keep every token of a document: 10 MB of Markdown takes minutes and
+ * gigabytes of memory (enough to stop VS Code's extension host), so a larger file is reported instead of read.
+ */
+export const MAX_DOC_BYTES = 5 * 1024 * 1024;
+
+export interface ReadDocOptions extends Partial<DecodeOptions> {
+  readonly language?: DocLanguage | undefined;
+}
+
+/**
+ * Read and parse one file. A file the parser refuses, or whose bytes are not UTF-8, is returned with its parse error
+ * (and no images), not thrown; I/O errors are thrown. The text keeps a BOM unless `keepBom` is false.
+ */
+export async function readDocFile(root: string, file: string, options: ReadDocOptions = {}): Promise<DocFile> {
   const absPath = path.resolve(root, file);
-  const bytes = await fs.readFile(absPath);
-  const text = bytes.toString('utf8');
-  return parseDoc(file, absPath, text, language ?? 'markdown', contentHash(bytes));
+  const language = options.language ?? docLanguageOfPath(file) ?? 'markdown';
+  const bytes = await readAtMost(absPath, MAX_DOC_BYTES);
+  if (typeof bytes === 'number') return { file, absPath, language, text: '', hash: '', images: [], parseError: new DocTooLargeError(bytes, MAX_DOC_BYTES) };
+  const hash = contentHash(bytes);
+  let text: string;
+  try {
+    text = decodeDocText(bytes, { keepBom: options.keepBom ?? true });
+  } catch (e) {
+    if (e instanceof NotUtf8Error) return { file, absPath, language, text: '', hash, images: [], parseError: e };
+    throw e;
+  }
+  return parseDoc(file, absPath, text, language, hash);
+}
+
+/** The bytes of a file, or its size when that is over `limit` (then nothing is read). */
+async function readAtMost(file: string, limit: number): Promise<Buffer | number> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    if (size > limit) return size;
+    const bytes = await handle.readFile();
+    return bytes.length > limit ? bytes.length : bytes; // it grew meanwhile
+  } finally {
+    await handle.close();
+  }
 }
 
 export function parseDoc(file: string, absPath: string, text: string, language: DocLanguage, hash = contentHash(text)): DocFile {
@@ -97,6 +133,8 @@ export interface CheckedDocs {
   readonly report: Report;
   /** The documents that parsed (for fixing). */
   readonly docs: DocFile[];
+  /** What the listing could not read and skipped (a folder without permission), each as one sentence. */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -107,6 +145,8 @@ export interface CheckedDocs {
 export async function checkDocs(root: string, patterns: readonly string[], options: Omit<CheckOptions, 'root'> & { readonly limit?: number | undefined }): Promise<CheckedDocs> {
   const listing = await listDocFiles(root, patterns, options.limit !== undefined ? { limit: options.limit } : {});
   if (listing.refused.length) throw new DescribeError('bad-input', listing.refused.join('; '));
+  // A path that does not exist or a glob that matches nothing is an error (as in ESLint): a typo must not pass in CI.
+  if (listing.unmatched.length) throw new DescribeError('bad-input', `${[...listing.unmatched, ...listing.unreadable].join('; ')}.`);
   const dirCache = options.dirCache ?? new DirectoryCache();
   const docs: DocFile[] = [];
   const findings: Finding[] = [];
@@ -126,5 +166,5 @@ export async function checkDocs(root: string, patterns: readonly string[], optio
     docs.push(doc);
     findings.push(...(await checkDoc(doc, { ...options, root, dirCache })).findings);
   }
-  return { report: { files: listing.files.length, findings, errors }, docs };
+  return { report: { files: listing.files.length, findings, errors }, docs, warnings: listing.unreadable };
 }

@@ -57,9 +57,7 @@ export async function planFix(docs: readonly DocFile[], options: FixPlanOptions)
     for (const [index, image] of doc.images.entries()) {
       const where = `${doc.file}:${image.line}:${image.column}`;
       const wantsAlt =
-        !image.altUnknown &&
-        ((image.altState === 'missing' && !image.decorative) ||
-          (options.rewriteUninformative && ((image.altState === 'empty' && image.syntax !== 'html' && image.syntax !== 'jsx') || (image.altState === 'present' && !!uninformativeReason(image.alt, image.src)))));
+        !image.altUnknown && ((image.altState === 'missing' && !image.decorative) || (options.rewriteUninformative && image.altState === 'present' && !!uninformativeReason(image.alt, image.src)));
       const local = isLocalLink(image);
       if (!wantsAlt && !(options.fixPathCase && local)) continue;
       let source: string | undefined;
@@ -125,7 +123,8 @@ export interface FixApplied {
 
 /**
  * The edits per file, each checked by reading the result back with the same parser, then written atomically if the
- * file is unchanged since it was read (or, in a dry run, returned as a diff). I/O failures (disk full) are thrown.
+ * file is unchanged since it was read (or, in a dry run, returned as a diff). A file that can't be written (no
+ * permission, disk full) is skipped with the reason, the file left as it was; the others are still written.
  */
 export async function applyFix(plan: FixPlan, results: ReadonlyMap<string, FixAltResult>, options: FixApplyOptions): Promise<FixApplied> {
   const skipped = [...plan.skipped];
@@ -133,7 +132,11 @@ export async function applyFix(plan: FixPlan, results: ReadonlyMap<string, FixAl
   let filled = 0;
   let relinked = 0;
   const byDoc = new Map<DocFile, FixTarget[]>();
-  for (const t of plan.targets) byDoc.set(t.doc, [...(byDoc.get(t.doc) ?? []), t]);
+  for (const t of plan.targets) {
+    const list = byDoc.get(t.doc);
+    if (list) list.push(t);
+    else byDoc.set(t.doc, [t]);
+  }
   for (const [doc, list] of byDoc) {
     const edits: TextEdit[] = [];
     const changes: IntendedChange[] = [];
@@ -172,7 +175,7 @@ export async function applyFix(plan: FixPlan, results: ReadonlyMap<string, FixAl
     let diff: string | undefined;
     if (options.dryRun) diff = unifiedDiff(doc.file, doc.text, updated);
     else {
-      const written = await writeFileSafely(doc.absPath, updated, doc.hash, options.root);
+      const written = await writeFileSafely(doc.absPath, updated, doc.hash, options.root).catch((e: unknown) => ({ ok: false as const, reason: notWritten(e) }));
       if (!written.ok) {
         skipped.push(`${doc.file}: ${written.reason}`);
         continue;
@@ -183,6 +186,12 @@ export async function applyFix(plan: FixPlan, results: ReadonlyMap<string, FixAl
     files.push({ file: doc.file, absPath: doc.absPath, diff, filled: docFilled, relinked: docRelinked });
   }
   return { files, filled, relinked, skipped };
+}
+
+/** Why a file could not be written (permissions, a full disk), by its error code: the others are still written. */
+function notWritten(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return `it can't be written (${code ?? (e instanceof Error ? e.message : String(e))}); it is unchanged`;
 }
 
 /** The closing sentence of a fix: what was (or would be) filled and relinked, and what it cost. */

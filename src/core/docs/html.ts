@@ -7,7 +7,7 @@ import { parse, parseFragment, type DefaultTreeAdapterTypes } from 'parse5';
 import { parseSrcset } from 'srcset';
 import type { DocLanguage } from './languages';
 import type { LineIndex } from './lines';
-import { clip, oneLine, type FoundImage, type Span } from './model';
+import { altStateOf, clip, oneLine, type FoundImage, type Span } from './model';
 
 type Node = DefaultTreeAdapterTypes.Node;
 type Element = DefaultTreeAdapterTypes.Element;
@@ -93,6 +93,8 @@ export function findHtmlImages(text: string, options: HtmlScanOptions): FoundIma
   const found: FoundImage[] = [];
   const base = options.baseOffset;
   let heading = options.heading;
+  // The text of each element asked for, read once (a gallery of thousands of images in one <p> has one context).
+  const texts = new Map<Element, string>();
   // Iterative depth-first walk in document order (deep documents must not overflow the stack).
   const stack: { node: Node; parent: Element | undefined }[] = [{ node: root as Node, parent: undefined }];
   while (stack.length) {
@@ -100,7 +102,7 @@ export function findHtmlImages(text: string, options: HtmlScanOptions): FoundIma
     if (isElement(node)) {
       if (HEADINGS.has(node.tagName) && options.heading === undefined) heading = oneLine(htmlTextContent(node)) || heading;
       if (node.tagName === 'img') {
-        const image = imageFrom(text, node, parent, options, heading);
+        const image = imageFrom(text, node, options, heading, options.context ?? contextOf(parent, texts));
         if (image) found.push(image);
       }
       if (RAW_TEXT.has(node.tagName) && node.tagName !== 'template') continue;
@@ -113,7 +115,7 @@ export function findHtmlImages(text: string, options: HtmlScanOptions): FoundIma
 
 const shift = (s: Span, by: number): Span => ({ start: s.start + by, end: s.end + by });
 
-function imageFrom(text: string, el: Element, parent: Element | undefined, options: HtmlScanOptions, heading: string | undefined): FoundImage | undefined {
+function imageFrom(text: string, el: Element, options: HtmlScanOptions, heading: string | undefined, context: string | undefined): FoundImage | undefined {
   const loc = el.sourceCodeLocation;
   const tag = loc?.startTag;
   if (!loc || !tag) return undefined; // made up by the parser (implied), not written in the text
@@ -125,8 +127,9 @@ function imageFrom(text: string, el: Element, parent: Element | undefined, optio
   const hidden = attr(el, 'aria-hidden')?.trim().toLowerCase() === 'true';
   const v = altLoc ? attributeValueSpan(text, altLoc) : undefined;
   // A bare `alt` (no value) is alt="" to a browser, but in hand-written docs it is an attribute left unfinished, and
-  // markdownlint's MD045 reports it: it counts as missing. alt="" is the explicit, deliberate "decorative".
-  const altState = altValue === undefined || (altLoc && !v) ? 'missing' : altValue.trim() ? 'present' : 'empty';
+  // markdownlint's MD045 reports it: it counts as missing. alt="" is the explicit, deliberate "decorative"; alt=" " (or
+  // &nbsp;) is not: screen readers read the file name or nothing useful, and axe-core fails it (alt-space-value).
+  const altState = altValue === undefined || (altLoc && !v) ? 'missing' : altStateOf(altValue);
   let altSpan: Span;
   let altWrite: FoundImage['altWrite'];
   let altQuote: FoundImage['altQuote'] = '"';
@@ -147,7 +150,6 @@ function imageFrom(text: string, el: Element, parent: Element | undefined, optio
   }
   const srcLoc = source && source.from !== 'srcset' ? attrs[source.from] : undefined;
   const srcValue = srcLoc ? attributeValueSpan(text, srcLoc) : undefined;
-  const context = options.context ?? contextOf(parent);
   return {
     language: options.language,
     syntax: 'html',
@@ -171,9 +173,11 @@ function imageFrom(text: string, el: Element, parent: Element | undefined, optio
   };
 }
 
-function contextOf(parent: Element | undefined): string | undefined {
+/** The text of the nearest of three ancestors that has any (each element's text read once per document). */
+function contextOf(parent: Element | undefined, texts: Map<Element, string>): string | undefined {
   for (let el: Element | undefined = parent, hops = 0; el && hops < 3; el = el.parentNode && isElement(el.parentNode as Node) ? (el.parentNode as Element) : undefined, hops++) {
-    const t = oneLine(htmlTextContent(el));
+    let t = texts.get(el);
+    if (t === undefined) texts.set(el, (t = oneLine(htmlTextContent(el))));
     if (t) return t;
   }
   return undefined;

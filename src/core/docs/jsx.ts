@@ -7,7 +7,7 @@
 import { parse, parseExpression } from '@babel/parser';
 import type { DocLanguage } from './languages';
 import type { LineIndex } from './lines';
-import { clip, DocParseError, oneLine, type FoundImage, type Span } from './model';
+import { altStateOf, clip, DocParseError, oneLine, type FoundImage, type Span } from './model';
 
 export const JSX_IMAGE_TAGS: readonly string[] = ['img', 'Image'];
 
@@ -77,7 +77,7 @@ export function imageFromJsxTag(tag: JsxTag, ctx: JsxContext): FoundImage {
   const role = String(text(get('role')) ?? '').trim().toLowerCase();
   // No alt attribute and a spread: alt may come from the spread, so it is not known to be missing.
   const altUnknown = altValue === undefined || (altValue === null && !alt && tag.hasSpread);
-  const altState: FoundImage['altState'] = altUnknown ? 'present' : altValue === null ? 'missing' : altValue.trim() ? 'present' : 'empty';
+  const altState: FoundImage['altState'] = altUnknown ? 'present' : altValue === null ? 'missing' : altStateOf(altValue);
   let altSpan: Span;
   let altWrite: FoundImage['altWrite'];
   let altQuote: FoundImage['altQuote'] = '"';
@@ -152,7 +152,16 @@ function jsxText(el: BabelNode): string {
     .join(' ');
 }
 
-function tagOf(opening: BabelNode, text: string): JsxTag | undefined {
+/** Code handed to Babel, and where it starts in the document (Babel's offsets are the document's). */
+interface Source {
+  readonly code: string;
+  readonly start: number;
+}
+
+const charAt = (s: Source, offset: number) => s.code[offset - s.start];
+const sliceOf = (s: Source, from: number, to: number) => s.code.slice(from - s.start, to - s.start);
+
+function tagOf(opening: BabelNode, source: Source): JsxTag | undefined {
   const name = nameOf(opening['name']);
   const nameNode = opening['name'] as BabelNode;
   if (!name || opening.start == null || opening.end == null || nameNode.end == null) return undefined;
@@ -169,9 +178,9 @@ function tagOf(opening: BabelNode, text: string): JsxTag | undefined {
     let value: JsxValue;
     if (!v) value = { kind: 'none', span: { start: a.start, end: a.end } };
     else if (v.type === 'StringLiteral' && v.start != null && v.end != null) {
-      value = { kind: 'literal', value: String(v['value']), span: { start: v.start + 1, end: v.end - 1 }, quote: text[v.start] === "'" ? "'" : '"' };
+      value = { kind: 'literal', value: String(v['value']), span: { start: v.start + 1, end: v.end - 1 }, quote: charAt(source, v.start) === "'" ? "'" : '"' };
     } else if (v.start != null && v.end != null) {
-      value = { kind: 'expression', code: text.slice(v.start + 1, v.end - 1), span: { start: v.start, end: v.end } };
+      value = { kind: 'expression', code: sliceOf(source, v.start + 1, v.end - 1), span: { start: v.start, end: v.end } };
     } else continue;
     attributes.push({ name: attrName, span: { start: a.start, end: a.end }, value });
   }
@@ -192,12 +201,13 @@ export interface JsxScanOptions {
 export function findJsxImages(code: string, lines: LineIndex, options: JsxScanOptions): FoundImage[] {
   const base = options.baseOffset ?? 0;
   const language = options.language;
-  // Pad the code to its place in the document, so Babel's offsets are the document's. An MDX expression `{…}` is
-  // parsed as an array literal `[…]`, the bracket taking the place of its brace (so `{/* a comment */}` parses too).
-  const text = options.expression ? `${' '.repeat(Math.max(0, base - 1))}[${code}\n]` : ' '.repeat(base) + code;
+  // Babel starts counting at the code's place in the document (startIndex), so its offsets are the document's without
+  // padding the code to that place (which made a long MDX file quadratic). An MDX expression `{…}` is parsed as an
+  // array literal `[…]`, the bracket taking the place of its brace (so `{/* a comment */}` parses too).
+  const source: Source = options.expression ? { code: `[${code}\n]`, start: Math.max(0, base - 1) } : { code, start: base };
   let ast;
   try {
-    ast = parse(text, { sourceType: 'unambiguous', plugins: options.typescript ? ['jsx', 'typescript'] : ['jsx'], errorRecovery: true });
+    ast = parse(source.code, { sourceType: 'unambiguous', plugins: options.typescript ? ['jsx', 'typescript'] : ['jsx'], errorRecovery: true, startIndex: source.start });
   } catch (e) {
     const pos = (e as { pos?: unknown }).pos;
     const at = lines.position(typeof pos === 'number' ? Math.min(Math.max(0, pos), lines.text.length) : base);
@@ -205,6 +215,13 @@ export function findJsxImages(code: string, lines: LineIndex, options: JsxScanOp
   }
   const found: FoundImage[] = [];
   let heading: string | undefined;
+  // Each element's text is read once (thousands of images in one element share it).
+  const texts = new Map<BabelNode, string>();
+  const textOf = (el: BabelNode) => {
+    let t = texts.get(el);
+    if (t === undefined) texts.set(el, (t = oneLine(jsxText(el))));
+    return t;
+  };
   // Iterative walk in source order, keeping the enclosing JSX element for context.
   const stack: { node: BabelNode; parentElement: BabelNode | undefined }[] = [{ node: ast.program as unknown as BabelNode, parentElement: undefined }];
   while (stack.length) {
@@ -215,8 +232,8 @@ export function findJsxImages(code: string, lines: LineIndex, options: JsxScanOp
       const name = nameOf(opening['name']) ?? '';
       if (/^h[1-6]$/.test(name)) heading = oneLine(jsxText(node)) || heading;
       if (JSX_IMAGE_TAGS.includes(name)) {
-        const tag = tagOf(opening, text);
-        if (tag) found.push(imageFromJsxTag(tag, { language, lines, heading, context: parentElement ? oneLine(jsxText(parentElement)) || undefined : undefined }));
+        const tag = tagOf(opening, source);
+        if (tag) found.push(imageFromJsxTag(tag, { language, lines, heading, context: parentElement ? textOf(parentElement) || undefined : undefined }));
       }
       nextParent = node;
     }

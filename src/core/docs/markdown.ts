@@ -263,8 +263,9 @@ export function findMarkdownImages(text: string, mdx: boolean, lines: LineIndex)
           language,
           srcDynamic: false,
           alt,
-          // markdownlint's MD045: an empty label is a missing alt; whitespace is text (our alt-uninformative catches it).
-          altState: labelRaw.length === 0 ? ('missing' as const) : alt ? ('present' as const) : ('empty' as const),
+          // An empty label is a missing alt (markdownlint's MD045), and so is one that reads as only whitespace (`![ ]`,
+          // `![&nbsp;]`), which MD045 takes as text. Markdown has no decorative form.
+          altState: alt ? ('present' as const) : ('missing' as const),
           altUnknown: false,
           decorative: false,
           start: token.start.offset,

@@ -40,7 +40,11 @@ export interface FoundImage {
   readonly srcDynamic: boolean;
   /** The alt text as its parser reads it; '' when empty or missing. */
   readonly alt: string;
-  /** `missing`: no alt at all (Markdown `![]`, no attribute); `empty`: `alt=""` or a bare `alt`; `present`: text. */
+  /**
+   * `missing`: no alt text — none at all (Markdown `![]`, no attribute, a bare `alt`) or only whitespace (`![ ]`,
+   * `alt=" "`, `alt="&nbsp;"`: axe-core's alt-space-value fails it); `empty`: exactly `alt=""` (HTML, JSX), the
+   * deliberate "decorative"; `present`: text.
+   */
   readonly altState: 'missing' | 'empty' | 'present';
   /** Alt comes from an expression or a spread whose value is not known statically (JSX). */
   readonly altUnknown: boolean;
@@ -66,7 +70,7 @@ export interface FoundImage {
 
 /** A document that its parser refused (e.g. MDX that does not compile). */
 export class DocParseError extends Error {
-  override readonly name = 'DocParseError';
+  override readonly name: string = 'DocParseError';
   constructor(
     message: string,
     readonly line: number,
@@ -76,13 +80,36 @@ export class DocParseError extends Error {
   }
 }
 
+/** How an alt value the parser read counts: '' is `empty` (decorative), only whitespace is `missing`. */
+export function altStateOf(value: string): 'missing' | 'empty' | 'present' {
+  if (value === '') return 'empty';
+  return value.trim() ? 'present' : 'missing';
+}
+
+/** A file too large to parse in reasonable time and memory: reported, never read. */
+export class DocTooLargeError extends DocParseError {
+  override readonly name = 'DocTooLargeError';
+  constructor(bytes: number, limit: number) {
+    super(`too large to check (${(bytes / 1024 / 1024).toFixed(1)} MB; files up to ${limit / 1024 / 1024} MB are read)`, 1, 1);
+  }
+}
+
 /** Collapse whitespace, for comparing and showing text. */
 export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-/** Keep context short: the part of `text` around `focus` (or its end), at most `max` characters. */
+/**
+ * Keep context short: the start of `text`, on one line, at most `max` characters. Reads only as much of a long text as
+ * that needs (a prefix, doubled until it is long enough), so a paragraph shared by thousands of images costs each of
+ * them `max`, not the paragraph's length.
+ */
 export function clip(text: string, max = 300): string {
-  const t = oneLine(text);
+  let end = Math.min(text.length, 2 * max);
+  let t = oneLine(text.slice(0, end));
+  while (t.length <= max && end < text.length) {
+    end = Math.min(text.length, end * 2);
+    t = oneLine(text.slice(0, end));
+  }
   return t.length <= max ? t : `${t.slice(0, max - 1).replace(/\s+\S*$/, '')}…`;
 }

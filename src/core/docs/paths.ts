@@ -39,10 +39,18 @@ export class DirectoryCache {
   }
 }
 
+/**
+ * Does a relative path (as `path.relative` gives it, or with forward slashes) lead out of its base? Only when its first
+ * segment is `..`, or when it is absolute (another drive): `..dots.png` and `..notes/` are names inside.
+ */
+export function leadsOut(rel: string): boolean {
+  const first = rel.split(path.sep === '\\' ? /[\\/]/ : '/')[0];
+  return first === '..' || path.isAbsolute(rel);
+}
+
 /** Is `p` inside `root` (or equal to it)? Both absolute. */
 export function isInside(root: string, p: string): boolean {
-  const rel = path.relative(root, p);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  return !leadsOut(path.relative(root, p));
 }
 
 function safeDecode(segment: string): string {

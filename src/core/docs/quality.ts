@@ -16,7 +16,7 @@ export interface RuleInfo {
 }
 
 export const RULES: readonly RuleInfo[] = [
-  { id: 'alt-missing', summary: 'Image without alt text', help: 'Add alt text that says what the image shows (markdownlint MD045). Mark purely decorative HTML images with alt="".' },
+  { id: 'alt-missing', summary: 'Image without alt text', help: 'Add alt text that says what the image shows (markdownlint MD045); alt text of only spaces is none. Mark purely decorative HTML images with alt="".' },
   { id: 'alt-uninformative', summary: 'Alt text that says nothing', help: 'Replace a file name, a slug or a generic word ("image", "screenshot", "logo") by what the image shows.' },
   { id: 'alt-too-long', summary: 'Alt text over the maximum length', help: 'Keep alt text to one concise sentence; put longer explanations in the text or a caption.' },
   { id: 'image-path-case', summary: 'Image link differs from the file in letter case', help: 'Use the file\'s real name: the link is broken on case-sensitive file systems (Linux, CI, most web servers).' },
@@ -96,13 +96,7 @@ export function altFindings(image: FoundImage, file: string, options: AltRuleOpt
     if (!image.decorative && options.rules.has('alt-missing')) out.push({ ...at, rule: 'alt-missing', message: `image without alt text: ${what}` });
     return out;
   }
-  if (image.altState === 'empty') {
-    // HTML/JSX alt="" says "decorative" on purpose; Markdown has no such thing: whitespace in ![ ] is a forgotten alt.
-    if (image.syntax !== 'html' && image.syntax !== 'jsx' && options.rules.has('alt-uninformative')) {
-      out.push({ ...at, rule: 'alt-uninformative', message: `alt text is only whitespace: ${what}` });
-    }
-    return out;
-  }
+  if (image.altState === 'empty') return out; // HTML/JSX alt="": decorative on purpose
   const reason = uninformativeReason(image.alt, image.src);
   if (reason && options.rules.has('alt-uninformative')) out.push({ ...at, rule: 'alt-uninformative', message: `${reason}: say what ${what} shows` });
   if (image.alt.length > options.maxLength && options.rules.has('alt-too-long')) {

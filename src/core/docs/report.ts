@@ -15,6 +15,16 @@ export interface Report {
   readonly errors: readonly { readonly file: string; readonly line: number; readonly column: number; readonly message: string }[];
 }
 
+/**
+ * The closing sentence of a check: the findings, the files they are in, and the files checked ("0 finding(s)" alone
+ * would not tell a check of one clean file from a check that read a file it could not parse).
+ */
+export function checkSummary(report: Report): string {
+  const withFindings = new Set(report.findings.map((f) => f.file)).size;
+  const unread = report.errors.length ? ` and ${report.errors.length} file(s) that could not be read or parsed` : '';
+  return `${report.findings.length} finding(s) in ${withFindings} file(s)${unread}; ${report.files} file(s) checked.`;
+}
+
 export function formatText(report: Report): string {
   const lines = [
     ...report.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.rule} ${f.message}`),

@@ -28,6 +28,7 @@ const DEVIATIONS: Readonly<Record<string, Readonly<Record<number, string>>>> = {
   'docs/html/email-templates.md': { 69: '- inside <script type="text/x-template">: raw text, not an element', 73: '- inside <textarea>: raw text' },
   'docs/html/gallery.md': { 57: '+ a real <img> over several lines inside a table block: MD045 misses it', 64: '+ a real <img> with an unquoted src holding "/": MD045 misses it' },
   'docs/html/theming.md': { 57: '- role="presentation" marks the image decorative' },
+  'docs/getting-started/installation.md': { 39: '+ ![ ](…): alt text of only whitespace is missing alt text (axe-core alt-space-value); MD045 counts the space as text' },
 };
 
 function md045Lines(text: string): number[] {

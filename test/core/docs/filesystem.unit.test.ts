@@ -8,8 +8,9 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { listDocFiles } from '../../../src/core/docs/files';
-import { resolveImageLink } from '../../../src/core/docs/paths';
+import { PathScope } from '../../../src/core/agent/tools';
+import { listDocFiles, normalisePattern } from '../../../src/core/docs/files';
+import { isInside, leadsOut, resolveImageLink } from '../../../src/core/docs/paths';
 import { contentHash, writeFileSafely } from '../../../src/core/docs/write';
 
 let root = '';
@@ -92,9 +93,74 @@ describe('listing docs files', () => {
     assert.deepEqual(r.files, ['a.md', 'guide.md']);
   });
 
+  it('says which patterns gave no documentation file, and why', async () => {
+    await put('notes/readme.txt');
+    await fs.symlink(path.join(outside, 'secret.png'), file('docs', 'out.md'));
+    const r = await listDocFiles(root, ['docs/a.md', 'nothere.md', 'docs/**/*.rst', 'notes', 'notes/readme.txt', 'docs/secret.md', 'docs/out.md', 'node_modules/pkg/readme.md']);
+    assert.deepEqual(r.files, ['docs/a.md']);
+    assert.deepEqual(r.unmatched, [
+      'nothere.md: no such file or folder',
+      'docs/**/*.rst matches no Markdown, MDX, HTML, JSX or TSX file (node_modules, .git, hidden files and what .gitignore says are left out)',
+      'notes holds no Markdown, MDX, HTML, JSX or TSX file (node_modules, .git, hidden files and what .gitignore says are left out)',
+      'notes/readme.txt is not a Markdown, MDX, HTML, JSX or TSX file',
+      'docs/secret.md is left out by .gitignore',
+      'docs/out.md is a symbolic link; links to files are not followed',
+      'node_modules/pkg/readme.md is left out (node_modules, .git, hidden files and what .gitignore says are left out)',
+    ]);
+    assert.deepEqual((await listDocFiles(root, ['docs', '**/*.md', '!docs/a.md'])).unmatched, [], 'patterns that found files are not reported');
+    assert.deepEqual((await listDocFiles(root, ['.'], { limit: 1 })).unmatched, [], 'nor one cut by the limit');
+    await fs.rm(file('docs', 'out.md'));
+  });
+
   it('says when a limit stopped it', async () => {
     const r = await listDocFiles(root, ['.'], { limit: 2 });
-    assert.deepEqual(r, { files: ['docs/a.md', 'docs/b.mdx'], truncated: true, refused: [] });
+    assert.deepEqual(r, { files: ['docs/a.md', 'docs/b.mdx'], truncated: true, refused: [], unreadable: [], unmatched: [] });
+  });
+});
+
+describe('names that start with ".." are names inside the folder', () => {
+  before(async () => {
+    await put('dots/..dots.png');
+    await put('dots/..notes.md', '![](..dots.png)\n');
+    await put('dots/sub/page.md', '![](../..dots.png)\n');
+  });
+
+  it('a path leads out only when its first segment is ".."', () => {
+    for (const rel of ['..', '../x.png', `..${path.sep}x.png`, '../..', path.resolve('/elsewhere')]) assert.equal(leadsOut(rel), true, rel);
+    for (const rel of ['', '.', '..dots.png', '..notes.md', '...', '..a/b.png', 'a/../b.png', 'a/..b']) assert.equal(leadsOut(rel), false, rel);
+    assert.equal(isInside(root, file('dots', '..dots.png')), true);
+    assert.equal(isInside(root, file('..notes')), true);
+    assert.equal(isInside(file('dots'), root), false);
+    assert.equal(isInside(file('dots'), `${file('dots')}..evil`), false, 'a sibling whose name extends the folder\'s is outside');
+  });
+
+  it('links, listings, absolute patterns, writes and the tools\' scope take "..name" as a name inside', async () => {
+    const dots = file('dots');
+    const doc = path.join(dots, '..notes.md');
+    const link = (src: string, documentPath = doc) => resolveImageLink(src, { documentPath, root: dots }).then((r) => r.kind);
+    const scope = new PathScope([dots]);
+    const outcome = {
+      link: await link('..dots.png'),
+      linkFromSub: await link('../..dots.png', path.join(dots, 'sub', 'page.md')),
+      siteAbsolute: await link('/..dots.png'),
+      listed: (await listDocFiles(dots, ['..notes.md'])).files,
+      listedAbsolute: (await listDocFiles(dots, [doc])).files,
+      pattern: normalisePattern(doc, dots),
+      written: await writeFileSafely(doc, '![Dots](..dots.png)\n', contentHash('![](..dots.png)\n'), dots),
+      tool: await scope.file('..dots.png').catch((e: Error) => e.message),
+    };
+    assert.deepEqual(outcome, {
+      link: 'file',
+      linkFromSub: 'file',
+      siteAbsolute: 'file',
+      listed: ['..notes.md'],
+      listedAbsolute: ['..notes.md'],
+      pattern: '..notes.md',
+      written: { ok: true },
+      tool: path.join(dots, '..dots.png'),
+    });
+    assert.equal(await link('../guide.md'), 'refused', 'a real ".." still leads out');
+    await assert.rejects(scope.file('../docs/guide.md'), /outside the workspace/);
   });
 });
 

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { findImages } from '../../../src/core/docs/find';
 import { DocParseError } from '../../../src/core/docs/model';
+import { altFindings, RULE_IDS } from '../../../src/core/docs/quality';
 
 const md = (...lines: string[]) => lines.join('\n');
 const srcs = (text: string, language: Parameters<typeof findImages>[1] = 'markdown') => findImages(text, language).map((i) => i.src);
@@ -45,7 +46,7 @@ describe('Markdown images (micromark)', () => {
       [
         ['c.png', 'A [boxed] chart & code', 'present'],
         ['d e.png', 'x', 'present'],
-        ['space.png', '', 'empty'],
+        ['space.png', '', 'missing'],
       ],
     );
   });
@@ -109,6 +110,54 @@ describe('Markdown images (micromark)', () => {
     assert.equal(a?.heading, 'Sign in');
     assert.equal(a?.context, 'Click Sign in at the top right.');
     assert.equal(b?.context, 'Click Sign in at the top right.', 'an image alone in its paragraph gets the paragraph before it');
+  });
+});
+
+describe('whitespace-only alt is missing alt text, in every syntax', () => {
+  // axe-core's alt-space-value fails alt=" "; only alt="" says "decorative". Each case: [language, text, image index].
+  const blank: [Parameters<typeof findImages>[1], string][] = [
+    ['markdown', '![ ](a.png)'],
+    ['markdown', '![\t  ](a.png)'],
+    ['markdown', '![&nbsp;](a.png)'],
+    ['markdown', '![ ][ref]\n\n[ref]: a.png'],
+    ['markdown', 'Inline <img src="a.png" alt=" ">'],
+    ['markdown', '<img src="a.png" alt="&nbsp;">'],
+    ['html', '<p><img src="a.png" alt=" "></p>'],
+    ['html', '<img src="a.png" alt="&nbsp;&#32;">'],
+    ['html', "<img src=a.png alt='\n'>"],
+    ['jsx', 'export const A = () => <img src="a.png" alt=" " />;'],
+    ['tsx', 'export const A = () => <img src="a.png" alt={"  "} />;'],
+    ['tsx', 'export const A = () => <Image src="a.png" alt={`\u00a0`} />;'],
+    ['mdx', '# T\n\n<img src="a.png" alt=" " />'],
+    ['mdx', '# T\n\n![ ](a.png)'],
+    ['mdx', '# T\n\n{true && <img src="a.png" alt=" " />}'],
+  ];
+
+  for (const [language, text] of blank) {
+    it(`${language}: ${JSON.stringify(text)} is missing, not decorative, and reported as alt-missing`, () => {
+      const [image] = findImages(text, language);
+      assert.ok(image, 'an image is found');
+      assert.deepEqual([image.src, image.alt, image.altState, image.decorative], ['a.png', '', 'missing', false]);
+      assert.deepEqual(altFindings(image, 'doc', { maxLength: 125, rules: new Set(RULE_IDS) }).map((f) => f.rule), ['alt-missing']);
+    });
+  }
+
+  it('alt="" stays the decorative form (HTML, JSX, MDX); whitespace with aria-hidden or role="presentation" is decorative', () => {
+    for (const [language, text] of [
+      ['html', '<img src="a.png" alt="">'],
+      ['markdown', '<img src="a.png" alt="">'],
+      ['jsx', 'export const A = () => <img src="a.png" alt="" />;'],
+      ['mdx', '<img src="a.png" alt={""} />'],
+    ] as const) {
+      const [image] = findImages(text, language);
+      assert.deepEqual([image?.altState, image?.decorative], ['empty', true], text);
+      assert.deepEqual(image && altFindings(image, 'doc', { maxLength: 125, rules: new Set(RULE_IDS) }), [], text);
+    }
+    for (const text of ['<img src="a.png" alt=" " aria-hidden="true">', '<img src="a.png" alt=" " role="presentation">']) {
+      const [image] = findImages(text, 'html');
+      assert.deepEqual([image?.altState, image?.decorative], ['missing', true], text);
+      assert.deepEqual(image && altFindings(image, 'doc', { maxLength: 125, rules: new Set(RULE_IDS) }), [], text);
+    }
   });
 });
 
