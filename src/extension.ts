@@ -9,7 +9,7 @@ import { signInCommand } from './vscode/auth';
 import { createStatusItem, pickModel } from './vscode/chooseModel';
 import { disposeOcrEngine, extractTextCommand } from './vscode/extractText';
 import { firstRunChoice, needsFirstChoice, registerFirstRun } from './vscode/firstRun';
-import { registerTools } from './vscode/tools';
+import { createTools, registerTools } from './vscode/tools';
 import { registerAltText } from './vscode/altText';
 import { registerAltTextPaste } from './vscode/altTextPaste';
 import { describeCommand, type DescribeDeps } from './vscode/describeCommand';
@@ -24,6 +24,8 @@ export interface TestApi {
   setUi(ui: Ui | undefined): void;
   /** The last log lines (already redacted). */
   recentLog(): readonly string[];
+  /** A language-model tool as registered (to call prepareInvocation, which VS Code's API does not reach). */
+  tool(name: string): vscode.LanguageModelTool<unknown> | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): TestApi | undefined {
@@ -31,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const keys = new KeyStore(context.secrets);
   const ui = new UiHolder();
   const deps: DescribeDeps = { ui, keys, log, tokenMemory: new GlobalStateTokenMemory(context.globalState) };
+  const tools = createTools(deps);
   const refreshSecrets = async () => log.setSecrets(await keys.all());
   void refreshSecrets();
 
@@ -59,14 +62,14 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     }),
     ...registerPastePanel(context, deps),
     ...registerFirstRun(context, deps),
-    ...registerTools(deps),
+    ...registerTools(tools),
     ...registerAltText({ ...deps, context }),
     ...registerAltTextPaste({ ...deps, context }),
   );
   log.info(`Describe Image ${String(context.extension.packageJSON['version'])} activated (${vscode.env.appName}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'}).`);
 
   if (context.extensionMode === vscode.ExtensionMode.Test) {
-    return { setUi: (replacement) => (ui.current = replacement ?? windowUi), recentLog: () => [...log.recent] };
+    return { setUi: (replacement) => (ui.current = replacement ?? windowUi), recentLog: () => [...log.recent], tool: (name) => tools.get(name) };
   }
   return undefined;
 }
