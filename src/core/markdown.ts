@@ -78,11 +78,12 @@ export function markdownLinkTarget(target: string): string {
 }
 
 /**
- * Characters that would end the line or paragraph, or reorder what is shown (bidirectional controls): in a one-line
- * span they are shown as escapes (`\n`, `\t`, `\r`, `\u{202e}`) instead of being obeyed.
+ * Characters that would end the line or paragraph, reorder what is shown (bidirectional controls) or hide in a name
+ * (zero-width space, word joiner, byte-order mark — not the joiners scripts and emoji need): in a one-line span they
+ * are shown as escapes (`\n`, `\t`, `\r`, `\u{202e}`) instead of being obeyed.
  */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this finds
-const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/gu;
 
 function showControls(text: string): string {
   return text.replace(UNSHOWABLE, (c) => ({ '\n': '\\n', '\t': '\\t', '\r': '\\r' })[c] ?? `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);

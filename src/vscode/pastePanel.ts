@@ -176,10 +176,13 @@ export class PastePanel implements vscode.Disposable {
     }
   }
 
-  /** Take an image out of the panel and delete its file (after the run that may be reading it). */
+  /** Take an image out of the panel and delete its file (after the run that may be reading it). Only ids it holds. */
   async remove(id: string): Promise<void> {
-    this.images = this.images.filter((i) => i.info.id !== id);
+    const held = this.images.find((i) => i.info.id === id);
+    if (!held) return;
+    this.images = this.images.filter((i) => i !== held);
     this.post({ type: 'images', images: this.images.map((i) => i.info) });
+    if (held.info.url) return; // a web address: no file
     if (this.busy > 0) this.removedWhileBusy.push(id);
     else await this.deleteRemoved([id]);
   }
@@ -262,11 +265,12 @@ export class PastePanel implements vscode.Disposable {
     const list = (saved as Partial<PanelState> | undefined)?.images;
     if (!Array.isArray(list)) return;
     for (const info of list.slice(0, MAX_IMAGES) as ImageInfo[]) {
-      if (typeof info?.id !== 'string') continue;
-      if (info.url) {
+      if (typeof info?.url === 'string' && /^https?:\/\/[^\s]+$/i.test(info.url)) {
         this.addUrl(info.url);
         continue;
       }
+      // The saved state is the webview's: an id that is not an image's (a path) is never read.
+      if (!PasteStore.isImageId(info?.id) || typeof info.name !== 'string') continue;
       const name = safeImageName(info.name, 'image');
       // Versions before panel folders kept pasted/<hash>/<name>: read from there once (add() keeps it in this panel's folder).
       const places = [vscode.Uri.joinPath(this.storage(), info.id, name), vscode.Uri.joinPath(this.store.root, info.id, name)];

@@ -22,6 +22,8 @@ const DAY_MS = 24 * 60 * 60_000;
 /** The record of panels that may be restored: panel id → when it was last open (ms since the epoch). */
 const RECORD_KEY = 'describeImage.pastePanels';
 const PANEL_ID = /^panel-[0-9a-f]{16}$/;
+/** An image's folder in its panel's: the start of its bytes' SHA-256. */
+const IMAGE_ID = /^[0-9a-f]{20}$/;
 
 type Record_ = Readonly<Record<string, number>>;
 
@@ -42,7 +44,13 @@ export class PasteStore {
     return typeof value === 'string' && PANEL_ID.test(value);
   }
 
+  /** The id of a pasted image (a path, from a message or a saved state, is never one). */
+  static isImageId(value: unknown): value is string {
+    return typeof value === 'string' && IMAGE_ID.test(value);
+  }
+
   folder(panelId: string): vscode.Uri {
+    if (!PasteStore.isPanelId(panelId)) throw new Error(`not a panel id: ${panelId}`);
     return vscode.Uri.joinPath(this.root, panelId);
   }
 
@@ -57,6 +65,7 @@ export class PasteStore {
 
   /** Delete one image of a panel. */
   async removeImage(panelId: string, imageId: string): Promise<void> {
+    if (!PasteStore.isImageId(imageId)) throw new Error(`not an image id: ${imageId}`);
     await deleteIfThere(vscode.Uri.joinPath(this.folder(panelId), imageId));
   }
 

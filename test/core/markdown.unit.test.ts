@@ -100,6 +100,7 @@ describe('markdown', () => {
       assert.equal(plain, `<p>Send ${html(shown(text))} then</p>`, JSON.stringify(text));
     }
     assert.equal(markdownCodeSpan('a\u202Eb\u2028c\u0007'), '`a\\u{202e}b\\u{2028}c\\u{7}`', 'direction and line separators are shown');
+    assert.equal(markdownCodeSpan('ui\u200B.png\uFEFF'), '`ui\\u{200b}.png\\u{feff}`', 'so are invisible characters that make two names look alike');
   });
 
   it('formats usage, including reasoning tokens', () => {

@@ -404,6 +404,45 @@ describe('Describe Image in VS Code', () => {
       await until('closing it deleted its folder', async () => !(await exists(store.folder(restored))));
     });
 
+    it('ids that are paths — in a remove message or a restored state — delete nothing and read nothing outside the panel', async () => {
+      const store = api.pasteStore;
+      const png = await vscode.workspace.fs.readFile(workspaceImage('ui.png'));
+      const exists = (uri: vscode.Uri) => Promise.resolve(vscode.workspace.fs.stat(uri)).then(() => true, () => false);
+      // Another panel's image, and an image beside the store (where a path-like id would lead).
+      const others = vscode.Uri.joinPath(store.root, 'panel-1111111111111111', 'a'.repeat(20), 'other.png');
+      const beside = vscode.Uri.joinPath(store.root, '..', 'beside', 'secret.png');
+      for (const uri of [others, beside]) await vscode.workspace.fs.writeFile(uri, png);
+      await store.opened('panel-1111111111111111');
+      try {
+        const panel = await vscode.commands.executeCommand<PastePanel>('describeImage.pasteScreenshot');
+        await panel.add([{ name: 'mine.png', bytes: png }]);
+        for (const id of ['..', '../..', '../panel-1111111111111111', '../../beside']) {
+          await (panel as unknown as { onMessage(m: unknown): Promise<void> }).onMessage({ type: 'remove', id });
+        }
+        assert.ok(await exists(others), "another panel's image is still there");
+        assert.ok(await exists(beside), 'the file beside the store is still there');
+        assert.equal(panel.files().length, 1, 'the panel still holds its image');
+        assert.ok(await exists(panel.files()[0]!), 'and its file');
+        await vscode.window.tabGroups.close(pasteTabs());
+
+        const webview = vscode.window.createWebviewPanel('describeImage.paste', 'Paste Screenshot', vscode.ViewColumn.Active, {});
+        const restored = await api.revivePastePanel(webview, {
+          prompt: '',
+          detail: 'auto',
+          panelId: '../beside',
+          images: [{ id: '../../beside', name: 'secret.png' }, { id: '../beside', name: 'secret.png' }, { id: '../panel-1111111111111111/aaaaaaaaaaaaaaaaaaaa', name: 'other.png' }],
+        });
+        assert.match(restored.panelId, /^panel-[0-9a-f]{16}$/, 'a panel id that is a path is not used');
+        assert.deepEqual(restored.files(), [], 'nothing outside its folder was read into the panel');
+        webview.dispose();
+        await until('the restored panel is closed', async () => pasteTabs().length === 0);
+        assert.ok(await exists(beside) && (await exists(others)), 'and closing it deleted nothing else');
+      } finally {
+        await store.closed('panel-1111111111111111');
+        await vscode.workspace.fs.delete(vscode.Uri.joinPath(store.root, '..', 'beside'), { recursive: true });
+      }
+    });
+
     it('a panel saved by a version without panel folders is restored from pasted/<hash>/', async () => {
       const store = api.pasteStore;
       const png = await vscode.workspace.fs.readFile(workspaceImage('ui.png'));
