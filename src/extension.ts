@@ -9,13 +9,14 @@ import { signInCommand } from './vscode/auth';
 import { createStatusItem, pickModel } from './vscode/chooseModel';
 import { disposeOcrEngine, extractTextCommand } from './vscode/extractText';
 import { firstRunChoice, needsFirstChoice, registerFirstRun } from './vscode/firstRun';
-import { registerTools } from './vscode/tools';
+import { createTools, registerTools } from './vscode/tools';
 import { registerAltText } from './vscode/altText';
 import { registerAltTextPaste } from './vscode/altTextPaste';
 import { describeCommand, type DescribeDeps } from './vscode/describeCommand';
 import { clearApiKeyCommand, configureEndpointCommand, setApiKeyCommand } from './vscode/keyCommands';
 import { ExtensionLog } from './vscode/log';
-import { registerPastePanel } from './vscode/pastePanel';
+import { PastePanel, registerPastePanel } from './vscode/pastePanel';
+import { PasteStore } from './vscode/pasteStore';
 import { KeyStore } from './vscode/secrets';
 import { GlobalStateTokenMemory } from './vscode/tokenMemory';
 import { UiHolder, windowUi, type Ui } from './vscode/ui';
@@ -24,6 +25,14 @@ export interface TestApi {
   setUi(ui: Ui | undefined): void;
   /** The last log lines (already redacted). */
   recentLog(): readonly string[];
+  /** A language-model tool as registered (to call prepareInvocation, which VS Code's API does not reach). */
+  tool(name: string): vscode.LanguageModelTool<unknown> | undefined;
+  /** The extension's global storage (pasted images are kept under it). */
+  readonly globalStorage: vscode.Uri;
+  /** Where pasted images are kept, and the pruning done at start. */
+  readonly pasteStore: PasteStore;
+  /** What the paste panel's serializer does after a reload: restore a panel from the state its webview saved. */
+  revivePastePanel(panel: vscode.WebviewPanel, state: unknown): Promise<PastePanel>;
 }
 
 export function activate(context: vscode.ExtensionContext): TestApi | undefined {
@@ -31,6 +40,8 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const keys = new KeyStore(context.secrets);
   const ui = new UiHolder();
   const deps: DescribeDeps = { ui, keys, log, tokenMemory: new GlobalStateTokenMemory(context.globalState) };
+  const tools = createTools(deps);
+  const pasteStore = new PasteStore(vscode.Uri.joinPath(context.globalStorageUri, 'pasted'), context.globalState);
   const refreshSecrets = async () => log.setSecrets(await keys.all());
   void refreshSecrets();
 
@@ -57,16 +68,23 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
         return false;
       }
     }),
-    ...registerPastePanel(context, deps),
+    ...registerPastePanel(context, deps, pasteStore),
     ...registerFirstRun(context, deps),
-    ...registerTools(deps),
+    ...registerTools(tools),
     ...registerAltText({ ...deps, context }),
     ...registerAltTextPaste({ ...deps, context }),
   );
   log.info(`Describe Image ${String(context.extension.packageJSON['version'])} activated (${vscode.env.appName}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'}).`);
 
   if (context.extensionMode === vscode.ExtensionMode.Test) {
-    return { setUi: (replacement) => (ui.current = replacement ?? windowUi), recentLog: () => [...log.recent] };
+    return {
+      setUi: (replacement) => (ui.current = replacement ?? windowUi),
+      recentLog: () => [...log.recent],
+      tool: (name) => tools.get(name),
+      globalStorage: context.globalStorageUri,
+      pasteStore,
+      revivePastePanel: (panel, state) => PastePanel.revive(panel, state, context, deps, pasteStore),
+    };
   }
   return undefined;
 }

@@ -146,6 +146,7 @@ export class CliInputError extends DescribeError {}
 
 /** A hint in the CLI's own terms for an error the core raised (its message speaks of no front). */
 export function cliHint(e: DescribeError, provider: DescribeSettings['provider'] = 'azure'): string {
+  if (e instanceof CliInputError) return '';
   if (provider === 'openai') {
     if (e.code === 'auth' || e.code === 'missing-key') return ' Check OPENAI_API_KEY and --base-url (or OPENAI_BASE_URL).';
     if (e.code === 'deployment-not-found') return ' List the models the server has with --list-models.';
@@ -154,7 +155,7 @@ export function cliHint(e: DescribeError, provider: DescribeSettings['provider']
   }
   switch (e.code) {
     case 'missing-key':
-      return e instanceof CliInputError ? '' : ' Set AZURE_OPENAI_API_KEY, or sign in with Microsoft Entra ID (`az login`, then --auth entra).';
+      return ' Set AZURE_OPENAI_API_KEY, or sign in with Microsoft Entra ID (`az login`, then --auth entra).';
     case 'auth':
     case 'forbidden':
       // The actions say whether the answer concerns a sign-in (Entra ID) or a key.

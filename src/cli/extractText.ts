@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { DescribeError, isDescribeError } from '../core/errors';
 import { MAX_IMAGES } from '../core/images';
 import { silentLogger } from '../core/log';
-import { OcrEngine, renderOcrMarkdown, type OcrResult } from '../core/ocr';
+import { checkOcrFileSize, OcrEngine, renderOcrMarkdown, type OcrResult } from '../core/ocr';
 import type { CliIo } from './main';
 import { checkOutFile, stderrLogger, writeOut } from './output';
 
@@ -29,9 +29,6 @@ Options:
 
 Exit codes: 0 read (also when no text was found), 1 the engine failed, 2 bad usage or input, 130 interrupted.`;
 
-/** The largest file read (the OCR itself is limited to 50 megapixels). */
-const MAX_FILE_BYTES = 100 * 1024 * 1024;
-
 interface Input {
   readonly arg: string;
   readonly abs: string;
@@ -50,7 +47,7 @@ async function readInputs(args: readonly string[], cwd: string): Promise<Input[]
     const stat = await fs.stat(abs).catch(() => undefined);
     if (!stat) throw new DescribeError('bad-input', `${arg}: no such file.`);
     if (!stat.isFile()) throw new DescribeError('bad-input', `${arg} is not a file.`);
-    if (stat.size > MAX_FILE_BYTES) throw new DescribeError('bad-input', `${arg} is ${Math.round(stat.size / 1024 / 1024)} MB; files up to ${MAX_FILE_BYTES / 1024 / 1024} MB are read.`);
+    checkOcrFileSize(stat.size, arg);
     inputs.push({ arg, abs, bytes: new Uint8Array(await fs.readFile(abs)) });
   }
   return inputs;

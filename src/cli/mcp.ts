@@ -4,17 +4,18 @@
  *
  * - Tools: describeImage, extractText, altTextCheck, altTextFix. Input is validated with the same messages as in VS
  *   Code before any file is read or anything is sent; a failure is a tool result with `isError` and one sentence.
- * - Where tools may read: the client's roots (`roots/list`, re-read on `notifications/roots/list_changed`; `file://`
- *   only) when it has the roots capability, else the current folder. Alt-text paths and globs are relative to the
- *   first root and stay inside it.
+ * - Where tools may read (mcpScope.ts): the folders among the client's roots (`roots/list`, re-read on
+ *   `notifications/roots/list_changed`; `file://` folders on this machine only) when it lists any; else the `--root`
+ *   folders; else the current folder, unless that is the root of the file system or the home folder (or above it):
+ *   then every path is refused, saying how to give a folder. Paths are relative to the first folder and stay inside.
  * - Settings and keys come from the CLI's flags and environment, read when a tool needs them: reading text and checking
  *   alt text need none. Keys and tokens never appear in a result, an error or a log line.
  * - A call the client cancels (`notifications/cancelled`) is aborted: the request to the model is closed, OCR stops.
+ *   The OCR worker ends after an idle time, as in VS Code (the engine's own idle timer), and starts again when needed.
  *   SIGINT or the end of stdin closes the server (running calls aborted, OCR worker ended) with exit code 0.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
@@ -27,7 +28,7 @@ import {
   inputJsonSchema,
   MCP_TOOLS,
   parseToolInput,
-  PathScope,
+  type PathScope,
 } from '../core/agent/tools';
 import { ChatClient } from '../core/client';
 import { checkReadyToSend, describeImages } from '../core/describe';
@@ -40,11 +41,12 @@ import { checkSummary, formatJson } from '../core/docs/report';
 import { DescribeError, isDescribeError, redact } from '../core/errors';
 import { createDispatcher, proxyFromEnv } from '../core/http';
 import { renderMarkdown } from '../core/markdown';
-import { OcrEngine, renderOcrMarkdown } from '../core/ocr';
+import { checkOcrFileSize, OCR_IDLE_MS, OcrEngine, renderOcrMarkdown } from '../core/ocr';
 import type { PreparedImage } from '../core/prepare';
 import type { DescribeSettings } from '../core/settings';
 import { cliCredential, cliHint, cliSettings, ENDPOINT_OPTIONS, parseAuthChoice, secretsInEnv, type EndpointFlags } from './config';
 import type { CliIo } from './main';
+import { checkRootFlags, clientFolders, noFolderError, scopeOf, tooWideToWorkIn } from './mcpScope';
 
 declare const __VERSION__: string;
 
@@ -59,9 +61,12 @@ Tools:
   altTextCheck    find images without good alt text in Markdown, MDX, HTML and JSX/TSX docs (no model)
   altTextFix      fill in the missing alt text with your model (dryRun, the default: only the diff)
 
-Tools read only inside the client's roots (when it lists them), else the current folder.
+Tools read only inside the client's roots when it lists them, else inside the --root folders, else inside the
+current folder — never when that is / or your home folder (or above it): give --root there.
 
 Options (read when a tool needs them; as for describing, or the same environment variables):
+  --root DIR      a folder the tools may read in (repeatable; paths start in the first one) when the client lists
+                  no roots
   --provider P, --endpoint URL, --deployment NAME, --api-version V, --auth key|entra, --base-url URL, --model NAME
   -h, --help      show this help
 
@@ -74,12 +79,16 @@ export interface McpIo extends CliIo {
   readonly output?: NodeJS.WritableStream | undefined;
 }
 
-/** The largest image extractText reads (the OCR itself stops at 50 megapixels). */
-const MAX_OCR_FILE_BYTES = 100 * 1024 * 1024;
 /** At most this many documents in one alt-text call. */
 const MAX_DOC_FILES = 5000;
 
 type Flags = EndpointFlags & { readonly auth?: string | undefined };
+
+/** How long the OCR worker stays after a call: the engine's idle time; DESCRIBE_IMAGE_OCR_IDLE_MS can only shorten it (tests). */
+function ocrIdleMs(env: McpIo['env']): number {
+  const shorter = Number(env['DESCRIBE_IMAGE_OCR_IDLE_MS']);
+  return Number.isInteger(shorter) && shorter > 0 ? Math.min(shorter, OCR_IDLE_MS) : OCR_IDLE_MS;
+}
 
 /** Alt text generated while the server runs: a dry run's answers are what a later write uses (and cost nothing). */
 class MemoryAltCache implements AltCache {
@@ -104,6 +113,7 @@ export async function runMcp(argv: readonly string[], io: McpIo): Promise<number
       strict: true,
       options: {
         ...ENDPOINT_OPTIONS,
+        root: { type: 'string', multiple: true },
         'api-key': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -121,20 +131,22 @@ export async function runMcp(argv: readonly string[], io: McpIo): Promise<number
     io.stderr('describe-image mcp: there is no --api-key flag (flags show in process lists): set the environment variable AZURE_OPENAI_API_KEY instead.\n');
     return 2;
   }
+  let rootFlags: string[];
   try {
     parseAuthChoice(v.auth);
+    rootFlags = await checkRootFlags(v.root ?? [], io.cwd);
   } catch (e) {
     io.stderr(`describe-image mcp: ${(e as Error).message}\n`);
     return 2;
   }
-  const server = new McpToolServer(v, io);
+  const server = new McpToolServer(v, rootFlags, io);
   return server.run();
 }
 
 class McpToolServer {
   private readonly secrets: Set<string>;
   private readonly server: Server;
-  private readonly engine = new OcrEngine({ idleMs: 0 });
+  private readonly engine: OcrEngine;
   private readonly dispatcher;
   private readonly altCache = new MemoryAltCache();
   /** Aborts every running call when the server closes. */
@@ -151,8 +163,11 @@ class McpToolServer {
 
   constructor(
     private readonly flags: Flags,
+    /** The --root folders (checked: existing folders). */
+    private readonly rootFlags: readonly string[],
     private readonly io: McpIo,
   ) {
+    this.engine = new OcrEngine({ idleMs: ocrIdleMs(io.env) });
     this.secrets = new Set(secretsInEnv(io.env));
     this.dispatcher = createDispatcher(proxyFromEnv(io.env));
     this.server = new Server({ name: 'describe-image', title: 'Describe Image', version: typeof __VERSION__ === 'string' ? __VERSION__ : 'dev' }, { capabilities: { tools: {} } });
@@ -178,6 +193,7 @@ class McpToolServer {
     });
     this.server.oninitialized = () => {
       if (this.server.getClientCapabilities()?.roots) this.readRoots();
+      else void this.sayWhereToolsRead();
     };
     this.server.setNotificationHandler(RootsListChangedNotificationSchema, () => {
       this.readRoots();
@@ -235,19 +251,22 @@ class McpToolServer {
     return this.closing;
   }
 
+  /** For a client without roots: say on stderr where tools read, or that they refuse every path. */
+  private async sayWhereToolsRead(): Promise<void> {
+    if (this.rootFlags.length) return this.log(`roots (--root): ${this.rootFlags.join(', ')}`);
+    const why = await tooWideToWorkIn(this.io.cwd, this.io.env);
+    if (why) this.log(`${noFolderError(this.io.cwd, why).message} Until then tools refuse every path.`);
+  }
+
   /** Ask the client for its roots (again). */
   private readRoots(): void {
     const asked = this.server.listRoots().then(
-      (r) => {
-        const folders: string[] = [];
-        const others: { uri: string }[] = [];
-        for (const root of r.roots) {
-          const folder = folderOf(root.uri);
-          if (folder) folders.push(folder);
-          else others.push(root);
-        }
-        if (others.length) this.log(`roots that are not file:// folders on this machine are ignored: ${others.map((o) => o.uri).join(', ')}`);
-        this.log(folders.length ? `roots: ${folders.join(', ')}` : 'the client lists no folder (roots): tools will refuse every path');
+      async (r) => {
+        const { folders, left } = await clientFolders(r.roots);
+        if (left.length) this.log(`roots that are not folders on this machine are left out: ${left.join(', ')}`);
+        if (folders.length) this.log(`roots: ${folders.join(', ')}`);
+        else if (this.rootFlags.length) this.log(`the client lists no folder (roots): tools read in the --root folders, ${this.rootFlags.join(', ')}`);
+        else this.log('the client lists no folder (roots): tools will refuse every path');
         return folders;
       },
       (e: unknown) => {
@@ -258,22 +277,17 @@ class McpToolServer {
     this.roots = asked;
   }
 
-  /** Where tools may read now: the client's roots, or the current folder when it has none to give. */
+  /** Where tools may read now: the client's folders, else the --root folders, else the current folder (when not too wide). */
   private async scope(): Promise<PathScope> {
-    let folders: string[];
-    if (this.server.getClientCapabilities()?.roots) {
-      if (!this.roots) this.readRoots();
-      folders = await (this.roots as Promise<string[]>);
-      if (!folders.length) throw new DescribeError('bad-input', 'The MCP client lists no folder (roots) to work in: tools read only inside its roots; open a folder or add a root.');
-    } else folders = [this.io.cwd];
-    // A root reached through a symbolic link (macOS's /tmp, a linked home) is accepted under both its names.
-    const withReal: string[] = [];
-    for (const f of folders) {
-      const abs = path.resolve(f);
-      const real = await fs.realpath(abs).catch(() => abs);
-      for (const p of [abs, real]) if (!withReal.includes(p)) withReal.push(p);
-    }
-    return new PathScope(withReal);
+    const hasRoots = !!this.server.getClientCapabilities()?.roots;
+    if (hasRoots && !this.roots) this.readRoots();
+    const listed = hasRoots ? await (this.roots as Promise<string[]>) : [];
+    if (listed.length) return scopeOf(listed);
+    if (this.rootFlags.length) return scopeOf(this.rootFlags);
+    if (hasRoots) throw new DescribeError('bad-input', "The MCP client lists no folder (roots) to work in: tools read only inside its roots; open a folder or add a root, or give --root DIR in the server's arguments.");
+    const why = await tooWideToWorkIn(this.io.cwd, this.io.env);
+    if (why) throw noFolderError(this.io.cwd, why);
+    return scopeOf([this.io.cwd]);
   }
 
   /** The settings for a call, and the model client (made once: the flags and the environment do not change while serving). */
@@ -350,10 +364,7 @@ class McpToolServer {
     const input = parseToolInput(EXTRACT_TEXT_TOOL, args);
     const scope = await this.scope();
     const files = await scope.files(input.paths);
-    for (const [i, file] of files.entries()) {
-      const { size } = await fs.stat(file);
-      if (size > MAX_OCR_FILE_BYTES) throw new DescribeError('bad-input', `${input.paths[i]} is ${Math.round(size / 1024 / 1024)} MB; files up to ${MAX_OCR_FILE_BYTES / 1024 / 1024} MB are read.`);
-    }
+    for (const [i, file] of files.entries()) checkOcrFileSize((await fs.stat(file)).size, input.paths[i] ?? file);
     const parts: string[] = [];
     for (const [i, file] of files.entries()) {
       progress(i, files.length, `reading ${scope.display(file)}`);
@@ -418,16 +429,6 @@ class McpToolServer {
     else if (applied.files.length) lines.push(`Wrote ${applied.files.map((f) => f.file).join(', ')}.`);
     const diff = applied.files.map((f) => f.diff ?? '').join('');
     return text(...[lines.join('\n'), ...(diff ? [diff] : [])].map((t) => this.hide(t)));
-  }
-}
-
-/** The folder of a `file://` root on this machine, else undefined (another scheme, another host). */
-function folderOf(uri: string): string | undefined {
-  if (!/^file:\/\//i.test(uri)) return undefined;
-  try {
-    return fileURLToPath(uri);
-  } catch {
-    return undefined;
   }
 }
 

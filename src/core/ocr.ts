@@ -177,9 +177,12 @@ class WorkerClient {
 
 // ---- the engine ----------------------------------------------------------------------------------------------
 
+/** How long a worker is kept warm after a call (VS Code's window and the MCP server both use it). */
+export const OCR_IDLE_MS = 5 * 60_000;
+
 export interface OcrEngineOptions {
   readonly log?: Logger | undefined;
-  /** End the worker after this long without work (default 5 minutes; 0: keep it until dispose). */
+  /** End the worker after this long without work (default {@link OCR_IDLE_MS}; 0: keep it until dispose). */
   readonly idleMs?: number | undefined;
   /** Where the files are (default: {@link ocrFiles}). */
   readonly files?: OcrFiles | undefined;
@@ -195,6 +198,14 @@ export interface RecognizeOptions {
 
 /** The largest image read, in pixels (8K is 33 MP). */
 export const MAX_OCR_PIXELS = 50_000_000;
+
+/** The largest file read for its text, checked before it is read (the pixels are limited apart: MAX_OCR_PIXELS). */
+export const MAX_OCR_FILE_BYTES = 100 * 1024 * 1024;
+
+/** Refuse a file too large to read for its text, before reading it (the CLI, the MCP server and VS Code). */
+export function checkOcrFileSize(size: number, name: string): void {
+  if (size > MAX_OCR_FILE_BYTES) throw new DescribeError('bad-input', `${name} is ${Math.round(size / 1024 / 1024)} MB; files up to ${MAX_OCR_FILE_BYTES / 1024 / 1024} MB are read.`);
+}
 
 /** Only English ships. */
 export const OCR_LANGUAGE = 'eng';
@@ -219,7 +230,7 @@ export class OcrEngine {
 
   constructor(private readonly options: OcrEngineOptions = {}) {
     this.log = options.log ?? silentLogger;
-    this.idleMs = options.idleMs ?? 5 * 60_000;
+    this.idleMs = options.idleMs ?? OCR_IDLE_MS;
   }
 
   /** True while a worker is running (the next call starts warm). */

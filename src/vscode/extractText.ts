@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DescribeError } from '../core/errors';
 import { MAX_IMAGES } from '../core/images';
-import { OcrEngine, renderOcrMarkdown } from '../core/ocr';
+import { checkOcrFileSize, OcrEngine, renderOcrMarkdown } from '../core/ocr';
 import { showError } from './actions';
 import { resolveTargets, type DescribeDeps } from './describeCommand';
 import { openResultDocument } from './resultDocument';
@@ -20,6 +20,11 @@ let engine: OcrEngine | undefined;
 export function ocrEngine(deps: DescribeDeps): OcrEngine {
   engine ??= new OcrEngine({ log: deps.log });
   return engine;
+}
+
+/** Refuse any file too large to read for its text, before any is read (the limit the CLI and the MCP server use). */
+export async function checkOcrSizes(uris: readonly vscode.Uri[], names: readonly string[]): Promise<void> {
+  for (const [i, uri] of uris.entries()) checkOcrFileSize((await vscode.workspace.fs.stat(uri)).size, names[i] ?? uri.toString(true));
 }
 
 export function disposeOcrEngine(): void {
@@ -39,6 +44,7 @@ export async function extractTextFromUris(deps: DescribeDeps, uris: readonly vsc
       const controller = new AbortController();
       const sub = token.onCancellationRequested(() => controller.abort());
       try {
+        await checkOcrSizes(uris, names);
         const out: string[] = [];
         for (const [i, uri] of uris.entries()) {
           if (uris.length > 1) progress.report({ message: vscode.l10n.t('{0} of {1}: {2}', i + 1, uris.length, names[i] ?? ''), increment: 100 / uris.length });

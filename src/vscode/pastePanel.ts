@@ -1,9 +1,10 @@
 /**
  * Describe Image: Paste Screenshot… — a webview panel, because VS Code's clipboard API carries text only. The user
  * pastes (Ctrl/Cmd+V), drops, or picks images; the extension validates every message and every byte (the webview is
- * never trusted), keeps accepted images in the extension's global storage (`pasted/<hash>/<name>`, so the result
- * document can link them and a reload can restore the panel), and sends them through the same describe flow as the
- * Explorer command. Errors show in the panel with the same actions; nothing pasted is lost on an error.
+ * never trusted), keeps accepted images in the extension's global storage while the panel shows them (pasteStore.ts:
+ * the result document links them and a reload restores the panel; removed or closed, they are deleted), and sends them
+ * through the same describe flow as the Explorer command. Errors show in the panel with the same actions; nothing
+ * pasted is lost on an error.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
@@ -17,6 +18,7 @@ import { actionLabel, runAction } from './actions';
 import { describeUris, type DescribeDeps } from './describeCommand';
 import { extractTextFromUris } from './extractText';
 import { describeChoice } from './backend';
+import { PasteStore } from './pasteStore';
 import { readSettings } from './settings';
 
 export const PASTE_VIEW_TYPE = 'describeImage.paste';
@@ -36,14 +38,19 @@ export class PastePanel implements vscode.Disposable {
   private controller: AbortController | undefined;
   private retry: (() => Promise<unknown>) | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Describing or reading text: images removed meanwhile are deleted when it ends (the run may still read them). */
+  private busy = 0;
+  private readonly removedWhileBusy: string[] = [];
+  /** This panel's folder in the store; kept in the webview's state so a restored panel finds it. */
+  readonly panelId: string;
 
-  static show(context: vscode.ExtensionContext, deps: DescribeDeps): PastePanel {
+  static show(context: vscode.ExtensionContext, deps: DescribeDeps, store: PasteStore): PastePanel {
     if (PastePanel.current) {
       PastePanel.current.panel.reveal();
       return PastePanel.current;
     }
     const panel = vscode.window.createWebviewPanel(PASTE_VIEW_TYPE, vscode.l10n.t('Paste Screenshot'), vscode.ViewColumn.Active, PastePanel.options(context));
-    PastePanel.current = new PastePanel(panel, context, deps, undefined);
+    PastePanel.current = new PastePanel(panel, context, deps, store, undefined);
     return PastePanel.current;
   }
 
@@ -52,21 +59,27 @@ export class PastePanel implements vscode.Disposable {
   }
 
   /** Restore a panel after a reload, from the state the webview saved. */
-  static async revive(panel: vscode.WebviewPanel, saved: unknown, context: vscode.ExtensionContext, deps: DescribeDeps): Promise<void> {
+  static async revive(panel: vscode.WebviewPanel, saved: unknown, context: vscode.ExtensionContext, deps: DescribeDeps, store: PasteStore): Promise<PastePanel> {
     panel.webview.options = PastePanel.options(context);
-    const p = new PastePanel(panel, context, deps, saved);
+    const p = new PastePanel(panel, context, deps, store, saved);
     PastePanel.current = p;
     await p.restoreImages(saved);
+    return p;
   }
 
   private constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly context: vscode.ExtensionContext,
     private readonly deps: DescribeDeps,
+    private readonly store: PasteStore,
     saved: unknown,
   ) {
     const settings = readSettings().raw;
     const savedState = (typeof saved === 'object' && saved !== null ? saved : {}) as Partial<PanelState>;
+    this.panelId = PasteStore.isPanelId(savedState.panelId) ? savedState.panelId : PasteStore.newPanelId();
+    const stillOpen = () => void this.store.opened(this.panelId).catch((e: unknown) => this.deps.log.warn(`Paste panel: could not record the open panel (${String(e)}).`));
+    stillOpen();
+    const renew = setInterval(stillOpen, 60 * 60_000);
     const detail: Detail = isDetail(savedState.detail) ? savedState.detail : isDetail(settings.detail) ? settings.detail : 'auto';
     this.state = {
       prompt: typeof savedState.prompt === 'string' ? savedState.prompt : settings.userPrompt?.trim() || (PROMPT_PRESETS[0]?.prompt ?? ''),
@@ -79,14 +92,23 @@ export class PastePanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('describeImage') && this.post({ type: 'deployment', deployment: this.deployment() })),
+      { dispose: () => clearInterval(renew) },
     );
   }
 
+  /** The panel was closed: its images are deleted (only a reload keeps them, for the restored panel). */
   dispose(): void {
+    if (this.disposables.length === 0) return;
     this.controller?.abort();
     if (PastePanel.current === this) PastePanel.current = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
+    void this.store.closed(this.panelId).catch((e: unknown) => this.deps.log.warn(`Paste panel: the pasted images could not be deleted (${String(e)}).`));
+  }
+
+  /** The images' files, as the panel holds them (URLs are not files). */
+  files(): vscode.Uri[] {
+    return this.images.filter((i) => !i.info.url).map((i) => i.uri);
   }
 
   private post(message: ToWebview): void {
@@ -100,7 +122,7 @@ export class PastePanel implements vscode.Disposable {
   }
 
   private storage(): vscode.Uri {
-    return vscode.Uri.joinPath(this.context.globalStorageUri, 'pasted');
+    return this.store.folder(this.panelId);
   }
 
   private async onMessage(raw: unknown): Promise<void> {
@@ -114,7 +136,7 @@ export class PastePanel implements vscode.Disposable {
       case 'ready':
         this.post({
           type: 'init',
-          state: { ...this.state, images: this.images.map((i) => i.info) },
+          state: { ...this.state, images: this.images.map((i) => i.info), panelId: this.panelId },
           presets: PROMPT_PRESETS,
           deployment: this.deployment(),
           maxImages: MAX_IMAGES,
@@ -134,8 +156,7 @@ export class PastePanel implements vscode.Disposable {
         await this.pick();
         break;
       case 'remove':
-        this.images = this.images.filter((i) => i.info.id !== m.id);
-        this.post({ type: 'images', images: this.images.map((i) => i.info) });
+        await this.remove(m.id);
         break;
       case 'send':
         this.state = { prompt: m.prompt, detail: m.detail, presetId: m.presetId };
@@ -152,6 +173,34 @@ export class PastePanel implements vscode.Disposable {
         else await runAction(m.action as FixAction, this.deps.log);
         this.post({ type: 'deployment', deployment: this.deployment() });
         break;
+    }
+  }
+
+  /** Take an image out of the panel and delete its file (after the run that may be reading it). Only ids it holds. */
+  async remove(id: string): Promise<void> {
+    const held = this.images.find((i) => i.info.id === id);
+    if (!held) return;
+    this.images = this.images.filter((i) => i !== held);
+    this.post({ type: 'images', images: this.images.map((i) => i.info) });
+    if (held.info.url) return; // a web address: no file
+    if (this.busy > 0) this.removedWhileBusy.push(id);
+    else await this.deleteRemoved([id]);
+  }
+
+  private async deleteRemoved(ids: readonly string[]): Promise<void> {
+    for (const id of ids) {
+      if (this.images.some((i) => i.info.id === id)) continue; // pasted again meanwhile
+      await this.store.removeImage(this.panelId, id).catch((e: unknown) => this.deps.log.warn(`Paste panel: a removed image could not be deleted (${String(e)}).`));
+    }
+  }
+
+  /** Run describing or reading text; images removed meanwhile are deleted after it. */
+  private async whileBusy<T>(run: () => Promise<T>): Promise<T> {
+    this.busy++;
+    try {
+      return await run();
+    } finally {
+      if (--this.busy === 0) await this.deleteRemoved(this.removedWhileBusy.splice(0));
     }
   }
 
@@ -216,18 +265,18 @@ export class PastePanel implements vscode.Disposable {
     const list = (saved as Partial<PanelState> | undefined)?.images;
     if (!Array.isArray(list)) return;
     for (const info of list.slice(0, MAX_IMAGES) as ImageInfo[]) {
-      if (typeof info?.id !== 'string') continue;
-      if (info.url) {
+      if (typeof info?.url === 'string' && /^https?:\/\/[^\s]+$/i.test(info.url)) {
         this.addUrl(info.url);
         continue;
       }
-      const uri = vscode.Uri.joinPath(this.storage(), info.id, safeImageName(info.name, 'image'));
-      try {
-        const bytes = await vscode.workspace.fs.readFile(uri);
-        await this.add([{ name: info.name, bytes }]);
-      } catch {
-        this.deps.log.info(`Paste panel: ${info.name} is no longer in storage; not restored.`);
-      }
+      // The saved state is the webview's: an id that is not an image's (a path) is never read.
+      if (!PasteStore.isImageId(info?.id) || typeof info.name !== 'string') continue;
+      const name = safeImageName(info.name, 'image');
+      // Versions before panel folders kept pasted/<hash>/<name>: read from there once (add() keeps it in this panel's folder).
+      const places = [vscode.Uri.joinPath(this.storage(), info.id, name), vscode.Uri.joinPath(this.store.root, info.id, name)];
+      const bytes = await firstReadable(places);
+      if (bytes) await this.add([{ name: info.name, bytes }]);
+      else this.deps.log.info(`Paste panel: ${info.name} is no longer in storage; not restored.`);
     }
   }
 
@@ -242,7 +291,7 @@ export class PastePanel implements vscode.Disposable {
     this.post({ type: 'busy', busy: true, message: vscode.l10n.t('Reading the text on this machine…') });
     let doc: vscode.TextDocument | undefined;
     try {
-      doc = await extractTextFromUris(this.deps, files.map((i) => i.uri));
+      doc = await this.whileBusy(() => extractTextFromUris(this.deps, files.map((i) => i.uri)));
       return doc;
     } finally {
       this.post({ type: 'busy', busy: false, message: doc ? vscode.l10n.t('The text is open in a new tab.') : undefined });
@@ -261,7 +310,8 @@ export class PastePanel implements vscode.Disposable {
     this.post({ type: 'busy', busy: true, message: vscode.l10n.t('Describing {0} image(s)…', this.images.length) });
     let status: string | undefined;
     try {
-      const doc = await describeUris(this.deps, this.images.map((i) => i.uri), {
+      const uris = this.images.map((i) => i.uri);
+      const doc = await this.whileBusy(() => describeUris(this.deps, uris, {
         userPrompt: this.state.prompt,
         detail: this.state.detail,
         signal: controller.signal,
@@ -277,7 +327,7 @@ export class PastePanel implements vscode.Disposable {
           const actions = isDescribeError(error) ? error.actions : (['show-log'] as const);
           this.post({ type: 'error', message, actions: actions.map((action) => ({ action, label: actionLabel(action) })) });
         },
-      });
+      }));
       if (doc) status = vscode.l10n.t('The description is open in a new tab.');
       return doc;
     } finally {
@@ -338,15 +388,31 @@ export class PastePanel implements vscode.Disposable {
   }
 }
 
+async function firstReadable(uris: readonly vscode.Uri[]): Promise<Uint8Array | undefined> {
+  for (const uri of uris) {
+    try {
+      return await vscode.workspace.fs.readFile(uri);
+    } catch {
+      // not there: the next place
+    }
+  }
+  return undefined;
+}
+
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
 
-export function registerPastePanel(context: vscode.ExtensionContext, deps: DescribeDeps): vscode.Disposable[] {
+export function registerPastePanel(context: vscode.ExtensionContext, deps: DescribeDeps, store: PasteStore): vscode.Disposable[] {
+  // At start: delete what no panel will show again (a panel restored in this window is recorded: kept).
+  void store
+    .prune(Date.now(), PastePanel.current ? [PastePanel.current.panelId] : [])
+    .then((deleted) => deleted.length && deps.log.info(`Paste panel: deleted ${deleted.length} folder(s) of pasted images no panel shows.`))
+    .catch((e: unknown) => deps.log.warn(`Paste panel: old pasted images could not be deleted (${String(e)}).`));
   return [
-    vscode.commands.registerCommand('describeImage.pasteScreenshot', () => PastePanel.show(context, deps)),
+    vscode.commands.registerCommand('describeImage.pasteScreenshot', () => PastePanel.show(context, deps, store)),
     vscode.window.registerWebviewPanelSerializer(PASTE_VIEW_TYPE, {
-      deserializeWebviewPanel: (panel, state) => PastePanel.revive(panel, state, context, deps),
+      deserializeWebviewPanel: async (panel, state) => void (await PastePanel.revive(panel, state, context, deps, store)),
     }),
   ];
 }

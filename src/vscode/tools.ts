@@ -5,6 +5,10 @@
  * validated again here (an agent may send anything); paths must be inside a workspace folder. A call that sends images
  * to a service asks first, naming the images and where they go (VS Code offers to allow it for the session); reading
  * text and checking alt text send nothing and ask nothing. Cancellation comes through the token.
+ *
+ * The confirmation and progress messages are Markdown built from what the agent sent: each path is a code span
+ * nothing in it can break out of (markdownCodeSpan), and only a valid input is shown (else the call fails before
+ * anything is read or sent, so there is nothing to confirm).
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -24,12 +28,12 @@ import { checkDocs } from '../core/docs/check';
 import { RULE_IDS, type RuleId } from '../core/docs/quality';
 import { checkSummary, formatJson } from '../core/docs/report';
 import { DescribeError, isDescribeError } from '../core/errors';
-import { renderMarkdown } from '../core/markdown';
+import { markdownCodeSpan, markdownPlainText, renderMarkdown } from '../core/markdown';
 import { renderOcrMarkdown } from '../core/ocr';
 import type { PreparedImage } from '../core/prepare';
 import { describeChoice, openTarget } from './backend';
 import type { DescribeDeps } from './describeCommand';
-import { ocrEngine } from './extractText';
+import { checkOcrSizes, ocrEngine } from './extractText';
 import { readAltTextSettings, readProviderSettings, readSettings } from './settings';
 
 /** The workspace folders on disk: where tools may read. */
@@ -57,19 +61,14 @@ function toolError(deps: DescribeDeps, e: unknown): Error {
   return new Error(deps.log.redact(e instanceof Error ? e.message : String(e)));
 }
 
-const listNames = (paths: readonly string[]) => paths.map((p) => `\`${p}\``).join(', ');
-
-/** The paths an agent gave, for messages before the input is validated (prepareInvocation must not throw). */
-function givenPaths(input: unknown): string[] {
-  const paths = (input as { paths?: unknown } | undefined)?.paths;
-  return Array.isArray(paths) ? paths.map(String) : [];
-}
+/** The paths as Markdown code spans (what an agent sends may hold any character). */
+const listNames = (paths: readonly string[]) => paths.map(markdownCodeSpan).join(', ');
 
 interface ToolBehaviour<T> {
-  /** Shown while the tool runs. */
+  /** Shown while the tool runs (Markdown: the paths come as code spans). */
   readonly progress: (paths: string) => string;
-  /** A confirmation before the tool runs (for tools that send images). */
-  readonly confirm?: (paths: readonly string[]) => vscode.LanguageModelToolConfirmationMessages;
+  /** A confirmation before the tool runs (for tools that send images): Markdown, the paths as code spans. */
+  readonly confirm?: (paths: string) => vscode.LanguageModelToolConfirmationMessages;
   /** The work, with the validated input, the workspace scope and a signal that follows the token. */
   readonly run: (input: T, scope: PathScope, signal: AbortSignal) => Promise<string[]>;
 }
@@ -78,8 +77,14 @@ interface ToolBehaviour<T> {
 function defineTool<T>(deps: DescribeDeps, definition: ToolDefinition, behaviour: ToolBehaviour<T>): vscode.LanguageModelTool<T> {
   return {
     prepareInvocation(options) {
-      const paths = givenPaths(options.input);
-      return { invocationMessage: behaviour.progress(paths.join(', ')), ...(behaviour.confirm ? { confirmationMessages: behaviour.confirm(paths) } : {}) };
+      // prepareInvocation must not throw; an input that is not valid is refused by invoke before anything is read.
+      let paths: string;
+      try {
+        paths = listNames((parseToolInput(definition, options.input) as { paths: readonly string[] }).paths);
+      } catch {
+        return { invocationMessage: definition.displayName };
+      }
+      return { invocationMessage: new vscode.MarkdownString(behaviour.progress(paths)), ...(behaviour.confirm ? { confirmationMessages: behaviour.confirm(paths) } : {}) };
     },
     async invoke(options, token) {
       const abort = signalOf(token);
@@ -107,12 +112,15 @@ function whereImagesGoNow(): string {
   return choice.local ? vscode.l10n.t('They go to {0} on {1}.', choice.label, choice.where) : vscode.l10n.t('They are sent to {0} at {1}.', choice.label, choice.where);
 }
 
-export function registerTools(deps: DescribeDeps): vscode.Disposable[] {
+/** The tools by their registered names (the extension registers them; its Test-mode API hands them to the tests). */
+export type AgentTools = ReadonlyMap<string, vscode.LanguageModelTool<unknown>>;
+
+export function createTools(deps: DescribeDeps): AgentTools {
   const describeTool = defineTool<DescribeImageInput>(deps, DESCRIBE_IMAGE_TOOL, {
     progress: (paths) => vscode.l10n.t('Describing {0}…', paths),
     confirm: (paths) => ({
       title: vscode.l10n.t('Send images to describe them?'),
-      message: new vscode.MarkdownString(`${vscode.l10n.t('Describe Image will send {0}.', listNames(paths))} ${whereImagesGoNow()}`),
+      message: new vscode.MarkdownString(`${vscode.l10n.t('Describe Image will send {0}.', paths)} ${markdownPlainText(whereImagesGoNow())}`),
     }),
     run: async (input, s, signal) => {
       const files = await s.files(input.paths);
@@ -134,7 +142,9 @@ export function registerTools(deps: DescribeDeps): vscode.Disposable[] {
     progress: (paths) => vscode.l10n.t('Reading the text in {0} on this machine…', paths),
     run: async (input, s, signal) => {
       const parts: string[] = [];
-      for (const file of await s.files(input.paths)) {
+      const files = await s.files(input.paths);
+      await checkOcrSizes(files.map((f) => vscode.Uri.file(f)), input.paths);
+      for (const file of files) {
         const bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(file));
         const result = await ocrEngine(deps).recognize(bytes, { signal, name: path.basename(file) });
         parts.push(renderOcrMarkdown(result, s.display(file)));
@@ -154,9 +164,13 @@ export function registerTools(deps: DescribeDeps): vscode.Disposable[] {
       return [[checkSummary(report), ...warnings.map((w) => `warning: ${w}`)].join('\n'), formatJson(report)];
     },
   });
-  return [
-    vscode.lm.registerTool(DESCRIBE_IMAGE_TOOL.vscodeName, describeTool),
-    vscode.lm.registerTool(EXTRACT_TEXT_TOOL.vscodeName, extractTool),
-    vscode.lm.registerTool(ALT_TEXT_CHECK_TOOL.vscodeName, checkTool),
-  ];
+  return new Map<string, vscode.LanguageModelTool<unknown>>([
+    [DESCRIBE_IMAGE_TOOL.vscodeName, describeTool as vscode.LanguageModelTool<unknown>],
+    [EXTRACT_TEXT_TOOL.vscodeName, extractTool as vscode.LanguageModelTool<unknown>],
+    [ALT_TEXT_CHECK_TOOL.vscodeName, checkTool as vscode.LanguageModelTool<unknown>],
+  ]);
+}
+
+export function registerTools(tools: AgentTools): vscode.Disposable[] {
+  return [...tools].map(([name, tool]) => vscode.lm.registerTool(name, tool));
 }

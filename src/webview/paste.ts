@@ -37,11 +37,13 @@ let presets: readonly PresetInfo[] = [];
 let maxImages = 10;
 let maxBytes = 50 * 1024 * 1024;
 let busy = false;
+/** Which folder the extension keeps this panel's images in: saved with the state, for the panel restored after a reload. */
+let panelId: string | undefined;
 
 const detailValue = (): Detail => (document.querySelector<HTMLInputElement>('input[name="detail"]:checked')?.value as Detail | undefined) ?? 'auto';
 
 function saveState(): void {
-  const state = { prompt: prompt.value, detail: detailValue(), presetId: preset.value || undefined, images };
+  const state = { prompt: prompt.value, detail: detailValue(), presetId: preset.value || undefined, images, panelId };
   vscode.setState(state);
   vscode.postMessage({ type: 'state', prompt: state.prompt, detail: state.detail, presetId: state.presetId });
 }
@@ -232,6 +234,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       const radio = document.querySelector<HTMLInputElement>(`input[name="detail"][value="${detail}"]`);
       if (radio) radio.checked = true;
       showModel(m.deployment);
+      panelId = m.state.panelId;
       images = m.state.images;
       renderImages();
       drop.focus();

@@ -36,6 +36,8 @@ export interface PanelState {
   readonly detail: Detail;
   readonly presetId: string | undefined;
   readonly images: readonly ImageInfo[];
+  /** The panel's folder of pasted images (the webview keeps it in its saved state for the restored panel). */
+  readonly panelId?: string | undefined;
 }
 
 export type ToWebview =

@@ -19,7 +19,7 @@ import { ListRootsRequestSchema, type CallToolResult } from '@modelcontextprotoc
 import { inputJsonSchema, MCP_TOOLS } from '../../src/core/agent/tools';
 import { findImages } from '../../src/core/docs/find';
 import { AzureLikeServer, defaultAnswer } from '../support/azureServer';
-import { cliPath, image, networkGuard, repoRoot } from '../support/paths';
+import { cliPath, image, networkGuard, repoRoot, workerCounter } from '../support/paths';
 
 const server = new AzureLikeServer();
 const SAMPLE = path.join(repoRoot, 'media', 'sample-screenshot.png');
@@ -40,6 +40,8 @@ interface Session {
 
 interface SessionOptions {
   readonly env?: Record<string, string>;
+  /** The folder the server starts in (default: work). */
+  readonly cwd?: string;
   readonly args?: readonly string[];
   /** Folders the client lists as its roots (the client then has the roots capability). */
   readonly roots?: () => readonly string[];
@@ -52,7 +54,7 @@ async function session(options: SessionOptions = {}): Promise<Session> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: ['--require', networkGuard, cliPath, 'mcp', ...(options.args ?? [])],
-    cwd: work,
+    cwd: options.cwd ?? work,
     env: { PATH: process.env['PATH'] ?? '', NETWORK_GUARD_LOG: guardLog, ...options.env },
     stderr: 'pipe',
   });
@@ -335,11 +337,93 @@ describe('describe-image mcp', { timeout: 120_000 }, () => {
     assert.match(s.stderr(), /roots: /);
   });
 
-  it('a client whose roots are not folders gets a clear refusal', async () => {
-    const s = await session({ roots: () => ['https://example.com/repo'] });
+  /**
+   * Roots the SDK accepts (every one a file:// URI) that are not folders on this machine: a file, a folder that does
+   * not exist, a folder on another host. The server's own filter has to leave them out.
+   */
+  const notFolders = () => [pathToFileURL(path.join(work, 'ui.png')).href, pathToFileURL(path.join(tmp, 'no-such-folder')).href, 'file://fileserver/share/docs'];
+
+  it('a client whose roots are all file:// URIs but none a folder here gets a clear refusal, and says which it left out', async () => {
+    const s = await session({ roots: notFolders });
     const r = await call(s, 'altTextCheck', { paths: ['docs'] });
-    assert.equal(r.isError, true);
-    assert.match(r.text, /lists no folder \(roots\)/);
+    assert.equal(r.isError, true, r.text);
+    assert.match(r.text, /^The MCP client lists no folder \(roots\) to work in: /);
+    const e = await call(s, 'extractText', { paths: [path.join(work, 'ui.png')] });
+    assert.equal(e.isError, true, 'not even the file given as a root is read');
+    // The list reached the server's filter (the SDK did not refuse it): each one is named as left out.
+    for (const uri of notFolders()) assert.ok(s.stderr().includes(uri), `${uri} is named on stderr:\n${s.stderr()}`);
+    assert.doesNotMatch(s.stderr(), /could not be read/);
+  });
+
+  it('a mixed list of roots: the folders are the roots (the first folder is where paths start), the rest are left out', async () => {
+    const other = path.join(tmp, 'mixed-other');
+    await fs.mkdir(other, { recursive: true });
+    await fs.copyFile(SAMPLE, path.join(other, 'shot.png'));
+    const s = await session({ roots: () => [...notFolders(), work, other] });
+    const check = await call(s, 'altTextCheck', { paths: ['docs'] });
+    assert.equal(check.isError, false, check.text);
+    assert.match(check.text, /^5 finding\(s\) in 3 file\(s\)\./, 'docs/ is found in work, the first folder');
+    const read = await call(s, 'extractText', { paths: [path.join(other, 'shot.png')] });
+    assert.equal(read.isError, false, read.text);
+    assert.match(read.text, /Sync failed/);
+    const missing = await call(s, 'extractText', { paths: [path.join(tmp, 'no-such-folder', 'a.png')] });
+    assert.equal(missing.isError, true);
+    assert.match(missing.text, /is outside the workspace/);
+    assert.match(s.stderr(), new RegExp(`roots: ${work.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, `));
+  });
+
+  it('started in / or in the home folder with no roots, refuses every path and says how to give a root', async () => {
+    const starts: [string, SessionOptions][] = [
+      ['/', { cwd: '/', env: { ...azureEnv(), HOME: '/' } }],
+      ['the home folder', { cwd: work, env: { ...azureEnv(), HOME: work } }],
+      ['a folder above the home folder', { cwd: tmp, env: { ...azureEnv(), HOME: work } }],
+    ];
+    for (const [where, options] of starts) {
+      const s = await session(options);
+      const cases: [string, Record<string, unknown>][] = [
+        ['extractText', { paths: [path.join(work, 'dialog.png')] }],
+        ['extractText', { paths: ['dialog.png'] }],
+        ['describeImage', { paths: [path.join(work, 'ui.png')] }],
+        ['altTextCheck', { paths: [path.join(work, 'docs')] }],
+        ['altTextFix', { paths: [path.join(work, 'docs')], dryRun: false }],
+      ];
+      for (const [tool, args] of cases) {
+        const r = await call(s, tool, args);
+        assert.equal(r.isError, true, `started in ${where}: ${tool} ${JSON.stringify(args)} was not refused: ${r.text}`);
+        assert.match(r.text, /^No folder to work in: the server was started in .* and the MCP client lists no roots\. Give the folder with --root DIR in the server's arguments, or use a client that lists its roots\.$/, `${where}: ${r.text}`);
+      }
+      assert.match(s.stderr(), /no folder to work in/i, 'said at start too');
+    }
+    assert.equal(server.requests.length, 0, 'nothing was sent');
+    for (const [rel, text] of Object.entries(DOCS)) assert.equal(await fs.readFile(path.join(work, rel), 'utf8'), text, `${rel} is untouched`);
+  });
+
+  it('--root gives the folders to work in (repeatable; paths start in the first); started in /, it reads inside them only', async () => {
+    const other = path.join(tmp, 'root-other');
+    await fs.mkdir(other, { recursive: true });
+    await fs.copyFile(SAMPLE, path.join(other, 'shot.png'));
+    const s = await session({ cwd: '/', env: { HOME: '/' }, args: ['--root', work, '--root', other] });
+    const read = await call(s, 'extractText', { paths: ['dialog.png', path.join(other, 'shot.png')] });
+    assert.equal(read.isError, false, read.text);
+    assert.match(read.text, /^# Text in dialog\.png\n\n!\[dialog\.png\]\(dialog\.png\)/);
+    const check = await call(s, 'altTextCheck', { paths: ['docs'] });
+    assert.match(check.text, /^5 finding\(s\) in 3 file\(s\)\./);
+    const out = await call(s, 'extractText', { paths: [path.join(outside, 'secret.png')] });
+    assert.equal(out.isError, true);
+    assert.match(out.text, /is outside the workspace/);
+    const up = await call(s, 'extractText', { paths: ['../outside/secret.png'] });
+    assert.match(up.text, /is outside the workspace/);
+
+    // A client that lists its roots: they win over --root.
+    const withRoots = await session({ args: ['--root', outside], roots: () => [work] });
+    const inWork = await call(withRoots, 'extractText', { paths: ['dialog.png'] });
+    assert.equal(inWork.isError, false, inWork.text);
+    const inRootFlag = await call(withRoots, 'extractText', { paths: [path.join(outside, 'secret.png')] });
+    assert.match(inRootFlag.text, /is outside the workspace/);
+    // A client that has the roots capability but lists no folder: --root is where the server works.
+    const noFolder = await session({ cwd: '/', env: { HOME: '/' }, args: ['--root', work], roots: () => [] });
+    const fromFlag = await call(noFolder, 'extractText', { paths: ['dialog.png'] });
+    assert.equal(fromFlag.isError, false, fromFlag.text);
   });
 
   it('a missing key or setting is the call\'s error, with the hint, and nothing is sent', async () => {
@@ -358,7 +442,9 @@ describe('describe-image mcp', { timeout: 120_000 }, () => {
     const openai = await session({ args: ['--provider', 'openai', '--model', 'gpt-4.1', '--base-url', 'https://api.openai.com/v1'] });
     const o = await call(openai, 'describeImage', { paths: ['ui.png'] });
     assert.equal(o.isError, true);
-    assert.equal(o.text, 'No key is set for api.openai.com: a key is needed for a server that is not on this machine. Set OPENAI_API_KEY. Check OPENAI_API_KEY and --base-url (or OPENAI_BASE_URL).');
+    // The CLI's own message names the variable; no hint is added to it (it would say the same again).
+    assert.equal(o.text, 'No key is set for api.openai.com: a key is needed for a server that is not on this machine. Set OPENAI_API_KEY.');
+    assert.equal(o.text.split('OPENAI_API_KEY').length, 2, 'the variable is named once');
     const none = await session();
     const n = await call(none, 'describeImage', { paths: ['ui.png'] });
     assert.equal(n.isError, true);
@@ -386,8 +472,11 @@ describe('describe-image mcp', { timeout: 120_000 }, () => {
 
 describe('describe-image mcp as a process', { timeout: 60_000 }, () => {
   /** The server with raw JSON-RPC lines: stdout must hold nothing else. */
-  function start(args: string[] = []) {
-    const child = spawn(process.execPath, ['--require', networkGuard, cliPath, 'mcp', ...args], { cwd: work, env: { PATH: process.env['PATH'] ?? '', NETWORK_GUARD_LOG: guardLog } });
+  function start(args: string[] = [], env: Record<string, string> = {}) {
+    const child = spawn(process.execPath, ['--require', networkGuard, '--require', workerCounter, cliPath, 'mcp', ...args], {
+      cwd: work,
+      env: { PATH: process.env['PATH'] ?? '', NETWORK_GUARD_LOG: guardLog, ...env },
+    });
     let stdout = '';
     let stderr = '';
     const waiting = new Map<number, (message: Record<string, unknown>) => void>();
@@ -444,6 +533,41 @@ describe('describe-image mcp as a process', { timeout: 60_000 }, () => {
     assert.deepEqual(answer.result.content, [{ type: 'text', text: 'Cancelled.' }]);
     const [code, signal] = await p.exited;
     assert.equal(code, 0, `${signal ?? ''} ${p.stderr()}`);
+  });
+
+  it('--root must name an existing folder: a missing one or a file is refused at start', async () => {
+    const missing = start(['--root', path.join(tmp, 'no-such-folder')]);
+    assert.equal((await missing.exited)[0], 2);
+    assert.match(missing.stderr(), /--root .*no-such-folder: no such folder\./);
+    const file = start(['--root', 'ui.png']);
+    assert.equal((await file.exited)[0], 2);
+    assert.match(file.stderr(), /--root ui\.png is not a folder\./);
+    assert.equal(missing.stdout() + file.stdout(), '', 'nothing on the protocol stream');
+  });
+
+  it('the OCR worker ends when idle (as in VS Code), and the next call starts a new one', async () => {
+    const workers = path.join(tmp, 'workers.log');
+    await fs.rm(workers, { force: true });
+    const p = start([], { DESCRIBE_IMAGE_OCR_IDLE_MS: '300', WORKER_COUNT_LOG: workers });
+    const count = async () => {
+      const lines = (await fs.readFile(workers, 'utf8').catch(() => '')).split('\n');
+      return { started: lines.filter((l) => l === 'start').length, ended: lines.filter((l) => l === 'exit').length };
+    };
+    const until = async (want: { started: number; ended: number }) => {
+      for (let i = 0; i < 100 && JSON.stringify(await count()) !== JSON.stringify(want); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(await count(), want);
+    };
+    await p.initialize();
+    const first = await p.request(2, 'tools/call', { name: 'extractText', arguments: { paths: ['dialog.png'] } });
+    assert.match(JSON.stringify(first), /Sync failed/);
+    assert.equal((await count()).started, 1, 'one worker read the image');
+    await until({ started: 1, ended: 1 });
+    const second = await p.request(3, 'tools/call', { name: 'extractText', arguments: { paths: ['dialog.png'] } });
+    assert.match(JSON.stringify(second), /Sync failed/);
+    assert.equal((await count()).started, 2, 'a new worker for the next call');
+    await until({ started: 2, ended: 2 });
+    p.child.stdin.end();
+    assert.equal((await p.exited)[0], 0, p.stderr());
   });
 
   it('refuses bad flags with the usage, and prints --help', async () => {

@@ -93,7 +93,8 @@ describe('an OpenAI-like server', () => {
     assert.match(plain.stderr, /Refusing to send a key or token over plain http to openai\.example\.com/);
     const noKey = await cli(['--provider', 'openai', '--model', 'gpt-4.1', image('ui.png')], {});
     assert.equal(noKey.code, 2);
-    assert.match(noKey.stderr, /No key is set for api\.openai\.com: a key is needed for a server that is not on this machine\. Set OPENAI_API_KEY\./);
+    assert.match(noKey.stderr, /No key is set for api\.openai\.com: a key is needed for a server that is not on this machine\. Set OPENAI_API_KEY\.\n$/);
+    assert.equal(noKey.stderr.split('OPENAI_API_KEY').length, 2, `the variable is named once: ${noKey.stderr}`);
   });
 });
 

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DescribeResult } from '../../src/core/describe';
 import { markdownEvents } from '../../src/core/docs/markdown';
-import { formatUsage, LineNeutraliser, markdownLinkTarget, neutraliseHtml, relativeImageRef, renderMarkdown } from '../../src/core/markdown';
+import { micromark } from 'micromark';
+import { formatUsage, LineNeutraliser, markdownCodeSpan, markdownLinkTarget, markdownPlainText, neutraliseHtml, relativeImageRef, renderMarkdown } from '../../src/core/markdown';
 import type { PreparedImage } from '../../src/core/prepare';
 
 const img = (p: string): PreparedImage => ({
@@ -79,6 +80,27 @@ describe('markdown', () => {
         }
       }
     }
+  });
+
+  it('a code span holds any text whole, and plain text stays plain: every string of up to 5 characters that could break out', () => {
+    const alphabet = ['`', ' ', 'a', '\n', '<', '[', ']', '&', '\\'];
+    const html = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+    const shown = (t: string) => t.replace(/\n/g, '\\n');
+    let texts = [''];
+    let all = [''];
+    for (let length = 1; length <= 5; length++) {
+      texts = texts.flatMap((t) => alphabet.map((c) => t + c));
+      all = all.concat(texts);
+    }
+    for (const text of all) {
+      const code = micromark(`Send ${markdownCodeSpan(text)}, then`, { allowDangerousHtml: true });
+      assert.equal(code, `<p>Send <code>${html(shown(text)) || ' '}</code>, then</p>`, JSON.stringify(text));
+      const plain = micromark(`Send ${markdownPlainText(text)} then`, { allowDangerousHtml: true });
+      // Spaces at a line's end and runs of them are the renderer's business; every character is still there.
+      assert.equal(plain, `<p>Send ${html(shown(text))} then</p>`, JSON.stringify(text));
+    }
+    assert.equal(markdownCodeSpan('a\u202Eb\u2028c\u0007'), '`a\\u{202e}b\\u{2028}c\\u{7}`', 'direction and line separators are shown');
+    assert.equal(markdownCodeSpan('ui\u200B.png\uFEFF'), '`ui\\u{200b}.png\\u{feff}`', 'so are invisible characters that make two names look alike');
   });
 
   it('formats usage, including reasoning tokens', () => {

@@ -103,4 +103,29 @@ describe('Paste Screenshot panel, as a person uses it', function () {
     await page.waitForTimeout(500);
     await h.screenshot(page, 'paste-panel-light');
   });
+
+  it('a reload restores the panel with its images, kept in storage; closing the panel deletes them', async function () {
+    const pasted = path.join(session.server.userDataDir, 'User', 'globalStorage', 'describe-image.describe-image', 'pasted');
+    const kept = async () => (await fs.readdir(pasted, { recursive: true }).catch(() => [] as string[])).filter((f) => /\.(png|jpe?g)$/.test(f)).sort();
+    const before = await kept();
+    assert.deepEqual(before.map((f) => path.basename(f)).sort(), ['dialog.png', 'image.png'], `the two pasted images are kept: ${before.join(', ')}`);
+    assert.equal(new Set(before.map((f) => f.split(path.sep)[0])).size, 1, 'in the panel\'s own folder');
+
+    await page.reload();
+    await h.waitForWorkbench(page);
+    const tab = page.locator('.tabs-container .tab').filter({ hasText: 'Paste Screenshot' });
+    await tab.click({ timeout: 30_000 });
+    panel = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+    await panel.locator('.image').filter({ hasText: 'dialog.png' }).waitFor({ timeout: 30_000 });
+    assert.equal(await panel.locator('.image').count(), 2, 'both images are back');
+    assert.match(await panel.locator('#prompt').inputValue(), /^Review this UI screenshot/, 'and the prompt');
+    assert.deepEqual(await kept(), before, 'the reload deleted nothing');
+
+    // The tab's close button, as a person closes the panel.
+    await tab.hover();
+    await tab.locator('.tab-actions .action-label').click();
+    await tab.waitFor({ state: 'detached', timeout: 15_000 });
+    for (let i = 0; i < 50 && (await kept()).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(await kept(), [], 'closing the panel deleted its images');
+  });
 });

@@ -32,6 +32,18 @@ describe('Agent tools, as a person approves them', function () {
     assert.equal(session.azure.requests.length, 0, 'nothing was sent');
   });
 
+  it('shows a hostile file name as it is: no link, image, HTML or bold comes out of it', async function () {
+    await h.runCommand(page, 'Describe Image Test: Agent Describes a File with a Hostile Name');
+    await dialog().waitFor({ timeout: 30_000 });
+    const message = dialog().locator('.dialog-message-detail, .dialog-message-text').last();
+    const text = (await dialog().innerText()).replace(/\s+/g, ' ');
+    assert.ok(text.includes('Describe Image will send images/a](https://evil.test)` **x** <img src=x>.png. They go to gpt-4o on'), text);
+    assert.equal(await dialog().locator('a[href*="evil"], img, strong, h1, h2').count(), 0, await message.innerHTML());
+    await dialog().locator('.monaco-button').filter({ hasText: /^Cancel$/ }).click();
+    await h.waitForNotification(page, 'Tool call ended');
+    assert.equal(session.azure.requests.length, 0, 'nothing was sent');
+  });
+
   it('continuing describes the image', async function () {
     await h.runCommand(page, 'Describe Image Test: Agent Describes images/ui.png');
     await dialog().waitFor({ timeout: 30_000 });

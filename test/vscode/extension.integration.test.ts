@@ -3,9 +3,12 @@
  * through the Test-mode UI stand-in; the key really goes through SecretStorage (the server checks it on every request).
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
+import type { PastePanel } from '../../src/vscode/pastePanel';
 import { markdownEvents } from '../../src/core/docs/markdown';
 import { ALT_LANGUAGES } from '../../src/vscode/altText';
 import { AzureLikeServer, streamEvents } from '../support/azureServer';
@@ -318,6 +321,139 @@ describe('Describe Image in VS Code', () => {
     for (let i = 0; i < 50 && panels().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
     assert.equal(panels().length, 1, `tabs: ${tabs().map((t) => `${t.label} (${t.input instanceof vscode.TabInputWebview ? t.input.viewType : typeof t.input})`).join(', ')}`);
     assert.equal(panels()[0]?.label, 'Paste Screenshot');
+  });
+
+  describe('pasted images in storage', () => {
+    const pasted = () => vscode.Uri.joinPath(api.globalStorage, 'pasted');
+    /** Every file kept under pasted/, as paths relative to it. */
+    async function kept(dir = pasted(), prefix = ''): Promise<string[]> {
+      const entries = await Promise.resolve(vscode.workspace.fs.readDirectory(dir)).catch(() => [] as [string, vscode.FileType][]);
+      const out: string[] = [];
+      for (const [name, type] of entries) {
+        if (type === vscode.FileType.Directory) out.push(...(await kept(vscode.Uri.joinPath(dir, name), `${prefix}${name}/`)));
+        else out.push(`${prefix}${name}`);
+      }
+      return out.sort();
+    }
+    const pasteTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('describeImage.paste'));
+    async function until(what: string, ok: () => Promise<boolean>): Promise<void> {
+      for (let i = 0; i < 100 && !(await ok()); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(await ok(), what);
+    }
+
+    it('an image removed from the panel is deleted, and closing the panel deletes the rest', async () => {
+      const panel = await vscode.commands.executeCommand<PastePanel>('describeImage.pasteScreenshot');
+      const before = await kept();
+      const ui = await vscode.workspace.fs.readFile(workspaceImage('ui.png'));
+      const photo = await vscode.workspace.fs.readFile(workspaceImage('photo.jpg'));
+      await panel.add([{ name: 'first.png', bytes: ui }, { name: 'second.jpg', bytes: photo }]);
+      const added = (await kept()).filter((f) => !before.includes(f));
+      assert.equal(added.length, 2, `both pasted images are kept: ${added.join(', ')}`);
+      const first = added.find((f) => f.endsWith('/first.png'));
+      assert.ok(first);
+      // The panel's Remove button sends this message (the panel checks it as any message from the webview).
+      const id = first.split('/').at(-2);
+      await (panel as unknown as { onMessage(m: unknown): Promise<void> }).onMessage({ type: 'remove', id });
+      await until(`first.png is deleted: ${(await kept()).join(', ')}`, async () => !(await kept()).includes(first));
+      assert.ok((await kept()).some((f) => f.endsWith('/second.jpg')), 'the other image is still kept');
+
+      const tab = pasteTabs()[0];
+      assert.ok(tab, 'the panel is open');
+      await vscode.window.tabGroups.close(tab);
+      await until(`closing the panel deleted its images: ${(await kept()).join(', ')}`, async () => (await kept()).every((f) => before.includes(f)));
+    });
+
+    it('at start, keeps what a panel to be restored shows (even days old), deletes what no panel holds; the restored panel shows its images', async () => {
+      const store = api.pasteStore;
+      const DAY = 24 * 60 * 60_000;
+      const png = await vscode.workspace.fs.readFile(workspaceImage('ui.png'));
+      const hash = createHash('sha256').update(png).digest('hex').slice(0, 20);
+      const write = async (...parts: string[]) => {
+        const uri = vscode.Uri.joinPath(store.root, ...parts);
+        await vscode.workspace.fs.writeFile(uri, png);
+        return uri;
+      };
+      // The panel open when the window was reloaded (or closed): its folder, and the record it made when it opened.
+      const restored = 'panel-0123456789abcdef';
+      const shown = await write(restored, hash, 'shot.png');
+      await store.opened(restored);
+      // A panel's folder no record knows (a crash), pasted/<hash>/ of versions that kept everything, and a panel last
+      // open 31 days ago in a workspace not opened since.
+      const crashed = await write('panel-fedcba9876543210', hash, 'left.png');
+      const legacy = await write(hash, 'legacy.png');
+      const forgotten = await write('panel-aaaaaaaaaaaaaaaa', hash, 'old.png');
+      const monthAgo = new Date(Date.now() - 31 * DAY);
+      for (const uri of [forgotten, vscode.Uri.joinPath(forgotten, '..'), vscode.Uri.joinPath(forgotten, '..', '..')]) await fs.utimes(uri.fsPath, monthAgo, monthAgo);
+      await store.opened('panel-aaaaaaaaaaaaaaaa', monthAgo.getTime());
+      const exists = (uri: vscode.Uri) => Promise.resolve(vscode.workspace.fs.stat(uri)).then(() => true, () => false);
+
+      assert.deepEqual(await store.prune(Date.now() + 60 * 60_000), ['panel-aaaaaaaaaaaaaaaa'], 'an hour on: what no panel holds is younger than a day, kept');
+      assert.equal(await exists(forgotten), false);
+      assert.deepEqual((await store.prune(Date.now() + 2 * DAY)).sort(), [hash, 'panel-fedcba9876543210'].sort(), 'two days on');
+      assert.equal(await exists(crashed), false);
+      assert.equal(await exists(legacy), false);
+      assert.equal(await exists(shown), true, 'the image of the panel that will be restored is kept, two days old');
+
+      // VS Code restores the panel through the serializer, with the state its webview saved.
+      const state = { prompt: 'Describe', detail: 'auto', presetId: undefined, panelId: restored, images: [{ id: hash, name: 'shot.png', mime: 'image/png', bytes: png.length, width: 160, height: 100, thumbnail: undefined, url: undefined }] };
+      const webview = vscode.window.createWebviewPanel('describeImage.paste', 'Paste Screenshot', vscode.ViewColumn.Active, {});
+      const panel = await api.revivePastePanel(webview, state);
+      assert.equal(panel.panelId, restored);
+      assert.deepEqual(panel.files().map((u) => u.toString()), [shown.toString()], 'it shows its image');
+      webview.dispose();
+      await until('closing it deleted its folder', async () => !(await exists(store.folder(restored))));
+    });
+
+    it('ids that are paths — in a remove message or a restored state — delete nothing and read nothing outside the panel', async () => {
+      const store = api.pasteStore;
+      const png = await vscode.workspace.fs.readFile(workspaceImage('ui.png'));
+      const exists = (uri: vscode.Uri) => Promise.resolve(vscode.workspace.fs.stat(uri)).then(() => true, () => false);
+      // Another panel's image, and an image beside the store (where a path-like id would lead).
+      const others = vscode.Uri.joinPath(store.root, 'panel-1111111111111111', 'a'.repeat(20), 'other.png');
+      const beside = vscode.Uri.joinPath(store.root, '..', 'beside', 'secret.png');
+      for (const uri of [others, beside]) await vscode.workspace.fs.writeFile(uri, png);
+      await store.opened('panel-1111111111111111');
+      try {
+        const panel = await vscode.commands.executeCommand<PastePanel>('describeImage.pasteScreenshot');
+        await panel.add([{ name: 'mine.png', bytes: png }]);
+        for (const id of ['..', '../..', '../panel-1111111111111111', '../../beside']) {
+          await (panel as unknown as { onMessage(m: unknown): Promise<void> }).onMessage({ type: 'remove', id });
+        }
+        assert.ok(await exists(others), "another panel's image is still there");
+        assert.ok(await exists(beside), 'the file beside the store is still there');
+        assert.equal(panel.files().length, 1, 'the panel still holds its image');
+        assert.ok(await exists(panel.files()[0]!), 'and its file');
+        await vscode.window.tabGroups.close(pasteTabs());
+
+        const webview = vscode.window.createWebviewPanel('describeImage.paste', 'Paste Screenshot', vscode.ViewColumn.Active, {});
+        const restored = await api.revivePastePanel(webview, {
+          prompt: '',
+          detail: 'auto',
+          panelId: '../beside',
+          images: [{ id: '../../beside', name: 'secret.png' }, { id: '../beside', name: 'secret.png' }, { id: '../panel-1111111111111111/aaaaaaaaaaaaaaaaaaaa', name: 'other.png' }],
+        });
+        assert.match(restored.panelId, /^panel-[0-9a-f]{16}$/, 'a panel id that is a path is not used');
+        assert.deepEqual(restored.files(), [], 'nothing outside its folder was read into the panel');
+        webview.dispose();
+        await until('the restored panel is closed', async () => pasteTabs().length === 0);
+        assert.ok(await exists(beside) && (await exists(others)), 'and closing it deleted nothing else');
+      } finally {
+        await store.closed('panel-1111111111111111');
+        await vscode.workspace.fs.delete(vscode.Uri.joinPath(store.root, '..', 'beside'), { recursive: true });
+      }
+    });
+
+    it('a panel saved by a version without panel folders is restored from pasted/<hash>/', async () => {
+      const store = api.pasteStore;
+      const png = await vscode.workspace.fs.readFile(workspaceImage('ui.png'));
+      const hash = createHash('sha256').update(png).digest('hex').slice(0, 20);
+      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(store.root, hash, 'old layout.png'), png);
+      const webview = vscode.window.createWebviewPanel('describeImage.paste', 'Paste Screenshot', vscode.ViewColumn.Active, {});
+      const panel = await api.revivePastePanel(webview, { prompt: '', detail: 'low', images: [{ id: hash, name: 'old layout.png' }] });
+      assert.match(panel.panelId, /^panel-[0-9a-f]{16}$/);
+      assert.deepEqual(panel.files().map((u) => u.toString()), [vscode.Uri.joinPath(store.folder(panel.panelId), hash, 'old layout.png').toString()]);
+      webview.dispose();
+    });
   });
 
   it('never writes the key to the log, a document or a message', async () => {

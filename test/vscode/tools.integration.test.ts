@@ -6,8 +6,11 @@
  * images and where they go.
  */
 import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { micromark } from 'micromark';
+import { parseFragment, type DefaultTreeAdapterTypes } from 'parse5';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
 import { AzureLikeServer } from '../support/azureServer';
@@ -31,6 +34,24 @@ async function configure(values: Record<string, unknown>): Promise<void> {
   const c = vscode.workspace.getConfiguration('describeImage');
   for (const [k, v] of Object.entries(values)) await c.update(k, v, vscode.ConfigurationTarget.Global);
 }
+
+/** What a Markdown message renders to, by CommonMark with raw HTML let through: every element, and each code span's text. */
+function rendered(markdown: string): { elements: string[]; code: string[]; text: string } {
+  const elements: string[] = [];
+  const code: string[] = [];
+  let text = '';
+  const walk = (node: DefaultTreeAdapterTypes.ChildNode): void => {
+    if (node.nodeName === '#text') text += (node as DefaultTreeAdapterTypes.TextNode).value;
+    if (!('childNodes' in node)) return;
+    elements.push(node.nodeName);
+    if (node.nodeName === 'code') code.push(node.childNodes.map((c) => (c.nodeName === '#text' ? (c as DefaultTreeAdapterTypes.TextNode).value : `<${c.nodeName}>`)).join(''));
+    for (const child of node.childNodes) walk(child);
+  };
+  for (const node of parseFragment(micromark(markdown, { allowDangerousHtml: true })).childNodes) walk(node);
+  return { elements, code, text };
+}
+
+const WORKSPACE_IMAGES = () => vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'images');
 
 describe('Language-model tools for agents', () => {
   before(async () => {
@@ -105,6 +126,43 @@ describe('Language-model tools for agents', () => {
     assert.ok(json.findings.some((f) => f.rule === 'alt-missing'), text);
     assert.match(text, /^\d+ finding\(s\)/);
     await assert.rejects(invoke(CHECK, { paths: ['../..'] }), /outside|leads out/);
+  });
+
+  it('the confirmation shows hostile file names as code that nothing in them breaks out of: no link, image, HTML or heading', async () => {
+    const names = [
+      'a](https://evil)` **x** <img src=x>.png',
+      '``b`` [c](command:workbench.action.quit) ![t](https://evil/t.png).png',
+      '`starts and ends with a backtick`',
+      'line\n\n# Heading\n<b>bold</b>\u202Egnp.exe',
+      '&lt;entity&gt; $(alert) _em_.png',
+    ];
+    const tool = api.tool(DESCRIBE);
+    assert.ok(tool?.prepareInvocation, 'describeImage prepares its invocation');
+    const prepared = await tool.prepareInvocation({ input: { paths: names } }, new vscode.CancellationTokenSource().token);
+    const message = prepared?.confirmationMessages?.message;
+    assert.ok(message instanceof vscode.MarkdownString, 'the confirmation is Markdown');
+    assert.ok(!message.isTrusted && !message.supportHtml, 'no command links, no HTML');
+    const { elements, code, text } = rendered(message.value);
+    assert.deepEqual([...new Set(elements)].sort(), ['code', 'p'], `only a paragraph and code spans:\n${message.value}`);
+    assert.deepEqual(code, [names[0], names[1], names[2], 'line\\n\\n# Heading\\n<b>bold</b>\\u{202e}gnp.exe', names[4]], 'each name whole, in its own code span; line breaks and direction marks shown, not obeyed');
+    assert.match(text, /^Describe Image will send .*\. They go to gpt-4o on 127\.0\.0\.1:\d+\.$/s, 'where they go, as plain text');
+    const progress = prepared?.invocationMessage;
+    assert.ok(progress instanceof vscode.MarkdownString, 'the progress message is Markdown too');
+    assert.deepEqual(rendered(progress.value).code, code);
+  });
+
+  it('extractText refuses an image over the size limit of reading text (as the CLI does) before reading it', async () => {
+    const huge = vscode.Uri.joinPath(WORKSPACE_IMAGES(), 'huge.png');
+    await vscode.workspace.fs.copy(vscode.Uri.joinPath(WORKSPACE_IMAGES(), 'ui.png'), huge, { overwrite: true });
+    await fs.truncate(huge.fsPath, 100 * 1024 * 1024 + 1); // a real PNG followed by zeros (sparse: no disk used)
+    try {
+      await assert.rejects(invoke(EXTRACT, { paths: ['images/ui.png', 'images/huge.png'] }), /^Error: images\/huge\.png is 100 MB; files up to 100 MB are read\.$/);
+      const doc = await vscode.commands.executeCommand<vscode.TextDocument | undefined>('describeImage.extractText', huge);
+      assert.equal(doc, undefined, 'the command refuses it too');
+      assert.deepEqual(ui.errors(), ['huge.png is 100 MB; files up to 100 MB are read.']);
+    } finally {
+      await vscode.workspace.fs.delete(huge);
+    }
   });
 
   it('cancelling a describe through the token stops the request', async () => {
