@@ -64,9 +64,9 @@ const builds = tests
       // sharp loads a native or WASM binary at run time: it stays external and ships in node_modules (see .vscodeignore).
       { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode', 'sharp'] },
       { ...common, entryPoints: { cli: 'src/cli/index.ts' }, outdir: 'dist', external: ['sharp'], banner: { js: '#!/usr/bin/env node' } },
-      // The OCR worker thread's script (src/core/ocrPrepare.ts serves the OCR client when started as its worker), with
+      // The OCR worker thread's script (src/core/ocr/worker.ts serves the OCR client when started as its worker), with
       // tesseract.js's worker code and the glue of the one WebAssembly core we ship: nothing is read from node_modules.
-      { ...common, entryPoints: { 'ocr-worker': 'src/core/ocrPrepare.ts' }, outdir: 'dist/assets/ocr' },
+      { ...common, entryPoints: { 'ocr-worker': 'src/core/ocr/worker.ts' }, outdir: 'dist/assets/ocr' },
       // The paste panel's script runs in the webview: a browser bundle under media/, the panel's only resource root.
       { ...common, entryPoints: { paste: 'src/webview/paste.ts' }, outdir: 'media/dist', platform: 'browser', format: 'iife', target: 'es2022' },
     ];

@@ -23,13 +23,13 @@ for (const f of list) {
   if (/tesseract|traineddata/i.test(f) && !OCR_FILES.some((o) => f === `extension/dist/assets/ocr/${o}`)) problems.push(`should not ship ${f}`);
 }
 /**
- * The OCR engine (src/core/ocr.ts, bundled here as the extension bundles it) beside the unpacked extension's dist/,
+ * The OCR engine (src/core/ocr/engine.ts, bundled here as the extension bundles it) beside the unpacked extension's dist/,
  * reading a screenshot rendered from a known line: it must find the files in dist/assets/ocr and the line's words.
  */
 function checkOcr(extensionDir) {
   const esbuild = path.resolve('node_modules', '.bin', process.platform === 'win32' ? 'esbuild.cmd' : 'esbuild');
   const entry = path.join(extensionDir, 'dist', 'ocr-check.js');
-  execFileSync(esbuild, ['src/core/ocr.ts', '--bundle', '--platform=node', '--format=cjs', '--target=node20', '--external:sharp', `--outfile=${entry}`, '--log-level=warning']);
+  execFileSync(esbuild, ['src/core/ocr/engine.ts', '--bundle', '--platform=node', '--format=cjs', '--target=node20', '--external:sharp', `--outfile=${entry}`, '--log-level=warning']);
   const line = 'Extension host terminated unexpectedly';
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1024" height="80"><rect width="1024" height="80" fill="#1f1f1f"/><text x="20" y="45" font-family="DejaVu Sans" font-size="14" fill="#cccccc">${line}</text></svg>`;
   const render = `const { Resvg, initWasm } = require('@resvg/resvg-wasm'); const fs = require('node:fs');

@@ -4,22 +4,22 @@
  * prompts (never the key: it stays in SecretStorage).
  */
 import * as vscode from 'vscode';
-import { COMMANDS, showError } from './vscode/actions';
-import { signInCommand } from './vscode/auth';
-import { createStatusItem, pickModel } from './vscode/chooseModel';
-import { disposeOcrEngine, extractTextCommand } from './vscode/extractText';
-import { firstRunChoice, needsFirstChoice, registerFirstRun } from './vscode/firstRun';
-import { createTools, registerTools } from './vscode/tools';
-import { registerAltText } from './vscode/altText';
-import { registerAltTextPaste } from './vscode/altTextPaste';
-import { describeCommand, type DescribeDeps } from './vscode/describeCommand';
-import { clearApiKeyCommand, configureEndpointCommand, setApiKeyCommand } from './vscode/keyCommands';
-import { ExtensionLog } from './vscode/log';
-import { PastePanel, registerPastePanel } from './vscode/pastePanel';
-import { PasteStore } from './vscode/pasteStore';
-import { KeyStore } from './vscode/secrets';
-import { GlobalStateTokenMemory } from './vscode/tokenMemory';
-import { UiHolder, windowUi, type Ui } from './vscode/ui';
+import { COMMANDS, showError } from './vscode/base/actions';
+import { signInCommand } from './vscode/models/auth';
+import { createStatusItem, pickModel } from './vscode/models/chooseModel';
+import { disposeOcrEngine, extractTextCommand } from './vscode/extractText/extractText';
+import { firstRunChoice, needsFirstChoice, registerFirstRun } from './vscode/models/firstRun';
+import { createTools, registerTools } from './vscode/tools/tools';
+import { registerAltText } from './vscode/altText/altText';
+import { registerAltTextPaste } from './vscode/altText/altTextPaste';
+import { describeCommand, type DescribeDeps } from './vscode/describe/describeCommand';
+import { clearApiKeyCommand, configureEndpointCommand, setApiKeyCommand } from './vscode/models/keyCommands';
+import { ExtensionLog } from './vscode/base/log';
+import { PastePanel, registerPastePanel } from './vscode/pastePanel/pastePanel';
+import { PasteStore } from './vscode/pastePanel/pasteStore';
+import { KeyStore } from './vscode/base/secrets';
+import { GlobalStateTokenMemory } from './vscode/base/tokenMemory';
+import { UiHolder, windowUi, type Ui } from './vscode/base/ui';
 
 export interface TestApi {
   setUi(ui: Ui | undefined): void;

@@ -9,9 +9,9 @@ const RATE = 10;
 const LATENCY = 200;
 const sharp = requireOut('sharp');
 const { generateAltTexts, FileAltCache } = requireOut('./src/core/docs/generate.js');
-const { ChatClient } = requireOut('./src/core/client.js');
-const { apiKeyCredential } = requireOut('./src/core/auth.js');
-const { resolveSettings } = requireOut('./src/core/settings.js');
+const { ChatClient } = requireOut('./src/core/net/client.js');
+const { apiKeyCredential } = requireOut('./src/core/net/auth.js');
+const { resolveSettings } = requireOut('./src/core/base/settings.js');
 const { AzureLikeServer } = requireOut('./test/support/azureServer.js');
 
 export async function run() {

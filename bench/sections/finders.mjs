@@ -8,11 +8,11 @@ import fg from 'fast-glob';
 import { lint } from 'markdownlint/sync';
 import { fmtMs, median, repoRoot, requireOut, table } from '../lib.mjs';
 
-const { findImages } = requireOut('./src/core/docs/find.js');
+const { findImages } = requireOut('./src/core/finders/find.js');
 const { listDocFiles } = requireOut('./src/core/docs/files.js');
 const { readDocFile, checkDoc } = requireOut('./src/core/docs/check.js');
-const { RULE_IDS } = requireOut('./src/core/docs/quality.js');
-const { DirectoryCache } = requireOut('./src/core/docs/paths.js');
+const { RULE_IDS } = requireOut('./src/core/docs/rules.js');
+const { DirectoryCache } = requireOut('./src/core/docs/links.js');
 
 const COPIES = 60; // of every corpus Markdown file: ~1,200 files
 const RUNS = 3;

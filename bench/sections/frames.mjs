@@ -10,9 +10,9 @@ import { fmtBytes, fmtMs, median, repoRoot, requireOut, table } from '../lib.mjs
 
 const work = path.join(repoRoot, 'bench', '.work');
 const sharp = requireOut('sharp');
-const frames = requireOut('./src/core/frames.js');
-const { rasteriseSvg } = requireOut('./src/core/imagePipeline.js');
-const { loadImageBytes } = requireOut('./src/core/images.js');
+const frames = requireOut('./src/core/animation/frames.js');
+const { rasteriseSvg } = requireOut('./src/core/images/pipeline.js');
+const { loadImageBytes } = requireOut('./src/core/images/load.js');
 const UPNG = requireOut('upng-js');
 
 const W = 1280;

@@ -9,12 +9,12 @@ const RUNS = 3;
 const work = path.join(repoRoot, 'bench', '.work');
 const sharp = requireOut('sharp');
 const { Resvg, initWasm } = requireOut('@resvg/resvg-wasm');
-const { describeImages, prepareImages } = requireOut('./src/core/describe.js');
-const { apiKeyCredential } = requireOut('./src/core/auth.js');
-const { buildChatBody } = requireOut('./src/core/request.js');
-const { resolveSettings } = requireOut('./src/core/settings.js');
-const { estimateImageTokens } = requireOut('./src/core/imagePipeline.js');
-const { sniffImage } = requireOut('./src/core/images.js');
+const { describeImages, prepareImages } = requireOut('./src/core/describe/engine.js');
+const { apiKeyCredential } = requireOut('./src/core/net/auth.js');
+const { buildChatBody } = requireOut('./src/core/net/request.js');
+const { resolveSettings } = requireOut('./src/core/base/settings.js');
+const { estimateImageTokens } = requireOut('./src/core/images/pipeline.js');
+const { sniffImage } = requireOut('./src/core/images/load.js');
 const { AzureLikeServer } = requireOut('./test/support/azureServer.js');
 
 function uiSvg(w, h) {

@@ -1,4 +1,4 @@
-// Offline text extraction (src/core/ocr.ts): time to first text for a generated 1080p and 4K screenshot (cold: a new
+// Offline text extraction (src/core/ocr/engine.ts): time to first text for a generated 1080p and 4K screenshot (cold: a new
 // worker; warm: the worker reused), the share of known words found on generated screenshots — plain tesseract.js on
 // the unprepared image next to each preparation step — and what the OCR adds to the VSIX.
 // Screenshots are drawn as SVG (test/support/screens.ts, shared with the OCR unit test) and rendered by resvg with the
@@ -9,7 +9,7 @@ import { deflateRawSync } from 'node:zlib';
 import { fmtBytes, fmtMs, median, repoRoot, requireOut, table } from '../lib.mjs';
 
 const RUNS = 3;
-const { OcrEngine, ocrFiles } = requireOut('./src/core/ocr.js');
+const { OcrEngine, ocrFiles } = requireOut('./src/core/ocr/engine.js');
 const { Resvg, initWasm } = requireOut('@resvg/resvg-wasm');
 const { createWorker } = requireOut('tesseract.js');
 const { buttons, ideWindow, settingsPage, wordsFound } = requireOut('./test/support/screens.js');

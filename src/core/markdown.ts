@@ -5,10 +5,10 @@
  */
 import * as path from 'node:path';
 import { escapeMarkdownText } from './docs/edits';
-import { markdownEvents } from './docs/markdown';
-import type { DescribeResult } from './describe';
-import type { PreparedImage } from './prepare';
-import type { Usage } from './response';
+import { markdownEvents } from './finders/markdown';
+import type { DescribeResult } from './describe/engine';
+import type { PreparedImage } from './images/wire';
+import type { Usage } from './net/response';
 
 /**
  * The model's text as Markdown that carries no raw HTML: micromark (the parser that finds images) says which parts

@@ -4,9 +4,9 @@
  * never trusted: every message is checked for shape, sizes and counts before it is used).
  */
 
-import { isDetail, type Detail } from '../core/detail';
-import type { FixAction } from '../core/errors';
-import { isObject } from '../core/json';
+import { isDetail, type Detail } from '../core/base/detail';
+import type { FixAction } from '../core/base/errors';
+import { isObject } from '../core/base/json';
 
 export type { Detail };
 export type PanelAction = FixAction;

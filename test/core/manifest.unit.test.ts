@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { inputJsonSchema, VSCODE_TOOLS } from '../../src/core/agent/tools';
-import { DETAILS } from '../../src/core/detail';
-import { DEFAULT_DOC_GLOB, VSCODE_LANGUAGE_IDS } from '../../src/core/docs/languages';
-import { RULE_IDS } from '../../src/core/docs/quality';
-import { IMAGE_FILE_EXTENSIONS } from '../../src/core/images';
-import { API_VERSION_RE } from '../../src/core/settings';
+import { DETAILS } from '../../src/core/base/detail';
+import { DEFAULT_DOC_GLOB, VSCODE_LANGUAGE_IDS } from '../../src/core/finders/languages';
+import { RULE_IDS } from '../../src/core/docs/rules';
+import { IMAGE_FILE_EXTENSIONS } from '../../src/core/images/load';
+import { API_VERSION_RE } from '../../src/core/base/settings';
 import { repoRoot } from '../support/paths';
 
 interface Manifest {

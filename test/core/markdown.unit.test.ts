@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DescribeResult } from '../../src/core/describe';
-import { markdownEvents } from '../../src/core/docs/markdown';
+import type { DescribeResult } from '../../src/core/describe/engine';
+import { markdownEvents } from '../../src/core/finders/markdown';
 import { micromark } from 'micromark';
 import { formatUsage, LineNeutraliser, markdownCodeSpan, markdownLinkTarget, markdownPlainText, neutraliseHtml, relativeImageRef, renderMarkdown } from '../../src/core/markdown';
-import type { PreparedImage } from '../../src/core/prepare';
+import type { PreparedImage } from '../../src/core/images/wire';
 
 const img = (p: string): PreparedImage => ({
   url: 'data:image/png;base64,AAAA', source: p, name: p.split('/').pop() ?? p, kind: 'file', path: p,

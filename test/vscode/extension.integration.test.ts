@@ -8,9 +8,9 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
-import type { PastePanel } from '../../src/vscode/pastePanel';
-import { markdownEvents } from '../../src/core/docs/markdown';
-import { ALT_LANGUAGES } from '../../src/vscode/altText';
+import type { PastePanel } from '../../src/vscode/pastePanel/pastePanel';
+import { markdownEvents } from '../../src/core/finders/markdown';
+import { ALT_LANGUAGES } from '../../src/vscode/altText/altText';
 import { AzureLikeServer, streamEvents } from '../support/azureServer';
 import { StubUi } from './stubUi';
 

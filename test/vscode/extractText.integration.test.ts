@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
-import { markdownEvents } from '../../src/core/docs/markdown';
+import { markdownEvents } from '../../src/core/finders/markdown';
 import { StubUi } from './stubUi';
 
 const EXTENSION_ID = 'describe-image.describe-image';

@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
-import type { DescribeDeps } from '../../src/vscode/describeCommand';
-import { openWalkthroughOnFirstStart } from '../../src/vscode/firstRun';
+import type { DescribeDeps } from '../../src/vscode/describe/describeCommand';
+import { openWalkthroughOnFirstStart } from '../../src/vscode/models/firstRun';
 import { AzureLikeServer } from '../support/azureServer';
 import { StubUi } from './stubUi';
 

@@ -5,14 +5,14 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { DescribeError } from '../errors';
+import { DescribeError } from '../base/errors';
 import { listDocFiles } from './files';
-import { findImages } from './find';
+import { findImages } from '../finders/find';
 import { decodeDocText, NotUtf8Error, type DecodeOptions } from './encoding';
-import { docLanguageOfPath, type DocLanguage } from './languages';
-import { DocParseError, DocTooLargeError, type FoundImage } from './model';
-import { DirectoryCache, resolveImageLink, type LinkRoots, type ResolvedLink } from './paths';
-import { altFindings, type Finding, type RuleId } from './quality';
+import { docLanguageOfPath, type DocLanguage } from '../finders/languages';
+import { DocParseError, DocTooLargeError, type FoundImage } from '../finders/model';
+import { DirectoryCache, resolveImageLink, type LinkRoots, type ResolvedLink } from './links';
+import { altFindings, type Finding, type RuleId } from './rules';
 import type { Report } from './report';
 import { contentHash } from './write';
 

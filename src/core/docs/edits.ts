@@ -3,9 +3,9 @@
  * alt text or the link changes, and the result is read back with the same parser before anything is written — the
  * document must have exactly the same images, with exactly the intended alt text and links.
  */
-import { findImages } from './find';
-import type { DocLanguage } from './languages';
-import { oneLine, type FoundImage } from './model';
+import { findImages } from '../finders/find';
+import type { DocLanguage } from '../finders/languages';
+import { oneLine, type FoundImage } from '../finders/model';
 
 export interface TextEdit {
   readonly start: number;

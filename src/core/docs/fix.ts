@@ -7,10 +7,10 @@
 import type { AltJob, AltRunStats } from './generate';
 import { isLocalLink, linkRoots, type DocFile } from './check';
 import { altEdit, applyEdits, srcEdit, verifyEdits, type IntendedChange, type TextEdit } from './edits';
-import { DirectoryCache, resolveImageLink } from './paths';
-import { uninformativeReason } from './quality';
+import { DirectoryCache, resolveImageLink } from './links';
+import { uninformativeReason } from './rules';
 import { writeFileSafely } from './write';
-import { DescribeError } from '../errors';
+import { DescribeError } from '../base/errors';
 
 export interface FixPlanOptions {
   /** Where relative links may lead. */

@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { isInside } from './paths';
+import { isInside } from './links';
 
 export function contentHash(text: string | Uint8Array): string {
   return createHash('sha256').update(text).digest('hex');

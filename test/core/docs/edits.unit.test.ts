@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { altEdit, applyEdits, srcEdit, verifyEdits } from '../../../src/core/docs/edits';
-import { findImages } from '../../../src/core/docs/find';
-import type { DocLanguage } from '../../../src/core/docs/languages';
+import { findImages } from '../../../src/core/finders/find';
+import type { DocLanguage } from '../../../src/core/finders/languages';
 
 /** Set the alt text of every image and check the result with the parser. */
 function setAll(text: string, language: DocLanguage, alt: string): string {

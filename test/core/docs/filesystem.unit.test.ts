@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PathScope } from '../../../src/core/agent/tools';
 import { listDocFiles, normalisePattern } from '../../../src/core/docs/files';
-import { isInside, leadsOut, resolveImageLink } from '../../../src/core/docs/paths';
+import { isInside, leadsOut, resolveImageLink } from '../../../src/core/docs/links';
 import { contentHash, writeFileSafely } from '../../../src/core/docs/write';
 
 let root = '';

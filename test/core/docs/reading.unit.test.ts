@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { checkDocs, MAX_DOC_BYTES, readDocFile } from '../../../src/core/docs/check';
 import { decodeDocText, NotUtf8Error } from '../../../src/core/docs/encoding';
-import { RULE_IDS } from '../../../src/core/docs/quality';
+import { RULE_IDS } from '../../../src/core/docs/rules';
 
 let root = '';
 before(async () => {

@@ -1,0 +1,223 @@
+/**
+ * describe-image alt-text check|fix <path or glob...>: find images without good alt text in docs (Markdown, MDX,
+ * HTML, JSX/TSX) with the real parsers, report them in the format CI wants, and fill them in — each write checked by
+ * reading the file back, atomic, and only if the file did not change meanwhile.
+ */
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ChatClient } from '../../core/net/client';
+import { checkReadyToSend } from '../../core/describe/engine';
+import { checkDocs, type DocFile } from '../../core/docs/check';
+import { applyFix, fixSummary, nothingToFixMessage, planFix, type FixAltResult } from '../../core/docs/fix';
+import { FileAltCache, generateAltTexts, runError, type AltRunStats } from '../../core/docs/generate';
+import { DEFAULT_DOC_GLOB } from '../../core/finders/languages';
+import { DirectoryCache, isInside } from '../../core/docs/links';
+import { DEFAULT_ALT_MAX_LENGTH, isRuleId, RULE_IDS, type RuleId } from '../../core/docs/rules';
+import { checkSummary, formatReport, REPORT_FORMATS, type ReportFormat } from '../../core/docs/report';
+import { isDescribeError, redact } from '../../core/base/errors';
+import { createDispatcher, proxyFromEnv } from '../net/dispatcher';
+import type { DescribeSettings } from '../../core/base/settings';
+import { cliCredential, cliHint, cliSettings, ENDPOINT_OPTIONS, parseAuthChoice, secretsInEnv, type EndpointFlags } from '../base/config';
+import type { CliIo } from '../main';
+
+declare const __VERSION__: string;
+
+export const ALT_USAGE = `Usage: describe-image alt-text check [options] <path or glob...>
+       describe-image alt-text fix [options] <path or glob...>
+
+Find images without good alt text in Markdown, MDX, HTML and JSX/TSX files (folders are searched for
+${DEFAULT_DOC_GLOB}), and fill it in.
+
+  check               report findings; exit 1 when there is any
+  fix                 generate the missing alt text with your deployment and write it into the files
+
+Rules (each can be turned off with --disable):
+  alt-missing         an image without alt text, or with only spaces (markdownlint MD045; HTML alt="",
+                      aria-hidden="true" and role="presentation" mark an image as decorative on purpose)
+  alt-uninformative   alt text that is only a file name, a slug (img_0231) or a generic word (image, screenshot, logo)
+  alt-too-long        alt text over --max-length characters
+  image-path-case     a link that differs from its file in letter case (broken on case-sensitive file systems)
+  image-missing       a link to a file that does not exist (remote URLs are not fetched)
+
+Options:
+  --format F          check output: text (default; path:line:column rule message), json, sarif, github
+  --json              same as --format json
+  --disable R[,R]     turn rules off
+  --max-length N      longest alt text (default ${DEFAULT_ALT_MAX_LENGTH})
+  --docs-root DIR     where site-absolute links like /img/a.png start, inside the current folder (default: it)
+  --dry-run           (fix) print a unified diff instead of writing
+  --rewrite-uninformative  (fix) also replace alt text that says nothing
+  --fix-path-case     (fix) rewrite links to the file's real letter case
+  --no-context        (fix) do not send the nearest heading and the text around each image
+  --cache FILE        (fix) alt-text cache (default .describe-image-cache.json); reruns and duplicates cost nothing
+  --concurrency N     (fix) requests at once, at most (default 8; halved automatically on 429)
+  --endpoint, --deployment, --api-version, --auth, --provider, --base-url, --model
+                      as for describing (or the environment variables)
+
+Files and links must be inside the current folder: paths that lead out of it are refused. node_modules, .git and
+what .gitignore files say (nested ones too) are left out.`;
+
+export async function runAltText(argv: readonly string[], io: CliIo): Promise<number> {
+  const secrets = secretsInEnv(io.env);
+  const say = (text: string) => io.stderr(`describe-image alt-text: ${redact(text, secrets)}\n`);
+  const fail = (code: number, message: string) => {
+    say(message);
+    return code;
+  };
+  try {
+    return await altText(argv, io, { secrets, say, fail });
+  } catch (e) {
+    // What no check foresaw (an I/O error of the system): one sentence, never a stack trace.
+    return fail(1, `unexpected error: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+interface Say {
+  readonly secrets: string[];
+  readonly say: (text: string) => void;
+  readonly fail: (code: number, message: string) => number;
+}
+
+async function altText(argv: readonly string[], io: CliIo, { secrets, say, fail }: Say): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        format: { type: 'string' },
+        json: { type: 'boolean' },
+        disable: { type: 'string', multiple: true },
+        'dry-run': { type: 'boolean' },
+        'rewrite-uninformative': { type: 'boolean' },
+        'fix-path-case': { type: 'boolean' },
+        'no-context': { type: 'boolean' },
+        'docs-root': { type: 'string' },
+        cache: { type: 'string' },
+        'max-length': { type: 'string' },
+        concurrency: { type: 'string' },
+        ...ENDPOINT_OPTIONS,
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    return fail(2, `${(e as Error).message}\n\n${ALT_USAGE}`);
+  }
+  const v = parsed.values;
+  const [mode, ...patterns] = parsed.positionals;
+  if (v.help || !mode) {
+    io.stdout(`${ALT_USAGE}\n`);
+    return v.help ? 0 : 2;
+  }
+  if (mode !== 'check' && mode !== 'fix') return fail(2, `unknown mode "${mode}": use check or fix.\n\n${ALT_USAGE}`);
+  if (patterns.length === 0) return fail(2, 'no files given: name files, folders or globs, e.g. docs or "docs/**/*.md".');
+  const format = (v.json ? 'json' : (v.format ?? 'text')) as ReportFormat;
+  if (!REPORT_FORMATS.includes(format)) return fail(2, `--format must be one of ${REPORT_FORMATS.join(', ')} (got ${v.format}).`);
+  const rules = new Set<RuleId>(RULE_IDS);
+  for (const r of (v.disable ?? []).flatMap((d) => d.split(',')).map((d) => d.trim()).filter(Boolean)) {
+    if (!isRuleId(r)) return fail(2, `--disable: unknown rule "${r}" (rules: ${RULE_IDS.join(', ')}).`);
+    rules.delete(r);
+  }
+  const maxLength = v['max-length'] !== undefined ? Number(v['max-length']) : DEFAULT_ALT_MAX_LENGTH;
+  if (!Number.isInteger(maxLength) || maxLength < 20 || maxLength > 1000) return fail(2, `--max-length must be a whole number from 20 to 1000 (got ${v['max-length']}).`);
+  const concurrency = v.concurrency !== undefined ? Number(v.concurrency) : 8;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) return fail(2, `--concurrency must be a whole number from 1 to 64 (got ${v.concurrency}).`);
+  const root = path.resolve(io.cwd);
+  const docsRoot = path.resolve(root, v['docs-root'] ?? '.');
+  // Site-absolute links (/img/a.png) are read from the docs root: it may not be a way out of the current folder.
+  if (!isInside(root, docsRoot)) return fail(2, `--docs-root ${v['docs-root']} leads outside the current folder (${root}): links are read only inside it.`);
+
+  const dirCache = new DirectoryCache();
+  let checked;
+  try {
+    checked = await checkDocs(root, patterns, { rules, maxLength, docsRoot, dirCache });
+  } catch (e) {
+    if (isDescribeError(e) && e.isInputError) return fail(2, e.message);
+    throw e;
+  }
+  const { docs } = checked;
+  const { findings, errors } = checked.report;
+  for (const w of checked.warnings) say(`warning: ${w}`);
+
+  if (mode === 'check') {
+    io.stdout(formatReport(checked.report, format, typeof __VERSION__ === 'string' ? __VERSION__ : 'dev'));
+    if (format === 'text') say(checkSummary(checked.report));
+    return findings.length > 0 || errors.length > 0 ? 1 : 0;
+  }
+  for (const e of errors) say(`skipped ${e.file}:${e.line}:${e.column}: ${e.message}`);
+  return fix(docs, { root, docsRoot, maxLength, concurrency, dirCache, dryRun: !!v['dry-run'], rewriteUninformative: !!v['rewrite-uninformative'], fixPathCase: !!v['fix-path-case'], context: !v['no-context'], cache: v.cache, values: v, secrets, io, say, fail, hadErrors: errors.length > 0 });
+}
+
+interface FixOptions {
+  readonly root: string;
+  readonly docsRoot: string;
+  readonly maxLength: number;
+  readonly concurrency: number;
+  readonly dirCache: DirectoryCache;
+  readonly dryRun: boolean;
+  readonly rewriteUninformative: boolean;
+  readonly fixPathCase: boolean;
+  readonly context: boolean;
+  readonly cache: string | undefined;
+  readonly values: EndpointFlags & { auth?: string | undefined };
+  readonly secrets: string[];
+  readonly io: CliIo;
+  readonly say: (text: string) => void;
+  readonly fail: (code: number, message: string) => number;
+  readonly hadErrors: boolean;
+}
+
+async function fix(docs: readonly DocFile[], o: FixOptions): Promise<number> {
+  const plan = await planFix(docs, o);
+  if (plan.targets.length === 0) {
+    for (const s of plan.skipped) o.say(`skipped ${s}`);
+    o.say(nothingToFixMessage(plan));
+    return plan.skipped.length || o.hadErrors ? 1 : 0;
+  }
+  const results = new Map<string, FixAltResult>();
+  let stats: AltRunStats | undefined;
+  if (plan.jobs.length) {
+    let cache: FileAltCache | undefined;
+    let client: ChatClient | undefined;
+    let provider: DescribeSettings['provider'] = 'azure';
+    const dispatcher = createDispatcher(proxyFromEnv(o.io.env));
+    try {
+      const settings = cliSettings(o.values, o.io.env);
+      provider = settings.provider;
+      const auth = cliCredential(parseAuthChoice(o.values.auth), o.io, settings);
+      checkReadyToSend(settings, auth.credential);
+      if (auth.notice) o.say(auth.notice);
+      cache = await FileAltCache.load(path.resolve(o.root, o.cache ?? '.describe-image-cache.json'));
+      client = new ChatClient({ credential: auth.credential, dispatcher });
+      const run = await generateAltTexts(plan.jobs, {
+        settings,
+        client,
+        cache,
+        maxLength: o.maxLength,
+        maxConcurrency: o.concurrency,
+        signal: o.io.signal,
+        onProgress: (done, total, current) => o.say(`${done} of ${total} (${path.relative(o.root, current) || current})`),
+      });
+      const stop = runError(run);
+      if (stop) throw stop;
+      for (const [id, outcome] of run.results) results.set(id, outcome);
+      stats = run.stats;
+    } catch (e) {
+      if (isDescribeError(e)) {
+        if (e.code === 'cancelled') return o.fail(130, 'cancelled; nothing was written.');
+        return o.fail(e.isInputError ? 2 : 1, `${client ? client.redact(e.message) : e.message}${cliHint(e, provider)}${e.isInputError ? '' : ' Nothing was written.'}`);
+      }
+      throw e;
+    } finally {
+      await cache?.save().catch((e: unknown) => o.say(`the cache could not be saved: ${(e as Error).message}`));
+      await client?.close();
+      await dispatcher.close();
+    }
+  }
+  // Edits per file, each checked by reading the result back, then written atomically if the file is unchanged.
+  const applied = await applyFix(plan, results, { root: o.root, dryRun: o.dryRun });
+  for (const f of applied.files) if (f.diff !== undefined) o.io.stdout(f.diff);
+  for (const s of applied.skipped) o.say(`skipped ${s}`);
+  o.say(fixSummary(plan, applied, { dryRun: o.dryRun, fixPathCase: o.fixPathCase, stats }));
+  return applied.skipped.length > 0 || o.hadErrors ? 1 : 0;
+}

@@ -1,0 +1,45 @@
+/**
+ * Output shared by the CLI's commands: --out checked before any work (folder exists, not a folder, no existing file
+ * without --force) and written without ever replacing a file that appeared meanwhile; the --verbose logger.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { DescribeError } from '../../core/base/errors';
+import type { Logger } from '../../core/base/log';
+import type { CliIo } from '../main';
+
+export async function checkOutFile(out: string, force: boolean, cwd: string): Promise<string> {
+  const abs = path.resolve(cwd, out);
+  let stat;
+  try {
+    stat = await fs.stat(abs);
+  } catch {
+    stat = undefined;
+  }
+  if (stat?.isDirectory()) throw new DescribeError('bad-input', `--out ${out} is a folder: give a file name.`);
+  if (stat && !force) throw new DescribeError('bad-input', `--out ${out} already exists: choose another name, or add --force to replace it.`);
+  try {
+    const dir = await fs.stat(path.dirname(abs));
+    if (!dir.isDirectory()) throw new Error('not a folder');
+  } catch {
+    throw new DescribeError('bad-input', `--out ${out}: the folder ${path.dirname(abs)} does not exist.`);
+  }
+  return abs;
+}
+
+export async function writeOut(abs: string, text: string, force: boolean): Promise<void> {
+  if (!force) {
+    // 'wx' fails if the file appeared since the check: never overwrite behind the user's back.
+    await fs.writeFile(abs, text, { flag: 'wx' });
+    return;
+  }
+  const tmp = `${abs}.${process.pid}.tmp`;
+  await fs.writeFile(tmp, text);
+  await fs.rename(tmp, abs);
+}
+
+/** --verbose: the core's log lines on stderr, secrets removed. */
+export function stderrLogger(io: CliIo, hide: (text: string) => string): Logger {
+  const write = (level: string) => (m: string) => io.stderr(`[${level}] ${hide(m)}\n`);
+  return { trace: write('trace'), debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}

@@ -1,0 +1,126 @@
+/**
+ * describe-image extract-text: the words in images, read on this machine by the core's OCR engine (Tesseract in a
+ * worker thread, English). No model, no key, no network: nothing is sent anywhere. Markdown to stdout (or --out), or
+ * JSON Lines with each line's text, confidence and box (--json).
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DescribeError, isDescribeError } from '../../core/base/errors';
+import { MAX_IMAGES } from '../../core/images/load';
+import { silentLogger } from '../../core/base/log';
+import { checkOcrFileSize, OcrEngine, renderOcrMarkdown, type OcrResult } from '../../core/ocr/engine';
+import type { CliIo } from '../main';
+import { checkOutFile, stderrLogger, writeOut } from '../base/output';
+
+export const EXTRACT_USAGE = `Usage: describe-image extract-text [options] <image...>
+
+Read the text in 1 to ${MAX_IMAGES} images on this machine (Tesseract OCR, English model bundled). No model and no
+key: nothing is sent anywhere. PNG, JPEG, WebP, GIF (first frame), TIFF, AVIF, BMP and SVG; local files only.
+
+Options:
+  --json         one JSON object per image per line (JSON Lines): name, path, width, height, text,
+                 meanConfidence, elapsedMs and lines (text, confidence, box {x, y, width, height} in the
+                 image's pixels, block, words)
+  --out FILE     write the Markdown there; never overwrites an existing file without --force
+  --force        allow --out to replace an existing file
+  --verbose      log timings to stderr
+  -h, --help     show this help
+
+Exit codes: 0 read (also when no text was found), 1 the engine failed, 2 bad usage or input, 130 interrupted.`;
+
+interface Input {
+  readonly arg: string;
+  readonly abs: string;
+  readonly bytes: Uint8Array;
+}
+
+/** Check every input before reading any text: exists, a file, not a URL, not too large. */
+async function readInputs(args: readonly string[], cwd: string): Promise<Input[]> {
+  if (args.length > MAX_IMAGES) throw new DescribeError('bad-input', `${args.length} images given; read at most ${MAX_IMAGES} at once.`);
+  const inputs: Input[] = [];
+  for (const arg of args) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(arg)) {
+      throw new DescribeError('bad-input', `${arg}: extract-text reads local files only (it never goes on the network); download the image first.`);
+    }
+    const abs = path.resolve(cwd, arg);
+    const stat = await fs.stat(abs).catch(() => undefined);
+    if (!stat) throw new DescribeError('bad-input', `${arg}: no such file.`);
+    if (!stat.isFile()) throw new DescribeError('bad-input', `${arg} is not a file.`);
+    checkOcrFileSize(stat.size, arg);
+    inputs.push({ arg, abs, bytes: new Uint8Array(await fs.readFile(abs)) });
+  }
+  return inputs;
+}
+
+function jsonLine(result: OcrResult, input: Input): string {
+  return `${JSON.stringify({
+    name: result.name,
+    path: input.arg,
+    width: result.width,
+    height: result.height,
+    text: result.text,
+    meanConfidence: Math.round(result.meanConfidence * 10) / 10,
+    elapsedMs: result.elapsedMs,
+    language: result.language,
+    lines: result.lines,
+  })}\n`;
+}
+
+export async function runExtractText(argv: readonly string[], io: CliIo): Promise<number> {
+  const fail = (code: number, message: string): number => {
+    io.stderr(`describe-image extract-text: ${message}\n`);
+    return code;
+  };
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: { json: { type: 'boolean' }, out: { type: 'string' }, force: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (e) {
+    return fail(2, `${(e as Error).message}\n\n${EXTRACT_USAGE}`);
+  }
+  const v = parsed.values;
+  if (v.help) {
+    io.stdout(`${EXTRACT_USAGE}\n`);
+    return 0;
+  }
+  if (parsed.positionals.length === 0) return fail(2, `no image given.\n\n${EXTRACT_USAGE}`);
+  if (v.json && v.out !== undefined) return fail(2, '--json prints to stdout; --out writes Markdown. Use one of them.');
+  const engine = new OcrEngine({ log: v.verbose ? stderrLogger(io, (t) => t) : silentLogger, idleMs: 0 });
+  try {
+    const outAbs = v.out !== undefined ? await checkOutFile(v.out, v.force ?? false, io.cwd) : undefined;
+    const inputs = await readInputs(parsed.positionals, io.cwd);
+    const docDir = outAbs ? path.dirname(outAbs) : io.cwd;
+    const parts: string[] = [];
+    for (const input of inputs) {
+      const result = await engine.recognize(input.bytes, { signal: io.signal, name: path.basename(input.abs) });
+      if (v.json) {
+        io.stdout(jsonLine(result, input));
+        continue;
+      }
+      const ref = path.relative(docDir, input.abs).split(path.sep).join('/');
+      const markdown = renderOcrMarkdown(result, ref);
+      // Each image's text as soon as it is read; with --out, all at once at the end.
+      if (outAbs) parts.push(markdown);
+      else io.stdout(`${parts.length++ > 0 ? '\n' : ''}${markdown}`);
+    }
+    if (outAbs) {
+      await writeOut(outAbs, parts.join('\n'), v.force ?? false);
+      io.stderr(`Wrote ${path.relative(io.cwd, outAbs) || outAbs}.\n`);
+    }
+    return 0;
+  } catch (e) {
+    if (isDescribeError(e)) {
+      if (e.code === 'cancelled') return fail(130, 'interrupted.');
+      return fail(e.isInputError ? 2 : 1, e.message);
+    }
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return fail(2, `--out ${v.out ?? ''} appeared meanwhile; it was not overwritten.`);
+    return fail(1, `unexpected error: ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    await engine.dispose();
+  }
+}

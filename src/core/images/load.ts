@@ -1,0 +1,284 @@
+/**
+ * Reading images and checking them before anything is sent: local files are read and their real type is taken from
+ * their bytes (a `.png` that is really a JPEG is sent as image/jpeg); http(s) URLs are passed through for the service
+ * to fetch. Everything the service would refuse is refused here first, with a message naming the file.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { imageSize } from 'image-size';
+import { lookup as mimeFromName } from 'mime-types';
+import { DescribeError } from '../base/errors';
+
+/** At most this many images in one chat request. */
+export const MAX_IMAGES = 10;
+/** At most this many bytes per image (the service's limit: 20 MB). */
+export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
+/** The largest file read at all (a bigger one is refused before reading it). */
+export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+/**
+ * File extensions of the images Describe Image takes (the service's own types, and the ones the image pipeline
+ * converts). package.json's menus match the same list (a test checks that they agree).
+ */
+export const IMAGE_FILE_EXTENSIONS: readonly string[] = ['png', 'jpg', 'jpeg', 'gif', 'webp', 'bmp', 'svg', 'tif', 'tiff', 'avif'];
+
+/** Does a file name or path end with one of IMAGE_FILE_EXTENSIONS (any letter case)? */
+export function hasImageExtension(name: string): boolean {
+  const dot = name.lastIndexOf('.');
+  return dot >= 0 && IMAGE_FILE_EXTENSIONS.includes(name.slice(dot + 1).toLowerCase());
+}
+
+/** What the service takes as input. */
+export const ACCEPTED_MIME_TYPES: readonly string[] = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'];
+
+/** The image types recognised from their bytes, named by MIME type. */
+const TYPE_TO_MIME: Readonly<Record<string, string>> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  bmp: 'image/bmp',
+  svg: 'image/svg+xml',
+  tiff: 'image/tiff',
+  heif: 'image/heif',
+  avif: 'image/avif',
+  ico: 'image/x-icon',
+  cur: 'image/x-icon',
+  icns: 'image/icns',
+  psd: 'image/vnd.adobe.photoshop',
+  dds: 'image/vnd-ms.dds',
+  ktx: 'image/ktx',
+  j2c: 'image/jp2',
+  jp2: 'image/jp2',
+  jxl: 'image/jxl',
+  pnm: 'image/x-portable-anymap',
+  tga: 'image/x-tga',
+  exr: 'image/x-exr',
+};
+
+export interface SniffedImage {
+  /** MIME type from the bytes. */
+  readonly mime: string;
+  readonly width: number | undefined;
+  readonly height: number | undefined;
+  /** EXIF orientation 1–8 when present. */
+  readonly orientation: number | undefined;
+  /** For GIFs: the number of frames (more than one: animated). */
+  readonly frames: number | undefined;
+}
+
+/** Recognise an image by its bytes. Returns undefined for bytes that are no image we know. */
+export function sniffImage(bytes: Uint8Array): SniffedImage | undefined {
+  if (bytes.length === 0) return undefined;
+  let info: ReturnType<typeof imageSize>;
+  try {
+    info = imageSize(bytes);
+  } catch {
+    return undefined;
+  }
+  const type = info.type ?? '';
+  const mime = TYPE_TO_MIME[type];
+  if (!mime) return undefined;
+  return {
+    mime,
+    width: info.width,
+    height: info.height,
+    orientation: info.orientation,
+    frames: mime === 'image/gif' ? countGifFrames(bytes) : undefined,
+  };
+}
+
+/**
+ * Count the frames of a GIF by walking its blocks (header, logical screen, optional global colour table, then
+ * extension blocks and image descriptors until the trailer). Returns at least 1 for a readable GIF.
+ */
+export function countGifFrames(b: Uint8Array): number {
+  if (b.length < 13) return 0;
+  let p = 13;
+  const packed = b[10] ?? 0;
+  if (packed & 0x80) p += 3 * (1 << ((packed & 0x07) + 1));
+  let frames = 0;
+  const skipSubBlocks = (): void => {
+    while (p < b.length) {
+      const size = b[p] ?? 0;
+      p += 1;
+      if (size === 0) return;
+      p += size;
+    }
+  };
+  while (p < b.length) {
+    const marker = b[p];
+    if (marker === 0x3b) break; // trailer
+    if (marker === 0x21) {
+      p += 2; // introducer + label
+      skipSubBlocks();
+    } else if (marker === 0x2c) {
+      frames += 1;
+      const flags = b[p + 9] ?? 0;
+      p += 10;
+      if (flags & 0x80) p += 3 * (1 << ((flags & 0x07) + 1));
+      p += 1; // LZW minimum code size
+      skipSubBlocks();
+    } else {
+      break; // corrupt: stop counting
+    }
+  }
+  return Math.max(frames, 1);
+}
+
+export interface LocalImage {
+  readonly kind: 'file';
+  /** What the user gave (for messages). */
+  readonly source: string;
+  /** Absolute path. */
+  readonly path: string;
+  readonly name: string;
+  readonly bytes: Buffer;
+  /** The type the file's name claims, if any. */
+  readonly nameMime: string | undefined;
+  readonly sniffed: SniffedImage;
+}
+
+export interface RemoteImage {
+  readonly kind: 'url';
+  readonly source: string;
+  readonly url: string;
+  readonly name: string;
+}
+
+export type LoadedImage = LocalImage | RemoteImage;
+
+export function isHttpUrl(source: string): boolean {
+  return /^https?:\/\//i.test(source.trim());
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${n} bytes`;
+}
+export { formatBytes };
+
+function describeKnownType(mime: string): string {
+  return mime.replace('image/', '').replace('svg+xml', 'SVG').toUpperCase();
+}
+
+export interface LoadOptions {
+  /** Resolve relative paths against this folder (default: the process's working directory). */
+  readonly cwd?: string | undefined;
+  /**
+   * Types that a later step converts, so they are not refused here (the image pipeline converts SVG, BMP, animated
+   * GIF…). By default only what the service takes is allowed.
+   */
+  readonly convertible?: (sniffed: SniffedImage) => boolean;
+  /** Allow files over the service's byte limit (a later step shrinks them). */
+  readonly allowOversize?: boolean;
+}
+
+/** Read one image source, or throw a `bad-input` DescribeError whose message names it. */
+export async function loadImage(source: string, options: LoadOptions = {}): Promise<LoadedImage> {
+  const trimmed = source.trim();
+  if (!trimmed) throw new DescribeError('bad-input', 'An image path is empty.');
+  if (isHttpUrl(trimmed)) {
+    let url: URL;
+    try {
+      url = new URL(trimmed);
+    } catch {
+      throw new DescribeError('bad-input', `"${trimmed}" is not a valid URL.`);
+    }
+    const last = url.pathname.split('/').filter(Boolean).pop();
+    return { kind: 'url', source: trimmed, url: url.href, name: last ? decodeURIComponent(last) : url.host };
+  }
+  if (/^[a-z][a-z0-9+.-]+:\/\//i.test(trimmed) && !/^file:/i.test(trimmed)) {
+    throw new DescribeError('bad-input', `"${trimmed}" is neither a local file nor an http(s) URL.`);
+  }
+  const abs = path.resolve(options.cwd ?? process.cwd(), /^file:/i.test(trimmed) ? fileURLToPath(trimmed) : trimmed);
+  let stat;
+  try {
+    stat = await fs.stat(abs);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new DescribeError('bad-input', `${source}: no such file.`);
+    if (code === 'EACCES' || code === 'EPERM') throw new DescribeError('bad-input', `${source}: permission denied, the file can't be read.`);
+    throw new DescribeError('bad-input', `${source}: can't be read (${code ?? String(e)}).`, { cause: e });
+  }
+  if (stat.isDirectory()) throw new DescribeError('bad-input', `${source} is a folder, not an image.`);
+  if (!stat.isFile()) throw new DescribeError('bad-input', `${source} is not a regular file.`);
+  if (stat.size === 0) throw new DescribeError('bad-input', `${source} is empty (0 bytes).`);
+  if (stat.size > MAX_IMAGE_BYTES && !options.allowOversize) {
+    throw new DescribeError('bad-input', `${source} is ${formatBytes(stat.size)}; the service takes at most 20 MB per image.`);
+  }
+  if (stat.size > MAX_INPUT_BYTES) {
+    throw new DescribeError('bad-input', `${source} is ${formatBytes(stat.size)}; images over ${formatBytes(MAX_INPUT_BYTES)} are not read.`);
+  }
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(abs);
+  } catch (e) {
+    throw new DescribeError('bad-input', `${source}: can't be read (${(e as NodeJS.ErrnoException).code ?? String(e)}).`, { cause: e });
+  }
+  return checkImageBytes(source, abs, bytes, options);
+}
+
+/** An image already in memory (pasted, dropped, or read from a virtual file system). */
+export interface InMemoryImage {
+  /** A file name for messages and the document (e.g. "screenshot-1.png"). */
+  readonly name: string;
+  readonly bytes: Uint8Array;
+  /** Where it lives, when it has a path (used for links); otherwise the name is used. */
+  readonly path?: string | undefined;
+}
+
+export type ImageSource = string | InMemoryImage;
+
+/** Check bytes that are already in memory, with the same rules as files. */
+export function loadImageBytes(image: InMemoryImage, options: LoadOptions = {}): LocalImage {
+  if (image.bytes.length === 0) throw new DescribeError('bad-input', `${image.name} is empty (0 bytes).`);
+  if (image.bytes.length > MAX_IMAGE_BYTES && !options.allowOversize) {
+    throw new DescribeError('bad-input', `${image.name} is ${formatBytes(image.bytes.length)}; the service takes at most 20 MB per image.`);
+  }
+  const bytes = Buffer.from(image.bytes.buffer, image.bytes.byteOffset, image.bytes.byteLength);
+  return checkImageBytes(image.name, image.path ?? image.name, bytes, options);
+}
+
+function checkImageBytes(source: string, abs: string, bytes: Buffer, options: LoadOptions): LocalImage {
+  const name = path.basename(abs);
+  const sniffed = sniffImage(bytes);
+  if (!sniffed) {
+    throw new DescribeError('bad-input', `${source} is not an image: its bytes are not PNG, JPEG, GIF, WebP or another known image format.`);
+  }
+  const convertible = options.convertible?.(sniffed) ?? false;
+  if (!convertible) {
+    if (!ACCEPTED_MIME_TYPES.includes(sniffed.mime)) {
+      throw new DescribeError('bad-input', `${source} is a ${describeKnownType(sniffed.mime)} image; the service takes only PNG, JPEG, WebP and non-animated GIF.`);
+    }
+    if (sniffed.mime === 'image/gif' && (sniffed.frames ?? 1) > 1) {
+      throw new DescribeError('bad-input', `${source} is an animated GIF (${sniffed.frames} frames); the service takes only non-animated GIFs.`);
+    }
+  }
+  const nameMime = mimeFromName(abs) || undefined;
+  return { kind: 'file', source, path: abs, name, bytes, nameMime, sniffed };
+}
+
+/**
+ * Load 1 to 10 images. All problems are found before any request: the error lists every image that can't be sent.
+ */
+export async function loadImages(sources: readonly ImageSource[], options: LoadOptions = {}): Promise<LoadedImage[]> {
+  if (sources.length === 0) throw new DescribeError('bad-input', 'No image given: name 1 to 10 image files or http(s) URLs.');
+  if (sources.length > MAX_IMAGES) {
+    throw new DescribeError('bad-input', `${sources.length} images given; the service takes at most ${MAX_IMAGES} in one request.`);
+  }
+  const settled = await Promise.allSettled(sources.map(async (s) => (typeof s === 'string' ? loadImage(s, options) : loadImageBytes(s, options))));
+  const problems = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (problems.length > 0) {
+    const messages = problems.map((p) => (p instanceof Error ? p.message : String(p)));
+    if (messages.length === 1) throw problems[0] instanceof DescribeError ? problems[0] : new DescribeError('bad-input', messages[0] ?? 'Bad image.');
+    throw new DescribeError('bad-input', `${problems.length} of ${sources.length} images can't be sent: ${messages.join(' ')}`);
+  }
+  return settled.map((r) => (r as PromiseFulfilledResult<LoadedImage>).value);
+}
+
+/** Build a `data:` URL from bytes and their real type. */
+export function toDataUrl(mime: string, bytes: Uint8Array): string {
+  return `data:${mime};base64,${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')}`;
+}

@@ -1,0 +1,244 @@
+/**
+ * The Describe Image command: from the Explorer (one or many images), the image preview's title bar, or the palette
+ * (file picker). It makes sure endpoint and key are there (offering the fix, then going on), runs the core with a
+ * cancellable progress notification, and opens the result as a Markdown document.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { apiKeyCredential, type Credential } from '../../core/net/auth';
+import { describeImages, type DescribeResult } from '../../core/describe/engine';
+import { DescribeError, isDescribeError } from '../../core/base/errors';
+import { hasImageExtension, IMAGE_FILE_EXTENSIONS, MAX_IMAGES, type ImageSource } from '../../core/images/load';
+import { neutraliseHtml, renderFooter, renderHeader, renderInterruption, renderMarkdown, renderWarnings } from '../../core/markdown';
+import type { PreparedImage } from '../../core/images/wire';
+import { showError } from '../base/actions';
+import { configureEndpointCommand, promptForKey } from '../models/keyCommands';
+import type { ExtensionLog } from '../base/log';
+import { openResultDocument, StreamingResultDocument } from '../base/resultDocument';
+import type { KeyStore } from '../base/secrets';
+import { openTarget } from '../models/target';
+import { entraCredential, entraSession, signInCommand } from '../models/auth';
+import { extractTextFromUris } from '../extractText/extractText';
+import { firstRunChoice, needsFirstChoice } from '../models/firstRun';
+import { isConfigured, readAuthSettings, readProviderSettings, readSettings } from '../base/settings';
+import type { GlobalStateTokenMemory } from '../base/tokenMemory';
+import type { UiHolder } from '../base/ui';
+
+const IMAGE_PREVIEW_VIEW_TYPE = 'imagePreview.previewEditor';
+
+export interface DescribeDeps {
+  readonly ui: UiHolder;
+  readonly keys: KeyStore;
+  readonly log: ExtensionLog;
+  readonly tokenMemory: GlobalStateTokenMemory;
+}
+
+/** The image of the active tab when it is VS Code's image preview. */
+function activeImagePreviewUri(): vscode.Uri | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (input instanceof vscode.TabInputCustom && input.viewType === IMAGE_PREVIEW_VIEW_TYPE) return input.uri;
+  if (input instanceof vscode.TabInputText && hasImageExtension(input.uri.path)) return input.uri;
+  return undefined;
+}
+
+/** Which images the command was invoked on: (uri, uris) from menus, the active preview, or a file picker. */
+export async function resolveTargets(deps: DescribeDeps, uri: unknown, uris: unknown): Promise<vscode.Uri[] | undefined> {
+  if (Array.isArray(uris) && uris.length > 0 && uris.every((u) => u instanceof vscode.Uri)) return uris as vscode.Uri[];
+  if (uri instanceof vscode.Uri) return [uri];
+  const active = activeImagePreviewUri();
+  if (active) return [active];
+  const options: vscode.OpenDialogOptions = {
+    canSelectMany: true,
+    openLabel: vscode.l10n.t('Describe'),
+    title: vscode.l10n.t('Describe Image: choose up to {0} images', MAX_IMAGES),
+    filters: { [vscode.l10n.t('Images')]: [...IMAGE_FILE_EXTENSIONS] },
+  };
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  if (folder) options.defaultUri = folder;
+  return deps.ui.current.showOpenDialog(options);
+}
+
+/**
+ * Make sure there is an endpoint and a way to authenticate (the API key, or a Microsoft Entra ID sign-in, as the
+ * `describeImage.authentication` setting says), offering the fix and going on. With neither a key nor a sign-in, both
+ * are offered. Returns the credential, or undefined if the user stopped.
+ */
+export async function ensureReady(deps: DescribeDeps): Promise<Credential | undefined> {
+  const ui = deps.ui.current;
+  if (!isConfigured(readSettings().raw)) {
+    const configure = vscode.l10n.t('Configure Endpoint');
+    const picked = await ui.showWarningMessage(
+      vscode.l10n.t('Describe Image needs your Azure OpenAI endpoint and a vision deployment before it can describe images.'),
+      configure,
+    );
+    if (picked !== configure || !(await configureEndpointCommand(ui))) return undefined;
+  }
+  const auth = readAuthSettings();
+  if (auth.method === 'entraId') {
+    const session = (await entraSession('silent')) ?? (await signInCommand(deps.log));
+    return session ? entraCredential(session, deps.log) : undefined;
+  }
+  const existing = await deps.keys.get();
+  if (existing) {
+    deps.log.setSecrets([existing]);
+    return apiKeyCredential(existing);
+  }
+  const setKey = vscode.l10n.t('Set API Key');
+  const signIn = vscode.l10n.t('Sign In with Microsoft Entra ID');
+  const picked = await ui.showWarningMessage(
+    vscode.l10n.t('No API key is set for Describe Image: set the key of your Azure OpenAI resource, or sign in with Microsoft Entra ID (for resources that allow only Entra ID).'),
+    setKey,
+    signIn,
+  );
+  if (picked === signIn) {
+    const session = await signInCommand(deps.log);
+    return session ? entraCredential(session, deps.log) : undefined;
+  }
+  if (picked !== setKey) return undefined;
+  const key = await promptForKey(ui, deps.keys);
+  if (!key) return undefined;
+  deps.log.setSecrets([key]);
+  return apiKeyCredential(key);
+}
+
+function displayName(uri: vscode.Uri): string {
+  return path.posix.basename(uri.path);
+}
+
+/** What the core reads: a path for local files, bytes for other file systems. */
+async function toSource(uri: vscode.Uri): Promise<ImageSource> {
+  if (uri.scheme === 'file') return uri.fsPath;
+  if (uri.scheme === 'http' || uri.scheme === 'https') return uri.toString(true);
+  const bytes = await vscode.workspace.fs.readFile(uri);
+  return { name: displayName(uri), bytes, path: uri.path };
+}
+
+/** The link to an image in the result document: relative to the workspace folder when inside one, else its URI. */
+function imageLink(uri: vscode.Uri): string {
+  return uri.toString(true);
+}
+
+
+/** Progress text for a retry wait, counting down while it lasts (only waits of a few seconds or more are shown). */
+function waitCountdown(progress: vscode.Progress<{ message?: string }>, ms: number, attempt: number, max: number): () => void {
+  if (ms < 3000) return () => undefined;
+  const end = Date.now() + ms;
+  const show = () =>
+    progress.report({ message: vscode.l10n.t('The service is busy: retrying in {0} s (attempt {1} of {2})…', Math.max(0, Math.ceil((end - Date.now()) / 1000)), attempt + 1, max) });
+  show();
+  const timer = setInterval(show, 1000);
+  return () => clearInterval(timer);
+}
+
+/** What a caller other than the Explorer command (the paste panel) may change about a describe. */
+export interface DescribeOptions {
+  readonly userPrompt?: string | undefined;
+  readonly detail?: string | undefined;
+  /** An extra way to cancel (the panel's Cancel button). */
+  readonly signal?: AbortSignal | undefined;
+  /** Show errors here instead of a notification (the panel shows them itself). */
+  readonly onError?: ((error: unknown, retry: () => Promise<unknown>) => Promise<void>) | undefined;
+}
+
+/** Describe the given images; returns the result document, or undefined when nothing was produced. */
+export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri[], options: DescribeOptions = {}): Promise<vscode.TextDocument | undefined> {
+  const ui = deps.ui.current;
+  const { log } = deps;
+  const retry = () => describeUris(deps, uris, options);
+  let streamDoc: StreamingResultDocument | undefined;
+  try {
+    if (uris.length === 0) return undefined;
+    if (uris.length > MAX_IMAGES) {
+      throw new DescribeError('bad-input', vscode.l10n.t('{0} images selected; one request takes at most {1}. Select fewer and try again.', uris.length, MAX_IMAGES));
+    }
+    // The first describe of someone who set nothing up asks where images go; "on this machine" reads the text instead.
+    if (needsFirstChoice() && !(await firstRunChoice(deps))) return undefined;
+    if (readProviderSettings().provider === 'offline') return await extractTextFromUris(deps, uris);
+    const settings = readSettings(uris[0]);
+    const target = await openTarget(deps, uris[0], {
+      ...(options.userPrompt?.trim() ? { userPrompt: options.userPrompt } : {}),
+      ...(options.detail ? { detail: options.detail } : {}),
+    });
+    if (!target) return undefined;
+    const resolved = target.settings;
+    const client = target.backend;
+    const sources = await Promise.all(uris.map(toSource));
+    const names = uris.map(displayName);
+    const title = names.length === 1 ? vscode.l10n.t('Describing {0}…', names[0] ?? '') : vscode.l10n.t('Describing {0} images…', names.length);
+    log.info(`Describe ${names.join(', ')} with ${resolved.deployment}: ${target.where}${settings.stream ? ' (streamed)' : ''}`);
+    const links = new Map<PreparedImage, string>();
+    const imageRef = (image: PreparedImage) => links.get(image) ?? image.source;
+    let result: DescribeResult;
+    try {
+      result = await ui.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+        const controller = new AbortController();
+        const sub = token.onCancellationRequested(() => {
+          log.info('Cancelled by the user.');
+          controller.abort();
+        });
+        const onPanelCancel = () => {
+          log.info('Cancelled by the user (panel).');
+          controller.abort();
+        };
+        if (options.signal?.aborted) controller.abort();
+        options.signal?.addEventListener('abort', onPanelCancel, { once: true });
+        let stopCountdown = () => undefined as void;
+        try {
+          return await describeImages({
+            settings: resolved,
+            sources,
+            signal: controller.signal,
+            client,
+            stream: settings.stream,
+            resize: settings.resizeImages,
+            maxFrames: settings.maxFrames,
+            onEvent: (event) => {
+              if (event.type === 'prepared') {
+                event.images.forEach((image, i) => links.set(image, uris[i] ? imageLink(uris[i]) : image.source));
+                streamDoc = new StreamingResultDocument(log.redact(renderHeader(event.images, imageRef)), settings.openPreviewBeside, (raw) => log.redact(neutraliseHtml(raw)));
+              } else if (event.type === 'text') {
+                stopCountdown();
+                streamDoc?.append(event.delta);
+              } else if (event.type === 'waiting') {
+                stopCountdown();
+                stopCountdown = waitCountdown(progress, event.ms, event.attempt, event.maxAttempts);
+              }
+            },
+          });
+        } finally {
+          stopCountdown();
+          sub.dispose();
+          options.signal?.removeEventListener('abort', onPanelCancel);
+        }
+      });
+    } finally {
+      await target.close();
+    }
+    log.info(`Done in ${result.elapsedMs} ms: finish reason ${result.finishReason ?? 'none'}, ${result.usage?.totalTokens ?? '?'} tokens${result.attempts > 1 ? `, ${result.attempts} attempts` : ''}.`);
+    for (const w of result.warnings) log.warn(w);
+    void vscode.commands.executeCommand('setContext', 'describeImage.described', true);
+    // VS Code's language model API gives neither: say so rather than invent them.
+    const footerLines = result.provider === 'vscode' ? [vscode.l10n.t("VS Code's language model API reports no token usage and no finish reason.")] : [];
+    if (streamDoc?.hasText && result.text) {
+      // The text is in the document already: add the warnings (if any) and the footer.
+      const warnings = renderWarnings(result.warnings);
+      return await streamDoc.finish(log.redact(`${warnings ? `\n\n${warnings.trimEnd()}` : ''}\n\n${renderFooter(result, footerLines)}`));
+    }
+    return await openResultDocument(log.redact(renderMarkdown(result, { imageRef, footerLines })), settings.openPreviewBeside);
+  } catch (e) {
+    // A cancel or a broken stream keeps every word that arrived, marked as such; a broken one offers Retry.
+    if (isDescribeError(e) && e.partialText && streamDoc) {
+      const status = e.code === 'cancelled' ? 'cancelled' : 'incomplete';
+      await streamDoc.finish(log.redact(renderInterruption(status, e.message)));
+    }
+    if (options.onError) await options.onError(e, retry);
+    else await showError(ui, log, e, { retry });
+    return undefined;
+  }
+}
+
+export async function describeCommand(deps: DescribeDeps, uri?: unknown, uris?: unknown): Promise<vscode.TextDocument | undefined> {
+  const targets = await resolveTargets(deps, uri, uris);
+  if (!targets || targets.length === 0) return undefined;
+  return describeUris(deps, targets);
+}

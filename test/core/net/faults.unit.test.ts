@@ -1,0 +1,257 @@
+/**
+ * The fault suite: every way the service or the network can misbehave, against the Azure-like server, checking the
+ * words the user gets, that nothing received is lost, that retries wait as asked, and that the key appears nowhere.
+ */
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { ChatClient, type ClientOptions } from '../../../src/core/net/client';
+import { describeImages, type DescribeEvent } from '../../../src/core/describe/engine';
+import { DescribeError, type ErrorCode } from '../../../src/core/base/errors';
+import { createDispatcher } from '../../../src/cli/net/dispatcher';
+import type { Logger } from '../../../src/core/base/log';
+import { resolveSettings } from '../../../src/core/base/settings';
+import { AzureLikeServer, streamEvents } from '../../support/azureServer';
+import { image } from '../../support/paths';
+import { startConnectProxy, type TestProxy } from '../../support/proxy';
+import { apiKeyCredential } from '../../../src/core/net/auth';
+
+const server = new AzureLikeServer();
+const logLines: string[] = [];
+const userWords: string[] = [];
+const logger: Logger = {
+  trace: (m) => logLines.push(m),
+  debug: (m) => logLines.push(m),
+  info: (m) => logLines.push(m),
+  warn: (m) => logLines.push(m),
+  error: (m) => logLines.push(m),
+};
+
+before(() => server.start());
+after(async () => {
+  await server.stop();
+});
+beforeEach(() => {
+  server.requests.length = 0;
+  server.script.length = 0;
+});
+
+const settings = () => resolveSettings({ endpoint: server.url, deployment: 'gpt-4o' });
+const json = { 'content-type': 'application/json' };
+const throttle = (headers: Record<string, string>) => ({ status: 429, headers: { ...json, ...headers }, body: { error: { code: '429', message: 'Requests to the ChatCompletions_Create Operation have exceeded call rate limit.' } } });
+const failure = (status: number) => ({ status, headers: json, body: { error: { code: 'ServerError', message: `Failure ${status}` } } });
+
+function run(options: { stream?: boolean; signal?: AbortSignal; client?: Partial<ClientOptions> } = {}) {
+  const events: DescribeEvent[] = [];
+  const promise = describeImages({
+    settings: settings(),
+    credential: apiKeyCredential(server.key),
+    sources: [image('ui.png')],
+    stream: options.stream ?? true,
+    signal: options.signal,
+    clientOptions: { logger, random: () => 0, ...options.client },
+    onEvent: (e) => events.push(e),
+  });
+  return { promise, events };
+}
+
+async function failsWith(p: Promise<unknown>, code: ErrorCode, words: RegExp): Promise<DescribeError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof DescribeError, String(e));
+    userWords.push(e.message, e.serviceMessage ?? '');
+    assert.equal(e.code, code, e.message);
+    assert.match(e.message, words);
+    return e;
+  }
+  assert.fail('expected a failure');
+}
+
+const textOf = (events: DescribeEvent[]) => events.flatMap((e) => (e.type === 'text' ? [e.delta] : [])).join('');
+
+describe('faults', () => {
+  it('429 then success: retry-after-ms is honoured, and the wait is announced', async () => {
+    server.script.push(throttle({ 'retry-after-ms': '400', 'retry-after': '30' }));
+    const started = Date.now();
+    const { promise, events } = run();
+    const result = await promise;
+    const waited = Date.now() - started;
+    assert.ok(waited >= 400, `waited ${waited} ms`);
+    assert.ok(waited < 5000, `waited ${waited} ms: retry-after-ms wins over retry-after`);
+    assert.equal(result.attempts, 2);
+    assert.match(result.text, /The fake model saw 1 image/);
+    const wait = events.find((e) => e.type === 'waiting');
+    assert.ok(wait && wait.type === 'waiting');
+    assert.equal(wait.ms, 400);
+    assert.match(wait.reason, /Too many requests \(429\)/);
+  });
+
+  it('429 with x-ms-retry-after-ms, then retry-after in seconds', async () => {
+    server.script.push(throttle({ 'x-ms-retry-after-ms': '250' }), throttle({ 'retry-after': '1' }));
+    const started = Date.now();
+    const { promise, events } = run();
+    const result = await promise;
+    assert.equal(result.attempts, 3);
+    assert.deepEqual(events.flatMap((e) => (e.type === 'waiting' ? [e.ms] : [])), [250, 1000]);
+    assert.ok(Date.now() - started >= 1250);
+  });
+
+  it('503 twice then success', async () => {
+    server.script.push(failure(503), failure(503));
+    const result = await run({ client: { retry: { baseDelayMs: 50 } } }).promise;
+    assert.equal(result.attempts, 3);
+    assert.deepEqual(server.requests.map((r) => r.status), [503, 503, 200]);
+  });
+
+  it('500 once then success', async () => {
+    server.script.push(failure(500));
+    const result = await run({ client: { retry: { baseDelayMs: 50 } } }).promise;
+    assert.equal(result.attempts, 2);
+  });
+
+  it('gives up after the retry limit with the last error', async () => {
+    for (let i = 0; i < 5; i++) server.script.push(failure(502));
+    await failsWith(run({ client: { retry: { baseDelayMs: 20 } } }).promise, 'server', /The service failed with 502: try again in a moment/);
+    assert.equal(server.requests.length, 3, '1 try + 2 retries for 5xx');
+  });
+
+  it('never retries 400, 401, 403 or 404', async () => {
+    for (const [status, code] of [[400, 'bad-request'], [401, 'auth'], [403, 'forbidden'], [404, 'not-found']] as const) {
+      server.requests.length = 0;
+      server.script.push({ status, headers: json, body: { error: { code: String(status), message: 'No.' } } });
+      await failsWith(run().promise, code, /./);
+      assert.equal(server.requests.length, 1, `${status} is not retried`);
+    }
+  });
+
+  it('a connection reset before the first byte is retried', async () => {
+    server.script.push({ fault: 'reset' });
+    const result = await run({ client: { retry: { baseDelayMs: 20 } } }).promise;
+    assert.equal(result.attempts, 2);
+    assert.match(result.text, /The fake model saw/);
+  });
+
+  it('a reset in the middle of the stream keeps the text so far, marked incomplete, and is not resent', async () => {
+    server.script.push({ sse: streamEvents('gpt-4o', 'The window shows a login form with two fields', 'stop', undefined).slice(0, 7), afterSse: 'reset' });
+    const { promise, events } = run();
+    const e = await failsWith(promise, 'network', /broke in the middle of the answer.*The 25 characters received so far are kept, marked incomplete/);
+    assert.equal(e.partialText, 'The window shows a login ');
+    assert.equal(textOf(events), e.partialText, 'what the user saw is what is kept');
+    assert.equal(server.requests.length, 1);
+    assert.ok(e.actions.includes('retry'));
+  });
+
+  it('a stall in the middle of the stream hits the silence timeout and keeps the text', async () => {
+    server.script.push({ sse: streamEvents('gpt-4o', 'Half of the answer and then', 'stop', undefined).slice(0, 5), afterSse: 'stall' });
+    const started = Date.now();
+    const e = await failsWith(run({ client: { idleTimeoutMs: 400 } }).promise, 'timeout', /stopped: nothing arrived for 400 ms\. The \d+ characters received so far are kept/);
+    assert.equal(e.partialText, 'Half of the ');
+    assert.ok(Date.now() - started < 5000);
+  });
+
+  it('no answer at all within the first-byte timeout', async () => {
+    server.script.push({ delayMs: 2000, status: 200, body: '{}' });
+    await failsWith(run({ client: { timeoutMs: 300 } }).promise, 'timeout', /No answer from 127\.0\.0\.1:\d+ within 300 ms/);
+  });
+
+  it('a malformed JSON body', async () => {
+    server.script.push({ status: 200, headers: json, body: '{"id": "x", "choices": [{"message": ' });
+    await failsWith(run({ stream: false }).promise, 'bad-response', /not valid JSON/);
+  });
+
+  it('a malformed SSE event keeps the text before it', async () => {
+    const events = streamEvents('gpt-4o', 'Good start but', 'stop', undefined);
+    server.script.push({ sse: [...events.slice(0, 4), 'data: {"choices":[{"delta":{"content":"x"\n\n', ...events.slice(4)] });
+    const e = await failsWith(run().promise, 'bad-response', /event that is not JSON.*kept, marked incomplete/);
+    assert.equal(e.partialText, 'Good start ');
+  });
+
+  it('200 with an HTML page from a proxy', async () => {
+    server.script.push({ status: 200, headers: { 'content-type': 'text/html' }, body: '<html><head><title>Access Denied by Corporate Proxy</title></head><body>blocked</body></html>' });
+    await failsWith(run().promise, 'bad-response', /HTML page instead of JSON .*Access Denied by Corporate Proxy/);
+  });
+
+  it('a server that echoes the key in its error body gets it redacted', async () => {
+    server.script.push({ status: 400, headers: json, body: { error: { code: 'BadRequest', message: `Invalid header api-key=${server.key} (base64 ${Buffer.from(server.key).toString('base64')})` } } });
+    const e = await failsWith(run().promise, 'bad-request', /api-key=\[REDACTED\] \(base64 \[REDACTED\]\)/);
+    assert.ok(!JSON.stringify({ m: e.message, s: e.serviceMessage }).includes(server.key));
+  });
+
+  it('cancel during the wait ends it at once', async () => {
+    server.script.push(throttle({ 'retry-after-ms': '20000' }));
+    const controller = new AbortController();
+    const { promise, events } = run({ signal: controller.signal });
+    const started = Date.now();
+    const timer = setInterval(() => events.some((e) => e.type === 'waiting') && controller.abort(), 20);
+    await failsWith(promise, 'cancelled', /Cancelled/);
+    clearInterval(timer);
+    assert.ok(Date.now() - started < 3000, 'the 20 s wait was cut short');
+    assert.equal(server.requests.length, 1);
+  });
+
+  it('cancel during the stream keeps what came', async () => {
+    server.script.push({ sse: streamEvents('gpt-4o', 'one two three four five six seven eight nine ten', 'stop', undefined), chunkDelayMs: 150 });
+    const controller = new AbortController();
+    const { promise, events } = run({ signal: controller.signal });
+    const timer = setInterval(() => textOf(events).length > 0 && controller.abort(), 10);
+    const e = await failsWith(promise, 'cancelled', /Cancelled; the text received so far is kept/);
+    clearInterval(timer);
+    assert.ok(e.partialText && e.partialText.length > 0);
+    assert.ok(!e.partialText.includes('ten'), 'stopped before the end');
+    assert.equal(textOf(events), e.partialText);
+  });
+
+  it('streams the normal answer as it is written', async () => {
+    const { promise, events } = run();
+    const result = await promise;
+    assert.ok(events.filter((e) => e.type === 'text').length > 5);
+    assert.equal(textOf(events), result.text);
+    assert.equal(result.finishReason, 'stop');
+    assert.ok(result.usage?.totalTokens, 'include_usage gives usage at the end of the stream');
+    assert.deepEqual(server.requests[0]?.body?.['stream_options'], { include_usage: true });
+  });
+
+  it('never shows the key in any log line or message of this suite', () => {
+    assert.ok(logLines.length > 20, `${logLines.length} log lines were written`);
+    const everything = [...logLines, ...userWords].join('\n');
+    assert.ok(!everything.includes(server.key));
+    assert.ok(!everything.includes(Buffer.from(server.key).toString('base64')));
+  });
+});
+
+describe('proxy', () => {
+  let proxy: TestProxy;
+  before(async () => {
+    proxy = await startConnectProxy();
+  });
+  after(() => proxy.close());
+  beforeEach(() => {
+    proxy.tunnels.length = 0;
+  });
+
+  it('sends requests through the configured proxy, with a dispatcher passed per client', async () => {
+    const dispatcher = createDispatcher({ proxy: proxy.url });
+    const client = new ChatClient({ credential: apiKeyCredential(server.key), dispatcher });
+    try {
+      const result = await describeImages({ settings: settings(), credential: apiKeyCredential(server.key), sources: [image('ui.png')], client });
+      assert.match(result.text, /The fake model saw/);
+      assert.deepEqual(proxy.tunnels, [new URL(server.url).host]);
+    } finally {
+      await client.close();
+      await dispatcher.close();
+    }
+  });
+
+  it('bypasses the proxy for hosts in the no-proxy list', async () => {
+    const dispatcher = createDispatcher({ proxy: proxy.url, noProxy: ['127.0.0.1'] });
+    const client = new ChatClient({ credential: apiKeyCredential(server.key), dispatcher });
+    try {
+      await describeImages({ settings: settings(), credential: apiKeyCredential(server.key), sources: [image('ui.png')], client });
+      assert.equal(proxy.tunnels.length, 0);
+      assert.equal(server.requests.length, 1);
+    } finally {
+      await client.close();
+      await dispatcher.close();
+    }
+  });
+});
