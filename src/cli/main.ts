@@ -5,18 +5,18 @@
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ChatClient } from '../core/net/client';
-import { checkReadyToSend, describeImages, prepareImages, totalEstimatedTokens, type DescribeResult } from '../core/describe/engine';
-import { buildChatBody, chatCompletionsUrl, wireImageCount } from '../core/net/request';
-import { DescribeError, isDescribeError, redact } from '../core/base/errors';
+import { ChatClient } from '../core/net';
+import { checkReadyToSend, describeImages, prepareImages, totalEstimatedTokens, type DescribeResult, renderFooter, renderHeader, renderInterruption, renderMarkdown, renderPartial, renderWarnings, relativeImageRef } from '../core/describe';
+import { buildChatBody, chatCompletionsUrl, wireImageCount } from '../core/net';
+import { DescribeError, isDescribeError, redact } from '../core/base';
 import { createDispatcher, proxyFromEnv } from './net/dispatcher';
-import { LineNeutraliser, renderFooter, renderHeader, renderInterruption, renderMarkdown, renderPartial, renderWarnings, relativeImageRef } from '../core/markdown';
-import type { PreparedImage } from '../core/images/wire';
+import { LineNeutraliser } from '../core/markdown';
+import type { PreparedImage } from '../core/images';
 import { runAltText } from './altText/altText';
 import { runExtractText } from './extractText/extractText';
 import { runMcp } from './mcp/mcp';
 import { checkOutFile, stderrLogger, writeOut } from './base/output';
-import { DETAILS, type DescribeSettings, type Detail } from '../core/base/settings';
+import { DETAILS, type DescribeSettings, type Detail } from '../core/base';
 import { cliCredential, cliHint, cliSettings, ENDPOINT_OPTIONS, parseAuthChoice, secretsInEnv, type CliEnv, type EndpointFlags } from './base/config';
 
 declare const __VERSION__: string;

@@ -4,9 +4,9 @@
  * never trusted: every message is checked for shape, sizes and counts before it is used).
  */
 
-import { isDetail, type Detail } from '../core/base/detail';
-import type { FixAction } from '../core/base/errors';
-import { isObject } from '../core/base/json';
+import { isDetail, type Detail } from '../core/base';
+import type { FixAction } from '../core/base';
+import { isObject } from '../core/base';
 
 export type { Detail };
 export type PanelAction = FixAction;

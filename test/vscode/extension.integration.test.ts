@@ -9,10 +9,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
 import type { PastePanel } from '../../src/vscode/pastePanel/pastePanel';
-import { markdownEvents } from '../../src/core/finders/markdown';
 import { ALT_LANGUAGES } from '../../src/vscode/altText/altText';
 import { AzureLikeServer, streamEvents } from '../support/azureServer';
 import { StubUi } from './stubUi';
+import { markdownEvents } from '../../src/core/markdown';
 
 const EXTENSION_ID = 'describe-image.describe-image';
 const COMMANDS = ['describeImage.describe', 'describeImage.pasteScreenshot', 'describeImage.setApiKey', 'describeImage.clearApiKey', 'describeImage.configureEndpoint', 'describeImage.showLog'];
@@ -262,7 +262,7 @@ describe('Describe Image in VS Code', () => {
       }
       assert.ok(doc, ui.errors().join('\n'));
       // At no moment does a Markdown parser find HTML in the document (a `<b` still waiting for its `>` is text).
-      const htmlIn = (text: string) => markdownEvents(text, false).filter(([kind, t]) => kind === 'enter' && (t.type === 'htmlFlow' || t.type === 'htmlText')).length;
+      const htmlIn = (text: string) => markdownEvents(text).filter(([kind, t]) => kind === 'enter' && (t.type === 'htmlFlow' || t.type === 'htmlText')).length;
       assert.ok(seen.length > 10, `${seen.length} states seen`);
       for (const text of [...seen, doc.getText()]) assert.equal(htmlIn(text), 0, `raw HTML in the document at some moment:\n${text}`);
       assert.match(doc.getText(), /The page has a &lt;b>bold&lt;\/b> title\. &lt;img src=x onerror="alert\(1\)"> Then:\n\n&lt;script>\nalert\(2\)\n&lt;\/script>\n\nCode stays: `<div>`\./);

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
-import { markdownEvents } from '../../src/core/finders/markdown';
 import { StubUi } from './stubUi';
+import { markdownEvents } from '../../src/core/markdown';
 
 const EXTENSION_ID = 'describe-image.describe-image';
 let api: TestApi;
@@ -44,7 +44,7 @@ describe('Extract Text from Image (on this machine)', () => {
     const text = doc.getText();
     for (const words of ['Settings — Acme Notes 2.4', 'Sync failed', 'Error: connect ECONNREFUSED 10.0.0.12:443', 'https://sync.acme.example/v2']) assert.ok(text.includes(words), `${words}\n${text}`);
     // The text is in a code block: read back by the Markdown parser, nothing in it is a link or HTML.
-    const kinds = new Set(markdownEvents(text, false).filter(([kind]) => kind === 'enter').map(([, token]) => token.type));
+    const kinds = new Set(markdownEvents(text).filter(([kind]) => kind === 'enter').map(([, token]) => token.type));
     assert.ok(kinds.has('codeFenced'));
     assert.ok(!kinds.has('htmlFlow') && !kinds.has('htmlText'));
     assert.match(ui.progressTitles.at(-1) ?? '', /Reading the text in sample-screenshot\.png on this machine/);

@@ -5,18 +5,18 @@
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ChatClient } from '../../core/net/client';
-import { checkReadyToSend } from '../../core/describe/engine';
-import { checkDocs, type DocFile } from '../../core/docs/check';
-import { applyFix, fixSummary, nothingToFixMessage, planFix, type FixAltResult } from '../../core/docs/fix';
-import { FileAltCache, generateAltTexts, runError, type AltRunStats } from '../../core/docs/generate';
-import { DEFAULT_DOC_GLOB } from '../../core/finders/languages';
-import { DirectoryCache, isInside } from '../../core/docs/links';
-import { DEFAULT_ALT_MAX_LENGTH, isRuleId, RULE_IDS, type RuleId } from '../../core/docs/rules';
-import { checkSummary, formatReport, REPORT_FORMATS, type ReportFormat } from '../../core/docs/report';
-import { isDescribeError, redact } from '../../core/base/errors';
+import { ChatClient } from '../../core/net';
+import { checkReadyToSend } from '../../core/describe';
+import { checkDocs, type DocFile } from '../../core/docs';
+import { applyFix, fixSummary, nothingToFixMessage, planFix, type FixAltResult } from '../../core/docs';
+import { FileAltCache, generateAltTexts, runError, type AltRunStats } from '../../core/docs';
+import { DEFAULT_DOC_GLOB } from '../../core/finders';
+import { DirectoryCache, isInside } from '../../core/docs';
+import { DEFAULT_ALT_MAX_LENGTH, isRuleId, RULE_IDS, type RuleId } from '../../core/docs';
+import { checkSummary, formatReport, REPORT_FORMATS, type ReportFormat } from '../../core/docs';
+import { isDescribeError, redact } from '../../core/base';
 import { createDispatcher, proxyFromEnv } from '../net/dispatcher';
-import type { DescribeSettings } from '../../core/base/settings';
+import type { DescribeSettings } from '../../core/base';
 import { cliCredential, cliHint, cliSettings, ENDPOINT_OPTIONS, parseAuthChoice, secretsInEnv, type EndpointFlags } from '../base/config';
 import type { CliIo } from '../main';
 

@@ -6,9 +6,9 @@
  * identity, Azure CLI / Azure Developer CLI login). Messages speak of these inputs, never of the extension's storage.
  */
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
-import { apiKeyCredential, COGNITIVE_SERVICES_SCOPE, openAiCredential, staticEntraToken, type Credential } from '../../core/net/auth';
-import { DescribeError } from '../../core/base/errors';
-import { isLoopbackHost, resolveSettings, type DescribeSettings, type RawSettings } from '../../core/base/settings';
+import { apiKeyCredential, COGNITIVE_SERVICES_SCOPE, openAiCredential, staticEntraToken, type Credential } from '../../core/net';
+import { DescribeError } from '../../core/base';
+import { isLoopbackHost, resolveSettings, type DescribeSettings, type RawSettings } from '../../core/base';
 
 export type AuthChoice = 'key' | 'entra';
 

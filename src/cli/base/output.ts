@@ -4,8 +4,8 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { DescribeError } from '../../core/base/errors';
-import type { Logger } from '../../core/base/log';
+import { DescribeError } from '../../core/base';
+import type { Logger } from '../../core/base';
 import type { CliIo } from '../main';
 
 export async function checkOutFile(out: string, force: boolean, cwd: string): Promise<string> {

@@ -6,10 +6,10 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DescribeError, isDescribeError } from '../../core/base/errors';
-import { MAX_IMAGES } from '../../core/images/load';
-import { silentLogger } from '../../core/base/log';
-import { checkOcrFileSize, OcrEngine, renderOcrMarkdown, type OcrResult } from '../../core/ocr/engine';
+import { DescribeError, isDescribeError } from '../../core/base';
+import { MAX_IMAGES } from '../../core/images';
+import { silentLogger } from '../../core/base';
+import { checkOcrFileSize, OcrEngine, renderOcrMarkdown, type OcrResult } from '../../core/ocr';
 import type { CliIo } from '../main';
 import { checkOutFile, stderrLogger, writeOut } from '../base/output';
 

@@ -20,30 +20,20 @@ import { parseArgs } from 'node:util';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, RootsListChangedNotificationSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
-import {
-  ALT_TEXT_CHECK_TOOL,
-  ALT_TEXT_FIX_TOOL,
-  DESCRIBE_IMAGE_TOOL,
-  EXTRACT_TEXT_TOOL,
-  inputJsonSchema,
-  MCP_TOOLS,
-  parseToolInput,
-  type PathScope,
-} from '../../core/agent/tools';
-import { ChatClient } from '../../core/net/client';
-import { checkReadyToSend, describeImages } from '../../core/describe/engine';
-import { checkDocs } from '../../core/docs/check';
-import { applyFix, fixSummary, nothingToFixMessage, planFix, type FixAltResult } from '../../core/docs/fix';
-import { generateAltTexts, runError, type AltCache, type AltRunStats } from '../../core/docs/generate';
-import { DirectoryCache } from '../../core/docs/links';
-import { DEFAULT_ALT_MAX_LENGTH, RULE_IDS, type RuleId } from '../../core/docs/rules';
-import { checkSummary, formatJson } from '../../core/docs/report';
-import { DescribeError, isDescribeError, redact } from '../../core/base/errors';
+import { ALT_TEXT_CHECK_TOOL, ALT_TEXT_FIX_TOOL, DESCRIBE_IMAGE_TOOL, EXTRACT_TEXT_TOOL, inputJsonSchema, MCP_TOOLS, parseToolInput, type PathScope } from '../../core/agent';
+import { ChatClient } from '../../core/net';
+import { checkReadyToSend, describeImages, renderMarkdown } from '../../core/describe';
+import { checkDocs } from '../../core/docs';
+import { applyFix, fixSummary, nothingToFixMessage, planFix, type FixAltResult } from '../../core/docs';
+import { generateAltTexts, runError, type AltCache, type AltRunStats } from '../../core/docs';
+import { DirectoryCache } from '../../core/docs';
+import { DEFAULT_ALT_MAX_LENGTH, RULE_IDS, type RuleId } from '../../core/docs';
+import { checkSummary, formatJson } from '../../core/docs';
+import { DescribeError, isDescribeError, redact } from '../../core/base';
 import { createDispatcher, proxyFromEnv } from '../net/dispatcher';
-import { renderMarkdown } from '../../core/markdown';
-import { checkOcrFileSize, OCR_IDLE_MS, OcrEngine, renderOcrMarkdown } from '../../core/ocr/engine';
-import type { PreparedImage } from '../../core/images/wire';
-import type { DescribeSettings } from '../../core/base/settings';
+import { checkOcrFileSize, OCR_IDLE_MS, OcrEngine, renderOcrMarkdown } from '../../core/ocr';
+import type { PreparedImage } from '../../core/images';
+import type { DescribeSettings } from '../../core/base';
 import { cliCredential, cliHint, cliSettings, ENDPOINT_OPTIONS, parseAuthChoice, secretsInEnv, type EndpointFlags } from '../base/config';
 import type { CliIo } from '../main';
 import { checkRootFlags, clientFolders, noFolderError, scopeOf, tooWideToWorkIn } from './scope';

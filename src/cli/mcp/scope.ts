@@ -8,9 +8,9 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PathScope } from '../../core/agent/tools';
-import { isInside } from '../../core/docs/links';
-import { DescribeError } from '../../core/base/errors';
+import { PathScope } from '../../core/agent';
+import { isInside } from '../../core/docs';
+import { DescribeError } from '../../core/base';
 import { CliInputError } from '../base/config';
 
 /** The `--root` folders, resolved against the current folder; each must be an existing folder. */

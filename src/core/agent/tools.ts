@@ -8,10 +8,10 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as z from 'zod';
-import { DescribeError } from '../base/errors';
-import { MAX_IMAGES } from '../images/load';
-import { isInside } from '../docs/links';
-import { RULE_IDS } from '../docs/rules';
+import { DescribeError } from '../base';
+import { MAX_IMAGES } from '../images';
+import { isInside } from '../docs';
+import { RULE_IDS } from '../docs';
 
 /** At most this many files, folders or globs in one alt-text call. */
 export const MAX_ALT_PATHS = 50;

@@ -48,11 +48,11 @@
 import type sharpFactory from 'sharp';
 import type { Sharp as SharpPipeline } from 'sharp';
 import type * as UpngNs from 'upng-js';
-import { DescribeError } from '../base/errors';
-import { countGifFrames, formatBytes, MAX_IMAGE_BYTES, MAX_IMAGES, toDataUrl, type LocalImage } from '../images/load';
-import { estimateImageTokens, rasteriseSvg, targetSize, type RawImage, type Size } from '../images/pipeline';
-import type { PreparedImage } from '../images/wire';
-import type { Detail } from '../base/settings';
+import { DescribeError } from '../base';
+import { countGifFrames, formatBytes, MAX_IMAGE_BYTES, MAX_IMAGES, toDataUrl, type LocalImage } from '../images';
+import { estimateImageTokens, rasteriseSvg, targetSize, type RawImage, type Size } from '../images';
+import type { PreparedImage } from '../images';
+import type { Detail } from '../base';
 
 /** More frames than this are refused. */
 export const MAX_ANIMATION_FRAMES = 5000;

@@ -157,3 +157,15 @@ export function redact(text: string, secrets: readonly (string | undefined)[]): 
   }
   return out;
 }
+
+/** A document that its parser refused (e.g. MDX that does not compile). */
+export class DocParseError extends Error {
+  override readonly name: string = 'DocParseError';
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(message);
+  }
+}

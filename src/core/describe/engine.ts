@@ -2,16 +2,16 @@
  * The describe engine: settings + key + 1–10 image sources → a result, or a DescribeError. Every check that can be
  * made without the network is made first (key present, endpoint safe, every image readable and acceptable).
  */
-import type { Credential } from '../net/auth';
-import { ChatClient, type ChatBackend, type ClientOptions } from '../net/client';
-import { DescribeError } from '../base/errors';
-import { animationPrompt, DEFAULT_MAX_FRAMES, isAnimatedImage, prepareAnimation, type PreparedAnimation } from '../animation/frames';
-import { loadImages, MAX_IMAGES, type ImageSource, type LocalImage } from '../images/load';
-import { isConvertible, prepareLocalImage } from '../images/pipeline';
-import { prepareImage, type PreparedImage } from '../images/wire';
-import type { TokenParam } from '../net/request';
-import { describeFilter, type FilterCategory, type Usage } from '../net/response';
-import { assertSecureEndpoint, type DescribeSettings, type Detail } from '../base/settings';
+import type { Credential } from '../net';
+import { ChatClient, type ChatBackend, type ClientOptions } from '../net';
+import { DescribeError } from '../base';
+import { animationPrompt, DEFAULT_MAX_FRAMES, isAnimatedImage, prepareAnimation, type PreparedAnimation } from '../animation';
+import { loadImages, MAX_IMAGES, type ImageSource, type LocalImage } from '../images';
+import { isConvertible, prepareLocalImage } from '../images';
+import { prepareImage, type PreparedImage } from '../images';
+import type { TokenParam } from '../net';
+import { describeFilter, type FilterCategory, type Usage } from '../net';
+import { assertSecureEndpoint, type DescribeSettings, type Detail } from '../base';
 
 export interface DescribeResult {
   readonly text: string;

@@ -5,12 +5,12 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { DescribeError } from '../base/errors';
+import { DescribeError, DocParseError } from '../base';
 import { listDocFiles } from './files';
-import { findImages } from '../finders/find';
+import { findImages } from '../finders';
 import { decodeDocText, NotUtf8Error, type DecodeOptions } from './encoding';
-import { docLanguageOfPath, type DocLanguage } from '../finders/languages';
-import { DocParseError, DocTooLargeError, type FoundImage } from '../finders/model';
+import { docLanguageOfPath, type DocLanguage } from '../finders';
+import { DocTooLargeError, type FoundImage } from '../finders';
 import { DirectoryCache, resolveImageLink, type LinkRoots, type ResolvedLink } from './links';
 import { altFindings, type Finding, type RuleId } from './rules';
 import type { Report } from './report';

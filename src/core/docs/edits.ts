@@ -3,23 +3,13 @@
  * alt text or the link changes, and the result is read back with the same parser before anything is written — the
  * document must have exactly the same images, with exactly the intended alt text and links.
  */
-import { findImages } from '../finders/find';
-import type { DocLanguage } from '../finders/languages';
-import { oneLine, type FoundImage } from '../finders/model';
+import { findImages, oneLine, type DocLanguage, type FoundImage } from '../finders';
+import { escapeMarkdownText } from '../markdown';
 
 export interface TextEdit {
   readonly start: number;
   readonly end: number;
   readonly newText: string;
-}
-
-/** Markdown label text: backslash-escape what could start markup there (CommonMark escapes any ASCII punctuation). */
-export function escapeMarkdownText(text: string, mdx: boolean): string {
-  let out = text.replace(/[\\[\]*_`<|~$]/g, '\\$&');
-  // `&` only where it would read as a character reference (`&amp;`, `&#38;`), so "AT&T" stays as it is.
-  out = out.replace(/&(?=#?[A-Za-z0-9]+;)/g, '\\&');
-  if (mdx) out = out.replace(/[{}]/g, '\\$&');
-  return out;
 }
 
 /** An HTML attribute value inside the given quotes. */

@@ -3,7 +3,7 @@
  * Windows-1252, UTF-16) is never decoded with replacement characters — writing such a text back would put U+FFFD in
  * place of every byte the decoder could not read — so it is refused with the line of its first bad byte.
  */
-import { DocParseError } from '../finders/model';
+import { DocParseError } from '../base';
 
 /** A file whose bytes are not UTF-8: it is reported and skipped, never parsed, never rewritten. */
 export class NotUtf8Error extends DocParseError {

@@ -10,7 +10,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import fg from 'fast-glob';
 import ignore, { type Ignore } from 'ignore';
-import { docLanguageOfPath } from '../finders/languages';
+import { docLanguageOfPath } from '../finders';
 import { isInside, leadsOut } from './links';
 
 export const ALWAYS_EXCLUDED = ['**/node_modules/**', '**/.git/**'];

@@ -10,7 +10,7 @@ import { altEdit, applyEdits, srcEdit, verifyEdits, type IntendedChange, type Te
 import { DirectoryCache, resolveImageLink } from './links';
 import { uninformativeReason } from './rules';
 import { writeFileSafely } from './write';
-import { DescribeError } from '../base/errors';
+import { DescribeError } from '../base';
 
 export interface FixPlanOptions {
   /** Where relative links may lead. */

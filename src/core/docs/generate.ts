@@ -9,11 +9,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { ChatBackend } from '../net/client';
-import { clampFrames, describeImages } from '../describe/engine';
-import { DescribeError, isDescribeError } from '../base/errors';
-import { isObject, num, str } from '../base/json';
-import type { DescribeSettings } from '../base/settings';
+import type { ChatBackend } from '../net';
+import { clampFrames, describeImages } from '../describe';
+import { DescribeError, isDescribeError } from '../base';
+import { isObject, num, str } from '../base';
+import type { DescribeSettings } from '../base';
 import { cleanAltText, DEFAULT_ALT_MAX_LENGTH } from './rules';
 
 export interface AltContext {

@@ -2,7 +2,7 @@
  * Alt text quality: the rules `alt-text check` reports (beyond markdownlint's MD045), and the cleaning that turns a
  * model's answer into good alt text (concise, no "Image of…", one line).
  */
-import type { FoundImage } from '../finders/model';
+import type { FoundImage } from '../finders';
 
 export const DEFAULT_ALT_MAX_LENGTH = 125;
 

@@ -7,7 +7,8 @@
 import { parse, parseExpression } from '@babel/parser';
 import type { DocLanguage } from './languages';
 import type { LineIndex } from './lines';
-import { altStateOf, clip, DocParseError, oneLine, type FoundImage, type Span } from './model';
+import { altStateOf, clip, oneLine, type FoundImage, type Span } from './model';
+import { DocParseError } from '../base';
 
 export const JSX_IMAGE_TAGS: readonly string[] = ['img', 'Image'];
 

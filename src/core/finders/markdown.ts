@@ -5,52 +5,22 @@
  * (html.ts); MDX's JSX tags with micromark's MDX extension (jsx.ts). What micromark calls code (fenced, indented,
  * inline), front matter, math or an HTML comment is never an image, and line and column come from the parser.
  */
-import { decodeNamedCharacterReference } from 'decode-named-character-reference';
-import { parse, postprocess, preprocess } from 'micromark';
-import { directive } from 'micromark-extension-directive';
-import { frontmatter } from 'micromark-extension-frontmatter';
-import { gfmAutolinkLiteral } from 'micromark-extension-gfm-autolink-literal';
-import { gfmFootnote } from 'micromark-extension-gfm-footnote';
-import { gfmTable } from 'micromark-extension-gfm-table';
-import { math } from 'micromark-extension-math';
 import { mdxjs } from 'micromark-extension-mdxjs';
+import { parseEntities } from 'parse-entities';
 import { normalizeIdentifier } from 'micromark-util-normalize-identifier';
 import type { Event, Extension, Token } from 'micromark-util-types';
 import { findHtmlImages } from './html';
 import { findJsxImages, imageFromJsxTag, JSX_IMAGE_TAGS, type JsxAttribute, type JsxTag, type JsxValue } from './jsx';
 import type { DocLanguage } from './languages';
 import type { LineIndex } from './lines';
-import { clip, DocParseError, oneLine, type FoundImage, type Span } from './model';
+import { decodeCharacterReference, markdownEvents } from '../markdown';
+import { clip, oneLine, type FoundImage, type Span } from './model';
 
-let markdownExtensions: Extension[] | undefined;
-let mdxExtensions: Extension[] | undefined;
+let mdxExtension: Extension | undefined;
 
-function extensions(mdx: boolean): Extension[] {
-  if (mdx) return (mdxExtensions ??= [mdxjs(), gfmAutolinkLiteral(), gfmFootnote(), gfmTable(), frontmatter(['yaml', 'toml'])]);
-  return (markdownExtensions ??= [directive(), gfmAutolinkLiteral(), gfmFootnote(), gfmTable(), math(), frontmatter(['yaml', 'toml'])]);
-}
-
-/** micromark's events for a document (enter/exit pairs of tokens with positions). */
-export function markdownEvents(text: string, mdx: boolean): Event[] {
-  try {
-    return postprocess(parse({ extensions: extensions(mdx) }).document().write(preprocess()(text, undefined, true)));
-  } catch (e) {
-    const place = e as { line?: number; column?: number; place?: { line?: number; column?: number; start?: { line?: number; column?: number } }; reason?: string; message?: string };
-    const line = place.line ?? place.place?.line ?? place.place?.start?.line ?? 1;
-    const column = place.column ?? place.place?.column ?? place.place?.start?.column ?? 1;
-    throw new DocParseError(`not valid ${mdx ? 'MDX' : 'Markdown'}: ${place.reason ?? place.message ?? String(e)}`, line, column);
-  }
-}
-
-/** Decode `&name;`, `&#123;` and `&#x1F;` (text of a whole character reference). */
-export function decodeCharacterReference(ref: string): string {
-  const body = ref.slice(1, -1);
-  if (body.startsWith('#')) {
-    const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-    return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '\uFFFD';
-  }
-  const named = decodeNamedCharacterReference(body);
-  return named === false ? ref : named;
+/** micromark's events for a Markdown or MDX document. */
+function documentEvents(text: string, mdx: boolean): Event[] {
+  return markdownEvents(text, mdx ? { mdx: (mdxExtension ??= mdxjs()) } : {});
 }
 
 /** The text of the tokens from event `from` to event `to` as a reader sees it (escapes and references resolved). */
@@ -120,7 +90,7 @@ function mdxTag(events: readonly Event[], from: number, to: number, text: string
       const raw = slice(text, token);
       const quote = raw[0] === "'" ? "'" : '"';
       const inner = { start: token.start.offset + 1, end: token.end.offset - 1 };
-      current.value = { kind: 'literal', value: decodeReferences(text.slice(inner.start, inner.end)), span: inner, quote };
+      current.value = { kind: 'literal', value: parseEntities(text.slice(inner.start, inner.end), { nonTerminated: false }), span: inner, quote };
     } else if (current && type === t('AttributeValueExpression')) {
       current.value = { kind: 'expression', code: text.slice(token.start.offset + 1, token.end.offset - 1), span: span(token) };
     }
@@ -130,26 +100,11 @@ function mdxTag(events: readonly Event[], from: number, to: number, text: string
   return { name, start: first.start.offset, end: first.end.offset, nameEnd, attributes, hasSpread };
 }
 
-/** Decode character references in MDX attribute text (the parser does this for the values it reads). */
-function decodeReferences(s: string): string {
-  let out = '';
-  let i = 0;
-  while (i < s.length) {
-    const amp = s.indexOf('&', i);
-    const semi = amp >= 0 ? s.indexOf(';', amp) : -1;
-    if (amp < 0 || semi < 0 || semi - amp > 40) return out + s.slice(i);
-    const ref = s.slice(amp, semi + 1);
-    const decoded = /^&(#\d+|#x[0-9a-f]+|[a-z0-9]+);$/i.test(ref) ? decodeCharacterReference(ref) : ref;
-    out += s.slice(i, amp) + decoded;
-    i = semi + 1;
-  }
-  return out;
-}
 
 /** Find every image in a Markdown (or, with `mdx`, MDX) document. */
 export function findMarkdownImages(text: string, mdx: boolean, lines: LineIndex): FoundImage[] {
   const language: DocLanguage = mdx ? 'mdx' : 'markdown';
-  const events = markdownEvents(text, mdx);
+  const events = documentEvents(text, mdx);
   const found: FoundImage[] = [];
   const references: PendingReference[] = [];
   const definitions = new Map<string, { src: string; span: Span; write: 'markdown' | 'markdown-angle' }>();

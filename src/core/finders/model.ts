@@ -3,6 +3,7 @@
  * (micromark for Markdown and MDX, parse5 for HTML, Babel for JSX/TSX): what the parser calls code, a comment, a
  * string or raw text is never an image.
  */
+import { DocParseError } from '../base';
 import type { DocLanguage } from './languages';
 
 export type ImageSyntax = 'markdown' | 'markdown-ref' | 'html' | 'jsx';
@@ -68,17 +69,6 @@ export interface FoundImage {
   readonly context: string | undefined;
 }
 
-/** A document that its parser refused (e.g. MDX that does not compile). */
-export class DocParseError extends Error {
-  override readonly name: string = 'DocParseError';
-  constructor(
-    message: string,
-    readonly line: number,
-    readonly column: number,
-  ) {
-    super(message);
-  }
-}
 
 /** How an alt value the parser read counts: '' is `empty` (decorative), only whitespace is `missing`. */
 export function altStateOf(value: string): 'missing' | 'empty' | 'present' {

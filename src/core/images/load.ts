@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { imageSize } from 'image-size';
 import { lookup as mimeFromName } from 'mime-types';
-import { DescribeError } from '../base/errors';
+import { DescribeError } from '../base';
 
 /** At most this many images in one chat request. */
 export const MAX_IMAGES = 10;

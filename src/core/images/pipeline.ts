@@ -14,10 +14,10 @@ import type * as ResvgNs from '@resvg/resvg-wasm';
 import type sharpFactory from 'sharp';
 import type { Metadata, Sharp as SharpPipeline } from 'sharp';
 import * as path from 'node:path';
-import { DescribeError } from '../base/errors';
+import { DescribeError } from '../base';
 import { ACCEPTED_MIME_TYPES, formatBytes, MAX_IMAGE_BYTES, sniffImage, toDataUrl, type LocalImage } from './load';
 import type { PreparedImage } from './wire';
-import type { Detail } from '../base/settings';
+import type { Detail } from '../base';
 
 export interface Size {
   readonly width: number;

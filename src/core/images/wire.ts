@@ -5,8 +5,8 @@
 import type { LoadedImage } from './load';
 import { toDataUrl } from './load';
 import { estimateImageTokens } from './pipeline';
-import type { Detail } from '../base/settings';
-import type { WireImage } from '../net/request';
+import type { Detail } from '../base';
+import type { WireImage } from '../net';
 
 export interface PreparedImage extends WireImage {
   readonly source: string;

@@ -5,7 +5,7 @@
  * carry it is redacted by the client.
  */
 
-import { DescribeError } from '../base/errors';
+import { DescribeError } from '../base';
 
 export type AuthKind = 'api-key' | 'entra' | 'bearer-key' | 'none';
 

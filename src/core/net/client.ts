@@ -12,12 +12,12 @@
  */
 import type { Dispatcher } from 'undici';
 import { authHeader, knownSecret, type Credential } from './auth';
-import { DescribeError, isDescribeError, redact } from '../base/errors';
+import { DescribeError, isDescribeError, redact } from '../base';
 import { createDispatcher } from '../../cli/net/dispatcher';
-import { silentLogger, type Logger } from '../base/log';
+import { silentLogger, type Logger } from '../base';
 import { buildChatBody, chatCompletionsUrl, modelsUrl, type TokenParam, type WireImage } from './request';
 import { errorFromResponse, parseChatCompletion, parseModelList, type ChatCompletion } from './response';
-import { assertSecureEndpoint, type DescribeSettings } from '../base/settings';
+import { assertSecureEndpoint, type DescribeSettings } from '../base';
 import { parseChatStream, StreamBroken } from './stream';
 import { undiciTransport, type Transport, type TransportResponse } from './transport';
 

@@ -4,7 +4,7 @@
  * chosen frames follow a `text` part that says what they are), and the
  * output-token limit under the parameter name the deployment takes.
  */
-import type { DescribeSettings } from '../base/settings';
+import type { DescribeSettings } from '../base';
 
 export type TokenParam = 'max_tokens' | 'max_completion_tokens';
 

@@ -2,10 +2,10 @@
  * Reading what the service answers: a chat completion (content, finish reason as a string or `{type}`, content-filter
  * results, usage) or an error body, turned into a DescribeError whose message a person can act on.
  */
-import { DescribeError, redact } from '../base/errors';
+import { DescribeError, redact } from '../base';
 import { OPENAI_USER_ROLE, type AuthKind } from './auth';
-import { isObject, num, str, type JsonObject as Json } from '../base/json';
-import { RECOMMENDED_API_VERSION, type Provider } from '../base/settings';
+import { isObject, num, str, type JsonObject as Json } from '../base';
+import { RECOMMENDED_API_VERSION, type Provider } from '../base';
 
 export interface FilterCategory {
   readonly category: string;

@@ -5,8 +5,8 @@
  * `delta`, `finish_reason: "content_filter"` mid-stream, a final usage chunk, and `[DONE]`.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { DescribeError } from '../base/errors';
-import { isObject } from '../base/json';
+import { DescribeError } from '../base';
+import { isObject } from '../base';
 import { contentText, normaliseFinishReason, parseFilterResults, parseUsage, snippet, type ChatCompletion, type FilterCategory, type Usage } from './response';
 
 

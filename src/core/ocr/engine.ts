@@ -30,27 +30,12 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type sharpFactory from 'sharp';
-import { escapeMarkdownText } from '../docs/edits';
-import { DescribeError } from '../base/errors';
-import { decodeBmp, rasteriseSvg, sharp } from '../images/pipeline';
-import { sniffImage } from '../images/load';
-import { silentLogger, type Logger } from '../base/log';
-import { markdownLinkTarget } from '../markdown';
-import {
-  LOG,
-  OCR_PARAMETERS,
-  OEM_LSTM_ONLY,
-  RECOGNIZE,
-  WORKER_MARK,
-  type Answer,
-  type GreyImage,
-  type OcrLine,
-  type OcrPreparation,
-  type OcrPrepareOptions,
-  type Packet,
-  type RecognizeAnswer,
-  type RecognizePayload,
-} from './worker';
+import { DescribeError } from '../base';
+import { decodeBmp, rasteriseSvg, sharp } from '../images';
+import { sniffImage } from '../images';
+import { silentLogger, type Logger } from '../base';
+import { markdownLinkTarget, escapeMarkdownText } from '../markdown';
+import { LOG, OCR_PARAMETERS, OEM_LSTM_ONLY, RECOGNIZE, WORKER_MARK, type Answer, type GreyImage, type OcrLine, type OcrPreparation, type OcrPrepareOptions, type Packet, type RecognizeAnswer, type RecognizePayload } from './worker';
 
 export type { OcrBox, OcrLine, OcrPreparation, OcrWord } from './worker';
 

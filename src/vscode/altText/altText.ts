@@ -7,16 +7,16 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { checkDoc, isLocalLink, linkRoots, type DocFile } from '../../core/docs/check';
-import { altEdit, applyEdits, srcEdit, verifyEdits, type IntendedChange, type TextEdit } from '../../core/docs/edits';
-import { listDocFiles } from '../../core/docs/files';
-import { altPrompt, FileAltCache, generateAltTexts, runError, type AltJob } from '../../core/docs/generate';
-import { VSCODE_LANGUAGE_IDS } from '../../core/finders/languages';
-import type { FoundImage } from '../../core/finders/model';
-import { DirectoryCache, isInside, resolveImageLink, type ResolvedLink } from '../../core/docs/links';
-import { uninformativeReason, type RuleId } from '../../core/docs/rules';
-import { contentHash } from '../../core/docs/write';
-import { DescribeError } from '../../core/base/errors';
+import { checkDoc, isLocalLink, linkRoots, type DocFile } from '../../core/docs';
+import { altEdit, applyEdits, srcEdit, verifyEdits, type IntendedChange, type TextEdit } from '../../core/docs';
+import { listDocFiles } from '../../core/docs';
+import { altPrompt, FileAltCache, generateAltTexts, runError, type AltJob } from '../../core/docs';
+import { VSCODE_LANGUAGE_IDS } from '../../core/finders';
+import type { FoundImage } from '../../core/finders';
+import { DirectoryCache, isInside, resolveImageLink, type ResolvedLink } from '../../core/docs';
+import { uninformativeReason, type RuleId } from '../../core/docs';
+import { contentHash } from '../../core/docs';
+import { DescribeError } from '../../core/base';
 import { showError } from '../base/actions';
 import { docOf, documentAsScanned, readForScan, textNow } from './altTextRead';
 import { openTarget } from '../models/target';

@@ -8,12 +8,11 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { describeImages } from '../../core/describe/engine';
-import { escapeMarkdownText } from '../../core/docs/edits';
-import { altPrompt } from '../../core/docs/generate';
-import { cleanAltText } from '../../core/docs/rules';
-import { hasImageExtension, sniffImage } from '../../core/images/load';
-import { markdownLinkTarget } from '../../core/markdown';
+import { describeImages } from '../../core/describe';
+import { altPrompt } from '../../core/docs';
+import { cleanAltText } from '../../core/docs';
+import { hasImageExtension, sniffImage } from '../../core/images';
+import { markdownLinkTarget, escapeMarkdownText } from '../../core/markdown';
 import type { AltDeps } from './altText';
 import { openTarget } from '../models/target';
 import { readAltTextSettings, readSettings } from '../base/settings';

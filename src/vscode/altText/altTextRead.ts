@@ -5,10 +5,10 @@
  * decoded with replacement characters; and nothing is edited unless VS Code's document reads exactly as scanned.
  */
 import * as vscode from 'vscode';
-import { MAX_DOC_BYTES, parseDoc, readDocFile, type DocFile } from '../../core/docs/check';
-import { decodeDocText, NotUtf8Error } from '../../core/docs/encoding';
-import { docLanguageOf } from '../../core/finders/languages';
-import { DocTooLargeError } from '../../core/finders/model';
+import { MAX_DOC_BYTES, parseDoc, readDocFile, type DocFile } from '../../core/docs';
+import { decodeDocText, NotUtf8Error } from '../../core/docs';
+import { docLanguageOf } from '../../core/finders';
+import { DocTooLargeError } from '../../core/finders';
 
 const parsed = new WeakMap<vscode.TextDocument, { version: number; doc: DocFile }>();
 

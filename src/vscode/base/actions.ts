@@ -2,7 +2,7 @@
  * Errors at the command boundary: a typed DescribeError becomes one sentence with buttons that fix the cause.
  */
 import * as vscode from 'vscode';
-import { isDescribeError, type FixAction } from '../../core/base/errors';
+import { isDescribeError, type FixAction } from '../../core/base';
 import type { ExtensionLog } from './log';
 import type { Ui } from './ui';
 

@@ -3,8 +3,8 @@
  * the core as a Logger whose every line has the current API key removed.
  */
 import * as vscode from 'vscode';
-import { redact } from '../../core/base/errors';
-import type { Logger } from '../../core/base/log';
+import { redact } from '../../core/base';
+import type { Logger } from '../../core/base';
 
 export class ExtensionLog implements Logger, vscode.Disposable {
   readonly channel: vscode.LogOutputChannel;

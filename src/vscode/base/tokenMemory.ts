@@ -1,7 +1,7 @@
 /** Remembers, across sessions, which output-token parameter each deployment takes (globalState). */
 import type * as vscode from 'vscode';
-import type { TokenParamMemory } from '../../core/net/client';
-import type { TokenParam } from '../../core/net/request';
+import type { TokenParamMemory } from '../../core/net';
+import type { TokenParam } from '../../core/net';
 
 const PREFIX = 'tokenParam:';
 

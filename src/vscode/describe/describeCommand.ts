@@ -5,12 +5,12 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { apiKeyCredential, type Credential } from '../../core/net/auth';
-import { describeImages, type DescribeResult } from '../../core/describe/engine';
-import { DescribeError, isDescribeError } from '../../core/base/errors';
-import { hasImageExtension, IMAGE_FILE_EXTENSIONS, MAX_IMAGES, type ImageSource } from '../../core/images/load';
-import { neutraliseHtml, renderFooter, renderHeader, renderInterruption, renderMarkdown, renderWarnings } from '../../core/markdown';
-import type { PreparedImage } from '../../core/images/wire';
+import { apiKeyCredential, type Credential } from '../../core/net';
+import { describeImages, type DescribeResult, renderFooter, renderHeader, renderInterruption, renderMarkdown, renderWarnings } from '../../core/describe';
+import { DescribeError, isDescribeError } from '../../core/base';
+import { hasImageExtension, IMAGE_FILE_EXTENSIONS, MAX_IMAGES, type ImageSource } from '../../core/images';
+import { neutraliseHtml } from '../../core/markdown';
+import type { PreparedImage } from '../../core/images';
 import { showError } from '../base/actions';
 import { configureEndpointCommand, promptForKey } from '../models/keyCommands';
 import type { ExtensionLog } from '../base/log';

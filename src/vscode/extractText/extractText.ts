@@ -6,9 +6,9 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DescribeError } from '../../core/base/errors';
-import { MAX_IMAGES } from '../../core/images/load';
-import { checkOcrFileSize, OcrEngine, renderOcrMarkdown } from '../../core/ocr/engine';
+import { DescribeError } from '../../core/base';
+import { MAX_IMAGES } from '../../core/images';
+import { checkOcrFileSize, OcrEngine, renderOcrMarkdown } from '../../core/ocr';
 import { showError } from '../base/actions';
 import { resolveTargets, type DescribeDeps } from '../describe/describeCommand';
 import { openResultDocument } from '../base/resultDocument';

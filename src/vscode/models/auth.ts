@@ -5,8 +5,8 @@
  * accounts are in VS Code's Accounts menu. No token is ever stored by this extension.
  */
 import * as vscode from 'vscode';
-import { COGNITIVE_SERVICES_SCOPE, type Credential } from '../../core/net/auth';
-import { DescribeError } from '../../core/base/errors';
+import { COGNITIVE_SERVICES_SCOPE, type Credential } from '../../core/net';
+import { DescribeError } from '../../core/base';
 import type { ExtensionLog } from '../base/log';
 import { readAuthSettings } from '../base/settings';
 

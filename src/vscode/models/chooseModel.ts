@@ -4,8 +4,8 @@
  * the images go. The status bar shows the choice (and whether images leave this machine); clicking it opens the pick.
  */
 import * as vscode from 'vscode';
-import { openAiCredential } from '../../core/net/auth';
-import { isLoopbackHost, parseBaseUrl, resolveSettings } from '../../core/base/settings';
+import { openAiCredential } from '../../core/net';
+import { isLoopbackHost, parseBaseUrl, resolveSettings } from '../../core/base';
 import { COMMANDS } from '../base/actions';
 import { describeChoice, httpBackend } from './target';
 import type { DescribeDeps } from '../describe/describeCommand';

@@ -2,8 +2,8 @@
  * Set API Key, Clear API Key and Configure Endpoint: the three ways a user fixes a missing or wrong configuration.
  */
 import * as vscode from 'vscode';
-import { DescribeError } from '../../core/base/errors';
-import { isLoopbackHost, parseBaseUrl, parseEndpoint } from '../../core/base/settings';
+import { DescribeError } from '../../core/base';
+import { isLoopbackHost, parseBaseUrl, parseEndpoint } from '../../core/base';
 import { currentKeyOwner, type KeyStore } from '../base/secrets';
 import { readAuthSettings, readProviderSettings, readSettings, writeEndpointSettings, writeProviderChoice, type AuthMethod } from '../base/settings';
 import type { Ui } from '../base/ui';

@@ -5,11 +5,11 @@
  * gives no token usage and no finish reason: the result says so instead of inventing them.
  */
 import * as vscode from 'vscode';
-import type { Credential } from '../../core/net/auth';
-import type { ChatBackend, CompleteOptions, CompletionResult } from '../../core/net/client';
-import { DescribeError } from '../../core/base/errors';
-import type { WireImage } from '../../core/net/request';
-import type { DescribeSettings } from '../../core/base/settings';
+import type { Credential } from '../../core/net';
+import type { ChatBackend, CompleteOptions, CompletionResult } from '../../core/net';
+import { DescribeError } from '../../core/base';
+import type { WireImage } from '../../core/net';
+import type { DescribeSettings } from '../../core/base';
 
 /** An image-capable model in VS Code. */
 export interface LanguageModelChoice {

@@ -5,11 +5,11 @@
  * Every request path (describe, paste panel, quick fixes, paste into Markdown, bulk alt text) opens its target here.
  */
 import * as vscode from 'vscode';
-import { openAiCredential, type Credential } from '../../core/net/auth';
-import { ChatClient, type ChatBackend } from '../../core/net/client';
-import { DescribeError } from '../../core/base/errors';
-import { isLoopbackHost, parseBaseUrl, resolveSettings, type DescribeSettings, type RawSettings } from '../../core/base/settings';
-import { fetchTransport } from '../../core/net/transport';
+import { openAiCredential, type Credential } from '../../core/net';
+import { ChatClient, type ChatBackend } from '../../core/net';
+import { DescribeError } from '../../core/base';
+import { isLoopbackHost, parseBaseUrl, resolveSettings, type DescribeSettings, type RawSettings } from '../../core/base';
+import { fetchTransport } from '../../core/net';
 import { pickModel } from './chooseModel';
 import { ensureReady, type DescribeDeps } from '../describe/describeCommand';
 import { firstRunChoice, needsFirstChoice } from './firstRun';

@@ -8,11 +8,11 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { isDetail } from '../../core/base/detail';
-import { isDescribeError, type FixAction } from '../../core/base/errors';
-import { ACCEPTED_MIME_TYPES, IMAGE_FILE_EXTENSIONS, MAX_IMAGES, sniffImage } from '../../core/images/load';
-import { isConvertible, makeThumbnail } from '../../core/images/pipeline';
-import { PROMPT_PRESETS } from '../../core/base/prompts';
+import { isDetail } from '../../core/base';
+import { isDescribeError, type FixAction } from '../../core/base';
+import { ACCEPTED_MIME_TYPES, IMAGE_FILE_EXTENSIONS, MAX_IMAGES, sniffImage } from '../../core/images';
+import { isConvertible, makeThumbnail } from '../../core/images';
+import { PROMPT_PRESETS } from '../../core/base';
 import { safeImageName, validateFromWebview, type Detail, type ImageInfo, type PanelState, type ToWebview } from '../../webview/protocol';
 import { actionLabel, runAction } from '../base/actions';
 import { describeUris, type DescribeDeps } from '../describe/describeCommand';

@@ -12,25 +12,15 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import {
-  ALT_TEXT_CHECK_TOOL,
-  DESCRIBE_IMAGE_TOOL,
-  EXTRACT_TEXT_TOOL,
-  parseToolInput,
-  PathScope,
-  type AltTextCheckInput,
-  type DescribeImageInput,
-  type ExtractTextInput,
-  type ToolDefinition,
-} from '../../core/agent/tools';
-import { describeImages } from '../../core/describe/engine';
-import { checkDocs } from '../../core/docs/check';
-import { RULE_IDS, type RuleId } from '../../core/docs/rules';
-import { checkSummary, formatJson } from '../../core/docs/report';
-import { DescribeError, isDescribeError } from '../../core/base/errors';
-import { markdownCodeSpan, markdownPlainText, renderMarkdown } from '../../core/markdown';
-import { renderOcrMarkdown } from '../../core/ocr/engine';
-import type { PreparedImage } from '../../core/images/wire';
+import { ALT_TEXT_CHECK_TOOL, DESCRIBE_IMAGE_TOOL, EXTRACT_TEXT_TOOL, parseToolInput, PathScope, type AltTextCheckInput, type DescribeImageInput, type ExtractTextInput, type ToolDefinition } from '../../core/agent';
+import { describeImages, renderMarkdown } from '../../core/describe';
+import { checkDocs } from '../../core/docs';
+import { RULE_IDS, type RuleId } from '../../core/docs';
+import { checkSummary, formatJson } from '../../core/docs';
+import { DescribeError, isDescribeError } from '../../core/base';
+import { markdownCodeSpan, markdownPlainText } from '../../core/markdown';
+import { renderOcrMarkdown } from '../../core/ocr';
+import type { PreparedImage } from '../../core/images';
 import { describeChoice, openTarget } from '../models/target';
 import type { DescribeDeps } from '../describe/describeCommand';
 import { checkOcrSizes, ocrEngine } from '../extractText/extractText';

@@ -14,11 +14,11 @@ import { apiKeyCredential } from '../../../src/core/net/auth';
 import { ChatClient } from '../../../src/core/net/client';
 import { describeImages, prepareImages } from '../../../src/core/describe/engine';
 import { ANIMATION_ALT_ASK, generateAltTexts } from '../../../src/core/docs/generate';
-import { renderFooter } from '../../../src/core/markdown';
 import { buildChatBody, wireImageCount } from '../../../src/core/net/request';
 import { resolveSettings } from '../../../src/core/base/settings';
 import { AzureLikeServer } from '../../support/azureServer';
 import { image } from '../../support/paths';
+import { renderFooter } from '../../../src/core/describe';
 
 const server = new AzureLikeServer();
 before(() => server.start());

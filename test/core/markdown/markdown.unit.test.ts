@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DescribeResult } from '../../src/core/describe/engine';
-import { markdownEvents } from '../../src/core/finders/markdown';
+import type { DescribeResult } from '../../../src/core/describe/engine';
 import { micromark } from 'micromark';
-import { formatUsage, LineNeutraliser, markdownCodeSpan, markdownLinkTarget, markdownPlainText, neutraliseHtml, relativeImageRef, renderMarkdown } from '../../src/core/markdown';
-import type { PreparedImage } from '../../src/core/images/wire';
+import { LineNeutraliser, markdownCodeSpan, markdownLinkTarget, markdownPlainText, neutraliseHtml, markdownEvents } from '../../../src/core/markdown';
+import type { PreparedImage } from '../../../src/core/images/wire';
+import { formatUsage, relativeImageRef, renderMarkdown } from '../../../src/core/describe';
 
 const img = (p: string): PreparedImage => ({
   url: 'data:image/png;base64,AAAA', source: p, name: p.split('/').pop() ?? p, kind: 'file', path: p,
@@ -49,7 +49,7 @@ describe('markdown', () => {
       neutraliseHtml(text),
       'Click &lt;b>here&lt;/b> &lt;img src=x onerror=alert(1)>\n\n```html\n<div>kept</div>\n```\nand `<span>` too, see <https://example.com>\n\n&lt;script>\nalert(1)\n&lt;/script>\n\n&lt;!-- hidden -->\n',
     );
-    const htmlTokens = (t: string) => markdownEvents(t, false).filter(([kind, tok]) => kind === 'enter' && (tok.type === 'htmlFlow' || tok.type === 'htmlText')).length;
+    const htmlTokens = (t: string) => markdownEvents(t).filter(([kind, tok]) => kind === 'enter' && (tok.type === 'htmlFlow' || tok.type === 'htmlText')).length;
     assert.ok(htmlTokens(text) > 0);
     assert.equal(htmlTokens(neutraliseHtml(text)), 0, 'the parser finds no HTML left');
   });
