@@ -8,11 +8,11 @@ import { COMMANDS, showError } from './vscode/base/actions';
 import { signInCommand } from './vscode/models/auth';
 import { createStatusItem, pickModel } from './vscode/models/chooseModel';
 import { disposeOcrEngine, extractTextCommand } from './vscode/extractText/extractText';
-import { firstRunChoice, needsFirstChoice, registerFirstRun } from './vscode/models/firstRun';
+import { firstRunChoice, registerFirstRun } from './vscode/models/firstRun';
 import { createTools, registerTools } from './vscode/tools/tools';
 import { registerAltText } from './vscode/altText/altText';
 import { registerAltTextPaste } from './vscode/altText/altTextPaste';
-import { describeCommand, type DescribeDeps } from './vscode/describe/describeCommand';
+import { describeCommand } from './vscode/describe/describeCommand';
 import { clearApiKeyCommand, configureEndpointCommand, setApiKeyCommand } from './vscode/models/keyCommands';
 import { ExtensionLog } from './vscode/base/log';
 import { PastePanel, registerPastePanel } from './vscode/pastePanel/pastePanel';
@@ -20,6 +20,8 @@ import { PasteStore } from './vscode/pastePanel/pasteStore';
 import { KeyStore } from './vscode/base/secrets';
 import { GlobalStateTokenMemory } from './vscode/base/tokenMemory';
 import { UiHolder, windowUi, type Ui } from './vscode/base/ui';
+import { needsFirstChoice } from './vscode/models/choice';
+import { type DescribeDeps } from './vscode/base/deps';
 
 export interface TestApi {
   setUi(ui: Ui | undefined): void;

@@ -6,12 +6,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { inputJsonSchema, VSCODE_TOOLS } from '../../src/core/agent/tools';
-import { DETAILS } from '../../src/core/base/detail';
-import { DEFAULT_DOC_GLOB, VSCODE_LANGUAGE_IDS } from '../../src/core/finders/languages';
-import { RULE_IDS } from '../../src/core/docs/rules';
-import { IMAGE_FILE_EXTENSIONS } from '../../src/core/images/load';
-import { API_VERSION_RE } from '../../src/core/base/settings';
+import { inputJsonSchema, VSCODE_TOOLS } from '../../src/core/agent';
+import { DETAILS } from '../../src/core/base';
+import { DEFAULT_DOC_GLOB, VSCODE_LANGUAGE_IDS } from '../../src/core/finders';
+import { RULE_IDS } from '../../src/core/docs';
+import { IMAGE_FILE_EXTENSIONS } from '../../src/core/images';
+import { API_VERSION_RE } from '../../src/core/base';
 import { repoRoot } from '../support/paths';
 
 interface Manifest {

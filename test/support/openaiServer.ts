@@ -8,7 +8,7 @@
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { imageSize } from 'image-size';
-import { isObject } from '../../src/core/base/json';
+import { isObject } from '../../src/core/base';
 import { streamEvents } from './azureServer';
 
 export interface OpenAiLikeOptions {

@@ -4,7 +4,7 @@
  * DejaVu fonts and keeps every text it draws, so the words a reader finds can be counted ({@link wordsFound}).
  * Plain Node: no test framework here.
  */
-import { rasteriseSvg } from '../../src/core/images/pipeline';
+import { rasteriseSvg } from '../../src/core/images';
 
 /** A text as drawn: [text, x, baseline y, font size]. */
 export type Placed = [text: string, x: number, baseline: number, size: number];

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
-import type { DescribeDeps } from '../../src/vscode/describe/describeCommand';
+import type { DescribeDeps } from '../../src/vscode/base/deps';
 import { openWalkthroughOnFirstStart } from '../../src/vscode/models/firstRun';
 import { AzureLikeServer } from '../support/azureServer';
 import { StubUi } from './stubUi';

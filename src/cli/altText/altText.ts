@@ -15,10 +15,10 @@ import { DirectoryCache, isInside } from '../../core/docs';
 import { DEFAULT_ALT_MAX_LENGTH, isRuleId, RULE_IDS, type RuleId } from '../../core/docs';
 import { checkSummary, formatReport, REPORT_FORMATS, type ReportFormat } from '../../core/docs';
 import { isDescribeError, redact } from '../../core/base';
-import { createDispatcher, proxyFromEnv } from '../net/dispatcher';
+import { createDispatcher, proxyFromEnv } from '../net';
 import type { DescribeSettings } from '../../core/base';
-import { cliCredential, cliHint, cliSettings, ENDPOINT_OPTIONS, parseAuthChoice, secretsInEnv, type EndpointFlags } from '../base/config';
-import type { CliIo } from '../main';
+import { cliCredential, cliHint, cliSettings, ENDPOINT_OPTIONS, parseAuthChoice, secretsInEnv, type EndpointFlags } from '../base';
+import type { CliIo } from '../base';
 
 declare const __VERSION__: string;
 

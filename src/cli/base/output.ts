@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { DescribeError } from '../../core/base';
 import type { Logger } from '../../core/base';
-import type { CliIo } from '../main';
+import type { CliIo } from './io';
 
 export async function checkOutFile(out: string, force: boolean, cwd: string): Promise<string> {
   const abs = path.resolve(cwd, out);

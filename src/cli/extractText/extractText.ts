@@ -10,8 +10,8 @@ import { DescribeError, isDescribeError } from '../../core/base';
 import { MAX_IMAGES } from '../../core/images';
 import { silentLogger } from '../../core/base';
 import { checkOcrFileSize, OcrEngine, renderOcrMarkdown, type OcrResult } from '../../core/ocr';
-import type { CliIo } from '../main';
-import { checkOutFile, stderrLogger, writeOut } from '../base/output';
+import type { CliIo } from '../base';
+import { checkOutFile, stderrLogger, writeOut } from '../base';
 
 export const EXTRACT_USAGE = `Usage: describe-image extract-text [options] <image...>
 

@@ -30,12 +30,12 @@ import { DirectoryCache } from '../../core/docs';
 import { DEFAULT_ALT_MAX_LENGTH, RULE_IDS, type RuleId } from '../../core/docs';
 import { checkSummary, formatJson } from '../../core/docs';
 import { DescribeError, isDescribeError, redact } from '../../core/base';
-import { createDispatcher, proxyFromEnv } from '../net/dispatcher';
+import { createDispatcher, proxyFromEnv } from '../net';
 import { checkOcrFileSize, OCR_IDLE_MS, OcrEngine, renderOcrMarkdown } from '../../core/ocr';
 import type { PreparedImage } from '../../core/images';
 import type { DescribeSettings } from '../../core/base';
-import { cliCredential, cliHint, cliSettings, ENDPOINT_OPTIONS, parseAuthChoice, secretsInEnv, type EndpointFlags } from '../base/config';
-import type { CliIo } from '../main';
+import { cliCredential, cliHint, cliSettings, ENDPOINT_OPTIONS, parseAuthChoice, secretsInEnv, type EndpointFlags } from '../base';
+import type { CliIo } from '../base';
 import { checkRootFlags, clientFolders, noFolderError, scopeOf, tooWideToWorkIn } from './scope';
 
 declare const __VERSION__: string;

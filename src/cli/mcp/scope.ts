@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { PathScope } from '../../core/agent';
 import { isInside } from '../../core/docs';
 import { DescribeError } from '../../core/base';
-import { CliInputError } from '../base/config';
+import { CliInputError } from '../base';
 
 /** The `--root` folders, resolved against the current folder; each must be an existing folder. */
 export async function checkRootFlags(given: readonly string[], cwd: string): Promise<string[]> {

@@ -6,4 +6,7 @@
  */
 export * from './load';
 export * from './pipeline';
+export * from './rasterise';
+export * from './sharp';
+export * from './tokens';
 export * from './wire';

@@ -4,7 +4,7 @@
  */
 import type { LoadedImage } from './load';
 import { toDataUrl } from './load';
-import { estimateImageTokens } from './pipeline';
+import { estimateImageTokens } from './tokens';
 import type { Detail } from '../base';
 import type { WireImage } from '../net';
 

@@ -13,7 +13,7 @@
 import type { Dispatcher } from 'undici';
 import { authHeader, knownSecret, type Credential } from './auth';
 import { DescribeError, isDescribeError, redact } from '../base';
-import { createDispatcher } from '../../cli/net/dispatcher';
+import { createDispatcher } from '../../cli/net';
 import { silentLogger, type Logger } from '../base';
 import { buildChatBody, chatCompletionsUrl, modelsUrl, type TokenParam, type WireImage } from './request';
 import { errorFromResponse, parseChatCompletion, parseModelList, type ChatCompletion } from './response';

@@ -20,8 +20,8 @@ import { DescribeError } from '../../core/base';
 import { showError } from '../base/actions';
 import { docOf, documentAsScanned, readForScan, textNow } from './altTextRead';
 import { openTarget } from '../models/target';
-import type { DescribeDeps } from '../describe/describeCommand';
 import { readAltTextSettings, readSettings, type AltTextSettings } from '../base/settings';
+import { type DescribeDeps } from '../base/deps';
 
 /** VS Code language ids the alt-text features serve (activation events list the same). */
 export const ALT_LANGUAGES: readonly string[] = Object.keys(VSCODE_LANGUAGE_IDS);

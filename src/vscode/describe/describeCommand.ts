@@ -5,101 +5,21 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { apiKeyCredential, type Credential } from '../../core/net';
-import { describeImages, type DescribeResult, renderFooter, renderHeader, renderInterruption, renderMarkdown, renderWarnings } from '../../core/describe';
-import { DescribeError, isDescribeError } from '../../core/base';
-import { hasImageExtension, IMAGE_FILE_EXTENSIONS, MAX_IMAGES, type ImageSource } from '../../core/images';
+import { describeImages,type DescribeResult,renderFooter,renderHeader,renderInterruption,renderMarkdown,renderWarnings } from '../../core/describe';
+import { DescribeError,isDescribeError } from '../../core/base';
+import { MAX_IMAGES,type ImageSource } from '../../core/images';
 import { neutraliseHtml } from '../../core/markdown';
 import type { PreparedImage } from '../../core/images';
 import { showError } from '../base/actions';
-import { configureEndpointCommand, promptForKey } from '../models/keyCommands';
-import type { ExtensionLog } from '../base/log';
-import { openResultDocument, StreamingResultDocument } from '../base/resultDocument';
-import type { KeyStore } from '../base/secrets';
+import { openResultDocument,StreamingResultDocument } from '../base/resultDocument';
 import { openTarget } from '../models/target';
-import { entraCredential, entraSession, signInCommand } from '../models/auth';
 import { extractTextFromUris } from '../extractText/extractText';
-import { firstRunChoice, needsFirstChoice } from '../models/firstRun';
-import { isConfigured, readAuthSettings, readProviderSettings, readSettings } from '../base/settings';
-import type { GlobalStateTokenMemory } from '../base/tokenMemory';
-import type { UiHolder } from '../base/ui';
+import { firstRunChoice } from '../models/firstRun';
+import { readProviderSettings,readSettings } from '../base/settings';
+import { needsFirstChoice } from '../models/choice';
+import type { DescribeDeps } from '../base/deps';
+import { resolveTargets } from '../base/targets';
 
-const IMAGE_PREVIEW_VIEW_TYPE = 'imagePreview.previewEditor';
-
-export interface DescribeDeps {
-  readonly ui: UiHolder;
-  readonly keys: KeyStore;
-  readonly log: ExtensionLog;
-  readonly tokenMemory: GlobalStateTokenMemory;
-}
-
-/** The image of the active tab when it is VS Code's image preview. */
-function activeImagePreviewUri(): vscode.Uri | undefined {
-  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  if (input instanceof vscode.TabInputCustom && input.viewType === IMAGE_PREVIEW_VIEW_TYPE) return input.uri;
-  if (input instanceof vscode.TabInputText && hasImageExtension(input.uri.path)) return input.uri;
-  return undefined;
-}
-
-/** Which images the command was invoked on: (uri, uris) from menus, the active preview, or a file picker. */
-export async function resolveTargets(deps: DescribeDeps, uri: unknown, uris: unknown): Promise<vscode.Uri[] | undefined> {
-  if (Array.isArray(uris) && uris.length > 0 && uris.every((u) => u instanceof vscode.Uri)) return uris as vscode.Uri[];
-  if (uri instanceof vscode.Uri) return [uri];
-  const active = activeImagePreviewUri();
-  if (active) return [active];
-  const options: vscode.OpenDialogOptions = {
-    canSelectMany: true,
-    openLabel: vscode.l10n.t('Describe'),
-    title: vscode.l10n.t('Describe Image: choose up to {0} images', MAX_IMAGES),
-    filters: { [vscode.l10n.t('Images')]: [...IMAGE_FILE_EXTENSIONS] },
-  };
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  if (folder) options.defaultUri = folder;
-  return deps.ui.current.showOpenDialog(options);
-}
-
-/**
- * Make sure there is an endpoint and a way to authenticate (the API key, or a Microsoft Entra ID sign-in, as the
- * `describeImage.authentication` setting says), offering the fix and going on. With neither a key nor a sign-in, both
- * are offered. Returns the credential, or undefined if the user stopped.
- */
-export async function ensureReady(deps: DescribeDeps): Promise<Credential | undefined> {
-  const ui = deps.ui.current;
-  if (!isConfigured(readSettings().raw)) {
-    const configure = vscode.l10n.t('Configure Endpoint');
-    const picked = await ui.showWarningMessage(
-      vscode.l10n.t('Describe Image needs your Azure OpenAI endpoint and a vision deployment before it can describe images.'),
-      configure,
-    );
-    if (picked !== configure || !(await configureEndpointCommand(ui))) return undefined;
-  }
-  const auth = readAuthSettings();
-  if (auth.method === 'entraId') {
-    const session = (await entraSession('silent')) ?? (await signInCommand(deps.log));
-    return session ? entraCredential(session, deps.log) : undefined;
-  }
-  const existing = await deps.keys.get();
-  if (existing) {
-    deps.log.setSecrets([existing]);
-    return apiKeyCredential(existing);
-  }
-  const setKey = vscode.l10n.t('Set API Key');
-  const signIn = vscode.l10n.t('Sign In with Microsoft Entra ID');
-  const picked = await ui.showWarningMessage(
-    vscode.l10n.t('No API key is set for Describe Image: set the key of your Azure OpenAI resource, or sign in with Microsoft Entra ID (for resources that allow only Entra ID).'),
-    setKey,
-    signIn,
-  );
-  if (picked === signIn) {
-    const session = await signInCommand(deps.log);
-    return session ? entraCredential(session, deps.log) : undefined;
-  }
-  if (picked !== setKey) return undefined;
-  const key = await promptForKey(ui, deps.keys);
-  if (!key) return undefined;
-  deps.log.setSecrets([key]);
-  return apiKeyCredential(key);
-}
 
 function displayName(uri: vscode.Uri): string {
   return path.posix.basename(uri.path);

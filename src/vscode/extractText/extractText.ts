@@ -10,9 +10,10 @@ import { DescribeError } from '../../core/base';
 import { MAX_IMAGES } from '../../core/images';
 import { checkOcrFileSize, OcrEngine, renderOcrMarkdown } from '../../core/ocr';
 import { showError } from '../base/actions';
-import { resolveTargets, type DescribeDeps } from '../describe/describeCommand';
 import { openResultDocument } from '../base/resultDocument';
 import { readSettings } from '../base/settings';
+import { resolveTargets } from '../base/targets';
+import { type DescribeDeps } from '../base/deps';
 
 let engine: OcrEngine | undefined;
 

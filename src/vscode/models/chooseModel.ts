@@ -7,10 +7,11 @@ import * as vscode from 'vscode';
 import { openAiCredential } from '../../core/net';
 import { isLoopbackHost, parseBaseUrl, resolveSettings } from '../../core/base';
 import { COMMANDS } from '../base/actions';
-import { describeChoice, httpBackend } from './target';
-import type { DescribeDeps } from '../describe/describeCommand';
 import { imageModels, whereImagesGo, type LanguageModelChoice } from './languageModels';
 import { readProviderSettings, readSettings, writeProviderChoice, type ProviderId } from '../base/settings';
+import { describeChoice } from './choice';
+import { httpBackend } from './connection';
+import { type DescribeDeps } from '../base/deps';
 
 interface ModelItem extends vscode.QuickPickItem {
   readonly provider?: ProviderId;

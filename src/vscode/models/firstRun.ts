@@ -8,17 +8,12 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../base/actions';
 import { pickModel } from './chooseModel';
-import type { DescribeDeps } from '../describe/describeCommand';
-import { imageModels, whereImagesGo } from './languageModels';
+import { imageModels,whereImagesGo } from './languageModels';
 import { entraSession } from './auth';
-import { isConfigured, readAuthSettings, readSettings, writeProviderChoice } from '../base/settings';
+import { readAuthSettings,writeProviderChoice } from '../base/settings';
+import { type DescribeDeps } from '../base/deps';
+import { needsFirstChoice } from './choice';
 
-/** Nothing chosen yet: no provider set by the user, and no Azure endpoint either. */
-export function needsFirstChoice(): boolean {
-  const inspected = vscode.workspace.getConfiguration('describeImage').inspect<string>('provider');
-  const chosen = inspected?.globalValue ?? inspected?.workspaceValue ?? inspected?.workspaceFolderValue;
-  return chosen === undefined && !isConfigured({ ...readSettings().raw, provider: 'azure' });
-}
 
 interface FirstItem extends vscode.QuickPickItem {
   readonly choice: 'model' | 'offline' | 'setup';

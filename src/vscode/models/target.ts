@@ -5,17 +5,19 @@
  * Every request path (describe, paste panel, quick fixes, paste into Markdown, bulk alt text) opens its target here.
  */
 import * as vscode from 'vscode';
-import { openAiCredential, type Credential } from '../../core/net';
-import { ChatClient, type ChatBackend } from '../../core/net';
+import { openAiCredential,type Credential } from '../../core/net';
+import { type ChatBackend } from '../../core/net';
 import { DescribeError } from '../../core/base';
-import { isLoopbackHost, parseBaseUrl, resolveSettings, type DescribeSettings, type RawSettings } from '../../core/base';
-import { fetchTransport } from '../../core/net';
+import { isLoopbackHost,parseBaseUrl,resolveSettings,type DescribeSettings,type RawSettings } from '../../core/base';
 import { pickModel } from './chooseModel';
-import { ensureReady, type DescribeDeps } from '../describe/describeCommand';
-import { firstRunChoice, needsFirstChoice } from './firstRun';
-import { imageModels, LanguageModelBackend } from './languageModels';
+import { firstRunChoice } from './firstRun';
+import { imageModels,LanguageModelBackend } from './languageModels';
 import { promptForKey } from './keyCommands';
-import { readProviderSettings, readSettings } from '../base/settings';
+import { readProviderSettings,readSettings } from '../base/settings';
+import { ensureReady } from './ready';
+import { type DescribeDeps } from '../base/deps';
+import { needsFirstChoice } from './choice';
+import { httpBackend } from './connection';
 
 export interface Target {
   readonly settings: DescribeSettings;
@@ -25,19 +27,6 @@ export interface Target {
   close(): Promise<void>;
 }
 
-/** The HTTP client over VS Code's own network stack (proxies, PAC, proxy authentication, OS certificates). */
-export function httpBackend(deps: DescribeDeps, credential: Credential): ChatClient {
-  const settings = readSettings();
-  return new ChatClient({
-    credential,
-    // The global fetch at the time of the request: VS Code installs its network stack on it.
-    transport: fetchTransport((input, init) => fetch(input, init)),
-    timeoutMs: settings.requestTimeoutMs,
-    idleTimeoutMs: settings.idleTimeoutMs,
-    tokenParamMemory: deps.tokenMemory,
-    logger: deps.log,
-  });
-}
 
 /** The credential for the OpenAI-compatible server: its key, none for a server on this machine; asks for a key. */
 async function openAiServerCredential(deps: DescribeDeps): Promise<Credential | undefined> {
@@ -90,23 +79,4 @@ export async function openTarget(deps: DescribeDeps, scope?: vscode.Uri, overrid
   const settings = resolveSettings(raw());
   const backend = httpBackend(deps, credential);
   return { settings, backend, where: new URL(settings.endpoint).host, close: () => backend.close() };
-}
-
-/** Settings for showing what is chosen (the paste panel, the status bar): never throws. */
-export function describeChoice(): { label: string; where: string; local: boolean; unset?: boolean } {
-  const p = readProviderSettings();
-  if (needsFirstChoice()) return { label: vscode.l10n.t('none chosen yet'), where: '', local: true, unset: true };
-  try {
-    if (p.provider === 'offline') return { label: vscode.l10n.t('Text on this machine'), where: vscode.l10n.t('this machine (nothing is sent)'), local: true };
-    if (p.provider === 'vscode') return { label: p.vscodeModel || vscode.l10n.t('(no model chosen)'), where: vscode.l10n.t('through VS Code'), local: false };
-    if (p.provider === 'openai') {
-      const base = parseBaseUrl(p.baseUrl);
-      const local = isLoopbackHost(new URL(base).hostname);
-      return { label: p.openAiModel || vscode.l10n.t('(no model chosen)'), where: local ? vscode.l10n.t('this machine ({0})', new URL(base).host) : new URL(base).host, local };
-    }
-    const s = resolveSettings(readSettings().raw);
-    return { label: s.deployment, where: new URL(s.endpoint).host, local: isLoopbackHost(new URL(s.endpoint).hostname) };
-  } catch (e) {
-    return { label: vscode.l10n.t('not set up'), where: e instanceof DescribeError ? e.message : '', local: false };
-  }
 }

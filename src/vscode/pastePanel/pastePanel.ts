@@ -15,11 +15,12 @@ import { isConvertible, makeThumbnail } from '../../core/images';
 import { PROMPT_PRESETS } from '../../core/base';
 import { safeImageName, validateFromWebview, type Detail, type ImageInfo, type PanelState, type ToWebview } from '../../webview/protocol';
 import { actionLabel, runAction } from '../base/actions';
-import { describeUris, type DescribeDeps } from '../describe/describeCommand';
+import { describeUris } from '../describe/describeCommand';
 import { extractTextFromUris } from '../extractText/extractText';
-import { describeChoice } from '../models/target';
 import { PasteStore } from './pasteStore';
 import { readSettings } from '../base/settings';
+import { type DescribeDeps } from '../base/deps';
+import { describeChoice } from '../models/choice';
 
 export const PASTE_VIEW_TYPE = 'describeImage.paste';
 /** Largest pasted file accepted (larger than the service's 20 MB: the image pipeline shrinks it). */

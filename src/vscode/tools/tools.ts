@@ -21,10 +21,11 @@ import { DescribeError, isDescribeError } from '../../core/base';
 import { markdownCodeSpan, markdownPlainText } from '../../core/markdown';
 import { renderOcrMarkdown } from '../../core/ocr';
 import type { PreparedImage } from '../../core/images';
-import { describeChoice, openTarget } from '../models/target';
-import type { DescribeDeps } from '../describe/describeCommand';
+import { openTarget } from '../models/target';
 import { checkOcrSizes, ocrEngine } from '../extractText/extractText';
 import { readAltTextSettings, readProviderSettings, readSettings } from '../base/settings';
+import { describeChoice } from '../models/choice';
+import { type DescribeDeps } from '../base/deps';
 
 /** The workspace folders on disk: where tools may read. */
 function scope(): PathScope {

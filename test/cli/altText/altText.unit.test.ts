@@ -11,8 +11,8 @@ import { appendFileSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { findImages } from '../../../src/core/finders/find';
-import { docLanguageOfPath } from '../../../src/core/finders/languages';
+import { findImages } from '../../../src/core/finders';
+import { docLanguageOfPath } from '../../../src/core/finders';
 import { AzureLikeServer } from '../../support/azureServer';
 import { cliPath, image } from '../../support/paths';
 

@@ -16,8 +16,8 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ListRootsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { inputJsonSchema, MCP_TOOLS } from '../../../src/core/agent/tools';
-import { findImages } from '../../../src/core/finders/find';
+import { inputJsonSchema, MCP_TOOLS } from '../../../src/core/agent';
+import { findImages } from '../../../src/core/finders';
 import { AzureLikeServer, defaultAnswer } from '../../support/azureServer';
 import { cliPath, image, networkGuard, repoRoot, workerCounter } from '../../support/paths';
 

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import * as UPNG from 'upng-js';
-import { DescribeError } from '../../../src/core/base/errors';
+import { DescribeError } from '../../../src/core/base';
 import {
   animationNote,
   animationPrompt,
@@ -25,9 +25,9 @@ import {
   SHEET_GUTTER,
   type FrameChoice,
   type PreparedAnimation,
-} from '../../../src/core/animation/frames';
-import { loadImageBytes, type LocalImage } from '../../../src/core/images/load';
-import { rasteriseSvg, targetSize } from '../../../src/core/images/pipeline';
+} from '../../../src/core/animation';
+import { loadImageBytes, type LocalImage } from '../../../src/core/images';
+import { rasteriseSvg, targetSize } from '../../../src/core/images';
 
 // ---- making animations -------------------------------------------------------------------------------------------
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DescribeError } from '../../../src/core/base/errors';
-import { chatCompletionsUrl } from '../../../src/core/net/request';
-import { assertSecureEndpoint, isLoopbackHost, parseEndpoint, resolveSettings } from '../../../src/core/base/settings';
+import { DescribeError } from '../../../src/core/base';
+import { chatCompletionsUrl } from '../../../src/core/net';
+import { assertSecureEndpoint, isLoopbackHost, parseEndpoint, resolveSettings } from '../../../src/core/base';
 
 function throwsCode(fn: () => unknown, code: string, words: RegExp): void {
   assert.throws(fn, (e: unknown) => {

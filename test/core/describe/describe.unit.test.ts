@@ -4,13 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { ChatClient, InMemoryTokenParamMemory } from '../../../src/core/net/client';
-import { describeImages } from '../../../src/core/describe/engine';
-import { DescribeError, type ErrorCode } from '../../../src/core/base/errors';
-import { resolveSettings, type RawSettings } from '../../../src/core/base/settings';
+import { ChatClient, InMemoryTokenParamMemory } from '../../../src/core/net';
+import { describeImages } from '../../../src/core/describe';
+import { DescribeError, type ErrorCode } from '../../../src/core/base';
+import { resolveSettings, type RawSettings } from '../../../src/core/base';
 import { AzureLikeServer, CONTENT_FILTER_TRIGGER } from '../../support/azureServer';
 import { image } from '../../support/paths';
-import { apiKeyCredential } from '../../../src/core/net/auth';
+import { apiKeyCredential } from '../../../src/core/net';
 
 const server = new AzureLikeServer();
 before(() => server.start());

@@ -8,10 +8,10 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { PathScope } from '../../../src/core/agent/tools';
-import { listDocFiles, normalisePattern } from '../../../src/core/docs/files';
-import { isInside, leadsOut, resolveImageLink } from '../../../src/core/docs/links';
-import { contentHash, writeFileSafely } from '../../../src/core/docs/write';
+import { PathScope } from '../../../src/core/agent';
+import { listDocFiles, normalisePattern } from '../../../src/core/docs';
+import { isInside, leadsOut, resolveImageLink } from '../../../src/core/docs';
+import { contentHash, writeFileSafely } from '../../../src/core/docs';
 
 let root = '';
 let outside = '';

@@ -8,12 +8,12 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { ChatClient } from '../../../src/core/net/client';
-import { altCacheKey, altPrompt, FileAltCache, generateAltTexts, type AltCacheKeyParts } from '../../../src/core/docs/generate';
-import { resolveSettings } from '../../../src/core/base/settings';
+import { ChatClient } from '../../../src/core/net';
+import { altCacheKey, altPrompt, FileAltCache, generateAltTexts, type AltCacheKeyParts } from '../../../src/core/docs';
+import { resolveSettings } from '../../../src/core/base';
 import { AzureLikeServer } from '../../support/azureServer';
 import { image } from '../../support/paths';
-import { apiKeyCredential } from '../../../src/core/net/auth';
+import { apiKeyCredential } from '../../../src/core/net';
 
 const server = new AzureLikeServer({ answer: (req) => `Image of a ${req.images[0]?.width}x${req.images[0]?.height} picture.` });
 let dir = '';

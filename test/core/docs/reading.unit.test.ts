@@ -8,9 +8,9 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { checkDocs, MAX_DOC_BYTES, readDocFile } from '../../../src/core/docs/check';
-import { decodeDocText, NotUtf8Error } from '../../../src/core/docs/encoding';
-import { RULE_IDS } from '../../../src/core/docs/rules';
+import { checkDocs, MAX_DOC_BYTES, readDocFile } from '../../../src/core/docs';
+import { decodeDocText, NotUtf8Error } from '../../../src/core/docs';
+import { RULE_IDS } from '../../../src/core/docs';
 
 let root = '';
 before(async () => {

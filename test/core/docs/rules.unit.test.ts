@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import Ajv from 'ajv-draft-04';
-import { findImages } from '../../../src/core/finders/find';
-import { altFindings, cleanAltText, RULE_IDS, uninformativeReason, type Finding } from '../../../src/core/docs/rules';
-import { formatGithub, formatJson, formatSarif, formatText, type Report } from '../../../src/core/docs/report';
+import { findImages } from '../../../src/core/finders';
+import { altFindings, cleanAltText, RULE_IDS, uninformativeReason, type Finding } from '../../../src/core/docs';
+import { formatGithub, formatJson, formatSarif, formatText, type Report } from '../../../src/core/docs';
 
 describe('alt text that says nothing', () => {
   it('catches file names, slugs, camera names and generic words', () => {

@@ -10,10 +10,10 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fg from 'fast-glob';
 import { lint } from 'markdownlint/sync';
-import { altEdit, applyEdits, verifyEdits } from '../../../src/core/docs/edits';
-import { findImages } from '../../../src/core/finders/find';
-import { docLanguageOfPath } from '../../../src/core/finders/languages';
-import type { FoundImage } from '../../../src/core/finders/model';
+import { altEdit, applyEdits, verifyEdits } from '../../../src/core/docs';
+import { findImages } from '../../../src/core/finders';
+import { docLanguageOfPath } from '../../../src/core/finders';
+import type { FoundImage } from '../../../src/core/finders';
 import { fixture } from '../../support/paths';
 
 const root = fixture('docs-corpus');

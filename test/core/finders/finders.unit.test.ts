@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { findImages } from '../../../src/core/finders/find';
-import { altFindings, RULE_IDS } from '../../../src/core/docs/rules';
+import { findImages } from '../../../src/core/finders';
+import { altFindings, RULE_IDS } from '../../../src/core/docs';
 import { DocParseError } from '../../../src/core/base';
 
 const md = (...lines: string[]) => lines.join('\n');

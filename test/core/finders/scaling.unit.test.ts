@@ -10,9 +10,9 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, it, mock } from 'node:test';
 import type * as BabelParser from '@babel/parser';
-import { findImages } from '../../../src/core/finders/find';
-import type { DocLanguage } from '../../../src/core/finders/languages';
-import { clip, oneLine } from '../../../src/core/finders/model';
+import { findImages } from '../../../src/core/finders';
+import type { DocLanguage } from '../../../src/core/finders';
+import { clip, oneLine } from '../../../src/core/finders';
 
 // The module object the finders call into (they read `parse` from it at each call), so a spy on it sees every parse.
 const babel = createRequire(__filename)('@babel/parser') as typeof BabelParser;

@@ -6,9 +6,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
-import { prepareImages } from '../../../src/core/describe/engine';
-import { DescribeError } from '../../../src/core/base/errors';
-import { decodeBmp, estimateImageTokens, rasteriseSvg, targetSize, vectorRenderSize } from '../../../src/core/images/pipeline';
+import { prepareImages } from '../../../src/core/describe';
+import { DescribeError } from '../../../src/core/base';
+import { decodeBmp, estimateImageTokens, rasteriseSvg, targetSize, vectorRenderSize } from '../../../src/core/images';
 import { AzureLikeServer } from '../../support/azureServer';
 import { cliPath, image } from '../../support/paths';
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DescribeResult } from '../../../src/core/describe/engine';
+import type { DescribeResult } from '../../../src/core/describe';
 import { micromark } from 'micromark';
 import { LineNeutraliser, markdownCodeSpan, markdownLinkTarget, markdownPlainText, neutraliseHtml, markdownEvents } from '../../../src/core/markdown';
-import type { PreparedImage } from '../../../src/core/images/wire';
+import type { PreparedImage } from '../../../src/core/images';
 import { formatUsage, relativeImageRef, renderMarkdown } from '../../../src/core/describe';
 
 const img = (p: string): PreparedImage => ({

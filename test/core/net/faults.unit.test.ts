@@ -4,16 +4,16 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { ChatClient, type ClientOptions } from '../../../src/core/net/client';
-import { describeImages, type DescribeEvent } from '../../../src/core/describe/engine';
-import { DescribeError, type ErrorCode } from '../../../src/core/base/errors';
+import { ChatClient, type ClientOptions } from '../../../src/core/net';
+import { describeImages, type DescribeEvent } from '../../../src/core/describe';
+import { DescribeError, type ErrorCode } from '../../../src/core/base';
 import { createDispatcher } from '../../../src/cli/net/dispatcher';
-import type { Logger } from '../../../src/core/base/log';
-import { resolveSettings } from '../../../src/core/base/settings';
+import type { Logger } from '../../../src/core/base';
+import { resolveSettings } from '../../../src/core/base';
 import { AzureLikeServer, streamEvents } from '../../support/azureServer';
 import { image } from '../../support/paths';
 import { startConnectProxy, type TestProxy } from '../../support/proxy';
-import { apiKeyCredential } from '../../../src/core/net/auth';
+import { apiKeyCredential } from '../../../src/core/net';
 
 const server = new AzureLikeServer();
 const logLines: string[] = [];

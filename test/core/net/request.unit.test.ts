@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildChatBody, chatCompletionsUrl, supportsStreamUsage } from '../../../src/core/net/request';
-import { resolveSettings } from '../../../src/core/base/settings';
+import { buildChatBody, chatCompletionsUrl, supportsStreamUsage } from '../../../src/core/net';
+import { resolveSettings } from '../../../src/core/base';
 
 const base = { endpoint: 'https://res.openai.azure.com', deployment: 'gpt-4o', systemPrompt: 'You are a helpful assistant.', userPrompt: 'Describe this picture:' };
 

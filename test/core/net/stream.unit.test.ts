@@ -1,8 +1,8 @@
 /** Streamed answers: Azure's quirks, and the same text whatever the chunk boundaries. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DescribeError } from '../../../src/core/base/errors';
-import { parseChatStream, StreamBroken } from '../../../src/core/net/stream';
+import { DescribeError } from '../../../src/core/base';
+import { parseChatStream, StreamBroken } from '../../../src/core/net';
 import { streamEvents } from '../../support/azureServer';
 
 async function* pieces<T>(...chunks: T[]): AsyncGenerator<T> {

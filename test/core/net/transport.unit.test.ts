@@ -4,12 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { apiKeyCredential } from '../../../src/core/net/auth';
-import { ChatClient } from '../../../src/core/net/client';
-import { describeImages } from '../../../src/core/describe/engine';
-import { isDescribeError } from '../../../src/core/base/errors';
-import { resolveSettings } from '../../../src/core/base/settings';
-import { fetchTransport } from '../../../src/core/net/transport';
+import { apiKeyCredential } from '../../../src/core/net';
+import { ChatClient } from '../../../src/core/net';
+import { describeImages } from '../../../src/core/describe';
+import { isDescribeError } from '../../../src/core/base';
+import { resolveSettings } from '../../../src/core/base';
+import { fetchTransport } from '../../../src/core/net';
 import { AzureLikeServer, streamEvents } from '../../support/azureServer';
 import { image } from '../../support/paths';
 

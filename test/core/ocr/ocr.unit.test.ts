@@ -10,8 +10,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DescribeError } from '../../../src/core/base/errors';
-import { decodeForOcr, OcrEngine, ocrFiles, renderOcrMarkdown, type OcrResult } from '../../../src/core/ocr/engine';
+import { DescribeError } from '../../../src/core/base';
+import { decodeForOcr, OcrEngine, ocrFiles, renderOcrMarkdown, type OcrResult } from '../../../src/core/ocr';
 import { extremeFilter, measureText, medianFilter, normaliseByMorphology, polarityGrid, prepareForOcr, resizeGrey, strokeBackgrounds, toPgm, type GreyImage } from '../../../src/core/ocr/worker';
 import { buttons, codeLines, render, SETTINGS, settingsPage, wordsFound, type Scene } from '../../support/screens';
 

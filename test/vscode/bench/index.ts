@@ -7,12 +7,12 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { describeImages } from '../../../src/core/describe/engine';
-import { resolveSettings } from '../../../src/core/base/settings';
+import { describeImages } from '../../../src/core/describe';
+import { resolveSettings } from '../../../src/core/base';
 import type { TestApi } from '../../../src/extension';
 import { testResultsDir } from '../../support/paths';
 import { StubUi } from '../stubUi';
-import { apiKeyCredential } from '../../../src/core/net/auth';
+import { apiKeyCredential } from '../../../src/core/net';
 
 const TOKENS = 2000;
 const RUNS = 5;

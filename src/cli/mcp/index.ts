@@ -1,0 +1,2 @@
+/** describe-image mcp: the agent tools as an MCP server on stdio, bounded by roots. Imports: core, cli/base, cli/net. */
+export * from './mcp';
