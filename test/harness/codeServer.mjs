@@ -301,6 +301,56 @@ export function explorerRow(page, name) {
   return page.locator(`.explorer-folders-view .monaco-list-row[aria-label=${JSON.stringify(name)}]`).first();
 }
 
+/**
+ * Describe Image's status-bar item ("Describe Image: Choose Model", or the model chosen), by the name a screen reader
+ * reads. The extension contributes it when it starts (onStartupFinished), after the workbench has registered the
+ * extension's commands and menus: once a person sees it, a right-click menu lists Describe Image.
+ */
+export function extensionStatusItem(page) {
+  return page.locator('.part.statusbar .statusbar-item[aria-label^="Describe Image"]').first();
+}
+
+/**
+ * Wait until the workbench shows that Describe Image is there, as a person sees it: its status-bar item. Every UI
+ * test with the extension starts here (see startSession in test/ui/harness.ts). Until then, a menu opened on an image
+ * has no Describe Image (the extension host registers the extension some seconds after the workbench shows; on a busy
+ * machine, later).
+ */
+export async function waitForExtension(page, timeout = 120_000) {
+  await extensionStatusItem(page).waitFor({ timeout });
+}
+
+/**
+ * Right-click the Explorer row `row` and choose `item` from its context menu, as a person does (the item under the
+ * pointer, then Enter: the menu does not always take a synthetic click). A context menu is a snapshot of the commands
+ * registered when it opened and never gains one later: when `item` is not in it, the menu is closed and opened again,
+ * once the workbench shows the extension (its status-bar item), at most `attempts` times. `screenshot`: a name to save
+ * the open menu under, before the item is chosen.
+ */
+export async function pickFromContextMenu(page, row, item, { attempts = 4, screenshot: shot } = {}) {
+  const menu = page.locator('.context-view .monaco-menu');
+  const entry = menu.getByRole('menuitem', { name: item, exact: true });
+  const seen = [];
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    await explorerRow(page, row).click({ button: 'right' });
+    // The menu shows with all its items at once: what it lists now is all it will list.
+    await menu.getByRole('menuitem').first().waitFor({ timeout: 30_000 });
+    if (await entry.count()) {
+      await entry.hover();
+      if (shot) await screenshot(page, shot);
+      await page.keyboard.press('Enter');
+      await menu.waitFor({ state: 'hidden', timeout: 30_000 });
+      return;
+    }
+    seen.push(`attempt ${attempt}: ${(await menu.getByRole('menuitem').allInnerTexts()).map((t) => t.split('\n')[0]).join(', ')}`);
+    await screenshot(page, `context-menu-without-${item.replace(/[^A-Za-z0-9]+/g, '-')}-${attempt}`).catch(() => undefined);
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'hidden', timeout: 30_000 });
+    await waitForExtension(page);
+  }
+  throw new Error(`The context menu of ${row} did not list "${item}" in ${attempts} openings; it listed: ${seen.join('; ')}`);
+}
+
 /** Save a screenshot under test-results/screenshots/. */
 export async function screenshot(page, name) {
   const dir = path.join(resultsDir, 'screenshots');
