@@ -2,13 +2,15 @@
  * Animations on a huge canvas (decompression bombs): a few KB of APNG, GIF or WebP whose small frames sit on a
  * 10000×10000 canvas. The CLI's `--dry-run` runs as its own process and its peak resident memory is measured (the
  * process's own maxRSS, not the machine's): a canvas beyond the cap is refused with a message naming the cap, before
- * any frame is decoded; an animation within the cap is read with only resized copies of its chosen frames kept.
+ * any frame is decoded; an animation within the cap is read with only resized copies of its chosen frames kept. The
+ * same bomb as a still GIF (one small frame on a huge screen) is refused by the still images' own cap.
  */
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { makeThumbnail } from '../../src/core/imagePipeline';
 import { apngOnCanvas, gifOnCanvas, webpOnCanvas, type SquareFrame } from '../support/bigCanvas';
 import { runCliProcess } from '../support/cli';
 
@@ -78,4 +80,27 @@ describe('animations on a huge canvas (CLI --dry-run, peak memory measured)', ()
       assert.equal(image?.sentWidth, 768, 'sent at the size the service uses (shortest side 768)');
     });
   }
+
+  it('a still GIF of one small frame on a 20000×20000 screen (129 bytes) is refused, naming the cap, in little memory', async (t) => {
+    const file = path.join(tmp, 'still.gif');
+    const bytes = await gifOnCanvas(20000, 20000, [{ x: 20000 - 64, y: 20000 - 64, grey: 0 }], 64);
+    assert.ok(bytes.length < 1000, `${bytes.length} bytes`);
+    await fs.writeFile(file, bytes);
+    const r = await dryRun(file);
+    const peak = r.peakBytes ?? Infinity;
+    t.diagnostic(`peak memory ${Math.round(peak / MB)} MB`);
+    assert.ok(peak < PEAK_LIMIT, `peak memory ${Math.round(peak / MB)} MB (limit ${PEAK_LIMIT / MB} MB)`);
+    assert.equal(r.code, 2, `exit code 2 (bad input): ${r.stdout.slice(0, 300)} ${r.stderr}`);
+    assert.match(r.stderr, /still\.gif is a 20000×20000 GIF \(400\.0 megapixels\); GIF images of more than 50 megapixels are not read/);
+    assert.equal(r.stdout, '');
+  });
+
+  it('the paste panel makes no thumbnail of a still GIF on a 15000×15000 screen: refused before decoding', async () => {
+    // 225 megapixels: under sharp's own default limit (268), which let it decode the whole screen (about 1 GB).
+    const bytes = await gifOnCanvas(15000, 15000, [{ x: 15000 - 64, y: 15000 - 64, grey: 0 }], 64);
+    await assert.rejects(makeThumbnail(bytes), /exceeds pixel limit/);
+    // A GIF within the cap still gets its thumbnail.
+    const small = await gifOnCanvas(64, 48, [{ x: 0, y: 0, grey: 0 }], 32);
+    assert.match((await makeThumbnail(small)) ?? '', /^data:image\/png;base64,/);
+  });
 });
