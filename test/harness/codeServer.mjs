@@ -215,13 +215,14 @@ export async function waitForWorkbench(page, timeout = 60_000) {
 export async function runCommand(page, title, timeout = 60_000) {
   const deadline = Date.now() + timeout;
   const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
-  // Early on, the palette may not list an extension's commands yet: close it and ask again.
+  const input = page.locator('.quick-input-widget input');
+  // Early on, the palette may not list an extension's commands yet; and a webview that was just clicked takes the
+  // focus back a moment later, which closes a palette that opened in between (seen in a full run: the palette input
+  // shown, then hidden before it could be typed into). Either way, as a person would: close it and open it again.
   for (;;) {
     await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(`>${title}`);
     try {
+      await input.fill(`>${title}`, { timeout: 5_000 });
       await row.waitFor({ timeout: 5_000 });
       break;
     } catch (e) {
