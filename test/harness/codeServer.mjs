@@ -215,13 +215,14 @@ export async function waitForWorkbench(page, timeout = 60_000) {
 export async function runCommand(page, title, timeout = 60_000) {
   const deadline = Date.now() + timeout;
   const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
-  // Early on, the palette may not list an extension's commands yet: close it and ask again.
+  const input = page.locator('.quick-input-widget input');
+  // Early on, the palette may not list an extension's commands yet; and a webview that was just clicked takes the
+  // focus back a moment later, which closes a palette that opened in between (seen in a full run: the palette input
+  // shown, then hidden before it could be typed into). Either way, as a person would: close it and open it again.
   for (;;) {
     await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(`>${title}`);
     try {
+      await input.fill(`>${title}`, { timeout: 5_000 });
       await row.waitFor({ timeout: 5_000 });
       break;
     } catch (e) {
@@ -278,15 +279,21 @@ export async function waitForNotification(page, text, timeout = 30_000) {
     const toast = page.locator('.notification-toast').filter({ hasText: text });
     if (await toast.count()) return (await toast.first().innerText()).trim();
     await runCommand(page, 'Notifications: Show Notifications');
-    const item = page.locator('.notifications-center .notification-list-item').filter({ hasText: text });
+    const center = page.locator('.notifications-center');
+    const item = center.locator('.notification-list-item').filter({ hasText: text });
+    // The palette offers Hide Notifications only while the center is shown; it was seen closed again by the time the
+    // test looked (a full run: 60 s of a palette without that command). A center that is not shown needs no hiding.
+    const hide = async () => {
+      if (await center.isVisible()) await runCommand(page, 'Notifications: Hide Notifications');
+    };
     try {
       await item.first().waitFor({ timeout: 1_000 });
       const found = (await item.first().innerText()).trim();
-      await runCommand(page, 'Notifications: Hide Notifications');
+      await hide();
       return found;
     } catch {
-      const seen = await page.locator('.notifications-center').innerText().catch(() => '(no notification center)');
-      await runCommand(page, 'Notifications: Hide Notifications');
+      const seen = (await center.isVisible()) ? await center.innerText().catch(() => '(no notification center)') : '(the center is not shown)';
+      await hide();
       if (Date.now() > deadline) {
         await screenshot(page, 'notification-timeout').catch(() => undefined);
         throw new Error(`No notification with "${text}" within ${timeout} ms; the notification center shows: ${seen.replace(/\s+/g, ' ')}`);
@@ -299,6 +306,56 @@ export async function waitForNotification(page, text, timeout = 30_000) {
 /** The Explorer row of a file or folder, by its name. */
 export function explorerRow(page, name) {
   return page.locator(`.explorer-folders-view .monaco-list-row[aria-label=${JSON.stringify(name)}]`).first();
+}
+
+/**
+ * Describe Image's status-bar item ("Describe Image: Choose Model", or the model chosen), by the name a screen reader
+ * reads. The extension contributes it when it starts (onStartupFinished), after the workbench has registered the
+ * extension's commands and menus: once a person sees it, a right-click menu lists Describe Image.
+ */
+export function extensionStatusItem(page) {
+  return page.locator('.part.statusbar .statusbar-item[aria-label^="Describe Image"]').first();
+}
+
+/**
+ * Wait until the workbench shows that Describe Image is there, as a person sees it: its status-bar item. Every UI
+ * test with the extension starts here (see startSession in test/ui/harness.ts). Until then, a menu opened on an image
+ * has no Describe Image (the extension host registers the extension some seconds after the workbench shows; on a busy
+ * machine, later).
+ */
+export async function waitForExtension(page, timeout = 120_000) {
+  await extensionStatusItem(page).waitFor({ timeout });
+}
+
+/**
+ * Right-click the Explorer row `row` and choose `item` from its context menu, as a person does (the item under the
+ * pointer, then Enter: the menu does not always take a synthetic click). A context menu is a snapshot of the commands
+ * registered when it opened and never gains one later: when `item` is not in it, the menu is closed and opened again,
+ * once the workbench shows the extension (its status-bar item), at most `attempts` times. `screenshot`: a name to save
+ * the open menu under, before the item is chosen.
+ */
+export async function pickFromContextMenu(page, row, item, { attempts = 4, screenshot: shot } = {}) {
+  const menu = page.locator('.context-view .monaco-menu');
+  const entry = menu.getByRole('menuitem', { name: item, exact: true });
+  const seen = [];
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    await explorerRow(page, row).click({ button: 'right' });
+    // The menu shows with all its items at once: what it lists now is all it will list.
+    await menu.getByRole('menuitem').first().waitFor({ timeout: 30_000 });
+    if (await entry.count()) {
+      await entry.hover();
+      if (shot) await screenshot(page, shot);
+      await page.keyboard.press('Enter');
+      await menu.waitFor({ state: 'hidden', timeout: 30_000 });
+      return;
+    }
+    seen.push(`attempt ${attempt}: ${(await menu.getByRole('menuitem').allInnerTexts()).map((t) => t.split('\n')[0]).join(', ')}`);
+    await screenshot(page, `context-menu-without-${item.replace(/[^A-Za-z0-9]+/g, '-')}-${attempt}`).catch(() => undefined);
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'hidden', timeout: 30_000 });
+    await waitForExtension(page);
+  }
+  throw new Error(`The context menu of ${row} did not list "${item}" in ${attempts} openings; it listed: ${seen.join('; ')}`);
 }
 
 /** Save a screenshot under test-results/screenshots/. */

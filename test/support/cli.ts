@@ -2,13 +2,15 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { cliPath, networkGuard } from './paths';
+import { cliPath, networkGuard, peakMemory } from './paths';
 
 export interface CliRun {
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+  /** Peak resident memory of the process in bytes, when `measureMemory` was asked. */
+  peakBytes?: number;
 }
 
 export interface CliProcessOptions {
@@ -21,6 +23,8 @@ export interface CliProcessOptions {
   readonly secrets?: readonly string[];
   /** Send SIGINT (Ctrl+C) after this long. */
   readonly interruptAfterMs?: number;
+  /** Record the process's peak resident memory (`peakBytes`). */
+  readonly measureMemory?: boolean;
 }
 
 /**
@@ -28,11 +32,13 @@ export interface CliProcessOptions {
  * this machine.
  */
 export function runCliProcess(args: readonly string[], options: CliProcessOptions): Promise<CliRun> {
+  const memoryLog = options.measureMemory ? `${options.guardLog}.peak-memory` : undefined;
   const env = Object.fromEntries(
-    Object.entries({ PATH: process.env['PATH'] ?? '', NETWORK_GUARD_LOG: options.guardLog, ...options.env }).filter((e): e is [string, string] => e[1] !== undefined),
+    Object.entries({ PATH: process.env['PATH'] ?? '', NETWORK_GUARD_LOG: options.guardLog, PEAK_MEMORY_LOG: memoryLog, ...options.env }).filter((e): e is [string, string] => e[1] !== undefined),
   );
+  const preload = memoryLog ? ['--require', networkGuard, '--require', peakMemory] : ['--require', networkGuard];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', networkGuard, cliPath, ...args], { cwd: options.cwd, env });
+    const child = spawn(process.execPath, [...preload, cliPath, ...args], { cwd: options.cwd, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -44,7 +50,8 @@ export function runCliProcess(args: readonly string[], options: CliProcessOption
       for (const secret of options.secrets ?? []) assert.ok(!(stdout + stderr).includes(secret), 'no key or token in the output');
       const outside = existsSync(options.guardLog) ? readFileSync(options.guardLog, 'utf8') : '';
       assert.equal(outside, '', `the CLI tried to leave this machine: ${outside}`);
-      resolve({ code, signal, stdout, stderr });
+      const peakBytes = memoryLog && existsSync(memoryLog) ? Number(readFileSync(memoryLog, 'utf8')) * 1024 : undefined;
+      resolve({ code, signal, stdout, stderr, ...(peakBytes !== undefined ? { peakBytes } : {}) });
     });
   });
 }

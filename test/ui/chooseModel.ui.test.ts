@@ -41,9 +41,7 @@ describe('Choose Model, as a person uses it', function () {
     await page.locator('.statusbar-item').filter({ hasText: 'test-vision' }).first().waitFor({ timeout: 30_000 });
 
     await h.explorerRow(page, 'images').click();
-    await h.explorerRow(page, 'ui.png').click({ button: 'right' });
-    await page.getByRole('menuitem', { name: 'Describe Image' }).hover();
-    await page.keyboard.press('Enter');
+    await h.pickFromContextMenu(page, 'ui.png', 'Describe Image');
     const editor = page.locator('.editor-instance .monaco-editor .view-lines');
     await editor.filter({ hasText: 'The test vision model saw 1 image' }).waitFor({ timeout: 60_000 });
     assert.equal(session.azure.requests.length, 0, 'nothing went to Azure');

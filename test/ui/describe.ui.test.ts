@@ -43,14 +43,7 @@ describe('Describe Image, as a person uses it', function () {
 
   it('right-click an image in the Explorer, Describe Image, and read the Markdown tab', async function () {
     await h.explorerRow(page, 'images').click();
-    const row = h.explorerRow(page, 'ui.png');
-    await row.waitFor();
-    await row.click({ button: 'right' });
-    const item = page.getByRole('menuitem', { name: 'Describe Image' });
-    await item.hover();
-    await h.screenshot(page, 'describe-context-menu');
-    // The workbench's context menu acts on Enter for the item under the pointer (a synthetic click is not always taken).
-    await page.keyboard.press('Enter');
+    await h.pickFromContextMenu(page, 'ui.png', 'Describe Image', { screenshot: 'describe-context-menu' });
 
     const editor = page.locator('.editor-instance .monaco-editor .view-lines');
     await editor.filter({ hasText: 'The fake model saw 1 image' }).waitFor({ timeout: 60_000 });

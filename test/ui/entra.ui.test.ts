@@ -31,9 +31,7 @@ describe('Sign in with Microsoft Entra ID, as a person does', function () {
 
   it('Describe Image → VS Code asks to sign in with Microsoft → Allow → the description, sent with the token', async function () {
     await h.explorerRow(page, 'images').click();
-    await h.explorerRow(page, 'ui.png').click({ button: 'right' });
-    await page.getByRole('menuitem', { name: 'Describe Image' }).hover();
-    await page.keyboard.press('Enter');
+    await h.pickFromContextMenu(page, 'ui.png', 'Describe Image');
     const dialog = page.locator('.monaco-dialog-box').filter({ hasText: 'wants to sign in using Microsoft (test)' });
     await dialog.waitFor({ timeout: 30_000 });
     await h.screenshot(page, 'entra-sign-in');

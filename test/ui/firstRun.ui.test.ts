@@ -71,9 +71,7 @@ describe('Zero setup, as a newcomer meets it', function () {
 
   it('right-click an image: one question before anything is sent; the VS Code model describes it', async function () {
     await h.explorerRow(page, 'images').click();
-    await h.explorerRow(page, 'ui.png').click({ button: 'right' });
-    await page.getByRole('menuitem', { name: 'Describe Image' }).hover();
-    await page.keyboard.press('Enter');
+    await h.pickFromContextMenu(page, 'ui.png', 'Describe Image');
     const rows = page.locator('.quick-input-list .monaco-list-row');
     await page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'where should your images go' }).waitFor({ timeout: 30_000 });
     await rows.filter({ hasText: 'Test Vision Model' }).first().waitFor();
@@ -91,9 +89,7 @@ describe('Zero setup, as a newcomer meets it', function () {
   });
 
   it('the next describe asks nothing', async function () {
-    await h.explorerRow(page, 'Screenshot.PNG').click({ button: 'right' });
-    await page.getByRole('menuitem', { name: 'Describe Image' }).hover();
-    await page.keyboard.press('Enter');
+    await h.pickFromContextMenu(page, 'Screenshot.PNG', 'Describe Image');
     await editor().filter({ hasText: 'Description of Screenshot.PNG' }).waitFor({ timeout: 60_000 });
     await editor().filter({ hasText: 'The test vision model saw 1 image' }).waitFor({ timeout: 60_000 });
     assert.equal(await page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'where should your images go' }).isVisible(), false);

@@ -2,14 +2,18 @@
  * Animated images (GIF, WebP, APNG), typically screen recordings in docs: choose the frames that show the action and
  * send them so the model sees what happens, not just the first frame.
  *
- * Reading (`readAnimation`). GIF and WebP are decoded by sharp (libvips), APNG by upng-js (sniffed by an `acTL` chunk
- * before `IDAT`). A recording is never held at full size all at once (1,126 frames of 1280×720 would be 4 GB of
- * RGBA): for choosing, frames are decoded in chunks of at most 16 Mpx (`page`/`pages`) and box-averaged here into
- * grey thumbnails of 96 px on the long side (libvips's own resize blends the bottom of one page into the next, and
- * its WebP loader holds a whole chunk, so the chunk bounds the peak). APNG frames are composited one by one into one
- * canvas (blend and dispose as the APNG spec says, each frame's pixels decoded by `UPNG.decode` + `UPNG.toRGBA8`),
- * and only the thumbnail pixels a frame touched are recomputed. Only the chosen frames are decoded again, at the size
- * sent. More than 5,000 frames, or more than 5,000 frames of 1080p in pixels, is a `bad-input` error. Delays of
+ * Reading (`readAnimation`). GIF and WebP are decoded by sharp (libvips); APNG (sniffed by an `acTL` chunk before
+ * `IDAT`) is split into its frames here and each frame's pixels decoded by sharp too. A recording is never held at full
+ * size all at once (1,126 frames of 1280×720 would be 4 GB of RGBA): for choosing, frames are decoded in chunks of at
+ * most 16.8 Mpx (`page`/`pages`), as grey (libvips flattens on white and weighs the channels as here, one byte a
+ * pixel), and box-averaged here into grey thumbnails of 96 px on the long side (libvips's own resize blends the bottom
+ * of one page into the next, and its WebP loader holds a whole chunk, so the chunk bounds the peak). APNG frames are
+ * composited one by one into one canvas (blend and dispose as the APNG spec says), and only the thumbnail pixels a
+ * frame touched are recomputed. Only the chosen frames are decoded again, each resized to the size sent as soon as it
+ * is drawn. Every frame is decoded at the canvas's size, so a frame (canvas) of more than 16.8 Mpx (4096×4096) is
+ * refused before any is decoded (`FrameSizeError`): a few KB of APNG, GIF or WebP with small frames on a 10000×10000
+ * canvas took 2.4 GB and 13 s before; now a peak of about 90 MB (`--dry-run`), and an animation of 4000×4000 frames
+ * under 400 MB. More than 5,000 frames, or more than 5,000 frames of 1080p in pixels, is a `bad-input` error. Delays of
  * 10 ms or less play as 100 ms, as in browsers. Thumbnails are 96 px, not 64: of a 14-px line typed letter by letter
  * in a 1280-px-wide recording, 64-px thumbnails missed 5 of the 20 letters as changes, 96-px ones none.
  *
@@ -45,12 +49,10 @@
  * (−72 %). At low detail a legible sheet must fit 512×512 with full-size cells: only frames up to about 250×140 (6 of
  * 240×135: 85 tokens instead of 510). Bytes on the wire are about the same either way for legible sheets.
  */
-import type sharpFactory from 'sharp';
 import type { Sharp as SharpPipeline } from 'sharp';
-import type * as UpngNs from 'upng-js';
 import { DescribeError } from '../base';
 import { countGifFrames, formatBytes, MAX_IMAGE_BYTES, MAX_IMAGES, toDataUrl, type LocalImage } from '../images';
-import { estimateImageTokens, rasteriseSvg, targetSize, type RawImage, type Size } from '../images';
+import { estimateImageTokens, rasteriseSvg, sharp, targetSize, type RawImage, type Size } from '../images';
 import type { PreparedImage } from '../images';
 import type { Detail } from '../base';
 
@@ -72,8 +74,14 @@ export const KEY_STATE_MS = 1000;
 const RECENT_SCREENS = 4;
 /** Gutter between the cells of a contact sheet. */
 export const SHEET_GUTTER = 4;
-/** Pixels decoded at once while making thumbnails. */
-const CHUNK_PIXELS = 16_000_000;
+/**
+ * Frames of more pixels than this are refused before any is decoded. A frame is decoded at its full (canvas) size to
+ * choose frames, at up to about 20 bytes a pixel in libvips's loaders, so a few KB of file with small frames on a
+ * huge canvas would otherwise take gigabytes; and the service shrinks every image to fit 2048×2048 anyway.
+ */
+export const MAX_FRAME_PIXELS = 4096 * 4096;
+/** Pixels decoded at once while making thumbnails: at least one frame (see MAX_FRAME_PIXELS). */
+const CHUNK_PIXELS = MAX_FRAME_PIXELS;
 
 export type AnimationFormat = 'gif' | 'webp' | 'apng' | 'still';
 export type SendMode = 'frames' | 'sheet';
@@ -111,23 +119,6 @@ export interface FrameChoice {
   readonly index: number;
   /** When the frame starts, in ms from the start. */
   readonly timeMs: number;
-}
-
-// ---- libraries, loaded on first use ------------------------------------------------------------------------------
-
-type Sharp = typeof sharpFactory;
-let sharpModule: Sharp | undefined;
-function sharp(): Sharp {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  sharpModule ??= require('sharp') as Sharp;
-  return sharpModule;
-}
-type Upng = typeof UpngNs;
-let upngModule: Upng | undefined;
-function upng(): Upng {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  upngModule ??= require('upng-js') as Upng;
-  return upngModule;
 }
 
 // ---- sniffing ----------------------------------------------------------------------------------------------------
@@ -189,7 +180,27 @@ function timeline(delays: readonly number[]): { startsMs: number[]; durationMs: 
   return { startsMs, durationMs: t };
 }
 
+/**
+ * An animation whose frames are too big to read here (a `bad-input` error). Unlike other unreadable animations it
+ * gets no first frame sent instead: that frame would be decoded at the same size.
+ */
+export class FrameSizeError extends DescribeError {
+  constructor(message: string) {
+    super('bad-input', message);
+  }
+}
+
+function megapixels(pixels: number): string {
+  return `${(pixels / 1e6).toFixed(1)} megapixels`;
+}
+
 function checkSize(name: string, frames: number, width: number, height: number): void {
+  if (width * height > MAX_FRAME_PIXELS) {
+    const side = Math.sqrt(MAX_FRAME_PIXELS);
+    throw new FrameSizeError(
+      `${name} is an animation of ${width}×${height} px (${megapixels(width * height)} a frame); frames up to ${megapixels(MAX_FRAME_PIXELS)} (${side}×${side}) are read: each frame is decoded at that size to choose the frames, and the service shrinks every image to fit 2048×2048 anyway. Scale the recording down (e.g. to 1920×1080) and try again.`,
+    );
+  }
   if (frames > MAX_ANIMATION_FRAMES) {
     throw new DescribeError('bad-input', `${name} has ${frames.toLocaleString('en-US')} frames; animations of more than ${MAX_ANIMATION_FRAMES.toLocaleString('en-US')} frames are not read. Trim the recording or send a still.`);
   }
@@ -235,7 +246,7 @@ async function readWithSharp(bytes: Uint8Array, mime: string, name: string): Pro
   const { startsMs, durationMs } = timeline(delaysMs);
   const format: AnimationFormat = pages === 1 ? 'still' : mime === 'image/gif' ? 'gif' : 'webp';
   const fail = (e: unknown) => new DescribeError('bad-input', `${name}: a frame can't be decoded (${e instanceof Error ? e.message : String(e)}).`);
-  const open = (page: number, count: number): SharpPipeline => (pages > 1 ? s(input, { page, pages: count, limitInputPixels: false }) : s(input, { limitInputPixels: false }));
+  const open = (page: number, count: number): SharpPipeline => (pages > 1 ? s(input, { page, pages: count, limitInputPixels: CHUNK_PIXELS }) : s(input, { limitInputPixels: MAX_FRAME_PIXELS }));
 
   return {
     format,
@@ -253,17 +264,17 @@ async function readWithSharp(bytes: Uint8Array, mime: string, name: string): Pro
         const count = Math.min(chunk, pages - start);
         let out;
         try {
-          // RGBA at full size, shrunk here: libvips's resize would blend the bottom of one page into the next.
-          out = await open(start, count).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+          // Grey at full size (one byte a pixel: the RGBA would be four), shrunk here: libvips's resize would blend
+          // the bottom of one page into the next.
+          out = await open(start, count).flatten({ background: '#ffffff' }).recomb([LUMA, LUMA, LUMA]).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
         } catch (e) {
           throw fail(e);
         }
         const { data, info } = out;
-        if (info.width !== width || info.height !== height * count || info.channels !== 4) throw fail(new Error(`unexpected pixels ${info.width}×${info.height}×${info.channels}`));
-        const px = pixels32(data);
+        if (info.width !== width || info.height !== height * count || info.channels !== 1) throw fail(new Error(`unexpected pixels ${info.width}×${info.height}×${info.channels}`));
         for (let k = 0; k < count; k++) {
           const thumb = new Uint8Array(t.width * t.height);
-          shrinkToGrey(px, k * width * height, width, height, thumb, t, { x: 0, y: 0, width, height });
+          shrinkGrey(data, k * width * height, width, height, thumb, t);
           frames.push(thumb);
         }
       }
@@ -286,6 +297,9 @@ async function readWithSharp(bytes: Uint8Array, mime: string, name: string): Pro
     },
   };
 }
+
+/** Luma weights (0.299, 0.587, 0.114 in 16.16 fixed point), the same as `shrinkToGrey`'s. */
+const LUMA: [number, number, number] = [19595 / 65536, 38470 / 65536, 7471 / 65536];
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
@@ -331,6 +345,27 @@ function shrinkToGrey(px: Uint32Array, base: number, w: number, h: number, thumb
       }
     }
     for (let tx = tx0; tx <= tx1; tx++) thumb[ty * t.width + tx] = Math.round((sums[tx - tx0] as number) / (65536 * (y1 - y0) * ((xs[tx + 1] as number) - (xs[tx] as number))));
+  }
+}
+
+/** Box-average a `w`×`h` grey image starting at byte `base` into every thumbnail pixel (as `shrinkToGrey`). */
+function shrinkGrey(grey: Uint8Array, base: number, w: number, h: number, thumb: Uint8Array, t: Size): void {
+  const xs = new Int32Array(t.width + 1);
+  for (let tx = 0; tx <= t.width; tx++) xs[tx] = Math.floor((tx * w) / t.width);
+  const sums = new Float64Array(t.width);
+  for (let ty = 0; ty < t.height; ty++) {
+    const y0 = Math.floor((ty * h) / t.height);
+    const y1 = Math.max(y0 + 1, Math.floor(((ty + 1) * h) / t.height));
+    sums.fill(0);
+    for (let y = y0; y < y1; y++) {
+      const row = base + y * w;
+      for (let tx = 0; tx < t.width; tx++) {
+        let acc = 0;
+        for (let i = row + (xs[tx] as number), end = row + (xs[tx + 1] as number); i < end; i++) acc += grey[i] as number;
+        sums[tx] = (sums[tx] as number) + acc;
+      }
+    }
+    for (let tx = 0; tx < t.width; tx++) thumb[ty * t.width + tx] = Math.round((sums[tx] as number) / ((y1 - y0) * ((xs[tx + 1] as number) - (xs[tx] as number))));
   }
 }
 
@@ -421,35 +456,40 @@ async function readApng(bytes: Uint8Array, name: string): Promise<Animation> {
   const delaysMs = usable.map((f) => f.delayMs);
   const { startsMs, durationMs } = timeline(delaysMs);
 
-  /** One frame's own pixels (its rectangle), as RGBA: a one-image PNG handed to UPNG. */
-  const decodeFrame = (f: ApngFrame): Uint8Array => {
+  /**
+   * One frame's own pixels (its rectangle), as RGBA: a one-image PNG decoded by libvips, which leaves one buffer of the
+   * frame's size (upng-js left three: the inflated rows in pieces and whole, then the RGBA).
+   */
+  const decodeFrame = async (f: ApngFrame): Promise<Uint8Array> => {
     const h = new Uint8Array(header.subarray(0, 13));
     const dv = new DataView(h.buffer);
     dv.setUint32(0, f.width);
     dv.setUint32(4, f.height);
     const png = concatBytes([new Uint8Array(PNG_SIGNATURE), ...pngChunk('IHDR', h), ...colourChunks.flat(), ...pngChunk('IDAT', concatBytes(f.data)), ...pngChunk('IEND', new Uint8Array(0))]);
     try {
-      const U = upng();
-      const rgba = U.toRGBA8(U.decode(png.buffer as ArrayBuffer))[0];
-      if (!rgba || rgba.byteLength < f.width * f.height * 4) throw new Error('short pixel data');
-      return new Uint8Array(rgba);
+      const { data, info } = await sharp()(png, { limitInputPixels: MAX_FRAME_PIXELS }).toColourspace('srgb').ensureAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+      if (info.width !== f.width || info.height !== f.height || info.channels !== 4) throw new Error('short pixel data');
+      return data;
     } catch (e) {
       throw fail(e instanceof Error ? e.message : String(e));
     }
   };
 
-  /** Composite every frame in turn (APNG blend and dispose); `visit` sees the canvas after each frame is drawn. */
-  const play = (last: number, visit: (i: number, canvas: Uint8Array, dirty: Rect) => void): void => {
+  /**
+   * Composite every frame in turn (APNG blend and dispose) on one canvas; `visit` sees the canvas after each frame is
+   * drawn (and must copy what it keeps: the canvas changes after it returns).
+   */
+  const play = async (last: number, visit: (i: number, canvas: Uint8Array, dirty: Rect) => void | Promise<void>): Promise<void> => {
     const canvas = new Uint8Array(width * height * 4);
     let pending: Rect | undefined; // region the previous frame's disposal changed
     for (let i = 0; i <= last; i++) {
       const f = usable[i] as ApngFrame;
       const dispose = i === 0 && f.dispose === 2 ? 1 : f.dispose;
       const saved = dispose === 2 ? copyRect(canvas, width, f) : undefined;
-      const pixels = decodeFrame(f);
+      const pixels = await decodeFrame(f);
       drawRect(canvas, width, f, pixels, f.blend === 1);
       const rect: Rect = { x: f.x, y: f.y, width: f.width, height: f.height };
-      visit(i, canvas, pending ? union(pending, rect) : i === 0 ? { x: 0, y: 0, width, height } : rect);
+      await visit(i, canvas, pending ? union(pending, rect) : i === 0 ? { x: 0, y: 0, width, height } : rect);
       pending = undefined;
       if (dispose === 1) {
         clearRect(canvas, width, f);
@@ -473,7 +513,7 @@ async function readApng(bytes: Uint8Array, name: string): Promise<Animation> {
       const t = thumbnailSize(width, height, size);
       const thumb = new Uint8Array(t.width * t.height);
       const frames: Uint8Array[] = [];
-      play(usable.length - 1, (_i, canvas, dirty) => {
+      await play(usable.length - 1, (_i, canvas, dirty) => {
         shrinkToGrey(pixels32(canvas), 0, width, height, thumb, t, dirty);
         frames.push(thumb.slice());
       });
@@ -482,20 +522,19 @@ async function readApng(bytes: Uint8Array, name: string): Promise<Animation> {
     async frames(indices, size) {
       const wanted = new Set(indices);
       for (const i of wanted) if (!(i >= 0 && i < usable.length)) throw new RangeError(`frame ${i} of ${usable.length}`);
-      const full = new Map<number, Uint8Array>();
-      play(Math.max(...indices), (i, canvas) => {
-        if (wanted.has(i)) full.set(i, canvas.slice());
-      });
-      const out: RawImage[] = [];
-      for (const i of indices) {
-        const data = Buffer.from((full.get(i) as Uint8Array).buffer);
-        if (!size || (size.width === width && size.height === height)) out.push({ width, height, data });
-        else {
-          const r = await sharp()(data, { raw: { width, height, channels: 4 } }).resize(size.width, size.height, { fit: 'fill', kernel: 'lanczos3' }).raw().toBuffer({ resolveWithObject: true });
-          out.push({ width: r.info.width, height: r.info.height, data: r.data });
+      // Only the chosen frames are kept, each resized as soon as it is drawn: never a full-size copy of every one.
+      const kept = new Map<number, RawImage>();
+      await play(Math.max(...indices), async (i, canvas) => {
+        if (!wanted.has(i)) return;
+        if (!size || (size.width === width && size.height === height)) {
+          kept.set(i, { width, height, data: Buffer.from(canvas) });
+          return;
         }
-      }
-      return out;
+        const pixels = Buffer.from(canvas.buffer, canvas.byteOffset, canvas.byteLength);
+        const r = await sharp()(pixels, { raw: { width, height, channels: 4 } }).resize(size.width, size.height, { fit: 'fill', kernel: 'lanczos3' }).raw().toBuffer({ resolveWithObject: true });
+        kept.set(i, { width: r.info.width, height: r.info.height, data: r.data });
+      });
+      return indices.map((i) => kept.get(i) as RawImage);
     },
   };
 }

@@ -5,7 +5,7 @@
 import type { Credential } from '../net';
 import { ChatClient, type ChatBackend, type ClientOptions } from '../net';
 import { DescribeError } from '../base';
-import { animationPrompt, DEFAULT_MAX_FRAMES, isAnimatedImage, prepareAnimation, type PreparedAnimation } from '../animation';
+import { animationPrompt, DEFAULT_MAX_FRAMES, FrameSizeError, isAnimatedImage, prepareAnimation, type PreparedAnimation } from '../animation';
 import { loadImages, MAX_IMAGES, type ImageSource, type LocalImage } from '../images';
 import { isConvertible, prepareLocalImage } from '../images';
 import { prepareImage, type PreparedImage } from '../images';
@@ -122,6 +122,7 @@ async function prepareAnimatedImage(image: LocalImage, detail: Detail | undefine
   try {
     a = await prepareAnimation(image, { detail, maxFrames: budget });
   } catch (e) {
+    if (e instanceof FrameSizeError) throw e; // its first frame is as big: refused, not decoded
     return prepareLocalImage(image, { detail, firstFrameReason: `the frames could not be chosen (${e instanceof Error ? e.message : String(e)})` });
   }
   const [first, ...rest] = a.images;

@@ -24,6 +24,30 @@ function hasTransparency(rgba: Buffer): boolean {
   return false;
 }
 
+/** The most pixels of one image decoded here (PNG and JPEG: libvips reads them line by line, JPEG shrunk on load). */
+const MAX_DECODED_PIXELS = 512_000_000;
+/**
+ * The most pixels of a GIF or WebP image decoded here. Their decoders hold the whole picture at about 5 bytes a pixel
+ * (GIF: its logical screen, which a 129-byte file with one small frame makes 20000×20000 — 1.8 GB; WebP: its canvas),
+ * and the service shrinks every image to fit 2048×2048 anyway.
+ */
+export const MAX_WHOLE_DECODE_PIXELS = 50_000_000;
+
+function decodeLimit(mime: string): number {
+  return mime === 'image/gif' || mime === 'image/webp' ? MAX_WHOLE_DECODE_PIXELS : MAX_DECODED_PIXELS;
+}
+
+/** Refuse, before decoding, an image whose decoder would hold more pixels than `decodeLimit`. */
+function checkDecodeSize(name: string, mime: string, width: number, height: number): void {
+  const limit = decodeLimit(mime);
+  if (width * height <= limit) return;
+  const kind = mime.replace('image/', '').toUpperCase();
+  throw new DescribeError(
+    'bad-input',
+    `${name} is a ${width}×${height} ${kind} (${(width * height / 1e6).toFixed(1)} megapixels); ${kind} images of more than ${limit / 1e6} megapixels are not read: they are decoded whole, and the service shrinks every image to fit 2048×2048 anyway. Scale it down, or save it as PNG or JPEG, and try again.`,
+  );
+}
+
 /** Types this pipeline can turn into something the service takes. */
 export function isConvertible(mime: string): boolean {
   return ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'image/bmp', 'image/svg+xml', 'image/tiff', 'image/avif', 'image/heif'].includes(mime);
@@ -69,7 +93,7 @@ export async function prepareLocalImage(image: LocalImage, options: PipelineOpti
     height = raw.height;
     notes.push(`${image.name} (BMP) was converted.`);
   } else {
-    input = s(bytes, { pages: 1, limitInputPixels: 512_000_000 });
+    input = s(bytes, { pages: 1, limitInputPixels: MAX_DECODED_PIXELS });
     let meta: Metadata;
     try {
       meta = await input.metadata();
@@ -79,6 +103,7 @@ export async function prepareLocalImage(image: LocalImage, options: PipelineOpti
     }
     width = meta.width ?? width;
     height = meta.pageHeight ?? meta.height ?? height;
+    checkDecodeSize(image.source, sniffed.mime, width, height);
     animated = (meta.pages ?? 1) > 1 && sniffed.mime === 'image/gif';
     if (options.firstFrameReason) notes.push(`${image.name}: ${options.firstFrameReason}; only the first frame was sent.`);
     else if (animated) notes.push(`${image.name} is an animated GIF (${meta.pages} frames): only the first frame was sent.`);
@@ -117,7 +142,7 @@ export async function makeThumbnail(bytes: Uint8Array): Promise<string | undefin
   else if (sniffed.mime === 'image/bmp') {
     const raw = decodeBmp(bytes);
     input = sharp()(raw.data, { raw: { width: raw.width, height: raw.height, channels: 4 } });
-  } else input = sharp()(bytes, { pages: 1 });
+  } else input = sharp()(bytes, { pages: 1, limitInputPixels: decodeLimit(sniffed.mime) });
   const out = await input.rotate().resize(240, 160, { fit: 'inside', withoutEnlargement: true }).png().toBuffer();
   return toDataUrl('image/png', out);
 }
