@@ -1,27 +1,17 @@
 /**
- * Describe Image: wiring only. Creates the log, key store and token memory, registers each command, and pushes every
- * disposable on context.subscriptions. In Test mode it also returns a small API that lets the integration tests answer
- * prompts (never the key: it stays in SecretStorage).
+ * Describe Image: wiring only. Creates the log, key store and token memory, registers each feature, and pushes every
+ * disposable on context.subscriptions. Activation reads only what registers commands, menus, providers and the status
+ * item: each feature loads its real work the first time it is used (see ARCHITECTURE.md). In Test mode it also returns
+ * a small API that lets the integration tests answer prompts (never the key: it stays in SecretStorage).
  */
 import * as vscode from 'vscode';
-import { COMMANDS, showError } from './vscode/base/actions';
-import { signInCommand } from './vscode/models/auth';
-import { createStatusItem, pickModel } from './vscode/models/chooseModel';
-import { disposeOcrEngine, extractTextCommand } from './vscode/extractText/extractText';
-import { firstRunChoice, registerFirstRun } from './vscode/models/firstRun';
-import { createTools, registerTools } from './vscode/tools/tools';
-import { registerAltText } from './vscode/altText/altText';
-import { registerAltTextPaste } from './vscode/altText/altTextPaste';
-import { describeCommand } from './vscode/describe/describeCommand';
-import { clearApiKeyCommand, configureEndpointCommand, setApiKeyCommand } from './vscode/models/keyCommands';
-import { ExtensionLog } from './vscode/base/log';
-import { PastePanel, registerPastePanel } from './vscode/pastePanel/pastePanel';
-import { PasteStore } from './vscode/pastePanel/pasteStore';
-import { KeyStore } from './vscode/base/secrets';
-import { GlobalStateTokenMemory } from './vscode/base/tokenMemory';
-import { UiHolder, windowUi, type Ui } from './vscode/base/ui';
-import { needsFirstChoice } from './vscode/models/choice';
-import { type DescribeDeps } from './vscode/base/deps';
+import { registerAltText, registerAltTextPaste } from './vscode/altText';
+import { COMMANDS, ExtensionLog, GlobalStateTokenMemory, KeyStore, UiHolder, windowUi, type DescribeDeps, type Ui } from './vscode/base';
+import { registerDescribe } from './vscode/describe';
+import { registerExtractText } from './vscode/extractText';
+import { registerFirstRun, registerModels } from './vscode/models';
+import { PasteStore, registerPastePanel, revivePastePanel, type PastePanel } from './vscode/pastePanel';
+import { createTools, registerTools } from './vscode/tools';
 
 export interface TestApi {
   setUi(ui: Ui | undefined): void;
@@ -51,25 +41,10 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     log,
     keys,
     keys.onDidChange(() => void refreshSecrets()),
-    vscode.commands.registerCommand(COMMANDS.describe, (uri?: unknown, uris?: unknown) => describeCommand(deps, uri, uris)),
-    vscode.commands.registerCommand(COMMANDS.extractText, (uri?: unknown, uris?: unknown) => extractTextCommand(deps, uri, uris)),
-    { dispose: disposeOcrEngine },
-    vscode.commands.registerCommand(COMMANDS.setApiKey, (key?: unknown) => setApiKeyCommand(ui.current, keys, key)),
-    vscode.commands.registerCommand(COMMANDS.clearApiKey, () => clearApiKeyCommand(ui.current, keys)),
-    vscode.commands.registerCommand(COMMANDS.configureEndpoint, () => configureEndpointCommand(ui.current)),
     vscode.commands.registerCommand(COMMANDS.showLog, () => log.show()),
-    vscode.commands.registerCommand(COMMANDS.chooseModel, () => (needsFirstChoice() ? firstRunChoice(deps) : pickModel(deps))),
-    createStatusItem(),
-    vscode.commands.registerCommand(COMMANDS.signIn, async (options?: { again?: boolean }) => {
-      try {
-        const session = await signInCommand(log, options?.again === true);
-        if (session) void ui.current.showInformationMessage(vscode.l10n.t('Signed in with Microsoft Entra ID as {0}: Describe Image uses it for your endpoint.', session.account.label));
-        return !!session;
-      } catch (e) {
-        await showError(ui.current, log, e);
-        return false;
-      }
-    }),
+    ...registerModels(deps),
+    ...registerDescribe(deps),
+    ...registerExtractText(deps),
     ...registerPastePanel(context, deps, pasteStore),
     ...registerFirstRun(context, deps),
     ...registerTools(tools),
@@ -85,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
       tool: (name) => tools.get(name),
       globalStorage: context.globalStorageUri,
       pasteStore,
-      revivePastePanel: (panel, state) => PastePanel.revive(panel, state, context, deps, pasteStore),
+      revivePastePanel: (panel, state) => revivePastePanel(panel, state, context, deps, pasteStore),
     };
   }
   return undefined;

@@ -7,10 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { inputJsonSchema, VSCODE_TOOLS } from '../../src/core/agent';
-import { DETAILS } from '../../src/core/base';
-import { DEFAULT_DOC_GLOB, VSCODE_LANGUAGE_IDS } from '../../src/core/finders';
-import { RULE_IDS } from '../../src/core/docs';
-import { IMAGE_FILE_EXTENSIONS } from '../../src/core/images';
+import { DETAILS, IMAGE_FILE_EXTENSIONS, DEFAULT_DOC_GLOB, VSCODE_LANGUAGE_IDS, RULE_IDS } from '../../src/core/base';
 import { API_VERSION_RE } from '../../src/core/base';
 import { repoRoot } from '../support/paths';
 

@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
-import type { DescribeDeps } from '../../src/vscode/base/deps';
-import { openWalkthroughOnFirstStart } from '../../src/vscode/models/firstRun';
+import type { DescribeDeps } from '../../src/vscode/base';
+import { openWalkthroughOnFirstStart } from '../../src/vscode/models';
 import { AzureLikeServer } from '../support/azureServer';
 import { StubUi } from './stubUi';
 

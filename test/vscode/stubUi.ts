@@ -3,7 +3,7 @@
  * the user would have seen. Installed through the extension's Test-mode API.
  */
 import * as vscode from 'vscode';
-import type { Ui } from '../../src/vscode/base/ui';
+import type { Ui } from '../../src/vscode/base';
 
 export interface ShownMessage {
   readonly level: 'info' | 'warning' | 'error';

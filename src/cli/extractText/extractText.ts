@@ -6,8 +6,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DescribeError, isDescribeError } from '../../core/base';
-import { MAX_IMAGES } from '../../core/images';
+import { DescribeError, isDescribeError, MAX_IMAGES } from '../../core/base';
 import { silentLogger } from '../../core/base';
 import { checkOcrFileSize, OcrEngine, renderOcrMarkdown, type OcrResult } from '../../core/ocr';
 import type { CliIo } from '../base';

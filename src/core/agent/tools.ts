@@ -8,10 +8,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as z from 'zod';
-import { DescribeError } from '../base';
-import { MAX_IMAGES } from '../images';
+import { DescribeError, MAX_IMAGES, RULE_IDS, TOOL_VSCODE_NAMES } from '../base';
 import { isInside } from '../docs';
-import { RULE_IDS } from '../docs';
 
 /** At most this many files, folders or globs in one alt-text call. */
 export const MAX_ALT_PATHS = 50;
@@ -83,7 +81,7 @@ export interface ToolDefinition<S extends z.ZodType = z.ZodType> {
 
 export const DESCRIBE_IMAGE_TOOL: ToolDefinition<typeof describeImageInput> = {
   name: 'describeImage',
-  vscodeName: 'describeImage_describe',
+  vscodeName: TOOL_VSCODE_NAMES.describeImage,
   displayName: 'Describe Image',
   description:
     "Describe one or more images from the user's workspace (screenshots, diagrams, photos, screen recordings) with the vision model the user chose for Describe Image, prepared to the size the model uses. Use it to see what an image in the repository shows, or to ask a question about it (pass a prompt). Returns the model's description as Markdown.",
@@ -94,7 +92,7 @@ export const DESCRIBE_IMAGE_TOOL: ToolDefinition<typeof describeImageInput> = {
 
 export const EXTRACT_TEXT_TOOL: ToolDefinition<typeof extractTextInput> = {
   name: 'extractText',
-  vscodeName: 'describeImage_extractText',
+  vscodeName: TOOL_VSCODE_NAMES.extractText,
   displayName: 'Extract Text from Image',
   description:
     'Read the text in images from the workspace (error dialogs, logs, settings pages, terminal screenshots) with OCR on this machine: nothing is sent anywhere, no model is used. English only. Returns the text of each image with its mean confidence.',
@@ -105,7 +103,7 @@ export const EXTRACT_TEXT_TOOL: ToolDefinition<typeof extractTextInput> = {
 
 export const ALT_TEXT_CHECK_TOOL: ToolDefinition<typeof altTextCheckInput> = {
   name: 'altTextCheck',
-  vscodeName: 'describeImage_altTextCheck',
+  vscodeName: TOOL_VSCODE_NAMES.altTextCheck,
   displayName: 'Check Alt Text',
   description:
     'Find images in Markdown, MDX, HTML and JSX/TSX docs whose alt text is missing, says nothing, is too long, or whose link is broken or differs in letter case. Read-only, no model is used. Returns the findings as JSON (file, line, column, rule, message).',
@@ -116,7 +114,7 @@ export const ALT_TEXT_CHECK_TOOL: ToolDefinition<typeof altTextCheckInput> = {
 
 export const ALT_TEXT_FIX_TOOL: ToolDefinition<typeof altTextFixInput> = {
   name: 'altTextFix',
-  vscodeName: 'describeImage_altTextFix',
+  vscodeName: TOOL_VSCODE_NAMES.altTextFix,
   displayName: 'Fill Missing Alt Text',
   description:
     "Generate the missing alt text in Markdown, MDX, HTML and JSX/TSX docs with the user's vision model and write it into the files, escaped for each file's syntax, each file read back before it is written and left alone if it changed meanwhile. dryRun (the default) returns the unified diff and writes nothing.",

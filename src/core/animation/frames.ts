@@ -50,8 +50,8 @@
  * 240×135: 85 tokens instead of 510). Bytes on the wire are about the same either way for legible sheets.
  */
 import type { Sharp as SharpPipeline } from 'sharp';
-import { DescribeError } from '../base';
-import { countGifFrames, formatBytes, MAX_IMAGE_BYTES, MAX_IMAGES, toDataUrl, type LocalImage } from '../images';
+import { DescribeError, MAX_IMAGE_BYTES, MAX_IMAGES } from '../base';
+import { countGifFrames, formatBytes, toDataUrl, type LocalImage } from '../images';
 import { estimateImageTokens, rasteriseSvg, sharp, targetSize, type RawImage, type Size } from '../images';
 import type { PreparedImage } from '../images';
 import type { Detail } from '../base';

@@ -4,10 +4,10 @@
  */
 import type { Credential } from '../net';
 import { ChatClient, type ChatBackend, type ClientOptions } from '../net';
-import { DescribeError } from '../base';
+import { DescribeError, MAX_IMAGES, isConvertible } from '../base';
 import { animationPrompt, DEFAULT_MAX_FRAMES, FrameSizeError, isAnimatedImage, prepareAnimation, type PreparedAnimation } from '../animation';
-import { loadImages, MAX_IMAGES, type ImageSource, type LocalImage } from '../images';
-import { isConvertible, prepareLocalImage } from '../images';
+import { loadImages, type ImageSource, type LocalImage } from '../images';
+import { prepareLocalImage } from '../images';
 import { prepareImage, type PreparedImage } from '../images';
 import type { TokenParam } from '../net';
 import { describeFilter, type FilterCategory, type Usage } from '../net';

@@ -5,14 +5,13 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { DescribeError, DocParseError } from '../base';
+import { DescribeError, DocParseError, docLanguageOfPath, type DocLanguage, type RuleId } from '../base';
 import { listDocFiles } from './files';
 import { findImages } from '../finders';
 import { decodeDocText, NotUtf8Error, type DecodeOptions } from './encoding';
-import { docLanguageOfPath, type DocLanguage } from '../finders';
 import { DocTooLargeError, type FoundImage } from '../finders';
 import { DirectoryCache, resolveImageLink, type LinkRoots, type ResolvedLink } from './links';
-import { altFindings, type Finding, type RuleId } from './rules';
+import { altFindings, type Finding } from './rules';
 import type { Report } from './report';
 import { contentHash } from './write';
 

@@ -3,8 +3,9 @@
  * alt text or the link changes, and the result is read back with the same parser before anything is written — the
  * document must have exactly the same images, with exactly the intended alt text and links.
  */
-import { findImages, oneLine, type DocLanguage, type FoundImage } from '../finders';
+import { findImages, oneLine, type FoundImage } from '../finders';
 import { escapeMarkdownText } from '../markdown';
+import { type DocLanguage } from '../base';
 
 export interface TextEdit {
   readonly start: number;

@@ -10,8 +10,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import fg from 'fast-glob';
 import ignore, { type Ignore } from 'ignore';
-import { docLanguageOfPath } from '../finders';
 import { isInside, leadsOut } from './links';
+import { docLanguageOfPath } from '../base';
 
 export const ALWAYS_EXCLUDED = ['**/node_modules/**', '**/.git/**'];
 

@@ -11,10 +11,10 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ChatBackend } from '../net';
 import { clampFrames, describeImages } from '../describe';
-import { DescribeError, isDescribeError } from '../base';
+import { DescribeError, isDescribeError, DEFAULT_ALT_MAX_LENGTH } from '../base';
 import { isObject, num, str } from '../base';
 import type { DescribeSettings } from '../base';
-import { cleanAltText, DEFAULT_ALT_MAX_LENGTH } from './rules';
+import { cleanAltText } from './rules';
 
 export interface AltContext {
   readonly heading?: string | undefined;

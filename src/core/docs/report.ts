@@ -3,7 +3,8 @@
  * terminal makes clickable), JSON, SARIF 2.1.0 (GitHub code scanning and other SARIF viewers), and GitHub Actions
  * workflow annotations.
  */
-import { RULES, type Finding } from './rules';
+import { type Finding } from './rules';
+import { RULES } from '../base';
 
 export type ReportFormat = 'text' | 'json' | 'sarif' | 'github';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'sarif', 'github'];

@@ -2,31 +2,8 @@
  * Alt text quality: the rules `alt-text check` reports (beyond markdownlint's MD045), and the cleaning that turns a
  * model's answer into good alt text (concise, no "Image of…", one line).
  */
+import { DEFAULT_ALT_MAX_LENGTH, hasImageExtension, type RuleId } from '../base';
 import type { FoundImage } from '../finders';
-
-export const DEFAULT_ALT_MAX_LENGTH = 125;
-
-export type RuleId = 'alt-missing' | 'alt-uninformative' | 'alt-too-long' | 'image-path-case' | 'image-missing';
-
-export interface RuleInfo {
-  readonly id: RuleId;
-  readonly summary: string;
-  /** What to do about it (SARIF help, README). */
-  readonly help: string;
-}
-
-export const RULES: readonly RuleInfo[] = [
-  { id: 'alt-missing', summary: 'Image without alt text', help: 'Add alt text that says what the image shows (markdownlint MD045); alt text of only spaces is none. Mark purely decorative HTML images with alt="".' },
-  { id: 'alt-uninformative', summary: 'Alt text that says nothing', help: 'Replace a file name, a slug or a generic word ("image", "screenshot", "logo") by what the image shows.' },
-  { id: 'alt-too-long', summary: 'Alt text over the maximum length', help: 'Keep alt text to one concise sentence; put longer explanations in the text or a caption.' },
-  { id: 'image-path-case', summary: 'Image link differs from the file in letter case', help: 'Use the file\'s real name: the link is broken on case-sensitive file systems (Linux, CI, most web servers).' },
-  { id: 'image-missing', summary: 'Image file not found', help: 'Fix the link or add the image: no file exists at that path, in any letter case.' },
-];
-export const RULE_IDS: readonly RuleId[] = RULES.map((r) => r.id);
-
-export function isRuleId(v: string): v is RuleId {
-  return (RULE_IDS as readonly string[]).includes(v);
-}
 
 /** Words that say only "there is an image here". Compared after lower-casing and dropping articles and punctuation. */
 const GENERIC = new Set([
@@ -36,7 +13,6 @@ const GENERIC = new Set([
   'image description', 'description', 'photo of', 'image here', 'insert image', 'todo', 'tbd', 'badge', 'illustration',
 ]);
 
-const IMAGE_EXTENSION_RE = /\.(png|jpe?g|gif|webp|svg|bmp|tiff?|avif|heic|ico)$/i;
 
 /** The last path segment of a link, without query and fragment. */
 function fileName(src: string): string {
@@ -62,7 +38,7 @@ export function uninformativeReason(alt: string, src: string): string | undefine
   const stem = name.replace(/\.[^.]+$/, '');
   const norm = (s: string) => s.toLowerCase().replace(/[-_.\s]+/g, ' ').trim();
   if (name && (norm(a) === norm(name) || (stem && norm(a) === norm(stem)))) return `alt text "${a}" is the file name`;
-  if (IMAGE_EXTENSION_RE.test(a) && !/\s/.test(a)) return `alt text "${a}" is a file name`;
+  if (hasImageExtension(a) && !/\s/.test(a)) return `alt text "${a}" is a file name`;
   const words = a.toLowerCase().replace(/[^\p{L}\p{N}\s]+/gu, ' ').replace(/\s+/g, ' ').trim();
   const bare = words.replace(/^(an?|the|this|my|our)\s+/, '').replace(/\s*\d+$/, '').trim();
   if (GENERIC.has(bare) || GENERIC.has(words)) return `alt text "${a}" is a generic word`;

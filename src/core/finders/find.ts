@@ -1,10 +1,10 @@
 /** Find every image in a document of one of the documentation languages, with the parser that language needs. */
 import { findHtmlImages } from './html';
 import { findJsxImages } from './jsx';
-import type { DocLanguage } from './languages';
 import { LineIndex } from './lines';
 import { findMarkdownImages } from './markdown';
 import type { FoundImage, Span } from './model';
+import { type DocLanguage } from '../base';
 
 /** Every image in the text, in document order. Throws DocParseError when the parser refuses the text (MDX, JSX). */
 export function findImages(text: string, language: DocLanguage): FoundImage[] {

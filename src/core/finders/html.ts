@@ -5,9 +5,9 @@
  */
 import { parse, parseFragment, type DefaultTreeAdapterTypes } from 'parse5';
 import { parseSrcset } from 'srcset';
-import type { DocLanguage } from './languages';
 import type { LineIndex } from './lines';
 import { altStateOf, clip, oneLine, type FoundImage, type Span } from './model';
+import { type DocLanguage } from '../base';
 
 type Node = DefaultTreeAdapterTypes.Node;
 type Element = DefaultTreeAdapterTypes.Element;

@@ -4,6 +4,6 @@
  * Imports: base, markdown.
  */
 export * from './find';
-export * from './languages';
+export * from '../base';
 export * from './lines';
 export * from './model';

@@ -5,10 +5,9 @@
  * never reported.
  */
 import { parse, parseExpression } from '@babel/parser';
-import type { DocLanguage } from './languages';
 import type { LineIndex } from './lines';
 import { altStateOf, clip, oneLine, type FoundImage, type Span } from './model';
-import { DocParseError } from '../base';
+import { DocParseError, type DocLanguage } from '../base';
 
 export const JSX_IMAGE_TAGS: readonly string[] = ['img', 'Image'];
 

@@ -11,10 +11,10 @@ import { normalizeIdentifier } from 'micromark-util-normalize-identifier';
 import type { Event, Extension, Token } from 'micromark-util-types';
 import { findHtmlImages } from './html';
 import { findJsxImages, imageFromJsxTag, JSX_IMAGE_TAGS, type JsxAttribute, type JsxTag, type JsxValue } from './jsx';
-import type { DocLanguage } from './languages';
 import type { LineIndex } from './lines';
 import { decodeCharacterReference, markdownEvents } from '../markdown';
 import { clip, oneLine, type FoundImage, type Span } from './model';
+import { type DocLanguage } from '../base';
 
 let mdxExtension: Extension | undefined;
 

@@ -3,8 +3,7 @@
  * (micromark for Markdown and MDX, parse5 for HTML, Babel for JSX/TSX): what the parser calls code, a comment, a
  * string or raw text is never an image.
  */
-import { DocParseError } from '../base';
-import type { DocLanguage } from './languages';
+import { DocParseError, type DocLanguage } from '../base';
 
 export type ImageSyntax = 'markdown' | 'markdown-ref' | 'html' | 'jsx';
 

@@ -8,28 +8,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { imageSize } from 'image-size';
 import { lookup as mimeFromName } from 'mime-types';
-import { DescribeError } from '../base';
-
-/** At most this many images in one chat request. */
-export const MAX_IMAGES = 10;
-/** At most this many bytes per image (the service's limit: 20 MB). */
-export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
-/** The largest file read at all (a bigger one is refused before reading it). */
-export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
-/**
- * File extensions of the images Describe Image takes (the service's own types, and the ones the image pipeline
- * converts). package.json's menus match the same list (a test checks that they agree).
- */
-export const IMAGE_FILE_EXTENSIONS: readonly string[] = ['png', 'jpg', 'jpeg', 'gif', 'webp', 'bmp', 'svg', 'tif', 'tiff', 'avif'];
-
-/** Does a file name or path end with one of IMAGE_FILE_EXTENSIONS (any letter case)? */
-export function hasImageExtension(name: string): boolean {
-  const dot = name.lastIndexOf('.');
-  return dot >= 0 && IMAGE_FILE_EXTENSIONS.includes(name.slice(dot + 1).toLowerCase());
-}
-
-/** What the service takes as input. */
-export const ACCEPTED_MIME_TYPES: readonly string[] = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'];
+import { ACCEPTED_MIME_TYPES, DescribeError, MAX_IMAGE_BYTES, MAX_IMAGES, MAX_INPUT_BYTES } from '../base';
 
 /** The image types recognised from their bytes, named by MIME type. */
 const TYPE_TO_MIME: Readonly<Record<string, string>> = {

@@ -10,8 +10,8 @@
  * silently drop all text).
  */
 import type { Metadata, Sharp as SharpPipeline } from 'sharp';
-import { DescribeError } from '../base';
-import { ACCEPTED_MIME_TYPES, formatBytes, MAX_IMAGE_BYTES, sniffImage, toDataUrl, type LocalImage } from './load';
+import { DescribeError, ACCEPTED_MIME_TYPES, MAX_IMAGE_BYTES } from '../base';
+import { formatBytes, sniffImage, toDataUrl, type LocalImage } from './load';
 import { decodeBmp, rasteriseSvg } from './rasterise';
 import { sharp } from './sharp';
 import { estimateImageTokens, targetSize } from './tokens';
@@ -46,11 +46,6 @@ function checkDecodeSize(name: string, mime: string, width: number, height: numb
     'bad-input',
     `${name} is a ${width}×${height} ${kind} (${(width * height / 1e6).toFixed(1)} megapixels); ${kind} images of more than ${limit / 1e6} megapixels are not read: they are decoded whole, and the service shrinks every image to fit 2048×2048 anyway. Scale it down, or save it as PNG or JPEG, and try again.`,
   );
-}
-
-/** Types this pipeline can turn into something the service takes. */
-export function isConvertible(mime: string): boolean {
-  return ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'image/bmp', 'image/svg+xml', 'image/tiff', 'image/avif', 'image/heif'].includes(mime);
 }
 
 export interface PipelineOptions {

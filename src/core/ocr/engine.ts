@@ -30,7 +30,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type sharpFactory from 'sharp';
-import { DescribeError } from '../base';
+import { DescribeError, isConvertible } from '../base';
 import { decodeBmp, rasteriseSvg, sharp } from '../images';
 import { sniffImage } from '../images';
 import { silentLogger, type Logger } from '../base';
@@ -385,7 +385,7 @@ export async function decodeForOcr(bytes: Uint8Array, name: string): Promise<Dec
   const sniffed = sniffImage(bytes);
   if (!sniffed) throw new DescribeError('bad-input', `${name} is not an image: its bytes are not PNG, JPEG, GIF, WebP or another known image format.`);
   const kind = sniffed.mime.replace('image/', '').replace('svg+xml', 'SVG').toUpperCase();
-  if (!['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'image/tiff', 'image/avif', 'image/heif', 'image/bmp', 'image/svg+xml'].includes(sniffed.mime)) {
+  if (!isConvertible(sniffed.mime)) {
     throw new DescribeError('bad-input', `${name} is a ${kind} image, which can't be read here; save it as PNG and try again.`);
   }
   if ((sniffed.width ?? 0) * (sniffed.height ?? 0) > MAX_OCR_PIXELS) {

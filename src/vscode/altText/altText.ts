@@ -7,30 +7,24 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { checkDoc, isLocalLink, linkRoots, type DocFile } from '../../core/docs';
-import { altEdit, applyEdits, srcEdit, verifyEdits, type IntendedChange, type TextEdit } from '../../core/docs';
+import { checkDoc,isLocalLink,linkRoots,type DocFile } from '../../core/docs';
+import { altEdit,applyEdits,srcEdit,verifyEdits,type IntendedChange,type TextEdit } from '../../core/docs';
 import { listDocFiles } from '../../core/docs';
-import { altPrompt, FileAltCache, generateAltTexts, runError, type AltJob } from '../../core/docs';
-import { VSCODE_LANGUAGE_IDS } from '../../core/finders';
+import { altPrompt,FileAltCache,generateAltTexts,runError,type AltJob } from '../../core/docs';
 import type { FoundImage } from '../../core/finders';
-import { DirectoryCache, isInside, resolveImageLink, type ResolvedLink } from '../../core/docs';
-import { uninformativeReason, type RuleId } from '../../core/docs';
+import { DirectoryCache,isInside,resolveImageLink,type ResolvedLink } from '../../core/docs';
+import { uninformativeReason } from '../../core/docs';
 import { contentHash } from '../../core/docs';
-import { DescribeError } from '../../core/base';
-import { showError } from '../base/actions';
-import { docOf, documentAsScanned, readForScan, textNow } from './altTextRead';
-import { openTarget } from '../models/target';
-import { readAltTextSettings, readSettings, type AltTextSettings } from '../base/settings';
-import { type DescribeDeps } from '../base/deps';
+import { DescribeError,type RuleId } from '../../core/base';
+import { showError } from '../base';
+import { docOf,documentAsScanned,readForScan,textNow } from './altTextRead';
+import { openTarget } from '../models';
+import { readAltTextSettings,readSettings,type AltTextSettings } from '../base';
+import type { AltDeps } from './deps';
 
-/** VS Code language ids the alt-text features serve (activation events list the same). */
-export const ALT_LANGUAGES: readonly string[] = Object.keys(VSCODE_LANGUAGE_IDS);
 /** Most files Fill Missing Alt Text reads in one run. */
 export const WORKSPACE_FILE_LIMIT = 5000;
 
-export interface AltDeps extends DescribeDeps {
-  readonly context: vscode.ExtensionContext;
-}
 
 /** The folder links may lead to: the document's workspace folder, else its own folder. */
 function folderOf(uri: vscode.Uri): string {
@@ -175,41 +169,38 @@ export async function useRealFileName(deps: AltDeps, uri: vscode.Uri, offset: nu
   }
 }
 
-export class AltTextCodeActions implements vscode.CodeActionProvider {
-  static readonly kinds = [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite];
-
-  async provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection): Promise<vscode.CodeAction[]> {
-    const doc = docOf(document);
-    if (!doc) return [];
-    const start = document.offsetAt(range.start);
-    const end = document.offsetAt(range.end);
-    const actions: vscode.CodeAction[] = [];
-    const settings = readAltTextSettings(document.uri);
-    for (const image of doc.images) {
-      if (image.end < start || image.start > end) continue;
-      const args = [document.uri, image.start];
-      if (wantsAlt(image)) {
-        const a = new vscode.CodeAction(vscode.l10n.t('Generate alt text'), vscode.CodeActionKind.QuickFix);
-        a.command = { command: 'describeImage.generateAltText', title: a.title, arguments: args };
-        a.isPreferred = image.altState === 'missing';
+/** The quick fixes for the images in a range: generate, refine, use the file's real name. */
+export async function provideAltTextActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection): Promise<vscode.CodeAction[]> {
+  const doc = docOf(document);
+  if (!doc) return [];
+  const start = document.offsetAt(range.start);
+  const end = document.offsetAt(range.end);
+  const actions: vscode.CodeAction[] = [];
+  const settings = readAltTextSettings(document.uri);
+  for (const image of doc.images) {
+    if (image.end < start || image.start > end) continue;
+    const args = [document.uri, image.start];
+    if (wantsAlt(image)) {
+      const a = new vscode.CodeAction(vscode.l10n.t('Generate alt text'), vscode.CodeActionKind.QuickFix);
+      a.command = { command: 'describeImage.generateAltText', title: a.title, arguments: args };
+      a.isPreferred = image.altState === 'missing';
+      actions.push(a);
+    }
+    if (image.altState === 'present' && !image.altUnknown) {
+      const a = new vscode.CodeAction(vscode.l10n.t('Refine alt text…'), vscode.CodeActionKind.RefactorRewrite);
+      a.command = { command: 'describeImage.refineAltText', title: a.title, arguments: args };
+      actions.push(a);
+    }
+    if (isLocalLink(image)) {
+      const link = await resolveImageLink(image.src, linkRoots(doc, { root: folderOf(document.uri), docsRoot: docsRootOf(document.uri, settings) }));
+      if (link.kind === 'file' && link.caseFixedSrc && srcEdit(image, doc.text, link.caseFixedSrc)) {
+        const a = new vscode.CodeAction(vscode.l10n.t("Use the file's real name: {0}", link.realName.split('/').pop() ?? link.realName), vscode.CodeActionKind.QuickFix);
+        a.command = { command: 'describeImage.useRealFileName', title: a.title, arguments: args };
         actions.push(a);
-      }
-      if (image.altState === 'present' && !image.altUnknown) {
-        const a = new vscode.CodeAction(vscode.l10n.t('Refine alt text…'), vscode.CodeActionKind.RefactorRewrite);
-        a.command = { command: 'describeImage.refineAltText', title: a.title, arguments: args };
-        actions.push(a);
-      }
-      if (isLocalLink(image)) {
-        const link = await resolveImageLink(image.src, linkRoots(doc, { root: folderOf(document.uri), docsRoot: docsRootOf(document.uri, settings) }));
-        if (link.kind === 'file' && link.caseFixedSrc && srcEdit(image, doc.text, link.caseFixedSrc)) {
-          const a = new vscode.CodeAction(vscode.l10n.t("Use the file's real name: {0}", link.realName.split('/').pop() ?? link.realName), vscode.CodeActionKind.QuickFix);
-          a.command = { command: 'describeImage.useRealFileName', title: a.title, arguments: args };
-          actions.push(a);
-        }
       }
     }
-    return actions;
   }
+  return actions;
 }
 
 /** The diagnostics (off by default): one per finding of the enabled rules, as `alt-text check` reports them. */
@@ -407,35 +398,4 @@ export async function fillMissingAltText(deps: AltDeps): Promise<FillReport | un
     await showError(ui, deps.log, e);
     return undefined;
   }
-}
-
-export function registerAltText(deps: AltDeps): vscode.Disposable[] {
-  const selector = ALT_LANGUAGES.map((language) => ({ language, scheme: 'file' }));
-  const diagnostics = vscode.languages.createDiagnosticCollection('describeImage.altText');
-  const timers = new Map<string, ReturnType<typeof setTimeout>>();
-  const refresh = (d: vscode.TextDocument, delay = 0) => {
-    const key = d.uri.toString();
-    clearTimeout(timers.get(key));
-    timers.set(
-      key,
-      setTimeout(() => {
-        timers.delete(key);
-        updateDiagnostics(diagnostics, d).catch((e: unknown) => deps.log.warn(`Alt-text diagnostics for ${key}: ${String(e)}`));
-      }, delay),
-    );
-  };
-  for (const d of vscode.workspace.textDocuments) refresh(d);
-  return [
-    diagnostics,
-    { dispose: () => timers.forEach((t) => clearTimeout(t)) },
-    vscode.languages.registerCodeActionsProvider(selector, new AltTextCodeActions(), { providedCodeActionKinds: AltTextCodeActions.kinds }),
-    vscode.commands.registerCommand('describeImage.generateAltText', (uri: vscode.Uri, offset: number) => generateAltTextAt(deps, uri, offset, false)),
-    vscode.commands.registerCommand('describeImage.refineAltText', (uri: vscode.Uri, offset: number) => generateAltTextAt(deps, uri, offset, true)),
-    vscode.commands.registerCommand('describeImage.useRealFileName', (uri: vscode.Uri, offset: number) => useRealFileName(deps, uri, offset)),
-    vscode.commands.registerCommand('describeImage.fillMissingAltText', () => fillMissingAltText(deps)),
-    vscode.workspace.onDidOpenTextDocument((d) => refresh(d)),
-    vscode.workspace.onDidChangeTextDocument((e) => refresh(e.document, 300)),
-    vscode.workspace.onDidCloseTextDocument((d) => diagnostics.delete(d.uri)),
-    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('describeImage.altText') && vscode.workspace.textDocuments.forEach((d) => refresh(d))),
-  ];
 }

@@ -11,15 +11,14 @@ import * as vscode from 'vscode';
 import { describeImages } from '../../core/describe';
 import { altPrompt } from '../../core/docs';
 import { cleanAltText } from '../../core/docs';
-import { hasImageExtension, sniffImage } from '../../core/images';
+import { sniffImage } from '../../core/images';
 import { markdownLinkTarget, escapeMarkdownText } from '../../core/markdown';
-import type { AltDeps } from './altText';
-import { openTarget } from '../models/target';
-import { readAltTextSettings, readSettings } from '../base/settings';
+import type { AltDeps } from './deps';
+import { BUILT_IN_IMAGE, KIND, PLAIN_KIND } from './kinds';
+import { openTarget } from '../models';
+import { readAltTextSettings, readSettings } from '../base';
+import { hasImageExtension } from '../../core/base';
 
-const BUILT_IN_IMAGE = vscode.DocumentDropOrPasteEditKind.Empty.append('markdown', 'link', 'image');
-const KIND = BUILT_IN_IMAGE.append('describeImage');
-const PLAIN_KIND = BUILT_IN_IMAGE.append('describeImage', 'plain');
 
 interface PendingImage {
   /** Link target, relative to the document (or a URL). */
@@ -150,7 +149,8 @@ async function insertText(deps: AltDeps, pending: Pending, token: vscode.Cancell
   return imageMarkdown(pending, alts);
 }
 
-export function registerAltTextPaste(deps: AltDeps): vscode.Disposable[] {
+/** The paste and drop providers (the altText door registers them, loading this file on first use). */
+export function pasteProviders(deps: AltDeps): { paste: vscode.DocumentPasteEditProvider; drop: vscode.DocumentDropEditProvider } {
   const paste: vscode.DocumentPasteEditProvider = {
     async provideDocumentPasteEdits(document, _ranges, dataTransfer) {
       const found = await collect(document, dataTransfer);
@@ -186,12 +186,5 @@ export function registerAltTextPaste(deps: AltDeps): vscode.Disposable[] {
       return edit;
     },
   };
-  const selector = [
-    { language: 'markdown', scheme: 'file' },
-    { language: 'mdx', scheme: 'file' },
-  ];
-  return [
-    vscode.languages.registerDocumentPasteEditProvider(selector, paste, { providedPasteEditKinds: [KIND, PLAIN_KIND], pasteMimeTypes: ['image/*', 'text/uri-list'] }),
-    vscode.languages.registerDocumentDropEditProvider(selector, drop, { providedDropEditKinds: [KIND, PLAIN_KIND], dropMimeTypes: ['image/*', 'text/uri-list'] }),
-  ];
+  return { paste, drop };
 }

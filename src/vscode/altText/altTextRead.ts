@@ -7,8 +7,8 @@
 import * as vscode from 'vscode';
 import { MAX_DOC_BYTES, parseDoc, readDocFile, type DocFile } from '../../core/docs';
 import { decodeDocText, NotUtf8Error } from '../../core/docs';
-import { docLanguageOf } from '../../core/finders';
 import { DocTooLargeError } from '../../core/finders';
+import { docLanguageOf } from '../../core/base';
 
 const parsed = new WeakMap<vscode.TextDocument, { version: number; doc: DocFile }>();
 

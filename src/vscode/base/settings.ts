@@ -3,9 +3,8 @@
  * into the core's RawSettings (the core normalises and validates them) and writes what Configure Endpoint collects.
  */
 import * as vscode from 'vscode';
-import { DEFAULT_DOC_GLOB } from '../../core/finders';
-import { DEFAULT_ALT_MAX_LENGTH, RULE_IDS, type RuleId } from '../../core/docs';
 import type { RawSettings } from '../../core/base';
+import { DEFAULT_DOC_GLOB, DEFAULT_ALT_MAX_LENGTH, RULE_IDS, type RuleId } from '../../core/base';
 
 export const SECTION = 'describeImage';
 

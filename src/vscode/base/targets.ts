@@ -1,7 +1,7 @@
 /** Which images a command acts on: what the menu passed (one or many), the active image preview, or a file picker. */
 import * as vscode from 'vscode';
-import { hasImageExtension, IMAGE_FILE_EXTENSIONS, MAX_IMAGES } from '../../core/images';
 import type { DescribeDeps } from './deps';
+import { hasImageExtension, IMAGE_FILE_EXTENSIONS, MAX_IMAGES } from '../../core/base';
 
 const IMAGE_PREVIEW_VIEW_TYPE = 'imagePreview.previewEditor';
 

@@ -5,20 +5,20 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { describeImages,type DescribeResult,renderFooter,renderHeader,renderInterruption,renderMarkdown,renderWarnings } from '../../core/describe';
-import { DescribeError,isDescribeError } from '../../core/base';
-import { MAX_IMAGES,type ImageSource } from '../../core/images';
+import { describeImages, type DescribeResult, renderFooter, renderHeader, renderInterruption, renderMarkdown, renderWarnings } from '../../core/describe';
+import { DescribeError, isDescribeError, MAX_IMAGES } from '../../core/base';
+import { type ImageSource } from '../../core/images';
 import { neutraliseHtml } from '../../core/markdown';
 import type { PreparedImage } from '../../core/images';
-import { showError } from '../base/actions';
-import { openResultDocument,StreamingResultDocument } from '../base/resultDocument';
-import { openTarget } from '../models/target';
-import { extractTextFromUris } from '../extractText/extractText';
-import { firstRunChoice } from '../models/firstRun';
-import { readProviderSettings,readSettings } from '../base/settings';
-import { needsFirstChoice } from '../models/choice';
-import type { DescribeDeps } from '../base/deps';
-import { resolveTargets } from '../base/targets';
+import { showError } from '../base';
+import { openResultDocument, StreamingResultDocument } from '../base';
+import { openTarget } from '../models';
+import { extractTextFromUris } from '../extractText';
+import { firstRunChoice } from '../models';
+import { readProviderSettings, readSettings } from '../base';
+import { needsFirstChoice } from '../models';
+import type { DescribeDeps } from '../base';
+import { resolveTargets } from '../base';
 
 
 function displayName(uri: vscode.Uri): string {

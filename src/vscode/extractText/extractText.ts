@@ -6,14 +6,13 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DescribeError } from '../../core/base';
-import { MAX_IMAGES } from '../../core/images';
+import { DescribeError, MAX_IMAGES } from '../../core/base';
 import { checkOcrFileSize, OcrEngine, renderOcrMarkdown } from '../../core/ocr';
-import { showError } from '../base/actions';
-import { openResultDocument } from '../base/resultDocument';
-import { readSettings } from '../base/settings';
-import { resolveTargets } from '../base/targets';
-import { type DescribeDeps } from '../base/deps';
+import { showError } from '../base';
+import { openResultDocument } from '../base';
+import { readSettings } from '../base';
+import { resolveTargets } from '../base';
+import { type DescribeDeps } from '../base';
 
 let engine: OcrEngine | undefined;
 

@@ -7,8 +7,8 @@
 import * as vscode from 'vscode';
 import { COGNITIVE_SERVICES_SCOPE, type Credential } from '../../core/net';
 import { DescribeError } from '../../core/base';
-import type { ExtensionLog } from '../base/log';
-import { readAuthSettings } from '../base/settings';
+import type { ExtensionLog } from '../base';
+import { readAuthSettings } from '../base';
 
 export const MICROSOFT_PROVIDER = 'microsoft';
 

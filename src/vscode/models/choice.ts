@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { DescribeError, isLoopbackHost, parseBaseUrl, resolveSettings } from '../../core/base';
-import { isConfigured, readProviderSettings, readSettings } from '../base/settings';
+import { isConfigured, readProviderSettings, readSettings } from '../base';
 
 /** Nothing chosen yet: no provider set by the user, and no Azure endpoint either. */
 export function needsFirstChoice(): boolean {

@@ -6,12 +6,12 @@
 import * as vscode from 'vscode';
 import { openAiCredential } from '../../core/net';
 import { isLoopbackHost, parseBaseUrl, resolveSettings } from '../../core/base';
-import { COMMANDS } from '../base/actions';
+import { COMMANDS } from '../base';
 import { imageModels, whereImagesGo, type LanguageModelChoice } from './languageModels';
-import { readProviderSettings, readSettings, writeProviderChoice, type ProviderId } from '../base/settings';
+import { readProviderSettings, readSettings, writeProviderChoice, type ProviderId } from '../base';
 import { describeChoice } from './choice';
 import { httpBackend } from './connection';
-import { type DescribeDeps } from '../base/deps';
+import { type DescribeDeps } from '../base';
 
 interface ModelItem extends vscode.QuickPickItem {
   readonly provider?: ProviderId;

@@ -1,7 +1,7 @@
 /** The HTTP client (Azure or an OpenAI-compatible server) over VS Code's own network stack. */
 import { ChatClient, fetchTransport, type Credential } from '../../core/net';
-import type { DescribeDeps } from '../base/deps';
-import { readSettings } from '../base/settings';
+import type { DescribeDeps } from '../base';
+import { readSettings } from '../base';
 
 /** The HTTP client over VS Code's own network stack (proxies, PAC, proxy authentication, OS certificates). */
 export function httpBackend(deps: DescribeDeps, credential: Credential): ChatClient {

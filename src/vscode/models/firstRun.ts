@@ -6,12 +6,12 @@
  * as the user acts.
  */
 import * as vscode from 'vscode';
-import { COMMANDS } from '../base/actions';
+import { COMMANDS } from '../base';
 import { pickModel } from './chooseModel';
 import { imageModels,whereImagesGo } from './languageModels';
 import { entraSession } from './auth';
-import { readAuthSettings,writeProviderChoice } from '../base/settings';
-import { type DescribeDeps } from '../base/deps';
+import { readAuthSettings,writeProviderChoice } from '../base';
+import { type DescribeDeps } from '../base';
 import { needsFirstChoice } from './choice';
 
 

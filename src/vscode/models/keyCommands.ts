@@ -4,9 +4,9 @@
 import * as vscode from 'vscode';
 import { DescribeError } from '../../core/base';
 import { isLoopbackHost, parseBaseUrl, parseEndpoint } from '../../core/base';
-import { currentKeyOwner, type KeyStore } from '../base/secrets';
-import { readAuthSettings, readProviderSettings, readSettings, writeEndpointSettings, writeProviderChoice, type AuthMethod } from '../base/settings';
-import type { Ui } from '../base/ui';
+import { currentKeyOwner, type KeyStore } from '../base';
+import { readAuthSettings, readProviderSettings, readSettings, writeEndpointSettings, writeProviderChoice, type AuthMethod } from '../base';
+import type { Ui } from '../base';
 
 /** Ask for the key (masked) and store it. Returns the key, or undefined when the user cancelled. */
 export async function promptForKey(ui: Ui, keys: KeyStore): Promise<string | undefined> {

@@ -1,8 +1,8 @@
 /** An Azure endpoint and a way to authenticate, asked for when missing (then the work goes on). */
 import * as vscode from 'vscode';
 import { apiKeyCredential, type Credential } from '../../core/net';
-import type { DescribeDeps } from '../base/deps';
-import { isConfigured, readAuthSettings, readSettings } from '../base/settings';
+import type { DescribeDeps } from '../base';
+import { isConfigured, readAuthSettings, readSettings } from '../base';
 import { entraCredential, entraSession, signInCommand } from './auth';
 import { configureEndpointCommand, promptForKey } from './keyCommands';
 

@@ -13,9 +13,9 @@ import { pickModel } from './chooseModel';
 import { firstRunChoice } from './firstRun';
 import { imageModels,LanguageModelBackend } from './languageModels';
 import { promptForKey } from './keyCommands';
-import { readProviderSettings,readSettings } from '../base/settings';
+import { readProviderSettings,readSettings } from '../base';
 import { ensureReady } from './ready';
-import { type DescribeDeps } from '../base/deps';
+import { type DescribeDeps } from '../base';
 import { needsFirstChoice } from './choice';
 import { httpBackend } from './connection';
 

@@ -8,24 +8,23 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { isDetail } from '../../core/base';
+import { isDetail, ACCEPTED_MIME_TYPES, extensionForMime, IMAGE_FILE_EXTENSIONS, MAX_IMAGES, isConvertible } from '../../core/base';
 import { isDescribeError, type FixAction } from '../../core/base';
-import { ACCEPTED_MIME_TYPES, IMAGE_FILE_EXTENSIONS, MAX_IMAGES, sniffImage } from '../../core/images';
-import { isConvertible, makeThumbnail } from '../../core/images';
+import { sniffImage } from '../../core/images';
+import { makeThumbnail } from '../../core/images';
 import { PROMPT_PRESETS } from '../../core/base';
 import { safeImageName, validateFromWebview, type Detail, type ImageInfo, type PanelState, type ToWebview } from '../../webview/protocol';
-import { actionLabel, runAction } from '../base/actions';
-import { describeUris } from '../describe/describeCommand';
-import { extractTextFromUris } from '../extractText/extractText';
+import { actionLabel, runAction } from '../base';
+import { describeUris } from '../describe';
+import { extractTextFromUris } from '../extractText';
 import { PasteStore } from './pasteStore';
-import { readSettings } from '../base/settings';
-import { type DescribeDeps } from '../base/deps';
-import { describeChoice } from '../models/choice';
+import { PASTE_VIEW_TYPE } from './viewType';
+import { readSettings } from '../base';
+import { type DescribeDeps } from '../base';
+import { describeChoice } from '../models';
 
-export const PASTE_VIEW_TYPE = 'describeImage.paste';
 /** Largest pasted file accepted (larger than the service's 20 MB: the image pipeline shrinks it). */
 export const MAX_PASTE_BYTES = 50 * 1024 * 1024;
-const EXT: Readonly<Record<string, string>> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp', 'image/bmp': 'bmp', 'image/svg+xml': 'svg', 'image/tiff': 'tiff', 'image/avif': 'avif' };
 
 interface HeldImage {
   readonly info: ImageInfo;
@@ -235,7 +234,7 @@ export class PastePanel implements vscode.Disposable {
       const hash = createHash('sha256').update(item.bytes).digest('hex').slice(0, 20);
       if (this.images.some((i) => i.info.id === hash)) continue;
       // Kept as pasted/<hash>/<name>: the document shows the pasted name, identical pastes share one file.
-      const displayName = /\.[a-z0-9]+$/i.test(name) ? name : `${name}.${EXT[sniffed.mime] ?? 'img'}`;
+      const displayName = /\.[a-z0-9]+$/i.test(name) ? name : `${name}.${extensionForMime(sniffed.mime) ?? 'img'}`;
       const uri = vscode.Uri.joinPath(this.storage(), hash, displayName);
       await vscode.workspace.fs.writeFile(uri, item.bytes);
       const thumbnail = await makeThumbnail(item.bytes).catch(() => undefined);
@@ -402,18 +401,4 @@ async function firstReadable(uris: readonly vscode.Uri[]): Promise<Uint8Array | 
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
-
-export function registerPastePanel(context: vscode.ExtensionContext, deps: DescribeDeps, store: PasteStore): vscode.Disposable[] {
-  // At start: delete what no panel will show again (a panel restored in this window is recorded: kept).
-  void store
-    .prune(Date.now(), PastePanel.current ? [PastePanel.current.panelId] : [])
-    .then((deleted) => deleted.length && deps.log.info(`Paste panel: deleted ${deleted.length} folder(s) of pasted images no panel shows.`))
-    .catch((e: unknown) => deps.log.warn(`Paste panel: old pasted images could not be deleted (${String(e)}).`));
-  return [
-    vscode.commands.registerCommand('describeImage.pasteScreenshot', () => PastePanel.show(context, deps, store)),
-    vscode.window.registerWebviewPanelSerializer(PASTE_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state) => void (await PastePanel.revive(panel, state, context, deps, store)),
-    }),
-  ];
 }

@@ -15,17 +15,16 @@ import * as vscode from 'vscode';
 import { ALT_TEXT_CHECK_TOOL, DESCRIBE_IMAGE_TOOL, EXTRACT_TEXT_TOOL, parseToolInput, PathScope, type AltTextCheckInput, type DescribeImageInput, type ExtractTextInput, type ToolDefinition } from '../../core/agent';
 import { describeImages, renderMarkdown } from '../../core/describe';
 import { checkDocs } from '../../core/docs';
-import { RULE_IDS, type RuleId } from '../../core/docs';
 import { checkSummary, formatJson } from '../../core/docs';
-import { DescribeError, isDescribeError } from '../../core/base';
+import { DescribeError, isDescribeError, RULE_IDS, type RuleId } from '../../core/base';
 import { markdownCodeSpan, markdownPlainText } from '../../core/markdown';
 import { renderOcrMarkdown } from '../../core/ocr';
 import type { PreparedImage } from '../../core/images';
-import { openTarget } from '../models/target';
-import { checkOcrSizes, ocrEngine } from '../extractText/extractText';
-import { readAltTextSettings, readProviderSettings, readSettings } from '../base/settings';
-import { describeChoice } from '../models/choice';
-import { type DescribeDeps } from '../base/deps';
+import { openTarget } from '../models';
+import { checkOcrSizes, ocrEngine } from '../extractText';
+import { readAltTextSettings, readProviderSettings, readSettings } from '../base';
+import { describeChoice } from '../models';
+import { type DescribeDeps } from '../base';
 
 /** The workspace folders on disk: where tools may read. */
 function scope(): PathScope {
@@ -137,7 +136,7 @@ export function createTools(deps: DescribeDeps): AgentTools {
       await checkOcrSizes(files.map((f) => vscode.Uri.file(f)), input.paths);
       for (const file of files) {
         const bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(file));
-        const result = await ocrEngine(deps).recognize(bytes, { signal, name: path.basename(file) });
+        const result = await (await ocrEngine(deps)).recognize(bytes, { signal, name: path.basename(file) });
         parts.push(renderOcrMarkdown(result, s.display(file)));
       }
       return parts;
@@ -160,8 +159,4 @@ export function createTools(deps: DescribeDeps): AgentTools {
     [EXTRACT_TEXT_TOOL.vscodeName, extractTool as vscode.LanguageModelTool<unknown>],
     [ALT_TEXT_CHECK_TOOL.vscodeName, checkTool as vscode.LanguageModelTool<unknown>],
   ]);
-}
-
-export function registerTools(tools: AgentTools): vscode.Disposable[] {
-  return [...tools].map(([name, tool]) => vscode.lm.registerTool(name, tool));
 }

@@ -12,9 +12,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { findImages } from '../../../src/core/finders';
-import { docLanguageOfPath } from '../../../src/core/finders';
 import { AzureLikeServer } from '../../support/azureServer';
 import { cliPath, image } from '../../support/paths';
+import { docLanguageOfPath } from '../../../src/core/base';
 
 const ANSWER = (req: { images: { width?: number | undefined; height?: number | undefined }[] }) => `Image of a ${req.images[0]?.width}x${req.images[0]?.height} {config} <Panel> | "quoted" picture.`;
 const server = new AzureLikeServer({ answer: ANSWER });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { altEdit, applyEdits, srcEdit, verifyEdits } from '../../../src/core/docs';
 import { findImages } from '../../../src/core/finders';
-import type { DocLanguage } from '../../../src/core/finders';
+import { type DocLanguage } from '../../../src/core/base';
 
 /** Set the alt text of every image and check the result with the parser. */
 function setAll(text: string, language: DocLanguage, alt: string): string {

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { checkDocs, MAX_DOC_BYTES, readDocFile } from '../../../src/core/docs';
 import { decodeDocText, NotUtf8Error } from '../../../src/core/docs';
-import { RULE_IDS } from '../../../src/core/docs';
+import { RULE_IDS } from '../../../src/core/base';
 
 let root = '';
 before(async () => {

@@ -8,8 +8,9 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import Ajv from 'ajv-draft-04';
 import { findImages } from '../../../src/core/finders';
-import { altFindings, cleanAltText, RULE_IDS, uninformativeReason, type Finding } from '../../../src/core/docs';
+import { altFindings, cleanAltText, uninformativeReason, type Finding } from '../../../src/core/docs';
 import { formatGithub, formatJson, formatSarif, formatText, type Report } from '../../../src/core/docs';
+import { RULE_IDS } from '../../../src/core/base';
 
 describe('alt text that says nothing', () => {
   it('catches file names, slugs, camera names and generic words', () => {

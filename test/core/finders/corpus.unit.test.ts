@@ -12,9 +12,9 @@ import fg from 'fast-glob';
 import { lint } from 'markdownlint/sync';
 import { altEdit, applyEdits, verifyEdits } from '../../../src/core/docs';
 import { findImages } from '../../../src/core/finders';
-import { docLanguageOfPath } from '../../../src/core/finders';
 import type { FoundImage } from '../../../src/core/finders';
 import { fixture } from '../../support/paths';
+import { docLanguageOfPath } from '../../../src/core/base';
 
 const root = fixture('docs-corpus');
 const read = (f: string) => readFileSync(`${root}/${f}`, 'utf8');

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { findImages } from '../../../src/core/finders';
-import { altFindings, RULE_IDS } from '../../../src/core/docs';
-import { DocParseError } from '../../../src/core/base';
+import { altFindings } from '../../../src/core/docs';
+import { DocParseError, RULE_IDS } from '../../../src/core/base';
 
 const md = (...lines: string[]) => lines.join('\n');
 const srcs = (text: string, language: Parameters<typeof findImages>[1] = 'markdown') => findImages(text, language).map((i) => i.src);

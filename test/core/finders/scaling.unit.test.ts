@@ -11,8 +11,8 @@ import { createRequire } from 'node:module';
 import { describe, it, mock } from 'node:test';
 import type * as BabelParser from '@babel/parser';
 import { findImages } from '../../../src/core/finders';
-import type { DocLanguage } from '../../../src/core/finders';
 import { clip, oneLine } from '../../../src/core/finders';
+import { type DocLanguage } from '../../../src/core/base';
 
 // The module object the finders call into (they read `parse` from it at each call), so a spy on it sees every parse.
 const babel = createRequire(__filename)('@babel/parser') as typeof BabelParser;

@@ -3,8 +3,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { DescribeError } from '../../../src/core/base';
-import { countGifFrames, loadImage, loadImages, MAX_IMAGE_BYTES, sniffImage, toDataUrl } from '../../../src/core/images';
+import { DescribeError, MAX_IMAGE_BYTES } from '../../../src/core/base';
+import { countGifFrames, loadImage, loadImages, sniffImage, toDataUrl } from '../../../src/core/images';
 import { prepareImage } from '../../../src/core/images';
 import { image } from '../../support/paths';
 

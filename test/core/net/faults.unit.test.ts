@@ -7,7 +7,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { ChatClient, type ClientOptions } from '../../../src/core/net';
 import { describeImages, type DescribeEvent } from '../../../src/core/describe';
 import { DescribeError, type ErrorCode } from '../../../src/core/base';
-import { createDispatcher } from '../../../src/cli/net/dispatcher';
+import { createDispatcher } from '../../../src/cli/net';
 import type { Logger } from '../../../src/core/base';
 import { resolveSettings } from '../../../src/core/base';
 import { AzureLikeServer, streamEvents } from '../../support/azureServer';
