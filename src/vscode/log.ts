@@ -29,8 +29,13 @@ export class ExtensionLog implements Logger, vscode.Disposable {
 
   private readonly tokens: string[] = [];
 
+  /** Every secret removed from the log (for fronts that redact text of their own as it streams). */
+  get knownSecrets(): readonly string[] {
+    return [...this.secrets, ...this.tokens];
+  }
+
   redact(text: string): string {
-    return redact(text, [...this.secrets, ...this.tokens]);
+    return redact(text, this.knownSecrets);
   }
 
   trace(message: string): void {

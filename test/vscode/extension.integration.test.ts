@@ -265,6 +265,30 @@ describe('Describe Image in VS Code', () => {
       assert.match(doc.getText(), /The page has a &lt;b>bold&lt;\/b> title\. &lt;img src=x onerror="alert\(1\)"> Then:\n\n&lt;script>\nalert\(2\)\n&lt;\/script>\n\nCode stays: `<div>`\./);
     });
 
+    it('never shows a key the server echoes in pieces of 1-3 characters, not even part of it for a moment; keeps the text around it', async () => {
+      const text = `Before the key: ${server.key} (that was it). And the last words`;
+      const events = streamEvents('gpt-4o-2024-08-06', '', 'stop', undefined);
+      const chunks: string[] = [];
+      for (let at = 0, n = 0; at < text.length; at += (n++ % 3) + 1) {
+        const piece = text.slice(at, at + (n % 3) + 1);
+        chunks.push(`data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o', choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] })}\n\n`);
+      }
+      server.script.push({ sse: [events[0] ?? '', ...chunks, ...events.slice(2)], chunkDelayMs: 25 });
+      const seen: string[] = [];
+      const sub = vscode.workspace.onDidChangeTextDocument((e) => e.document.isUntitled && seen.push(e.document.getText()));
+      let doc: vscode.TextDocument | undefined;
+      try {
+        doc = await describe_(workspaceImage('ui.png'));
+      } finally {
+        sub.dispose();
+      }
+      assert.ok(doc, ui.errors().join('\n'));
+      assert.ok(seen.length >= 3, `${seen.length} states seen:\n${seen.join('\n----\n')}`);
+      const part = server.key.slice(0, Math.ceil(server.key.length * 0.6));
+      for (const state of [...seen, doc.getText()]) assert.ok(!state.includes(part), `the document showed the key (or most of it):\n${state}`);
+      assert.match(doc.getText(), /\n\nBefore the key: \[REDACTED\] \(that was it\)\. And the last words\n\n---\n/);
+    });
+
     it('Cancel stops the stream and keeps what came, marked as cancelled', async () => {
       server.script.push(slow('one two three four five six seven eight nine ten eleven twelve thirteen fourteen', 150));
       ui.cancelAfterMs = 900;
