@@ -31,7 +31,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const keys = new KeyStore(context.secrets);
   const ui = new UiHolder();
   const deps: DescribeDeps = { ui, keys, log, tokenMemory: new GlobalStateTokenMemory(context.globalState) };
-  const refreshSecrets = async () => log.setSecrets(await keys.all());
+  const refreshSecrets = async () => log.setStoredKeys(await keys.all());
   void refreshSecrets();
 
   context.subscriptions.push(

@@ -5,7 +5,7 @@
  * Every request path (describe, paste panel, quick fixes, paste into Markdown, bulk alt text) opens its target here.
  */
 import * as vscode from 'vscode';
-import { openAiCredential, type Credential } from '../core/auth';
+import { knownSecret, openAiCredential, type Credential } from '../core/auth';
 import { ChatClient, type ChatBackend } from '../core/client';
 import { DescribeError } from '../core/errors';
 import { isLoopbackHost, parseBaseUrl, resolveSettings, type DescribeSettings, type RawSettings } from '../core/settings';
@@ -28,6 +28,8 @@ export interface Target {
 /** The HTTP client over VS Code's own network stack (proxies, PAC, proxy authentication, OS certificates). */
 export function httpBackend(deps: DescribeDeps, credential: Credential): ChatClient {
   const settings = readSettings();
+  // The key about to be sent is removed from the log from now on, with every other secret it knows.
+  deps.log.addSecret(knownSecret(credential));
   return new ChatClient({
     credential,
     // The global fetch at the time of the request: VS Code installs its network stack on it.
@@ -43,7 +45,6 @@ export function httpBackend(deps: DescribeDeps, credential: Credential): ChatCli
 async function openAiServerCredential(deps: DescribeDeps): Promise<Credential | undefined> {
   const base = parseBaseUrl(readProviderSettings().baseUrl);
   const key = await deps.keys.get('openai');
-  if (key) deps.log.setSecrets(await deps.keys.all());
   if (key || isLoopbackHost(new URL(base).hostname)) return openAiCredential(key, base, isLoopbackHost);
   const setKey = vscode.l10n.t('Set API Key');
   const picked = await deps.ui.current.showWarningMessage(vscode.l10n.t('No key is set for {0}: set the key of that server to go on.', new URL(base).host), setKey);

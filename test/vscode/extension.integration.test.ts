@@ -356,6 +356,32 @@ describe('Describe Image in VS Code', () => {
     assert.ok(!everything.includes(server.key), 'the key appears nowhere');
   });
 
+  it('with both keys set (Azure and an OpenAI-compatible server), neither reaches the log or a message', async () => {
+    const openAiKey = `sk-other-provider-${Date.now().toString(36)}`;
+    await configure({ provider: 'openai' });
+    try {
+      await vscode.commands.executeCommand('describeImage.setApiKey', openAiKey);
+    } finally {
+      await configure({ provider: undefined });
+    }
+    try {
+      // The Azure key is the one in use (the key store refreshes the log's list; using the key must not shrink it).
+      await vscode.commands.executeCommand('describeImage.setApiKey', server.key);
+      // One describe first, so that whatever the key store does after a change has happened.
+      assert.ok(await describe_(workspaceImage('ui.png')), ui.errors().join('\n'));
+      server.script.push({ status: 400, headers: { 'content-type': 'application/json' }, body: { error: { code: 'BadRequest', message: `echo api-key=${server.key} other=${openAiKey}` } } });
+      await describe_(workspaceImage('ui.png'));
+      const everything = [...api.recentLog(), ...ui.messages.map((m) => m.message)].join('\n');
+      assert.match(everything, /echo api-key=\[REDACTED\] other=\[REDACTED\]/);
+      assert.ok(!everything.includes(server.key), 'no Azure key');
+      assert.ok(!everything.includes(openAiKey), 'no OpenAI-compatible key');
+    } finally {
+      await configure({ provider: 'openai' });
+      await vscode.commands.executeCommand('describeImage.clearApiKey');
+      await configure({ provider: undefined });
+    }
+  });
+
   it('works with the image preview as the active editor', async () => {
     await vscode.commands.executeCommand('vscode.open', workspaceImage('ui.png'));
     await new Promise((r) => setTimeout(r, 500));
