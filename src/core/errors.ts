@@ -162,6 +162,20 @@ export function redact(text: string, secrets: readonly (string | undefined)[]): 
   return removeForms(text, secretForms(secrets));
 }
 
+/** The length of the longest end of `text` that is the beginning (not the whole) of one of the forms. */
+function longestStartOfAForm(text: string, forms: readonly string[]): number {
+  let longest = 0;
+  for (const form of forms) {
+    for (let k = Math.min(form.length - 1, text.length); k > longest; k--) {
+      if (text.endsWith(form.slice(0, k))) {
+        longest = k;
+        break;
+      }
+    }
+  }
+  return longest;
+}
+
 function removeForms(text: string, forms: readonly string[]): string {
   let out = text;
   for (const form of forms) out = out.split(form).join(REDACTED);
@@ -170,9 +184,9 @@ function removeForms(text: string, forms: readonly string[]): string {
 
 /**
  * Redaction for text that arrives in pieces (a streamed answer): a secret cut across two pieces is still removed.
- * Each piece goes out at once except its last characters — fewer than the longest form of a secret — which are held
- * back until the next piece shows whether they begin a secret; `end` releases what is held. Whatever is printed of a
- * stream passes through one of these, then through the front's own rendering.
+ * Each piece goes out at once, except an end that could be the beginning of a secret (in any of its forms): that is
+ * held back until the next piece shows whether the secret follows; `end` releases what is held. Whatever is printed
+ * of a stream passes through one of these, then through the front's own rendering.
  */
 export class StreamRedactor {
   private held = '';
@@ -183,10 +197,9 @@ export class StreamRedactor {
   push(piece: string): string {
     const text = this.held + piece;
     const forms = secretForms(this.secrets());
-    const longest = forms[0]?.length ?? 0;
-    let cut = Math.max(0, text.length - Math.max(0, longest - 1));
-    // A secret that crosses the cut is wholly in the text (anything that could still grow into one lies after the
-    // cut): release it whole, so that it is replaced.
+    let cut = text.length - longestStartOfAForm(text, forms);
+    // A secret that crosses the cut is wholly in the text (one that may still grow lies after the cut): release it
+    // whole, so that it is replaced.
     for (let moved = true; moved && cut > 0 && cut < text.length; ) {
       moved = false;
       for (const form of forms) {
