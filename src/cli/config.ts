@@ -146,6 +146,7 @@ export class CliInputError extends DescribeError {}
 
 /** A hint in the CLI's own terms for an error the core raised (its message speaks of no front). */
 export function cliHint(e: DescribeError, provider: DescribeSettings['provider'] = 'azure'): string {
+  if (e.proxy) return ' The proxy comes from HTTPS_PROXY (or HTTP_PROXY, ALL_PROXY); a host listed in NO_PROXY goes direct.';
   if (provider === 'openai') {
     if (e.code === 'auth' || e.code === 'missing-key') return ' Check OPENAI_API_KEY and --base-url (or OPENAI_BASE_URL).';
     if (e.code === 'deployment-not-found') return ' List the models the server has with --list-models.';

@@ -65,6 +65,8 @@ export interface DescribeErrorOptions {
   retryAfterMs?: number | undefined;
   /** Text that had already arrived when a stream broke or was cancelled (kept, never thrown away). */
   partialText?: string | undefined;
+  /** The proxy the failed request went through, when it may be the cause (its URL without user or password). */
+  proxy?: string | undefined;
   cause?: unknown;
 }
 
@@ -78,6 +80,7 @@ export class DescribeError extends Error {
   readonly actions: readonly FixAction[];
   readonly retryAfterMs: number | undefined;
   readonly partialText: string | undefined;
+  readonly proxy: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: DescribeErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -89,6 +92,7 @@ export class DescribeError extends Error {
     this.actions = options.actions ?? defaultActions(code);
     this.retryAfterMs = options.retryAfterMs;
     this.partialText = options.partialText;
+    this.proxy = options.proxy;
   }
 
   /** True for errors found before anything was sent (CLI exit code 2). */

@@ -255,3 +255,54 @@ describe('proxy', () => {
     }
   });
 });
+
+describe('which requests go through the proxy', () => {
+  it('follows the no-proxy list (names, suffixes, ports, IPv6, *) and names the proxy without its credentials', async () => {
+    const d = createDispatcher({ proxy: 'http://user:p%40ss@proxy.corp.example:3128', noProxy: ['.internal.example', 'api.example.com:8443', '[fd00::1]', 'exact.example'] });
+    try {
+      assert.equal(d.proxyFor('https://res.openai.azure.com/x'), 'http://proxy.corp.example:3128');
+      assert.equal(d.proxyFor('https://a.b.internal.example/x'), undefined);
+      assert.equal(d.proxyFor('https://internal.example/x'), undefined);
+      assert.equal(d.proxyFor('https://api.example.com:8443/x'), undefined);
+      assert.equal(d.proxyFor('https://api.example.com/x'), 'http://proxy.corp.example:3128', 'another port goes through the proxy');
+      assert.equal(d.proxyFor('https://[fd00::1]:8080/x'), undefined);
+      assert.equal(d.proxyFor('https://exact.example/x'), undefined);
+      assert.equal(d.proxyFor('https://notexact.example/x'), 'http://proxy.corp.example:3128');
+    } finally {
+      await d.close();
+    }
+    const all = createDispatcher({ proxy: 'http://proxy.corp.example:3128', noProxy: ['*'] });
+    assert.equal(all.proxyFor('https://res.openai.azure.com/x'), undefined);
+    await all.close();
+  });
+});
+
+describe('a request given up behind a proxy that never answers CONNECT', () => {
+  let hanging: TestProxy;
+  before(async () => {
+    hanging = await startConnectProxy({ onConnect: 'hang' });
+  });
+  after(() => hanging.close());
+
+  it('settles at its deadline naming the proxy; the requests beside it finish, later ones work, close does not wait', async () => {
+    // The loopback server goes direct (no-proxy list); the resource only a proxy could reach hangs in CONNECT.
+    const dispatcher = createDispatcher({ proxy: hanging.url, noProxy: ['127.0.0.1'] });
+    const client = new ChatClient({ credential: apiKeyCredential(server.key), dispatcher, timeoutMs: 800, retry: { maxTransientRetries: 0, maxThrottleRetries: 0 } });
+    const behind = resolveSettings({ endpoint: 'https://my-resource.openai.azure.test', deployment: 'gpt-4o' });
+    try {
+      server.script.push({ delayMs: 1500, status: 200, headers: json, body: { id: 'x', model: 'gpt-4o', choices: [{ index: 0, message: { role: 'assistant', content: 'The slow answer.' }, finish_reason: 'stop' }] } });
+      const slow = describeImages({ settings: settings(), sources: [image('ui.png')], client: new ChatClient({ credential: apiKeyCredential(server.key), dispatcher, timeoutMs: 5000 }) });
+      const started = Date.now();
+      const e = await failsWith(describeImages({ settings: behind, sources: [image('ui.png')], client }), 'timeout', /No answer from my-resource\.openai\.azure\.test \(through the proxy http:\/\/127\.0\.0\.1:\d+\) within 800 ms/);
+      assert.ok(Date.now() - started < 800 + 1000, `settled after ${Date.now() - started} ms`);
+      assert.equal(e.proxy, hanging.url);
+      assert.equal((await slow).text, 'The slow answer.', 'a request beside the one given up is not cut');
+      assert.match((await describeImages({ settings: settings(), sources: [image('ui.png')], client })).text, /The fake model saw/, 'a later request works');
+    } finally {
+      const closing = Date.now();
+      await client.close();
+      await dispatcher.close();
+      assert.ok(Date.now() - closing < 1000, `close took ${Date.now() - closing} ms`);
+    }
+  });
+});
