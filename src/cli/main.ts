@@ -63,8 +63,9 @@ Options:
 
 Keys are read only from the environment (never a flag): AZURE_OPENAI_API_KEY for Azure, OPENAI_API_KEY for an
 OpenAI-compatible server (none needed for a server on this machine).
-Proxies: HTTPS_PROXY / HTTP_PROXY and NO_PROXY are honoured. A private certificate authority (a TLS-inspecting
-proxy): NODE_EXTRA_CA_CERTS=/path/to/ca.pem, or NODE_OPTIONS=--use-system-ca (Node 22.15+) for the OS store.
+Proxies: HTTPS_PROXY / HTTP_PROXY and NO_PROXY are honoured; a server on this machine is always reached direct.
+A private certificate authority (a TLS-inspecting proxy): NODE_EXTRA_CA_CERTS=/path/to/ca.pem, or
+NODE_OPTIONS=--use-system-ca (Node 22.15+) for the OS store.
 Alt text for docs: describe-image alt-text check|fix <glob...>   (describe-image alt-text --help)
 Text in images, read on this machine (no model, nothing sent): describe-image extract-text <image...>
 The tools for agents, as an MCP server on stdio: describe-image mcp   (describe-image mcp --help)

@@ -187,7 +187,7 @@ export class ChatClient implements ChatBackend {
   }
 
   async close(): Promise<void> {
-    await this.ownedDispatcher?.close();
+    await Promise.all([this.ownedDispatcher?.close(), this.transport.close?.()]);
   }
 
   /** Send one chat completion with the images, retrying what is worth retrying. */

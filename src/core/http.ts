@@ -1,6 +1,8 @@
 /**
  * undici connections for the CLI, one NetDispatcher per client and passed with every request: never the process-wide
- * global dispatcher. Requests go through the proxy when one is set, unless the no-proxy list names their host.
+ * global dispatcher. A request to this machine (localhost, 127.0.0.0/8, ::1: isOnThisMachine, the same test that
+ * tells the user images stay here) always goes direct; others go through the proxy when one is set, unless the
+ * no-proxy list names their host.
  *
  * A request that is given up (its deadline passed, the user cancelled) before its answer started may leave undici
  * connecting for ever — a proxy that drops CONNECT makes undici's proxy agent reconnect in a tight loop
@@ -11,6 +13,7 @@
  * (The extension does not use these: its requests go through VS Code's own network stack, see src/vscode/backend.ts.)
  */
 import { Agent, Pool, ProxyAgent, type Dispatcher } from 'undici';
+import { isOnThisMachine } from './settings';
 
 export interface DispatcherOptions {
   /** Proxy URL for http and https requests (e.g. HTTPS_PROXY). */
@@ -136,7 +139,7 @@ export class NetDispatcher {
   /** The proxy a request to this URL goes through (without credentials), or undefined: direct. */
   proxyFor(url: string): string | undefined {
     const proxy = this.options.proxy;
-    if (!proxy || bypassesProxy(new URL(url), this.noProxy)) return undefined;
+    if (!proxy || isOnThisMachine(url) || bypassesProxy(new URL(url), this.noProxy)) return undefined;
     return proxyLabel(proxy);
   }
 

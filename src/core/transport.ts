@@ -13,6 +13,7 @@
  */
 import { request } from 'undici';
 import type { NetDispatcher } from './http';
+import { isOnThisMachine } from './settings';
 
 export interface TransportRequest {
   readonly url: string;
@@ -40,6 +41,8 @@ export interface Transport {
   (req: TransportRequest): Promise<TransportResponse>;
   /** The proxy a request to this URL goes through (without credentials), when the transport knows: for messages. */
   readonly proxyFor?: ((url: string) => string | undefined) | undefined;
+  /** Free what the transport holds (its own dispatchers), when it has any. */
+  readonly close?: (() => Promise<void>) | undefined;
 }
 
 /** An error with the code a timeout has in undici. */
@@ -100,6 +103,22 @@ export function undiciTransport(net: NetDispatcher): Transport {
     };
   };
   return Object.assign(send, { proxyFor: (url: string) => net.proxyFor(url) });
+}
+
+/**
+ * Requests to this machine (isOnThisMachine: the test behind "images stay on this machine") go direct through undici
+ * with `local`, never through a proxy; the others through `elsewhere`. For the extension, whose fetch goes through VS
+ * Code's network stack: that sends localhost and 127.0.0.1 direct, but 127.0.0.2 or `name.localhost` to the proxy.
+ */
+export function directToThisMachine(elsewhere: Transport, local: NetDispatcher): Transport {
+  const direct = undiciTransport(local);
+  const send = (req: TransportRequest) => (isOnThisMachine(req.url) ? direct(req) : elsewhere(req));
+  return Object.assign(send, {
+    proxyFor: (url: string) => (isOnThisMachine(url) ? undefined : elsewhere.proxyFor?.(url)),
+    close: async () => {
+      await Promise.all([local.close(), elsewhere.close?.()]);
+    },
+  });
 }
 
 /** The headers of a fetch Response as a plain record (lower-case names). */

@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCliProcess } from '../support/cli';
+import { OpenAiLikeServer } from '../support/openaiServer';
 import { image } from '../support/paths';
 import { startConnectProxy, type TestProxy } from '../support/proxy';
 
@@ -89,4 +90,41 @@ describe('the CLI behind a broken proxy', () => {
     assert.ok(r.msAfterInterrupt !== undefined && r.msAfterInterrupt < 2000, `ended ${r.msAfterInterrupt} ms after Ctrl+C`);
     assert.match(r.stderr, /interrupted/);
   });
+});
+
+describe('a server on this machine with a proxy set', () => {
+  const local = new OpenAiLikeServer({ models: ['llava'] });
+  const other = new OpenAiLikeServer({ models: ['llava'], address: '127.0.0.2' });
+  let proxy: TestProxy;
+  before(async () => {
+    await local.start();
+    await other.start();
+    proxy = await startConnectProxy();
+  });
+  after(async () => {
+    await local.stop();
+    await other.stop();
+    await proxy.close();
+  });
+
+  for (const [name, base] of [
+    ['localhost', () => local.url.replace('127.0.0.1', 'localhost')],
+    ['127.0.0.2', () => other.url],
+  ] as const) {
+    it(`goes direct, never through the proxy: ${name}`, async () => {
+      proxy.tunnels.length = 0;
+      const server = name === 'localhost' ? local : other;
+      server.requests.length = 0;
+      const r = await runCliProcess(['--provider', 'openai', '--base-url', base(), '--model', 'llava', '--no-stream', image('ui.png')], {
+        cwd: tmp,
+        guardLog,
+        env: { HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url, https_proxy: proxy.url, http_proxy: proxy.url },
+        killAfterMs: 20_000,
+      });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /The model llava saw 1 image/);
+      assert.deepEqual(proxy.tunnels, [], 'the image never went through the proxy');
+      assert.equal(server.requests.filter((q) => q.path === '/v1/chat/completions').length >= 1, true);
+    });
+  }
 });

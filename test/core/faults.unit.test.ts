@@ -11,6 +11,7 @@ import { createDispatcher } from '../../src/core/http';
 import type { Logger } from '../../src/core/log';
 import { resolveSettings } from '../../src/core/settings';
 import { AzureLikeServer, streamEvents } from '../support/azureServer';
+import { OpenAiLikeServer } from '../support/openaiServer';
 import { image } from '../support/paths';
 import { startConnectProxy, type TestProxy } from '../support/proxy';
 import { apiKeyCredential } from '../../src/core/auth';
@@ -220,35 +221,58 @@ describe('faults', () => {
 });
 
 describe('proxy', () => {
+  // A model server only the proxy can reach, by a name only it resolves (no key needed: a plain-http server).
+  const models = new OpenAiLikeServer({ models: ['llava'] });
   let proxy: TestProxy;
+  let port = '';
+  const behindProxy = () => resolveSettings({ provider: 'openai', baseUrl: `http://models.corp.test:${port}/v1`, model: 'llava' });
   before(async () => {
-    proxy = await startConnectProxy();
+    await models.start();
+    port = new URL(models.url).port;
+    proxy = await startConnectProxy({ hosts: { 'models.corp.test': '127.0.0.1' } });
   });
-  after(() => proxy.close());
+  after(async () => {
+    await proxy.close();
+    await models.stop();
+  });
   beforeEach(() => {
     proxy.tunnels.length = 0;
+    models.requests.length = 0;
   });
 
   it('sends requests through the configured proxy, with a dispatcher passed per client', async () => {
     const dispatcher = createDispatcher({ proxy: proxy.url });
-    const client = new ChatClient({ credential: apiKeyCredential(server.key), dispatcher });
+    const client = new ChatClient({ credential: { kind: 'none' }, dispatcher });
     try {
-      const result = await describeImages({ settings: settings(), credential: apiKeyCredential(server.key), sources: [image('ui.png')], client });
-      assert.match(result.text, /The fake model saw/);
-      assert.deepEqual(proxy.tunnels, [new URL(server.url).host]);
+      const result = await describeImages({ settings: behindProxy(), sources: [image('ui.png')], client });
+      assert.match(result.text, /The model llava saw 1 image/);
+      assert.deepEqual(proxy.tunnels, [`models.corp.test:${port}`]);
     } finally {
       await client.close();
       await dispatcher.close();
     }
   });
 
-  it('bypasses the proxy for hosts in the no-proxy list', async () => {
-    const dispatcher = createDispatcher({ proxy: proxy.url, noProxy: ['127.0.0.1'] });
+  it('bypasses the proxy for hosts in the no-proxy list (which then cannot resolve the name)', async () => {
+    const dispatcher = createDispatcher({ proxy: proxy.url, noProxy: ['corp.test'] });
+    const client = new ChatClient({ credential: { kind: 'none' }, dispatcher, retry: { maxTransientRetries: 0 } });
+    try {
+      await failsWith(describeImages({ settings: behindProxy(), sources: [image('ui.png')], client }), 'network', /models\.corp\.test:\d+ was not found \(DNS\)/);
+      assert.equal(proxy.tunnels.length, 0);
+    } finally {
+      await client.close();
+      await dispatcher.close();
+    }
+  });
+
+  it('sends requests to this machine direct, whatever the no-proxy list says (localhost, 127.0.0.0/8, ::1)', async () => {
+    const dispatcher = createDispatcher({ proxy: proxy.url });
     const client = new ChatClient({ credential: apiKeyCredential(server.key), dispatcher });
     try {
-      await describeImages({ settings: settings(), credential: apiKeyCredential(server.key), sources: [image('ui.png')], client });
-      assert.equal(proxy.tunnels.length, 0);
-      assert.equal(server.requests.length, 1);
+      assert.match((await describeImages({ settings: settings(), sources: [image('ui.png')], client })).text, /The fake model saw/);
+      assert.deepEqual(proxy.tunnels, []);
+      for (const url of ['http://localhost:11434/v1', 'http://127.0.0.2:1234/v1', 'http://[::1]:8000/v1', 'http://ollama.localhost/v1']) assert.equal(dispatcher.proxyFor(url), undefined, url);
+      assert.equal(dispatcher.proxyFor('http://10.0.0.5:11434/v1'), proxy.url, 'another machine on the network is not this one');
     } finally {
       await client.close();
       await dispatcher.close();
