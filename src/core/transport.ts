@@ -2,14 +2,18 @@
  * How the client's requests travel. Two transports with one shape (streamed body, AbortSignal, a timeout for the
  * answer to start and one for silence between chunks):
  * - `undiciTransport`: undici with an explicit dispatcher (the CLI: HTTPS_PROXY/NO_PROXY, NODE_EXTRA_CA_CERTS). Never
- *   the process-wide dispatcher.
+ *   the process-wide dispatcher. Every request has a hard deadline for its answer to start, counted from the start
+ *   (connecting and any proxy included); a request given up — deadline or cancel — is settled at once and its
+ *   dispatchers torn down (see NetDispatcher), since undici may otherwise keep connecting for ever.
  * - `fetchTransport`: a WHATWG `fetch` (the extension passes the extension host's global fetch, which VS Code's
  *   network stack serves: system and PAC proxies, proxy authentication, `http.proxy`/`http.noProxy`, the OS
  *   certificate store).
  * Timeouts raise errors with undici's codes (`UND_ERR_HEADERS_TIMEOUT`, `UND_ERR_BODY_TIMEOUT`) whatever the transport,
  * so the client maps them once.
  */
-import { request, type Dispatcher } from 'undici';
+import { request } from 'undici';
+import type { NetDispatcher } from './http';
+import { isOnThisMachine } from './settings';
 
 export interface TransportRequest {
   readonly url: string;
@@ -33,7 +37,13 @@ export interface TransportResponse {
   discard(): Promise<void>;
 }
 
-export type Transport = (req: TransportRequest) => Promise<TransportResponse>;
+export interface Transport {
+  (req: TransportRequest): Promise<TransportResponse>;
+  /** The proxy a request to this URL goes through (without credentials), when the transport knows: for messages. */
+  readonly proxyFor?: ((url: string) => string | undefined) | undefined;
+  /** Free what the transport holds (its own dispatchers), when it has any. */
+  readonly close?: (() => Promise<void>) | undefined;
+}
 
 /** An error with the code a timeout has in undici. */
 export class TransportTimeout extends Error {
@@ -45,17 +55,42 @@ export class TransportTimeout extends Error {
   }
 }
 
-export function undiciTransport(dispatcher: Dispatcher): Transport {
-  return async (req) => {
-    const res = await request(req.url, {
+/** Settles when the signal aborts (with its reason), or never. */
+function whenAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
+
+export function undiciTransport(net: NetDispatcher): Transport {
+  const send = async (req: TransportRequest): Promise<TransportResponse> => {
+    const lease = net.lease(req.url);
+    const own = new AbortController();
+    const signal = req.signal ? AbortSignal.any([req.signal, own.signal]) : own.signal;
+    const deadline = setTimeout(() => own.abort(new TransportTimeout('UND_ERR_HEADERS_TIMEOUT', `no answer within ${req.headersTimeoutMs} ms`)), req.headersTimeoutMs);
+    const pending = request(req.url, {
       method: req.method,
-      dispatcher,
-      signal: req.signal,
+      dispatcher: lease.dispatcher,
+      signal,
       headers: { ...req.headers },
       ...(req.body !== undefined ? { body: req.body } : {}),
       headersTimeout: req.headersTimeoutMs,
       bodyTimeout: req.bodyTimeoutMs,
     });
+    let res: Awaited<typeof pending>;
+    try {
+      // undici does not settle a request that still waits for its connection when it is aborted: do not wait for it.
+      res = await Promise.race([pending, whenAborted(signal)]);
+    } catch (e) {
+      void pending.then((late) => late.body.destroy(), () => undefined);
+      if (signal.aborted) lease.abandon();
+      else lease.release();
+      throw signal.aborted && !req.signal?.aborted ? (own.signal.reason as Error) : e;
+    } finally {
+      clearTimeout(deadline);
+    }
+    res.body.once('close', () => lease.release());
     return {
       status: res.statusCode,
       headers: res.headers,
@@ -67,6 +102,23 @@ export function undiciTransport(dispatcher: Dispatcher): Transport {
       },
     };
   };
+  return Object.assign(send, { proxyFor: (url: string) => net.proxyFor(url) });
+}
+
+/**
+ * Requests to this machine (isOnThisMachine: the test behind "images stay on this machine") go direct through undici
+ * with `local`, never through a proxy; the others through `elsewhere`. For the extension, whose fetch goes through VS
+ * Code's network stack: that sends localhost and 127.0.0.1 direct, but 127.0.0.2 or `name.localhost` to the proxy.
+ */
+export function directToThisMachine(elsewhere: Transport, local: NetDispatcher): Transport {
+  const direct = undiciTransport(local);
+  const send = (req: TransportRequest) => (isOnThisMachine(req.url) ? direct(req) : elsewhere(req));
+  return Object.assign(send, {
+    proxyFor: (url: string) => (isOnThisMachine(url) ? undefined : elsewhere.proxyFor?.(url)),
+    close: async () => {
+      await Promise.all([local.close(), elsewhere.close?.()]);
+    },
+  });
 }
 
 /** The headers of a fetch Response as a plain record (lower-case names). */

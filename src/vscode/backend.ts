@@ -5,11 +5,12 @@
  * Every request path (describe, paste panel, quick fixes, paste into Markdown, bulk alt text) opens its target here.
  */
 import * as vscode from 'vscode';
-import { openAiCredential, type Credential } from '../core/auth';
+import { knownSecret, openAiCredential, type Credential } from '../core/auth';
 import { ChatClient, type ChatBackend } from '../core/client';
 import { DescribeError } from '../core/errors';
-import { isLoopbackHost, parseBaseUrl, resolveSettings, type DescribeSettings, type RawSettings } from '../core/settings';
-import { fetchTransport } from '../core/transport';
+import { isOnThisMachine, parseBaseUrl, resolveSettings, type DescribeSettings, type RawSettings } from '../core/settings';
+import { createDispatcher } from '../core/http';
+import { directToThisMachine, fetchTransport } from '../core/transport';
 import { pickModel } from './chooseModel';
 import { ensureReady, type DescribeDeps } from './describeCommand';
 import { firstRunChoice, needsFirstChoice } from './firstRun';
@@ -25,13 +26,21 @@ export interface Target {
   close(): Promise<void>;
 }
 
-/** The HTTP client over VS Code's own network stack (proxies, PAC, proxy authentication, OS certificates). */
+/**
+ * The HTTP client over VS Code's own network stack (proxies, PAC, proxy authentication, OS certificates), except for
+ * a server on this machine: that is reached direct, never through a proxy, as the status bar says.
+ */
 export function httpBackend(deps: DescribeDeps, credential: Credential): ChatClient {
   const settings = readSettings();
+  // The key about to be sent is removed from the log from now on, with every other secret it knows.
+  deps.log.addSecret(knownSecret(credential));
   return new ChatClient({
     credential,
     // The global fetch at the time of the request: VS Code installs its network stack on it.
-    transport: fetchTransport((input, init) => fetch(input, init)),
+    transport: directToThisMachine(
+      fetchTransport((input, init) => fetch(input, init)),
+      createDispatcher({ connectTimeoutMs: Math.min(settings.requestTimeoutMs, 30_000) }),
+    ),
     timeoutMs: settings.requestTimeoutMs,
     idleTimeoutMs: settings.idleTimeoutMs,
     tokenParamMemory: deps.tokenMemory,
@@ -43,13 +52,12 @@ export function httpBackend(deps: DescribeDeps, credential: Credential): ChatCli
 async function openAiServerCredential(deps: DescribeDeps): Promise<Credential | undefined> {
   const base = parseBaseUrl(readProviderSettings().baseUrl);
   const key = await deps.keys.get('openai');
-  if (key) deps.log.setSecrets(await deps.keys.all());
-  if (key || isLoopbackHost(new URL(base).hostname)) return openAiCredential(key, base, isLoopbackHost);
+  if (key || isOnThisMachine(base)) return openAiCredential(key, base);
   const setKey = vscode.l10n.t('Set API Key');
   const picked = await deps.ui.current.showWarningMessage(vscode.l10n.t('No key is set for {0}: set the key of that server to go on.', new URL(base).host), setKey);
   if (picked !== setKey) return undefined;
   const entered = await promptForKey(deps.ui.current, deps.keys);
-  return entered ? openAiCredential(entered, base, isLoopbackHost) : undefined;
+  return entered ? openAiCredential(entered, base) : undefined;
 }
 
 /**
@@ -101,11 +109,11 @@ export function describeChoice(): { label: string; where: string; local: boolean
     if (p.provider === 'vscode') return { label: p.vscodeModel || vscode.l10n.t('(no model chosen)'), where: vscode.l10n.t('through VS Code'), local: false };
     if (p.provider === 'openai') {
       const base = parseBaseUrl(p.baseUrl);
-      const local = isLoopbackHost(new URL(base).hostname);
+      const local = isOnThisMachine(base);
       return { label: p.openAiModel || vscode.l10n.t('(no model chosen)'), where: local ? vscode.l10n.t('this machine ({0})', new URL(base).host) : new URL(base).host, local };
     }
     const s = resolveSettings(readSettings().raw);
-    return { label: s.deployment, where: new URL(s.endpoint).host, local: isLoopbackHost(new URL(s.endpoint).hostname) };
+    return { label: s.deployment, where: new URL(s.endpoint).host, local: isOnThisMachine(s.endpoint) };
   } catch (e) {
     return { label: vscode.l10n.t('not set up'), where: e instanceof DescribeError ? e.message : '', local: false };
   }

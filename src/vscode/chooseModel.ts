@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { openAiCredential } from '../core/auth';
-import { isLoopbackHost, parseBaseUrl, resolveSettings } from '../core/settings';
+import { isOnThisMachine, parseBaseUrl, resolveSettings } from '../core/settings';
 import { COMMANDS } from './actions';
 import { describeChoice, httpBackend } from './backend';
 import type { DescribeDeps } from './describeCommand';
@@ -24,7 +24,7 @@ async function openAiModels(deps: DescribeDeps): Promise<{ base: string; models:
   const base = parseBaseUrl(readProviderSettings().baseUrl);
   try {
     const key = await deps.keys.get('openai');
-    const client = httpBackend(deps, openAiCredential(key, base, isLoopbackHost));
+    const client = httpBackend(deps, openAiCredential(key, base));
     try {
       return { base, models: await client.listModels({ apiStyle: 'openai', endpoint: base, provider: 'openai', deployment: '' }, AbortSignal.timeout(8000)) };
     } finally {
@@ -59,7 +59,7 @@ export async function pickModel(deps: DescribeDeps, options: { only?: ProviderId
   if (want('openai')) {
     const listed = await openAiModels(deps);
     const host = new URL(listed.base).host;
-    const local = isLoopbackHost(new URL(listed.base).hostname);
+    const local = isOnThisMachine(listed.base);
     items.push(separator(vscode.l10n.t('OpenAI-compatible server: {0}', host)));
     const where = local ? vscode.l10n.t('Images stay on this machine ({0}).', host) : vscode.l10n.t('Images go to {0}.', host);
     for (const id of listed.models) items.push({ label: `${mark('openai', id)}${id}`, description: local ? vscode.l10n.t('on this machine') : host, detail: where, provider: 'openai', model: id });

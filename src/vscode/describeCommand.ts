@@ -79,10 +79,7 @@ export async function ensureReady(deps: DescribeDeps): Promise<Credential | unde
     return session ? entraCredential(session, deps.log) : undefined;
   }
   const existing = await deps.keys.get();
-  if (existing) {
-    deps.log.setSecrets([existing]);
-    return apiKeyCredential(existing);
-  }
+  if (existing) return apiKeyCredential(existing);
   const setKey = vscode.l10n.t('Set API Key');
   const signIn = vscode.l10n.t('Sign In with Microsoft Entra ID');
   const picked = await ui.showWarningMessage(
@@ -97,7 +94,6 @@ export async function ensureReady(deps: DescribeDeps): Promise<Credential | unde
   if (picked !== setKey) return undefined;
   const key = await promptForKey(ui, deps.keys);
   if (!key) return undefined;
-  deps.log.setSecrets([key]);
   return apiKeyCredential(key);
 }
 
@@ -195,7 +191,7 @@ export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri
             onEvent: (event) => {
               if (event.type === 'prepared') {
                 event.images.forEach((image, i) => links.set(image, uris[i] ? imageLink(uris[i]) : image.source));
-                streamDoc = new StreamingResultDocument(log.redact(renderHeader(event.images, imageRef)), settings.openPreviewBeside, (raw) => log.redact(neutraliseHtml(raw)));
+                streamDoc = new StreamingResultDocument(log.redact(renderHeader(event.images, imageRef)), settings.openPreviewBeside, (raw) => log.redact(neutraliseHtml(raw)), () => log.knownSecrets);
               } else if (event.type === 'text') {
                 stopCountdown();
                 streamDoc?.append(event.delta);
