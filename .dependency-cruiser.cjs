@@ -9,6 +9,7 @@ const CORE_LAYERS = {
   base: [],
   markdown: ['base'],
   net: ['base'],
+  nodeHttp: ['base', 'net'],
   images: ['base', 'net'],
   finders: ['base', 'markdown'],
   animation: ['base', 'images'],
@@ -17,6 +18,32 @@ const CORE_LAYERS = {
   docs: ['base', 'net', 'images', 'describe', 'finders', 'markdown', 'ocr'],
   agent: ['base', 'images', 'docs', 'finders'],
 };
+const VSCODE_LAYERS = {
+  base: [],
+  models: ['base'],
+  extractText: ['base'],
+  describe: ['base', 'models', 'extractText'],
+  pastePanel: ['base', 'models', 'describe', 'extractText'],
+  altText: ['base', 'models'],
+  tools: ['base', 'models', 'describe', 'extractText'],
+};
+const CLI_LAYERS = {
+  base: [],
+  describe: ['base'],
+  altText: ['base'],
+  extractText: ['base'],
+  mcp: ['base'],
+};
+/** What activation may read: the core's light parts. The rest loads when first used (dynamic import), or is a type. */
+const HEAVY_CORE = ['markdown', 'images', 'animation', 'ocr', 'describe', 'finders', 'docs', 'agent', 'nodeHttp'];
+const layers = (front, table) =>
+  Object.entries(table).map(([name, allowed]) => ({
+    name: `${front}-layer-${name}`,
+    comment: `src/${front}/${name} may import only ${allowed.length ? allowed.map((a) => `src/${front}/${a}`).join(', ') : `nothing else in src/${front}`}`,
+    severity: 'error',
+    from: { path: `^src/${front}/${name}/` },
+    to: { path: `^src/${front}/[^/]+/`, pathNot: `^src/${front}/(${[name, ...allowed].join('|')})/` },
+  }));
 const layerRules = Object.entries(CORE_LAYERS).map(([name, allowed]) => ({
   name: `core-layer-${name}`,
   comment: `src/core/${name} may import only ${allowed.length ? allowed.join(', ') : 'nothing else in the core'} (see ARCHITECTURE.md)`,
@@ -46,6 +73,23 @@ module.exports = {
       to: { path: '^src/(core|cli|vscode)/[^/]+/', pathNot: '^src/(core|cli|vscode)/[^/]+/index\\.ts$' },
     },
     ...layerRules,
+    ...layers('vscode', VSCODE_LAYERS),
+    ...layers('cli', CLI_LAYERS),
+    {
+      name: 'light-activation',
+      comment:
+        "What activation reads (extension.ts, the VS Code layer's base and models, each feature's door) imports the core's heavy parts only as types or with import(): they load when first used.",
+      severity: 'error',
+      from: { path: '^src/(extension\\.ts$|vscode/(base|models)/|vscode/[^/]+/index\\.ts$)' },
+      to: { path: `^src/core/(${HEAVY_CORE.join('|')})/`, dependencyTypesNot: ['type-only', 'dynamic-import'] },
+    },
+    {
+      name: 'feature-door-light',
+      comment: "A VS Code feature's door registers it and loads its work with import() (only base and models are read at activation).",
+      severity: 'error',
+      from: { path: '^src/vscode/([^/]+)/index\\.ts$', pathNot: '^src/vscode/(base|models)/' },
+      to: { path: '^src/vscode/$1/(?!index\\.ts$)', pathNot: '^src/vscode/[^/]+/(kinds|deps|viewType|pasteStore)\\.ts$', dependencyTypesNot: ['type-only', 'dynamic-import'] },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

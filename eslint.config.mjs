@@ -1,4 +1,6 @@
-// Lint rules. The one that matters most: src/core/ stays free of VS Code so the CLI and plain-Node tests can use it.
+// Lint rules. The house rules (layers, doors, no circles) are dependency-cruiser's (.dependency-cruiser.cjs); here:
+// src/core/ stays free of VS Code, and files and functions stay small enough to read — a longer one says why in a
+// comment (`// eslint-disable-next-line max-lines-per-function -- why`, or `/* eslint-disable max-lines -- why */`).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -14,6 +16,13 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': ['error', { allow: ['warn', 'error'] }],
       eqeqeq: ['error', 'smart'],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      'max-lines': ['error', { max: 400, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true, IIFEs: true }],
     },
   },
   {

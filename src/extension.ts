@@ -34,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const deps: DescribeDeps = { ui, keys, log, tokenMemory: new GlobalStateTokenMemory(context.globalState) };
   const tools = createTools(deps);
   const pasteStore = new PasteStore(vscode.Uri.joinPath(context.globalStorageUri, 'pasted'), context.globalState);
-  const refreshSecrets = async () => log.setSecrets(await keys.all());
+  const refreshSecrets = async () => log.setStoredKeys(await keys.all());
   void refreshSecrets();
 
   context.subscriptions.push(

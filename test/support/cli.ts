@@ -11,6 +11,8 @@ export interface CliRun {
   stderr: string;
   /** Peak resident memory of the process in bytes, when `measureMemory` was asked. */
   peakBytes?: number;
+  /** How long the process took to end after SIGINT, when it was sent. */
+  msAfterInterrupt?: number;
 }
 
 export interface CliProcessOptions {
@@ -25,6 +27,10 @@ export interface CliProcessOptions {
   readonly interruptAfterMs?: number;
   /** Record the process's peak resident memory (`peakBytes`). */
   readonly measureMemory?: boolean;
+  /** Send SIGINT (Ctrl+C) when this settles (e.g. when a server saw the request: a fixed delay is fragile under load). */
+  readonly interruptWhen?: Promise<unknown>;
+  /** Kill the process (SIGKILL) if it still runs after this long: for tests of a process that might never end. */
+  readonly killAfterMs?: number;
 }
 
 /**
@@ -43,15 +49,24 @@ export function runCliProcess(args: readonly string[], options: CliProcessOption
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = options.interruptAfterMs !== undefined ? setTimeout(() => child.kill('SIGINT'), options.interruptAfterMs) : undefined;
+    let interruptedAt: number | undefined;
+    const interrupt = () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      interruptedAt = Date.now();
+      child.kill('SIGINT');
+    };
+    const timer = options.interruptAfterMs !== undefined ? setTimeout(interrupt, options.interruptAfterMs) : undefined;
+    void options.interruptWhen?.then(interrupt, interrupt);
+    const killer = options.killAfterMs !== undefined ? setTimeout(() => child.kill('SIGKILL'), options.killAfterMs) : undefined;
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      clearTimeout(killer);
       for (const secret of options.secrets ?? []) assert.ok(!(stdout + stderr).includes(secret), 'no key or token in the output');
       const outside = existsSync(options.guardLog) ? readFileSync(options.guardLog, 'utf8') : '';
       assert.equal(outside, '', `the CLI tried to leave this machine: ${outside}`);
       const peakBytes = memoryLog && existsSync(memoryLog) ? Number(readFileSync(memoryLog, 'utf8')) * 1024 : undefined;
-      resolve({ code, signal, stdout, stderr, ...(peakBytes !== undefined ? { peakBytes } : {}) });
+      resolve({ code, signal, stdout, stderr, ...(peakBytes !== undefined ? { peakBytes } : {}), ...(interruptedAt !== undefined ? { msAfterInterrupt: Date.now() - interruptedAt } : {}) });
     });
   });
 }

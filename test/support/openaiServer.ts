@@ -12,6 +12,8 @@ import { isObject } from '../../src/core/base';
 import { streamEvents } from './azureServer';
 
 export interface OpenAiLikeOptions {
+  /** The loopback address it listens on (default 127.0.0.1; any of 127.0.0.0/8 is this machine too). */
+  readonly address?: string;
   /** The key required as `Authorization: Bearer`; undefined: no key needed (a local server). */
   readonly key?: string | undefined;
   readonly models?: readonly string[];
@@ -58,8 +60,9 @@ export class OpenAiLikeServer {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
-    await new Promise<void>((r) => this.server?.listen(0, '127.0.0.1', r));
-    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const address = this.options.address ?? '127.0.0.1';
+    await new Promise<void>((r) => this.server?.listen(0, address, r));
+    this.base = `http://${address}:${(this.server.address() as AddressInfo).port}`;
     return this.url;
   }
 

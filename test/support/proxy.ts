@@ -2,7 +2,8 @@
  * A small forward proxy on 127.0.0.1 for tests, counted: CONNECT tunnels (what undici's proxy agents use, for https
  * and http) and absolute-form requests (`GET http://host/path`, what Node's http module sends through a proxy). It can
  * resolve host names only it knows (`hosts`), like a corporate proxy that reaches an internal resource, and can demand
- * proxy authentication (407 without the right `Proxy-Authorization`).
+ * proxy authentication (407 without the right `Proxy-Authorization`). A broken proxy too: one that closes the
+ * connection on CONNECT (`onConnect: 'drop'`), or never answers it (`'hang'`).
  */
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -21,10 +22,13 @@ export interface ProxyOptions {
   readonly hosts?: Readonly<Record<string, string>>;
   /** `user:password` the proxy demands (Basic). */
   readonly auth?: string;
+  /** What it does with a CONNECT (default: opens the tunnel). Every CONNECT is counted in `tunnels` all the same. */
+  readonly onConnect?: 'tunnel' | 'drop' | 'hang';
 }
 
 export async function startConnectProxy(options: ProxyOptions = {}): Promise<TestProxy> {
   const tunnels: string[] = [];
+  const sockets = new Set<net.Socket>();
   let refused = 0;
   const resolve = (host: string) => options.hosts?.[host] ?? host;
   const allowed = (req: http.IncomingMessage) => !options.auth || req.headers['proxy-authorization'] === `Basic ${Buffer.from(options.auth).toString('base64')}`;
@@ -58,6 +62,10 @@ export async function startConnectProxy(options: ProxyOptions = {}): Promise<Tes
       return;
     }
     tunnels.push(req.url ?? '');
+    sockets.add(client);
+    client.on('close', () => sockets.delete(client));
+    if (options.onConnect === 'drop') return void client.destroy();
+    if (options.onConnect === 'hang') return void client.on('error', () => undefined);
     const [host, port] = (req.url ?? '').split(':');
     const upstream = net.connect(Number(port), resolve(host ?? '127.0.0.1'), () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
@@ -76,6 +84,7 @@ export async function startConnectProxy(options: ProxyOptions = {}): Promise<Tes
       return refused;
     },
     close: () => {
+      for (const socket of sockets) socket.destroy();
       server.closeAllConnections();
       return new Promise<void>((r) => server.close(() => r()));
     },

@@ -268,6 +268,30 @@ describe('Describe Image in VS Code', () => {
       assert.match(doc.getText(), /The page has a &lt;b>bold&lt;\/b> title\. &lt;img src=x onerror="alert\(1\)"> Then:\n\n&lt;script>\nalert\(2\)\n&lt;\/script>\n\nCode stays: `<div>`\./);
     });
 
+    it('never shows a key the server echoes in pieces of 1-3 characters, not even part of it for a moment; keeps the text around it', async () => {
+      const text = `Before the key: ${server.key} (that was it). And the last words`;
+      const events = streamEvents('gpt-4o-2024-08-06', '', 'stop', undefined);
+      const chunks: string[] = [];
+      for (let at = 0, n = 0; at < text.length; at += (n++ % 3) + 1) {
+        const piece = text.slice(at, at + (n % 3) + 1);
+        chunks.push(`data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o', choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] })}\n\n`);
+      }
+      server.script.push({ sse: [events[0] ?? '', ...chunks, ...events.slice(2)], chunkDelayMs: 25 });
+      const seen: string[] = [];
+      const sub = vscode.workspace.onDidChangeTextDocument((e) => e.document.isUntitled && seen.push(e.document.getText()));
+      let doc: vscode.TextDocument | undefined;
+      try {
+        doc = await describe_(workspaceImage('ui.png'));
+      } finally {
+        sub.dispose();
+      }
+      assert.ok(doc, ui.errors().join('\n'));
+      assert.ok(seen.length >= 3, `${seen.length} states seen:\n${seen.join('\n----\n')}`);
+      const part = server.key.slice(0, Math.ceil(server.key.length * 0.6));
+      for (const state of [...seen, doc.getText()]) assert.ok(!state.includes(part), `the document showed the key (or most of it):\n${state}`);
+      assert.match(doc.getText(), /\n\nBefore the key: \[REDACTED\] \(that was it\)\. And the last words\n\n---\n/);
+    });
+
     it('Cancel stops the stream and keeps what came, marked as cancelled', async () => {
       server.script.push(slow('one two three four five six seven eight nine ten eleven twelve thirteen fourteen', 150));
       ui.cancelAfterMs = 900;
@@ -466,6 +490,32 @@ describe('Describe Image in VS Code', () => {
     ].join('\n');
     assert.ok(everything.includes('[REDACTED]'), 'the echoed key was redacted');
     assert.ok(!everything.includes(server.key), 'the key appears nowhere');
+  });
+
+  it('with both keys set (Azure and an OpenAI-compatible server), neither reaches the log or a message', async () => {
+    const openAiKey = `sk-other-provider-${Date.now().toString(36)}`;
+    await configure({ provider: 'openai' });
+    try {
+      await vscode.commands.executeCommand('describeImage.setApiKey', openAiKey);
+    } finally {
+      await configure({ provider: undefined });
+    }
+    try {
+      // The Azure key is the one in use (the key store refreshes the log's list; using the key must not shrink it).
+      await vscode.commands.executeCommand('describeImage.setApiKey', server.key);
+      // One describe first, so that whatever the key store does after a change has happened.
+      assert.ok(await describe_(workspaceImage('ui.png')), ui.errors().join('\n'));
+      server.script.push({ status: 400, headers: { 'content-type': 'application/json' }, body: { error: { code: 'BadRequest', message: `echo api-key=${server.key} other=${openAiKey}` } } });
+      await describe_(workspaceImage('ui.png'));
+      const everything = [...api.recentLog(), ...ui.messages.map((m) => m.message)].join('\n');
+      assert.match(everything, /echo api-key=\[REDACTED\] other=\[REDACTED\]/);
+      assert.ok(!everything.includes(server.key), 'no Azure key');
+      assert.ok(!everything.includes(openAiKey), 'no OpenAI-compatible key');
+    } finally {
+      await configure({ provider: 'openai' });
+      await vscode.commands.executeCommand('describeImage.clearApiKey');
+      await configure({ provider: undefined });
+    }
   });
 
   it('works with the image preview as the active editor', async () => {

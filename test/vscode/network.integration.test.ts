@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
 import { AzureLikeServer } from '../support/azureServer';
+import { OpenAiLikeServer } from '../support/openaiServer';
 import { startConnectProxy, type TestProxy } from '../support/proxy';
 import { StubUi } from './stubUi';
 
@@ -128,6 +129,27 @@ describe('Real Azure setups in VS Code', () => {
       assert.deepEqual(proxy.tunnels, []);
       assert.equal(corp.requests.length, 0);
       assert.match(ui.errors()[0] ?? '', new RegExp(`${HOST.replace(/\./g, '\\.')}`));
+    });
+  });
+
+  describe('a server on this machine, with http.proxy set', () => {
+    // 127.0.0.2 is this machine as much as 127.0.0.1 (all of 127.0.0.0/8 is), and the status bar says images stay here.
+    const local = new OpenAiLikeServer({ models: ['llava'], address: '127.0.0.2' });
+    before(() => local.start());
+    after(async () => {
+      await configure('describeImage', { provider: undefined, 'openai.baseUrl': undefined, 'openai.model': undefined });
+      await local.stop();
+    });
+    afterEach(() => configure('http', { proxy: undefined, noProxy: undefined }));
+
+    it('goes direct: the proxy sees nothing, as the "this machine" label says', async () => {
+      await configure('describeImage', { provider: 'openai', 'openai.baseUrl': local.url, 'openai.model': 'llava' });
+      await configure('http', { proxy: proxy.url });
+      const doc = await describe_();
+      assert.ok(doc, ui.errors().join('\n'));
+      assert.match(doc.getText(), /The model llava saw 1 image/);
+      assert.deepEqual(proxy.tunnels, [], 'nothing went through the proxy');
+      assert.ok(local.requests.some((r) => r.path === '/v1/chat/completions'));
     });
   });
 });

@@ -13,7 +13,7 @@ import { FileAltCache, generateAltTexts, runError, type AltRunStats } from '../.
 import { DirectoryCache, isInside } from '../../core/docs';
 import { checkSummary, formatReport, REPORT_FORMATS, type ReportFormat } from '../../core/docs';
 import { isDescribeError, redact, DEFAULT_DOC_GLOB, DEFAULT_ALT_MAX_LENGTH, isRuleId, RULE_IDS, type RuleId } from '../../core/base';
-import { createDispatcher, proxyFromEnv } from '../net';
+import { createDispatcher, proxyFromEnv, undiciTransport } from '../../core/nodeHttp';
 import type { DescribeSettings } from '../../core/base';
 import { cliCredential, cliHint, cliSettings, ENDPOINT_OPTIONS, parseAuthChoice, secretsInEnv, type EndpointFlags } from '../base';
 import type { CliIo } from '../base';
@@ -186,7 +186,7 @@ async function fix(docs: readonly DocFile[], o: FixOptions): Promise<number> {
       checkReadyToSend(settings, auth.credential);
       if (auth.notice) o.say(auth.notice);
       cache = await FileAltCache.load(path.resolve(o.root, o.cache ?? '.describe-image-cache.json'));
-      client = new ChatClient({ credential: auth.credential, dispatcher });
+      client = new ChatClient({ credential: auth.credential, transport: undiciTransport(dispatcher) });
       const run = await generateAltTexts(plan.jobs, {
         settings,
         client,

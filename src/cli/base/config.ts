@@ -5,10 +5,10 @@
  * read), or Microsoft Entra ID through @azure/identity (environment service principal, workload identity, managed
  * identity, Azure CLI / Azure Developer CLI login). Messages speak of these inputs, never of the extension's storage.
  */
-import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
-import { apiKeyCredential, COGNITIVE_SERVICES_SCOPE, openAiCredential, staticEntraToken, type Credential } from '../../core/net';
+import { DefaultAzureCredential,type TokenCredential } from '@azure/identity';
+import { apiKeyCredential,COGNITIVE_SERVICES_SCOPE,openAiCredential,staticEntraToken,type Credential } from '../../core/net';
 import { DescribeError } from '../../core/base';
-import { isLoopbackHost, resolveSettings, type DescribeSettings, type RawSettings } from '../../core/base';
+import { resolveSettings,type DescribeSettings,type RawSettings } from '../../core/base';
 
 export type AuthChoice = 'key' | 'entra';
 
@@ -120,7 +120,7 @@ export function cliCredential(choice: AuthChoice | undefined, io: CliEnv, settin
     const openAiKey = io.env['OPENAI_API_KEY']?.trim();
     if (choice === 'entra') throw new DescribeError('bad-input', '--auth entra is for Azure OpenAI; an OpenAI-compatible server takes OPENAI_API_KEY.');
     try {
-      return { credential: openAiCredential(openAiKey, settings.endpoint, isLoopbackHost), notice: undefined, secrets: openAiKey ? [openAiKey] : [] };
+      return { credential: openAiCredential(openAiKey, settings.endpoint), notice: undefined, secrets: openAiKey ? [openAiKey] : [] };
     } catch (e) {
       if (e instanceof DescribeError) throw new CliInputError('missing-key', `${e.message} Set OPENAI_API_KEY.`);
       throw e;
@@ -147,6 +147,7 @@ export class CliInputError extends DescribeError {}
 /** A hint in the CLI's own terms for an error the core raised (its message speaks of no front). */
 export function cliHint(e: DescribeError, provider: DescribeSettings['provider'] = 'azure'): string {
   if (e instanceof CliInputError) return '';
+  if (e.proxy) return ' The proxy comes from HTTPS_PROXY (or HTTP_PROXY, ALL_PROXY); a host listed in NO_PROXY goes direct.';
   if (provider === 'openai') {
     if (e.code === 'auth' || e.code === 'missing-key') return ' Check OPENAI_API_KEY and --base-url (or OPENAI_BASE_URL).';
     if (e.code === 'deployment-not-found') return ' List the models the server has with --list-models.';

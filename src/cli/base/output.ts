@@ -1,11 +1,13 @@
 /**
  * Output shared by the CLI's commands: --out checked before any work (folder exists, not a folder, no existing file
- * without --force) and written without ever replacing a file that appeared meanwhile; the --verbose logger.
+ * without --force) and written without ever replacing a file that appeared meanwhile; the --verbose logger; the
+ * streamed text as it may be printed.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { DescribeError } from '../../core/base';
+import { DescribeError, StreamRedactor } from '../../core/base';
 import type { Logger } from '../../core/base';
+import { LineNeutraliser } from '../../core/markdown';
 import type { CliIo } from './io';
 
 export async function checkOutFile(out: string, force: boolean, cwd: string): Promise<string> {
@@ -42,4 +44,29 @@ export async function writeOut(abs: string, text: string, force: boolean): Promi
 export function stderrLogger(io: CliIo, hide: (text: string) => string): Logger {
   const write = (level: string) => (m: string) => io.stderr(`[${level}] ${hide(m)}\n`);
   return { trace: write('trace'), debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}
+
+/**
+ * The streamed answer as it may be printed: secrets removed even when cut across pieces, and — for a pipe or a file,
+ * which may be rendered as Markdown — HTML neutralised line by line. A terminal shows text, never renders HTML.
+ */
+export class StreamedText {
+  private readonly redactor: StreamRedactor;
+  private readonly neutraliser: LineNeutraliser | undefined;
+
+  constructor(secrets: () => readonly (string | undefined)[], toTerminal: boolean) {
+    this.redactor = new StreamRedactor(secrets);
+    this.neutraliser = toTerminal ? undefined : new LineNeutraliser();
+  }
+
+  push(delta: string): string {
+    const safe = this.redactor.push(delta);
+    return this.neutraliser ? this.neutraliser.push(safe) : safe;
+  }
+
+  /** What was held back (the end of a possible secret, a line not yet complete): when the stream ends or breaks. */
+  end(): string {
+    const rest = this.redactor.end();
+    return this.neutraliser ? this.neutraliser.push(rest) + this.neutraliser.end() : rest;
+  }
 }

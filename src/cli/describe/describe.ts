@@ -9,10 +9,9 @@ import { ChatClient } from '../../core/net';
 import { checkReadyToSend, describeImages, prepareImages, totalEstimatedTokens, type DescribeResult, renderFooter, renderHeader, renderInterruption, renderMarkdown, renderPartial, renderWarnings, relativeImageRef } from '../../core/describe';
 import { buildChatBody, chatCompletionsUrl, wireImageCount } from '../../core/net';
 import { DescribeError, isDescribeError, redact } from '../../core/base';
-import { createDispatcher, proxyFromEnv } from '../net';
-import { LineNeutraliser } from '../../core/markdown';
+import { createDispatcher, proxyFromEnv, undiciTransport } from '../../core/nodeHttp';
 import type { PreparedImage } from '../../core/images';
-import { checkOutFile, stderrLogger, writeOut } from '../base';
+import { checkOutFile, stderrLogger, StreamedText, writeOut } from '../base';
 import { DETAILS, type DescribeSettings, type Detail } from '../../core/base';
 import { cliCredential, cliHint, cliSettings, ENDPOINT_OPTIONS, parseAuthChoice, secretsInEnv, type EndpointFlags } from '../base';
 import type { CliIo } from '../base';
@@ -61,8 +60,9 @@ Options:
 
 Keys are read only from the environment (never a flag): AZURE_OPENAI_API_KEY for Azure, OPENAI_API_KEY for an
 OpenAI-compatible server (none needed for a server on this machine).
-Proxies: HTTPS_PROXY / HTTP_PROXY and NO_PROXY are honoured. A private certificate authority (a TLS-inspecting
-proxy): NODE_EXTRA_CA_CERTS=/path/to/ca.pem, or NODE_OPTIONS=--use-system-ca (Node 22.15+) for the OS store.
+Proxies: HTTPS_PROXY / HTTP_PROXY and NO_PROXY are honoured; a server on this machine is always reached direct.
+A private certificate authority (a TLS-inspecting proxy): NODE_EXTRA_CA_CERTS=/path/to/ca.pem, or
+NODE_OPTIONS=--use-system-ca (Node 22.15+) for the OS store.
 Alt text for docs: describe-image alt-text check|fix <glob...>   (describe-image alt-text --help)
 Text in images, read on this machine (no model, nothing sent): describe-image extract-text <image...>
 The tools for agents, as an MCP server on stdio: describe-image mcp   (describe-image mcp --help)
@@ -207,7 +207,7 @@ async function listModels(v: EndpointFlags & { auth?: string | undefined }, io: 
     const settings = cliSettings({ ...v, model: v.model ?? 'none', deployment: v.deployment ?? 'none' }, io.env);
     provider = settings.provider;
     const auth = cliCredential(parseAuthChoice(v.auth), io, settings);
-    const client = new ChatClient({ credential: auth.credential, dispatcher });
+    const client = new ChatClient({ credential: auth.credential, transport: undiciTransport(dispatcher) });
     track(client);
     const ids = await client.listModels(settings, io.signal);
     io.stdout(ids.map((id) => `${id}\n`).join(''));
@@ -276,11 +276,11 @@ export async function runDescribe(argv: readonly string[], io: CliIo): Promise<n
     // Stream to stdout when asked, or by default on a terminal; never when the output is JSON or a file.
     const streamToStdout = !v.json && !outAbs && (v.stream ?? (v['no-stream'] ? false : io.isTty === true));
     let images: readonly PreparedImage[] = [];
-    const safeStream = streamToStdout && io.isTty !== true ? new LineNeutraliser() : undefined;
+    const streamed = streamToStdout ? new StreamedText(() => [...secrets, ...(client?.sentSecrets ?? [])], io.isTty === true) : undefined;
     const dispatcher = createDispatcher({ ...proxyFromEnv(io.env), connectTimeoutMs: Math.min(timeoutMs ?? 30_000, 30_000) });
     client = new ChatClient({
       credential: auth.credential,
-      dispatcher,
+      transport: undiciTransport(dispatcher),
       timeoutMs,
       idleTimeoutMs,
       retry: retries !== undefined ? { maxThrottleRetries: retries, maxTransientRetries: Math.min(retries, 2) } : undefined,
@@ -302,8 +302,8 @@ export async function runDescribe(argv: readonly string[], io: CliIo): Promise<n
             images = event.images;
             if (streamToStdout) io.stdout(hide(renderHeader(event.images, imageRef)));
           } else if (event.type === 'text' && streamToStdout) {
-            // A terminal shows text, never renders HTML: print as it comes. A pipe or file gets it line by line, neutralised.
-            io.stdout(hide(safeStream ? safeStream.push(event.delta) : event.delta));
+            const safe = streamed?.push(event.delta);
+            if (safe) io.stdout(hide(safe));
           } else if (event.type === 'waiting' && event.ms >= 1000) {
             io.stderr(`describe-image: ${hide(event.reason)} Retrying in ${Math.ceil(event.ms / 1000)} s (attempt ${event.attempt + 1} of ${event.maxAttempts}).\n`);
           }
@@ -312,7 +312,7 @@ export async function runDescribe(argv: readonly string[], io: CliIo): Promise<n
       for (const w of result.warnings) io.stderr(`describe-image: warning: ${hide(w)}\n`);
       const markdown = hide(renderMarkdown(result, { imageRef }));
       if (streamToStdout) {
-        io.stdout(hide(`${safeStream?.end() ?? ''}\n\n${renderWarnings(result.warnings)}${renderFooter(result)}`));
+        io.stdout(hide(`${streamed?.end() ?? ''}\n\n${renderWarnings(result.warnings)}${renderFooter(result)}`));
       } else if (v.json) {
         io.stdout(`${hide(JSON.stringify(resultToJson(result), null, 2))}\n`);
       } else if (!outAbs) {
@@ -327,7 +327,7 @@ export async function runDescribe(argv: readonly string[], io: CliIo): Promise<n
       // Keep what arrived before a cancel or a broken stream, clearly marked.
       if (isDescribeError(e) && e.partialText) {
         const status = e.code === 'cancelled' ? 'cancelled' : 'incomplete';
-        if (streamToStdout) io.stdout(hide(`${safeStream?.end() ?? ''}${renderInterruption(status, e.message)}`));
+        if (streamToStdout) io.stdout(hide(`${streamed?.end() ?? ''}${renderInterruption(status, e.message)}`));
         else if (outAbs) {
           await writeOut(outAbs, hide(renderPartial(images, imageRef, e.partialText, status, e.message)), v.force ?? false);
           io.stderr(`describe-image: wrote the incomplete text to ${path.relative(io.cwd, outAbs) || outAbs}\n`);

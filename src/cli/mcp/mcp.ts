@@ -29,7 +29,7 @@ import { generateAltTexts, runError, type AltCache, type AltRunStats } from '../
 import { DirectoryCache } from '../../core/docs';
 import { checkSummary, formatJson } from '../../core/docs';
 import { DescribeError, isDescribeError, redact, DEFAULT_ALT_MAX_LENGTH, RULE_IDS, type RuleId } from '../../core/base';
-import { createDispatcher, proxyFromEnv } from '../net';
+import { createDispatcher, proxyFromEnv, undiciTransport } from '../../core/nodeHttp';
 import { checkOcrFileSize, OCR_IDLE_MS, OcrEngine, renderOcrMarkdown } from '../../core/ocr';
 import type { PreparedImage } from '../../core/images';
 import type { DescribeSettings } from '../../core/base';
@@ -287,7 +287,7 @@ class McpToolServer {
       checkReadyToSend(settings, auth.credential);
       for (const s of auth.secrets) this.secrets.add(s);
       if (auth.notice) this.log(auth.notice);
-      this.client = new ChatClient({ credential: auth.credential, dispatcher: this.dispatcher });
+      this.client = new ChatClient({ credential: auth.credential, transport: undiciTransport(this.dispatcher) });
     }
     return { settings, client: this.client };
   }

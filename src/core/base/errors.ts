@@ -65,6 +65,8 @@ export interface DescribeErrorOptions {
   retryAfterMs?: number | undefined;
   /** Text that had already arrived when a stream broke or was cancelled (kept, never thrown away). */
   partialText?: string | undefined;
+  /** The proxy the failed request went through, when it may be the cause (its URL without user or password). */
+  proxy?: string | undefined;
   cause?: unknown;
 }
 
@@ -78,6 +80,7 @@ export class DescribeError extends Error {
   readonly actions: readonly FixAction[];
   readonly retryAfterMs: number | undefined;
   readonly partialText: string | undefined;
+  readonly proxy: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: DescribeErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -89,6 +92,7 @@ export class DescribeError extends Error {
     this.actions = options.actions ?? defaultActions(code);
     this.retryAfterMs = options.retryAfterMs;
     this.partialText = options.partialText;
+    this.proxy = options.proxy;
   }
 
   /** True for errors found before anything was sent (CLI exit code 2). */
@@ -144,18 +148,82 @@ export function isDescribeError(e: unknown): e is DescribeError {
 export const REDACTED = '[REDACTED]';
 
 /**
- * Remove every secret from a text. Also removes the secret when the text carries it URL-encoded or
- * base64-encoded (a server or proxy that echoes a header back may do either).
+ * The forms a secret is removed in: as it is, URL-encoded and base64-encoded (a server or proxy that echoes a header
+ * back may do either). Longest first, so that a secret that contains another is removed whole. Secrets shorter than
+ * 4 characters are not removed (they would blank out ordinary words).
  */
-export function redact(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text;
+export function secretForms(secrets: readonly (string | undefined)[]): string[] {
+  const forms = new Set<string>();
   for (const s of secrets) {
     if (!s || s.length < 4) continue;
-    for (const form of new Set([s, encodeURIComponent(s), Buffer.from(s, 'utf8').toString('base64')])) {
-      out = out.split(form).join(REDACTED);
+    for (const form of [s, encodeURIComponent(s), Buffer.from(s, 'utf8').toString('base64')]) forms.add(form);
+  }
+  return [...forms].sort((a, b) => b.length - a.length);
+}
+
+/** Remove every secret (in each of its forms, see secretForms) from a text. */
+export function redact(text: string, secrets: readonly (string | undefined)[]): string {
+  return removeForms(text, secretForms(secrets));
+}
+
+/** The length of the longest end of `text` that is the beginning (not the whole) of one of the forms. */
+function longestStartOfAForm(text: string, forms: readonly string[]): number {
+  let longest = 0;
+  for (const form of forms) {
+    for (let k = Math.min(form.length - 1, text.length); k > longest; k--) {
+      if (text.endsWith(form.slice(0, k))) {
+        longest = k;
+        break;
+      }
     }
   }
+  return longest;
+}
+
+function removeForms(text: string, forms: readonly string[]): string {
+  let out = text;
+  for (const form of forms) out = out.split(form).join(REDACTED);
   return out;
+}
+
+/**
+ * Redaction for text that arrives in pieces (a streamed answer): a secret cut across two pieces is still removed.
+ * Each piece goes out at once, except an end that could be the beginning of a secret (in any of its forms): that is
+ * held back until the next piece shows whether the secret follows; `end` releases what is held. Whatever is printed
+ * of a stream passes through one of these, then through the front's own rendering.
+ */
+export class StreamRedactor {
+  private held = '';
+
+  /** `secrets` is read at every piece: a token fetched during the stream counts from then on. */
+  constructor(private readonly secrets: () => readonly (string | undefined)[]) {}
+
+  push(piece: string): string {
+    const text = this.held + piece;
+    const forms = secretForms(this.secrets());
+    let cut = text.length - longestStartOfAForm(text, forms);
+    // A secret that crosses the cut is wholly in the text (one that may still grow lies after the cut): release it
+    // whole, so that it is replaced.
+    for (let moved = true; moved && cut > 0 && cut < text.length; ) {
+      moved = false;
+      for (const form of forms) {
+        const at = text.indexOf(form, Math.max(0, cut - form.length + 1));
+        if (at >= 0 && at < cut && at + form.length > cut) {
+          cut = at + form.length;
+          moved = true;
+        }
+      }
+    }
+    this.held = text.slice(cut);
+    return removeForms(text.slice(0, cut), forms);
+  }
+
+  /** Everything still held back (redacted): call once, when the stream ends or breaks. */
+  end(): string {
+    const rest = this.held;
+    this.held = '';
+    return redact(rest, this.secrets());
+  }
 }
 
 /** A document that its parser refused (e.g. MDX that does not compile). */

@@ -139,6 +139,19 @@ export function isLoopbackHost(hostname: string): boolean {
   return false;
 }
 
+/**
+ * Whether a URL is on this machine (loopback): the one test behind every "images stay on this machine" in the UI,
+ * the key that is not needed for a local server, and the CLI's dispatcher, which sends such requests direct, never
+ * through a proxy (as browsers and VS Code do).
+ */
+export function isOnThisMachine(url: string): boolean {
+  try {
+    return isLoopbackHost(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
 /** Refuse to send a key over plain http unless the host is this machine. */
 export function assertSecureEndpoint(endpoint: string): void {
   const url = new URL(endpoint);

@@ -5,7 +5,7 @@
  * carry it is redacted by the client.
  */
 
-import { DescribeError } from '../base';
+import { DescribeError, isOnThisMachine } from '../base';
 
 export type AuthKind = 'api-key' | 'entra' | 'bearer-key' | 'none';
 
@@ -42,10 +42,9 @@ export function staticEntraToken(token: string, source: string): Credential {
  * The credential for an OpenAI-compatible server: its key as a bearer token, or none for a server on this machine
  * (Ollama and LM Studio need none). A server elsewhere without a key is refused before anything is sent.
  */
-export function openAiCredential(key: string | undefined, baseUrl: string, isLoopback: (host: string) => boolean): Credential {
+export function openAiCredential(key: string | undefined, baseUrl: string): Credential {
   if (key?.trim()) return { kind: 'bearer-key', key: key.trim() };
-  const host = new URL(baseUrl).hostname;
-  if (isLoopback(host)) return { kind: 'none' };
+  if (isOnThisMachine(baseUrl)) return { kind: 'none' };
   throw new DescribeError('missing-key', `No key is set for ${new URL(baseUrl).host}: a key is needed for a server that is not on this machine.`);
 }
 

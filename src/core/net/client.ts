@@ -10,16 +10,13 @@
  * When a deployment refuses `max_tokens` (reasoning models), it retries once with `max_completion_tokens` and
  * remembers that for the deployment. A streamed answer that breaks keeps what arrived (`DescribeError.partialText`).
  */
-import type { Dispatcher } from 'undici';
 import { authHeader, knownSecret, type Credential } from './auth';
-import { DescribeError, isDescribeError, redact } from '../base';
-import { createDispatcher } from '../../cli/net';
-import { silentLogger, type Logger } from '../base';
+import { DescribeError, isDescribeError, redact, silentLogger, type FixAction, type Logger } from '../base';
 import { buildChatBody, chatCompletionsUrl, modelsUrl, type TokenParam, type WireImage } from './request';
 import { errorFromResponse, parseChatCompletion, parseModelList, type ChatCompletion } from './response';
 import { assertSecureEndpoint, type DescribeSettings } from '../base';
 import { parseChatStream, StreamBroken } from './stream';
-import { undiciTransport, type Transport, type TransportResponse } from './transport';
+import { ProxyTunnelError, type Transport, type TransportResponse } from './transport';
 
 /** Remembers which output-token parameter each deployment takes. */
 export interface TokenParamMemory {
@@ -58,10 +55,8 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 
 export interface ClientOptions {
   readonly credential: Credential;
-  /** How requests travel (e.g. VS Code's fetch). Default: undici with `dispatcher`. */
-  readonly transport?: Transport | undefined;
-  /** Dispatcher for the default transport (e.g. from createDispatcher with proxy settings). Default: an Agent owned by this client. */
-  readonly dispatcher?: Dispatcher | undefined;
+  /** How requests travel: VS Code's fetch (fetchTransport), or undici in plain Node (core/nodeHttp). Closed with the client. */
+  readonly transport: Transport;
   /** Time allowed for connecting and the first byte of the answer. */
   readonly timeoutMs?: number | undefined;
   /** Time allowed between two chunks of the answer. */
@@ -151,7 +146,6 @@ export class ChatClient implements ChatBackend {
   /** Every secret this client has sent (the key, each token it fetched): removed from every text. */
   private readonly secrets = new Set<string>();
   private readonly transport: Transport;
-  private readonly ownedDispatcher: Dispatcher | undefined;
   private readonly timeoutMs: number;
   private readonly idleTimeoutMs: number;
   private readonly retry: RetryPolicy;
@@ -166,12 +160,7 @@ export class ChatClient implements ChatBackend {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
-    if (options.transport) this.transport = options.transport;
-    else {
-      const dispatcher = options.dispatcher ?? createDispatcher({ connectTimeoutMs: Math.min(this.timeoutMs, 30_000) });
-      if (!options.dispatcher) this.ownedDispatcher = dispatcher;
-      this.transport = undiciTransport(dispatcher);
-    }
+    this.transport = options.transport;
     this.memory = options.tokenParamMemory ?? new InMemoryTokenParamMemory();
     this.log = options.logger ?? silentLogger;
     this.random = options.random ?? Math.random;
@@ -188,7 +177,7 @@ export class ChatClient implements ChatBackend {
   }
 
   async close(): Promise<void> {
-    await this.ownedDispatcher?.close();
+    await this.transport.close?.();
   }
 
   /** Send one chat completion with the images, retrying what is worth retrying. */
@@ -255,16 +244,16 @@ export class ChatClient implements ChatBackend {
   /** The model ids the server lists (`GET …/models`): OpenAI-compatible servers and Azure's v1 API. */
   async listModels(settings: Pick<DescribeSettings, 'apiStyle' | 'endpoint' | 'provider' | 'deployment'>, signal?: AbortSignal): Promise<string[]> {
     const url = modelsUrl(settings);
-    const host = new URL(url).host;
+    const route = this.route(url);
     if (this.credential.kind !== 'none') assertSecureEndpoint(settings.endpoint);
     let res: TransportResponse;
     try {
       res = await this.transport({ url, method: 'GET', headers: { accept: 'application/json', ...(await authHeader(this.credential, { signal })) }, signal, headersTimeoutMs: this.timeoutMs, bodyTimeoutMs: this.idleTimeoutMs });
     } catch (e) {
-      throw this.transportError(e, signal, host, undefined);
+      throw this.transportError(e, signal, route, undefined);
     }
     const text = await res.text().catch((e: unknown) => {
-      throw this.transportError(e, signal, host, undefined);
+      throw this.transportError(e, signal, route, undefined);
     });
     if (res.status < 200 || res.status >= 300) {
       throw errorFromResponse({ status: res.status, headers: res.headers, bodyText: text, deployment: settings.deployment, endpoint: settings.endpoint, apiVersion: undefined, auth: this.credential.kind, provider: settings.provider, secrets: this.sentSecrets });
@@ -290,7 +279,8 @@ export class ChatClient implements ChatBackend {
 
   private async attempt(settings: DescribeSettings, body: unknown, options: CompleteOptions, refresh: boolean): Promise<ChatCompletion> {
     const url = chatCompletionsUrl(settings);
-    const host = new URL(url).host;
+    const route = this.route(url);
+    const host = route.host;
     const payload = JSON.stringify(body);
     const signal = options.signal;
     const started = Date.now();
@@ -314,7 +304,7 @@ export class ChatClient implements ChatBackend {
         bodyTimeoutMs: this.idleTimeoutMs,
       });
     } catch (e) {
-      throw this.transportError(e, signal, host, undefined);
+      throw this.transportError(e, signal, route, undefined);
     }
     const requestId = res.headers['apim-request-id'] ?? res.headers['x-request-id'];
     this.log.info(`${res.status} from ${host} after ${Date.now() - started} ms${requestId ? ` (request id ${String(requestId)})` : ''}`);
@@ -330,7 +320,7 @@ export class ChatClient implements ChatBackend {
         this.log.info(`Stream complete after ${Date.now() - started} ms: ${completion.content.length} characters, finish reason ${completion.finishReason ?? 'none'}.`);
         return completion;
       } catch (e) {
-        if (e instanceof StreamBroken) throw this.transportError(e.cause, signal, host, e.accumulator.text);
+        if (e instanceof StreamBroken) throw this.transportError(e.cause, signal, route, e.accumulator.text);
         throw e;
       } finally {
         await res.discard();
@@ -340,7 +330,7 @@ export class ChatClient implements ChatBackend {
     try {
       bodyText = await res.text();
     } catch (e) {
-      throw this.transportError(e, signal, host, undefined);
+      throw this.transportError(e, signal, route, undefined);
     }
     if (res.status >= 200 && res.status < 300) {
       const completion = parseChatCompletion(bodyText, this.sentSecrets);
@@ -369,21 +359,37 @@ export class ChatClient implements ChatBackend {
     return new DescribeError('missing-credential', `No Microsoft Entra ID token could be had${this.credential.kind === 'entra' ? ` from ${this.credential.source}` : ''}: ${detail}`, { cause: e });
   }
 
+  /** Where a request goes: the endpoint's host, and the proxy on the way (when the transport says). */
+  private route(url: string): Route {
+    return { host: new URL(url).host, proxy: this.transport.proxyFor?.(url) };
+  }
+
   /** Map a transport failure (or a stream that ended early) to the error a person understands, keeping partial text. */
-  private transportError(e: unknown, user: AbortSignal | undefined, host: string, partialText: string | undefined): DescribeError {
+  private transportError(e: unknown, user: AbortSignal | undefined, route: Route, partialText: string | undefined): DescribeError {
     if (isDescribeError(e)) return e;
+    const { host, proxy } = route;
     const kept = partialText ? ` The ${partialText.length} characters received so far are kept, marked incomplete.` : '';
     const base = { cause: e, partialText };
     if (user?.aborted) return new DescribeError('cancelled', partialText ? 'Cancelled; the text received so far is kept.' : 'Cancelled.', base);
     const code = errorCode(e);
+    const via = proxy ? ` (through the proxy ${proxy})` : '';
+    const byProxy = { ...base, proxy, actions: ['open-settings', 'retry', 'show-log'] as FixAction[] };
+    if (e instanceof ProxyTunnelError) {
+      const what = e.status === undefined ? 'closed the connection' : e.status === 407 ? 'asks for a user and password (407)' : `answered ${e.status}`;
+      return new DescribeError('network', `The proxy ${e.proxy} ${what} when asked for a tunnel to ${host}: check the proxy setting, or let this host bypass the proxy.`, { ...byProxy, proxy: e.proxy });
+    }
     if (partialText !== undefined && e === undefined) {
-      return new DescribeError('network', `The connection to ${host} closed before the answer was complete.${kept}`, base);
+      return new DescribeError('network', `The connection to ${host}${via} closed before the answer was complete.${kept}`, base);
     }
     if (code === 'UND_ERR_BODY_TIMEOUT') {
-      return new DescribeError('timeout', `The answer from ${host} stopped: nothing arrived for ${formatDuration(this.idleTimeoutMs)}.${kept}`, base);
+      return new DescribeError('timeout', `The answer from ${host}${via} stopped: nothing arrived for ${formatDuration(this.idleTimeoutMs)}.${kept}`, base);
     }
     if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
-      return new DescribeError('timeout', `No answer from ${host} within ${formatDuration(this.timeoutMs)}: try again, or raise the timeout setting.`, base);
+      return new DescribeError('timeout', `No answer from ${host}${via} within ${formatDuration(this.timeoutMs)}: try again, or raise the timeout setting.`, proxy ? { ...base, proxy } : base);
+    }
+    if (proxy && (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ECONNREFUSED')) {
+      const what = code === 'ECONNREFUSED' ? 'refused the connection' : 'was not found (DNS)';
+      return new DescribeError('network', `The proxy ${proxy} ${what}: check the proxy setting.`, byProxy);
     }
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
       return new DescribeError('network', `The endpoint's host ${host} was not found (DNS): check the endpoint URL and your network.`, { ...base, actions: ['configure-endpoint', 'retry', 'show-log'] });
@@ -395,14 +401,20 @@ export class ChatClient implements ChatBackend {
       return new DescribeError('certificate', `The TLS certificate of ${host} is not trusted (${code}): it is self-signed or from a private certificate authority, as a TLS-inspecting corporate proxy presents.`, base);
     }
     if (code && /CERT|SSL|TLS/i.test(code)) {
-      return new DescribeError('network', `The TLS connection to ${host} failed (${code}): check the endpoint and your proxy.`, base);
+      return new DescribeError('network', `The TLS connection to ${host}${via} failed (${code}): check the endpoint and your proxy.`, base);
     }
     if (partialText !== undefined) {
-      return new DescribeError('network', `The connection to ${host} broke in the middle of the answer${code ? ` (${code})` : ''}.${kept}`, base);
+      return new DescribeError('network', `The connection to ${host}${via} broke in the middle of the answer${code ? ` (${code})` : ''}.${kept}`, base);
     }
     const detail = this.redact(e instanceof Error ? e.message : String(e));
-    return new DescribeError('network', `The connection to ${host} failed${code ? ` (${code})` : ''}: check your network and try again. ${detail}`.trim(), base);
+    return new DescribeError('network', `The connection to ${host}${via} failed${code ? ` (${code})` : ''}: check your network and try again. ${detail}`.trim(), proxy ? { ...base, proxy } : base);
   }
+}
+
+interface Route {
+  readonly host: string;
+  /** The proxy the request goes through (its URL without credentials), or undefined: direct. */
+  readonly proxy: string | undefined;
 }
 
 /**

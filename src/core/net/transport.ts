@@ -1,15 +1,12 @@
 /**
- * How the client's requests travel. Two transports with one shape (streamed body, AbortSignal, a timeout for the
- * answer to start and one for silence between chunks):
- * - `undiciTransport`: undici with an explicit dispatcher (the CLI: HTTPS_PROXY/NO_PROXY, NODE_EXTRA_CA_CERTS). Never
- *   the process-wide dispatcher.
- * - `fetchTransport`: a WHATWG `fetch` (the extension passes the extension host's global fetch, which VS Code's
- *   network stack serves: system and PAC proxies, proxy authentication, `http.proxy`/`http.noProxy`, the OS
- *   certificate store).
+ * How the client's requests travel: one shape for every transport (streamed body, AbortSignal, a timeout for the
+ * answer to start and one for silence between chunks), and `fetchTransport` over a WHATWG `fetch` (the extension passes
+ * the extension host's global fetch, which VS Code's network stack serves: system and PAC proxies, proxy
+ * authentication, `http.proxy`/`http.noProxy`, the OS certificate store). The CLI's undici transport, with proxies
+ * from the environment and hard deadlines, is core/nodeHttp's.
  * Timeouts raise errors with undici's codes (`UND_ERR_HEADERS_TIMEOUT`, `UND_ERR_BODY_TIMEOUT`) whatever the transport,
  * so the client maps them once.
  */
-import { request, type Dispatcher } from 'undici';
 
 export interface TransportRequest {
   readonly url: string;
@@ -33,7 +30,13 @@ export interface TransportResponse {
   discard(): Promise<void>;
 }
 
-export type Transport = (req: TransportRequest) => Promise<TransportResponse>;
+export interface Transport {
+  (req: TransportRequest): Promise<TransportResponse>;
+  /** The proxy a request to this URL goes through (without credentials), when the transport knows: for messages. */
+  readonly proxyFor?: ((url: string) => string | undefined) | undefined;
+  /** Free what the transport holds (its own dispatchers), when it has any. */
+  readonly close?: (() => Promise<void>) | undefined;
+}
 
 /** An error with the code a timeout has in undici. */
 export class TransportTimeout extends Error {
@@ -45,28 +48,20 @@ export class TransportTimeout extends Error {
   }
 }
 
-export function undiciTransport(dispatcher: Dispatcher): Transport {
-  return async (req) => {
-    const res = await request(req.url, {
-      method: req.method,
-      dispatcher,
-      signal: req.signal,
-      headers: { ...req.headers },
-      ...(req.body !== undefined ? { body: req.body } : {}),
-      headersTimeout: req.headersTimeoutMs,
-      bodyTimeout: req.bodyTimeoutMs,
-    });
-    return {
-      status: res.statusCode,
-      headers: res.headers,
-      body: res.body,
-      text: () => res.body.text(),
-      discard: async () => {
-        await res.body.dump().catch(() => undefined);
-        res.body.destroy();
-      },
-    };
-  };
+/** The proxy failed to open a tunnel: it closed the connection, answered something else than 200, or did not answer. */
+export class ProxyTunnelError extends Error {
+  readonly code = 'UND_ERR_PRX_TUNNEL';
+  constructor(
+    /** The proxy's URL without user or password. */
+    readonly proxy: string,
+    /** `host:port` the tunnel was asked for. */
+    readonly target: string,
+    /** The proxy's answer to CONNECT, when it gave one. */
+    readonly status: number | undefined,
+    cause?: unknown,
+  ) {
+    super(status === undefined ? `the proxy ${proxy} closed the connection when asked for a tunnel to ${target}` : `the proxy ${proxy} answered ${status} when asked for a tunnel to ${target}`, cause === undefined ? undefined : { cause });
+  }
 }
 
 /** The headers of a fetch Response as a plain record (lower-case names). */

@@ -7,6 +7,8 @@
 import * as vscode from 'vscode';
 import { docLanguageOf, VSCODE_LANGUAGE_IDS } from '../../core/base';
 import { readAltTextSettings } from '../base';
+import type * as AltTextImpl from './altText';
+import type * as AltTextPasteImpl from './altTextPaste';
 import type { AltDeps } from './deps';
 import { KIND, PLAIN_KIND } from './kinds';
 
@@ -15,7 +17,7 @@ export type { AltDeps } from './deps';
 /** VS Code language ids the alt-text features serve (activation events list the same). */
 export const ALT_LANGUAGES: readonly string[] = Object.keys(VSCODE_LANGUAGE_IDS);
 
-type Impl = typeof import('./altText');
+type Impl = typeof AltTextImpl;
 let loaded: Promise<Impl> | undefined;
 const impl = (): Promise<Impl> => (loaded ??= import('./altText'));
 
@@ -27,7 +29,7 @@ class AltTextCodeActions implements vscode.CodeActionProvider {
 }
 
 /** Fill Missing Alt Text in Workspace (the command; tests call it through the command too). */
-export async function fillMissingAltText(deps: AltDeps): Promise<import('./altText').FillReport | undefined> {
+export async function fillMissingAltText(deps: AltDeps): Promise<AltTextImpl.FillReport | undefined> {
   return (await impl()).fillMissingAltText(deps);
 }
 
@@ -71,7 +73,7 @@ export function registerAltText(deps: AltDeps): vscode.Disposable[] {
 
 /** Paste and drop into Markdown with generated alt text, always as an explicit choice beside the plain insert. */
 export function registerAltTextPaste(deps: AltDeps): vscode.Disposable[] {
-  let providers: Promise<ReturnType<typeof import('./altTextPaste').pasteProviders>> | undefined;
+  let providers: Promise<ReturnType<typeof AltTextPasteImpl.pasteProviders>> | undefined;
   const load = () => (providers ??= import('./altTextPaste').then((m) => m.pasteProviders(deps)));
   const paste: vscode.DocumentPasteEditProvider = {
     provideDocumentPasteEdits: async (...args) => (await load()).paste.provideDocumentPasteEdits?.(...args),

@@ -8,7 +8,10 @@ import type { Logger } from '../../core/base';
 
 export class ExtensionLog implements Logger, vscode.Disposable {
   readonly channel: vscode.LogOutputChannel;
-  private secrets: string[] = [];
+  /** The keys in the key store, every provider's: replaced as a whole whenever one changes. */
+  private storedKeys: string[] = [];
+  /** Secrets in use this session (a key read or entered, an Entra ID token): kept whatever the store says later. */
+  private readonly inUse = new Set<string>();
   /** The last lines written (already redacted), kept for the integration tests' key-leak check. */
   readonly recent: string[] = [];
 
@@ -16,21 +19,29 @@ export class ExtensionLog implements Logger, vscode.Disposable {
     this.channel = vscode.window.createOutputChannel(name, { log: true });
   }
 
-  /** Secrets to remove from every line (the key store calls this whenever the key changes). */
-  setSecrets(secrets: readonly (string | undefined)[]): void {
-    this.secrets = secrets.filter((s): s is string => !!s);
+  /** Every key the key store holds (all providers'): the key store's refresh calls this whenever a key changes. */
+  setStoredKeys(keys: readonly (string | undefined)[]): void {
+    this.storedKeys = keys.filter((s): s is string => !!s);
   }
 
-  /** One more secret to remove (a token fetched during the session); the key's are set by setSecrets. */
+  /**
+   * A secret in use (a key about to be sent, a token fetched): removed from every line from now on. It adds to the
+   * list, never replaces it — another provider's key stays removed too. The most recent 50 are kept.
+   */
   addSecret(secret: string | undefined): void {
-    if (secret && !this.tokens.includes(secret)) this.tokens.push(secret);
-    if (this.tokens.length > 20) this.tokens.shift();
+    if (!secret) return;
+    this.inUse.delete(secret);
+    this.inUse.add(secret);
+    if (this.inUse.size > 50) this.inUse.delete(this.inUse.values().next().value as string);
   }
 
-  private readonly tokens: string[] = [];
+  /** Every secret removed from the log (for fronts that redact text of their own as it streams). */
+  get knownSecrets(): readonly string[] {
+    return [...this.storedKeys, ...this.inUse];
+  }
 
   redact(text: string): string {
-    return redact(text, [...this.secrets, ...this.tokens]);
+    return redact(text, this.knownSecrets);
   }
 
   trace(message: string): void {

@@ -4,6 +4,7 @@
  * smooth; the footer (or a Cancelled / Incomplete note) is written when the stream ends.
  */
 import * as vscode from 'vscode';
+import { StreamRedactor } from '../../core/base';
 
 export async function openResultDocument(content: string, previewBeside: boolean): Promise<vscode.TextDocument> {
   const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
@@ -15,12 +16,16 @@ export async function openResultDocument(content: string, previewBeside: boolean
 /**
  * A result document that fills in while the answer streams. The model's text is kept raw and rendered as a whole on
  * every batch (`render`: HTML neutralised, secrets removed), and only what changed is edited into the document — so a
- * tag that arrives in pieces is never raw in the document, not even for a moment.
+ * tag that arrives in pieces is never raw in the document, not even for a moment. A secret that arrives in pieces is
+ * never in it either: the last characters of the text are held back (StreamRedactor) until it is clear they do not
+ * begin one, and released when the stream ends.
  */
 export class StreamingResultDocument {
   private document: vscode.TextDocument | undefined;
   private opening: Promise<vscode.TextDocument> | undefined;
   private raw = '';
+  private received = false;
+  private readonly redactor: StreamRedactor;
   private tail = '';
   /** What the document shows after the header. */
   private shown = '';
@@ -33,8 +38,11 @@ export class StreamingResultDocument {
     private readonly header: string,
     private readonly previewBeside: boolean,
     private readonly render: (raw: string) => string,
+    secrets: () => readonly (string | undefined)[],
     private readonly batchMs = 60,
-  ) {}
+  ) {
+    this.redactor = new StreamRedactor(secrets);
+  }
 
   /** Everything the document will show, header included. */
   get text(): string {
@@ -43,13 +51,14 @@ export class StreamingResultDocument {
 
   /** Whether any of the model's text arrived. */
   get hasText(): boolean {
-    return this.raw.length > 0;
+    return this.received;
   }
 
   /** Add raw text from the model; it reaches the editor within `batchMs`. */
   append(text: string): void {
     if (!text) return;
-    this.raw += text;
+    this.received = true;
+    this.raw += this.redactor.push(text);
     this.open();
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
@@ -92,6 +101,7 @@ export class StreamingResultDocument {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
+    this.raw += this.redactor.end();
     this.tail = tail;
     this.open();
     this.chain = this.chain.then(() => this.flush());

@@ -115,7 +115,7 @@ export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri
             onEvent: (event) => {
               if (event.type === 'prepared') {
                 event.images.forEach((image, i) => links.set(image, uris[i] ? imageLink(uris[i]) : image.source));
-                streamDoc = new StreamingResultDocument(log.redact(renderHeader(event.images, imageRef)), settings.openPreviewBeside, (raw) => log.redact(neutraliseHtml(raw)));
+                streamDoc = new StreamingResultDocument(log.redact(renderHeader(event.images, imageRef)), settings.openPreviewBeside, (raw) => log.redact(neutraliseHtml(raw)), () => log.knownSecrets);
               } else if (event.type === 'text') {
                 stopCountdown();
                 streamDoc?.append(event.delta);

@@ -3,9 +3,11 @@
  * read (extractText.ts). One engine for the window, ended with the extension.
  */
 import * as vscode from 'vscode';
+import type { OcrEngine } from '../../core/ocr';
 import { COMMANDS, type DescribeDeps } from '../base';
+import type * as ExtractTextImpl from './extractText';
 
-type Impl = typeof import('./extractText');
+type Impl = typeof ExtractTextImpl;
 let loaded: Impl | undefined;
 async function impl(): Promise<Impl> {
   return (loaded ??= await import('./extractText'));
@@ -17,7 +19,7 @@ export async function extractTextFromUris(deps: DescribeDeps, uris: readonly vsc
 }
 
 /** The window's OCR engine (the agent tools read text with it too). */
-export async function ocrEngine(deps: DescribeDeps): Promise<import('../../core/ocr').OcrEngine> {
+export async function ocrEngine(deps: DescribeDeps): Promise<OcrEngine> {
   return (await impl()).ocrEngine(deps);
 }
 

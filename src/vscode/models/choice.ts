@@ -3,7 +3,7 @@
  * go, and the choice in words for the status bar and the paste panel.
  */
 import * as vscode from 'vscode';
-import { DescribeError, isLoopbackHost, parseBaseUrl, resolveSettings } from '../../core/base';
+import { DescribeError, isOnThisMachine, parseBaseUrl, resolveSettings } from '../../core/base';
 import { isConfigured, readProviderSettings, readSettings } from '../base';
 
 /** Nothing chosen yet: no provider set by the user, and no Azure endpoint either. */
@@ -22,11 +22,11 @@ export function describeChoice(): { label: string; where: string; local: boolean
     if (p.provider === 'vscode') return { label: p.vscodeModel || vscode.l10n.t('(no model chosen)'), where: vscode.l10n.t('through VS Code'), local: false };
     if (p.provider === 'openai') {
       const base = parseBaseUrl(p.baseUrl);
-      const local = isLoopbackHost(new URL(base).hostname);
+      const local = isOnThisMachine(base);
       return { label: p.openAiModel || vscode.l10n.t('(no model chosen)'), where: local ? vscode.l10n.t('this machine ({0})', new URL(base).host) : new URL(base).host, local };
     }
     const s = resolveSettings(readSettings().raw);
-    return { label: s.deployment, where: new URL(s.endpoint).host, local: isLoopbackHost(new URL(s.endpoint).hostname) };
+    return { label: s.deployment, where: new URL(s.endpoint).host, local: isOnThisMachine(s.endpoint) };
   } catch (e) {
     return { label: vscode.l10n.t('not set up'), where: e instanceof DescribeError ? e.message : '', local: false };
   }

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { openAiCredential } from '../../core/net';
-import { isLoopbackHost, parseBaseUrl, resolveSettings } from '../../core/base';
+import { isOnThisMachine, parseBaseUrl, resolveSettings } from '../../core/base';
 import { COMMANDS } from '../base';
 import { imageModels, whereImagesGo, type LanguageModelChoice } from './languageModels';
 import { readProviderSettings, readSettings, writeProviderChoice, type ProviderId } from '../base';
@@ -25,7 +25,7 @@ async function openAiModels(deps: DescribeDeps): Promise<{ base: string; models:
   const base = parseBaseUrl(readProviderSettings().baseUrl);
   try {
     const key = await deps.keys.get('openai');
-    const client = httpBackend(deps, openAiCredential(key, base, isLoopbackHost));
+    const client = await httpBackend(deps, openAiCredential(key, base), base);
     try {
       return { base, models: await client.listModels({ apiStyle: 'openai', endpoint: base, provider: 'openai', deployment: '' }, AbortSignal.timeout(8000)) };
     } finally {
@@ -60,7 +60,7 @@ export async function pickModel(deps: DescribeDeps, options: { only?: ProviderId
   if (want('openai')) {
     const listed = await openAiModels(deps);
     const host = new URL(listed.base).host;
-    const local = isLoopbackHost(new URL(listed.base).hostname);
+    const local = isOnThisMachine(listed.base);
     items.push(separator(vscode.l10n.t('OpenAI-compatible server: {0}', host)));
     const where = local ? vscode.l10n.t('Images stay on this machine ({0}).', host) : vscode.l10n.t('Images go to {0}.', host);
     for (const id of listed.models) items.push({ label: `${mark('openai', id)}${id}`, description: local ? vscode.l10n.t('on this machine') : host, detail: where, provider: 'openai', model: id });

@@ -27,10 +27,7 @@ export async function ensureReady(deps: DescribeDeps): Promise<Credential | unde
     return session ? entraCredential(session, deps.log) : undefined;
   }
   const existing = await deps.keys.get();
-  if (existing) {
-    deps.log.setSecrets([existing]);
-    return apiKeyCredential(existing);
-  }
+  if (existing) return apiKeyCredential(existing);
   const setKey = vscode.l10n.t('Set API Key');
   const signIn = vscode.l10n.t('Sign In with Microsoft Entra ID');
   const picked = await ui.showWarningMessage(
@@ -45,6 +42,5 @@ export async function ensureReady(deps: DescribeDeps): Promise<Credential | unde
   if (picked !== setKey) return undefined;
   const key = await promptForKey(ui, deps.keys);
   if (!key) return undefined;
-  deps.log.setSecrets([key]);
   return apiKeyCredential(key);
 }

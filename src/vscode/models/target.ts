@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { openAiCredential,type Credential } from '../../core/net';
 import { type ChatBackend } from '../../core/net';
 import { DescribeError } from '../../core/base';
-import { isLoopbackHost,parseBaseUrl,resolveSettings,type DescribeSettings,type RawSettings } from '../../core/base';
+import { isOnThisMachine,parseBaseUrl,resolveSettings,type DescribeSettings,type RawSettings } from '../../core/base';
 import { pickModel } from './chooseModel';
 import { firstRunChoice } from './firstRun';
 import { imageModels,LanguageModelBackend } from './languageModels';
@@ -32,13 +32,12 @@ export interface Target {
 async function openAiServerCredential(deps: DescribeDeps): Promise<Credential | undefined> {
   const base = parseBaseUrl(readProviderSettings().baseUrl);
   const key = await deps.keys.get('openai');
-  if (key) deps.log.setSecrets(await deps.keys.all());
-  if (key || isLoopbackHost(new URL(base).hostname)) return openAiCredential(key, base, isLoopbackHost);
+  if (key || isOnThisMachine(base)) return openAiCredential(key, base);
   const setKey = vscode.l10n.t('Set API Key');
   const picked = await deps.ui.current.showWarningMessage(vscode.l10n.t('No key is set for {0}: set the key of that server to go on.', new URL(base).host), setKey);
   if (picked !== setKey) return undefined;
   const entered = await promptForKey(deps.ui.current, deps.keys);
-  return entered ? openAiCredential(entered, base, isLoopbackHost) : undefined;
+  return entered ? openAiCredential(entered, base) : undefined;
 }
 
 /**
@@ -71,12 +70,12 @@ export async function openTarget(deps: DescribeDeps, scope?: vscode.Uri, overrid
     const settings = resolveSettings(raw());
     const credential = await openAiServerCredential(deps);
     if (!credential) return undefined;
-    const backend = httpBackend(deps, credential);
+    const backend = await httpBackend(deps, credential, settings.endpoint);
     return { settings, backend, where: settings.endpoint, close: () => backend.close() };
   }
   const credential = await ensureReady(deps);
   if (!credential) return undefined;
   const settings = resolveSettings(raw());
-  const backend = httpBackend(deps, credential);
+  const backend = await httpBackend(deps, credential, settings.endpoint);
   return { settings, backend, where: new URL(settings.endpoint).host, close: () => backend.close() };
 }

@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { apiKeyCredential } from '../../../src/core/net';
+import { nodeTransport } from '../../../src/core/nodeHttp';
 import { ChatClient } from '../../../src/core/net';
 import { describeImages, prepareImages } from '../../../src/core/describe';
 import { ANIMATION_ALT_ASK, generateAltTexts } from '../../../src/core/docs';
@@ -132,7 +133,7 @@ describe('animated images on the wire', () => {
     try {
       const file = path.join(dir, 'dialog.gif');
       await fs.writeFile(file, wide);
-      const client = new ChatClient({ credential: apiKeyCredential(server.key) });
+      const client = new ChatClient({ credential: apiKeyCredential(server.key), transport: nodeTransport() });
       const run = await generateAltTexts([{ id: 'one', source: file }], { settings: settings(), client, maxFrames: 3 });
       await client.close();
       assert.equal(run.results.get('one')?.ok, true, JSON.stringify(run.results.get('one')));

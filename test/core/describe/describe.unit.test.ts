@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ChatClient, InMemoryTokenParamMemory } from '../../../src/core/net';
+import { nodeTransport } from '../../../src/core/nodeHttp';
 import { describeImages } from '../../../src/core/describe';
 import { DescribeError, type ErrorCode } from '../../../src/core/base';
 import { resolveSettings, type RawSettings } from '../../../src/core/base';
@@ -74,7 +75,7 @@ describe('describeImages against the Azure-like server', () => {
 
   it('retries a reasoning deployment once with max_completion_tokens and remembers it', async () => {
     const memory = new InMemoryTokenParamMemory();
-    const client = new ChatClient({ credential: apiKeyCredential(server.key), tokenParamMemory: memory });
+    const client = new ChatClient({ credential: apiKeyCredential(server.key), transport: nodeTransport(), tokenParamMemory: memory });
     try {
       const s = settings({ deployment: 'o4-mini' });
       const first = await describeImages({ settings: s, credential: apiKeyCredential(server.key), sources: [image('ui.png')], client });
@@ -92,7 +93,7 @@ describe('describeImages against the Azure-like server', () => {
   it('does not retry a sampling parameter the reasoning model rejects, and says which', async () => {
     const memory = new InMemoryTokenParamMemory();
     memory.set(`${server.url}|o4-mini`, 'max_completion_tokens');
-    const client = new ChatClient({ credential: apiKeyCredential(server.key), tokenParamMemory: memory });
+    const client = new ChatClient({ credential: apiKeyCredential(server.key), transport: nodeTransport(), tokenParamMemory: memory });
     await failsWith(describeImages({ settings: settings({ deployment: 'o4-mini', temperature: 0.2 }), credential: apiKeyCredential(server.key), sources: [image('ui.png')], client }), 'unsupported-parameter', /does not accept the parameter "temperature"/);
     assert.equal(server.requests.length, 1);
     await client.close();
@@ -130,7 +131,7 @@ describe('describeImages against the Azure-like server', () => {
 
   describe('errors, in the words the user sees', () => {
     // No retries here: these tests are about the words for each answer (retries have their own suite).
-    const noRetry = { retry: { maxThrottleRetries: 0, maxTransientRetries: 0 } };
+    const noRetry = { transport: nodeTransport(), retry: { maxThrottleRetries: 0, maxTransientRetries: 0 } };
     const run = (raw: RawSettings = {}, key = server.key, sources = [image('ui.png')]) => describeImages({ settings: settings(raw), credential: apiKeyCredential(key), sources, clientOptions: noRetry });
 
     it('401 wrong key', async () => {
@@ -174,7 +175,7 @@ describe('describeImages against the Azure-like server', () => {
     });
     it('timeout', async () => {
       server.script.push({ delayMs: 1500, status: 200, body: '{}' });
-      await failsWith(describeImages({ settings: settings(), credential: apiKeyCredential(server.key), sources: [image('ui.png')], clientOptions: { timeoutMs: 300 } }), 'timeout', /No answer from 127\.0\.0\.1:\d+ within 300 ms/);
+      await failsWith(describeImages({ settings: settings(), credential: apiKeyCredential(server.key), sources: [image('ui.png')], clientOptions: { transport: nodeTransport(), timeoutMs: 300 } }), 'timeout', /No answer from 127\.0\.0\.1:\d+ within 300 ms/);
     });
     it('cancel aborts the request', async () => {
       server.script.push({ delayMs: 5000, status: 200, body: '{}' });

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ChatClient } from '../../../src/core/net';
+import { nodeTransport } from '../../../src/core/nodeHttp';
 import { altCacheKey, altPrompt, FileAltCache, generateAltTexts, type AltCacheKeyParts } from '../../../src/core/docs';
 import { resolveSettings } from '../../../src/core/base';
 import { AzureLikeServer } from '../../support/azureServer';
@@ -39,7 +40,7 @@ const jobs = (...names: string[]) => names.map((n, i) => ({ id: `${i}`, source: 
 
 describe('generating alt text in bulk', () => {
   it('sends each distinct image once, with its context; one bad image does not stop the rest', async () => {
-    const client = new ChatClient({ credential: apiKeyCredential(server.key) });
+    const client = new ChatClient({ credential: apiKeyCredential(server.key), transport: nodeTransport() });
     const run = await generateAltTexts(jobs('a.png', 'bad.png', 'a-copy.png', 'b.jpg'), { settings: settings(), client });
     await client.close();
     assert.equal(run.fatal, undefined);
@@ -59,7 +60,7 @@ describe('generating alt text in bulk', () => {
   });
 
   it('a wrong key stops the whole run after one request, with one error', async () => {
-    const client = new ChatClient({ credential: apiKeyCredential('wrong-key-1234') });
+    const client = new ChatClient({ credential: apiKeyCredential('wrong-key-1234'), transport: nodeTransport() });
     const run = await generateAltTexts(jobs('a.png', 'b.jpg', 'bad.png'), { settings: settings(), client, maxConcurrency: 1 });
     await client.close();
     assert.equal(run.fatal?.code, 'auth');
@@ -74,7 +75,7 @@ describe('generating alt text in bulk', () => {
     server.latencyMs = 400;
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    const client = new ChatClient({ credential: apiKeyCredential(server.key) });
+    const client = new ChatClient({ credential: apiKeyCredential(server.key), transport: nodeTransport() });
     try {
       const run = await generateAltTexts(jobs('a.png', 'b.jpg'), { settings: settings(), client, signal: controller.signal });
       assert.equal(run.cancelled, true);

@@ -7,13 +7,14 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { ChatClient, type ClientOptions } from '../../../src/core/net';
 import { describeImages, type DescribeEvent } from '../../../src/core/describe';
 import { DescribeError, type ErrorCode } from '../../../src/core/base';
-import { createDispatcher } from '../../../src/cli/net';
+import { createDispatcher, nodeTransport, undiciTransport } from '../../../src/core/nodeHttp';
 import type { Logger } from '../../../src/core/base';
 import { resolveSettings } from '../../../src/core/base';
 import { AzureLikeServer, streamEvents } from '../../support/azureServer';
 import { image } from '../../support/paths';
 import { startConnectProxy, type TestProxy } from '../../support/proxy';
 import { apiKeyCredential } from '../../../src/core/net';
+import { OpenAiLikeServer } from '../../support/openaiServer';
 
 const server = new AzureLikeServer();
 const logLines: string[] = [];
@@ -48,7 +49,7 @@ function run(options: { stream?: boolean; signal?: AbortSignal; client?: Partial
     sources: [image('ui.png')],
     stream: options.stream ?? true,
     signal: options.signal,
-    clientOptions: { logger, random: () => 0, ...options.client },
+    clientOptions: { transport: nodeTransport(), logger, random: () => 0, ...options.client },
     onEvent: (e) => events.push(e),
   });
   return { promise, events };
@@ -220,38 +221,112 @@ describe('faults', () => {
 });
 
 describe('proxy', () => {
+  // A model server only the proxy can reach, by a name only it resolves (no key needed: a plain-http server).
+  const models = new OpenAiLikeServer({ models: ['llava'] });
   let proxy: TestProxy;
+  let port = '';
+  const behindProxy = () => resolveSettings({ provider: 'openai', baseUrl: `http://models.corp.test:${port}/v1`, model: 'llava' });
   before(async () => {
-    proxy = await startConnectProxy();
+    await models.start();
+    port = new URL(models.url).port;
+    proxy = await startConnectProxy({ hosts: { 'models.corp.test': '127.0.0.1' } });
   });
-  after(() => proxy.close());
+  after(async () => {
+    await proxy.close();
+    await models.stop();
+  });
   beforeEach(() => {
     proxy.tunnels.length = 0;
+    models.requests.length = 0;
   });
 
   it('sends requests through the configured proxy, with a dispatcher passed per client', async () => {
     const dispatcher = createDispatcher({ proxy: proxy.url });
-    const client = new ChatClient({ credential: apiKeyCredential(server.key), dispatcher });
+    const client = new ChatClient({ credential: { kind: 'none' }, transport: undiciTransport(dispatcher) });
     try {
-      const result = await describeImages({ settings: settings(), credential: apiKeyCredential(server.key), sources: [image('ui.png')], client });
-      assert.match(result.text, /The fake model saw/);
-      assert.deepEqual(proxy.tunnels, [new URL(server.url).host]);
+      const result = await describeImages({ settings: behindProxy(), sources: [image('ui.png')], client });
+      assert.match(result.text, /The model llava saw 1 image/);
+      assert.deepEqual(proxy.tunnels, [`models.corp.test:${port}`]);
     } finally {
       await client.close();
       await dispatcher.close();
     }
   });
 
-  it('bypasses the proxy for hosts in the no-proxy list', async () => {
-    const dispatcher = createDispatcher({ proxy: proxy.url, noProxy: ['127.0.0.1'] });
-    const client = new ChatClient({ credential: apiKeyCredential(server.key), dispatcher });
+  it('bypasses the proxy for hosts in the no-proxy list (which then cannot resolve the name)', async () => {
+    const dispatcher = createDispatcher({ proxy: proxy.url, noProxy: ['corp.test'] });
+    const client = new ChatClient({ credential: { kind: 'none' }, transport: undiciTransport(dispatcher), retry: { maxTransientRetries: 0 } });
     try {
-      await describeImages({ settings: settings(), credential: apiKeyCredential(server.key), sources: [image('ui.png')], client });
+      await failsWith(describeImages({ settings: behindProxy(), sources: [image('ui.png')], client }), 'network', /models\.corp\.test:\d+ was not found \(DNS\)/);
       assert.equal(proxy.tunnels.length, 0);
-      assert.equal(server.requests.length, 1);
     } finally {
       await client.close();
       await dispatcher.close();
+    }
+  });
+
+  it('sends requests to this machine direct, whatever the no-proxy list says (localhost, 127.0.0.0/8, ::1)', async () => {
+    const dispatcher = createDispatcher({ proxy: proxy.url });
+    const client = new ChatClient({ credential: apiKeyCredential(server.key), transport: undiciTransport(dispatcher) });
+    try {
+      assert.match((await describeImages({ settings: settings(), sources: [image('ui.png')], client })).text, /The fake model saw/);
+      assert.deepEqual(proxy.tunnels, []);
+      for (const url of ['http://localhost:11434/v1', 'http://127.0.0.2:1234/v1', 'http://[::1]:8000/v1', 'http://ollama.localhost/v1']) assert.equal(dispatcher.proxyFor(url), undefined, url);
+      assert.equal(dispatcher.proxyFor('http://10.0.0.5:11434/v1'), proxy.url, 'another machine on the network is not this one');
+    } finally {
+      await client.close();
+      await dispatcher.close();
+    }
+  });
+});
+
+describe('which requests go through the proxy', () => {
+  it('follows the no-proxy list (names, suffixes, ports, IPv6, *) and names the proxy without its credentials', async () => {
+    const d = createDispatcher({ proxy: 'http://user:p%40ss@proxy.corp.example:3128', noProxy: ['.internal.example', 'api.example.com:8443', '[fd00::1]', 'exact.example'] });
+    try {
+      assert.equal(d.proxyFor('https://res.openai.azure.com/x'), 'http://proxy.corp.example:3128');
+      assert.equal(d.proxyFor('https://a.b.internal.example/x'), undefined);
+      assert.equal(d.proxyFor('https://internal.example/x'), undefined);
+      assert.equal(d.proxyFor('https://api.example.com:8443/x'), undefined);
+      assert.equal(d.proxyFor('https://api.example.com/x'), 'http://proxy.corp.example:3128', 'another port goes through the proxy');
+      assert.equal(d.proxyFor('https://[fd00::1]:8080/x'), undefined);
+      assert.equal(d.proxyFor('https://exact.example/x'), undefined);
+      assert.equal(d.proxyFor('https://notexact.example/x'), 'http://proxy.corp.example:3128');
+    } finally {
+      await d.close();
+    }
+    const all = createDispatcher({ proxy: 'http://proxy.corp.example:3128', noProxy: ['*'] });
+    assert.equal(all.proxyFor('https://res.openai.azure.com/x'), undefined);
+    await all.close();
+  });
+});
+
+describe('a request given up behind a proxy that never answers CONNECT', () => {
+  let hanging: TestProxy;
+  before(async () => {
+    hanging = await startConnectProxy({ onConnect: 'hang' });
+  });
+  after(() => hanging.close());
+
+  it('settles at its deadline naming the proxy; the requests beside it finish, later ones work, close does not wait', async () => {
+    // The loopback server goes direct (no-proxy list); the resource only a proxy could reach hangs in CONNECT.
+    const dispatcher = createDispatcher({ proxy: hanging.url, noProxy: ['127.0.0.1'] });
+    const client = new ChatClient({ credential: apiKeyCredential(server.key), transport: undiciTransport(dispatcher), timeoutMs: 800, retry: { maxTransientRetries: 0, maxThrottleRetries: 0 } });
+    const behind = resolveSettings({ endpoint: 'https://my-resource.openai.azure.test', deployment: 'gpt-4o' });
+    try {
+      server.script.push({ delayMs: 1500, status: 200, headers: json, body: { id: 'x', model: 'gpt-4o', choices: [{ index: 0, message: { role: 'assistant', content: 'The slow answer.' }, finish_reason: 'stop' }] } });
+      const slow = describeImages({ settings: settings(), sources: [image('ui.png')], client: new ChatClient({ credential: apiKeyCredential(server.key), transport: undiciTransport(dispatcher), timeoutMs: 5000 }) });
+      const started = Date.now();
+      const e = await failsWith(describeImages({ settings: behind, sources: [image('ui.png')], client }), 'timeout', /No answer from my-resource\.openai\.azure\.test \(through the proxy http:\/\/127\.0\.0\.1:\d+\) within 800 ms/);
+      assert.ok(Date.now() - started < 800 + 1000, `settled after ${Date.now() - started} ms`);
+      assert.equal(e.proxy, hanging.url);
+      assert.equal((await slow).text, 'The slow answer.', 'a request beside the one given up is not cut');
+      assert.match((await describeImages({ settings: settings(), sources: [image('ui.png')], client })).text, /The fake model saw/, 'a later request works');
+    } finally {
+      const closing = Date.now();
+      await client.close();
+      await dispatcher.close();
+      assert.ok(Date.now() - closing < 1000, `close took ${Date.now() - closing} ms`);
     }
   });
 });

@@ -1,7 +1,7 @@
 /** Streamed answers: Azure's quirks, and the same text whatever the chunk boundaries. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DescribeError } from '../../../src/core/base';
+import { DescribeError, redact, REDACTED, StreamRedactor } from '../../../src/core/base';
 import { parseChatStream, StreamBroken } from '../../../src/core/net';
 import { streamEvents } from '../../support/azureServer';
 
@@ -85,5 +85,54 @@ describe('streamed answers', () => {
       assert.equal(e.accumulator.text, 'Only part ');
       return true;
     });
+  });
+});
+
+describe('secrets in streamed text', () => {
+  const KEY = 'k3y-0f-the-resource-9f8e7d6c';
+  const TOKEN = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.a-token';
+  const secrets = [KEY, TOKEN];
+  const text = `Before ${KEY} middle ${encodeURIComponent(TOKEN)} and ${Buffer.from(KEY).toString('base64')}, the end: ${KEY}`;
+
+  it('removes a secret however the text is cut, and loses nothing else', () => {
+    for (let a = 1; a < text.length; a++) {
+      for (const size of [1, 2, 3]) {
+        const r = new StreamRedactor(() => secrets);
+        const outs: string[] = [r.push(text.slice(0, a))];
+        for (let at = a; at < text.length; at += size) outs.push(r.push(text.slice(at, at + size)));
+        outs.push(r.end());
+        for (const out of outs) {
+          for (const s of [KEY, TOKEN]) {
+            // No piece written shows a secret, nor more than its first half.
+            assert.ok(!out.includes(s.slice(0, Math.ceil(s.length / 2))), `cut at ${a}, pieces of ${size}: ${JSON.stringify(out)}`);
+          }
+        }
+        assert.equal(outs.join(''), redact(text, secrets), `cut at ${a}, pieces of ${size}`);
+      }
+    }
+  });
+
+  it('holds back only an end that could begin a secret, and releases it at the end', () => {
+    const r = new StreamRedactor(() => [KEY]);
+    assert.equal(r.push('x'.repeat(100)), 'x'.repeat(100), 'nothing that could begin the key waits');
+    assert.equal(r.push(`words then ${KEY.slice(0, 7)}`), 'words then ', 'the start of the key waits');
+    assert.equal(r.push(' was not it'), `${KEY.slice(0, 7)} was not it`);
+    assert.equal(r.push(`and ${Buffer.from(KEY).toString('base64').slice(0, 9)}`), 'and ', 'so does the start of its base64 form');
+    assert.equal(r.end(), Buffer.from(KEY).toString('base64').slice(0, 9), 'the end releases what waits');
+    const none = new StreamRedactor(() => []);
+    assert.equal(none.push('word by word'), 'word by word', 'without secrets nothing waits');
+  });
+
+  it('a secret that contains another is removed whole; a secret learnt mid-stream counts from then on', () => {
+    const inner = KEY.slice(4, 14);
+    const r = new StreamRedactor(() => [inner, KEY]);
+    assert.equal([...`a ${KEY} b`].map((c) => r.push(c)).join('') + r.end(), `a ${REDACTED} b`);
+    const known: string[] = [];
+    const late = new StreamRedactor(() => known);
+    let out = late.push('before ');
+    known.push(TOKEN);
+    for (const c of TOKEN) out += late.push(c);
+    out += late.end();
+    assert.equal(out, `before ${REDACTED}`);
   });
 });
