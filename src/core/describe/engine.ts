@@ -53,7 +53,6 @@ export interface DescribeRequest {
   readonly signal?: AbortSignal | undefined;
   /** A client (or another backend) to reuse; it remembers which token parameter each deployment takes. */
   readonly client?: ChatBackend | undefined;
-  /** Without `client`: the options of the client made for this request (its transport among them). */
   readonly clientOptions?: Omit<ClientOptions, 'credential'> | undefined;
   /** Resize/convert images to what the service uses (default true); false sends the original bytes. */
   readonly resize?: boolean | undefined;
@@ -173,8 +172,7 @@ export async function describeImages(req: DescribeRequest): Promise<DescribeResu
   const images = await prepareImages(req.sources, { cwd: req.cwd, resize: req.resize, detail: settings.detail, maxFrames: req.maxFrames, animationAsk: req.animationAsk });
   if (req.signal?.aborted) throw new DescribeError('cancelled', 'Cancelled.');
   req.onEvent?.({ type: 'prepared', images });
-  if (!req.client && !req.clientOptions) throw new Error('describeImages needs a client or the options of one (its transport).');
-  const client = req.client ?? new ChatClient({ ...(req.clientOptions as Omit<ClientOptions, 'credential'>), credential });
+  const client = req.client ?? new ChatClient({ ...req.clientOptions, credential });
   const started = Date.now();
   try {
     const onEvent = req.onEvent;

@@ -1,6 +1,6 @@
 /**
  * The HTTP client for chat completions. Requests go through a Transport (undici with an explicit dispatcher in the
- * CLI — never the process-wide one —, VS Code's own fetch in the extension), with an AbortSignal for cancel and two
+ * CLI — never the process-wide one —, VS Code's own fetch in the extension, see core/nodeHttp), with an AbortSignal for cancel and two
  * timeouts: connecting + first byte, and silence between chunks. The credential goes only to the configured endpoint,
  * in the `api-key` header (a key) or `Authorization: Bearer` (an Entra ID token, refreshed once when refused);
  * redirects are never followed.
@@ -16,7 +16,7 @@ import { buildChatBody, chatCompletionsUrl, modelsUrl, type TokenParam, type Wir
 import { errorFromResponse, parseChatCompletion, parseModelList, type ChatCompletion } from './response';
 import { assertSecureEndpoint, type DescribeSettings } from '../base';
 import { parseChatStream, StreamBroken } from './stream';
-import { ProxyTunnelError, type Transport, type TransportResponse } from './transport';
+import { fetchTransport, ProxyTunnelError, type Transport, type TransportResponse } from './transport';
 
 /** Remembers which output-token parameter each deployment takes. */
 export interface TokenParamMemory {
@@ -55,8 +55,12 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 
 export interface ClientOptions {
   readonly credential: Credential;
-  /** How requests travel: VS Code's fetch (fetchTransport), or undici in plain Node (core/nodeHttp). Closed with the client. */
-  readonly transport: Transport;
+  /**
+   * How requests travel (closed with the client): the CLI's undici transport (core/nodeHttp: proxies from the
+   * environment, hard deadlines), or a fetch (fetchTransport). Default: the process's global fetch — in the extension
+   * host that is VS Code's network stack.
+   */
+  readonly transport?: Transport | undefined;
   /** Time allowed for connecting and the first byte of the answer. */
   readonly timeoutMs?: number | undefined;
   /** Time allowed between two chunks of the answer. */
@@ -160,7 +164,7 @@ export class ChatClient implements ChatBackend {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
-    this.transport = options.transport;
+    this.transport = options.transport ?? fetchTransport((input, init) => fetch(input, init));
     this.memory = options.tokenParamMemory ?? new InMemoryTokenParamMemory();
     this.log = options.logger ?? silentLogger;
     this.random = options.random ?? Math.random;

@@ -131,8 +131,8 @@ describe('describeImages against the Azure-like server', () => {
 
   describe('errors, in the words the user sees', () => {
     // No retries here: these tests are about the words for each answer (retries have their own suite).
-    const noRetry = { transport: nodeTransport(), retry: { maxThrottleRetries: 0, maxTransientRetries: 0 } };
-    const run = (raw: RawSettings = {}, key = server.key, sources = [image('ui.png')]) => describeImages({ settings: settings(raw), credential: apiKeyCredential(key), sources, clientOptions: noRetry });
+    const noRetry = () => ({ transport: nodeTransport(), retry: { maxThrottleRetries: 0, maxTransientRetries: 0 } });
+    const run = (raw: RawSettings = {}, key = server.key, sources = [image('ui.png')]) => describeImages({ settings: settings(raw), credential: apiKeyCredential(key), sources, clientOptions: noRetry() });
 
     it('401 wrong key', async () => {
       const e = await failsWith(run({}, 'wrong-key-123'), 'auth', /The API key was refused \(401\): set the key of the resource at http:\/\/127\.0\.0\.1:\d+/);
