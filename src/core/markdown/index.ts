@@ -5,4 +5,5 @@
  */
 export * from './neutralise';
 export * from './parse';
+export * from './stream';
 export * from './text';

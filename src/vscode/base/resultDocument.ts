@@ -15,8 +15,8 @@ export async function openResultDocument(content: string, previewBeside: boolean
 
 /**
  * A result document that fills in while the answer streams. The model's text is kept raw and rendered as a whole on
- * every batch (`render`: HTML neutralised, secrets removed), and only what changed is edited into the document — so a
- * tag that arrives in pieces is never raw in the document, not even for a moment. A secret that arrives in pieces is
+ * every batch (`render`: HTML neutralised by a LiveNeutraliser, in work linear in the text; secrets removed), and
+ * only what changed is edited into the document — so a tag that arrives in pieces is never raw in the document, not even for a moment. A secret that arrives in pieces is
  * never in it either: the last characters of the text are held back (StreamRedactor) until it is clear they do not
  * begin one, and released when the stream ends.
  */
@@ -83,7 +83,8 @@ export class StreamingResultDocument {
     // Replace from the first character that differs; if the user edited what we wrote, only add at the end.
     const current = doc.getText();
     const ours = current.startsWith(this.header + this.shown) && current.length === this.header.length + this.shown.length;
-    let common = 0;
+    // Mostly the text only grew: then what was shown is all kept (one comparison, not one per character).
+    let common = ours && body.startsWith(this.shown) ? this.shown.length : 0;
     if (ours) while (common < this.shown.length && common < body.length && this.shown[common] === body[common]) common++;
     else common = this.shown.length;
     const edit = new vscode.WorkspaceEdit();

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { describeImages, type DescribeResult, renderFooter, renderHeader, renderInterruption, renderMarkdown, renderWarnings } from '../../core/describe';
 import { DescribeError, isDescribeError, MAX_IMAGES } from '../../core/base';
 import { type ImageSource } from '../../core/images';
-import { neutraliseHtml } from '../../core/markdown';
+import { LiveNeutraliser } from '../../core/markdown';
 import type { PreparedImage } from '../../core/images';
 import { showError } from '../base';
 import { openResultDocument, StreamingResultDocument } from '../base';
@@ -115,7 +115,8 @@ export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri
             onEvent: (event) => {
               if (event.type === 'prepared') {
                 event.images.forEach((image, i) => links.set(image, uris[i] ? imageLink(uris[i]) : image.source));
-                streamDoc = new StreamingResultDocument(log.redact(renderHeader(event.images, imageRef)), settings.openPreviewBeside, (raw) => log.redact(neutraliseHtml(raw)), () => log.knownSecrets);
+                const live = new LiveNeutraliser();
+                streamDoc = new StreamingResultDocument(log.redact(renderHeader(event.images, imageRef)), settings.openPreviewBeside, (raw) => log.redact(live.render(raw)), () => log.knownSecrets);
               } else if (event.type === 'text') {
                 stopCountdown();
                 streamDoc?.append(event.delta);

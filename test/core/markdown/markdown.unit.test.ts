@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DescribeResult } from '../../../src/core/describe';
 import { micromark } from 'micromark';
-import { LineNeutraliser, markdownCodeSpan, markdownLinkTarget, markdownPlainText, neutraliseHtml, markdownEvents } from '../../../src/core/markdown';
+import { LineNeutraliser, LiveNeutraliser, markdownCodeSpan, markdownLinkTarget, markdownPlainText, neutraliseHtml, markdownEvents } from '../../../src/core/markdown';
 import type { PreparedImage } from '../../../src/core/images';
 import { formatUsage, relativeImageRef, renderMarkdown } from '../../../src/core/describe';
 
@@ -78,6 +78,81 @@ describe('markdown', () => {
           const out = n.push(text.slice(0, cut)) + n.push(text.slice(cut, cut2)) + n.push(text.slice(cut2)) + n.end();
           assert.equal(out, neutraliseHtml(text), `${JSON.stringify(text)} split at ${cut}, ${cut2}`);
         }
+      }
+    }
+  });
+
+  const fill = (unit: string, n: number) => unit.repeat(Math.ceil(n / unit.length));
+  /** Texts of about n characters, each with tags on many of its lines, in the shapes a model writes. */
+  const shapes: Record<string, (n: number) => string> = {
+    'one long line': (n) => `${fill('word ', n)}<b>end</b>\n`,
+    'paragraphs with tags': (n) => fill('A paragraph with <b>bold</b> and `<code>` words.\n\n', n),
+    'a paragraph of many lines': (n) => fill('a line of one long paragraph with <b>x</b> in it\n', n),
+    'a tight list with tags': (n) => `Items:\n\n${fill('- an item with a <b>tag</b> in it\n', n)}`,
+    'a fenced code block of HTML': (n) => `Code:\n\n\`\`\`html\n${fill('<div class="row">cell</div>\n', n)}\`\`\`\n\nAfter <i>it</i>.\n`,
+    'an HTML block': (n) => `<div>\n${fill('<p>row</p>\n', n)}</div>\n`,
+    'a table with tags': (n) => `| a | b |\n| - | - |\n${fill('| <b>x</b> | y |\n', n)}`,
+    'a block quote with tags': (n) => fill('> quoted <b>text</b> here\n>\n', n),
+  };
+
+  it('streamed to a pipe, the parser\'s work grows linearly: 8 times the text, about 8 times the work, whatever its shape', () => {
+    const work = (text: string) => {
+      const n = new LineNeutraliser();
+      let out = '';
+      for (let at = 0; at < text.length; at += 3) out += n.push(text.slice(at, at + 3));
+      out += n.end();
+      assert.equal(out, neutraliseHtml(text));
+      return n.meter.parsedChars;
+    };
+    for (const [name, make] of Object.entries(shapes)) {
+      const small = work(make(1000));
+      const large = work(make(8000));
+      assert.ok(large <= 12 * Math.max(small, 1000), `${name}: ${small} characters parsed for 1 KB, ${large} for 8 KB (${(large / small).toFixed(1)} times)`);
+    }
+  });
+
+  it('streamed into the document (rendered whole at every piece), the same: linear, and the whole text neutralised at every step', () => {
+    const work = (text: string, check: boolean) => {
+      const n = new LiveNeutraliser();
+      for (let at = 7; at < text.length + 7; at += 7) {
+        const shown = n.render(text.slice(0, at));
+        if (check) assert.equal(shown, neutraliseHtml(text.slice(0, at)));
+      }
+      return n.meter.parsedChars;
+    };
+    for (const [name, make] of Object.entries(shapes)) {
+      work(make(150), true);
+      const small = work(make(1000), false);
+      const large = work(make(8000), false);
+      assert.ok(large <= 12 * Math.max(small, 1000), `${name}: ${small} characters parsed for 1 KB, ${large} for 8 KB (${(large / small).toFixed(1)} times)`);
+    }
+  });
+
+  it('streamed, reads each piece as the whole text reads it, also where a later line changes an earlier one', () => {
+    const texts = [
+      // Front matter is known only when its closing fence comes.
+      '---\n[a]: <http://x>\n# head <b>\n```\n---\n</script>\nafter <i>x</i>\n',
+      // A table is known by its second line; until then its head may be part of a paragraph with a tag across lines.
+      'a <b\ntitle="x">\n| - | - |\nmore <i>y</i>\n',
+      // Escaping an HTML block makes it a paragraph, which takes in the indented line after it.
+      '<script>\n-->\n</script>\n    indented <b>\n>\n',
+      // A link across lines: its destination in <…> is not a tag.
+      'a [link <b>\nover lines\nand more\n](<dest>) f\n\nnext <i>x</i>\n',
+      // Code spans and math across lines.
+      'a `code\n<b> still code\nends` <i>x</i>\n\n$$\n<b>\n$$\n',
+    ];
+    for (const text of texts) {
+      for (const size of [1, 2, 3, 5]) {
+        const line = new LineNeutraliser();
+        const live = new LiveNeutraliser();
+        let out = '';
+        for (let at = 0; at < text.length; at += size) {
+          out += line.push(text.slice(at, at + size));
+          const so = text.slice(0, at + size);
+          assert.equal(live.render(so), neutraliseHtml(so), `${JSON.stringify(so)} in pieces of ${size}`);
+        }
+        out += line.end();
+        assert.equal(out.replace(/&lt;/g, '<'), text, 'nothing but `<` changed, nothing lost');
       }
     }
   });
