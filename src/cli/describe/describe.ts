@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ChatClient } from '../../core/net';
-import { checkReadyToSend, describeImages, prepareImages, totalEstimatedTokens, type DescribeResult, renderFooter, renderHeader, renderInterruption, renderMarkdown, renderPartial, renderWarnings, relativeImageRef } from '../../core/describe';
+import { checkReadyToSend, describeImages, type DescribeEvent, prepareImages, totalEstimatedTokens, type DescribeResult, renderFooter, renderHeader, renderInterruption, renderMarkdown, renderPartial, renderWarnings, relativeImageRef } from '../../core/describe';
 import { buildChatBody, chatCompletionsUrl, wireImageCount } from '../../core/net';
 import { DescribeError, isDescribeError, redact } from '../../core/base';
 import { createDispatcher, proxyFromEnv, undiciTransport } from '../../core/nodeHttp';
@@ -220,15 +220,142 @@ async function listModels(v: EndpointFlags & { auth?: string | undefined }, io: 
   }
 }
 
+type Values = ReturnType<typeof parse>['values'];
+
+/** A flag's number of seconds, in ms (undefined when not given). */
+function seconds(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new DescribeError('bad-input', `--${flag} must be a positive number of seconds (got ${value}).`);
+  return Math.round(n * 1000);
+}
+
+/** --timeout, --idle-timeout and --retries, checked before anything is sent. */
+function requestLimits(v: Values): { timeoutMs: number | undefined; idleTimeoutMs: number | undefined; retries: number | undefined } {
+  let retries: number | undefined;
+  if (v.retries !== undefined) {
+    retries = Number(v.retries);
+    if (!Number.isInteger(retries) || retries < 0 || retries > 20) throw new DescribeError('bad-input', `--retries must be a whole number from 0 to 20 (got ${v.retries}).`);
+  }
+  return { timeoutMs: seconds('timeout', v.timeout), idleTimeoutMs: seconds('idle-timeout', v['idle-timeout']), retries };
+}
+
+/**
+ * Where the answer goes: streamed to stdout (when asked, or by default on a terminal; never as JSON or to a file),
+ * JSON, Markdown to stdout, or --out. What arrived before a cancel or a broken stream is kept, clearly marked.
+ */
+class AnswerOutput {
+  readonly streamToStdout: boolean;
+  readonly imageRef: (image: PreparedImage) => string;
+  private images: readonly PreparedImage[] = [];
+  private readonly streamed: StreamedText | undefined;
+
+  constructor(
+    private readonly io: CliIo,
+    private readonly v: Values,
+    private readonly outAbs: string | undefined,
+    private readonly hide: (text: string) => string,
+    secrets: () => string[],
+  ) {
+    const docDir = outAbs ? path.dirname(outAbs) : io.cwd;
+    this.imageRef = (image) => relativeImageRef(image, docDir);
+    this.streamToStdout = !v.json && !outAbs && (v.stream ?? (v['no-stream'] ? false : io.isTty === true));
+    this.streamed = this.streamToStdout ? new StreamedText(secrets, io.isTty === true) : undefined;
+  }
+
+  onEvent(event: DescribeEvent): void {
+    const { io, hide } = this;
+    if (event.type === 'prepared') {
+      this.images = event.images;
+      if (this.streamToStdout) io.stdout(hide(renderHeader(event.images, this.imageRef)));
+    } else if (event.type === 'text' && this.streamToStdout) {
+      const safe = this.streamed?.push(event.delta);
+      if (safe) io.stdout(hide(safe));
+    } else if (event.type === 'waiting' && event.ms >= 1000) {
+      io.stderr(`describe-image: ${hide(event.reason)} Retrying in ${Math.ceil(event.ms / 1000)} s (attempt ${event.attempt + 1} of ${event.maxAttempts}).\n`);
+    }
+  }
+
+  async done(result: DescribeResult): Promise<void> {
+    const { io, hide, v, outAbs } = this;
+    for (const w of result.warnings) io.stderr(`describe-image: warning: ${hide(w)}\n`);
+    const markdown = hide(renderMarkdown(result, { imageRef: this.imageRef }));
+    if (this.streamToStdout) io.stdout(hide(`${this.streamed?.end() ?? ''}\n\n${renderWarnings(result.warnings)}${renderFooter(result)}`));
+    else if (v.json) io.stdout(`${hide(JSON.stringify(resultToJson(result), null, 2))}\n`);
+    else if (!outAbs) io.stdout(markdown);
+    if (outAbs) {
+      await writeOut(outAbs, markdown, v.force ?? false);
+      io.stderr(`describe-image: wrote ${path.relative(io.cwd, outAbs) || outAbs}\n`);
+    }
+  }
+
+  async interrupted(e: unknown): Promise<void> {
+    if (!isDescribeError(e) || !e.partialText) return;
+    const { io, hide, outAbs } = this;
+    const status = e.code === 'cancelled' ? 'cancelled' : 'incomplete';
+    const partial = () => hide(renderPartial(this.images, this.imageRef, e.partialText ?? '', status, e.message));
+    if (this.streamToStdout) io.stdout(hide(`${this.streamed?.end() ?? ''}${renderInterruption(status, e.message)}`));
+    else if (outAbs) {
+      await writeOut(outAbs, partial(), this.v.force ?? false);
+      io.stderr(`describe-image: wrote the incomplete text to ${path.relative(io.cwd, outAbs) || outAbs}\n`);
+    } else if (!this.v.json) io.stdout(partial());
+  }
+}
+
+/** The secrets removed from all output: the key and tokens in the environment, and every token the client fetched. */
+class Secrets {
+  client: ChatClient | undefined;
+  constructor(private readonly inEnv: string[]) {}
+  readonly all = (): string[] => [...this.inEnv, ...(this.client?.sentSecrets ?? [])];
+  readonly hide = (text: string): string => redact(text, this.all());
+}
+
+/** Describe the images the arguments name and print the answer; throws what went wrong. */
+async function describeAndPrint(sources: readonly string[], v: Values, io: CliIo, secrets: Secrets, settings: DescribeSettings): Promise<number> {
+  const auth = cliCredential(parseAuthChoice(v.auth), io, settings);
+  checkReadyToSend(settings, auth.credential);
+  const { timeoutMs, idleTimeoutMs, retries } = requestLimits(v);
+  const outAbs = v.out !== undefined ? await checkOutFile(v.out, v.force ?? false, io.cwd) : undefined;
+  const output = new AnswerOutput(io, v, outAbs, secrets.hide, secrets.all);
+  const dispatcher = createDispatcher({ ...proxyFromEnv(io.env), connectTimeoutMs: Math.min(timeoutMs ?? 30_000, 30_000) });
+  const client = (secrets.client = new ChatClient({
+    credential: auth.credential,
+    transport: undiciTransport(dispatcher),
+    timeoutMs,
+    idleTimeoutMs,
+    retry: retries !== undefined ? { maxThrottleRetries: retries, maxTransientRetries: Math.min(retries, 2) } : undefined,
+    logger: v.verbose ? stderrLogger(io, secrets.hide) : undefined,
+  }));
+  if (auth.notice) io.stderr(`describe-image: ${auth.notice}\n`);
+  try {
+    const result = await describeImages({
+      settings,
+      client,
+      sources,
+      cwd: io.cwd,
+      signal: io.signal,
+      resize: !v['no-resize'],
+      maxFrames: parseFrames(v.frames),
+      stream: output.streamToStdout || (!v.json && v.stream === true) || undefined,
+      onEvent: (event) => output.onEvent(event),
+    });
+    await output.done(result);
+    return 0;
+  } catch (e) {
+    await output.interrupted(e);
+    throw e;
+  } finally {
+    await client.close();
+    await dispatcher.close();
+  }
+}
+
 /** Run the CLI; returns the exit code. */
 export async function runDescribe(argv: readonly string[], io: CliIo): Promise<number> {
-  // Every secret known (the key, a given token) and every token the client fetched is removed from all output.
-  const secrets = secretsInEnv(io.env);
-  let client: ChatClient | undefined;
+  const secrets = new Secrets(secretsInEnv(io.env));
   let provider: DescribeSettings['provider'] = 'azure';
-  const hide = (text: string) => redact(text, [...secrets, ...(client?.sentSecrets ?? [])]);
   const fail = (code: number, message: string): number => {
-    io.stderr(`describe-image: ${hide(message)}\n`);
+    io.stderr(`describe-image: ${secrets.hide(message)}\n`);
     return code;
   };
   let args;
@@ -249,95 +376,13 @@ export async function runDescribe(argv: readonly string[], io: CliIo): Promise<n
   if (v['api-key'] !== undefined) {
     return fail(2, 'there is no --api-key flag (flags show in process lists): set the environment variable AZURE_OPENAI_API_KEY instead.');
   }
-  if (v['list-models']) return listModels(v, io, fail, (c) => (client = c));
+  if (v['list-models']) return listModels(v, io, fail, (c) => (secrets.client = c));
   if (args.positionals.length === 0) return fail(2, `no image given.\n\n${USAGE}`);
   if (v['dry-run']) return dryRun(args.positionals, v, io, fail);
   try {
     const settings = cliSettings(v, io.env, { detail: v.detail, maxTokens: v['max-tokens'], userPrompt: v.prompt, systemPrompt: v['system-prompt'] });
     provider = settings.provider;
-    const auth = cliCredential(parseAuthChoice(v.auth), io, settings);
-    checkReadyToSend(settings, auth.credential);
-    const seconds = (flag: string, value: string | undefined): number | undefined => {
-      if (value === undefined) return undefined;
-      const n = Number(value);
-      if (!Number.isFinite(n) || n <= 0) throw new DescribeError('bad-input', `--${flag} must be a positive number of seconds (got ${value}).`);
-      return Math.round(n * 1000);
-    };
-    const timeoutMs = seconds('timeout', v.timeout);
-    const idleTimeoutMs = seconds('idle-timeout', v['idle-timeout']);
-    let retries: number | undefined;
-    if (v.retries !== undefined) {
-      retries = Number(v.retries);
-      if (!Number.isInteger(retries) || retries < 0 || retries > 20) throw new DescribeError('bad-input', `--retries must be a whole number from 0 to 20 (got ${v.retries}).`);
-    }
-    const outAbs = v.out !== undefined ? await checkOutFile(v.out, v.force ?? false, io.cwd) : undefined;
-    const docDir = outAbs ? path.dirname(outAbs) : io.cwd;
-    const imageRef = (image: PreparedImage) => relativeImageRef(image, docDir);
-    // Stream to stdout when asked, or by default on a terminal; never when the output is JSON or a file.
-    const streamToStdout = !v.json && !outAbs && (v.stream ?? (v['no-stream'] ? false : io.isTty === true));
-    let images: readonly PreparedImage[] = [];
-    const streamed = streamToStdout ? new StreamedText(() => [...secrets, ...(client?.sentSecrets ?? [])], io.isTty === true) : undefined;
-    const dispatcher = createDispatcher({ ...proxyFromEnv(io.env), connectTimeoutMs: Math.min(timeoutMs ?? 30_000, 30_000) });
-    client = new ChatClient({
-      credential: auth.credential,
-      transport: undiciTransport(dispatcher),
-      timeoutMs,
-      idleTimeoutMs,
-      retry: retries !== undefined ? { maxThrottleRetries: retries, maxTransientRetries: Math.min(retries, 2) } : undefined,
-      logger: v.verbose ? stderrLogger(io, hide) : undefined,
-    });
-    if (auth.notice) io.stderr(`describe-image: ${auth.notice}\n`);
-    try {
-      const result = await describeImages({
-        settings,
-        client,
-        sources: args.positionals,
-        cwd: io.cwd,
-        signal: io.signal,
-        resize: !v['no-resize'],
-        maxFrames: parseFrames(v.frames),
-        stream: streamToStdout || (!v.json && v.stream === true) || undefined,
-        onEvent: (event) => {
-          if (event.type === 'prepared') {
-            images = event.images;
-            if (streamToStdout) io.stdout(hide(renderHeader(event.images, imageRef)));
-          } else if (event.type === 'text' && streamToStdout) {
-            const safe = streamed?.push(event.delta);
-            if (safe) io.stdout(hide(safe));
-          } else if (event.type === 'waiting' && event.ms >= 1000) {
-            io.stderr(`describe-image: ${hide(event.reason)} Retrying in ${Math.ceil(event.ms / 1000)} s (attempt ${event.attempt + 1} of ${event.maxAttempts}).\n`);
-          }
-        },
-      });
-      for (const w of result.warnings) io.stderr(`describe-image: warning: ${hide(w)}\n`);
-      const markdown = hide(renderMarkdown(result, { imageRef }));
-      if (streamToStdout) {
-        io.stdout(hide(`${streamed?.end() ?? ''}\n\n${renderWarnings(result.warnings)}${renderFooter(result)}`));
-      } else if (v.json) {
-        io.stdout(`${hide(JSON.stringify(resultToJson(result), null, 2))}\n`);
-      } else if (!outAbs) {
-        io.stdout(markdown);
-      }
-      if (outAbs) {
-        await writeOut(outAbs, markdown, v.force ?? false);
-        io.stderr(`describe-image: wrote ${path.relative(io.cwd, outAbs) || outAbs}\n`);
-      }
-      return 0;
-    } catch (e) {
-      // Keep what arrived before a cancel or a broken stream, clearly marked.
-      if (isDescribeError(e) && e.partialText) {
-        const status = e.code === 'cancelled' ? 'cancelled' : 'incomplete';
-        if (streamToStdout) io.stdout(hide(`${streamed?.end() ?? ''}${renderInterruption(status, e.message)}`));
-        else if (outAbs) {
-          await writeOut(outAbs, hide(renderPartial(images, imageRef, e.partialText, status, e.message)), v.force ?? false);
-          io.stderr(`describe-image: wrote the incomplete text to ${path.relative(io.cwd, outAbs) || outAbs}\n`);
-        } else if (!v.json) io.stdout(hide(renderPartial(images, imageRef, e.partialText, status, e.message)));
-      }
-      throw e;
-    } finally {
-      await client.close();
-      await dispatcher.close();
-    }
+    return await describeAndPrint(args.positionals, v, io, secrets, settings);
   } catch (e) {
     if (isDescribeError(e)) {
       if (e.code === 'cancelled') return fail(130, e.partialText ? 'interrupted; the text received so far was printed, marked cancelled.' : 'interrupted; nothing was written.');

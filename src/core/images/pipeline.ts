@@ -54,6 +54,49 @@ export interface PipelineOptions {
   readonly firstFrameReason?: string | undefined;
 }
 
+/** The image opened for decoding (BMP through its own decoder), its size, and whether it is an animated GIF. */
+async function openPixels(image: LocalImage, options: PipelineOptions, notes: string[]): Promise<{ input: SharpPipeline; width: number; height: number; animated: boolean }> {
+  const { sniffed, bytes } = image;
+  const s = sharp();
+  if (sniffed.mime === 'image/bmp') {
+    const raw = decodeBmp(bytes, image.source);
+    notes.push(`${image.name} (BMP) was converted.`);
+    return { input: s(raw.data, { raw: { width: raw.width, height: raw.height, channels: 4 } }), width: raw.width, height: raw.height, animated: false };
+  }
+  const input = s(bytes, { pages: 1, limitInputPixels: MAX_DECODED_PIXELS });
+  let meta: Metadata;
+  try {
+    meta = await input.metadata();
+  } catch (e) {
+    const kind = sniffed.mime.replace('image/', '').toUpperCase();
+    throw new DescribeError('bad-input', `${image.source}: this ${kind} image can't be decoded here (${e instanceof Error ? e.message : String(e)}); save it as PNG or JPEG and try again.`);
+  }
+  const width = meta.width ?? sniffed.width ?? 0;
+  const height = meta.pageHeight ?? meta.height ?? sniffed.height ?? 0;
+  checkDecodeSize(image.source, sniffed.mime, width, height);
+  const animated = (meta.pages ?? 1) > 1 && sniffed.mime === 'image/gif';
+  if (options.firstFrameReason) notes.push(`${image.name}: ${options.firstFrameReason}; only the first frame was sent.`);
+  else if (animated) notes.push(`${image.name} is an animated GIF (${meta.pages} frames): only the first frame was sent.`);
+  return { input, width, height, animated };
+}
+
+/**
+ * Decode, orient and resize once; encode the candidates from those pixels. PNG keeps screenshots and line art sharp:
+ * it is preferred unless it costs more than 1.5× the lossy encoding (WebP when there is transparency, else JPEG).
+ */
+async function encodeResized(input: SharpPipeline, target: { width: number; height: number }): Promise<{ out: Buffer; mime: string }> {
+  const s = sharp();
+  const { data, info } = await input.rotate().resize(target.width, target.height, { fit: 'fill', kernel: 'lanczos3' }).raw().toBuffer({ resolveWithObject: true });
+  const hasAlpha = info.channels === 4 && hasTransparency(data);
+  const pixels = () => s(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
+  const [png, alt] = await Promise.all([
+    pixels().png({ compressionLevel: 6, adaptiveFiltering: true }).toBuffer(),
+    hasAlpha ? pixels().webp({ quality: 80, alphaQuality: 100 }).toBuffer() : pixels().removeAlpha().jpeg({ quality: 80, mozjpeg: true }).toBuffer(),
+  ]);
+  if (png.length <= alt.length * 1.5) return { out: png, mime: 'image/png' };
+  return { out: alt, mime: hasAlpha ? 'image/webp' : 'image/jpeg' };
+}
+
 /** Prepare one local image: resized to the service's size, oriented, converted and re-encoded as needed. */
 export async function prepareLocalImage(image: LocalImage, options: PipelineOptions): Promise<PreparedImage> {
   const { sniffed, bytes } = image;
@@ -69,40 +112,12 @@ export async function prepareLocalImage(image: LocalImage, options: PipelineOpti
     }
     return { ...base, url: toDataUrl(mime, out), width: origW, height: origH, sentMime: mime, sentBytes: out.length, sentWidth: width, sentHeight: height, estimatedTokens: estimateImageTokens(width, height, detail), notes };
   };
-
   if (sniffed.mime === 'image/svg+xml') {
     const r = await rasteriseSvg(bytes, detail, image.source);
     notes.push(`${image.name} (SVG) was rendered to a ${r.width}×${r.height} PNG.`);
     return done(r.png, 'image/png', r.width, r.height, sniffed.width, sniffed.height);
   }
-
-  const s = sharp();
-  let input: SharpPipeline;
-  let width = sniffed.width ?? 0;
-  let height = sniffed.height ?? 0;
-  let animated = false;
-  if (sniffed.mime === 'image/bmp') {
-    const raw = decodeBmp(bytes, image.source);
-    input = s(raw.data, { raw: { width: raw.width, height: raw.height, channels: 4 } });
-    width = raw.width;
-    height = raw.height;
-    notes.push(`${image.name} (BMP) was converted.`);
-  } else {
-    input = s(bytes, { pages: 1, limitInputPixels: MAX_DECODED_PIXELS });
-    let meta: Metadata;
-    try {
-      meta = await input.metadata();
-    } catch (e) {
-      const kind = sniffed.mime.replace('image/', '').toUpperCase();
-      throw new DescribeError('bad-input', `${image.source}: this ${kind} image can't be decoded here (${e instanceof Error ? e.message : String(e)}); save it as PNG or JPEG and try again.`);
-    }
-    width = meta.width ?? width;
-    height = meta.pageHeight ?? meta.height ?? height;
-    checkDecodeSize(image.source, sniffed.mime, width, height);
-    animated = (meta.pages ?? 1) > 1 && sniffed.mime === 'image/gif';
-    if (options.firstFrameReason) notes.push(`${image.name}: ${options.firstFrameReason}; only the first frame was sent.`);
-    else if (animated) notes.push(`${image.name} is an animated GIF (${meta.pages} frames): only the first frame was sent.`);
-  }
+  const { input, width, height, animated } = await openPixels(image, options, notes);
   const orientation = sniffed.orientation ?? 1;
   const swapped = orientation >= 5 && orientation <= 8;
   const [ow, oh] = swapped ? [height, width] : [width, height];
@@ -110,22 +125,11 @@ export async function prepareLocalImage(image: LocalImage, options: PipelineOpti
   const needsResize = target.width !== ow || target.height !== oh;
   const needsRotate = orientation > 1;
   const needsConvert = !ACCEPTED_MIME_TYPES.includes(sniffed.mime) || animated;
-  if (!needsResize && !needsRotate && !needsConvert && bytes.length <= MAX_IMAGE_BYTES) {
-    return done(bytes, sniffed.mime, ow, oh, ow, oh);
-  }
+  if (!needsResize && !needsRotate && !needsConvert && bytes.length <= MAX_IMAGE_BYTES) return done(bytes, sniffed.mime, ow, oh, ow, oh);
   if (needsResize) notes.push(`${image.name} was resized from ${ow}×${oh} to ${target.width}×${target.height}, the size the service uses for ${detail === 'low' ? 'low' : 'high'} detail.`);
   if (needsRotate) notes.push(`${image.name} was turned upright (EXIF orientation ${orientation}).`);
-  // Decode, orient and resize once; encode the candidates from those pixels.
-  const { data, info } = await input.rotate().resize(target.width, target.height, { fit: 'fill', kernel: 'lanczos3' }).raw().toBuffer({ resolveWithObject: true });
-  const hasAlpha = info.channels === 4 && hasTransparency(data);
-  const pixels = () => s(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
-  const [png, alt] = await Promise.all([
-    pixels().png({ compressionLevel: 6, adaptiveFiltering: true }).toBuffer(),
-    hasAlpha ? pixels().webp({ quality: 80, alphaQuality: 100 }).toBuffer() : pixels().removeAlpha().jpeg({ quality: 80, mozjpeg: true }).toBuffer(),
-  ]);
-  // PNG keeps screenshots and line art sharp: prefer it unless it costs more than 1.5× the lossy encoding.
-  if (png.length <= alt.length * 1.5) return done(png, 'image/png', target.width, target.height, ow, oh);
-  return done(alt, hasAlpha ? 'image/webp' : 'image/jpeg', target.width, target.height, ow, oh);
+  const { out, mime } = await encodeResized(input, target);
+  return done(out, mime, target.width, target.height, ow, oh);
 }
 
 /** A small PNG/JPEG `data:` thumbnail (at most 240×160) for showing an image in a panel. */

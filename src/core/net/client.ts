@@ -284,57 +284,22 @@ export class ChatClient implements ChatBackend {
   private async attempt(settings: DescribeSettings, body: unknown, options: CompleteOptions, refresh: boolean): Promise<ChatCompletion> {
     const url = chatCompletionsUrl(settings);
     const route = this.route(url);
-    const host = route.host;
-    const payload = JSON.stringify(body);
-    const signal = options.signal;
     const started = Date.now();
-    let auth: Record<string, string>;
-    try {
-      auth = await authHeader(this.credential, { signal, refresh });
-    } catch (e) {
-      throw this.credentialError(e, signal);
-    }
-    for (const value of Object.values(auth)) this.secrets.add(value.replace(/^Bearer /, ''));
-    this.log.debug(`POST ${url} (${payload.length} bytes${options.stream ? ', streamed' : ''})`);
-    let res: TransportResponse;
-    try {
-      res = await this.transport({
-        url,
-        method: 'POST',
-        signal,
-        headers: { 'content-type': 'application/json', accept: options.stream ? 'text/event-stream' : 'application/json', ...auth },
-        body: payload,
-        headersTimeoutMs: this.timeoutMs,
-        bodyTimeoutMs: this.idleTimeoutMs,
-      });
-    } catch (e) {
-      throw this.transportError(e, signal, route, undefined);
-    }
+    const res = await this.send(url, route, JSON.stringify(body), options, refresh);
     const requestId = res.headers['apim-request-id'] ?? res.headers['x-request-id'];
-    this.log.info(`${res.status} from ${host} after ${Date.now() - started} ms${requestId ? ` (request id ${String(requestId)})` : ''}`);
+    this.log.info(`${res.status} from ${route.host} after ${Date.now() - started} ms${requestId ? ` (request id ${String(requestId)})` : ''}`);
     if (res.status >= 300 && res.status < 400) {
       await res.discard();
       const location = String(res.headers['location'] ?? '');
       throw new DescribeError('config', `The endpoint answered with a redirect (${res.status}) to ${this.redact(location) || 'another address'}; it is not followed with the credential: set the endpoint to the final address.`, { status: res.status, actions: ['configure-endpoint', 'show-log'] });
     }
     const contentType = String(res.headers['content-type'] ?? '');
-    if (res.status >= 200 && res.status < 300 && options.stream && contentType.includes('text/event-stream')) {
-      try {
-        const { completion } = await parseChatStream(res.body, { onText: options.onText, secrets: this.sentSecrets });
-        this.log.info(`Stream complete after ${Date.now() - started} ms: ${completion.content.length} characters, finish reason ${completion.finishReason ?? 'none'}.`);
-        return completion;
-      } catch (e) {
-        if (e instanceof StreamBroken) throw this.transportError(e.cause, signal, route, e.accumulator.text);
-        throw e;
-      } finally {
-        await res.discard();
-      }
-    }
+    if (res.status >= 200 && res.status < 300 && options.stream && contentType.includes('text/event-stream')) return this.readStream(res, options, route, started);
     let bodyText: string;
     try {
       bodyText = await res.text();
     } catch (e) {
-      throw this.transportError(e, signal, route, undefined);
+      throw this.transportError(e, options.signal, route, undefined);
     }
     if (res.status >= 200 && res.status < 300) {
       const completion = parseChatCompletion(bodyText, this.sentSecrets);
@@ -353,6 +318,46 @@ export class ChatClient implements ChatBackend {
       authSource: this.credential.kind === 'entra' ? this.credential.source : undefined,
       secrets: this.sentSecrets,
     });
+  }
+
+  /** The request sent with the credential's header (remembered as a secret to redact); the response's head. */
+  private async send(url: string, route: Route, payload: string, options: CompleteOptions, refresh: boolean): Promise<TransportResponse> {
+    const signal = options.signal;
+    let auth: Record<string, string>;
+    try {
+      auth = await authHeader(this.credential, { signal, refresh });
+    } catch (e) {
+      throw this.credentialError(e, signal);
+    }
+    for (const value of Object.values(auth)) this.secrets.add(value.replace(/^Bearer /, ''));
+    this.log.debug(`POST ${url} (${payload.length} bytes${options.stream ? ', streamed' : ''})`);
+    try {
+      return await this.transport({
+        url,
+        method: 'POST',
+        signal,
+        headers: { 'content-type': 'application/json', accept: options.stream ? 'text/event-stream' : 'application/json', ...auth },
+        body: payload,
+        headersTimeoutMs: this.timeoutMs,
+        bodyTimeoutMs: this.idleTimeoutMs,
+      });
+    } catch (e) {
+      throw this.transportError(e, signal, route, undefined);
+    }
+  }
+
+  /** A streamed answer read to its end; a stream that breaks keeps the text that arrived (on the error). */
+  private async readStream(res: TransportResponse, options: CompleteOptions, route: Route, started: number): Promise<ChatCompletion> {
+    try {
+      const { completion } = await parseChatStream(res.body, { onText: options.onText, secrets: this.sentSecrets });
+      this.log.info(`Stream complete after ${Date.now() - started} ms: ${completion.content.length} characters, finish reason ${completion.finishReason ?? 'none'}.`);
+      return completion;
+    } catch (e) {
+      if (e instanceof StreamBroken) throw this.transportError(e.cause, options.signal, route, e.accumulator.text);
+      throw e;
+    } finally {
+      await res.discard();
+    }
   }
 
   /** Getting a token failed (no sign-in, no credential that works): a message the front can act on. */

@@ -237,24 +237,22 @@ function openAiError(ctx: ErrorContext, status: number, code: string, base: { st
   return undefined;
 }
 
-/** Turn a non-2xx answer into the DescribeError a person can act on. */
-export function errorFromResponse(ctx: ErrorContext): DescribeError {
-  const body = readErrorBody(ctx.bodyText);
-  const serviceMessage = body?.message ? redact(body.message, ctx.secrets) : undefined;
-  const base = { status: ctx.status, serviceCode: body?.code ?? body?.innerCode, serviceMessage, serviceParam: body?.param };
-  const said = serviceMessage ? ` The service said: "${snippet(serviceMessage, ctx.secrets, 300)}"` : '';
-  const msg = (serviceMessage ?? '').toLowerCase();
-  const code = (body?.code ?? '').toLowerCase();
-  const { status } = ctx;
+/** A non-2xx answer read: its error body, what the service said (redacted), and the fields every error carries. */
+interface ErrorAnswer {
+  readonly ctx: ErrorContext;
+  readonly body: ReturnType<typeof readErrorBody>;
+  readonly base: { status: number; serviceCode: string | undefined; serviceMessage: string | undefined; serviceParam: string | undefined };
+  readonly serviceMessage: string | undefined;
+  /** ` The service said: "…"`, or empty. */
+  readonly said: string;
+  /** The service's message and code, lower case. */
+  readonly msg: string;
+  readonly code: string;
+}
 
-  if (!body && status !== 429 && status < 500 && /^\s*</.test(ctx.bodyText)) {
-    return new DescribeError('bad-response', `The service answered ${status} with an HTML page instead of JSON (often a proxy or firewall page): ${snippet(htmlTitle(ctx.bodyText) ?? ctx.bodyText, ctx.secrets)}`, base);
-  }
-  if (ctx.provider === 'openai') {
-    const openai = openAiError(ctx, status, code, base, said);
-    if (openai) return openai;
-  }
-  if (status === 401) {
+/** 401 and 403 from Azure OpenAI: a key or token refused, a role missing, keys not accepted. */
+function azureAuthError({ ctx, base, said, code }: ErrorAnswer): DescribeError {
+  if (ctx.status === 401) {
     if (ctx.auth === 'entra') {
       return new DescribeError('auth', `The Microsoft Entra ID token${ctx.authSource ? ` from ${ctx.authSource}` : ''} was refused (401): sign in again (or with another account), and check that ${ctx.endpoint} is an Azure OpenAI resource of that account's tenant.${said}`, { ...base, actions: ['sign-in', 'configure-endpoint', 'show-log'] });
     }
@@ -263,24 +261,60 @@ export function errorFromResponse(ctx: ErrorContext): DescribeError {
     }
     return new DescribeError('auth', `The API key was refused (401): set the key of the resource at ${ctx.endpoint}, or check that the endpoint is right. If the resource allows only Microsoft Entra ID (local authentication disabled), sign in instead of using a key.`, base);
   }
-  if (status === 403) {
-    if (ctx.auth === 'entra') {
-      return new DescribeError('forbidden', `Your account may not use ${ctx.endpoint} (403): it needs the role "${OPENAI_USER_ROLE}" on the resource (ask its owner to assign it; it can take a few minutes to apply), or the resource's network rules block you. Signing in with another account may help.${said}`, { ...base, actions: ['sign-in', 'show-log'] });
-    }
-    if (code === 'authenticationtypedisabled') {
-      return new DescribeError('forbidden', `${ctx.endpoint} does not accept keys (403): its local authentication is disabled, so only Microsoft Entra ID works. Sign in with Entra ID instead of using a key.`, { ...base, actions: ['sign-in', 'show-log'] });
-    }
-    return new DescribeError('forbidden', `Access to ${ctx.endpoint} is forbidden (403): the resource's network rules or your role do not allow this request.${said}`, base);
+  if (ctx.auth === 'entra') {
+    return new DescribeError('forbidden', `Your account may not use ${ctx.endpoint} (403): it needs the role "${OPENAI_USER_ROLE}" on the resource (ask its owner to assign it; it can take a few minutes to apply), or the resource's network rules block you. Signing in with another account may help.${said}`, { ...base, actions: ['sign-in', 'show-log'] });
   }
-  if (status === 404) {
-    if (code === 'deploymentnotfound' || msg.includes('deployment')) {
-      return new DescribeError('deployment-not-found', `The deployment "${ctx.deployment}" was not found at ${ctx.endpoint} (404): check the deployment name, or wait a few minutes if it was just created.`, base);
-    }
-    if (msg.includes('api-version') || msg.includes('api version')) {
-      return new DescribeError('api-version', `The service did not accept api-version ${ctx.apiVersion ?? '(none)'} (404): ${apiVersionAdvice(serviceMessage)}.${said}`, base);
-    }
-    return new DescribeError('not-found', `The service answered 404 Resource not found: check the endpoint URL (${ctx.endpoint})${ctx.apiVersion ? ` and the api-version (${ctx.apiVersion})` : ''}.`, base);
+  if (code === 'authenticationtypedisabled') {
+    return new DescribeError('forbidden', `${ctx.endpoint} does not accept keys (403): its local authentication is disabled, so only Microsoft Entra ID works. Sign in with Entra ID instead of using a key.`, { ...base, actions: ['sign-in', 'show-log'] });
   }
+  return new DescribeError('forbidden', `Access to ${ctx.endpoint} is forbidden (403): the resource's network rules or your role do not allow this request.${said}`, base);
+}
+
+/** 404 from Azure OpenAI: the deployment, the api-version, or the endpoint. */
+function azureNotFound({ ctx, base, said, msg, code, serviceMessage }: ErrorAnswer): DescribeError {
+  if (code === 'deploymentnotfound' || msg.includes('deployment')) {
+    return new DescribeError('deployment-not-found', `The deployment "${ctx.deployment}" was not found at ${ctx.endpoint} (404): check the deployment name, or wait a few minutes if it was just created.`, base);
+  }
+  if (msg.includes('api-version') || msg.includes('api version')) {
+    return new DescribeError('api-version', `The service did not accept api-version ${ctx.apiVersion ?? '(none)'} (404): ${apiVersionAdvice(serviceMessage)}.${said}`, base);
+  }
+  return new DescribeError('not-found', `The service answered 404 Resource not found: check the endpoint URL (${ctx.endpoint})${ctx.apiVersion ? ` and the api-version (${ctx.apiVersion})` : ''}.`, base);
+}
+
+/** 400, 413, 422: the content filter, a parameter or image the deployment does not take, the api-version. */
+function badRequest({ ctx, body, base, said, msg, code, serviceMessage }: ErrorAnswer): DescribeError {
+  if (code === 'content_filter' || body?.innerCode === 'ResponsibleAIPolicyViolation') {
+    const which = describeFilter(body?.filter ?? []);
+    return new DescribeError('content-filter', `The request was blocked by the content filter${which ? ` (${which})` : ''}: the prompt or image was judged unsafe. Change the prompt or image; filtered requests are still billed.`, base);
+  }
+  if (code === 'unsupported_parameter' || code === 'unsupported_value') {
+    return new DescribeError('unsupported-parameter', `The deployment "${ctx.deployment}" does not accept the parameter ${body?.param ? `"${body.param}"` : 'that was sent'}.${said}`, base);
+  }
+  if ((msg.includes('image_url') && msg.includes('only supported')) || msg.includes('invalid content type')) {
+    return new DescribeError('no-image-support', `The deployment "${ctx.deployment}" does not take images: deploy a vision-capable model (e.g. gpt-4o, gpt-4.1, gpt-5) and set its name.`, base);
+  }
+  if (msg.includes('api-version') || msg.includes('api version')) {
+    return new DescribeError('api-version', `The service did not accept api-version ${ctx.apiVersion ?? '(none)'}: ${apiVersionAdvice(serviceMessage)}.${said}`, base);
+  }
+  if (msg.includes('image')) return new DescribeError('image-rejected', `The service refused an image.${said}`, base);
+  return new DescribeError('bad-request', `The service refused the request (${ctx.status}).${said}`, base);
+}
+
+/** Turn a non-2xx answer into the DescribeError a person can act on. */
+export function errorFromResponse(ctx: ErrorContext): DescribeError {
+  const body = readErrorBody(ctx.bodyText);
+  const serviceMessage = body?.message ? redact(body.message, ctx.secrets) : undefined;
+  const base = { status: ctx.status, serviceCode: body?.code ?? body?.innerCode, serviceMessage, serviceParam: body?.param };
+  const said = serviceMessage ? ` The service said: "${snippet(serviceMessage, ctx.secrets, 300)}"` : '';
+  const answer: ErrorAnswer = { ctx, body, base, serviceMessage, said, msg: (serviceMessage ?? '').toLowerCase(), code: (body?.code ?? '').toLowerCase() };
+  const { status } = ctx;
+  if (!body && status !== 429 && status < 500 && /^\s*</.test(ctx.bodyText)) {
+    return new DescribeError('bad-response', `The service answered ${status} with an HTML page instead of JSON (often a proxy or firewall page): ${snippet(htmlTitle(ctx.bodyText) ?? ctx.bodyText, ctx.secrets)}`, base);
+  }
+  const openai = ctx.provider === 'openai' ? openAiError(ctx, status, answer.code, base, said) : undefined;
+  if (openai) return openai;
+  if (status === 401 || status === 403) return azureAuthError(answer);
+  if (status === 404) return azureNotFound(answer);
   if (status === 429) {
     const wait = retryAfterMs(ctx.headers);
     const when = wait !== undefined ? ` The service asks to wait ${Math.ceil(wait / 1000)} s.` : '';
@@ -289,24 +323,6 @@ export function errorFromResponse(ctx: ErrorContext): DescribeError {
   if (status >= 500) {
     return new DescribeError('server', `The service failed with ${status}${status === 503 ? ' (unavailable)' : ''}: try again in a moment.${said}`, { ...base, retryAfterMs: retryAfterMs(ctx.headers) });
   }
-  if (status === 400 || status === 413 || status === 422) {
-    if (code === 'content_filter' || body?.innerCode === 'ResponsibleAIPolicyViolation') {
-      const which = describeFilter(body?.filter ?? []);
-      return new DescribeError('content-filter', `The request was blocked by the content filter${which ? ` (${which})` : ''}: the prompt or image was judged unsafe. Change the prompt or image; filtered requests are still billed.`, base);
-    }
-    if (code === 'unsupported_parameter' || code === 'unsupported_value') {
-      return new DescribeError('unsupported-parameter', `The deployment "${ctx.deployment}" does not accept the parameter ${body?.param ? `"${body.param}"` : 'that was sent'}.${said}`, base);
-    }
-    if ((msg.includes('image_url') && msg.includes('only supported')) || msg.includes('invalid content type')) {
-      return new DescribeError('no-image-support', `The deployment "${ctx.deployment}" does not take images: deploy a vision-capable model (e.g. gpt-4o, gpt-4.1, gpt-5) and set its name.`, base);
-    }
-    if (msg.includes('api-version') || msg.includes('api version')) {
-      return new DescribeError('api-version', `The service did not accept api-version ${ctx.apiVersion ?? '(none)'}: ${apiVersionAdvice(serviceMessage)}.${said}`, base);
-    }
-    if (msg.includes('image')) {
-      return new DescribeError('image-rejected', `The service refused an image.${said}`, base);
-    }
-    return new DescribeError('bad-request', `The service refused the request (${status}).${said}`, base);
-  }
+  if (status === 400 || status === 413 || status === 422) return badRequest(answer);
   return new DescribeError('bad-request', `The service answered ${status}.${said || ` ${snippet(ctx.bodyText, ctx.secrets)}`}`, base);
 }

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { describeImages, type DescribeResult, renderFooter, renderHeader, renderInterruption, renderMarkdown, renderWarnings } from '../../core/describe';
+import { describeImages, type DescribeEvent, type DescribeResult, renderFooter, renderHeader, renderInterruption, renderMarkdown, renderWarnings } from '../../core/describe';
 import { DescribeError, isDescribeError, MAX_IMAGES } from '../../core/base';
 import { type ImageSource } from '../../core/images';
 import { LiveNeutraliser } from '../../core/markdown';
@@ -60,12 +60,87 @@ export interface DescribeOptions {
   readonly onError?: ((error: unknown, retry: () => Promise<unknown>) => Promise<void>) | undefined;
 }
 
+/** Run under a cancellable notification, cancelled by its button or by the caller's signal (the panel's Cancel). */
+async function withCancellableProgress<T>(
+  deps: DescribeDeps,
+  title: string,
+  signal: AbortSignal | undefined,
+  run: (progress: vscode.Progress<{ message?: string }>, signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  return deps.ui.current.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+    const controller = new AbortController();
+    const cancel = (by: string) => () => {
+      deps.log.info(`Cancelled by the user${by}.`);
+      controller.abort();
+    };
+    const sub = token.onCancellationRequested(cancel(''));
+    const onPanelCancel = cancel(' (panel)');
+    if (signal?.aborted) controller.abort();
+    signal?.addEventListener('abort', onPanelCancel, { once: true });
+    try {
+      return await run(progress, controller.signal);
+    } finally {
+      sub.dispose();
+      signal?.removeEventListener('abort', onPanelCancel);
+    }
+  });
+}
+
+/** What the user sees while the answer arrives: the result document filling in, and the countdown of a retry wait. */
+class LiveResult {
+  document: StreamingResultDocument | undefined;
+  private readonly links = new Map<PreparedImage, string>();
+  private stopCountdown = () => undefined as void;
+  readonly imageRef = (image: PreparedImage): string => this.links.get(image) ?? image.source;
+
+  constructor(
+    private readonly log: DescribeDeps['log'],
+    private readonly uris: readonly vscode.Uri[],
+    private readonly previewBeside: boolean,
+  ) {}
+
+  onEvent(event: DescribeEvent, progress: vscode.Progress<{ message?: string }>): void {
+    if (event.type === 'prepared') {
+      event.images.forEach((image, i) => this.links.set(image, this.uris[i] ? imageLink(this.uris[i]) : image.source));
+      const live = new LiveNeutraliser();
+      const log = this.log;
+      this.document = new StreamingResultDocument(log.redact(renderHeader(event.images, this.imageRef)), this.previewBeside, (raw) => log.redact(live.render(raw)), () => log.knownSecrets);
+    } else if (event.type === 'text') {
+      this.stopCountdown();
+      this.document?.append(event.delta);
+    } else if (event.type === 'waiting') {
+      this.stopCountdown();
+      this.stopCountdown = waitCountdown(progress, event.ms, event.attempt, event.maxAttempts);
+    }
+  }
+
+  stop(): void {
+    this.stopCountdown();
+  }
+
+  /** The finished answer as a document: the streamed one completed, or a new one. */
+  async show(result: DescribeResult): Promise<vscode.TextDocument | undefined> {
+    // VS Code's language model API gives neither: say so rather than invent them.
+    const footerLines = result.provider === 'vscode' ? [vscode.l10n.t("VS Code's language model API reports no token usage and no finish reason.")] : [];
+    if (this.document?.hasText && result.text) {
+      // The text is in the document already: add the warnings (if any) and the footer.
+      const warnings = renderWarnings(result.warnings);
+      return this.document.finish(this.log.redact(`${warnings ? `\n\n${warnings.trimEnd()}` : ''}\n\n${renderFooter(result, footerLines)}`));
+    }
+    return openResultDocument(this.log.redact(renderMarkdown(result, { imageRef: this.imageRef, footerLines })), this.previewBeside);
+  }
+
+  /** A cancel or a broken stream keeps every word that arrived, marked as such. */
+  async interrupted(e: unknown): Promise<void> {
+    if (!isDescribeError(e) || !e.partialText || !this.document) return;
+    await this.document.finish(this.log.redact(renderInterruption(e.code === 'cancelled' ? 'cancelled' : 'incomplete', e.message)));
+  }
+}
+
 /** Describe the given images; returns the result document, or undefined when nothing was produced. */
 export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri[], options: DescribeOptions = {}): Promise<vscode.TextDocument | undefined> {
-  const ui = deps.ui.current;
   const { log } = deps;
-  const retry = () => describeUris(deps, uris, options);
-  let streamDoc: StreamingResultDocument | undefined;
+  let live: LiveResult | undefined;
   try {
     if (uris.length === 0) return undefined;
     if (uris.length > MAX_IMAGES) {
@@ -80,80 +155,37 @@ export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri
       ...(options.detail ? { detail: options.detail } : {}),
     });
     if (!target) return undefined;
-    const resolved = target.settings;
-    const client = target.backend;
     const sources = await Promise.all(uris.map(toSource));
     const names = uris.map(displayName);
     const title = names.length === 1 ? vscode.l10n.t('Describing {0}…', names[0] ?? '') : vscode.l10n.t('Describing {0} images…', names.length);
-    log.info(`Describe ${names.join(', ')} with ${resolved.deployment}: ${target.where}${settings.stream ? ' (streamed)' : ''}`);
-    const links = new Map<PreparedImage, string>();
-    const imageRef = (image: PreparedImage) => links.get(image) ?? image.source;
+    log.info(`Describe ${names.join(', ')} with ${target.settings.deployment}: ${target.where}${settings.stream ? ' (streamed)' : ''}`);
+    const view = (live = new LiveResult(log, uris, settings.openPreviewBeside));
     let result: DescribeResult;
     try {
-      result = await ui.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-        const controller = new AbortController();
-        const sub = token.onCancellationRequested(() => {
-          log.info('Cancelled by the user.');
-          controller.abort();
-        });
-        const onPanelCancel = () => {
-          log.info('Cancelled by the user (panel).');
-          controller.abort();
-        };
-        if (options.signal?.aborted) controller.abort();
-        options.signal?.addEventListener('abort', onPanelCancel, { once: true });
-        let stopCountdown = () => undefined as void;
-        try {
-          return await describeImages({
-            settings: resolved,
-            sources,
-            signal: controller.signal,
-            client,
-            stream: settings.stream,
-            resize: settings.resizeImages,
-            maxFrames: settings.maxFrames,
-            onEvent: (event) => {
-              if (event.type === 'prepared') {
-                event.images.forEach((image, i) => links.set(image, uris[i] ? imageLink(uris[i]) : image.source));
-                const live = new LiveNeutraliser();
-                streamDoc = new StreamingResultDocument(log.redact(renderHeader(event.images, imageRef)), settings.openPreviewBeside, (raw) => log.redact(live.render(raw)), () => log.knownSecrets);
-              } else if (event.type === 'text') {
-                stopCountdown();
-                streamDoc?.append(event.delta);
-              } else if (event.type === 'waiting') {
-                stopCountdown();
-                stopCountdown = waitCountdown(progress, event.ms, event.attempt, event.maxAttempts);
-              }
-            },
-          });
-        } finally {
-          stopCountdown();
-          sub.dispose();
-          options.signal?.removeEventListener('abort', onPanelCancel);
-        }
-      });
+      result = await withCancellableProgress(deps, title, options.signal, (progress, signal) =>
+        describeImages({
+          settings: target.settings,
+          sources,
+          signal,
+          client: target.backend,
+          stream: settings.stream,
+          resize: settings.resizeImages,
+          maxFrames: settings.maxFrames,
+          onEvent: (event) => view.onEvent(event, progress),
+        }).finally(() => view.stop()),
+      );
     } finally {
       await target.close();
     }
     log.info(`Done in ${result.elapsedMs} ms: finish reason ${result.finishReason ?? 'none'}, ${result.usage?.totalTokens ?? '?'} tokens${result.attempts > 1 ? `, ${result.attempts} attempts` : ''}.`);
     for (const w of result.warnings) log.warn(w);
     void vscode.commands.executeCommand('setContext', 'describeImage.described', true);
-    // VS Code's language model API gives neither: say so rather than invent them.
-    const footerLines = result.provider === 'vscode' ? [vscode.l10n.t("VS Code's language model API reports no token usage and no finish reason.")] : [];
-    if (streamDoc?.hasText && result.text) {
-      // The text is in the document already: add the warnings (if any) and the footer.
-      const warnings = renderWarnings(result.warnings);
-      return await streamDoc.finish(log.redact(`${warnings ? `\n\n${warnings.trimEnd()}` : ''}\n\n${renderFooter(result, footerLines)}`));
-    }
-    return await openResultDocument(log.redact(renderMarkdown(result, { imageRef, footerLines })), settings.openPreviewBeside);
+    return await view.show(result);
   } catch (e) {
-    // A cancel or a broken stream keeps every word that arrived, marked as such; a broken one offers Retry.
-    if (isDescribeError(e) && e.partialText && streamDoc) {
-      const status = e.code === 'cancelled' ? 'cancelled' : 'incomplete';
-      await streamDoc.finish(log.redact(renderInterruption(status, e.message)));
-    }
+    await live?.interrupted(e);
+    const retry = () => describeUris(deps, uris, options);
     if (options.onError) await options.onError(e, retry);
-    else await showError(ui, log, e, { retry });
+    else await showError(deps.ui.current, log, e, { retry });
     return undefined;
   }
 }

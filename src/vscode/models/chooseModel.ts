@@ -36,58 +36,59 @@ async function openAiModels(deps: DescribeDeps): Promise<{ base: string; models:
   }
 }
 
-/**
- * Ask which model to use and remember it as the provider's. `only` limits the pick to one provider (when that
- * provider has no model yet). Returns the VS Code language model picked, `true` for another pick, or undefined.
- */
-export async function pickModel(deps: DescribeDeps, options: { only?: ProviderId } = {}): Promise<LanguageModelChoice | true | undefined> {
-  const current = readProviderSettings();
-  const items: ModelItem[] = [];
-  const separator = (label: string): ModelItem => ({ label, kind: vscode.QuickPickItemKind.Separator });
-  const mark = (provider: ProviderId, model: string) => (current.provider === provider && (provider === 'vscode' ? current.vscodeModel : provider === 'openai' ? current.openAiModel : '') === model ? '$(check) ' : '');
-  const want = (p: ProviderId) => !options.only || options.only === p;
+type ProviderSettings = ReturnType<typeof readProviderSettings>;
+const separator = (label: string): ModelItem => ({ label, kind: vscode.QuickPickItemKind.Separator });
 
-  if (want('azure')) {
-    items.push(separator(vscode.l10n.t('Azure OpenAI')));
-    try {
-      const s = resolveSettings({ ...readSettings().raw, provider: 'azure' });
-      const host = new URL(s.endpoint).host;
-      items.push({ label: `${current.provider === 'azure' ? '$(check) ' : ''}${s.deployment}`, description: host, detail: vscode.l10n.t('Images go to your Azure OpenAI resource at {0}.', host), provider: 'azure', model: s.deployment });
-    } catch {
-      items.push({ label: vscode.l10n.t('$(gear) Set up Azure OpenAI…'), detail: vscode.l10n.t('Your Azure OpenAI resource: endpoint, deployment, key or Microsoft Entra ID.'), action: 'configure-azure' });
-    }
+/** A check mark before the model that is the current choice. */
+function mark(current: ProviderSettings, provider: ProviderId, model: string): string {
+  const chosen = provider === 'vscode' ? current.vscodeModel : provider === 'openai' ? current.openAiModel : '';
+  return current.provider === provider && chosen === model ? '$(check) ' : '';
+}
+
+function azureItems(current: ProviderSettings): ModelItem[] {
+  try {
+    const s = resolveSettings({ ...readSettings().raw, provider: 'azure' });
+    const host = new URL(s.endpoint).host;
+    return [{ label: `${current.provider === 'azure' ? '$(check) ' : ''}${s.deployment}`, description: host, detail: vscode.l10n.t('Images go to your Azure OpenAI resource at {0}.', host), provider: 'azure', model: s.deployment }];
+  } catch {
+    return [{ label: vscode.l10n.t('$(gear) Set up Azure OpenAI…'), detail: vscode.l10n.t('Your Azure OpenAI resource: endpoint, deployment, key or Microsoft Entra ID.'), action: 'configure-azure' }];
   }
-  if (want('openai')) {
-    const listed = await openAiModels(deps);
-    const host = new URL(listed.base).host;
-    const local = isOnThisMachine(listed.base);
-    items.push(separator(vscode.l10n.t('OpenAI-compatible server: {0}', host)));
-    const where = local ? vscode.l10n.t('Images stay on this machine ({0}).', host) : vscode.l10n.t('Images go to {0}.', host);
-    for (const id of listed.models) items.push({ label: `${mark('openai', id)}${id}`, description: local ? vscode.l10n.t('on this machine') : host, detail: where, provider: 'openai', model: id });
-    items.push({ label: vscode.l10n.t('$(edit) Enter a model name…'), detail: listed.problem ? vscode.l10n.t('The server did not list its models: {0}', listed.problem) : where, action: 'enter-openai-model' });
-  }
-  if (want('vscode')) {
-    const models = await imageModels();
-    items.push(separator(vscode.l10n.t("VS Code's language models")));
-    for (const lm of models) items.push({ label: `${mark('vscode', lm.id)}${lm.name}`, description: lm.vendor, detail: vscode.l10n.t('Images are {0}.', whereImagesGo(lm)), provider: 'vscode', model: lm.id, lm });
-    if (models.length === 0) items.push({ label: vscode.l10n.t('No image-capable language model in VS Code'), detail: vscode.l10n.t('Install or sign in to an extension that offers one (e.g. GitHub Copilot).'), kind: vscode.QuickPickItemKind.Default });
-  }
-  if (!options.only) {
-    items.push(separator(vscode.l10n.t('On this machine')));
-    items.push({
+}
+
+async function openAiItems(deps: DescribeDeps, current: ProviderSettings): Promise<ModelItem[]> {
+  const listed = await openAiModels(deps);
+  const host = new URL(listed.base).host;
+  const local = isOnThisMachine(listed.base);
+  const where = local ? vscode.l10n.t('Images stay on this machine ({0}).', host) : vscode.l10n.t('Images go to {0}.', host);
+  return [
+    separator(vscode.l10n.t('OpenAI-compatible server: {0}', host)),
+    ...listed.models.map((id): ModelItem => ({ label: `${mark(current, 'openai', id)}${id}`, description: local ? vscode.l10n.t('on this machine') : host, detail: where, provider: 'openai', model: id })),
+    { label: vscode.l10n.t('$(edit) Enter a model name…'), detail: listed.problem ? vscode.l10n.t('The server did not list its models: {0}', listed.problem) : where, action: 'enter-openai-model' },
+  ];
+}
+
+async function languageModelItems(current: ProviderSettings): Promise<ModelItem[]> {
+  const models = await imageModels();
+  const items: ModelItem[] = [separator(vscode.l10n.t("VS Code's language models"))];
+  for (const lm of models) items.push({ label: `${mark(current, 'vscode', lm.id)}${lm.name}`, description: lm.vendor, detail: vscode.l10n.t('Images are {0}.', whereImagesGo(lm)), provider: 'vscode', model: lm.id, lm });
+  if (models.length === 0) items.push({ label: vscode.l10n.t('No image-capable language model in VS Code'), detail: vscode.l10n.t('Install or sign in to an extension that offers one (e.g. GitHub Copilot).'), kind: vscode.QuickPickItemKind.Default });
+  return items;
+}
+
+function offlineItems(current: ProviderSettings): ModelItem[] {
+  return [
+    separator(vscode.l10n.t('On this machine')),
+    {
       label: `${current.provider === 'offline' ? '$(check) ' : ''}${vscode.l10n.t('$(lock) No model: extract text on this machine')}`,
       detail: vscode.l10n.t('Describe Image reads the words in the image here, offline; nothing is sent anywhere.'),
       provider: 'offline',
       model: '',
-    });
-  }
-  const picked = await deps.ui.current.showQuickPick(items, {
-    title: vscode.l10n.t('Describe Image: Choose Model'),
-    placeHolder: vscode.l10n.t('Which model describes your images? Each says where the images go.'),
-    matchOnDescription: true,
-    matchOnDetail: true,
-  });
-  if (!picked) return undefined;
+    },
+  ];
+}
+
+/** Remember what was picked (or run its action); the same results as pickModel. */
+async function applyPick(deps: DescribeDeps, picked: ModelItem, current: ProviderSettings): Promise<LanguageModelChoice | true | undefined> {
   if (picked.action === 'configure-azure') {
     const ok = await vscode.commands.executeCommand<boolean>(COMMANDS.configureEndpoint);
     if (ok) await writeProviderChoice('azure');
@@ -103,6 +104,28 @@ export async function pickModel(deps: DescribeDeps, options: { only?: ProviderId
   await writeProviderChoice(picked.provider, picked.model);
   deps.log.info(`Model chosen: ${picked.model} (${picked.provider}).`);
   return picked.lm ?? true;
+}
+
+/**
+ * Ask which model to use and remember it as the provider's. `only` limits the pick to one provider (when that
+ * provider has no model yet). Returns the VS Code language model picked, `true` for another pick, or undefined.
+ */
+export async function pickModel(deps: DescribeDeps, options: { only?: ProviderId } = {}): Promise<LanguageModelChoice | true | undefined> {
+  const current = readProviderSettings();
+  const want = (p: ProviderId) => !options.only || options.only === p;
+  const items: ModelItem[] = [
+    ...(want('azure') ? [separator(vscode.l10n.t('Azure OpenAI')), ...azureItems(current)] : []),
+    ...(want('openai') ? await openAiItems(deps, current) : []),
+    ...(want('vscode') ? await languageModelItems(current) : []),
+    ...(options.only ? [] : offlineItems(current)),
+  ];
+  const picked = await deps.ui.current.showQuickPick(items, {
+    title: vscode.l10n.t('Describe Image: Choose Model'),
+    placeHolder: vscode.l10n.t('Which model describes your images? Each says where the images go.'),
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
+  return picked ? applyPick(deps, picked, current) : undefined;
 }
 
 /** The status bar item: the chosen model, and whether images leave this machine. */
