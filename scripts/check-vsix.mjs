@@ -3,7 +3,7 @@
 // that sharp works from the shipped files alone through its WASM build, and that the OCR reads a screenshot from the
 // shipped files alone. Prints the size. Usage: node scripts/check-vsix.mjs describe-image.vsix
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -23,13 +23,11 @@ for (const f of list) {
   if (/tesseract|traineddata/i.test(f) && !OCR_FILES.some((o) => f === `extension/dist/assets/ocr/${o}`)) problems.push(`should not ship ${f}`);
 }
 /**
- * The OCR engine (src/core/ocr/engine.ts, bundled here as the extension bundles it) beside the unpacked extension's dist/,
+ * The OCR as shipped (dist/core-ocr.js, the bundle the extension loads on first use), from the unpacked extension,
  * reading a screenshot rendered from a known line: it must find the files in dist/assets/ocr and the line's words.
  */
 function checkOcr(extensionDir) {
-  const esbuild = path.resolve('node_modules', '.bin', process.platform === 'win32' ? 'esbuild.cmd' : 'esbuild');
-  const entry = path.join(extensionDir, 'dist', 'ocr-check.js');
-  execFileSync(esbuild, ['src/core/ocr/engine.ts', '--bundle', '--platform=node', '--format=cjs', '--target=node20', '--external:sharp', `--outfile=${entry}`, '--log-level=warning']);
+  const entry = path.join(extensionDir, 'dist', 'core-ocr.js');
   const line = 'Extension host terminated unexpectedly';
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1024" height="80"><rect width="1024" height="80" fill="#1f1f1f"/><text x="20" y="45" font-family="DejaVu Sans" font-size="14" fill="#cccccc">${line}</text></svg>`;
   const render = `const { Resvg, initWasm } = require('@resvg/resvg-wasm'); const fs = require('node:fs');
@@ -50,6 +48,19 @@ engine.recognize(require('node:fs').readFileSync(${JSON.stringify(png)}), { name
   if (!out.text.includes(line)) throw new Error(`it read "${out.text}" instead of "${line}"`);
 }
 
+/**
+ * Every bundle in the shipped dist/ loads from the unpacked extension alone (a split build requires its parts by
+ * name: one left out fails here, not in a user's window), after activation with a stand-in `vscode` module.
+ */
+function checkBundles(extensionDir) {
+  const dist = path.join(extensionDir, 'dist');
+  const bundles = readdirSync(dist).filter((f) => f.endsWith('.js') && f !== 'extension.js' && f !== 'ocr-check.js');
+  const probe = path.resolve('bench', 'support', 'activate-probe.cjs');
+  const out = JSON.parse(execFileSync(process.execPath, [probe, dist, '--then', `all=${bundles.join(',')}`], { cwd: extensionDir, encoding: 'utf8', env: { ...process.env, NODE_PATH: '' } }));
+  if (out.activation.registered < 10) throw new Error(`activation registered only ${out.activation.registered} things`);
+  for (const f of list.filter((f) => /^extension\/dist\/cli/.test(f))) throw new Error(`the CLI's ${f} ships in the extension`);
+}
+
 const dir = mkdtempSync(path.join(os.tmpdir(), 'di-vsix-'));
 try {
   execFileSync('unzip', ['-q', vsix, '-d', dir]);
@@ -58,6 +69,11 @@ try {
   if (!out.startsWith('wasm ')) problems.push(`sharp from the VSIX did not run on its WASM build (${out})`);
 } catch (e) {
   problems.push(`sharp from the VSIX failed: ${e.message}`);
+}
+try {
+  checkBundles(path.join(dir, 'extension'));
+} catch (e) {
+  problems.push(`the shipped bundles do not load: ${e.message}`);
 }
 try {
   checkOcr(path.join(dir, 'extension'));

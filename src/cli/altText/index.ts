@@ -1,2 +1,2 @@
-/** describe-image alt-text check|fix: the alt-text command. Imports: core (base, net, describe, docs, finders), cli/base, cli/net. */
+/** describe-image alt-text check|fix: the alt-text command. Imports: core (base, net, describe, docs, finders), cli/base (and core/nodeHttp). */
 export * from './altText';

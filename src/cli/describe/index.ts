@@ -1,2 +1,2 @@
-/** describe-image [options] <image...>: the describe command. Imports: core (base, net, images, describe, markdown), cli/base, cli/net. */
+/** describe-image [options] <image...>: the describe command. Imports: core (base, net, images, describe, markdown), cli/base (and core/nodeHttp). */
 export * from './describe';

@@ -1,2 +1,2 @@
-/** describe-image mcp: the agent tools as an MCP server on stdio, bounded by roots. Imports: core, cli/base, cli/net. */
+/** describe-image mcp: the agent tools as an MCP server on stdio, bounded by roots. Imports: core, cli/base (and core/nodeHttp). */
 export * from './mcp';
