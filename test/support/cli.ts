@@ -29,6 +29,8 @@ export interface CliProcessOptions {
   readonly measureMemory?: boolean;
   /** Send SIGINT (Ctrl+C) when this settles (e.g. when a server saw the request: a fixed delay is fragile under load). */
   readonly interruptWhen?: Promise<unknown>;
+  /** Send SIGINT (Ctrl+C) when the process first writes this to stderr: when it is seen to be at work. */
+  readonly interruptOnStderr?: string;
   /** Kill the process (SIGKILL) if it still runs after this long: for tests of a process that might never end. */
   readonly killAfterMs?: number;
 }
@@ -48,13 +50,16 @@ export function runCliProcess(args: readonly string[], options: CliProcessOption
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     let interruptedAt: number | undefined;
     const interrupt = () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (interruptedAt !== undefined || child.exitCode !== null || child.signalCode !== null) return;
       interruptedAt = Date.now();
       child.kill('SIGINT');
     };
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (options.interruptOnStderr !== undefined && stderr.includes(options.interruptOnStderr)) interrupt();
+    });
     const timer = options.interruptAfterMs !== undefined ? setTimeout(interrupt, options.interruptAfterMs) : undefined;
     void options.interruptWhen?.then(interrupt, interrupt);
     const killer = options.killAfterMs !== undefined ? setTimeout(() => child.kill('SIGKILL'), options.killAfterMs) : undefined;

@@ -16,7 +16,7 @@ const SAMPLE = path.join(repoRoot, 'media', 'sample-screenshot.png');
 let dir = '';
 let guardLog = '';
 
-function cli(args: string[], options: { interruptAfterMs?: number } = {}): Promise<CliRun> {
+function cli(args: string[], options: { interruptOnStderr?: string } = {}): Promise<CliRun> {
   return runCliProcess(['extract-text', ...args], { cwd: dir, guardLog, ...options });
 }
 
@@ -100,7 +100,8 @@ describe('describe-image extract-text', () => {
   });
 
   it('Ctrl+C stops it with exit code 130', async () => {
-    const r = await cli(['dialog.png', 'dialog.png', 'dialog.png'], { interruptAfterMs: 400 });
+    // Interrupted once it is seen at work (its worker started), not after a guess of time.
+    const r = await cli(['--verbose', 'dialog.png', 'dialog.png', 'dialog.png'], { interruptOnStderr: 'worker ready' });
     assert.equal(r.code, 130, `${r.signal ?? ''} ${r.stderr}`);
     assert.match(r.stderr, /interrupted/);
   });
