@@ -64,9 +64,13 @@ function note(unreadable: Unreadable, p: string, e: NodeJS.ErrnoException, what:
   return true;
 }
 
-/** The first ten, then how many more (a walk from a system folder can meet thousands). */
+/**
+ * The first ten by path, then how many more (a walk from a system folder can meet thousands). By path, not in the
+ * order the concurrent walk met them: the same tree gives the same warnings every run.
+ */
 function describeUnreadable(root: string, unreadable: Unreadable): string[] {
-  const named = [...unreadable].slice(0, 10).map(([p, { what, code }]) => {
+  const byPath = [...unreadable].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const named = byPath.slice(0, 10).map(([p, { what, code }]) => {
     const rel = path.relative(root, p).split(path.sep).join('/') || '.';
     if (what === 'folder') return `the folder ${rel} can't be read (${code}); it is skipped`;
     if (what === 'rules') return `${rel} can't be read (${code}); its rules are not applied`;
