@@ -10,7 +10,7 @@ import { fmtBytes, fmtMs, median, repoRoot, requireOut, table } from '../lib.mjs
 
 const work = path.join(repoRoot, 'bench', '.work');
 const sharp = requireOut('sharp');
-const frames = requireOut('./src/core/animation/frames.js');
+const frames = requireOut('./src/core/animation/index.js');
 const { rasteriseSvg } = requireOut('./src/core/images/pipeline.js');
 const { loadImageBytes } = requireOut('./src/core/images/load.js');
 const UPNG = requireOut('upng-js');
