@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { inputJsonSchema, VSCODE_TOOLS } from '../../src/core/agent';
-import { DETAILS, IMAGE_FILE_EXTENSIONS, DEFAULT_DOC_GLOB, VSCODE_LANGUAGE_IDS, RULE_IDS } from '../../src/core/base';
+import { DEFAULT_MAX_FRAMES, DETAILS, IMAGE_FILE_EXTENSIONS, MAX_FRAMES, DEFAULT_DOC_GLOB, VSCODE_LANGUAGE_IDS, RULE_IDS } from '../../src/core/base';
 import { API_VERSION_RE } from '../../src/core/base';
 import { repoRoot } from '../support/paths';
 
@@ -15,7 +15,7 @@ interface Manifest {
   activationEvents: string[];
   contributes: {
     menus: Record<string, { command: string; when?: string }[]>;
-    configuration: { properties: Record<string, { default?: unknown; pattern?: string; enum?: string[]; items?: { enum?: string[] } }> };
+    configuration: { properties: Record<string, { default?: unknown; minimum?: number; maximum?: number; pattern?: string; enum?: string[]; items?: { enum?: string[] } }> };
     languageModelTools: { name: string; toolReferenceName: string; modelDescription: string; inputSchema: unknown; displayName: string }[];
   };
 }
@@ -59,6 +59,7 @@ describe('package.json agrees with the code', () => {
     assert.equal(props['describeImage.altText.include']?.default, DEFAULT_DOC_GLOB);
     assert.deepEqual([...(props['describeImage.detail']?.enum ?? [])].sort(), [...DETAILS].sort());
     assert.deepEqual(props['describeImage.altText.disabledRules']?.items?.enum, [...RULE_IDS]);
+    assert.deepEqual([props['describeImage.maxFrames']?.default, props['describeImage.maxFrames']?.minimum, props['describeImage.maxFrames']?.maximum], [DEFAULT_MAX_FRAMES, 1, MAX_FRAMES]);
     const pattern = new RegExp(props['describeImage.apiVersion']?.pattern ?? '');
     for (const v of ['2024-10-21', '2025-04-01-preview', '']) assert.equal(pattern.test(v), v === '' || API_VERSION_RE.test(v), v);
     for (const v of ['2024-10', 'latest', '2024-10-21-beta']) assert.equal(pattern.test(v), API_VERSION_RE.test(v), v);

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { ChatClient } from '../../core/net';
 import { checkReadyToSend, describeImages, type DescribeEvent, prepareImages, totalEstimatedTokens, type DescribeResult, renderFooter, renderHeader, renderInterruption, renderMarkdown, renderPartial, renderWarnings, relativeImageRef } from '../../core/describe';
 import { buildChatBody, chatCompletionsUrl, wireImageCount } from '../../core/net';
-import { DescribeError, isDescribeError, redact } from '../../core/base';
+import { DEFAULT_MAX_FRAMES, DescribeError, isDescribeError, MAX_FRAMES, redact } from '../../core/base';
 import { createDispatcher, proxyFromEnv, undiciTransport } from '../../core/nodeHttp';
 import type { PreparedImage } from '../../core/images';
 import { checkOutFile, stderrLogger, StreamedText, writeOut } from '../base';
@@ -47,7 +47,7 @@ Options:
   --stream, --no-stream  print the text as it arrives (default: when stdout is a terminal)
   --no-resize          send the original bytes (by default each image is resized to the size the service
                        uses for the detail level, turned upright, and SVG/BMP converted)
-  --frames N           animated GIF/WebP/PNG: send up to N frames that show what happens (1-10, default 6;
+  --frames N           animated GIF/WebP/PNG: send up to N frames that show what happens (1-${MAX_FRAMES}, default ${DEFAULT_MAX_FRAMES};
                        1 = the first frame only); small frames may go as one numbered contact sheet
   --dry-run            print as JSON what would be sent (types, bytes, sizes, estimated image tokens); sends
                        nothing and needs no key
@@ -133,11 +133,11 @@ export function resultToJson(result: DescribeResult): unknown {
   };
 }
 
-/** --frames: a whole number from 1 to 10. */
+/** --frames: a whole number from 1 to MAX_FRAMES. */
 function parseFrames(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 10) throw new DescribeError('bad-input', `--frames must be a whole number from 1 to 10 (got ${value}).`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_FRAMES) throw new DescribeError('bad-input', `--frames must be a whole number from 1 to ${MAX_FRAMES} (got ${value}).`);
   return n;
 }
 

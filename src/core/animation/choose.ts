@@ -12,12 +12,11 @@
  * (idle editor, line typed, palette open, list scrolled, pointer on the button, toast); with 3 more frames of budget
  * on a 240-frame APNG of it, they go to the typing (7 s of changes), not to the 0.8-s slide of the palette.
  */
+import { DEFAULT_MAX_FRAMES } from '../base';
 import { spread } from './spread';
 import { timeline } from './timeline';
 import type { FrameChoice } from './types';
 
-/** Frames chosen when nothing else is asked. */
-export const DEFAULT_MAX_FRAMES = 6;
 /** A thumbnail pixel that moved by at most this many grey levels has not changed (dithering, compression). */
 export const PIXEL_NOISE = 8;
 /** A screen seen at least this long is a key screen. */

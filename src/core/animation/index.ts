@@ -12,7 +12,7 @@ export { isAnimatedImage, isApng } from './sniff';
 export { FrameSizeError, MAX_ANIMATION_FRAMES, MAX_ANIMATION_PIXELS, MAX_FRAME_PIXELS } from './limits';
 export { THUMBNAIL_SIZE, thumbnailMinChange } from './thumbnail';
 export { readAnimation } from './read';
-export { changedPixels, chooseFrames, DEFAULT_MAX_FRAMES, frameChange, isNearDuplicate, KEY_STATE_MS, PIXEL_NOISE, type ChooseOptions } from './choose';
+export { changedPixels, chooseFrames, frameChange, isNearDuplicate, KEY_STATE_MS, PIXEL_NOISE, type ChooseOptions } from './choose';
 export { badgeFontSize, compareSendModes, renderContactSheet, SHEET_GUTTER } from './sheet';
 export { prepareAnimation } from './prepare';
 export { animationNote, animationPrompt } from './wording';

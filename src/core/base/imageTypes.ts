@@ -6,6 +6,9 @@
 
 /** At most this many images in one chat request. */
 export const MAX_IMAGES = 10;
+/** An animation sends at most this many frames (one request takes at most MAX_IMAGES images), and by default DEFAULT_MAX_FRAMES. */
+export const MAX_FRAMES = 10;
+export const DEFAULT_MAX_FRAMES = 6;
 /** At most this many bytes per image (the service's limit: 20 MB). */
 export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 /** The largest file read at all (a bigger one is refused before reading it). */

@@ -4,8 +4,8 @@
  */
 import type { Credential } from '../net';
 import { ChatClient, type ChatBackend, type ClientOptions } from '../net';
-import { DescribeError, MAX_IMAGES, isConvertible } from '../base';
-import { animationPrompt, DEFAULT_MAX_FRAMES, FrameSizeError, isAnimatedImage, prepareAnimation, type PreparedAnimation } from '../animation';
+import { DEFAULT_MAX_FRAMES, DescribeError, MAX_IMAGES, isConvertible } from '../base';
+import { animationPrompt, FrameSizeError, isAnimatedImage, prepareAnimation, type PreparedAnimation } from '../animation';
 import { loadImages, type ImageSource, type LocalImage } from '../images';
 import { prepareLocalImage } from '../images';
 import { prepareImage, type PreparedImage } from '../images';

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { RawSettings } from '../../core/base';
-import { DEFAULT_DOC_GLOB, DEFAULT_ALT_MAX_LENGTH, RULE_IDS, type RuleId } from '../../core/base';
+import { DEFAULT_DOC_GLOB, DEFAULT_ALT_MAX_LENGTH, DEFAULT_MAX_FRAMES, MAX_FRAMES, RULE_IDS, type RuleId } from '../../core/base';
 
 export const SECTION = 'describeImage';
 
@@ -75,7 +75,7 @@ export function readSettings(scope?: vscode.Uri): ExtensionSettings {
     idleTimeoutMs: Math.max(1, c.get<number>('idleTimeoutSeconds', 30)) * 1000,
     stream: c.get<boolean>('stream', true),
     resizeImages: c.get<boolean>('resizeImages', true),
-    maxFrames: Math.min(10, Math.max(1, Math.floor(c.get<number>('maxFrames', 6)))),
+    maxFrames: Math.min(MAX_FRAMES, Math.max(1, Math.floor(c.get<number>('maxFrames', DEFAULT_MAX_FRAMES)))),
   };
 }
 
