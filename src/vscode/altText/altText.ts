@@ -15,15 +15,12 @@ import type { FoundImage } from '../../core/finders';
 import { DirectoryCache,isInside,resolveImageLink,type ResolvedLink } from '../../core/docs';
 import { uninformativeReason } from '../../core/docs';
 import { contentHash } from '../../core/docs';
-import { DescribeError,type RuleId } from '../../core/base';
+import { DescribeError,DOC_FILE_LIMIT,type RuleId } from '../../core/base';
 import { showError } from '../base';
 import { docOf,documentAsScanned,readForScan,textNow } from './altTextRead';
 import { openTarget } from '../models';
 import { readAltTextSettings,readSettings,type AltTextSettings } from '../base';
 import type { AltDeps } from './deps';
-
-/** Most files Fill Missing Alt Text reads in one run. */
-export const WORKSPACE_FILE_LIMIT = 5000;
 
 
 /** The folder links may lead to: the document's workspace folder, else its own folder. */
@@ -253,7 +250,7 @@ async function scanWorkspace(settings: AltTextSettings, skipped: string[]): Prom
     const excludes = Object.entries(vscode.workspace.getConfiguration('files', folder.uri).get<Record<string, boolean>>('exclude') ?? {})
       .filter(([, on]) => on === true)
       .map(([glob]) => glob);
-    const listing = await listDocFiles(folder.uri.fsPath, [settings.glob], { limit: WORKSPACE_FILE_LIMIT, exclude: excludes });
+    const listing = await listDocFiles(folder.uri.fsPath, [settings.glob], { limit: DOC_FILE_LIMIT, exclude: excludes });
     truncated ||= listing.truncated;
     skipped.push(...listing.unreadable);
     const dirCache = new DirectoryCache();
@@ -299,8 +296,8 @@ export async function fillMissingAltText(deps: AltDeps): Promise<FillReport | un
     const settings = readAltTextSettings(undefined);
     const skipped: string[] = [];
     const { scans, jobs, truncated } = await scanWorkspace(settings, skipped);
-    const limitNote = truncated ? vscode.l10n.t(' The scan stopped at {0} files: narrow describeImage.altText.include to reach the rest.', WORKSPACE_FILE_LIMIT) : '';
-    if (truncated) deps.log.warn(`Fill Missing Alt Text: stopped at ${WORKSPACE_FILE_LIMIT} files.`);
+    const limitNote = truncated ? vscode.l10n.t(' The scan stopped at {0} files: narrow describeImage.altText.include to reach the rest.', DOC_FILE_LIMIT) : '';
+    if (truncated) deps.log.warn(`Fill Missing Alt Text: stopped at ${DOC_FILE_LIMIT} files.`);
     if (jobs.length === 0) {
       void ui.showInformationMessage(vscode.l10n.t('No image without alt text was found that can be filled.') + (skipped.length ? vscode.l10n.t(' {0} image(s) were skipped: see the log.', skipped.length) : '') + limitNote);
       for (const s of skipped) deps.log.warn(`Alt text not filled: ${s}`);
