@@ -1,13 +1,14 @@
 /**
  * One fact, one place: package.json repeats a few facts the code owns (it is JSON and cannot import them). These
  * tests hold the two together: image extensions in the menus, the languages of the activation events, the default
- * glob, the api-version pattern, the detail values, and the rule names of the diagnostics setting.
+ * glob, the api-version pattern, the detail values, the rule names of the diagnostics setting, the alt-text
+ * concurrency and the most files a run reads.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { inputJsonSchema, VSCODE_TOOLS } from '../../src/core/agent';
-import { DEFAULT_MAX_FRAMES, DETAILS, IMAGE_FILE_EXTENSIONS, MAX_FRAMES, DEFAULT_DOC_GLOB, VSCODE_LANGUAGE_IDS, RULE_IDS } from '../../src/core/base';
+import { DEFAULT_MAX_FRAMES, DETAILS, IMAGE_FILE_EXTENSIONS, MAX_FRAMES, DEFAULT_DOC_GLOB, VSCODE_LANGUAGE_IDS, RULE_IDS, DEFAULT_ALT_CONCURRENCY, DOC_FILE_LIMIT } from '../../src/core/base';
 import { API_VERSION_RE } from '../../src/core/base';
 import { repoRoot } from '../support/paths';
 
@@ -63,5 +64,14 @@ describe('package.json agrees with the code', () => {
     const pattern = new RegExp(props['describeImage.apiVersion']?.pattern ?? '');
     for (const v of ['2024-10-21', '2025-04-01-preview', '']) assert.equal(pattern.test(v), v === '' || API_VERSION_RE.test(v), v);
     for (const v of ['2024-10', 'latest', '2024-10-21-beta']) assert.equal(pattern.test(v), API_VERSION_RE.test(v), v);
+    assert.equal(props['describeImage.altText.concurrency']?.default, DEFAULT_ALT_CONCURRENCY);
+  });
+
+  it('the settings text and the README give the core\'s file limit and default concurrency', () => {
+    const limit = `at most ${DOC_FILE_LIMIT.toLocaleString('en-US')} files`;
+    assert.ok(nls['config.altText.include']?.includes(limit), nls['config.altText.include']);
+    const readme = readFileSync(`${repoRoot}/README.md`, 'utf8').replace(/\s+/g, ' ');
+    assert.ok(readme.includes(limit), `README: ${limit}`);
+    assert.ok(readme.includes(`| \`describeImage.altText.concurrency\` | \`${DEFAULT_ALT_CONCURRENCY}\` |`), 'README: the concurrency default');
   });
 });

@@ -12,7 +12,7 @@ import { applyFix, fixSummary, nothingToFixMessage, planFix, type FixAltResult }
 import { FileAltCache, generateAltTexts, runError, type AltRunStats } from '../../core/docs';
 import { DirectoryCache, isInside } from '../../core/docs';
 import { checkSummary, formatReport, REPORT_FORMATS, type ReportFormat } from '../../core/docs';
-import { isDescribeError, redact, DEFAULT_DOC_GLOB, DEFAULT_ALT_MAX_LENGTH, isRuleId, RULE_IDS, type RuleId } from '../../core/base';
+import { isDescribeError, redact, DEFAULT_DOC_GLOB, DEFAULT_ALT_CONCURRENCY, DEFAULT_ALT_MAX_LENGTH, isRuleId, RULE_IDS, type RuleId } from '../../core/base';
 import { createDispatcher, proxyFromEnv, undiciTransport } from '../../core/nodeHttp';
 import type { DescribeSettings } from '../../core/base';
 import { cliCredential, cliHint, cliSettings, ENDPOINT_OPTIONS, parseAuthChoice, secretsInEnv, type EndpointFlags } from '../base';
@@ -48,7 +48,7 @@ Options:
   --fix-path-case     (fix) rewrite links to the file's real letter case
   --no-context        (fix) do not send the nearest heading and the text around each image
   --cache FILE        (fix) alt-text cache (default .describe-image-cache.json); reruns and duplicates cost nothing
-  --concurrency N     (fix) requests at once, at most (default 8; halved automatically on 429)
+  --concurrency N     (fix) requests at once, at most (default ${DEFAULT_ALT_CONCURRENCY}; halved automatically on 429)
   --endpoint, --deployment, --api-version, --auth, --provider, --base-url, --model
                       as for describing (or the environment variables)
 
@@ -76,28 +76,28 @@ interface Say {
   readonly fail: (code: number, message: string) => number;
 }
 
+const ALT_OPTIONS = {
+  format: { type: 'string' },
+  json: { type: 'boolean' },
+  disable: { type: 'string', multiple: true },
+  'dry-run': { type: 'boolean' },
+  'rewrite-uninformative': { type: 'boolean' },
+  'fix-path-case': { type: 'boolean' },
+  'no-context': { type: 'boolean' },
+  'docs-root': { type: 'string' },
+  cache: { type: 'string' },
+  'max-length': { type: 'string' },
+  concurrency: { type: 'string' },
+  ...ENDPOINT_OPTIONS,
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type AltValues = ReturnType<typeof parseArgs<{ options: typeof ALT_OPTIONS; allowPositionals: true }>>['values'];
+
 async function altText(argv: readonly string[], io: CliIo, { secrets, say, fail }: Say): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        format: { type: 'string' },
-        json: { type: 'boolean' },
-        disable: { type: 'string', multiple: true },
-        'dry-run': { type: 'boolean' },
-        'rewrite-uninformative': { type: 'boolean' },
-        'fix-path-case': { type: 'boolean' },
-        'no-context': { type: 'boolean' },
-        'docs-root': { type: 'string' },
-        cache: { type: 'string' },
-        'max-length': { type: 'string' },
-        concurrency: { type: 'string' },
-        ...ENDPOINT_OPTIONS,
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: ALT_OPTIONS });
   } catch (e) {
     return fail(2, `${(e as Error).message}\n\n${ALT_USAGE}`);
   }
@@ -109,21 +109,9 @@ async function altText(argv: readonly string[], io: CliIo, { secrets, say, fail 
   }
   if (mode !== 'check' && mode !== 'fix') return fail(2, `unknown mode "${mode}": use check or fix.\n\n${ALT_USAGE}`);
   if (patterns.length === 0) return fail(2, 'no files given: name files, folders or globs, e.g. docs or "docs/**/*.md".');
-  const format = (v.json ? 'json' : (v.format ?? 'text')) as ReportFormat;
-  if (!REPORT_FORMATS.includes(format)) return fail(2, `--format must be one of ${REPORT_FORMATS.join(', ')} (got ${v.format}).`);
-  const rules = new Set<RuleId>(RULE_IDS);
-  for (const r of (v.disable ?? []).flatMap((d) => d.split(',')).map((d) => d.trim()).filter(Boolean)) {
-    if (!isRuleId(r)) return fail(2, `--disable: unknown rule "${r}" (rules: ${RULE_IDS.join(', ')}).`);
-    rules.delete(r);
-  }
-  const maxLength = v['max-length'] !== undefined ? Number(v['max-length']) : DEFAULT_ALT_MAX_LENGTH;
-  if (!Number.isInteger(maxLength) || maxLength < 20 || maxLength > 1000) return fail(2, `--max-length must be a whole number from 20 to 1000 (got ${v['max-length']}).`);
-  const concurrency = v.concurrency !== undefined ? Number(v.concurrency) : 8;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) return fail(2, `--concurrency must be a whole number from 1 to 64 (got ${v.concurrency}).`);
-  const root = path.resolve(io.cwd);
-  const docsRoot = path.resolve(root, v['docs-root'] ?? '.');
-  // Site-absolute links (/img/a.png) are read from the docs root: it may not be a way out of the current folder.
-  if (!isInside(root, docsRoot)) return fail(2, `--docs-root ${v['docs-root']} leads outside the current folder (${root}): links are read only inside it.`);
+  const options = runOptions(v, path.resolve(io.cwd));
+  if (typeof options === 'string') return fail(2, options);
+  const { root, docsRoot, rules, maxLength, format } = options;
 
   const dirCache = new DirectoryCache();
   let checked;
@@ -133,7 +121,6 @@ async function altText(argv: readonly string[], io: CliIo, { secrets, say, fail 
     if (isDescribeError(e) && e.isInputError) return fail(2, e.message);
     throw e;
   }
-  const { docs } = checked;
   const { findings, errors } = checked.report;
   for (const w of checked.warnings) say(`warning: ${w}`);
 
@@ -143,7 +130,26 @@ async function altText(argv: readonly string[], io: CliIo, { secrets, say, fail 
     return findings.length > 0 || errors.length > 0 ? 1 : 0;
   }
   for (const e of errors) say(`skipped ${e.file}:${e.line}:${e.column}: ${e.message}`);
-  return fix(docs, { root, docsRoot, maxLength, concurrency, dirCache, dryRun: !!v['dry-run'], rewriteUninformative: !!v['rewrite-uninformative'], fixPathCase: !!v['fix-path-case'], context: !v['no-context'], cache: v.cache, values: v, secrets, io, say, fail, hadErrors: errors.length > 0 });
+  return fix(checked.docs, { ...options, dirCache, dryRun: !!v['dry-run'], rewriteUninformative: !!v['rewrite-uninformative'], fixPathCase: !!v['fix-path-case'], context: !v['no-context'], cache: v.cache, values: v, secrets, io, say, fail, hadErrors: errors.length > 0 });
+}
+
+/** The options of a run, checked (a flag out of range, a docs root outside the folder); else the message for it. */
+function runOptions(v: AltValues, root: string): { root: string; docsRoot: string; rules: Set<RuleId>; maxLength: number; concurrency: number; format: ReportFormat } | string {
+  const format = (v.json ? 'json' : (v.format ?? 'text')) as ReportFormat;
+  if (!REPORT_FORMATS.includes(format)) return `--format must be one of ${REPORT_FORMATS.join(', ')} (got ${v.format}).`;
+  const rules = new Set<RuleId>(RULE_IDS);
+  for (const r of (v.disable ?? []).flatMap((d) => d.split(',')).map((d) => d.trim()).filter(Boolean)) {
+    if (!isRuleId(r)) return `--disable: unknown rule "${r}" (rules: ${RULE_IDS.join(', ')}).`;
+    rules.delete(r);
+  }
+  const maxLength = v['max-length'] !== undefined ? Number(v['max-length']) : DEFAULT_ALT_MAX_LENGTH;
+  if (!Number.isInteger(maxLength) || maxLength < 20 || maxLength > 1000) return `--max-length must be a whole number from 20 to 1000 (got ${v['max-length']}).`;
+  const concurrency = v.concurrency !== undefined ? Number(v.concurrency) : DEFAULT_ALT_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) return `--concurrency must be a whole number from 1 to 64 (got ${v.concurrency}).`;
+  const docsRoot = path.resolve(root, v['docs-root'] ?? '.');
+  // Site-absolute links (/img/a.png) are read from the docs root: it may not be a way out of the current folder.
+  if (!isInside(root, docsRoot)) return `--docs-root ${v['docs-root']} leads outside the current folder (${root}): links are read only inside it.`;
+  return { root, docsRoot, rules, maxLength, concurrency, format };
 }
 
 interface FixOptions {

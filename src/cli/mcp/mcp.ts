@@ -28,7 +28,7 @@ import { applyFix, fixSummary, nothingToFixMessage, planFix, type FixAltResult }
 import { generateAltTexts, runError, type AltCache, type AltRunStats } from '../../core/docs';
 import { DirectoryCache } from '../../core/docs';
 import { checkSummary, formatJson } from '../../core/docs';
-import { DescribeError, isDescribeError, redact, DEFAULT_ALT_MAX_LENGTH, RULE_IDS, type RuleId } from '../../core/base';
+import { DescribeError, isDescribeError, redact, DEFAULT_ALT_MAX_LENGTH, DOC_FILE_LIMIT, RULE_IDS, type RuleId } from '../../core/base';
 import { createDispatcher, proxyFromEnv, undiciTransport } from '../../core/nodeHttp';
 import { checkOcrFileSize, OCR_IDLE_MS, OcrEngine, renderOcrMarkdown } from '../../core/ocr';
 import type { PreparedImage } from '../../core/images';
@@ -67,9 +67,6 @@ export interface McpIo extends CliIo {
   readonly input?: NodeJS.ReadableStream | undefined;
   readonly output?: NodeJS.WritableStream | undefined;
 }
-
-/** At most this many documents in one alt-text call. */
-const MAX_DOC_FILES = 5000;
 
 type Flags = EndpointFlags & { readonly auth?: string | undefined };
 
@@ -369,7 +366,7 @@ class McpToolServer {
     const root = (await this.scope()).primary;
     const disabled = new Set<string>(input.disable ?? []);
     const rules = new Set<RuleId>(RULE_IDS.filter((r) => !disabled.has(r)));
-    const { report, warnings } = await checkDocs(root, input.paths, { rules, maxLength: input.maxLength ?? DEFAULT_ALT_MAX_LENGTH, docsRoot: root, limit: MAX_DOC_FILES });
+    const { report, warnings } = await checkDocs(root, input.paths, { rules, maxLength: input.maxLength ?? DEFAULT_ALT_MAX_LENGTH, docsRoot: root, limit: DOC_FILE_LIMIT });
     if (signal.aborted) throw new DescribeError('cancelled', 'Cancelled.');
     const json = formatJson(report);
     const summary = [checkSummary(report), ...warnings.map((w) => `warning: ${w}`)].join('\n');
@@ -383,7 +380,7 @@ class McpToolServer {
     const maxLength = input.maxLength ?? DEFAULT_ALT_MAX_LENGTH;
     const root = (await this.scope()).primary;
     const dirCache = new DirectoryCache();
-    const { report, docs, warnings } = await checkDocs(root, input.paths, { rules: new Set(RULE_IDS), maxLength, docsRoot: root, dirCache, limit: MAX_DOC_FILES });
+    const { report, docs, warnings } = await checkDocs(root, input.paths, { rules: new Set(RULE_IDS), maxLength, docsRoot: root, dirCache, limit: DOC_FILE_LIMIT });
     const plan = await planFix(docs, { root, docsRoot: root, dirCache, rewriteUninformative: input.rewriteUninformative ?? false, fixPathCase, context: true });
     const unparsed = [...warnings.map((w) => `warning: ${w}`), ...report.errors.map((e) => `skipped ${e.file}:${e.line}:${e.column}: ${e.message}`)];
     if (plan.targets.length === 0) return text(this.hide([...unparsed, ...plan.skipped.map((s) => `skipped ${s}`), nothingToFixMessage(plan)].join('\n')));

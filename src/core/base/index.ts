@@ -3,6 +3,7 @@
  * logging interface, reading untyped JSON, the settings model (what a request needs, normalised and validated), the
  * `detail` levels and the default prompts. Pure code: no Node built-ins, so the paste panel's webview can use it too.
  */
+export * from './altTextLimits';
 export * from './altTextRules';
 export * from './detail';
 export * from './docLanguages';

@@ -4,13 +4,13 @@
  * the same parser, and written only if the file did not change meanwhile, or returned as a unified diff (apply). How
  * the alt text is generated between the two is the front's business (its settings, key, cache and progress).
  */
+import { FILE_HEADERS_ONLY, formatPatch, structuredPatch } from 'diff';
 import type { AltJob, AltRunStats } from './generate';
 import { isLocalLink, linkRoots, type DocFile } from './check';
 import { altEdit, applyEdits, srcEdit, verifyEdits, type IntendedChange, type TextEdit } from './edits';
 import { DirectoryCache, resolveImageLink } from './links';
 import { uninformativeReason } from './rules';
 import { writeFileSafely } from './write';
-import { DescribeError } from '../base';
 
 export interface FixPlanOptions {
   /** Where relative links may lead. */
@@ -129,63 +129,83 @@ export interface FixApplied {
 export async function applyFix(plan: FixPlan, results: ReadonlyMap<string, FixAltResult>, options: FixApplyOptions): Promise<FixApplied> {
   const skipped = [...plan.skipped];
   const files: FixedFile[] = [];
-  let filled = 0;
-  let relinked = 0;
+  for (const [doc, targets] of targetsByDoc(plan.targets)) {
+    const edits = docEdits(doc, targets, results, skipped);
+    if (!edits.edits.length) continue;
+    const file = await applyDocEdits(doc, edits, options, skipped);
+    if (file) files.push(file);
+  }
+  const total = (count: (f: FixedFile) => number) => files.reduce((n, f) => n + count(f), 0);
+  return { files, filled: total((f) => f.filled), relinked: total((f) => f.relinked), skipped };
+}
+
+/** The plan's targets, per document, in order. */
+function targetsByDoc(targets: readonly FixTarget[]): Map<DocFile, FixTarget[]> {
   const byDoc = new Map<DocFile, FixTarget[]>();
-  for (const t of plan.targets) {
+  for (const t of targets) {
     const list = byDoc.get(t.doc);
     if (list) list.push(t);
     else byDoc.set(t.doc, [t]);
   }
-  for (const [doc, list] of byDoc) {
-    const edits: TextEdit[] = [];
-    const changes: IntendedChange[] = [];
-    let docFilled = 0;
-    let docRelinked = 0;
-    for (const t of list) {
-      const image = doc.images[t.index];
-      if (!image) continue;
-      const where = `${doc.file}:${image.line}:${image.column}`;
-      const change: { index: number; alt?: string; src?: string } = { index: t.index };
-      if (t.jobId) {
-        const outcome = results.get(t.jobId);
-        if (outcome?.ok) {
-          edits.push(altEdit(image, outcome.alt));
-          change.alt = outcome.alt;
-          docFilled++;
-        } else skipped.push(`${where}: ${image.src}: ${outcome?.reason ?? 'no answer'}`);
-      }
-      if (t.newSrc) {
-        const e = srcEdit(image, doc.text, t.newSrc);
-        if (e) {
-          edits.push(e);
-          change.src = t.newSrc; // srcEdit only rewrites links written exactly as the parser reads them
-          docRelinked++;
-        } else skipped.push(`${where}: ${image.src}: the link can't be rewritten safely; fix its letter case by hand`);
-      }
-      if (change.alt !== undefined || change.src !== undefined) changes.push(change);
+  return byDoc;
+}
+
+/** One document's edits: the alt text generated for it and its links' real letter case. */
+interface DocEdits {
+  readonly edits: TextEdit[];
+  /** What each edit intends, for reading the result back. */
+  readonly changes: IntendedChange[];
+  filled: number;
+  relinked: number;
+}
+
+/** The edits for one document's targets; a target without an answer, or with a link that can't be rewritten, is skipped. */
+function docEdits(doc: DocFile, targets: readonly FixTarget[], results: ReadonlyMap<string, FixAltResult>, skipped: string[]): DocEdits {
+  const out: DocEdits = { edits: [], changes: [], filled: 0, relinked: 0 };
+  for (const t of targets) {
+    const image = doc.images[t.index];
+    if (!image) continue;
+    const where = `${doc.file}:${image.line}:${image.column}`;
+    const change: { index: number; alt?: string; src?: string } = { index: t.index };
+    if (t.jobId) {
+      const outcome = results.get(t.jobId);
+      if (outcome?.ok) {
+        out.edits.push(altEdit(image, outcome.alt));
+        change.alt = outcome.alt;
+        out.filled++;
+      } else skipped.push(`${where}: ${image.src}: ${outcome?.reason ?? 'no answer'}`);
     }
-    if (!edits.length) continue;
-    const updated = applyEdits(doc.text, edits);
-    const problem = verifyEdits(doc.images, updated, doc.language, changes);
-    if (problem) {
-      skipped.push(`${doc.file}: not changed, because ${problem}`);
-      continue;
+    if (t.newSrc) {
+      const e = srcEdit(image, doc.text, t.newSrc);
+      if (e) {
+        out.edits.push(e);
+        change.src = t.newSrc; // srcEdit only rewrites links written exactly as the parser reads them
+        out.relinked++;
+      } else skipped.push(`${where}: ${image.src}: the link can't be rewritten safely; fix its letter case by hand`);
     }
-    let diff: string | undefined;
-    if (options.dryRun) diff = unifiedDiff(doc.file, doc.text, updated);
-    else {
-      const written = await writeFileSafely(doc.absPath, updated, doc.hash, options.root).catch((e: unknown) => ({ ok: false as const, reason: notWritten(e) }));
-      if (!written.ok) {
-        skipped.push(`${doc.file}: ${written.reason}`);
-        continue;
-      }
-    }
-    filled += docFilled;
-    relinked += docRelinked;
-    files.push({ file: doc.file, absPath: doc.absPath, diff, filled: docFilled, relinked: docRelinked });
+    if (change.alt !== undefined || change.src !== undefined) out.changes.push(change);
   }
-  return { files, filled, relinked, skipped };
+  return out;
+}
+
+/** Read one document's edits back, then write it (or, in a dry run, diff it); undefined when it was left alone. */
+async function applyDocEdits(doc: DocFile, { edits, changes, filled, relinked }: DocEdits, options: FixApplyOptions, skipped: string[]): Promise<FixedFile | undefined> {
+  const updated = applyEdits(doc.text, edits);
+  const problem = verifyEdits(doc.images, updated, doc.language, changes);
+  if (problem) {
+    skipped.push(`${doc.file}: not changed, because ${problem}`);
+    return undefined;
+  }
+  let diff: string | undefined;
+  if (options.dryRun) diff = unifiedDiff(doc.file, doc.text, updated);
+  else {
+    const written = await writeFileSafely(doc.absPath, updated, doc.hash, options.root).catch((e: unknown) => ({ ok: false as const, reason: notWritten(e) }));
+    if (!written.ok) {
+      skipped.push(`${doc.file}: ${written.reason}`);
+      return undefined;
+    }
+  }
+  return { file: doc.file, absPath: doc.absPath, diff, filled, relinked };
 }
 
 /** Why a file could not be written (permissions, a full disk), by its error code: the others are still written. */
@@ -201,31 +221,8 @@ export function fixSummary(plan: FixPlan, applied: FixApplied, options: { readon
   return `${dryRun ? 'would fill' : 'filled'} ${applied.filled} of ${plan.jobs.length} image(s)${fixPathCase ? ` and ${dryRun ? 'would fix' : 'fixed'} the letter case of ${applied.relinked} link(s)` : ''} in ${applied.files.length} file(s)${cost}.`;
 }
 
-/** A unified diff of two texts (edits change lines, never add or remove them), as `git apply` and `patch` read it. */
+/** A unified diff of two texts (jsdiff), as `git apply` and `patch` read it; '' when they are the same. */
 export function unifiedDiff(file: string, before: string, after: string, context = 3): string {
-  const finalNewline = before.endsWith('\n');
-  const split = (t: string) => (finalNewline ? t.slice(0, -1) : t).split('\n');
-  const a = split(before);
-  const b = split(after);
-  if (a.length !== b.length || after.endsWith('\n') !== finalNewline) throw new DescribeError('bad-input', `${file}: the edit would change the number of lines`);
-  const changed = a.map((l, i) => l !== b[i]);
-  const hunks: string[] = [];
-  let i = 0;
-  while (i < a.length) {
-    if (!changed[i]) {
-      i++;
-      continue;
-    }
-    const start = Math.max(0, i - context);
-    let end = i;
-    while (end < a.length && (changed[end] || changed.slice(end + 1, end + 1 + 2 * context).some(Boolean))) end++;
-    end = Math.min(a.length, end + context);
-    const lines: string[] = [];
-    const noNewline = (j: number) => (!finalNewline && j === a.length - 1 ? ['\\ No newline at end of file'] : []);
-    for (let j = start; j < end; j++) lines.push(...(changed[j] ? [`-${a[j]}`, ...noNewline(j), `+${b[j]}`, ...noNewline(j)] : [` ${a[j]}`, ...noNewline(j)]));
-    const n = end - start;
-    hunks.push(`@@ -${start + 1},${n} +${start + 1},${n} @@\n${lines.join('\n')}`);
-    i = end;
-  }
-  return hunks.length ? `--- a/${file}\n+++ b/${file}\n${hunks.join('\n')}\n` : '';
+  const patch = structuredPatch(`a/${file}`, `b/${file}`, before, after, undefined, undefined, { context });
+  return patch.hunks.length ? formatPatch(patch, FILE_HEADERS_ONLY) : '';
 }

@@ -4,16 +4,15 @@
  * service throttles. One bad image never stops the rest; an answer that means every request will fail (wrong key,
  * forbidden, no such deployment, no quota, unreachable host) stops the whole run at once with that one error; a
  * cancel is reported as cancelled. Text the service cut (`length`) or filtered, an empty answer, or an error is never
- * returned as alt text.
+ * returned as alt text. The cache itself: altCache.ts.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import type { ChatBackend } from '../net';
 import { clampFrames, describeImages } from '../describe';
-import { DescribeError, isDescribeError, DEFAULT_ALT_MAX_LENGTH } from '../base';
-import { isObject, num, str } from '../base';
+import { DescribeError, isDescribeError, DEFAULT_ALT_CONCURRENCY, DEFAULT_ALT_MAX_LENGTH } from '../base';
 import type { DescribeSettings } from '../base';
+import { altCacheKey, type AltCache } from './altCache';
 import { cleanAltText } from './rules';
 
 export interface AltContext {
@@ -42,128 +41,6 @@ export function altPrompt(maxLength = DEFAULT_ALT_MAX_LENGTH, context?: AltConte
 
 /** For an animation's frames: the alt text says what happens, not what the first frame shows. */
 export const ANIMATION_ALT_ASK = 'The alt text is for this animation: say in one sentence what happens in it.';
-
-// ---- cache ------------------------------------------------------------------------------------------------------
-
-export interface AltCache {
-  get(key: string): string | undefined;
-  set(key: string, alt: string): void;
-}
-
-/** Everything that changes the answer goes into the key. */
-export interface AltCacheKeyParts {
-  readonly contentHash: string;
-  readonly endpoint: string;
-  /** Deployment or model name. */
-  readonly model: string;
-  readonly systemPrompt: string;
-  readonly userPrompt: string;
-  readonly detail: string | undefined;
-  readonly resize: boolean;
-  readonly maxLength: number;
-  /** Frames sent of an animated image. */
-  readonly maxFrames: number;
-}
-
-export function altCacheKey(parts: AltCacheKeyParts): string {
-  const ordered = [parts.contentHash, parts.endpoint, parts.model, parts.systemPrompt, parts.userPrompt, parts.detail ?? 'unset', String(parts.resize), String(parts.maxLength), String(parts.maxFrames)];
-  return createHash('sha256').update(JSON.stringify(['alt-text-v2', ...ordered])).digest('hex');
-}
-
-export const DEFAULT_CACHE_ENTRIES = 20_000;
-
-/**
- * A JSON file of key → alt text shared by the CLI (per repository) and the extension (per user). Saving re-reads the
- * file and merges (so two runs at once lose nothing), keeps the newest `maxEntries`, and writes a temporary file that
- * is renamed over the old one (a reader never sees half a file).
- */
-export class FileAltCache implements AltCache {
-  private entries = new Map<string, { alt: string; t: number }>();
-  private readonly added = new Map<string, { alt: string; t: number }>();
-
-  private constructor(
-    readonly file: string,
-    private readonly maxEntries: number,
-  ) {}
-
-  static async load(file: string, maxEntries = DEFAULT_CACHE_ENTRIES): Promise<FileAltCache> {
-    const cache = new FileAltCache(file, maxEntries);
-    cache.entries = await FileAltCache.read(file);
-    return cache;
-  }
-
-  private static async read(file: string): Promise<Map<string, { alt: string; t: number }>> {
-    const map = new Map<string, { alt: string; t: number }>();
-    try {
-      const json: unknown = JSON.parse(await fs.readFile(file, 'utf8'));
-      if (isObject(json) && json['version'] === 2 && isObject(json['entries'])) {
-        for (const [k, v] of Object.entries(json['entries'])) {
-          const alt = isObject(v) ? str(v['alt']) : undefined;
-          if (alt !== undefined) map.set(k, { alt, t: (isObject(v) ? num(v['t']) : undefined) ?? 0 });
-        }
-      }
-    } catch {
-      // no cache yet, unreadable, or an older format: start empty
-    }
-    return map;
-  }
-
-  get(key: string): string | undefined {
-    return (this.added.get(key) ?? this.entries.get(key))?.alt;
-  }
-
-  set(key: string, alt: string): void {
-    this.added.set(key, { alt, t: Date.now() });
-  }
-
-  get size(): number {
-    return new Set([...this.entries.keys(), ...this.added.keys()]).size;
-  }
-
-  async save(): Promise<void> {
-    if (this.added.size === 0) return;
-    await fs.mkdir(path.dirname(this.file), { recursive: true });
-    await withLock(`${this.file}.lock`, async () => {
-      const merged = await FileAltCache.read(this.file);
-      for (const [k, v] of this.added) merged.set(k, v);
-      const kept = [...merged.entries()].sort((a, b) => b[1].t - a[1].t).slice(0, this.maxEntries);
-      const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-      try {
-        await fs.writeFile(tmp, JSON.stringify({ version: 2, entries: Object.fromEntries(kept) }));
-        await fs.rename(tmp, this.file);
-      } catch (e) {
-        await fs.rm(tmp, { force: true }).catch(() => undefined);
-        throw e;
-      }
-      this.entries = new Map(kept);
-    });
-    this.added.clear();
-  }
-}
-
-/**
- * Run `work` holding a lock file (created exclusively), so two processes saving the same cache merge instead of
- * overwriting each other. A lock older than 30 s is taken to be left by a process that died.
- */
-async function withLock<T>(lock: string, work: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await (await fs.open(lock, 'wx')).close();
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const age = await fs.stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
-      if (age > 30_000) await fs.rm(lock, { force: true });
-      else if (attempt > 500) throw new Error(`the cache is locked by another run (${lock})`);
-      else await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
-    }
-  }
-  try {
-    return await work();
-  } finally {
-    await fs.rm(lock, { force: true });
-  }
-}
 
 // ---- the run ------------------------------------------------------------------------------------------------------
 
@@ -246,17 +123,21 @@ export function isFatalForRun(e: DescribeError): boolean {
 
 /** Generate alt text for every job; identical images are sent once. */
 export async function generateAltTexts(jobs: readonly AltJob[], options: AltRunOptions): Promise<AltRunResult> {
-  const maxLength = options.maxLength ?? DEFAULT_ALT_MAX_LENGTH;
-  const resize = options.resize !== false;
-  const stats: AltRunStats = { sent: 0, cached: 0, deduplicated: 0, throttled: 0, peakConcurrency: 0 };
-  const results = new Map<string, AltOutcome>();
-  const stop = new AbortController();
-  const onOuterAbort = () => stop.abort();
+  const run = new AltRun(jobs.length, options);
+  const onOuterAbort = () => run.stop.abort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
-  if (options.signal?.aborted) stop.abort();
-  let fatal: DescribeError | undefined;
+  if (options.signal?.aborted) run.stop.abort();
+  try {
+    const groups = await groupByContent(jobs, run.stats);
+    await Promise.all([...groups.entries()].map(([contentId, group]) => run.group(contentId, group)));
+  } finally {
+    options.signal?.removeEventListener('abort', onOuterAbort);
+  }
+  return { results: run.results, stats: run.stats, fatal: run.fatal, cancelled: !run.fatal && (options.signal?.aborted ?? false) };
+}
 
-  // Group jobs by content: an unreadable file is its own group (and fails on its own).
+/** The jobs grouped by the content of their image (a hash, or the URL); an unreadable file is its own group. */
+async function groupByContent(jobs: readonly AltJob[], stats: AltRunStats): Promise<Map<string, AltJob[]>> {
   const groups = new Map<string, AltJob[]>();
   for (const job of jobs) {
     let contentId: string;
@@ -273,26 +154,107 @@ export async function generateAltTexts(jobs: readonly AltJob[], options: AltRunO
     list.push(job);
     groups.set(contentId, list);
   }
+  return groups;
+}
 
-  let done = 0;
-  const max = options.maxConcurrency ?? 8;
-  let limit = Math.min(4, max);
-  let running = 0;
-  let successesSinceChange = 0;
-  const waiters: (() => void)[] = [];
-  const acquire = async () => {
-    while (running >= limit) await new Promise<void>((r) => waiters.push(r));
-    running++;
-    stats.peakConcurrency = Math.max(stats.peakConcurrency, running);
-  };
-  const release = () => {
-    running--;
-    while (waiters.length && running < limit) waiters.shift()?.();
-  };
+/**
+ * At most `limit` requests at once: it starts at 4 (or less), halves when the service throttles (429) and grows by
+ * one after as many answers as the limit, up to `max`.
+ */
+class Throttle {
+  private limit: number;
+  private running = 0;
+  private successesSinceChange = 0;
+  private readonly waiters: (() => void)[] = [];
 
-  const one = async ([contentId, group]: [string, AltJob[]]): Promise<void> => {
+  constructor(
+    private readonly max: number,
+    private readonly stats: AltRunStats,
+  ) {
+    this.limit = Math.min(4, max);
+  }
+
+  async acquire(): Promise<void> {
+    while (this.running >= this.limit) await new Promise<void>((r) => this.waiters.push(r));
+    this.running++;
+    this.stats.peakConcurrency = Math.max(this.stats.peakConcurrency, this.running);
+  }
+
+  release(): void {
+    this.running--;
+    this.wake();
+  }
+
+  throttled(): void {
+    this.stats.throttled++;
+    this.limit = Math.max(1, Math.floor(this.limit / 2));
+    this.successesSinceChange = 0;
+  }
+
+  answered(): void {
+    if (++this.successesSinceChange >= this.limit && this.limit < this.max) {
+      this.limit++;
+      this.successesSinceChange = 0;
+      this.wake();
+    }
+  }
+
+  private wake(): void {
+    while (this.waiters.length && this.running < this.limit) this.waiters.shift()?.();
+  }
+}
+
+/** One run: per group of identical images, the cache or one request, and the outcome for every job of the group. */
+class AltRun {
+  readonly results = new Map<string, AltOutcome>();
+  readonly stats: AltRunStats = { sent: 0, cached: 0, deduplicated: 0, throttled: 0, peakConcurrency: 0 };
+  /** Aborted by the caller's signal, or by a fatal error. */
+  readonly stop = new AbortController();
+  fatal: DescribeError | undefined;
+  private done = 0;
+  private readonly maxLength: number;
+  private readonly resize: boolean;
+  private readonly throttle: Throttle;
+
+  constructor(
+    private readonly total: number,
+    private readonly options: AltRunOptions,
+  ) {
+    this.maxLength = options.maxLength ?? DEFAULT_ALT_MAX_LENGTH;
+    this.resize = options.resize !== false;
+    this.throttle = new Throttle(options.maxConcurrency ?? DEFAULT_ALT_CONCURRENCY, this.stats);
+  }
+
+  /** The alt text for a group of jobs with the same image: from the cache, or asked once. */
+  async group(contentId: string, group: readonly AltJob[]): Promise<void> {
     const first = group[0];
     if (!first) return;
+    const request = this.request(contentId, first);
+    const finish = (outcome: AltOutcome) => {
+      for (const job of group) this.results.set(job.id, outcome);
+      this.done += group.length;
+      this.options.onProgress?.(this.done, this.total, first.source);
+    };
+    const hit = this.options.cache?.get(request.key);
+    if (hit !== undefined) {
+      this.stats.cached++;
+      return finish({ ok: true, alt: hit, cached: true });
+    }
+    if (contentId.startsWith('unreadable:')) return finish({ ok: false, reason: `${first.source} can't be read.`, status: 'failed' });
+    await this.throttle.acquire();
+    try {
+      if (this.stop.signal.aborted) return finish(this.stopped());
+      return finish(await this.send(first, request));
+    } catch (e) {
+      return finish(this.failed(e));
+    } finally {
+      this.throttle.release();
+    }
+  }
+
+  /** The settings and prompt for an image, and the cache key of everything that changes the answer. */
+  private request(contentId: string, first: AltJob): { readonly settings: DescribeSettings; readonly key: string } {
+    const { options, maxLength, resize } = this;
     const prompt = options.prompt ?? altPrompt(maxLength, first.context);
     const settings: DescribeSettings = { ...options.settings, userPrompt: prompt, maxTokens: Math.max(options.settings.maxTokens, 300) };
     const key = altCacheKey({
@@ -306,68 +268,47 @@ export async function generateAltTexts(jobs: readonly AltJob[], options: AltRunO
       maxLength,
       maxFrames: clampFrames(options.maxFrames),
     });
-    const finish = (outcome: AltOutcome) => {
-      for (const job of group) results.set(job.id, outcome);
-      done += group.length;
-      options.onProgress?.(done, jobs.length, first.source);
-    };
-    const hit = options.cache?.get(key);
-    if (hit !== undefined) {
-      stats.cached++;
-      return finish({ ok: true, alt: hit, cached: true });
-    }
-    if (contentId.startsWith('unreadable:')) return finish({ ok: false, reason: `${first.source} can't be read.`, status: 'failed' });
-    await acquire();
-    try {
-      if (stop.signal.aborted) return finish(stoppedOutcome());
-      stats.sent++;
-      const result = await describeImages({
-        settings,
-        sources: [first.source],
-        client: options.client,
-        signal: stop.signal,
-        resize,
-        maxFrames: options.maxFrames,
-        animationAsk: ANIMATION_ALT_ASK,
-        onEvent: (e) => {
-          if (e.type === 'waiting' && e.status === 429) {
-            stats.throttled++;
-            limit = Math.max(1, Math.floor(limit / 2));
-            successesSinceChange = 0;
-          }
-        },
-      });
-      if (++successesSinceChange >= limit && limit < max) {
-        limit++;
-        successesSinceChange = 0;
-        while (waiters.length && running < limit) waiters.shift()?.();
-      }
-      if (result.finishReason === 'length') return finish({ ok: false, reason: 'The answer was cut at the output limit; nothing was inserted.', status: 'failed' });
-      if (result.finishReason === 'content_filter') return finish({ ok: false, reason: 'The answer was filtered by the content filter; nothing was inserted.', status: 'failed' });
-      const alt = cleanAltText(result.text, maxLength);
-      if (!alt) return finish({ ok: false, reason: /^\W*decorative\W*$/i.test(result.text.trim()) ? 'The model judged the image decorative: left for you to decide.' : 'The model gave no usable text.', status: 'failed' });
-      options.cache?.set(key, alt);
-      return finish({ ok: true, alt, cached: false });
-    } catch (e) {
-      if (isDescribeError(e) && isFatalForRun(e) && !fatal) {
-        fatal = e;
-        stop.abort();
-        return finish({ ok: false, reason: e.message, status: 'failed' });
-      }
-      if (stop.signal.aborted) return finish(stoppedOutcome());
-      return finish({ ok: false, reason: isDescribeError(e) ? e.message : e instanceof Error ? e.message : String(e), status: 'failed' });
-    } finally {
-      release();
-    }
-  };
-  const stoppedOutcome = (): AltOutcome =>
-    fatal ? { ok: false, reason: `Not sent: the run stopped (${fatal.message})`, status: 'stopped' } : { ok: false, reason: 'Cancelled.', status: 'cancelled' };
-  try {
-    await Promise.all([...groups.entries()].map(one));
-  } finally {
-    options.signal?.removeEventListener('abort', onOuterAbort);
+    return { settings, key };
   }
-  return { results, stats, fatal, cancelled: !fatal && (options.signal?.aborted ?? false) };
+
+  /** Ask the model; an answer that was cut, filtered or empty is no alt text. */
+  private async send(first: AltJob, { settings, key }: { readonly settings: DescribeSettings; readonly key: string }): Promise<AltOutcome> {
+    this.stats.sent++;
+    const result = await describeImages({
+      settings,
+      sources: [first.source],
+      client: this.options.client,
+      signal: this.stop.signal,
+      resize: this.resize,
+      maxFrames: this.options.maxFrames,
+      animationAsk: ANIMATION_ALT_ASK,
+      onEvent: (e) => {
+        if (e.type === 'waiting' && e.status === 429) this.throttle.throttled();
+      },
+    });
+    this.throttle.answered();
+    if (result.finishReason === 'length') return { ok: false, reason: 'The answer was cut at the output limit; nothing was inserted.', status: 'failed' };
+    if (result.finishReason === 'content_filter') return { ok: false, reason: 'The answer was filtered by the content filter; nothing was inserted.', status: 'failed' };
+    const alt = cleanAltText(result.text, this.maxLength);
+    if (!alt) return { ok: false, reason: /^\W*decorative\W*$/i.test(result.text.trim()) ? 'The model judged the image decorative: left for you to decide.' : 'The model gave no usable text.', status: 'failed' };
+    this.options.cache?.set(key, alt);
+    return { ok: true, alt, cached: false };
+  }
+
+  /** A request that failed: the first error every other request would meet too stops the run. */
+  private failed(e: unknown): AltOutcome {
+    if (isDescribeError(e) && isFatalForRun(e) && !this.fatal) {
+      this.fatal = e;
+      this.stop.abort();
+      return { ok: false, reason: e.message, status: 'failed' };
+    }
+    if (this.stop.signal.aborted) return this.stopped();
+    return { ok: false, reason: isDescribeError(e) ? e.message : e instanceof Error ? e.message : String(e), status: 'failed' };
+  }
+
+  private stopped(): AltOutcome {
+    return this.fatal ? { ok: false, reason: `Not sent: the run stopped (${this.fatal.message})`, status: 'stopped' } : { ok: false, reason: 'Cancelled.', status: 'cancelled' };
+  }
 }
 
 /** Raise a run's fatal error or cancel as what the caller reports. */

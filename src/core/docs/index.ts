@@ -4,6 +4,7 @@
  * with the describe engine (cache, concurrency, rate limits), fix plans, and reports (text, JSON, SARIF, GitHub).
  * Imports: base, net, images, describe, finders, markdown.
  */
+export * from './altCache';
 export * from './check';
 export * from './edits';
 export * from './encoding';

@@ -103,182 +103,234 @@ function mdxTag(events: readonly Event[], from: number, to: number, text: string
 
 /** Find every image in a Markdown (or, with `mdx`, MDX) document. */
 export function findMarkdownImages(text: string, mdx: boolean, lines: LineIndex): FoundImage[] {
-  const language: DocLanguage = mdx ? 'mdx' : 'markdown';
-  const events = documentEvents(text, mdx);
-  const found: FoundImage[] = [];
-  const references: PendingReference[] = [];
-  const definitions = new Map<string, { src: string; span: Span; write: 'markdown' | 'markdown-angle' }>();
-  let heading: string | undefined;
-  let previousParagraph = '';
-  // Images found inside the paragraph being read: their context is the paragraph's text, known at its end.
-  let paragraph: { enter: number; images: number[] } | undefined;
-  const openImages: { enter: number; token: Token }[] = [];
-  let label: { start: number; end: number; text: string } | undefined;
-  let dest: { src: string; span: Span; write: 'markdown' | 'markdown-angle' } | undefined;
-  let referenceString: string | undefined;
-  let definitionLabel: string | undefined;
-  let destinationWrite: 'markdown' | 'markdown-angle' = 'markdown';
+  return new ImageWalk(text, documentEvents(text, mdx), mdx ? 'mdx' : 'markdown', lines).run();
+}
 
-  for (let i = 0; i < events.length; i++) {
-    const [kind, token] = events[i] as Event;
+type Destination = { readonly src: string; readonly span: Span; readonly write: 'markdown' | 'markdown-angle' };
+
+/**
+ * One walk over micromark's events, a handler per construct: images (label, destination or reference), definitions,
+ * headings and paragraphs (the context of the images in and after them), HTML, and MDX's JSX tags and JavaScript.
+ */
+class ImageWalk {
+  private readonly found: FoundImage[] = [];
+  private readonly references: PendingReference[] = [];
+  private readonly definitions = new Map<string, Destination>();
+  private heading: string | undefined;
+  private previousParagraph = '';
+  /** Images found inside the paragraph being read: their context is the paragraph's text, known at its end. */
+  private paragraph: { enter: number; images: number[] } | undefined;
+  /** The image being read (`![…](…)`, `![…][…]`), and what was read of it so far. */
+  private readonly openImages: Token[] = [];
+  private label: { start: number; end: number; text: string } | undefined;
+  private dest: Destination | undefined;
+  private referenceString: string | undefined;
+  /** The definition being read (`[label]: src`). */
+  private definitionLabel: string | undefined;
+  private destinationWrite: Destination['write'] = 'markdown';
+
+  constructor(
+    private readonly text: string,
+    private readonly events: readonly Event[],
+    private readonly language: DocLanguage,
+    private readonly lines: LineIndex,
+  ) {}
+
+  run(): FoundImage[] {
+    for (let i = 0; i < this.events.length; i++) i = (this.events[i] as Event)[0] === 'enter' ? this.enter(i) : this.exit(i);
+    this.resolveReferences();
+    return this.found.sort((a, b) => a.start - b.start);
+  }
+
+  /** An enter event; returns where the walk goes on (after a construct read whole, its exit). */
+  private enter(i: number): number {
+    const token = (this.events[i] as Event)[1];
     const type = token.type as string;
-    if (kind === 'enter') {
-      switch (type) {
-        case 'image':
-          openImages.push({ enter: i, token });
-          label = undefined;
-          dest = undefined;
-          referenceString = undefined;
-          break;
-        case 'labelText':
-          if (openImages.length && !label) label = { start: token.start.offset, end: token.end.offset, text: '' };
-          break;
-        case 'resourceDestinationLiteral':
-        case 'definitionDestinationLiteral':
-          destinationWrite = 'markdown-angle';
-          break;
-        case 'resourceDestinationRaw':
-        case 'definitionDestinationRaw':
-          destinationWrite = 'markdown';
-          break;
-        case 'resourceDestinationString':
-        case 'definitionDestinationString': {
-          const exit = findExit(events, i);
-          const value = { src: plainText(events, i, exit, text), span: span(token), write: destinationWrite };
-          if (type === 'resourceDestinationString') {
-            if (openImages.length && !dest) dest = value;
-          } else if (definitionLabel !== undefined && !definitions.has(definitionLabel)) definitions.set(definitionLabel, value);
-          break;
-        }
-        case 'referenceString':
-          if (openImages.length) referenceString = slice(text, token);
-          break;
-        case 'definitionLabelString':
-          definitionLabel = normalizeIdentifier(slice(text, token)).toLowerCase();
-          break;
-        case 'paragraph':
-          paragraph = { enter: i, images: [] };
-          break;
-        case 'htmlFlow':
-        case 'htmlText': {
-          const html = slice(text, token);
-          if (/<img/i.test(html)) {
-            for (const image of findHtmlImages(html, { language, baseOffset: token.start.offset, lines, fragment: true, heading, context: paragraph ? undefined : previousParagraph || undefined })) {
-              if (paragraph) paragraph.images.push(found.length);
-              found.push(image);
-            }
-          }
-          break;
-        }
-        case 'mdxjsEsm':
-        case 'mdxFlowExpression':
-        case 'mdxTextExpression': {
-          // JavaScript in MDX (exported components, `{cond && <img …/>}`): its JSX renders too.
-          const exit = findExit(events, i);
-          const expression = type !== 'mdxjsEsm';
-          const start = expression ? token.start.offset + 1 : token.start.offset;
-          const end = expression ? token.end.offset - 1 : token.end.offset;
-          const code = text.slice(start, end);
-          if (/<(img|Image)\b/.test(code)) {
-            for (const image of findJsxImages(code, lines, { language, baseOffset: start, expression })) {
-              if (paragraph) paragraph.images.push(found.length);
-              found.push({ ...image, heading, context: image.context ?? (paragraph ? undefined : previousParagraph || undefined) });
-            }
-          }
-          i = exit;
-          break;
-        }
-        case 'mdxJsxFlowTag':
-        case 'mdxJsxTextTag': {
-          const exit = findExit(events, i);
-          const tag = mdxTag(events, i, exit, text, type);
-          if (tag && JSX_IMAGE_TAGS.includes(tag.name)) {
-            if (paragraph) paragraph.images.push(found.length);
-            found.push(imageFromJsxTag(tag, { language, lines, heading, context: paragraph ? undefined : previousParagraph || undefined }));
-          }
-          i = exit;
-          break;
-        }
-      }
-      continue;
-    }
-    // exit
     switch (type) {
+      case 'image':
+        this.openImages.push(token);
+        this.label = undefined;
+        this.dest = undefined;
+        this.referenceString = undefined;
+        break;
       case 'labelText':
-        if (label && label.start === token.start.offset && label.end === token.end.offset) {
-          label.text = plainText(events, findEnter(events, i), i, text);
-        }
+        if (this.openImages.length && !this.label) this.label = { start: token.start.offset, end: token.end.offset, text: '' };
         break;
-      case 'image': {
-        const open = openImages.pop();
-        if (!open || !label) break;
-        const alt = oneLine(label.text);
-        const labelRaw = text.slice(label.start, label.end);
-        const base = {
-          language,
-          srcDynamic: false,
-          alt,
-          // An empty label is a missing alt (markdownlint's MD045), and so is one that reads as only whitespace (`![ ]`,
-          // `![&nbsp;]`), which MD045 takes as text. Markdown has no decorative form.
-          altState: alt ? ('present' as const) : ('missing' as const),
-          altUnknown: false,
-          decorative: false,
-          start: token.start.offset,
-          end: token.end.offset,
-          line: token.start.line,
-          column: lines.position(token.start.offset).column,
-          altSpan: { start: label.start, end: label.end },
-          altWrite: 'markdown-label' as const,
-          altQuote: '' as const,
-          heading,
-          context: paragraph ? undefined : previousParagraph ? clip(previousParagraph) : undefined,
-        };
-        if (paragraph) paragraph.images.push(found.length);
-        if (dest) {
-          found.push({ ...base, syntax: 'markdown', src: dest.src, srcSpan: dest.span, srcWrite: dest.write });
-        } else {
-          // A reference image: ![alt][label], ![alt][] or ![label]. micromark only makes an image of a defined label.
-          const ref = referenceString ?? labelRaw;
-          // Shortcut (`![label]`) and collapsed (`![label][]`) references: the text is the label, so an edit keeps it.
-          const shortcut = referenceString === undefined ? { altWrite: 'markdown-shortcut' as const, altSpan: { start: label.start - 1, end: token.end.offset }, refLabel: labelRaw } : {};
-          references.push({ image: { ...base, syntax: 'markdown-ref' }, label: normalizeIdentifier(ref).toLowerCase() });
-          found.push({ ...base, ...shortcut, syntax: 'markdown-ref', src: '', srcSpan: undefined, srcWrite: undefined });
-        }
-        label = undefined;
-        dest = undefined;
+      case 'resourceDestinationLiteral':
+      case 'definitionDestinationLiteral':
+        this.destinationWrite = 'markdown-angle';
         break;
-      }
-      case 'atxHeadingText':
-      case 'setextHeadingText':
-        heading = oneLine(plainText(events, findEnter(events, i), i, text)) || heading;
+      case 'resourceDestinationRaw':
+      case 'definitionDestinationRaw':
+        this.destinationWrite = 'markdown';
         break;
-      case 'definition':
-        definitionLabel = undefined;
+      case 'resourceDestinationString':
+      case 'definitionDestinationString':
+        this.destination(i, token, type === 'resourceDestinationString');
+        break;
+      case 'referenceString':
+        if (this.openImages.length) this.referenceString = slice(this.text, token);
+        break;
+      case 'definitionLabelString':
+        this.definitionLabel = normalizeIdentifier(slice(this.text, token)).toLowerCase();
         break;
       case 'paragraph':
-        if (paragraph) {
-          const own = oneLine(plainText(events, paragraph.enter, i, text, true));
-          const context = own || previousParagraph;
-          for (const index of paragraph.images) {
-            const image = found[index];
-            if (image && image.context === undefined && context) found[index] = { ...image, context: clip(context) };
-          }
-          if (own) previousParagraph = own;
-          paragraph = undefined;
+        this.paragraph = { enter: i, images: [] };
+        break;
+      case 'htmlFlow':
+      case 'htmlText':
+        this.html(token);
+        break;
+      case 'mdxjsEsm':
+      case 'mdxFlowExpression':
+      case 'mdxTextExpression':
+        return this.mdxJavaScript(i, token, type !== 'mdxjsEsm');
+      case 'mdxJsxFlowTag':
+      case 'mdxJsxTextTag':
+        return this.mdxJsxTag(i, type);
+    }
+    return i;
+  }
+
+  /** An exit event: what ends there (an image's label, the image, a heading, a definition, a paragraph). */
+  private exit(i: number): number {
+    const token = (this.events[i] as Event)[1];
+    switch (token.type as string) {
+      case 'labelText':
+        if (this.label && this.label.start === token.start.offset && this.label.end === token.end.offset) {
+          this.label.text = plainText(this.events, findEnter(this.events, i), i, this.text);
         }
         break;
+      case 'image':
+        this.image(token);
+        break;
+      case 'atxHeadingText':
+      case 'setextHeadingText':
+        this.heading = oneLine(plainText(this.events, findEnter(this.events, i), i, this.text)) || this.heading;
+        break;
+      case 'definition':
+        this.definitionLabel = undefined;
+        break;
+      case 'paragraph':
+        this.endParagraph(i);
+        break;
+    }
+    return i;
+  }
+
+  /** An image found: in the paragraph being read, its context is known at the paragraph's end. */
+  private add(image: FoundImage): void {
+    if (this.paragraph) this.paragraph.images.push(this.found.length);
+    this.found.push(image);
+  }
+
+  /** The context of an image outside a paragraph: the paragraph before it. */
+  private contextOutside(): string | undefined {
+    return this.paragraph ? undefined : this.previousParagraph || undefined;
+  }
+
+  /** The link of an image (`(src)`) or of a definition (`[label]: src`); the first one counts. */
+  private destination(i: number, token: Token, ofImage: boolean): void {
+    const value = { src: plainText(this.events, i, findExit(this.events, i), this.text), span: span(token), write: this.destinationWrite };
+    if (ofImage) {
+      if (this.openImages.length && !this.dest) this.dest = value;
+    } else if (this.definitionLabel !== undefined && !this.definitions.has(this.definitionLabel)) this.definitions.set(this.definitionLabel, value);
+  }
+
+  /** HTML blocks and inline HTML: their `<img>` tags, read with parse5. */
+  private html(token: Token): void {
+    const html = slice(this.text, token);
+    if (!/<img/i.test(html)) return;
+    const options = { language: this.language, baseOffset: token.start.offset, lines: this.lines, fragment: true, heading: this.heading, context: this.contextOutside() };
+    for (const image of findHtmlImages(html, options)) this.add(image);
+  }
+
+  /** JavaScript in MDX (exported components, `{cond && <img …/>}`): its JSX renders too. Read whole: returns its exit. */
+  private mdxJavaScript(i: number, token: Token, expression: boolean): number {
+    const start = expression ? token.start.offset + 1 : token.start.offset;
+    const end = expression ? token.end.offset - 1 : token.end.offset;
+    const code = this.text.slice(start, end);
+    if (/<(img|Image)\b/.test(code)) {
+      for (const image of findJsxImages(code, this.lines, { language: this.language, baseOffset: start, expression })) {
+        this.add({ ...image, heading: this.heading, context: image.context ?? this.contextOutside() });
+      }
+    }
+    return findExit(this.events, i);
+  }
+
+  /** An MDX JSX tag (`<img …/>`, `<Image …/>`). Read whole: returns its exit. */
+  private mdxJsxTag(i: number, type: string): number {
+    const exit = findExit(this.events, i);
+    const tag = mdxTag(this.events, i, exit, this.text, type);
+    if (tag && JSX_IMAGE_TAGS.includes(tag.name)) this.add(imageFromJsxTag(tag, { language: this.language, lines: this.lines, heading: this.heading, context: this.contextOutside() }));
+    return exit;
+  }
+
+  /** The end of an image: with a destination it is complete; a reference image waits for its definition. */
+  private image(token: Token): void {
+    const open = this.openImages.pop();
+    const label = this.label;
+    if (!open || !label) return;
+    const alt = oneLine(label.text);
+    const labelRaw = this.text.slice(label.start, label.end);
+    const base = {
+      language: this.language,
+      srcDynamic: false,
+      alt,
+      // An empty label is a missing alt (markdownlint's MD045), and so is one that reads as only whitespace (`![ ]`,
+      // `![&nbsp;]`), which MD045 takes as text. Markdown has no decorative form.
+      altState: alt ? ('present' as const) : ('missing' as const),
+      altUnknown: false,
+      decorative: false,
+      start: token.start.offset,
+      end: token.end.offset,
+      line: token.start.line,
+      column: this.lines.position(token.start.offset).column,
+      altSpan: { start: label.start, end: label.end },
+      altWrite: 'markdown-label' as const,
+      altQuote: '' as const,
+      heading: this.heading,
+      context: this.paragraph ? undefined : this.previousParagraph ? clip(this.previousParagraph) : undefined,
+    };
+    if (this.dest) {
+      this.add({ ...base, syntax: 'markdown', src: this.dest.src, srcSpan: this.dest.span, srcWrite: this.dest.write });
+    } else {
+      // A reference image: ![alt][label], ![alt][] or ![label]. micromark only makes an image of a defined label.
+      const ref = this.referenceString ?? labelRaw;
+      // Shortcut (`![label]`) and collapsed (`![label][]`) references: the text is the label, so an edit keeps it.
+      const shortcut = this.referenceString === undefined ? { altWrite: 'markdown-shortcut' as const, altSpan: { start: label.start - 1, end: token.end.offset }, refLabel: labelRaw } : {};
+      this.references.push({ image: { ...base, syntax: 'markdown-ref' }, label: normalizeIdentifier(ref).toLowerCase() });
+      this.add({ ...base, ...shortcut, syntax: 'markdown-ref', src: '', srcSpan: undefined, srcWrite: undefined });
+    }
+    this.label = undefined;
+    this.dest = undefined;
+  }
+
+  /** The end of a paragraph: its text is the context of its images, and of the images after it. */
+  private endParagraph(i: number): void {
+    const paragraph = this.paragraph;
+    if (!paragraph) return;
+    const own = oneLine(plainText(this.events, paragraph.enter, i, this.text, true));
+    const context = own || this.previousParagraph;
+    for (const index of paragraph.images) {
+      const image = this.found[index];
+      if (image && image.context === undefined && context) this.found[index] = { ...image, context: clip(context) };
+    }
+    if (own) this.previousParagraph = own;
+    this.paragraph = undefined;
+  }
+
+  /** Resolve reference images against the definitions (which may come after them). */
+  private resolveReferences(): void {
+    let r = 0;
+    for (let i = 0; i < this.found.length && r < this.references.length; i++) {
+      const image = this.found[i];
+      if (image?.syntax !== 'markdown-ref') continue;
+      const def = this.definitions.get((this.references[r] as PendingReference).label);
+      r++;
+      if (def) this.found[i] = { ...image, src: def.src, srcSpan: def.span, srcWrite: def.write };
     }
   }
-  // Resolve reference images against the definitions (which may come after them).
-  let r = 0;
-  for (let i = 0; i < found.length && r < references.length; i++) {
-    const image = found[i];
-    if (image?.syntax !== 'markdown-ref') continue;
-    const def = definitions.get((references[r] as PendingReference).label);
-    r++;
-    if (def) found[i] = { ...image, src: def.src, srcSpan: def.span, srcWrite: def.write };
-  }
-  return found.sort((a, b) => a.start - b.start);
 }
 
 /** Index of the exit event matching the enter event at `i`. */

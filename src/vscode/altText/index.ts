@@ -1,13 +1,14 @@
 /**
  * Alt text in the editor: quick fixes, optional diagnostics, Fill Missing Alt Text in Workspace, and paste/drop with
  * generated alt text. Registered at activation for the documentation languages; the finders, rules and generation
- * (altText.ts, altTextPaste.ts: the docs subsystem and its parsers) load the first time a document needs them — a
+ * (altText.ts, fill.ts, altTextPaste.ts: the docs subsystem and its parsers) load the first time a document needs them — a
  * quick fix asked for, diagnostics turned on, a fill or a paste.
  */
 import * as vscode from 'vscode';
 import { docLanguageOf, VSCODE_LANGUAGE_IDS } from '../../core/base';
 import { readAltTextSettings } from '../base';
 import type * as AltTextImpl from './altText';
+import type * as FillImpl from './fill';
 import type * as AltTextPasteImpl from './altTextPaste';
 import type { AltDeps } from './deps';
 import { KIND, PLAIN_KIND } from './kinds';
@@ -29,8 +30,8 @@ class AltTextCodeActions implements vscode.CodeActionProvider {
 }
 
 /** Fill Missing Alt Text in Workspace (the command; tests call it through the command too). */
-export async function fillMissingAltText(deps: AltDeps): Promise<AltTextImpl.FillReport | undefined> {
-  return (await impl()).fillMissingAltText(deps);
+export async function fillMissingAltText(deps: AltDeps): Promise<FillImpl.FillReport | undefined> {
+  return (await import('./fill')).fillMissingAltText(deps);
 }
 
 export function registerAltText(deps: AltDeps): vscode.Disposable[] {

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { RawSettings } from '../../core/base';
-import { DEFAULT_DOC_GLOB, DEFAULT_ALT_MAX_LENGTH, DEFAULT_MAX_FRAMES, MAX_FRAMES, RULE_IDS, type RuleId } from '../../core/base';
+import { DEFAULT_DOC_GLOB, DEFAULT_ALT_CONCURRENCY, DEFAULT_ALT_MAX_LENGTH, DEFAULT_MAX_FRAMES, MAX_FRAMES, RULE_IDS, type RuleId } from '../../core/base';
 
 export const SECTION = 'describeImage';
 
@@ -141,7 +141,7 @@ export function readAltTextSettings(scope: vscode.Uri | undefined): AltTextSetti
     docsRoot: c.get<string>('docsRoot', '').trim(),
     glob: c.get<string>('include', DEFAULT_DOC_GLOB),
     // A window setting: read without the resource scope.
-    concurrency: Math.min(32, Math.max(1, vscode.workspace.getConfiguration(`${SECTION}.altText`).get<number>('concurrency', 6))),
+    concurrency: Math.min(32, Math.max(1, vscode.workspace.getConfiguration(`${SECTION}.altText`).get<number>('concurrency', DEFAULT_ALT_CONCURRENCY))),
     rules: RULE_IDS.filter((r) => !disabled.has(r)),
     sendContext: c.get<boolean>('sendContext', true),
   };
