@@ -47,8 +47,10 @@ export const ANIMATION_ALT_ASK = 'The alt text is for this animation: say in one
 export interface AltJob {
   /** The caller's id (e.g. file + offset). */
   readonly id: string;
-  /** Absolute path or http(s) URL (already resolved and checked by the caller). */
+  /** Absolute path or http(s) URL (already resolved and checked by the caller); with `bytes`, the image's name. */
   readonly source: string;
+  /** The image itself, when it is not (yet) a file: a pasted screenshot. */
+  readonly bytes?: Uint8Array | undefined;
   readonly context?: AltContext | undefined;
 }
 
@@ -141,7 +143,8 @@ async function groupByContent(jobs: readonly AltJob[], stats: AltRunStats): Prom
   const groups = new Map<string, AltJob[]>();
   for (const job of jobs) {
     let contentId: string;
-    if (/^https?:\/\//i.test(job.source)) contentId = `url:${job.source}`;
+    if (job.bytes) contentId = createHash('sha256').update(job.bytes).digest('hex');
+    else if (/^https?:\/\//i.test(job.source)) contentId = `url:${job.source}`;
     else {
       try {
         contentId = createHash('sha256').update(await fs.readFile(job.source)).digest('hex');
@@ -276,7 +279,7 @@ class AltRun {
     this.stats.sent++;
     const result = await describeImages({
       settings,
-      sources: [first.source],
+      sources: [first.bytes ? { name: first.source, bytes: first.bytes } : first.source],
       client: this.options.client,
       signal: this.stop.signal,
       resize: this.resize,

@@ -8,9 +8,8 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { describeImages } from '../../core/describe';
-import { altPrompt } from '../../core/docs';
-import { cleanAltText } from '../../core/docs';
+import { altPrompt, generateAltTexts, type AltJob } from '../../core/docs';
+import { withCache } from './cache';
 import { sniffImage } from '../../core/images';
 import { markdownLinkTarget, escapeMarkdownText } from '../../core/markdown';
 import type { AltDeps } from './deps';
@@ -114,36 +113,34 @@ function imageMarkdown(pending: Pending, alts: readonly string[]): string {
   return pending.images.map((image, i) => `![${escapeMarkdownText(alts[i] ?? '', mdx)}](${markdownLinkTarget(image.target)})`).join('\n\n');
 }
 
-/** Generate the alt text of each image; a failure gives empty alt text and a message saying why. */
+/**
+ * Generate the alt text of each image through the one alt-text path (the cache, the animation prompt, the token
+ * minimum, the decorative check: core/docs generateAltTexts); a failure gives empty alt text and a message saying why.
+ */
 async function insertText(deps: AltDeps, pending: Pending, token: vscode.CancellationToken): Promise<string> {
   const alts: string[] = pending.images.map(() => '');
   const problems: string[] = [];
   const { maxLength } = readAltTextSettings(pending.document.uri);
   const target = await openTarget(deps, pending.document.uri, { userPrompt: altPrompt(maxLength) });
-  if (target) {
+  if (!target) problems.push(vscode.l10n.t('no model, endpoint, key or sign-in'));
+  else {
     const extensionSettings = readSettings(pending.document.uri);
-    const { settings } = target;
+    const jobs: AltJob[] = pending.images.map((image, i) => ({ id: String(i), source: image.fsPath ?? (image.bytes ? image.name : image.target), bytes: image.bytes }));
     const controller = new AbortController();
     const sub = token.onCancellationRequested(() => controller.abort());
     try {
-      await Promise.all(
-        pending.images.map(async (image, i) => {
-          try {
-            const source = image.fsPath ?? (image.bytes ? { name: image.name, bytes: image.bytes } : image.target);
-            const result = await describeImages({ settings, sources: [source], signal: controller.signal, client: target.backend, resize: extensionSettings.resizeImages, maxFrames: extensionSettings.maxFrames });
-            if (result.finishReason === 'length' || result.finishReason === 'content_filter') problems.push(vscode.l10n.t('{0}: the answer was cut or filtered', image.name));
-            else alts[i] = cleanAltText(result.text, maxLength);
-          } catch (e) {
-            problems.push(`${image.name}: ${e instanceof Error ? deps.log.redact(e.message) : String(e)}`);
-          }
-        }),
+      const run = await withCache(deps, (cache) =>
+        generateAltTexts(jobs, { settings: target.settings, client: target.backend, cache, maxLength, resize: extensionSettings.resizeImages, maxFrames: extensionSettings.maxFrames, signal: controller.signal }),
       );
+      pending.images.forEach((image, i) => {
+        const outcome = run.results.get(String(i));
+        if (outcome?.ok) alts[i] = outcome.alt;
+        else problems.push(`${image.name}: ${deps.log.redact(outcome?.reason ?? 'no answer')}`);
+      });
     } finally {
       sub.dispose();
       await target.close();
     }
-  } else {
-    problems.push(vscode.l10n.t('no model, endpoint, key or sign-in'));
   }
   if (problems.length) void deps.ui.current.showWarningMessage(vscode.l10n.t('Inserted without alt text: {0}', problems.join('; ')));
   return imageMarkdown(pending, alts);

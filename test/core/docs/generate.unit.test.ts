@@ -59,6 +59,21 @@ describe('generating alt text in bulk', () => {
     assert.match(prompt, /The text next to it says: \\"Step \d: open the dialog\.\\"/);
   });
 
+  it('an image that is not a file yet (a pasted screenshot) goes the same way: sent once, cached, the same as its file', async () => {
+    const client = new ChatClient({ credential: apiKeyCredential(server.key), transport: nodeTransport() });
+    const cache = await FileAltCache.load(path.join(dir, 'pasted-cache.json'));
+    const bytes = await fs.readFile(path.join(dir, 'a.png'));
+    const pasted = [{ id: 'p1', source: 'image.png', bytes }, { id: 'p2', source: 'image-1.png', bytes }];
+    const first = await generateAltTexts(pasted, { settings: settings(), client, cache });
+    assert.equal(server.requests.length, 1, 'two pastes of the same screenshot are one request');
+    assert.equal(server.requests[0]?.images[0]?.declaredMime, 'image/png');
+    assert.deepEqual([...first.results.values()].map((o) => (o.ok ? o.alt : o.status)), ['A 160x100 picture.', 'A 160x100 picture.']);
+    const asFile = await generateAltTexts(jobs('a-copy.png').map((j) => ({ ...j, context: undefined })), { settings: settings(), client, cache });
+    await client.close();
+    assert.equal(server.requests.length, 1, 'the same image saved as a file is answered from the cache');
+    assert.deepEqual([...asFile.results.values()].map((o) => (o.ok ? o.cached : o.status)), [true]);
+  });
+
   it('a wrong key stops the whole run after one request, with one error', async () => {
     const client = new ChatClient({ credential: apiKeyCredential('wrong-key-1234'), transport: nodeTransport() });
     const run = await generateAltTexts(jobs('a.png', 'b.jpg', 'bad.png'), { settings: settings(), client, maxConcurrency: 1 });
