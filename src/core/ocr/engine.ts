@@ -35,9 +35,9 @@ import { decodeBmp, rasteriseSvg, sharp } from '../images';
 import { sniffImage } from '../images';
 import { silentLogger, type Logger } from '../base';
 import { markdownLinkTarget, escapeMarkdownText } from '../markdown';
-import { LOG, OCR_PARAMETERS, OEM_LSTM_ONLY, RECOGNIZE, WORKER_MARK, type Answer, type GreyImage, type OcrLine, type OcrPreparation, type OcrPrepareOptions, type Packet, type RecognizeAnswer, type RecognizePayload } from './worker';
+import { LOG, OCR_PARAMETERS, OEM_LSTM_ONLY, RECOGNIZE, WORKER_MARK, type Answer, type GreyImage, type OcrLine, type OcrPreparation, type OcrPrepareOptions, type Packet, type RecognizeAnswer, type RecognizePayload } from './protocol';
 
-export type { OcrBox, OcrLine, OcrPreparation, OcrWord } from './worker';
+export type { OcrBox, OcrLine, OcrPreparation, OcrWord } from './protocol';
 
 // ---- results ---------------------------------------------------------------------------------------------------
 
