@@ -5,7 +5,7 @@
  * **Nothing leaves the machine.** tesseract.js fetches its core and language data from a CDN by default, picks the
  * WebAssembly build by CPU features, and caches the language in the working folder. Here tesseract.js's worker-side
  * code (`tesseract.js/src/worker-script`) runs with our own adapter (in worker.ts, the worker thread's module) and
- * is driven by the small client below:
+ * is driven by a small client (client.ts):
  * - the core is one fixed build, `tesseract-core-simd-lstm` (LSTM only, WASM SIMD): its glue is bundled into the worker
  *   and its `.wasm` is read from disk and handed over as bytes (`wasmBinary`). SIMD, not the plain LSTM build: on a
  *   1400×900 screenshot the plain build took 6.3–7.1 s, the SIMD one 1.1–1.6 s; WebAssembly SIMD is in every Node
@@ -16,28 +16,26 @@
  *
  * **Why not tesseract.js's `createWorker`:** in Node it ignores `corePath` and picks one of six cores at run time (so
  * all six would have to ship), its worker script path points into node_modules (absent from a bundle), it throws from
- * inside its message listener when a job fails, and it never settles when loading the language fails. The client
- * below rejects every pending job when the worker fails or exits, and cancels by terminating the worker.
+ * inside its message listener when a job fails, and it never settles when loading the language fails. Our client
+ * rejects every pending job when the worker fails or exits, and cancels by terminating the worker.
  *
  * **Files** (found beside the bundle, else in node_modules, see {@link ocrFiles}): `dist/assets/ocr/ocr-worker.js`
  * (worker.ts bundled on its own by esbuild.mjs with tesseract.js's worker code and the core's glue, about 120 KB
  * minified), `tesseract-core-simd-lstm.wasm` and `eng.traineddata.gz`.
  *
- * **Threads:** decoding (sharp, asynchronous) happens in the caller's thread; preparing the pixels and recognition run
- * in the worker thread. One worker is kept warm between calls, ended after an idle time or on dispose.
+ * **Threads:** decoding (decode.ts: sharp, asynchronous) happens in the caller's thread; preparing the pixels and
+ * recognition run in the worker thread (worker.ts); the two share only the messages (protocol.ts). One worker is kept
+ * warm between calls, ended after an idle time or on dispose.
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
-import type sharpFactory from 'sharp';
-import { DescribeError, isConvertible } from '../base';
-import { decodeBmp, rasteriseSvg, sharp } from '../images';
-import { sniffImage } from '../images';
-import { silentLogger, type Logger } from '../base';
-import { markdownLinkTarget, escapeMarkdownText } from '../markdown';
-import { LOG, OCR_PARAMETERS, OEM_LSTM_ONLY, RECOGNIZE, WORKER_MARK, type Answer, type GreyImage, type OcrLine, type OcrPreparation, type OcrPrepareOptions, type Packet, type RecognizeAnswer, type RecognizePayload } from './worker';
+import { DescribeError, silentLogger, type Logger } from '../base';
+import { escapeMarkdownText, markdownLinkTarget } from '../markdown';
+import { WorkerClient } from './client';
+import { decodeForOcr } from './decode';
+import { OCR_PARAMETERS, OEM_LSTM_ONLY, RECOGNIZE, type OcrLine, type OcrPreparation, type OcrPrepareOptions, type RecognizeAnswer, type RecognizePayload } from './protocol';
 
-export type { OcrBox, OcrLine, OcrPreparation, OcrWord } from './worker';
+export type { OcrBox, OcrLine, OcrPreparation, OcrWord } from './protocol';
 
 // ---- results ---------------------------------------------------------------------------------------------------
 
@@ -104,62 +102,6 @@ export function ocrFiles(): OcrFiles {
   }
 }
 
-// ---- the client ----------------------------------------------------------------------------------------------
-
-/** One worker thread and its pending jobs. */
-class WorkerClient {
-  private readonly worker: Worker;
-  private readonly pending = new Map<string, { resolve: (data: unknown) => void; reject: (error: Error) => void }>();
-  private nextId = 0;
-  private failure: Error | undefined;
-
-  constructor(file: string, log: Logger) {
-    // The worker sends what the engine prints as log messages (see runOcrWorker); stdout/stderr: true also keeps
-    // anything else it might print out of the caller's output (the CLI's stdout is the result). They are not read:
-    // a reader would keep the process alive even with the worker unreferenced.
-    this.worker = new Worker(file, { workerData: { [WORKER_MARK]: true }, stdout: true, stderr: true });
-    const forward = (chunk: unknown): void => {
-      const text = String(chunk).trim();
-      if (text) log.debug(`ocr: ${text}`);
-    };
-    this.worker.on('message', (answer: Answer) => {
-      if (answer.action === LOG) return forward(String(answer.data));
-      const job = this.pending.get(answer.jobId);
-      if (!job || answer.status === 'progress') return;
-      this.pending.delete(answer.jobId);
-      if (this.pending.size === 0) this.worker.unref();
-      if (answer.status === 'resolve') job.resolve(answer.data);
-      else job.reject(new Error(String(answer.data)));
-    });
-    this.worker.on('error', (e) => this.fail(e));
-    this.worker.on('exit', (code) => this.fail(new Error(`the worker stopped (exit code ${code})`)));
-    this.worker.unref();
-  }
-
-  request<T>(action: string, payload: unknown): Promise<T> {
-    if (this.failure) return Promise.reject(this.failure);
-    const jobId = `job-${++this.nextId}`;
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(jobId, { resolve: resolve as (data: unknown) => void, reject });
-      // Referenced while a job runs, so a CLI waits for it; unreferenced when idle, so a warm worker never keeps a
-      // process alive.
-      this.worker.ref();
-      this.worker.postMessage({ workerId: 'describe-image', jobId, action, payload } satisfies Packet);
-    });
-  }
-
-  async terminate(): Promise<void> {
-    this.fail(new Error('the worker was stopped'));
-    await this.worker.terminate();
-  }
-
-  private fail(error: Error): void {
-    this.failure ??= error;
-    for (const job of this.pending.values()) job.reject(error);
-    this.pending.clear();
-  }
-}
-
 // ---- the engine ----------------------------------------------------------------------------------------------
 
 /** How long a worker is kept warm after a call (VS Code's window and the MCP server both use it). */
@@ -179,17 +121,6 @@ export interface RecognizeOptions {
   readonly name?: string | undefined;
   /** Preparation steps (all on by default; the benchmark turns them off to measure them). */
   readonly prepare?: OcrPrepareOptions | undefined;
-}
-
-/** The largest image read, in pixels (8K is 33 MP). */
-export const MAX_OCR_PIXELS = 50_000_000;
-
-/** The largest file read for its text, checked before it is read (the pixels are limited apart: MAX_OCR_PIXELS). */
-export const MAX_OCR_FILE_BYTES = 100 * 1024 * 1024;
-
-/** Refuse a file too large to read for its text, before reading it (the CLI, the MCP server and VS Code). */
-export function checkOcrFileSize(size: number, name: string): void {
-  if (size > MAX_OCR_FILE_BYTES) throw new DescribeError('bad-input', `${name} is ${Math.round(size / 1024 / 1024)} MB; files up to ${MAX_OCR_FILE_BYTES / 1024 / 1024} MB are read.`);
 }
 
 /** Only English ships. */
@@ -366,61 +297,6 @@ function joinLines(lines: readonly OcrLine[]): string {
     out += line.text;
     block = line.block;
   }
-  return out;
-}
-
-// ---- decoding ------------------------------------------------------------------------------------------------
-
-interface Decoded {
-  readonly grey: GreyImage;
-  /** The original image's size (after EXIF orientation). */
-  readonly width: number;
-  readonly height: number;
-  /** Original pixels per decoded pixel. */
-  readonly unitScale: number;
-}
-
-/** Decode any image the pipeline knows to 8-bit grey, upright, transparency on white. */
-export async function decodeForOcr(bytes: Uint8Array, name: string): Promise<Decoded> {
-  const sniffed = sniffImage(bytes);
-  if (!sniffed) throw new DescribeError('bad-input', `${name} is not an image: its bytes are not PNG, JPEG, GIF, WebP or another known image format.`);
-  const kind = sniffed.mime.replace('image/', '').replace('svg+xml', 'SVG').toUpperCase();
-  if (!isConvertible(sniffed.mime)) {
-    throw new DescribeError('bad-input', `${name} is a ${kind} image, which can't be read here; save it as PNG and try again.`);
-  }
-  if ((sniffed.width ?? 0) * (sniffed.height ?? 0) > MAX_OCR_PIXELS) {
-    throw new DescribeError('bad-input', `${name} is ${sniffed.width}×${sniffed.height}; images over ${MAX_OCR_PIXELS / 1e6} megapixels are not read. Crop it to the part with the text.`);
-  }
-  const s = sharp();
-  let input: ReturnType<typeof sharpFactory>;
-  let unitScale = 1;
-  let size: { width: number; height: number } | undefined;
-  if (sniffed.mime === 'image/svg+xml') {
-    const r = await rasteriseSvg(bytes, 'high', name);
-    input = s(r.png);
-    // Boxes in the SVG's own units.
-    if (sniffed.width && sniffed.height) {
-      unitScale = sniffed.width / r.width;
-      size = { width: sniffed.width, height: sniffed.height };
-    }
-  } else if (sniffed.mime === 'image/bmp') {
-    const raw = decodeBmp(bytes, name);
-    input = s(raw.data, { raw: { width: raw.width, height: raw.height, channels: 4 } });
-  } else {
-    input = s(bytes, { pages: 1, limitInputPixels: MAX_OCR_PIXELS });
-  }
-  try {
-    const { data, info } = await input.rotate().flatten({ background: '#ffffff' }).toColourspace('b-w').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-    const grey = info.channels === 1 ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : firstChannel(data, info.channels);
-    return { grey: { width: info.width, height: info.height, data: grey }, width: size?.width ?? info.width, height: size?.height ?? info.height, unitScale };
-  } catch (e) {
-    throw new DescribeError('bad-input', `${name}: this ${kind} image can't be decoded (${e instanceof Error ? e.message : String(e)}); save it as PNG and try again.`, { cause: e });
-  }
-}
-
-function firstChannel(data: Buffer, channels: number): Uint8Array {
-  const out = new Uint8Array(data.length / channels);
-  for (let i = 0; i < out.length; i++) out[i] = data[i * channels] ?? 0;
   return out;
 }
 

@@ -1,0 +1,107 @@
+/**
+ * What the OCR engine (engine.ts, in the caller's thread) and the OCR worker thread (worker.ts, bundled on its own as
+ * dist/assets/ocr/ocr-worker.js) say to each other: the messages, Tesseract's settings, the image handed over and the
+ * lines handed back. Types and a few constants only, nothing that runs: the engine imports this file, never the
+ * worker's code (an import of the worker's file for its constants once pulled ~100 KB of tesseract.js's worker code
+ * into the extension's bundle).
+ */
+
+/** An 8-bit grey image, one byte per pixel, top row first. */
+export interface GreyImage {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8Array;
+}
+
+export interface OcrPrepareOptions {
+  /** Resize so the text's x-height is about 16 px (prepare.ts, TARGET_X_HEIGHT; default true). */
+  readonly rescale?: boolean | undefined;
+  /** Invert light-on-dark regions and divide out the background (default true). */
+  readonly normalise?: boolean | undefined;
+}
+
+// ---- results -----------------------------------------------------------------------------------------------
+
+/** A rectangle in the original image's pixels (after EXIF orientation; an SVG: its own units). */
+export interface OcrBox {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface OcrWord {
+  readonly text: string;
+  /** 0–100. */
+  readonly confidence: number;
+  readonly box: OcrBox;
+}
+
+export interface OcrLine {
+  /** The line as read, spaces between words kept. */
+  readonly text: string;
+  /** 0–100. */
+  readonly confidence: number;
+  readonly box: OcrBox;
+  readonly words: readonly OcrWord[];
+  /** Index of the text block the line belongs to (blocks are in reading order). */
+  readonly block: number;
+}
+
+// ---- the protocol between the threads -------------------------------------------------------------------------
+
+/** Marks the OCR worker thread (its workerData). */
+export const WORKER_MARK = 'describeImageOcrWorker';
+/** Our own actions, beside tesseract.js's (`load`, `loadLanguage`, `initialize`, `setParameters`…). */
+export const RECOGNIZE = 'describeImage.recognize';
+export const LOG = 'describeImage.log';
+
+/** tesseract.js's worker packets: requests carry an action and a payload; answers a status and data. */
+export interface Packet {
+  readonly workerId: string;
+  readonly jobId: string;
+  readonly action: string;
+  readonly payload?: unknown;
+}
+export interface Answer {
+  readonly jobId: string;
+  readonly action: string;
+  readonly status: 'resolve' | 'reject' | 'progress';
+  readonly data: unknown;
+}
+
+export interface RecognizePayload {
+  readonly grey: GreyImage;
+  /** Original pixels per decoded pixel (an SVG rendered at another size). */
+  readonly unitScale: number;
+  readonly prepare: OcrPrepareOptions;
+}
+/** How an image was prepared: its scale, the text's x-height (original pixels), the share read as light-on-dark. */
+export interface OcrPreparation {
+  readonly scale: number;
+  readonly xHeight: number | undefined;
+  readonly invertedShare: number;
+}
+
+export interface RecognizeAnswer {
+  readonly lines: OcrLine[];
+  readonly meanConfidence: number;
+  readonly preparation: OcrPreparation;
+  /** Time spent in the worker: preparing the pixels, then Tesseract. */
+  readonly prepareMs: number;
+  readonly recognizeMs: number;
+}
+
+/**
+ * Tesseract settings: page segmentation 3 (automatic layout: columns and blocks in reading order; 11 "sparse text"
+ * found no more words and loses the order), runs of spaces between words kept, and never curly quotes — the model
+ * often reads the straight quotes of code, paths and logs as ’ (half the closing quotes in the benchmark's code
+ * window), so they are ruled out and it picks ' and " instead (typeset prose gets straight quotes: harmless).
+ */
+export const OCR_PARAMETERS: Readonly<Record<string, string>> = {
+  tessedit_pageseg_mode: '3',
+  preserve_interword_spaces: '1',
+  tessedit_char_blacklist: '‘’“”',
+};
+/** tesseract's OEM 1: the LSTM engine only (the core shipped has no legacy engine). */
+export const OEM_LSTM_ONLY = 1;
