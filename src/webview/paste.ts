@@ -42,7 +42,14 @@ let panelId: string | undefined;
 
 const detailValue = (): Detail => (document.querySelector<HTMLInputElement>('input[name="detail"]:checked')?.value as Detail | undefined) ?? 'auto';
 
+/**
+ * Whether `init` came: until then the form holds nothing of the panel's (a restored panel's images may arrive first),
+ * and saving it would overwrite the saved prompt with an empty one.
+ */
+let initialised = false;
+
 function saveState(): void {
+  if (!initialised) return;
   const state = { prompt: prompt.value, detail: detailValue(), presetId: preset.value || undefined, images, panelId };
   vscode.setState(state);
   vscode.postMessage({ type: 'state', prompt: state.prompt, detail: state.detail, presetId: state.presetId });
@@ -216,30 +223,35 @@ document.addEventListener('keydown', (e) => {
   }
 });
 
+/** The panel's settings and state, once the extension answered `ready` (a restored panel's included). */
+function applyInit(m: Extract<ToWebview, { type: 'init' }>): void {
+  presets = m.presets;
+  maxImages = m.maxImages;
+  maxBytes = m.maxBytes;
+  preset.replaceChildren(
+    Object.assign(document.createElement('option'), { value: '', textContent: 'Custom prompt' }),
+    ...presets.map((p) => Object.assign(document.createElement('option'), { value: p.id, textContent: p.label })),
+  );
+  const saved = vscode.getState() as { prompt?: string; detail?: Detail; presetId?: string } | undefined;
+  prompt.value = saved?.prompt ?? m.state.prompt;
+  preset.value = saved?.presetId ?? m.state.presetId ?? (presets.find((p) => p.prompt === prompt.value)?.id || '');
+  const detail = saved?.detail ?? m.state.detail;
+  const radio = document.querySelector<HTMLInputElement>(`input[name="detail"][value="${detail}"]`);
+  if (radio) radio.checked = true;
+  showModel(m.deployment);
+  panelId = m.state.panelId;
+  images = m.state.images;
+  initialised = true;
+  renderImages();
+  drop.focus();
+}
+
 window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   const m = event.data;
   switch (m.type) {
-    case 'init': {
-      presets = m.presets;
-      maxImages = m.maxImages;
-      maxBytes = m.maxBytes;
-      preset.replaceChildren(
-        Object.assign(document.createElement('option'), { value: '', textContent: 'Custom prompt' }),
-        ...presets.map((p) => Object.assign(document.createElement('option'), { value: p.id, textContent: p.label })),
-      );
-      const saved = vscode.getState() as { prompt?: string; detail?: Detail; presetId?: string } | undefined;
-      prompt.value = saved?.prompt ?? m.state.prompt;
-      preset.value = saved?.presetId ?? m.state.presetId ?? (presets.find((p) => p.prompt === prompt.value)?.id || '');
-      const detail = saved?.detail ?? m.state.detail;
-      const radio = document.querySelector<HTMLInputElement>(`input[name="detail"][value="${detail}"]`);
-      if (radio) radio.checked = true;
-      showModel(m.deployment);
-      panelId = m.state.panelId;
-      images = m.state.images;
-      renderImages();
-      drop.focus();
+    case 'init':
+      applyInit(m);
       break;
-    }
     case 'images':
       images = m.images;
       renderImages();
