@@ -21,7 +21,7 @@ async function closeEditors(): Promise<void> {
 /** A long previous result (its backup takes a while to write, which is the window the fault needs). */
 function previousResult(i: number): string {
   const paragraph = 'The screenshot shows a settings dialog with a blue Save button, a Cancel link and three toggles.\n';
-  return `# Description of ui.png (${i})\n\n${paragraph.repeat(10_000)}`;
+  return `# Description of ui.png (${i})\n\n${paragraph.repeat(20_000)}`;
 }
 
 describe('Result documents', () => {
@@ -29,12 +29,12 @@ describe('Result documents', () => {
   afterEach(closeEditors);
 
   it('each shows its own text, even when the untitled name of a just-closed result (and its backup) is reused', async function () {
-    this.timeout(120_000);
+    this.timeout(180_000);
     let reused = 0;
     // Close the previous result at moments around its backup (~1 s after it was written), where the race is.
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 12; i++) {
       const before = await openResultDocument(previousResult(i), false);
-      await sleep(950 + 40 * i);
+      await sleep(950 + 25 * i);
       await closeEditors();
       const content = `# Description of 3 images (${i})\n\nThe fake model saw 3 image(s): a PNG, a JPEG and a PNG.\n`;
       const doc = await openResultDocument(content, false);
