@@ -7,10 +7,27 @@ import * as vscode from 'vscode';
 import { StreamRedactor } from '../../core/base';
 
 export async function openResultDocument(content: string, previewBeside: boolean): Promise<vscode.TextDocument> {
-  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+  const document = await openUntitled(content);
   await vscode.window.showTextDocument(document, { preview: false });
   if (previewBeside) await vscode.commands.executeCommand('markdown.showPreviewToSide', document.uri);
   return document;
+}
+
+const sameText = (a: string, b: string): boolean => a === b || a.replace(/\r\n?/g, '\n') === b.replace(/\r\n?/g, '\n');
+
+/**
+ * A new untitled Markdown document holding `content`. VS Code names it with the lowest free Untitled-N and, when it
+ * still has a backup under that name, fills it from the backup instead of `content`: a result closed (reverted) while
+ * its backup was being written leaves one behind, so the next result showed the closed one's text. Such a document is
+ * set to `content`; should VS Code refuse that edit, a second document (which gets another name) is opened.
+ */
+async function openUntitled(content: string, attempts = 2): Promise<vscode.TextDocument> {
+  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+  if (sameText(document.getText(), content)) return document;
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(document.uri, new vscode.Range(new vscode.Position(0, 0), document.lineAt(document.lineCount - 1).range.end), content);
+  if ((await vscode.workspace.applyEdit(edit)) || attempts <= 1) return document;
+  return openUntitled(content, attempts - 1);
 }
 
 /**
