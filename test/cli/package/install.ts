@@ -9,7 +9,7 @@ import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { LocalNpmRegistry, type PackageManifest } from '../../support/npmRegistry';
+import { LocalNpmRegistry, machineNpmCache, type PackageManifest } from '../../support/npmRegistry';
 import { networkGuard, repoRoot } from '../../support/paths';
 
 const run = promisify(execFile);
@@ -54,7 +54,12 @@ export async function installCli(): Promise<InstalledCli> {
     npm_config_fetch_retries: '0',
   };
   const prefix = path.join(tmp, 'prefix');
-  await run('npm', ['install', '--global', '--prefix', prefix, `${manifest.name}@${manifest.version}`], { cwd: tmp, env: npmEnv });
+  await run('npm', ['install', '--global', '--prefix', prefix, `${manifest.name}@${manifest.version}`], { cwd: tmp, env: npmEnv }).catch(async (e: Error) => {
+    await registry.stop();
+    await fs.rm(tmp, { recursive: true, force: true });
+    const missing = registry.missing.length ? `; not in the npm cache ${machineNpmCache()} (run \`npm ci\` to fill it): ${registry.missing.join(', ')}` : '';
+    throw new Error(`npm install -g ${manifest.name} from the loopback registry failed${missing}\n${e.message}`);
+  });
   const outside = () => (existsSync(guardLog) ? readFileSync(guardLog, 'utf8') : '');
   return {
     tmp,
