@@ -2,11 +2,14 @@
 // into out/ for the test runners. --production minifies and drops source maps; --watch rebuilds on change.
 import * as esbuild from 'esbuild';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join, relative, sep } from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const tests = process.argv.includes('--tests');
+/** Only the CLI and what it reads (the npm package, scripts/pack-cli.mjs): no extension, no webview. */
+const cliOnly = process.argv.includes('--cli');
 /** Where --tests compiles to (another folder lets two builds run side by side). */
 const testOut = process.env.DESCRIBE_IMAGE_OUT || 'out';
 /** Every .ts file under a folder (Node 20 has no fs.globSync). */
@@ -61,6 +64,14 @@ const bundleName = (file) =>
     .split('/')
     .join('-');
 
+/** The packages the bundles `require` at run time (left external: not bundled, not a Node built-in). */
+const externals = new Set();
+function noteExternals(metafile) {
+  for (const output of Object.values(metafile.outputs)) {
+    for (const i of output.imports) if (i.external && !i.path.startsWith('.') && !i.path.startsWith('node:') && !builtinModules.includes(i.path)) externals.add(i.path);
+  }
+}
+
 /** An esbuild plugin that leaves other bundles' files out of this one and notes each bundle it needs. */
 function splitPlugin(self, found, shared) {
   return {
@@ -96,6 +107,7 @@ async function buildOnce(entries, options, shared) {
         const name = options.names?.[file] ?? bundleName(file);
         const result = await esbuild.build({ ...common, ...options.esbuild, entryPoints: { [name]: file }, outdir: distDir, metafile: true, plugins: [...common.plugins, splitPlugin(file, found, shared)], supported: { 'dynamic-import': false } });
         inputs.set(name, Object.keys(result.metafile.inputs).filter((i) => i.startsWith('src/')));
+        noteExternals(result.metafile);
         queue.push(...found);
       }),
     );
@@ -144,7 +156,7 @@ const builds = tests
       // tesseract.js's worker code and the glue of the one WebAssembly core we ship: nothing is read from node_modules.
       { ...common, entryPoints: { 'ocr-worker': 'src/core/ocr/worker.ts' }, outdir: `${distDir}/assets/ocr` },
       // The paste panel's script runs in the webview: a browser bundle under media/, the panel's only resource root.
-      { ...common, entryPoints: { paste: 'src/webview/paste.ts' }, outdir: 'media/dist', platform: 'browser', format: 'iife', target: 'es2022' },
+      ...(cliOnly ? [] : [{ ...common, entryPoints: { paste: 'src/webview/paste.ts' }, outdir: 'media/dist', platform: 'browser', format: 'iife', target: 'es2022' }]),
     ];
 
 if (tests) rmSync(testOut, { recursive: true, force: true });
@@ -179,11 +191,11 @@ if (watch) {
 } else {
   // sharp loads a native or WASM binary at run time: it stays external and ships in node_modules (see .vscodeignore).
   const [inputs] = await Promise.all([
-    buildSplit(['src/extension.ts', 'src/cli/index.ts'], {
+    buildSplit(cliOnly ? ['src/cli/index.ts'] : ['src/extension.ts', 'src/cli/index.ts'], {
       names: { 'src/extension.ts': 'extension', 'src/cli/index.ts': 'cli' },
       esbuild: { external: ['vscode', 'sharp'] },
     }),
-    ...builds.map((options) => esbuild.build(options)),
+    ...builds.map(async (options) => noteExternals((await esbuild.build({ ...options, metafile: true })).metafile)),
   ]);
   const twice = inSeveral(inputs);
   if (twice.length) throw new Error(`esbuild.mjs: source files in more than one bundle:\n${twice.map(([f, b]) => `  ${f}: ${b.join(', ')}`).join('\n')}`);
@@ -191,4 +203,6 @@ if (watch) {
   const cli = `${distDir}/cli.js`;
   writeFileSync(cli, `#!/usr/bin/env node\n${readFileSync(cli, 'utf8')}`);
   chmodSync(cli, 0o755);
+  // What the npm package must depend on (read and removed by scripts/pack-cli.mjs).
+  if (cliOnly) writeFileSync(`${distDir}/externals.json`, `${JSON.stringify([...externals].sort())}\n`);
 }

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { cliPath, networkGuard, peakMemory } from './paths';
 
 export interface CliRun {
@@ -33,6 +34,19 @@ export interface CliProcessOptions {
   readonly interruptOnStderr?: string;
   /** Kill the process (SIGKILL) if it still runs after this long: for tests of a process that might never end. */
   readonly killAfterMs?: number;
+  /**
+   * An installed `describe-image` (e.g. the npm package's bin) to run as it is, instead of `node dist/cli.js`: the guard
+   * is then preloaded through NODE_OPTIONS, and this Node comes first in PATH (for the bin's `#!/usr/bin/env node`).
+   */
+  readonly command?: string;
+}
+
+/** The executable, its arguments and the variables that preload the guard (and the memory probe). */
+function commandLine(args: readonly string[], options: CliProcessOptions, memoryLog: string | undefined): { file: string; argv: string[]; env: Record<string, string | undefined> } {
+  const preload = memoryLog ? ['--require', networkGuard, '--require', peakMemory] : ['--require', networkGuard];
+  if (options.command === undefined) return { file: process.execPath, argv: [...preload, cliPath, ...args], env: {} };
+  const nodeOptions = preload.map((p) => (p.startsWith('--') ? p : JSON.stringify(p))).join(' ');
+  return { file: options.command, argv: [...args], env: { NODE_OPTIONS: nodeOptions, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env['PATH'] ?? ''}` } };
 }
 
 /**
@@ -41,12 +55,12 @@ export interface CliProcessOptions {
  */
 export function runCliProcess(args: readonly string[], options: CliProcessOptions): Promise<CliRun> {
   const memoryLog = options.measureMemory ? `${options.guardLog}.peak-memory` : undefined;
+  const line = commandLine(args, options, memoryLog);
   const env = Object.fromEntries(
-    Object.entries({ PATH: process.env['PATH'] ?? '', NETWORK_GUARD_LOG: options.guardLog, PEAK_MEMORY_LOG: memoryLog, ...options.env }).filter((e): e is [string, string] => e[1] !== undefined),
+    Object.entries({ PATH: process.env['PATH'] ?? '', NETWORK_GUARD_LOG: options.guardLog, PEAK_MEMORY_LOG: memoryLog, ...line.env, ...options.env }).filter((e): e is [string, string] => e[1] !== undefined),
   );
-  const preload = memoryLog ? ['--require', networkGuard, '--require', peakMemory] : ['--require', networkGuard];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...preload, cliPath, ...args], { cwd: options.cwd, env });
+    const child = spawn(line.file, line.argv, { cwd: options.cwd, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
