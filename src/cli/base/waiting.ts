@@ -73,7 +73,7 @@ export class WaitingLine {
     const seconds = Math.floor((this.now() - this.since) / 1000);
     const text = `${FRAMES[this.frame++ % FRAMES.length] ?? ''} ${this.label}${seconds >= 1 ? ` ${seconds} s` : ''}`;
     // One line that never wraps (a wrapped line could not be cleared with a carriage return).
-    const width = Math.max(10, (this.io.columns ?? 80) - 1);
+    const width = Math.max(10, (this.io.columns || 80) - 1); // a new pseudo-terminal may say 0 columns
     this.io.stderr(`${CLEAR}${[...text].slice(0, width).join('')}`);
     this.shown = true;
   }

@@ -88,7 +88,7 @@ describe('describe-image extract-text', () => {
       [Array.from({ length: 11 }, () => 'dialog.png'), /11 images given; read at most 10/],
       [['--json', '--out', 'x.md', 'dialog.png'], /Use one of them/],
       [[], /no image given/],
-      [['--lang', 'deu', 'dialog.png'], /Unknown option '--lang'/],
+      [['--lang', 'deu', 'dialog.png'], /^describe-image extract-text: unknown flag --lang\. Run describe-image extract-text --help for usage\.\n$/],
     ];
     for (const [args, message] of cases) {
       const r = await cli(args);
