@@ -24,7 +24,7 @@ export const describeImageInput = z
   .object({
     paths: imagePaths,
     prompt: z.string().max(4000).optional().describe('What to ask about the images (default: describe them in detail). For example: "What does the error dialog say?"'),
-    detail: z.enum(['low', 'high', 'auto']).optional().describe('How closely the model looks: low (fast, cheap), high, or auto (default: as configured, else auto).'),
+    detail: z.enum(['low', 'high', 'auto']).optional().describe('How closely the model looks: low (fast, cheap), high, or auto (default: the user\'s setting).'),
   })
   .strict();
 

@@ -94,7 +94,9 @@ describe('describe-image extract-text', () => {
       const r = await cli(args);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, message);
-      assert.equal(r.stdout, '');
+      // With --json asked, the failure is also a JSON error object on stdout; else stdout stays empty.
+      if (args.includes('--json')) assert.equal((JSON.parse(r.stdout) as { error: { code: string } }).error.code, 'usage');
+      else assert.equal(r.stdout, '');
     }
     assert.ok(!existsSync(path.join(dir, 'x.md')));
   });
