@@ -31,7 +31,8 @@ export class WaitingLine {
   show(label: string, restart = false): void {
     if (!this.enabled) return;
     if (restart || this.label === undefined) this.since = this.now();
-    this.label = label;
+    // A file name or a model name may hold control characters: shown as '?', never sent to the terminal as they are.
+    this.label = label.replace(/\p{Cc}/gu, '?');
     if (!this.timer) {
       this.timer = setInterval(() => this.draw(), TICK_MS);
       this.timer.unref();
