@@ -34,6 +34,8 @@ export async function main(): Promise<void> {
     cwd: process.cwd(),
     signal: controller.signal,
     isTty: process.stdout.isTTY === true,
+    stderrIsTty: process.stderr.isTTY === true,
+    columns: process.stderr.columns,
   });
   process.exitCode = code;
 }

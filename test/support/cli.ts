@@ -1,6 +1,6 @@
 /** The built CLI (dist/cli.js) as its own process, the way the CLI tests run it. */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { cliPath, networkGuard, peakMemory } from './paths';
@@ -86,6 +86,37 @@ export function runCliProcess(args: readonly string[], options: CliProcessOption
       assert.equal(outside, '', `the CLI tried to leave this machine: ${outside}`);
       const peakBytes = memoryLog && existsSync(memoryLog) ? Number(readFileSync(memoryLog, 'utf8')) * 1024 : undefined;
       resolve({ code, signal, stdout, stderr, ...(peakBytes !== undefined ? { peakBytes } : {}), ...(interruptedAt !== undefined ? { msAfterInterrupt: Date.now() - interruptedAt } : {}) });
+    });
+  });
+}
+
+/** Whether this machine has util-linux `script`, which runs a command in a pseudo-terminal. */
+export function hasScript(): boolean {
+  return spawnSync('script', ['--version'], { encoding: 'utf8' }).stdout.includes('util-linux');
+}
+
+const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Run the CLI in a pseudo-terminal (util-linux `script -qfec`), under the network guard, as a person at a terminal
+ * runs it: stdout and stderr are both the terminal, so `output` is the two interleaved as the screen received them.
+ */
+export function runCliInTerminal(args: readonly string[], options: Pick<CliProcessOptions, 'cwd' | 'env' | 'guardLog' | 'secrets'>): Promise<{ code: number | null; output: string }> {
+  const env = Object.fromEntries(
+    Object.entries({ PATH: process.env['PATH'] ?? '', TERM: 'xterm', NETWORK_GUARD_LOG: options.guardLog, ...options.env }).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+  const command = [process.execPath, '--require', networkGuard, cliPath, ...args].map(shellQuote).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      for (const secret of options.secrets ?? []) assert.ok(!output.includes(secret), 'no key or token in the output');
+      const outside = existsSync(options.guardLog) ? readFileSync(options.guardLog, 'utf8') : '';
+      assert.equal(outside, '', `the CLI tried to leave this machine: ${outside}`);
+      resolve({ code, output });
     });
   });
 }

@@ -4,18 +4,18 @@
  * reading the file back, atomic, and only if the file did not change meanwhile.
  */
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import type { parseArgs } from 'node:util';
 import { ChatClient } from '../../core/net';
 import { checkReadyToSend } from '../../core/describe';
 import { checkDocs, type DocFile } from '../../core/docs';
 import { applyFix, fixSummary, nothingToFixMessage, planFix, type FixAltResult } from '../../core/docs';
-import { FileAltCache, generateAltTexts, runError, type AltRunStats } from '../../core/docs';
+import { altProgressText, FileAltCache, generateAltTexts, runError, type AltProgress, type AltRunStats } from '../../core/docs';
 import { DirectoryCache, isInside } from '../../core/docs';
 import { checkSummary, formatReport, REPORT_FORMATS, type ReportFormat } from '../../core/docs';
 import { isDescribeError, redact, DEFAULT_DOC_GLOB, DEFAULT_ALT_CONCURRENCY, DEFAULT_ALT_MAX_LENGTH, isRuleId, RULE_IDS, type RuleId } from '../../core/base';
 import { createDispatcher, proxyFromEnv, undiciTransport } from '../../core/nodeHttp';
 import type { DescribeSettings } from '../../core/base';
-import { cliCredential, cliHint, cliSettings, ENDPOINT_OPTIONS, parseAuthChoice, secretsInEnv, type EndpointFlags } from '../base';
+import { cliCredential, cliMessage, cliSettings, ENDPOINT_OPTIONS, errorCodeOf, failure, parseAuthChoice, parseCliArgs, secretsInEnv, UsageError, WaitingLine, type EndpointFlags, type Failure } from '../base';
 import type { CliIo } from '../base';
 
 declare const __VERSION__: string;
@@ -57,23 +57,24 @@ what .gitignore files say (nested ones too) are left out.`;
 
 export async function runAltText(argv: readonly string[], io: CliIo): Promise<number> {
   const secrets = secretsInEnv(io.env);
-  const say = (text: string) => io.stderr(`describe-image alt-text: ${redact(text, secrets)}\n`);
-  const fail = (code: number, message: string) => {
-    say(message);
-    return code;
-  };
+  const hide = (text: string) => redact(text, secrets);
+  const say = (text: string) => io.stderr(`describe-image alt-text: ${hide(text)}\n`);
+  const output = { json: false };
+  const fail = failure(io, 'describe-image alt-text', hide, () => output.json);
   try {
-    return await altText(argv, io, { secrets, say, fail });
+    return await altText(argv, io, { secrets, say, fail, output });
   } catch (e) {
     // What no check foresaw (an I/O error of the system): one sentence, never a stack trace.
-    return fail(1, `unexpected error: ${e instanceof Error ? e.message : String(e)}`);
+    return fail(1, `unexpected error: ${e instanceof Error ? e.message : String(e)}`, errorCodeOf(e));
   }
 }
 
 interface Say {
   readonly secrets: string[];
   readonly say: (text: string) => void;
-  readonly fail: (code: number, message: string) => number;
+  readonly fail: Failure;
+  /** Whether failures are also printed as JSON on stdout (--json, --format json). */
+  readonly output: { json: boolean };
 }
 
 const ALT_OPTIONS = {
@@ -94,32 +95,40 @@ const ALT_OPTIONS = {
 
 type AltValues = ReturnType<typeof parseArgs<{ options: typeof ALT_OPTIONS; allowPositionals: true }>>['values'];
 
-async function altText(argv: readonly string[], io: CliIo, { secrets, say, fail }: Say): Promise<number> {
+const POINTER = ' Run describe-image alt-text --help for usage.';
+
+async function altText(argv: readonly string[], io: CliIo, { secrets, say, fail, output }: Say): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: ALT_OPTIONS });
+    parsed = parseCliArgs('describe-image alt-text', argv, ALT_OPTIONS, true, (v) => v['json'] === true || v['format'] === 'json');
   } catch (e) {
-    return fail(2, `${(e as Error).message}\n\n${ALT_USAGE}`);
+    output.json = e instanceof UsageError && e.json;
+    return fail(2, (e as Error).message, 'usage');
   }
   const v = parsed.values;
+  output.json = v.json === true || v.format === 'json';
   const [mode, ...patterns] = parsed.positionals;
   if (v.help || !mode) {
     io.stdout(`${ALT_USAGE}\n`);
     return v.help ? 0 : 2;
   }
-  if (mode !== 'check' && mode !== 'fix') return fail(2, `unknown mode "${mode}": use check or fix.\n\n${ALT_USAGE}`);
-  if (patterns.length === 0) return fail(2, 'no files given: name files, folders or globs, e.g. docs or "docs/**/*.md".');
+  if (mode !== 'check' && mode !== 'fix') return fail(2, `unknown mode "${mode}": use check or fix.${POINTER}`, 'usage');
+  if (patterns.length === 0) return fail(2, 'no files given: name files, folders or globs, e.g. docs or "docs/**/*.md".', 'usage');
   const options = runOptions(v, path.resolve(io.cwd));
-  if (typeof options === 'string') return fail(2, options);
+  if (typeof options === 'string') return fail(2, options, 'bad-input');
   const { root, docsRoot, rules, maxLength, format } = options;
 
   const dirCache = new DirectoryCache();
   let checked;
+  const waiting = new WaitingLine(io, { json: output.json });
   try {
+    waiting.show('checking the docs…');
     checked = await checkDocs(root, patterns, { rules, maxLength, docsRoot, dirCache });
   } catch (e) {
-    if (isDescribeError(e) && e.isInputError) return fail(2, e.message);
+    if (isDescribeError(e) && e.isInputError) return fail(2, e.message, e.code);
     throw e;
+  } finally {
+    waiting.stop();
   }
   const { findings, errors } = checked.report;
   for (const w of checked.warnings) say(`warning: ${w}`);
@@ -130,7 +139,7 @@ async function altText(argv: readonly string[], io: CliIo, { secrets, say, fail 
     return findings.length > 0 || errors.length > 0 ? 1 : 0;
   }
   for (const e of errors) say(`skipped ${e.file}:${e.line}:${e.column}: ${e.message}`);
-  return fix(checked.docs, { ...options, dirCache, dryRun: !!v['dry-run'], rewriteUninformative: !!v['rewrite-uninformative'], fixPathCase: !!v['fix-path-case'], context: !v['no-context'], cache: v.cache, values: v, secrets, io, say, fail, hadErrors: errors.length > 0 });
+  return fix(checked.docs, { ...options, dirCache, dryRun: !!v['dry-run'], rewriteUninformative: !!v['rewrite-uninformative'], fixPathCase: !!v['fix-path-case'], context: !v['no-context'], cache: v.cache, values: v, secrets, io, say, fail, output, hadErrors: errors.length > 0 });
 }
 
 /** The options of a run, checked (a flag out of range, a docs root outside the folder); else the message for it. */
@@ -167,8 +176,54 @@ interface FixOptions {
   readonly secrets: string[];
   readonly io: CliIo;
   readonly say: (text: string) => void;
-  readonly fail: (code: number, message: string) => number;
+  readonly fail: Failure;
+  readonly output: { readonly json: boolean };
   readonly hadErrors: boolean;
+}
+
+/** Progress on stderr: on a terminal the waiting line, else a line per image; only finished alt texts count as done. */
+function progressReporter(o: FixOptions, waiting: WaitingLine): (p: AltProgress) => void {
+  const onTerminal = o.io.stderrIsTty === true;
+  return (p) => {
+    // Images not sent are cancelled when the user stopped the run, else an error stopped it.
+    const line = `${altProgressText(p, o.io.signal?.aborted ? 'cancelled' : 'not sent')} (${path.relative(o.root, p.current) || p.current})`;
+    if (onTerminal) waiting.show(`generating alt text: ${line}`);
+    else o.say(line);
+  };
+}
+
+/** Generate the alt text of every job (the cache first); a number is the exit code of a run that failed. */
+async function generate(jobs: Parameters<typeof generateAltTexts>[0], o: FixOptions): Promise<{ results: Map<string, FixAltResult>; stats: AltRunStats } | number> {
+  let cache: FileAltCache | undefined;
+  let client: ChatClient | undefined;
+  let provider: DescribeSettings['provider'] = 'azure';
+  const dispatcher = createDispatcher(proxyFromEnv(o.io.env));
+  const waiting = new WaitingLine(o.io, { json: o.output.json });
+  try {
+    const settings = cliSettings(o.values, o.io.env);
+    provider = settings.provider;
+    const auth = cliCredential(parseAuthChoice(o.values.auth), o.io, settings);
+    checkReadyToSend(settings, auth.credential);
+    if (auth.notice) o.say(auth.notice);
+    cache = await FileAltCache.load(path.resolve(o.root, o.cache ?? '.describe-image-cache.json'));
+    client = new ChatClient({ credential: auth.credential, transport: undiciTransport(dispatcher) });
+    waiting.show(`generating alt text: ${altProgressText({ total: jobs.length, done: 0, failed: 0, cancelled: 0 })}`);
+    const run = await generateAltTexts(jobs, { settings, client, cache, maxLength: o.maxLength, maxConcurrency: o.concurrency, signal: o.io.signal, onProgress: progressReporter(o, waiting) });
+    waiting.stop();
+    const stop = runError(run);
+    if (stop) throw stop;
+    return { results: new Map(run.results), stats: run.stats };
+  } catch (e) {
+    waiting.stop();
+    if (!isDescribeError(e)) throw e;
+    if (e.code === 'cancelled') return o.fail(130, 'cancelled; nothing was written.', e.code);
+    return o.fail(e.isInputError ? 2 : 1, `${client ? client.redact(cliMessage(e, provider)) : cliMessage(e, provider)}${e.isInputError ? '' : ' Nothing was written.'}`, e.code);
+  } finally {
+    waiting.stop();
+    await cache?.save().catch((e: unknown) => o.say(`the cache could not be saved: ${(e as Error).message}`));
+    await client?.close();
+    await dispatcher.close();
+  }
 }
 
 async function fix(docs: readonly DocFile[], o: FixOptions): Promise<number> {
@@ -178,45 +233,12 @@ async function fix(docs: readonly DocFile[], o: FixOptions): Promise<number> {
     o.say(nothingToFixMessage(plan));
     return plan.skipped.length || o.hadErrors ? 1 : 0;
   }
-  const results = new Map<string, FixAltResult>();
+  let results = new Map<string, FixAltResult>();
   let stats: AltRunStats | undefined;
   if (plan.jobs.length) {
-    let cache: FileAltCache | undefined;
-    let client: ChatClient | undefined;
-    let provider: DescribeSettings['provider'] = 'azure';
-    const dispatcher = createDispatcher(proxyFromEnv(o.io.env));
-    try {
-      const settings = cliSettings(o.values, o.io.env);
-      provider = settings.provider;
-      const auth = cliCredential(parseAuthChoice(o.values.auth), o.io, settings);
-      checkReadyToSend(settings, auth.credential);
-      if (auth.notice) o.say(auth.notice);
-      cache = await FileAltCache.load(path.resolve(o.root, o.cache ?? '.describe-image-cache.json'));
-      client = new ChatClient({ credential: auth.credential, transport: undiciTransport(dispatcher) });
-      const run = await generateAltTexts(plan.jobs, {
-        settings,
-        client,
-        cache,
-        maxLength: o.maxLength,
-        maxConcurrency: o.concurrency,
-        signal: o.io.signal,
-        onProgress: (done, total, current) => o.say(`${done} of ${total} (${path.relative(o.root, current) || current})`),
-      });
-      const stop = runError(run);
-      if (stop) throw stop;
-      for (const [id, outcome] of run.results) results.set(id, outcome);
-      stats = run.stats;
-    } catch (e) {
-      if (isDescribeError(e)) {
-        if (e.code === 'cancelled') return o.fail(130, 'cancelled; nothing was written.');
-        return o.fail(e.isInputError ? 2 : 1, `${client ? client.redact(e.message) : e.message}${cliHint(e, provider)}${e.isInputError ? '' : ' Nothing was written.'}`);
-      }
-      throw e;
-    } finally {
-      await cache?.save().catch((e: unknown) => o.say(`the cache could not be saved: ${(e as Error).message}`));
-      await client?.close();
-      await dispatcher.close();
-    }
+    const run = await generate(plan.jobs, o);
+    if (typeof run === 'number') return run;
+    ({ results, stats } = run);
   }
   // Edits per file, each checked by reading the result back, then written atomically if the file is unchanged.
   const applied = await applyFix(plan, results, { root: o.root, dryRun: o.dryRun });

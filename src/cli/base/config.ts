@@ -8,6 +8,7 @@
 import { DefaultAzureCredential,type TokenCredential } from '@azure/identity';
 import { apiKeyCredential,COGNITIVE_SERVICES_SCOPE,openAiCredential,staticEntraToken,type Credential } from '../../core/net';
 import { DescribeError } from '../../core/base';
+import { CliInputError } from './hints';
 import { resolveSettings,type DescribeSettings,type RawSettings } from '../../core/base';
 
 export type AuthChoice = 'key' | 'entra';
@@ -43,11 +44,29 @@ export const ENDPOINT_OPTIONS = {
   auth: { type: 'string' },
 } as const;
 
+/**
+ * The provider the CLI can use: azure or openai. VS Code's language models exist only inside VS Code, and reading text
+ * on this machine is its own command: both are refused here (exit 2) saying what the CLI does instead.
+ */
+export function cliProvider(flags: EndpointFlags, env: CliEnv['env']): string | undefined {
+  const given = flags.provider ?? env['DESCRIBE_IMAGE_PROVIDER'];
+  const where = flags.provider !== undefined ? '--provider' : 'DESCRIBE_IMAGE_PROVIDER';
+  const value = given?.trim().toLowerCase();
+  if (!value || value === 'azure' || value === 'openai') return value || undefined;
+  if (value === 'vscode') {
+    throw new CliInputError('bad-input', `${where} vscode: VS Code's language models can be used only inside VS Code. The CLI sends images to Azure OpenAI (--provider azure, the default) or an OpenAI-compatible server (--provider openai --base-url URL --model NAME); to read the text in images without a model, run describe-image extract-text <image...>.`);
+  }
+  if (value === 'offline') {
+    throw new CliInputError('bad-input', `${where} offline: to read the text in images on this machine without a model, run describe-image extract-text <image...>. To describe images, use --provider azure (the default) or --provider openai.`);
+  }
+  throw new CliInputError('bad-input', `${where} must be azure or openai (got "${given ?? ''}"). To read text on this machine without a model: describe-image extract-text.`);
+}
+
 /** Settings from flags, then the environment. */
 export function cliSettings(flags: EndpointFlags, env: CliEnv['env'], extra: Omit<RawSettings, 'endpoint' | 'deployment' | 'apiVersion' | 'provider' | 'baseUrl' | 'model'> = {}): DescribeSettings {
   return resolveSettings({
     ...extra,
-    provider: flags.provider ?? env['DESCRIBE_IMAGE_PROVIDER'],
+    provider: cliProvider(flags, env),
     endpoint: flags.endpoint ?? env['AZURE_OPENAI_ENDPOINT'],
     deployment: flags.deployment ?? env['AZURE_OPENAI_DEPLOYMENT'],
     apiVersion: flags['api-version'] ?? env['OPENAI_API_VERSION'],
@@ -79,26 +98,31 @@ function identityCredential(tokenCredential: TokenCredential, source: string): C
       try {
         token = await tokenCredential.getToken(COGNITIVE_SERVICES_SCOPE, request.signal ? { abortSignal: request.signal } : {});
       } catch (e) {
-        throw new DescribeError('missing-credential', noCredentialMessage(e), { cause: e });
+        throw new DescribeError('missing-credential', noCredentialMessage(), { cause: e });
       }
-      if (!token) throw new DescribeError('missing-credential', noCredentialMessage(undefined));
+      if (!token) throw new DescribeError('missing-credential', noCredentialMessage());
       cached = { token: token.token, expiresOnTimestamp: token.expiresOnTimestamp };
       return token.token;
     },
   };
 }
 
-function noCredentialMessage(e: unknown): string {
-  const errors = (e as { errors?: unknown[] } | undefined)?.errors;
+/** What no working credential means, first in one sentence that says what to do. */
+function noCredentialMessage(): string {
+  return 'No credential for Azure OpenAI: set AZURE_OPENAI_API_KEY to use a key, or run `az login` to sign in with Microsoft Entra ID (then run again).';
+}
+
+/** What the Entra chain tried and why each failed (for --verbose): the first line of each reason. */
+export function credentialDetails(e: DescribeError): string | undefined {
+  if (e.code !== 'missing-credential') return undefined;
+  const cause = e.cause;
+  const errors = (cause as { errors?: unknown[] } | undefined)?.errors;
   const reasons = Array.isArray(errors)
     ? errors.map((x) => (x instanceof Error ? `${x.name}: ${x.message.split('\n')[0]}` : String(x))).slice(0, 8)
-    : e instanceof Error
-      ? [e.message.split('\n')[0] ?? '']
+    : cause instanceof Error
+      ? [cause.message.split('\n')[0] ?? '']
       : [];
-  return (
-    `No Microsoft Entra ID credential worked. Tried ${ENTRA_CHAIN}.${reasons.length ? ` (${reasons.join('; ')})` : ''} ` +
-    'Either sign in with `az login` and run again, or set AZURE_OPENAI_API_KEY to use a key.'
-  );
+  return `Tried ${ENTRA_CHAIN}.${reasons.map((r) => `\n  ${r}`).join('')}`;
 }
 
 export interface ResolvedCredential {
@@ -136,42 +160,7 @@ export function cliCredential(choice: AuthChoice | undefined, io: CliEnv, settin
   const tokenCredential = io.tokenCredential ?? new DefaultAzureCredential();
   return {
     credential: identityCredential(tokenCredential, 'Microsoft Entra ID (@azure/identity)'),
-    notice: choice ? undefined : `no AZURE_OPENAI_API_KEY: signing in with Microsoft Entra ID (${ENTRA_CHAIN}).`,
+    notice: choice ? undefined : 'no AZURE_OPENAI_API_KEY: signing in with Microsoft Entra ID.',
     secrets: key ? [key] : [],
   };
-}
-
-/** An error the CLI raised itself: its message already speaks of the CLI's inputs, so it gets no hint. */
-export class CliInputError extends DescribeError {}
-
-/** A hint in the CLI's own terms for an error the core raised (its message speaks of no front). */
-export function cliHint(e: DescribeError, provider: DescribeSettings['provider'] = 'azure'): string {
-  if (e instanceof CliInputError) return '';
-  if (e.proxy) return ' The proxy comes from HTTPS_PROXY (or HTTP_PROXY, ALL_PROXY); a host listed in NO_PROXY goes direct.';
-  if (provider === 'openai') {
-    if (e.code === 'auth' || e.code === 'missing-key') return ' Check OPENAI_API_KEY and --base-url (or OPENAI_BASE_URL).';
-    if (e.code === 'deployment-not-found') return ' List the models the server has with --list-models.';
-    if (e.code === 'certificate') return cliHint(e);
-    return '';
-  }
-  switch (e.code) {
-    case 'missing-key':
-      return ' Set AZURE_OPENAI_API_KEY, or sign in with Microsoft Entra ID (`az login`, then --auth entra).';
-    case 'auth':
-    case 'forbidden':
-      // The actions say whether the answer concerns a sign-in (Entra ID) or a key.
-      return e.actions.includes('sign-in')
-        ? ' With the CLI: run `az login` (or `az login --tenant <tenant>` for another directory) and use --auth entra, or give a token in AZURE_OPENAI_AD_TOKEN.'
-        : e.code === 'auth'
-          ? ' Check AZURE_OPENAI_API_KEY and --endpoint (or AZURE_OPENAI_ENDPOINT).'
-          : '';
-    case 'certificate':
-      return ' Give Node the certificate authority: NODE_EXTRA_CA_CERTS=/path/to/ca.pem describe-image …, or (Node 22.15 and later) trust the OS store with NODE_OPTIONS=--use-system-ca.';
-    case 'deployment-not-found':
-      return ' Check --deployment (or AZURE_OPENAI_DEPLOYMENT).';
-    case 'api-version':
-      return ' Drop --api-version / OPENAI_API_VERSION to use the v1 API.';
-    default:
-      return '';
-  }
 }

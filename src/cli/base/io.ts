@@ -8,4 +8,8 @@ export interface CliIo extends CliEnv {
   readonly signal?: AbortSignal | undefined;
   /** Whether stdout is a terminal (streaming is the default there). */
   readonly isTty?: boolean | undefined;
+  /** Whether stderr is a terminal (the waiting line is shown only there). */
+  readonly stderrIsTty?: boolean | undefined;
+  /** The terminal's width, when stderr is one. */
+  readonly columns?: number | undefined;
 }

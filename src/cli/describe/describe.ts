@@ -3,18 +3,15 @@
  * and errors to stderr. Exit 0 when a description came back (also when cut or filtered), 1 when the service or network failed,
  * 2 for bad usage or bad input (refused before any request), 130 when interrupted.
  */
-import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { ChatClient } from '../../core/net';
-import { checkReadyToSend, describeImages, type DescribeEvent, prepareImages, totalEstimatedTokens, type DescribeResult, renderFooter, renderHeader, renderInterruption, renderMarkdown, renderPartial, renderWarnings, relativeImageRef } from '../../core/describe';
-import { buildChatBody, chatCompletionsUrl, wireImageCount } from '../../core/net';
-import { DEFAULT_MAX_FRAMES, DescribeError, isDescribeError, MAX_FRAMES, redact } from '../../core/base';
+import { checkReadyToSend, describeImages } from '../../core/describe';
+import { DEFAULT_MAX_FRAMES, DescribeError, isDescribeError, MAX_FRAMES, type DescribeSettings } from '../../core/base';
 import { createDispatcher, proxyFromEnv, undiciTransport } from '../../core/nodeHttp';
-import type { PreparedImage } from '../../core/images';
-import { checkOutFile, stderrLogger, StreamedText, writeOut } from '../base';
-import { DETAILS, type DescribeSettings, type Detail } from '../../core/base';
-import { cliCredential, cliHint, cliSettings, ENDPOINT_OPTIONS, parseAuthChoice, secretsInEnv, type EndpointFlags } from '../base';
+import { checkOutFile, cliRaise, credentialDetails, errorCodeOf, failure, parseCliArgs, stderrLogger, UsageError, WaitingLine, type Failure } from '../base';
+import { cliCredential, cliMessage, cliSettings, ENDPOINT_OPTIONS, parseAuthChoice, secretsInEnv, type EndpointFlags } from '../base';
 import type { CliIo } from '../base';
+import { AnswerOutput, Secrets } from './answer';
+import { dryRun, parseFrames } from './dryRun';
 
 declare const __VERSION__: string;
 
@@ -71,135 +68,36 @@ Exit codes: 0 described (also when cut or filtered: see the warning), 1 service 
 2 bad usage or input (nothing was sent), 130 interrupted.`;
 
 
-class UsageError extends Error {}
+const OPTIONS = {
+  ...ENDPOINT_OPTIONS,
+  prompt: { type: 'string' },
+  'system-prompt': { type: 'string' },
+  detail: { type: 'string' },
+  'max-tokens': { type: 'string' },
+  timeout: { type: 'string' },
+  'idle-timeout': { type: 'string' },
+  retries: { type: 'string' },
+  stream: { type: 'boolean' },
+  'no-stream': { type: 'boolean' },
+  json: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  'no-resize': { type: 'boolean' },
+  frames: { type: 'string' },
+  out: { type: 'string' },
+  force: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+  'api-key': { type: 'string' },
+  'list-models': { type: 'boolean' },
+} as const;
 
 function parse(argv: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...ENDPOINT_OPTIONS,
-        prompt: { type: 'string' },
-        'system-prompt': { type: 'string' },
-        detail: { type: 'string' },
-        'max-tokens': { type: 'string' },
-        timeout: { type: 'string' },
-        'idle-timeout': { type: 'string' },
-        retries: { type: 'string' },
-        stream: { type: 'boolean' },
-        'no-stream': { type: 'boolean' },
-        json: { type: 'boolean' },
-        'dry-run': { type: 'boolean' },
-        'no-resize': { type: 'boolean' },
-        frames: { type: 'string' },
-        out: { type: 'string' },
-        force: { type: 'boolean' },
-        verbose: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean' },
-        'api-key': { type: 'string' },
-        'list-models': { type: 'boolean' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-}
-
-export function resultToJson(result: DescribeResult): unknown {
-  return {
-    text: result.text,
-    finishReason: result.finishReason ?? null,
-    model: result.model ?? null,
-    deployment: result.deployment,
-    usage: result.usage ?? null,
-    promptFilter: result.promptFilter,
-    completionFilter: result.completionFilter,
-    warnings: result.warnings,
-    images: result.images.map((i) => ({
-      source: i.source,
-      name: i.name,
-      kind: i.kind,
-      originalMime: i.originalMime ?? null,
-      originalBytes: i.originalBytes ?? null,
-      width: i.width ?? null,
-      height: i.height ?? null,
-      sentMime: i.sentMime ?? null,
-      sentBytes: i.sentBytes ?? null,
-    })),
-    elapsedMs: result.elapsedMs,
-  };
-}
-
-/** --frames: a whole number from 1 to MAX_FRAMES. */
-function parseFrames(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_FRAMES) throw new DescribeError('bad-input', `--frames must be a whole number from 1 to ${MAX_FRAMES} (got ${value}).`);
-  return n;
-}
-
-/** --dry-run: prepare the images exactly as a real run would, print what would be sent, send nothing. */
-async function dryRun(
-  sources: string[],
-  v: { endpoint?: string | undefined; deployment?: string | undefined; 'api-version'?: string | undefined; detail?: string | undefined; 'max-tokens'?: string | undefined; prompt?: string | undefined; 'no-resize'?: boolean | undefined; frames?: string | undefined },
-  io: CliIo,
-  fail: (code: number, message: string) => number,
-): Promise<number> {
-  try {
-    const detailText = v.detail?.trim().toLowerCase();
-    if (detailText && !(DETAILS as readonly string[]).includes(detailText)) throw new DescribeError('bad-input', `Detail must be low, high or auto (got "${v.detail}").`);
-    const detail = detailText as Detail | undefined;
-    let settings: DescribeSettings | undefined;
-    try {
-      settings = cliSettings(v, io.env, {
-        detail,
-        maxTokens: v['max-tokens'],
-        userPrompt: v.prompt,
-      });
-    } catch {
-      settings = undefined; // a dry run needs no endpoint
-    }
-    const images = await prepareImages(sources, { cwd: io.cwd, resize: !v['no-resize'], detail, maxFrames: parseFrames(v.frames) });
-    const body = settings ? JSON.stringify(buildChatBody(settings, images, { tokenParam: 'max_tokens', stream: false })) : undefined;
-    const report = {
-      sent: false,
-      url: settings ? chatCompletionsUrl(settings) : null,
-      deployment: settings?.deployment ?? null,
-      detail: detail ?? null,
-      resize: !v['no-resize'],
-      requestBytes: body?.length ?? null,
-      estimatedImageTokens: totalEstimatedTokens(images) ?? null,
-      imagesSent: wireImageCount(images),
-      images: images.map((i) => ({
-        source: i.source,
-        detectedType: i.originalMime ?? null,
-        originalBytes: i.originalBytes ?? null,
-        originalWidth: i.width ?? null,
-        originalHeight: i.height ?? null,
-        sentType: i.sentMime ?? null,
-        sentBytes: i.sentBytes ?? null,
-        sentWidth: i.sentWidth ?? null,
-        sentHeight: i.sentHeight ?? null,
-        estimatedTokens: i.estimatedTokens ?? null,
-        animation: i.animation
-          ? { totalFrames: i.animation.totalFrames, durationMs: i.animation.durationMs, framesSent: i.animation.frames.map((f) => ({ frame: f.index + 1, atMs: f.timeMs })), sentAs: i.animation.mode === 'sheet' ? 'contact sheet' : 'frames', imagesSent: i.animation.sentImages, caption: i.caption ?? null }
-          : null,
-        notes: i.notes,
-      })),
-    };
-    io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-    return 0;
-  } catch (e) {
-    if (isDescribeError(e)) return fail(e.isInputError ? 2 : 1, e.message);
-    return fail(1, `unexpected error: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  return parseCliArgs('describe-image', argv, OPTIONS);
 }
 
 /** --list-models: the ids the server lists, one per line. */
-async function listModels(v: EndpointFlags & { auth?: string | undefined }, io: CliIo, fail: (code: number, message: string) => number, track: (c: ChatClient) => void): Promise<number> {
+async function listModels(v: EndpointFlags & { auth?: string | undefined }, io: CliIo, fail: Failure, track: (c: ChatClient) => void): Promise<number> {
   const dispatcher = createDispatcher(proxyFromEnv(io.env));
   let provider: DescribeSettings['provider'] = 'azure';
   try {
@@ -213,8 +111,8 @@ async function listModels(v: EndpointFlags & { auth?: string | undefined }, io: 
     io.stdout(ids.map((id) => `${id}\n`).join(''));
     return 0;
   } catch (e) {
-    if (isDescribeError(e)) return fail(e.isInputError ? 2 : 1, `${e.message}${cliHint(e, provider)}`);
-    return fail(1, `unexpected error: ${e instanceof Error ? e.message : String(e)}`);
+    if (isDescribeError(e)) return fail(e.isInputError ? 2 : 1, cliMessage(e, provider), e.code);
+    return fail(1, `unexpected error: ${e instanceof Error ? e.message : String(e)}`, errorCodeOf(e));
   } finally {
     await dispatcher.close();
   }
@@ -240,83 +138,14 @@ function requestLimits(v: Values): { timeoutMs: number | undefined; idleTimeoutM
   return { timeoutMs: seconds('timeout', v.timeout), idleTimeoutMs: seconds('idle-timeout', v['idle-timeout']), retries };
 }
 
-/**
- * Where the answer goes: streamed to stdout (when asked, or by default on a terminal; never as JSON or to a file),
- * JSON, Markdown to stdout, or --out. What arrived before a cancel or a broken stream is kept, clearly marked.
- */
-class AnswerOutput {
-  readonly streamToStdout: boolean;
-  readonly imageRef: (image: PreparedImage) => string;
-  private images: readonly PreparedImage[] = [];
-  private readonly streamed: StreamedText | undefined;
-
-  constructor(
-    private readonly io: CliIo,
-    private readonly v: Values,
-    private readonly outAbs: string | undefined,
-    private readonly hide: (text: string) => string,
-    secrets: () => string[],
-  ) {
-    const docDir = outAbs ? path.dirname(outAbs) : io.cwd;
-    this.imageRef = (image) => relativeImageRef(image, docDir);
-    this.streamToStdout = !v.json && !outAbs && (v.stream ?? (v['no-stream'] ? false : io.isTty === true));
-    this.streamed = this.streamToStdout ? new StreamedText(secrets, io.isTty === true) : undefined;
-  }
-
-  onEvent(event: DescribeEvent): void {
-    const { io, hide } = this;
-    if (event.type === 'prepared') {
-      this.images = event.images;
-      if (this.streamToStdout) io.stdout(hide(renderHeader(event.images, this.imageRef)));
-    } else if (event.type === 'text' && this.streamToStdout) {
-      const safe = this.streamed?.push(event.delta);
-      if (safe) io.stdout(hide(safe));
-    } else if (event.type === 'waiting' && event.ms >= 1000) {
-      io.stderr(`describe-image: ${hide(event.reason)} Retrying in ${Math.ceil(event.ms / 1000)} s (attempt ${event.attempt + 1} of ${event.maxAttempts}).\n`);
-    }
-  }
-
-  async done(result: DescribeResult): Promise<void> {
-    const { io, hide, v, outAbs } = this;
-    for (const w of result.warnings) io.stderr(`describe-image: warning: ${hide(w)}\n`);
-    const markdown = hide(renderMarkdown(result, { imageRef: this.imageRef }));
-    if (this.streamToStdout) io.stdout(hide(`${this.streamed?.end() ?? ''}\n\n${renderWarnings(result.warnings)}${renderFooter(result)}`));
-    else if (v.json) io.stdout(`${hide(JSON.stringify(resultToJson(result), null, 2))}\n`);
-    else if (!outAbs) io.stdout(markdown);
-    if (outAbs) {
-      await writeOut(outAbs, markdown, v.force ?? false);
-      io.stderr(`describe-image: wrote ${path.relative(io.cwd, outAbs) || outAbs}\n`);
-    }
-  }
-
-  async interrupted(e: unknown): Promise<void> {
-    if (!isDescribeError(e) || !e.partialText) return;
-    const { io, hide, outAbs } = this;
-    const status = e.code === 'cancelled' ? 'cancelled' : 'incomplete';
-    const partial = () => hide(renderPartial(this.images, this.imageRef, e.partialText ?? '', status, e.message));
-    if (this.streamToStdout) io.stdout(hide(`${this.streamed?.end() ?? ''}${renderInterruption(status, e.message)}`));
-    else if (outAbs) {
-      await writeOut(outAbs, partial(), this.v.force ?? false);
-      io.stderr(`describe-image: wrote the incomplete text to ${path.relative(io.cwd, outAbs) || outAbs}\n`);
-    } else if (!this.v.json) io.stdout(partial());
-  }
-}
-
-/** The secrets removed from all output: the key and tokens in the environment, and every token the client fetched. */
-class Secrets {
-  client: ChatClient | undefined;
-  constructor(private readonly inEnv: string[]) {}
-  readonly all = (): string[] => [...this.inEnv, ...(this.client?.sentSecrets ?? [])];
-  readonly hide = (text: string): string => redact(text, this.all());
-}
-
 /** Describe the images the arguments name and print the answer; throws what went wrong. */
 async function describeAndPrint(sources: readonly string[], v: Values, io: CliIo, secrets: Secrets, settings: DescribeSettings): Promise<number> {
   const auth = cliCredential(parseAuthChoice(v.auth), io, settings);
   checkReadyToSend(settings, auth.credential);
   const { timeoutMs, idleTimeoutMs, retries } = requestLimits(v);
   const outAbs = v.out !== undefined ? await checkOutFile(v.out, v.force ?? false, io.cwd) : undefined;
-  const output = new AnswerOutput(io, v, outAbs, secrets.hide, secrets.all);
+  const waiting = new WaitingLine(io, { json: v.json });
+  const output = new AnswerOutput(io, v, outAbs, secrets.hide, secrets.all, waiting, settings.deployment);
   const dispatcher = createDispatcher({ ...proxyFromEnv(io.env), connectTimeoutMs: Math.min(timeoutMs ?? 30_000, 30_000) });
   const client = (secrets.client = new ChatClient({
     credential: auth.credential,
@@ -324,10 +153,11 @@ async function describeAndPrint(sources: readonly string[], v: Values, io: CliIo
     timeoutMs,
     idleTimeoutMs,
     retry: retries !== undefined ? { maxThrottleRetries: retries, maxTransientRetries: Math.min(retries, 2) } : undefined,
-    logger: v.verbose ? stderrLogger(io, secrets.hide) : undefined,
+    logger: v.verbose ? stderrLogger(waiting.wrap(io), secrets.hide) : undefined,
   }));
   if (auth.notice) io.stderr(`describe-image: ${auth.notice}\n`);
   try {
+    waiting.show('reading the images…');
     const result = await describeImages({
       settings,
       client,
@@ -338,6 +168,7 @@ async function describeAndPrint(sources: readonly string[], v: Values, io: CliIo
       maxFrames: parseFrames(v.frames),
       stream: output.streamToStdout || (!v.json && v.stream === true) || undefined,
       onEvent: (event) => output.onEvent(event),
+      raise: cliRaise,
     });
     await output.done(result);
     return 0;
@@ -345,26 +176,38 @@ async function describeAndPrint(sources: readonly string[], v: Values, io: CliIo
     await output.interrupted(e);
     throw e;
   } finally {
+    waiting.stop();
     await client.close();
     await dispatcher.close();
   }
 }
 
+/** The failure of a describe, in the CLI's words; with --verbose, what the Entra ID chain tried. */
+function describeFailure(e: unknown, v: Values, provider: DescribeSettings['provider'], fail: Failure): number {
+  if (isDescribeError(e)) {
+    if (e.code === 'cancelled') return fail(130, e.partialText ? 'interrupted; the text received so far was printed, marked cancelled.' : 'interrupted; nothing was written.', e.code);
+    const details = v.verbose ? credentialDetails(e) : undefined;
+    const more = e.code === 'missing-credential' && !v.verbose ? ' (--verbose shows what was tried.)' : '';
+    return fail(e.isInputError ? 2 : 1, `${cliMessage(e, provider)}${more}${details ? `\n${details}` : ''}`, e.code);
+  }
+  if ((e as NodeJS.ErrnoException).code === 'EEXIST') return fail(2, `--out ${v.out ?? ''} appeared while describing; it was not overwritten.`, 'bad-input');
+  return fail(1, `unexpected error: ${e instanceof Error ? e.message : String(e)}`, 'unexpected');
+}
+
 /** Run the CLI; returns the exit code. */
 export async function runDescribe(argv: readonly string[], io: CliIo): Promise<number> {
   const secrets = new Secrets(secretsInEnv(io.env));
-  let provider: DescribeSettings['provider'] = 'azure';
-  const fail = (code: number, message: string): number => {
-    io.stderr(`describe-image: ${secrets.hide(message)}\n`);
-    return code;
-  };
+  let json = false;
+  const fail = failure(io, 'describe-image', secrets.hide, () => json);
   let args;
   try {
     args = parse(argv);
   } catch (e) {
-    return fail(2, `${(e as Error).message}\n\n${USAGE}`);
+    json = e instanceof UsageError && e.json;
+    return fail(2, (e as Error).message, 'usage');
   }
   const v = args.values;
+  json = v.json === true;
   if (v.help) {
     io.stdout(`${USAGE}\n`);
     return 0;
@@ -374,21 +217,17 @@ export async function runDescribe(argv: readonly string[], io: CliIo): Promise<n
     return 0;
   }
   if (v['api-key'] !== undefined) {
-    return fail(2, 'there is no --api-key flag (flags show in process lists): set the environment variable AZURE_OPENAI_API_KEY instead.');
+    return fail(2, 'there is no --api-key flag (flags show in process lists): set the environment variable AZURE_OPENAI_API_KEY instead.', 'usage');
   }
   if (v['list-models']) return listModels(v, io, fail, (c) => (secrets.client = c));
-  if (args.positionals.length === 0) return fail(2, `no image given.\n\n${USAGE}`);
+  if (args.positionals.length === 0) return fail(2, 'no image given. Run describe-image --help for usage.', 'usage');
   if (v['dry-run']) return dryRun(args.positionals, v, io, fail);
+  let provider: DescribeSettings['provider'] = 'azure';
   try {
     const settings = cliSettings(v, io.env, { detail: v.detail, maxTokens: v['max-tokens'], userPrompt: v.prompt, systemPrompt: v['system-prompt'] });
     provider = settings.provider;
     return await describeAndPrint(args.positionals, v, io, secrets, settings);
   } catch (e) {
-    if (isDescribeError(e)) {
-      if (e.code === 'cancelled') return fail(130, e.partialText ? 'interrupted; the text received so far was printed, marked cancelled.' : 'interrupted; nothing was written.');
-      return fail(e.isInputError ? 2 : 1, `${e.message}${cliHint(e, provider)}`);
-    }
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return fail(2, `--out ${v.out ?? ''} appeared while describing; it was not overwritten.`);
-    return fail(1, `unexpected error: ${e instanceof Error ? e.message : String(e)}`);
+    return describeFailure(e, v, provider, fail);
   }
 }

@@ -5,12 +5,11 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { DescribeError, isDescribeError, MAX_IMAGES } from '../../core/base';
 import { silentLogger } from '../../core/base';
 import { checkOcrFileSize, OcrEngine, renderOcrMarkdown, type OcrResult } from '../../core/ocr';
 import type { CliIo } from '../base';
-import { checkOutFile, stderrLogger, writeOut } from '../base';
+import { checkOutFile, errorCodeOf, failure, parseCliArgs, stderrLogger, UsageError, WaitingLine, writeOut } from '../base';
 
 export const EXTRACT_USAGE = `Usage: describe-image extract-text [options] <image...>
 
@@ -66,60 +65,64 @@ function jsonLine(result: OcrResult, input: Input): string {
   })}\n`;
 }
 
+const OPTIONS = { json: { type: 'boolean' }, out: { type: 'string' }, force: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+
 export async function runExtractText(argv: readonly string[], io: CliIo): Promise<number> {
-  const fail = (code: number, message: string): number => {
-    io.stderr(`describe-image extract-text: ${message}\n`);
-    return code;
-  };
+  let json = false;
+  const fail = failure(io, 'describe-image extract-text', (t) => t, () => json);
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: { json: { type: 'boolean' }, out: { type: 'string' }, force: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    });
+    parsed = parseCliArgs('describe-image extract-text', argv, OPTIONS);
   } catch (e) {
-    return fail(2, `${(e as Error).message}\n\n${EXTRACT_USAGE}`);
+    json = e instanceof UsageError && e.json;
+    return fail(2, (e as Error).message, 'usage');
   }
   const v = parsed.values;
+  json = v.json === true;
   if (v.help) {
     io.stdout(`${EXTRACT_USAGE}\n`);
     return 0;
   }
-  if (parsed.positionals.length === 0) return fail(2, `no image given.\n\n${EXTRACT_USAGE}`);
-  if (v.json && v.out !== undefined) return fail(2, '--json prints to stdout; --out writes Markdown. Use one of them.');
-  const engine = new OcrEngine({ log: v.verbose ? stderrLogger(io, (t) => t) : silentLogger, idleMs: 0 });
+  if (parsed.positionals.length === 0) return fail(2, 'no image given. Run describe-image extract-text --help for usage.', 'usage');
+  if (v.json && v.out !== undefined) return fail(2, '--json prints to stdout; --out writes Markdown. Use one of them.', 'usage');
+  const waiting = new WaitingLine(io, { json: v.json });
+  const out = waiting.wrap(io);
+  const engine = new OcrEngine({ log: v.verbose ? stderrLogger(out, (t) => t) : silentLogger, idleMs: 0 });
   try {
-    const outAbs = v.out !== undefined ? await checkOutFile(v.out, v.force ?? false, io.cwd) : undefined;
-    const inputs = await readInputs(parsed.positionals, io.cwd);
-    const docDir = outAbs ? path.dirname(outAbs) : io.cwd;
-    const parts: string[] = [];
-    for (const input of inputs) {
-      const result = await engine.recognize(input.bytes, { signal: io.signal, name: path.basename(input.abs) });
-      if (v.json) {
-        io.stdout(jsonLine(result, input));
-        continue;
-      }
-      const ref = path.relative(docDir, input.abs).split(path.sep).join('/');
-      const markdown = renderOcrMarkdown(result, ref);
-      // Each image's text as soon as it is read; with --out, all at once at the end.
-      if (outAbs) parts.push(markdown);
-      else io.stdout(`${parts.length++ > 0 ? '\n' : ''}${markdown}`);
-    }
-    if (outAbs) {
-      await writeOut(outAbs, parts.join('\n'), v.force ?? false);
-      io.stderr(`Wrote ${path.relative(io.cwd, outAbs) || outAbs}.\n`);
-    }
-    return 0;
+    return await extract(parsed.positionals, v, out, engine, waiting);
   } catch (e) {
-    if (isDescribeError(e)) {
-      if (e.code === 'cancelled') return fail(130, 'interrupted.');
-      return fail(e.isInputError ? 2 : 1, e.message);
-    }
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return fail(2, `--out ${v.out ?? ''} appeared meanwhile; it was not overwritten.`);
-    return fail(1, `unexpected error: ${e instanceof Error ? e.message : String(e)}`);
+    waiting.stop();
+    if (isDescribeError(e)) return fail(e.code === 'cancelled' ? 130 : e.isInputError ? 2 : 1, e.code === 'cancelled' ? 'interrupted.' : e.message, e.code);
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return fail(2, `--out ${v.out ?? ''} appeared meanwhile; it was not overwritten.`, 'bad-input');
+    return fail(1, `unexpected error: ${e instanceof Error ? e.message : String(e)}`, errorCodeOf(e));
   } finally {
+    waiting.stop();
     await engine.dispose();
   }
+}
+
+/** Read each image's text and print it as soon as it is read (with --out, all at once at the end). */
+async function extract(args: readonly string[], v: { json?: boolean | undefined; out?: string | undefined; force?: boolean | undefined }, io: CliIo, engine: OcrEngine, waiting: WaitingLine): Promise<number> {
+  const outAbs = v.out !== undefined ? await checkOutFile(v.out, v.force ?? false, io.cwd) : undefined;
+  const inputs = await readInputs(args, io.cwd);
+  const docDir = outAbs ? path.dirname(outAbs) : io.cwd;
+  const parts: string[] = [];
+  for (const [i, input] of inputs.entries()) {
+    waiting.show(`reading the text in ${input.arg}${inputs.length > 1 ? ` (${i + 1} of ${inputs.length})` : ''}…`, true);
+    const result = await engine.recognize(input.bytes, { signal: io.signal, name: path.basename(input.abs) });
+    waiting.stop();
+    if (v.json) {
+      io.stdout(jsonLine(result, input));
+      continue;
+    }
+    const ref = path.relative(docDir, input.abs).split(path.sep).join('/');
+    const markdown = renderOcrMarkdown(result, ref);
+    if (outAbs) parts.push(markdown);
+    else io.stdout(`${parts.length++ > 0 ? '\n' : ''}${markdown}`);
+  }
+  if (outAbs) {
+    await writeOut(outAbs, parts.join('\n'), v.force ?? false);
+    io.stderr(`Wrote ${path.relative(io.cwd, outAbs) || outAbs}.\n`);
+  }
+  return 0;
 }

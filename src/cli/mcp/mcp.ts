@@ -16,7 +16,6 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, RootsListChangedNotificationSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
@@ -25,7 +24,7 @@ import { ChatClient } from '../../core/net';
 import { checkReadyToSend, describeImages, renderMarkdown } from '../../core/describe';
 import { checkDocs } from '../../core/docs';
 import { applyFix, fixSummary, nothingToFixMessage, planFix, type FixAltResult } from '../../core/docs';
-import { generateAltTexts, runError, type AltCache, type AltRunStats } from '../../core/docs';
+import { altProgressText, generateAltTexts, runError, type AltCache, type AltRunStats } from '../../core/docs';
 import { DirectoryCache } from '../../core/docs';
 import { checkSummary, formatJson } from '../../core/docs';
 import { DescribeError, isDescribeError, redact, DEFAULT_ALT_MAX_LENGTH, DOC_FILE_LIMIT, RULE_IDS, type RuleId } from '../../core/base';
@@ -33,7 +32,7 @@ import { createDispatcher, proxyFromEnv, undiciTransport } from '../../core/node
 import { checkOcrFileSize, OCR_IDLE_MS, OcrEngine, renderOcrMarkdown } from '../../core/ocr';
 import type { PreparedImage } from '../../core/images';
 import type { DescribeSettings } from '../../core/base';
-import { cliCredential, cliHint, cliSettings, ENDPOINT_OPTIONS, parseAuthChoice, secretsInEnv, type EndpointFlags } from '../base';
+import { cliCredential, cliHint, cliRaise, cliSettings, ENDPOINT_OPTIONS, parseAuthChoice, parseCliArgs, secretsInEnv, type EndpointFlags } from '../base';
 import type { CliIo } from '../base';
 import { checkRootFlags, clientFolders, noFolderError, scopeOf, tooWideToWorkIn } from './scope';
 
@@ -93,19 +92,9 @@ const text = (...parts: string[]): CallToolResult => ({ content: parts.map((t) =
 export async function runMcp(argv: readonly string[], io: McpIo): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: false,
-      strict: true,
-      options: {
-        ...ENDPOINT_OPTIONS,
-        root: { type: 'string', multiple: true },
-        'api-key': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    parsed = parseCliArgs('describe-image mcp', argv, { ...ENDPOINT_OPTIONS, root: { type: 'string', multiple: true }, 'api-key': { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const, false);
   } catch (e) {
-    io.stderr(`describe-image mcp: ${(e as Error).message}\n\n${MCP_USAGE}\n`);
+    io.stderr(`describe-image mcp: ${(e as Error).message}\n`);
     return 2;
   }
   const v = parsed.values;
@@ -341,7 +330,7 @@ class McpToolServer {
     const scope = await this.scope();
     const files = await scope.files(input.paths);
     const { settings, client } = this.backend({ detail: input.detail, userPrompt: input.prompt?.trim() ? input.prompt : undefined });
-    const result = await describeImages({ settings, client, sources: files, cwd: scope.primary, signal });
+    const result = await describeImages({ settings, client, sources: files, cwd: scope.primary, signal, raise: cliRaise });
     const imageRef = (image: PreparedImage) => (image.path ? scope.display(image.path) : image.source);
     return text(this.hide(renderMarkdown(result, { imageRef })));
   }
@@ -395,7 +384,7 @@ class McpToolServer {
           cache: this.altCache,
           maxLength,
           signal,
-          onProgress: (done, total, current) => progress(done, total, path.relative(root, current) || current),
+          onProgress: (p) => progress(p.done + p.failed + p.cancelled, p.total, `${altProgressText(p)} (${path.relative(root, p.current) || p.current})`),
         });
         const stop = runError(run);
         if (stop) throw stop;

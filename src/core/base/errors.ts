@@ -53,6 +53,12 @@ export type ErrorCode =
 /** What a front can offer the user to fix the cause. */
 export type FixAction = 'set-key' | 'sign-in' | 'configure-endpoint' | 'choose-model' | 'open-settings' | 'show-log' | 'retry';
 
+/**
+ * The input an error (or a hint) is about, when the fix is to change it: each front names it in its own terms (the CLI
+ * a flag or an environment variable, VS Code a setting). Core messages never name either.
+ */
+export type SettingName = 'provider' | 'model' | 'detail' | 'maxTokens' | 'temperature' | 'topP' | 'timeout' | 'proxy';
+
 export interface DescribeErrorOptions {
   status?: number | undefined;
   /** The service's own error code (e.g. `DeploymentNotFound`, `unsupported_parameter`). */
@@ -67,6 +73,8 @@ export interface DescribeErrorOptions {
   partialText?: string | undefined;
   /** The proxy the failed request went through, when it may be the cause (its URL without user or password). */
   proxy?: string | undefined;
+  /** The input to change to fix the cause (worded by each front). */
+  setting?: SettingName | undefined;
   cause?: unknown;
 }
 
@@ -81,6 +89,7 @@ export class DescribeError extends Error {
   readonly retryAfterMs: number | undefined;
   readonly partialText: string | undefined;
   readonly proxy: string | undefined;
+  readonly setting: SettingName | undefined;
 
   constructor(code: ErrorCode, message: string, options: DescribeErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -93,6 +102,7 @@ export class DescribeError extends Error {
     this.retryAfterMs = options.retryAfterMs;
     this.partialText = options.partialText;
     this.proxy = options.proxy;
+    this.setting = options.setting;
   }
 
   /** True for errors found before anything was sent (CLI exit code 2). */

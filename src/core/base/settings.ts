@@ -201,14 +201,14 @@ export function parseBaseUrl(input: string | undefined): string {
 export function parseProvider(value: string | undefined): Provider {
   const v = (value ?? '').trim().toLowerCase() || 'azure';
   if ((PROVIDERS as readonly string[]).includes(v)) return v as Provider;
-  throw new DescribeError('config', `The provider must be azure, openai or vscode (got "${value}").`, { actions: ['open-settings'] });
+  throw new DescribeError('config', `The provider must be azure, openai or vscode (got "${value}").`, { actions: ['open-settings'], setting: 'provider' });
 }
 
 export function resolveSettings(raw: RawSettings): DescribeSettings {
   const provider = parseProvider(raw.provider);
   if (provider === 'vscode') {
     const model = raw.model?.trim() ?? '';
-    if (!model) throw new DescribeError('config', 'No language model is chosen: choose one of the image-capable models in VS Code.');
+    if (!model) throw new DescribeError('config', 'No language model is chosen: choose one of the image-capable models.', { actions: ['choose-model'], setting: 'model' });
     return { ...commonSettings(raw), provider, endpoint: 'vscode:languageModels', deployment: model, apiVersion: '', apiStyle: 'openai' };
   }
   if (provider === 'openai') {
@@ -240,21 +240,21 @@ function commonSettings(raw: RawSettings): Omit<DescribeSettings, 'provider' | '
   const d = raw.detail?.trim().toLowerCase();
   if (d) {
     if (!(DETAILS as readonly string[]).includes(d)) {
-      throw new DescribeError('config', `Detail must be low, high or auto (got "${raw.detail}").`, { actions: ['open-settings'] });
+      throw new DescribeError('config', `Detail must be low, high or auto (got "${raw.detail}").`, { actions: ['open-settings'], setting: 'detail' });
     }
     detail = d as Detail;
   }
   const maxTokens = toNumber(raw.maxTokens) ?? DEFAULT_MAX_TOKENS;
   if (!Number.isInteger(maxTokens) || maxTokens < 1 || maxTokens > 1_000_000) {
-    throw new DescribeError('config', `Max output tokens must be a whole number from 1 to 1000000 (got ${String(raw.maxTokens)}).`, { actions: ['open-settings'] });
+    throw new DescribeError('config', `The output token limit must be a whole number from 1 to 1000000 (got ${String(raw.maxTokens)}).`, { actions: ['open-settings'], setting: 'maxTokens' });
   }
   const temperature = toNumber(raw.temperature);
   if (temperature !== undefined && (!Number.isFinite(temperature) || temperature < 0 || temperature > 2)) {
-    throw new DescribeError('config', `Temperature must be a number from 0 to 2 (got ${String(raw.temperature)}).`, { actions: ['open-settings'] });
+    throw new DescribeError('config', `Temperature must be a number from 0 to 2 (got ${String(raw.temperature)}).`, { actions: ['open-settings'], setting: 'temperature' });
   }
   const topP = toNumber(raw.topP);
   if (topP !== undefined && (!Number.isFinite(topP) || topP <= 0 || topP > 1)) {
-    throw new DescribeError('config', `top_p must be a number above 0 and at most 1 (got ${String(raw.topP)}).`, { actions: ['open-settings'] });
+    throw new DescribeError('config', `top_p must be a number above 0 and at most 1 (got ${String(raw.topP)}).`, { actions: ['open-settings'], setting: 'topP' });
   }
   return {
     detail,

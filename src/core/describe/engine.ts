@@ -11,7 +11,7 @@ import { prepareLocalImage } from '../images';
 import { prepareImage, type PreparedImage } from '../images';
 import type { TokenParam } from '../net';
 import { describeFilter, type FilterCategory, type Usage } from '../net';
-import { assertSecureEndpoint, type DescribeSettings, type Detail } from '../base';
+import { assertSecureEndpoint, type DescribeSettings, type Detail, type SettingName } from '../base';
 
 export interface DescribeResult {
   readonly text: string;
@@ -63,7 +63,24 @@ export interface DescribeRequest {
   /** Ask for a streamed answer (text arrives through `onEvent`). */
   readonly stream?: boolean | undefined;
   readonly onEvent?: ((event: DescribeEvent) => void) | undefined;
+  /**
+   * How the front asks for a setting to be changed, e.g. `raise --max-tokens` (a warning's advice names the front's own
+   * input; without it the advice names no front).
+   */
+  readonly raise?: ((setting: SettingName) => string) | undefined;
 }
+
+/** The advice to raise a limit when the front does not word it: it names neither front's inputs. */
+const NEUTRAL_RAISE: Record<SettingName, string> = {
+  provider: 'choose another provider',
+  model: 'choose another model',
+  detail: 'choose another detail level',
+  maxTokens: 'allow more output tokens',
+  temperature: 'change the temperature',
+  topP: 'change top_p',
+  timeout: 'allow more time',
+  proxy: 'check the proxy',
+};
 
 /** Checks that need no network: a credential, and an endpoint safe to send it to. */
 export function checkReadyToSend(settings: DescribeSettings, credential: Credential | undefined): asserts credential is Credential {
@@ -151,10 +168,10 @@ export function totalEstimatedTokens(images: readonly PreparedImage[]): number |
   return total;
 }
 
-export function resultWarnings(finishReason: string | undefined, text: string, settings: DescribeSettings, completionFilter: readonly FilterCategory[]): string[] {
+export function resultWarnings(finishReason: string | undefined, text: string, settings: DescribeSettings, completionFilter: readonly FilterCategory[], raise: (setting: SettingName) => string = (s) => NEUTRAL_RAISE[s]): string[] {
   const warnings: string[] = [];
   if (finishReason === 'length') {
-    warnings.push(`The description was cut short at the output limit (${settings.maxTokens} tokens): raise the max output tokens setting for a complete answer.`);
+    warnings.push(`The description was cut short at the output limit (${settings.maxTokens} tokens): ${raise('maxTokens')} for a complete answer.`);
   } else if (finishReason === 'content_filter') {
     const which = describeFilter(completionFilter);
     warnings.push(`Part of the description was withheld by the content filter${which ? ` (${which})` : ''}.`);
@@ -184,7 +201,7 @@ export async function describeImages(req: DescribeRequest): Promise<DescribeResu
     });
     const warnings = [
       ...images.flatMap((i) => i.notes),
-      ...resultWarnings(completion.finishReason, completion.content, settings, completion.completionFilter),
+      ...resultWarnings(completion.finishReason, completion.content, settings, completion.completionFilter, req.raise),
     ];
     return {
       text: completion.content,

@@ -72,7 +72,24 @@ export interface AltRunOptions {
   readonly prompt?: string | undefined;
   readonly maxConcurrency?: number | undefined;
   readonly signal?: AbortSignal | undefined;
-  readonly onProgress?: ((done: number, total: number, current: string) => void) | undefined;
+  /** After each image: how many are finished, and how (failed and cancelled work is never counted as done). */
+  readonly onProgress?: ((progress: AltProgress) => void) | undefined;
+}
+
+/** "3 of 10 done, 1 failed, 2 cancelled": only finished alt texts count as done. */
+export function altProgressText(p: Omit<AltProgress, 'current'>, cancelledWord = 'cancelled'): string {
+  return [`${p.done} of ${p.total} done`, ...(p.failed ? [`${p.failed} failed`] : []), ...(p.cancelled ? [`${p.cancelled} ${cancelledWord}`] : [])].join(', ');
+}
+
+/** How far a run is: each job finished once, as done (an alt text), failed, or cancelled (not sent, or stopped). */
+export interface AltProgress {
+  readonly total: number;
+  readonly done: number;
+  readonly failed: number;
+  /** Cancelled by the user, or not sent because an error stopped the run. */
+  readonly cancelled: number;
+  /** The image that just finished. */
+  readonly current: string;
 }
 
 export interface AltRunStats {
@@ -214,7 +231,7 @@ class AltRun {
   /** Aborted by the caller's signal, or by a fatal error. */
   readonly stop = new AbortController();
   fatal: DescribeError | undefined;
-  private done = 0;
+  private readonly counts = { done: 0, failed: 0, cancelled: 0 };
   private readonly maxLength: number;
   private readonly resize: boolean;
   private readonly throttle: Throttle;
@@ -235,8 +252,11 @@ class AltRun {
     const request = this.request(contentId, first);
     const finish = (outcome: AltOutcome) => {
       for (const job of group) this.results.set(job.id, outcome);
-      this.done += group.length;
-      this.options.onProgress?.(this.done, this.total, first.source);
+      const counts = this.counts;
+      if (outcome.ok) counts.done += group.length;
+      else if (outcome.status === 'failed') counts.failed += group.length;
+      else counts.cancelled += group.length;
+      this.options.onProgress?.({ ...counts, total: this.total, current: first.source });
     };
     const hit = this.options.cache?.get(request.key);
     if (hit !== undefined) {

@@ -382,10 +382,10 @@ export class ChatClient implements ChatBackend {
     if (user?.aborted) return new DescribeError('cancelled', partialText ? 'Cancelled; the text received so far is kept.' : 'Cancelled.', base);
     const code = errorCode(e);
     const via = proxy ? ` (through the proxy ${proxy})` : '';
-    const byProxy = { ...base, proxy, actions: ['open-settings', 'retry', 'show-log'] as FixAction[] };
+    const byProxy = { ...base, proxy, setting: 'proxy' as const, actions: ['open-settings', 'retry', 'show-log'] as FixAction[] };
     if (e instanceof ProxyTunnelError) {
       const what = e.status === undefined ? 'closed the connection' : e.status === 407 ? 'asks for a user and password (407)' : `answered ${e.status}`;
-      return new DescribeError('network', `The proxy ${e.proxy} ${what} when asked for a tunnel to ${host}: check the proxy setting, or let this host bypass the proxy.`, { ...byProxy, proxy: e.proxy });
+      return new DescribeError('network', `The proxy ${e.proxy} ${what} when asked for a tunnel to ${host}: check the proxy, or let this host bypass it.`, { ...byProxy, proxy: e.proxy });
     }
     if (partialText !== undefined && e === undefined) {
       return new DescribeError('network', `The connection to ${host}${via} closed before the answer was complete.${kept}`, base);
@@ -394,11 +394,11 @@ export class ChatClient implements ChatBackend {
       return new DescribeError('timeout', `The answer from ${host}${via} stopped: nothing arrived for ${formatDuration(this.idleTimeoutMs)}.${kept}`, base);
     }
     if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
-      return new DescribeError('timeout', `No answer from ${host}${via} within ${formatDuration(this.timeoutMs)}: try again, or raise the timeout setting.`, proxy ? { ...base, proxy } : base);
+      return new DescribeError('timeout', `No answer from ${host}${via} within ${formatDuration(this.timeoutMs)}: try again, or allow more time.`, { ...base, proxy, setting: 'timeout' });
     }
     if (proxy && (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ECONNREFUSED')) {
       const what = code === 'ECONNREFUSED' ? 'refused the connection' : 'was not found (DNS)';
-      return new DescribeError('network', `The proxy ${proxy} ${what}: check the proxy setting.`, byProxy);
+      return new DescribeError('network', `The proxy ${proxy} ${what}: check the proxy.`, byProxy);
     }
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
       return new DescribeError('network', `The endpoint's host ${host} was not found (DNS): check the endpoint URL and your network.`, { ...base, actions: ['configure-endpoint', 'retry', 'show-log'] });

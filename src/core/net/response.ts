@@ -226,7 +226,7 @@ function openAiError(ctx: ErrorContext, status: number, code: string, base: { st
     return new DescribeError('auth', noKey ? `${where} needs a key (401): set the key of that server.${said}` : `The key was refused by ${where} (401${code === 'invalid_api_key' ? ' invalid_api_key' : ''}): set the right key.${said}`, { ...base, actions: ['set-key', 'open-settings', 'show-log'] });
   }
   if (status === 404 && (code === 'model_not_found' || /model/i.test(base.serviceMessage ?? ''))) {
-    return new DescribeError('deployment-not-found', `The model "${ctx.deployment}" was not found at ${where} (404): choose one the server has (Choose Model, or --list-models).${said}`, { ...base, actions: ['open-settings', 'show-log'] });
+    return new DescribeError('deployment-not-found', `The model "${ctx.deployment}" was not found at ${where} (404): choose one the server has.${said}`, { ...base, setting: 'model', actions: ['choose-model', 'show-log'] });
   }
   if (status === 404) {
     return new DescribeError('not-found', `${where}/chat/completions does not exist (404): check the base URL (it usually ends in /v1).${said}`, { ...base, actions: ['open-settings', 'show-log'] });

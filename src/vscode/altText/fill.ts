@@ -141,9 +141,13 @@ async function generateAll(deps: AltDeps, target: Target, jobs: readonly AltJob[
           maxFrames: readSettings().maxFrames,
           maxConcurrency: settings.concurrency,
           signal: controller.signal,
-          onProgress: (done, total, current) => {
-            progress.report({ message: vscode.l10n.t('{0} of {1}: {2}', done, total, vscode.workspace.asRelativePath(current)), increment: ((done - last) / total) * 100 });
-            last = done;
+          onProgress: (p) => {
+            // Done counts alt texts only: failed and cancelled images move the bar, never the count.
+            const finished = p.done + p.failed + p.cancelled;
+            const where = vscode.workspace.asRelativePath(p.current);
+            const message = p.failed ? vscode.l10n.t('{0} of {1} done, {2} failed: {3}', p.done, p.total, p.failed, where) : vscode.l10n.t('{0} of {1}: {2}', p.done, p.total, where);
+            progress.report({ message, increment: ((finished - last) / p.total) * 100 });
+            last = finished;
           },
         }),
       );

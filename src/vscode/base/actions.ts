@@ -2,7 +2,7 @@
  * Errors at the command boundary: a typed DescribeError becomes one sentence with buttons that fix the cause.
  */
 import * as vscode from 'vscode';
-import { isDescribeError, type FixAction } from '../../core/base';
+import { isDescribeError, type DescribeError, type FixAction, type SettingName } from '../../core/base';
 import type { ExtensionLog } from './log';
 import type { Ui } from './ui';
 
@@ -34,6 +34,27 @@ export function actionLabel(action: FixAction): string {
     case 'retry':
       return vscode.l10n.t('Retry');
   }
+}
+
+/** The advice to change an input, in VS Code's terms (for the core's warnings, e.g. a description cut at the limit). */
+export function vscodeRaise(setting: SettingName): string {
+  switch (setting) {
+    case 'maxTokens':
+      return vscode.l10n.t('raise the max output tokens setting');
+    case 'timeout':
+      return vscode.l10n.t('raise the request timeout setting');
+    case 'proxy':
+      return vscode.l10n.t('check the proxy setting');
+    default:
+      return vscode.l10n.t('change the {0} setting', setting);
+  }
+}
+
+/** What to change, in VS Code's terms, for an error that names an input the user sets (the core's message does not). */
+export function settingHint(error: DescribeError): string {
+  if (error.setting === 'timeout') return ` ${vscode.l10n.t('Raise the request timeout setting (describeImage.requestTimeoutSeconds) to wait longer.')}`;
+  if (error.setting === 'proxy') return ` ${vscode.l10n.t('The proxy is the http.proxy setting (or the environment).')}`;
+  return '';
 }
 
 export interface ActionHandlers {
@@ -77,7 +98,7 @@ export async function showError(ui: Ui, log: ExtensionLog, error: unknown, handl
     log.error(`${error.code}${error.status ? ` (${error.status})` : ''}: ${error.message}`);
     const actions = error.actions.filter((a) => a !== 'retry' || handlers.retry);
     const labels = actions.map(actionLabel);
-    const picked = await ui.showErrorMessage(log.redact(error.message), ...labels);
+    const picked = await ui.showErrorMessage(log.redact(`${error.message}${settingHint(error)}`), ...labels);
     const action = actions[labels.indexOf(picked ?? '')];
     if (action) await runAction(action, log, handlers);
     return;

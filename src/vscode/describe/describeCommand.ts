@@ -10,7 +10,7 @@ import { DescribeError, isDescribeError, MAX_IMAGES } from '../../core/base';
 import { type ImageSource } from '../../core/images';
 import { LiveNeutraliser } from '../../core/markdown';
 import type { PreparedImage } from '../../core/images';
-import { showError } from '../base';
+import { showError, vscodeRaise } from '../base';
 import { openResultDocument, StreamingResultDocument } from '../base';
 import { openTarget } from '../models';
 import { extractTextFromUris } from '../extractText';
@@ -172,6 +172,7 @@ export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri
           resize: settings.resizeImages,
           maxFrames: settings.maxFrames,
           onEvent: (event) => view.onEvent(event, progress),
+          raise: vscodeRaise,
         }).finally(() => view.stop()),
       );
     } finally {

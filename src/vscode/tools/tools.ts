@@ -24,7 +24,7 @@ import { openTarget } from '../models';
 import { checkOcrSizes, ocrEngine } from '../extractText';
 import { readAltTextSettings, readProviderSettings, readSettings } from '../base';
 import { describeChoice } from '../models';
-import { type DescribeDeps } from '../base';
+import { type DescribeDeps, vscodeRaise } from '../base';
 
 /** The workspace folders on disk: where tools may read. */
 function scope(): PathScope {
@@ -120,7 +120,7 @@ export function createTools(deps: DescribeDeps): AgentTools {
       const settings = readSettings(first);
       deps.log.info(`Tool describeImage: ${input.paths.join(', ')} to ${target.where}.`);
       try {
-        const result = await describeImages({ settings: target.settings, client: target.backend, sources: files, signal, resize: settings.resizeImages, maxFrames: settings.maxFrames });
+        const result = await describeImages({ settings: target.settings, client: target.backend, sources: files, signal, resize: settings.resizeImages, maxFrames: settings.maxFrames, raise: vscodeRaise });
         const imageRef = (image: PreparedImage) => (image.path ? s.display(image.path) : image.source);
         return [deps.log.redact(renderMarkdown(result, { imageRef }))];
       } finally {

@@ -161,7 +161,9 @@ describe('alt-text check', () => {
       const r = await run(args);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, message);
-      assert.equal(r.stdout, '', 'no report of nothing');
+      // No report of nothing; with JSON output asked, the failure as a JSON error object (nothing else).
+      if (args.includes('json')) assert.deepEqual(Object.keys(JSON.parse(r.stdout) as object), ['error']);
+      else assert.equal(r.stdout, '', 'no report of nothing');
     }
     assert.equal(sent().length, 0);
     const clean = await run(['check', 'docs/ok.md']);

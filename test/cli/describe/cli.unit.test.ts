@@ -113,7 +113,7 @@ describe('describe-image CLI', () => {
       ['no endpoint', [image('ui.png')], { AZURE_OPENAI_ENDPOINT: undefined }, /No endpoint is set/],
       ['no deployment', [image('ui.png')], { AZURE_OPENAI_DEPLOYMENT: undefined }, /No deployment is set/],
       ['no image', [], {}, /no image given/],
-      ['unknown flag', ['--colour', image('ui.png')], {}, /Unknown option '--colour'/],
+      ['unknown flag', ['--colour', image('ui.png')], {}, /^describe-image: unknown flag --colour\. Run describe-image --help for usage\.\n$/],
       ['key as a flag', ['--api-key', 'abc', image('ui.png')], {}, /there is no --api-key flag/],
       ['missing file', [image('nope.png')], {}, /nope\.png: no such file/],
       ['empty file', [image('empty.png')], {}, /empty\.png is empty/],

@@ -132,13 +132,22 @@ describe('Microsoft Entra ID and the v1 API', () => {
     }
   });
 
-  it('with no key and no working credential: one message with what was tried and the two ways out, nothing sent, no metadata probe', async () => {
+  it('with no key and no working credential: the two ways out in one sentence first; what was tried only with --verbose; nothing sent, no metadata probe', async () => {
     // The developer credentials only (no managed identity), and no Azure CLI on the PATH.
-    const r = await cli([image('ui.png')], { NODE_EXTRA_CA_CERTS: caFile, AZURE_TOKEN_CREDENTIALS: 'dev', PATH: path.join(dir, 'empty-bin') });
+    const env = { NODE_EXTRA_CA_CERTS: caFile, AZURE_TOKEN_CREDENTIALS: 'dev', PATH: path.join(dir, 'empty-bin') };
+    const r = await cli([image('ui.png')], env);
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /no AZURE_OPENAI_API_KEY: signing in with Microsoft Entra ID/);
-    assert.match(r.stderr, /No Microsoft Entra ID credential worked\. Tried .*environment service principal.*Azure CLI/);
-    assert.match(r.stderr, /Either sign in with `az login` and run again, or set AZURE_OPENAI_API_KEY/);
+    const lines = r.stderr.trim().split('\n');
+    assert.deepEqual(lines, [
+      'describe-image: no AZURE_OPENAI_API_KEY: signing in with Microsoft Entra ID.',
+      'describe-image: No credential for Azure OpenAI: set AZURE_OPENAI_API_KEY to use a key, or run `az login` to sign in with Microsoft Entra ID (then run again). (--verbose shows what was tried.)',
+    ]);
+    assert.ok(r.stderr.length < 400, `short: ${r.stderr.length} characters`);
+    const verbose = await cli([image('ui.png'), '--verbose'], env);
+    assert.equal(verbose.code, 2, verbose.stderr);
+    const at = verbose.stderr.indexOf('describe-image: No credential for Azure OpenAI: set AZURE_OPENAI_API_KEY');
+    assert.ok(at >= 0, verbose.stderr);
+    assert.match(verbose.stderr.slice(at), /\nTried .*environment service principal.*Azure CLI.*\n {2}\w*Credential/s);
     assert.equal(server.requests.length, 0);
   });
 });
