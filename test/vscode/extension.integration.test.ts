@@ -263,7 +263,8 @@ describe('Describe Image in VS Code', () => {
       assert.ok(doc, ui.errors().join('\n'));
       // At no moment does a Markdown parser find HTML in the document (a `<b` still waiting for its `>` is text).
       const htmlIn = (text: string) => markdownEvents(text).filter(([kind, t]) => kind === 'enter' && (t.type === 'htmlFlow' || t.type === 'htmlText')).length;
-      assert.ok(seen.length > 10, `${seen.length} states seen`);
+      // It streamed: the document showed the answer before it was whole (how many states depends on the machine's load).
+      assert.ok(seen.some((t) => t.includes('The page') && !t.includes('Code stays')), `the document showed part of the answer (${seen.length} states seen)`);
       for (const text of [...seen, doc.getText()]) assert.equal(htmlIn(text), 0, `raw HTML in the document at some moment:\n${text}`);
       assert.match(doc.getText(), /The page has a &lt;b>bold&lt;\/b> title\. &lt;img src=x onerror="alert\(1\)"> Then:\n\n&lt;script>\nalert\(2\)\n&lt;\/script>\n\nCode stays: `<div>`\./);
     });
