@@ -13,6 +13,9 @@
  * - A call the client cancels (`notifications/cancelled`) is aborted: the request to the model is closed, OCR stops.
  *   The OCR worker ends after an idle time, as in VS Code (the engine's own idle timer), and starts again when needed.
  *   SIGINT or the end of stdin closes the server (running calls aborted, OCR worker ended) with exit code 0.
+ *
+ * Over 400 lines on purpose: it is the server's one session — the tools' handlers share its scope, cancellation and
+ * secrets, and split apart each would take all three as arguments. The scope rules already live in mcpScope.ts.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import type { ChatBackend } from '../net';
+import { errorCode, type ChatBackend } from '../net';
 import { clampFrames, describeImages } from '../describe';
 import { DescribeError, isDescribeError, DEFAULT_ALT_CONCURRENCY, DEFAULT_ALT_MAX_LENGTH } from '../base';
 import type { DescribeSettings } from '../base';
@@ -111,12 +111,6 @@ export interface AltRunResult {
 
 const UNREACHABLE = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED']);
 
-function causeCode(e: DescribeError): string | undefined {
-  const c = e.cause as { code?: unknown; cause?: { code?: unknown } } | undefined;
-  const code = c?.code ?? c?.cause?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
 /** Errors that every other request would meet too: stop at the first. */
 export function isFatalForRun(e: DescribeError): boolean {
   switch (e.code) {
@@ -134,7 +128,7 @@ export function isFatalForRun(e: DescribeError): boolean {
     case 'rate-limited':
       return e.serviceCode === 'insufficient_quota';
     case 'network':
-      return UNREACHABLE.has(causeCode(e) ?? ''); // no such host, connection refused: so for every image
+      return UNREACHABLE.has(errorCode(e.cause) ?? ''); // no such host, connection refused: so for every image
     default:
       return false;
   }

@@ -10,3 +10,4 @@ export * from './request';
 export * from './response';
 export * from './stream';
 export * from './transport';
+export { deploymentKey, errorCode, formatDuration, InMemoryTokenParamMemory, type TokenParamMemory } from './attempts';

@@ -5,6 +5,9 @@
  * the result document links them and a reload restores the panel; removed or closed, they are deleted), and sends them
  * through the same describe flow as the Explorer command. Errors show in the panel with the same actions; nothing
  * pasted is lost on an error.
+ *
+ * About 400 lines on purpose: one class for one panel's life (its messages, images, store and describe); the storage
+ * (pasteStore.ts) and the message checks (src/webview/protocol.ts) are already their own files.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
