@@ -5,34 +5,20 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { AzureLikeServer, streamEvents } from '../../support/azureServer';
-import { runCliProcess, type CliRun } from '../../support/cli';
-import { cliPath, image, networkGuard } from '../../support/paths';
+import { describe,it } from 'node:test';
+import { streamEvents } from '../../support/azureServer';
+import { cliSandbox } from '../../support/cliSandbox';
+import { runCliProcess,type CliRun } from '../../support/cli';
+import { cliPath,image,networkGuard } from '../../support/paths';
 
-const server = new AzureLikeServer();
-let tmp = '';
-let guardLog = '';
-before(async () => {
-  await server.start();
-  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'di-cli-'));
-  guardLog = path.join(tmp, 'network-guard.log');
-});
-after(async () => {
-  await server.stop();
-  await fs.rm(tmp, { recursive: true, force: true });
-});
-beforeEach(() => {
-  server.requests.length = 0;
-  server.script.length = 0;
-});
+const box = cliSandbox('di-cli-');
+const server = box.server;
 
-function cli(args: string[], env: Record<string, string | undefined> = {}, cwd = tmp): Promise<CliRun> {
+function cli(args: string[], env: Record<string, string | undefined> = {}, cwd = box.dir): Promise<CliRun> {
   return runCliProcess(args, {
     cwd,
-    guardLog,
+    guardLog: box.guardLog,
     secrets: [server.key],
     env: { AZURE_OPENAI_ENDPOINT: server.url, AZURE_OPENAI_DEPLOYMENT: 'gpt-4o', AZURE_OPENAI_API_KEY: server.key, ...env },
   });
@@ -79,7 +65,7 @@ describe('describe-image CLI', () => {
   });
 
   it('writes --out with image links relative to it, and never overwrites without --force', async () => {
-    const out = path.join(tmp, 'notes', 'desc.md');
+    const out = path.join(box.dir, 'notes', 'desc.md');
     await fs.mkdir(path.dirname(out), { recursive: true });
     const r = await cli([image('ui.png'), '--out', out]);
     assert.equal(r.code, 0, r.stderr);
@@ -172,8 +158,8 @@ describe('describe-image CLI', () => {
       // The answer stops mid-paragraph (no line break yet) and the server goes silent: the words must already be out.
       server.script.push({ sse: streamEvents('gpt-4o', 'Words of a long paragraph that has no line break yet', 'stop', undefined).slice(0, 8), afterSse: 'stall' });
       const child = spawn(process.execPath, ['--require', networkGuard, cliPath, image('ui.png'), '--stream', '--idle-timeout', '60'], {
-        env: { PATH: process.env['PATH'] ?? '', AZURE_OPENAI_ENDPOINT: server.url, AZURE_OPENAI_DEPLOYMENT: 'gpt-4o', AZURE_OPENAI_API_KEY: server.key, NETWORK_GUARD_LOG: guardLog },
-        cwd: tmp,
+        env: { PATH: process.env['PATH'] ?? '', AZURE_OPENAI_ENDPOINT: server.url, AZURE_OPENAI_DEPLOYMENT: 'gpt-4o', AZURE_OPENAI_API_KEY: server.key, NETWORK_GUARD_LOG: box.guardLog },
+        cwd: box.dir,
       });
       let stdout = '';
       const seen = new Promise<void>((resolve) =>
@@ -200,7 +186,7 @@ describe('describe-image CLI', () => {
 
     it('with --out, the incomplete text is written there, marked', async () => {
       server.script.push({ sse: streamEvents('gpt-4o', 'Words that arrive before the stall', 'stop', undefined).slice(0, 5), afterSse: 'stall' });
-      const out = path.join(tmp, 'partial.md');
+      const out = path.join(box.dir, 'partial.md');
       const r = await cli([image('ui.png'), '--stream', '--out', out, '--idle-timeout', '0.5']);
       assert.equal(r.code, 1);
       const written = await fs.readFile(out, 'utf8');

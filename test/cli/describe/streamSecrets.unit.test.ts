@@ -4,32 +4,15 @@
  * key, and prints every other character of the answer (what was held back is flushed at the end).
  */
 import assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe,it } from 'node:test';
 import { runCli } from '../../../src/cli/main';
 import { REDACTED } from '../../../src/core/base';
-import { AzureLikeServer } from '../../support/azureServer';
+import { cliSandbox } from '../../support/cliSandbox';
 import { runCliProcess } from '../../support/cli';
 import { image } from '../../support/paths';
 
-const server = new AzureLikeServer();
-let tmp = '';
-let guardLog = '';
-before(async () => {
-  await server.start();
-  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'di-stream-secrets-'));
-  guardLog = path.join(tmp, 'network-guard.log');
-});
-after(async () => {
-  await server.stop();
-  await fs.rm(tmp, { recursive: true, force: true });
-});
-beforeEach(() => {
-  server.requests.length = 0;
-  server.script.length = 0;
-});
+const box = cliSandbox('di-stream-secrets-');
+const server = box.server;
 
 /** The text cut into pieces of 1, 2, 3, 1, 2, 3… characters, each its own SSE event (Azure's shape). */
 export function echoInPieces(text: string): string[] {
@@ -56,7 +39,7 @@ function assertRedactedWithNothingLost(stdout: string, tagAs: string): void {
 describe('--stream with a server that echoes the key in pieces of 1-3 characters', () => {
   it('into a pipe: the key never appears, the text around it does', async () => {
     server.script.push({ sse: echoInPieces(answer()) });
-    const r = await runCliProcess([image('ui.png'), '--stream'], { cwd: tmp, guardLog, env: env(), secrets: [server.key] });
+    const r = await runCliProcess([image('ui.png'), '--stream'], { cwd: box.dir, guardLog: box.guardLog, env: env(), secrets: [server.key] });
     assert.equal(r.code, 0, r.stderr);
     assert.ok(!r.stderr.includes(server.key));
     // A pipe gets HTML neutralised: the tag is shown as text.
@@ -67,7 +50,7 @@ describe('--stream with a server that echoes the key in pieces of 1-3 characters
     server.script.push({ sse: echoInPieces(answer()) });
     const pieces: string[] = [];
     let stderr = '';
-    const code = await runCli([image('ui.png'), '--stream'], { stdout: (t) => pieces.push(t), stderr: (t) => (stderr += t), env: env(), cwd: tmp, isTty: true });
+    const code = await runCli([image('ui.png'), '--stream'], { stdout: (t) => pieces.push(t), stderr: (t) => (stderr += t), env: env(), cwd: box.dir, isTty: true });
     const stdout = pieces.join('');
     assert.equal(code, 0, stderr);
     assert.ok(pieces.length > 10, `the text streamed (${pieces.length} writes)`);
@@ -77,7 +60,7 @@ describe('--stream with a server that echoes the key in pieces of 1-3 characters
 
   it('a stream that breaks: the characters held back are printed before the Incomplete note', async () => {
     server.script.push({ sse: echoInPieces(`The key ${server.key} then the last words before the break`).slice(0, -2), afterSse: 'reset' });
-    const r = await runCliProcess([image('ui.png'), '--stream'], { cwd: tmp, guardLog, env: env(), secrets: [server.key] });
+    const r = await runCliProcess([image('ui.png'), '--stream'], { cwd: box.dir, guardLog: box.guardLog, env: env(), secrets: [server.key] });
     assert.equal(r.code, 1);
     assert.match(r.stdout, new RegExp(`The key \\[REDACTED\\] then the last words before the break\\n\\n> \\*\\*Incomplete:\\*\\*`));
   });

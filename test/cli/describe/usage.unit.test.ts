@@ -5,37 +5,23 @@
  */
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { AzureLikeServer } from '../../support/azureServer';
-import { runCliProcess, type CliRun } from '../../support/cli';
+import { describe,it } from 'node:test';
+import { cliSandbox } from '../../support/cliSandbox';
+import { runCliProcess,type CliRun } from '../../support/cli';
 import { image } from '../../support/paths';
 
-const server = new AzureLikeServer();
-let tmp = '';
-let guardLog = '';
-before(async () => {
-  await server.start();
-  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'di-usage-'));
-  guardLog = path.join(tmp, 'network-guard.log');
-  await fs.mkdir(path.join(tmp, 'docs'));
-  await fs.copyFile(image('ui.png'), path.join(tmp, 'docs', 'ui.png'));
-  await fs.writeFile(path.join(tmp, 'docs', 'a.md'), '# A\n\n![](ui.png)\n');
+const box = cliSandbox('di-usage-', async (dir) => {
+  await fs.mkdir(path.join(dir, 'docs'));
+  await fs.copyFile(image('ui.png'), path.join(dir, 'docs', 'ui.png'));
+  await fs.writeFile(path.join(dir, 'docs', 'a.md'), '# A\n\n![](ui.png)\n');
 });
-after(async () => {
-  await server.stop();
-  await fs.rm(tmp, { recursive: true, force: true });
-});
-beforeEach(() => {
-  server.requests.length = 0;
-  server.script.length = 0;
-});
+const server = box.server;
 
 function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
   return runCliProcess(args, {
-    cwd: tmp,
-    guardLog,
+    cwd: box.dir,
+    guardLog: box.guardLog,
     secrets: [server.key],
     env: { AZURE_OPENAI_ENDPOINT: server.url, AZURE_OPENAI_DEPLOYMENT: 'gpt-4o', AZURE_OPENAI_API_KEY: server.key, ...env },
   });
