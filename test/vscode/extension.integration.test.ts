@@ -479,6 +479,31 @@ describe('Describe Image in VS Code', () => {
       assert.deepEqual(panel.files().map((u) => u.toString()), [vscode.Uri.joinPath(store.folder(panel.panelId), hash, 'old layout.png').toString()]);
       webview.dispose();
     });
+
+    it("a restored panel shows every image in its folder, also those its webview's saved state is too old to list", async () => {
+      // A browser window (code-server, vscode.dev) persists a webview's state only now and then: after a reload the
+      // state can list fewer images than the panel held. The folder has them all.
+      const store = api.pasteStore;
+      const first = await vscode.workspace.fs.readFile(workspaceImage('ui.png'));
+      const second = Buffer.concat([Buffer.from(first), Buffer.from('trailing bytes make another file')]);
+      const id = (b: Uint8Array) => createHash('sha256').update(b).digest('hex').slice(0, 20);
+      const panelId = 'panel-2222222222222222';
+      const older = vscode.Uri.joinPath(store.folder(panelId), id(first), 'image.png');
+      const newer = vscode.Uri.joinPath(store.folder(panelId), id(second), 'dialog.png');
+      await vscode.workspace.fs.writeFile(older, first);
+      await vscode.workspace.fs.writeFile(newer, second);
+      const hourAgo = new Date(Date.now() - 60 * 60_000);
+      await fs.utimes(older.fsPath, hourAgo, hourAgo);
+      const webview = vscode.window.createWebviewPanel('describeImage.paste', 'Paste Screenshot', vscode.ViewColumn.Active, {});
+      const panel = await api.revivePastePanel(webview, { prompt: 'Describe', detail: 'auto', panelId, images: [{ id: id(first), name: 'image.png' }] });
+      assert.deepEqual(
+        panel.files().map((u) => u.path.split('/').pop()),
+        ['image.png', 'dialog.png'],
+        'both images, in the order they were pasted',
+      );
+      webview.dispose();
+      await until('closing it deleted its folder', async () => !(await Promise.resolve(vscode.workspace.fs.stat(store.folder(panelId))).then(() => false, () => true)));
+    });
   });
 
   it('never writes the key to the log, a document or a message', async () => {

@@ -265,8 +265,8 @@ export class PastePanel implements vscode.Disposable {
   }
 
   private async restoreImages(saved: unknown): Promise<void> {
-    const list = (saved as Partial<PanelState> | undefined)?.images;
-    if (!Array.isArray(list)) return;
+    const listed = (saved as Partial<PanelState> | undefined)?.images;
+    const list = Array.isArray(listed) ? listed : [];
     for (const info of list.slice(0, MAX_IMAGES) as ImageInfo[]) {
       if (typeof info?.url === 'string' && /^https?:\/\/[^\s]+$/i.test(info.url)) {
         this.addUrl(info.url);
@@ -280,6 +280,12 @@ export class PastePanel implements vscode.Disposable {
       const bytes = await firstReadable(places);
       if (bytes) await this.add([{ name: info.name, bytes }]);
       else this.deps.log.info(`Paste panel: ${info.name} is no longer in storage; not restored.`);
+    }
+    // Images in the panel's folder that the saved state does not list (it can be older than the folder): kept too.
+    for (const held of await this.store.images(this.panelId)) {
+      if (this.images.length >= MAX_IMAGES || this.images.some((i) => i.info.id === held.id)) continue;
+      const bytes = await firstReadable([held.uri]);
+      if (bytes) await this.add([{ name: held.uri.path.split('/').pop() ?? 'image', bytes }]);
     }
   }
 

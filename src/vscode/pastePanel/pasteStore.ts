@@ -63,6 +63,26 @@ export class PasteStore {
     await this.memento.update(RECORD_KEY, { ...this.record(), [panelId]: now });
   }
 
+  /**
+   * The images in a panel's folder, oldest first (the order they were pasted): what the panel held when its window
+   * went away. The folder is the truth, not the webview's saved state: a browser window (code-server, vscode.dev)
+   * persists that state only now and then, so after a reload it can miss the last images pasted.
+   */
+  async images(panelId: string): Promise<{ id: string; uri: vscode.Uri }[]> {
+    const folder = this.folder(panelId);
+    const found: { id: string; uri: vscode.Uri; mtime: number }[] = [];
+    for (const [id, type] of await Promise.resolve(vscode.workspace.fs.readDirectory(folder)).catch(() => [] as [string, vscode.FileType][])) {
+      if (type !== vscode.FileType.Directory || !PasteStore.isImageId(id)) continue;
+      const inside = await Promise.resolve(vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(folder, id))).catch(() => [] as [string, vscode.FileType][]);
+      const file = inside.find(([, t]) => t === vscode.FileType.File);
+      if (!file) continue;
+      const uri = vscode.Uri.joinPath(folder, id, file[0]);
+      const stat = await Promise.resolve(vscode.workspace.fs.stat(uri)).catch(() => undefined);
+      if (stat) found.push({ id, uri, mtime: stat.mtime });
+    }
+    return found.sort((a, b) => a.mtime - b.mtime || a.id.localeCompare(b.id)).map(({ id, uri }) => ({ id, uri }));
+  }
+
   /** Delete one image of a panel. */
   async removeImage(panelId: string, imageId: string): Promise<void> {
     if (!PasteStore.isImageId(imageId)) throw new Error(`not an image id: ${imageId}`);
