@@ -7,8 +7,7 @@ import { ChatClient, type ChatBackend, type ClientOptions } from '../net';
 import { DEFAULT_MAX_FRAMES, DescribeError, MAX_IMAGES, isConvertible } from '../base';
 import { animationPrompt, FrameSizeError, isAnimatedImage, prepareAnimation, type PreparedAnimation } from '../animation';
 import { loadImages, type ImageSource, type LocalImage } from '../images';
-import { prepareLocalImage } from '../images';
-import { prepareImage, type PreparedImage } from '../images';
+import { prepareLocalImage, prepareUntouched, type PreparedImage } from '../images';
 import type { TokenParam } from '../net';
 import { describeFilter, type FilterCategory, type Usage } from '../net';
 import { assertSecureEndpoint, type DescribeSettings, type Detail } from '../base';
@@ -97,7 +96,7 @@ export async function prepareImages(sources: readonly ImageSource[], options: Pr
   const budget = animations ? Math.max(1, Math.min(asked, Math.floor((MAX_IMAGES - (loaded.length - animations)) / animations))) : 1;
   const settled = await Promise.allSettled(
     loaded.map((image, i) => {
-      if (image.kind !== 'file' || !resize) return Promise.resolve(prepareImage(image, options.detail));
+      if (image.kind !== 'file' || !resize) return prepareUntouched(image, options.detail);
       if (animated[i]) return prepareAnimatedImage(image, options.detail, budget, asked, options.animationAsk ?? DEFAULT_ANIMATION_ASK);
       return prepareLocalImage(image, { detail: options.detail });
     }),

@@ -9,13 +9,14 @@
  * VSIX so one package runs on every OS; `@resvg/resvg-wasm` with bundled DejaVu fonts for SVG (renderers without fonts
  * silently drop all text).
  */
-import type { Metadata, Sharp as SharpPipeline } from 'sharp';
+import type { Metadata, OutputInfo, Sharp as SharpPipeline } from 'sharp';
 import { DescribeError, ACCEPTED_MIME_TYPES, MAX_IMAGE_BYTES } from '../base';
-import { formatBytes, sniffImage, toDataUrl, type LocalImage } from './load';
+import { checkDecodes, decodeFailure, DECODE_FAIL_ON } from './damage';
+import { formatBytes, sniffImage, toDataUrl, type LoadedImage, type LocalImage } from './load';
 import { decodeBmp, rasteriseSvg } from './rasterise';
 import { sharp } from './sharp';
 import { estimateImageTokens, targetSize } from './tokens';
-import type { PreparedImage } from './wire';
+import { prepareImage, type PreparedImage } from './wire';
 import type { Detail } from '../base';
 
 /** True when some pixel of RGBA data is not fully opaque. */
@@ -63,13 +64,12 @@ async function openPixels(image: LocalImage, options: PipelineOptions, notes: st
     notes.push(`${image.name} (BMP) was converted.`);
     return { input: s(raw.data, { raw: { width: raw.width, height: raw.height, channels: 4 } }), width: raw.width, height: raw.height, animated: false };
   }
-  const input = s(bytes, { pages: 1, limitInputPixels: MAX_DECODED_PIXELS });
+  const input = s(bytes, { pages: 1, limitInputPixels: MAX_DECODED_PIXELS, failOn: DECODE_FAIL_ON });
   let meta: Metadata;
   try {
     meta = await input.metadata();
   } catch (e) {
-    const kind = sniffed.mime.replace('image/', '').toUpperCase();
-    throw new DescribeError('bad-input', `${image.source}: this ${kind} image can't be decoded here (${e instanceof Error ? e.message : String(e)}); save it as PNG or JPEG and try again.`);
+    throw decodeFailure(image.source, sniffed.mime, e);
   }
   const width = meta.width ?? sniffed.width ?? 0;
   const height = meta.pageHeight ?? meta.height ?? sniffed.height ?? 0;
@@ -80,13 +80,22 @@ async function openPixels(image: LocalImage, options: PipelineOptions, notes: st
   return { input, width, height, animated };
 }
 
+/** Decode, orient and resize once. The decode is also the check that the image is whole: damage stops it here. */
+async function decodeResized(image: LocalImage, input: SharpPipeline, target: { width: number; height: number }): Promise<{ data: Buffer; info: OutputInfo }> {
+  try {
+    return await input.rotate().resize(target.width, target.height, { fit: 'fill', kernel: 'lanczos3' }).raw().toBuffer({ resolveWithObject: true });
+  } catch (e) {
+    throw decodeFailure(image.source, image.sniffed.mime, e);
+  }
+}
+
 /**
- * Decode, orient and resize once; encode the candidates from those pixels. PNG keeps screenshots and line art sharp:
- * it is preferred unless it costs more than 1.5× the lossy encoding (WebP when there is transparency, else JPEG).
+ * Encode the candidates from the decoded pixels. PNG keeps screenshots and line art sharp: it is preferred unless it
+ * costs more than 1.5× the lossy encoding (WebP when there is transparency, else JPEG).
  */
-async function encodeResized(input: SharpPipeline, target: { width: number; height: number }): Promise<{ out: Buffer; mime: string }> {
+async function encodeResized(image: LocalImage, input: SharpPipeline, target: { width: number; height: number }): Promise<{ out: Buffer; mime: string }> {
   const s = sharp();
-  const { data, info } = await input.rotate().resize(target.width, target.height, { fit: 'fill', kernel: 'lanczos3' }).raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await decodeResized(image, input, target);
   const hasAlpha = info.channels === 4 && hasTransparency(data);
   const pixels = () => s(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
   const [png, alt] = await Promise.all([
@@ -125,11 +134,30 @@ export async function prepareLocalImage(image: LocalImage, options: PipelineOpti
   const needsResize = target.width !== ow || target.height !== oh;
   const needsRotate = orientation > 1;
   const needsConvert = !ACCEPTED_MIME_TYPES.includes(sniffed.mime) || animated;
-  if (!needsResize && !needsRotate && !needsConvert && bytes.length <= MAX_IMAGE_BYTES) return done(bytes, sniffed.mime, ow, oh, ow, oh);
+  if (!needsResize && !needsRotate && !needsConvert && bytes.length <= MAX_IMAGE_BYTES) {
+    // Sent as it is: decoded only to check it is whole.
+    await checkDecodes(image.source, bytes, sniffed.mime, MAX_DECODED_PIXELS);
+    return done(bytes, sniffed.mime, ow, oh, ow, oh);
+  }
   if (needsResize) notes.push(`${image.name} was resized from ${ow}×${oh} to ${target.width}×${target.height}, the size the service uses for ${detail === 'low' ? 'low' : 'high'} detail.`);
   if (needsRotate) notes.push(`${image.name} was turned upright (EXIF orientation ${orientation}).`);
-  const { out, mime } = await encodeResized(input, target);
+  // A JPEG's damaged data shows only in a decode of its own (see checkDecodes); other types show it while resizing.
+  const check = sniffed.mime === 'image/jpeg' ? checkDecodes(image.source, bytes, sniffed.mime, MAX_DECODED_PIXELS) : undefined;
+  const [{ out, mime }] = await Promise.all([encodeResized(image, input, target), check]);
   return done(out, mime, target.width, target.height, ow, oh);
+}
+
+/**
+ * An image sent untouched (`--no-resize`), or a URL passed through: a local file is decoded first, only to check it
+ * is whole.
+ */
+export async function prepareUntouched(image: LoadedImage, detail: Detail | undefined): Promise<PreparedImage> {
+  if (image.kind === 'file') {
+    const { mime, width, height } = image.sniffed;
+    checkDecodeSize(image.source, mime, width ?? 0, height ?? 0);
+    await checkDecodes(image.source, image.bytes, mime, decodeLimit(mime));
+  }
+  return prepareImage(image, detail);
 }
 
 /** A small PNG/JPEG `data:` thumbnail (at most 240×160) for showing an image in a panel. */
