@@ -6,7 +6,7 @@ import type { Credential } from '../net';
 import { ChatClient, type ChatBackend, type ClientOptions } from '../net';
 import { DEFAULT_MAX_FRAMES, DescribeError, MAX_IMAGES, isConvertible } from '../base';
 import { animationPrompt, FrameSizeError, isAnimatedImage, prepareAnimation, type PreparedAnimation } from '../animation';
-import { loadImages, type ImageSource, type LocalImage } from '../images';
+import { DamagedImageError, loadImages, type ImageSource, type LocalImage } from '../images';
 import { prepareLocalImage, prepareUntouched, type PreparedImage } from '../images';
 import type { TokenParam } from '../net';
 import { describeFilter, type FilterCategory, type Usage } from '../net';
@@ -122,6 +122,7 @@ async function prepareAnimatedImage(image: LocalImage, detail: Detail | undefine
     a = await prepareAnimation(image, { detail, maxFrames: budget });
   } catch (e) {
     if (e instanceof FrameSizeError) throw e; // its first frame is as big: refused, not decoded
+    if (e instanceof DamagedImageError) throw e; // damaged: not even its first frame goes
     return prepareLocalImage(image, { detail, firstFrameReason: `the frames could not be chosen (${e instanceof Error ? e.message : String(e)})` });
   }
   const [first, ...rest] = a.images;

@@ -142,8 +142,9 @@ export async function prepareLocalImage(image: LocalImage, options: PipelineOpti
   if (needsResize) notes.push(`${image.name} was resized from ${ow}×${oh} to ${target.width}×${target.height}, the size the service uses for ${detail === 'low' ? 'low' : 'high'} detail.`);
   if (needsRotate) notes.push(`${image.name} was turned upright (EXIF orientation ${orientation}).`);
   // A JPEG's damaged data shows only in a decode of its own (see checkDecodes); other types show it while resizing.
-  const check = sniffed.mime === 'image/jpeg' ? checkDecodes(image.source, bytes, sniffed.mime, MAX_DECODED_PIXELS) : undefined;
-  const [{ out, mime }] = await Promise.all([encodeResized(image, input, target), check]);
+  // First, not beside the resize: libvips reported the JPEG warning of one of two decodes running at once.
+  if (sniffed.mime === 'image/jpeg') await checkDecodes(image.source, bytes, sniffed.mime, MAX_DECODED_PIXELS);
+  const { out, mime } = await encodeResized(image, input, target);
   return done(out, mime, target.width, target.height, ow, oh);
 }
 
