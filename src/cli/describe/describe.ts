@@ -118,6 +118,7 @@ export function resultToJson(result: DescribeResult): unknown {
     promptFilter: result.promptFilter,
     completionFilter: result.completionFilter,
     warnings: result.warnings,
+    notes: result.notes,
     images: result.images.map((i) => ({
       source: i.source,
       name: i.name,
@@ -188,6 +189,7 @@ async function dryRun(
           ? { totalFrames: i.animation.totalFrames, durationMs: i.animation.durationMs, framesSent: i.animation.frames.map((f) => ({ frame: f.index + 1, atMs: f.timeMs })), sentAs: i.animation.mode === 'sheet' ? 'contact sheet' : 'frames', imagesSent: i.animation.sentImages, caption: i.caption ?? null }
           : null,
         notes: i.notes,
+        warnings: i.warnings,
       })),
     };
     io.stdout(`${JSON.stringify(report, null, 2)}\n`);
@@ -279,6 +281,7 @@ class AnswerOutput {
   async done(result: DescribeResult): Promise<void> {
     const { io, hide, v, outAbs } = this;
     for (const w of result.warnings) io.stderr(`describe-image: warning: ${hide(w)}\n`);
+    if (v.verbose) for (const n of result.notes) io.stderr(`describe-image: info: ${hide(n)}\n`);
     const markdown = hide(renderMarkdown(result, { imageRef: this.imageRef }));
     if (this.streamToStdout) io.stdout(hide(`${this.streamed?.end() ?? ''}\n\n${renderWarnings(result.warnings)}${renderFooter(result)}`));
     else if (v.json) io.stdout(`${hide(JSON.stringify(resultToJson(result), null, 2))}\n`);

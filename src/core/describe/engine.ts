@@ -22,8 +22,10 @@ export interface DescribeResult {
   readonly promptFilter: readonly FilterCategory[];
   readonly completionFilter: readonly FilterCategory[];
   readonly images: readonly PreparedImage[];
-  /** Sentences to show the user beside the result (cut, filtered, renamed types…). */
+  /** Sentences to show the user beside the result: what they should act on (cut, filtered, renamed types…). */
   readonly warnings: readonly string[];
+  /** What was done to the images, for the record (resized, converted): the footer, --verbose, the log at info. */
+  readonly notes: readonly string[];
   readonly tokenParam: TokenParam;
   readonly elapsedMs: number;
   /** Requests it took (more than 1 after retries). */
@@ -127,16 +129,17 @@ async function prepareAnimatedImage(image: LocalImage, detail: Detail | undefine
   }
   const [first, ...rest] = a.images;
   if (!first) throw new DescribeError('bad-input', `${image.source}: no frame could be prepared.`);
-  // Which frames went is said in the footer; a note (shown as a warning) only when fewer could go than asked.
-  const notes = image.nameMime && image.nameMime !== image.sniffed.mime ? [`${image.name} is named as ${image.nameMime} but its bytes are ${image.sniffed.mime}.`] : [];
-  if (budget < asked && a.totalFrames > budget) notes.push(`${image.name}: at most ${budget} of the ${asked} frames asked could be sent (a request takes ${MAX_IMAGES} images, shared among the animations).`);
+  // Which frames went is said in the footer; a warning only when fewer could go than asked.
+  const warnings = image.nameMime && image.nameMime !== image.sniffed.mime ? [`${image.name} is named as ${image.nameMime} but its bytes are ${image.sniffed.mime}.`] : [];
+  if (budget < asked && a.totalFrames > budget) warnings.push(`${image.name}: at most ${budget} of the ${asked} frames asked could be sent (a request takes ${MAX_IMAGES} images, shared among the animations).`);
   return {
     ...first,
     caption: a.totalFrames > 1 ? `${animationPrompt(a)}${a.frames.length > 1 ? ` ${ask}` : ''}` : undefined,
     more: rest.map((r) => r.url),
     sentBytes: a.images.reduce((n, i) => n + (i.sentBytes ?? 0), 0),
     estimatedTokens: a.estimatedTokens,
-    notes,
+    notes: [],
+    warnings,
     animation: { frames: a.frames, totalFrames: a.totalFrames, durationMs: a.durationMs, format: a.format, mode: a.mode, sentImages: a.images.length, note: a.note },
   };
 }
@@ -183,7 +186,7 @@ export async function describeImages(req: DescribeRequest): Promise<DescribeResu
       onWaiting: onEvent ? (info) => onEvent({ type: 'waiting', ...info }) : undefined,
     });
     const warnings = [
-      ...images.flatMap((i) => i.notes),
+      ...images.flatMap((i) => i.warnings),
       ...resultWarnings(completion.finishReason, completion.content, settings, completion.completionFilter),
     ];
     return {
@@ -197,6 +200,7 @@ export async function describeImages(req: DescribeRequest): Promise<DescribeResu
       completionFilter: completion.completionFilter,
       images,
       warnings,
+      notes: images.flatMap((i) => i.notes),
       tokenParam: completion.tokenParam,
       elapsedMs: Date.now() - started,
       attempts: completion.attempts,

@@ -56,7 +56,7 @@ export interface PipelineOptions {
 }
 
 /** The image opened for decoding (BMP through its own decoder), its size, and whether it is an animated GIF. */
-async function openPixels(image: LocalImage, options: PipelineOptions, notes: string[]): Promise<{ input: SharpPipeline; width: number; height: number; animated: boolean }> {
+async function openPixels(image: LocalImage, options: PipelineOptions, notes: string[], warnings: string[]): Promise<{ input: SharpPipeline; width: number; height: number; animated: boolean }> {
   const { sniffed, bytes } = image;
   const s = sharp();
   if (sniffed.mime === 'image/bmp') {
@@ -75,8 +75,8 @@ async function openPixels(image: LocalImage, options: PipelineOptions, notes: st
   const height = meta.pageHeight ?? meta.height ?? sniffed.height ?? 0;
   checkDecodeSize(image.source, sniffed.mime, width, height);
   const animated = (meta.pages ?? 1) > 1 && sniffed.mime === 'image/gif';
-  if (options.firstFrameReason) notes.push(`${image.name}: ${options.firstFrameReason}; only the first frame was sent.`);
-  else if (animated) notes.push(`${image.name} is an animated GIF (${meta.pages} frames): only the first frame was sent.`);
+  if (options.firstFrameReason) warnings.push(`${image.name}: ${options.firstFrameReason}; only the first frame was sent.`);
+  else if (animated) warnings.push(`${image.name} is an animated GIF (${meta.pages} frames): only the first frame was sent.`);
   return { input, width, height, animated };
 }
 
@@ -110,8 +110,9 @@ async function encodeResized(image: LocalImage, input: SharpPipeline, target: { 
 export async function prepareLocalImage(image: LocalImage, options: PipelineOptions): Promise<PreparedImage> {
   const { sniffed, bytes } = image;
   const notes: string[] = [];
+  const warnings: string[] = [];
   if (image.nameMime && image.nameMime !== sniffed.mime && sniffed.mime !== 'image/svg+xml') {
-    notes.push(`${image.name} is named as ${image.nameMime} but its bytes are ${sniffed.mime}.`);
+    warnings.push(`${image.name} is named as ${image.nameMime} but its bytes are ${sniffed.mime}.`);
   }
   const base = { source: image.source, name: image.name, kind: 'file' as const, path: image.path, originalMime: sniffed.mime, originalBytes: bytes.length };
   const detail = options.detail;
@@ -119,14 +120,14 @@ export async function prepareLocalImage(image: LocalImage, options: PipelineOpti
     if (out.length > MAX_IMAGE_BYTES) {
       throw new DescribeError('bad-input', `${image.source} is still ${formatBytes(out.length)} after preparing; the service takes at most 20 MB per image.`);
     }
-    return { ...base, url: toDataUrl(mime, out), width: origW, height: origH, sentMime: mime, sentBytes: out.length, sentWidth: width, sentHeight: height, estimatedTokens: estimateImageTokens(width, height, detail), notes };
+    return { ...base, url: toDataUrl(mime, out), width: origW, height: origH, sentMime: mime, sentBytes: out.length, sentWidth: width, sentHeight: height, estimatedTokens: estimateImageTokens(width, height, detail), notes, warnings };
   };
   if (sniffed.mime === 'image/svg+xml') {
     const r = await rasteriseSvg(bytes, detail, image.source);
     notes.push(`${image.name} (SVG) was rendered to a ${r.width}×${r.height} PNG.`);
     return done(r.png, 'image/png', r.width, r.height, sniffed.width, sniffed.height);
   }
-  const { input, width, height, animated } = await openPixels(image, options, notes);
+  const { input, width, height, animated } = await openPixels(image, options, notes, warnings);
   const orientation = sniffed.orientation ?? 1;
   const swapped = orientation >= 5 && orientation <= 8;
   const [ow, oh] = swapped ? [height, width] : [width, height];
@@ -139,7 +140,7 @@ export async function prepareLocalImage(image: LocalImage, options: PipelineOpti
     await checkDecodes(image.source, bytes, sniffed.mime, MAX_DECODED_PIXELS);
     return done(bytes, sniffed.mime, ow, oh, ow, oh);
   }
-  if (needsResize) notes.push(`${image.name} was resized from ${ow}×${oh} to ${target.width}×${target.height}, the size the service uses for ${detail === 'low' ? 'low' : 'high'} detail.`);
+  if (needsResize) notes.push(`${image.name} was sent at ${target.width}×${target.height} (from ${ow}×${oh}), the size the service uses for ${detail === 'low' ? 'low' : 'high'} detail.`);
   if (needsRotate) notes.push(`${image.name} was turned upright (EXIF orientation ${orientation}).`);
   // A JPEG's damaged data shows only in a decode of its own (see checkDecodes); other types show it while resizing.
   // First, not beside the resize: libvips reported the JPEG warning of one of two decodes running at once.
