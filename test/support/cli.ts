@@ -41,6 +41,16 @@ export interface CliProcessOptions {
   readonly command?: string;
 }
 
+/**
+ * A home and cache folder of the test's own (beside its guard log), so a run never reads or writes the real user's
+ * (the alt-text cache lives in the user cache folder by default); a test that cares sets HOME or XDG_CACHE_HOME.
+ */
+export function ownHome(guardLog: string, env: Record<string, string | undefined> = {}): Record<string, string> {
+  if (env['HOME'] !== undefined) return {}; // the test's own home: its cache folder is found from it
+  const home = `${guardLog}.home`;
+  return { HOME: home, XDG_CACHE_HOME: path.join(home, '.cache') };
+}
+
 /** The executable, its arguments and the variables that preload the guard (and the memory probe). */
 function commandLine(args: readonly string[], options: CliProcessOptions, memoryLog: string | undefined): { file: string; argv: string[]; env: Record<string, string | undefined> } {
   const preload = memoryLog ? ['--require', networkGuard, '--require', peakMemory] : ['--require', networkGuard];
@@ -57,7 +67,7 @@ export function runCliProcess(args: readonly string[], options: CliProcessOption
   const memoryLog = options.measureMemory ? `${options.guardLog}.peak-memory` : undefined;
   const line = commandLine(args, options, memoryLog);
   const env = Object.fromEntries(
-    Object.entries({ PATH: process.env['PATH'] ?? '', NETWORK_GUARD_LOG: options.guardLog, PEAK_MEMORY_LOG: memoryLog, ...line.env, ...options.env }).filter((e): e is [string, string] => e[1] !== undefined),
+    Object.entries({ PATH: process.env['PATH'] ?? '', ...ownHome(options.guardLog, options.env), NETWORK_GUARD_LOG: options.guardLog, PEAK_MEMORY_LOG: memoryLog, ...line.env, ...options.env }).filter((e): e is [string, string] => e[1] !== undefined),
   );
   return new Promise((resolve, reject) => {
     const child = spawn(line.file, line.argv, { cwd: options.cwd, env });
@@ -103,7 +113,7 @@ const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
  */
 export function runCliInTerminal(args: readonly string[], options: Pick<CliProcessOptions, 'cwd' | 'env' | 'guardLog' | 'secrets'>): Promise<{ code: number | null; output: string }> {
   const env = Object.fromEntries(
-    Object.entries({ PATH: process.env['PATH'] ?? '', TERM: 'xterm', NETWORK_GUARD_LOG: options.guardLog, ...options.env }).filter((e): e is [string, string] => e[1] !== undefined),
+    Object.entries({ PATH: process.env['PATH'] ?? '', TERM: 'xterm', ...ownHome(options.guardLog, options.env), NETWORK_GUARD_LOG: options.guardLog, ...options.env }).filter((e): e is [string, string] => e[1] !== undefined),
   );
   const command = [process.execPath, '--require', networkGuard, cliPath, ...args].map(shellQuote).join(' ');
   return new Promise((resolve, reject) => {

@@ -3,13 +3,14 @@
  * HTML, JSX/TSX) with the real parsers, report them in the format CI wants, and fill them in — each write checked by
  * reading the file back, atomic, and only if the file did not change meanwhile.
  */
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { parseArgs } from 'node:util';
 import { ChatClient } from '../../core/net';
 import { checkReadyToSend } from '../../core/describe';
 import { checkDocs, type DocFile } from '../../core/docs';
 import { applyFix, fixSummary, nothingToFixMessage, planFix, type FixAltResult } from '../../core/docs';
-import { altProgressText, FileAltCache, generateAltTexts, runError, type AltProgress, type AltRunStats } from '../../core/docs';
+import { altProgressText, defaultAltCacheFile, FileAltCache, generateAltTexts, runError, type AltProgress, type AltRunStats } from '../../core/docs';
 import { DirectoryCache, isInside } from '../../core/docs';
 import { checkSummary, formatReport, REPORT_FORMATS, type ReportFormat } from '../../core/docs';
 import { isDescribeError, redact, DEFAULT_DOC_GLOB, DEFAULT_ALT_CONCURRENCY, DEFAULT_ALT_MAX_LENGTH, isRuleId, RULE_IDS, type RuleId } from '../../core/base';
@@ -43,11 +44,13 @@ Options:
   --disable R[,R]     turn rules off
   --max-length N      longest alt text (default ${DEFAULT_ALT_MAX_LENGTH})
   --docs-root DIR     where site-absolute links like /img/a.png start, inside the current folder (default: it)
-  --dry-run           (fix) print a unified diff instead of writing
+  --dry-run           (fix) print a unified diff; writes nothing (no file, no cache)
   --rewrite-uninformative  (fix) also replace alt text that says nothing
   --fix-path-case     (fix) rewrite links to the file's real letter case
   --no-context        (fix) do not send the nearest heading and the text around each image
-  --cache FILE        (fix) alt-text cache (default .describe-image-cache.json); reruns and duplicates cost nothing
+  --cache FILE        (fix) alt-text cache: reruns and duplicates cost nothing. Default: your cache folder
+                      (~/.cache/describe-image/alt-text-cache.json, $XDG_CACHE_HOME, %LOCALAPPDATA%); give a file
+                      in the repository to share it with CI (commit it, or keep it as a CI cache)
   --concurrency N     (fix) requests at once, at most (default ${DEFAULT_ALT_CONCURRENCY}; halved automatically on 429)
   --endpoint, --deployment, --api-version, --auth, --provider, --base-url, --model
                       as for describing (or the environment variables)
@@ -205,7 +208,7 @@ async function generate(jobs: Parameters<typeof generateAltTexts>[0], o: FixOpti
     const auth = cliCredential(parseAuthChoice(o.values.auth), o.io, settings);
     checkReadyToSend(settings, auth.credential);
     if (auth.notice) o.say(auth.notice);
-    cache = await FileAltCache.load(path.resolve(o.root, o.cache ?? '.describe-image-cache.json'));
+    cache = await FileAltCache.load(o.cache !== undefined ? path.resolve(o.root, o.cache) : defaultAltCacheFile(o.io.env, process.platform, os.homedir()));
     client = new ChatClient({ credential: auth.credential, transport: undiciTransport(dispatcher) });
     waiting.show(`generating alt text: ${altProgressText({ total: jobs.length, done: 0, failed: 0, cancelled: 0 })}`);
     const run = await generateAltTexts(jobs, { settings, client, cache, maxLength: o.maxLength, maxConcurrency: o.concurrency, signal: o.io.signal, onProgress: progressReporter(o, waiting) });
@@ -220,7 +223,7 @@ async function generate(jobs: Parameters<typeof generateAltTexts>[0], o: FixOpti
     return o.fail(e.isInputError ? 2 : 1, `${client ? client.redact(cliMessage(e, provider)) : cliMessage(e, provider)}${e.isInputError ? '' : ' Nothing was written.'}`, e.code);
   } finally {
     waiting.stop();
-    await cache?.save().catch((e: unknown) => o.say(`the cache could not be saved: ${(e as Error).message}`));
+    if (!o.dryRun) await cache?.save().catch((e: unknown) => o.say(`the cache could not be saved: ${(e as Error).message}`));
     await client?.close();
     await dispatcher.close();
   }

@@ -16,6 +16,7 @@ export interface AnswerFlags {
   readonly stream?: boolean | undefined;
   readonly 'no-stream'?: boolean | undefined;
   readonly force?: boolean | undefined;
+  readonly verbose?: boolean | undefined;
 }
 
 export function resultToJson(result: DescribeResult): unknown {
@@ -28,6 +29,7 @@ export function resultToJson(result: DescribeResult): unknown {
     promptFilter: result.promptFilter,
     completionFilter: result.completionFilter,
     warnings: result.warnings,
+    notes: result.notes,
     images: result.images.map((i) => ({
       source: i.source,
       name: i.name,
@@ -94,6 +96,7 @@ export class AnswerOutput {
     this.waiting.stop();
     const { io, hide, v, outAbs } = this;
     for (const w of result.warnings) io.stderr(`describe-image: warning: ${hide(w)}\n`);
+    if (v.verbose) for (const n of result.notes) io.stderr(`describe-image: info: ${hide(n)}\n`);
     const markdown = hide(renderMarkdown(result, { imageRef: this.imageRef }));
     if (this.streamToStdout) io.stdout(hide(`${this.streamed?.end() ?? ''}\n\n${renderWarnings(result.warnings)}${renderFooter(result)}`));
     else if (v.json) io.stdout(`${hide(JSON.stringify(resultToJson(result), null, 2))}\n`);

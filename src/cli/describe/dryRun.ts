@@ -62,6 +62,7 @@ export async function dryRun(
           ? { totalFrames: i.animation.totalFrames, durationMs: i.animation.durationMs, framesSent: i.animation.frames.map((f) => ({ frame: f.index + 1, atMs: f.timeMs })), sentAs: i.animation.mode === 'sheet' ? 'contact sheet' : 'frames', imagesSent: i.animation.sentImages, caption: i.caption ?? null }
           : null,
         notes: i.notes,
+        warnings: i.warnings,
       })),
     };
     io.stdout(`${JSON.stringify(report, null, 2)}\n`);

@@ -8,7 +8,7 @@
  */
 import type { Sharp as SharpPipeline } from 'sharp';
 import { DescribeError } from '../base';
-import { sharp, type RawImage, type Size } from '../images';
+import { decodeFailure, sharp, type RawImage, type Size } from '../images';
 import { CHUNK_PIXELS, checkSize, MAX_FRAME_PIXELS } from './limits';
 import { LUMA, shrinkGrey, THUMBNAIL_SIZE, thumbnailMinChange, thumbnailSize } from './thumbnail';
 import { playedDelay, timeline } from './timeline';
@@ -33,7 +33,7 @@ async function readPages(bytes: Uint8Array, mime: string, name: string): Promise
   try {
     meta = await s(input).metadata();
   } catch (e) {
-    throw new DescribeError('bad-input', `${name} can't be decoded (${e instanceof Error ? e.message : String(e)}); save it again and retry.`);
+    throw decodeFailure(name, mime, e);
   }
   const pages = meta.pages && meta.pages > 1 && (mime === 'image/gif' || mime === 'image/webp') ? meta.pages : 1;
   const width = meta.width ?? 0;
@@ -46,7 +46,7 @@ async function readPages(bytes: Uint8Array, mime: string, name: string): Promise
     height,
     delaysMs: pages > 1 ? Array.from({ length: pages }, (_, i) => playedDelay(meta.delay?.[i])) : [0],
     open: (page, count) => (pages > 1 ? s(input, { page, pages: count, limitInputPixels: CHUNK_PIXELS }) : s(input, { limitInputPixels: MAX_FRAME_PIXELS })),
-    fail: (e) => new DescribeError('bad-input', `${name}: a frame can't be decoded (${e instanceof Error ? e.message : String(e)}).`),
+    fail: (e) => decodeFailure(name, mime, e),
   };
 }
 

@@ -45,7 +45,7 @@ export async function prepareAnimation(image: LocalImage, options: AnimationOpti
   const base = { source: image.source, name: image.name, kind: 'file' as const, path: image.path, originalMime: image.sniffed.mime, originalBytes: image.bytes.length, width: anim.width, height: anim.height };
   const wire = (encoded: { bytes: Buffer; mime: string }, size: Size, notes: string[]): PreparedImage => {
     if (encoded.bytes.length > MAX_IMAGE_BYTES) throw new DescribeError('bad-input', `${image.source}: a prepared frame is still ${formatBytes(encoded.bytes.length)}; the service takes at most 20 MB per image.`);
-    return { ...base, url: toDataUrl(encoded.mime, encoded.bytes), sentMime: encoded.mime, sentBytes: encoded.bytes.length, sentWidth: size.width, sentHeight: size.height, estimatedTokens: estimateImageTokens(size.width, size.height, detail), notes };
+    return { ...base, url: toDataUrl(encoded.mime, encoded.bytes), sentMime: encoded.mime, sentBytes: encoded.bytes.length, sentWidth: size.width, sentHeight: size.height, estimatedTokens: estimateImageTokens(size.width, size.height, detail), notes, warnings: [] };
   };
   const indices = frames.map((f) => f.index);
   const images: PreparedImage[] = [];

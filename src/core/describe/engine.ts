@@ -6,9 +6,8 @@ import type { Credential } from '../net';
 import { ChatClient, type ChatBackend, type ClientOptions } from '../net';
 import { DEFAULT_MAX_FRAMES, DescribeError, MAX_IMAGES, isConvertible } from '../base';
 import { animationPrompt, FrameSizeError, isAnimatedImage, prepareAnimation, type PreparedAnimation } from '../animation';
-import { loadImages, type ImageSource, type LocalImage } from '../images';
-import { prepareLocalImage } from '../images';
-import { prepareImage, type PreparedImage } from '../images';
+import { DamagedImageError, loadImages, type ImageSource, type LocalImage } from '../images';
+import { prepareLocalImage, prepareUntouched, type PreparedImage } from '../images';
 import type { TokenParam } from '../net';
 import { describeFilter, type FilterCategory, type Usage } from '../net';
 import { assertSecureEndpoint, type DescribeSettings, type Detail, type SettingName } from '../base';
@@ -23,8 +22,10 @@ export interface DescribeResult {
   readonly promptFilter: readonly FilterCategory[];
   readonly completionFilter: readonly FilterCategory[];
   readonly images: readonly PreparedImage[];
-  /** Sentences to show the user beside the result (cut, filtered, renamed types…). */
+  /** Sentences to show the user beside the result: what they should act on (cut, filtered, renamed types…). */
   readonly warnings: readonly string[];
+  /** What was done to the images, for the record (resized, converted): the footer, --verbose, the log at info. */
+  readonly notes: readonly string[];
   readonly tokenParam: TokenParam;
   readonly elapsedMs: number;
   /** Requests it took (more than 1 after retries). */
@@ -114,7 +115,7 @@ export async function prepareImages(sources: readonly ImageSource[], options: Pr
   const budget = animations ? Math.max(1, Math.min(asked, Math.floor((MAX_IMAGES - (loaded.length - animations)) / animations))) : 1;
   const settled = await Promise.allSettled(
     loaded.map((image, i) => {
-      if (image.kind !== 'file' || !resize) return Promise.resolve(prepareImage(image, options.detail));
+      if (image.kind !== 'file' || !resize) return prepareUntouched(image, options.detail);
       if (animated[i]) return prepareAnimatedImage(image, options.detail, budget, asked, options.animationAsk ?? DEFAULT_ANIMATION_ASK);
       return prepareLocalImage(image, { detail: options.detail });
     }),
@@ -140,20 +141,22 @@ async function prepareAnimatedImage(image: LocalImage, detail: Detail | undefine
     a = await prepareAnimation(image, { detail, maxFrames: budget });
   } catch (e) {
     if (e instanceof FrameSizeError) throw e; // its first frame is as big: refused, not decoded
+    if (e instanceof DamagedImageError) throw e; // damaged: not even its first frame goes
     return prepareLocalImage(image, { detail, firstFrameReason: `the frames could not be chosen (${e instanceof Error ? e.message : String(e)})` });
   }
   const [first, ...rest] = a.images;
   if (!first) throw new DescribeError('bad-input', `${image.source}: no frame could be prepared.`);
-  // Which frames went is said in the footer; a note (shown as a warning) only when fewer could go than asked.
-  const notes = image.nameMime && image.nameMime !== image.sniffed.mime ? [`${image.name} is named as ${image.nameMime} but its bytes are ${image.sniffed.mime}.`] : [];
-  if (budget < asked && a.totalFrames > budget) notes.push(`${image.name}: at most ${budget} of the ${asked} frames asked could be sent (a request takes ${MAX_IMAGES} images, shared among the animations).`);
+  // Which frames went is said in the footer; a warning only when fewer could go than asked.
+  const warnings = image.nameMime && image.nameMime !== image.sniffed.mime ? [`${image.name} is named as ${image.nameMime} but its bytes are ${image.sniffed.mime}.`] : [];
+  if (budget < asked && a.totalFrames > budget) warnings.push(`${image.name}: at most ${budget} of the ${asked} frames asked could be sent (a request takes ${MAX_IMAGES} images, shared among the animations).`);
   return {
     ...first,
     caption: a.totalFrames > 1 ? `${animationPrompt(a)}${a.frames.length > 1 ? ` ${ask}` : ''}` : undefined,
     more: rest.map((r) => r.url),
     sentBytes: a.images.reduce((n, i) => n + (i.sentBytes ?? 0), 0),
     estimatedTokens: a.estimatedTokens,
-    notes,
+    notes: [],
+    warnings,
     animation: { frames: a.frames, totalFrames: a.totalFrames, durationMs: a.durationMs, format: a.format, mode: a.mode, sentImages: a.images.length, note: a.note },
   };
 }
@@ -200,7 +203,7 @@ export async function describeImages(req: DescribeRequest): Promise<DescribeResu
       onWaiting: onEvent ? (info) => onEvent({ type: 'waiting', ...info }) : undefined,
     });
     const warnings = [
-      ...images.flatMap((i) => i.notes),
+      ...images.flatMap((i) => i.warnings),
       ...resultWarnings(completion.finishReason, completion.content, settings, completion.completionFilter, req.raise),
     ];
     return {
@@ -214,6 +217,7 @@ export async function describeImages(req: DescribeRequest): Promise<DescribeResu
       completionFilter: completion.completionFilter,
       images,
       warnings,
+      notes: images.flatMap((i) => i.notes),
       tokenParam: completion.tokenParam,
       elapsedMs: Date.now() - started,
       attempts: completion.attempts,

@@ -62,6 +62,7 @@ export function renderFooter(result: Pick<DescribeResult, 'model' | 'deployment'
     `- **Token usage:** ${formatUsage(result.usage)}`,
     ...(result.estimatedImageTokens !== undefined ? [`- **Estimated image tokens:** ${result.estimatedImageTokens} (tile formula, part of the prompt tokens)`] : []),
     ...(result.images ?? []).flatMap((i) => (i.animation ? [`- **Frames sent:** ${escapeMarkdownText(i.name, false)}: ${i.animation.note}`] : [])),
+    ...(result.images ?? []).flatMap((i) => i.notes.map((n) => `- ${escapeMarkdownText(n, false)}`)),
     ...extra.map((l) => `- ${l}`),
   ];
   return lines.join('\n') + '\n';

@@ -126,3 +126,17 @@ async function withLock<T>(lock: string, work: () => Promise<T>): Promise<T> {
     await fs.rm(lock, { force: true });
   }
 }
+
+/**
+ * Where the CLI keeps its alt-text cache unless told (`--cache FILE`): the user's cache folder, not the repository
+ * (a run must not leave an untracked file behind). `$XDG_CACHE_HOME/describe-image`, else `~/.cache/describe-image`;
+ * `%LOCALAPPDATA%\describe-image\cache` on Windows; `~/Library/Caches/describe-image` on macOS.
+ */
+export function defaultAltCacheFile(env: Readonly<Record<string, string | undefined>>, platform: NodeJS.Platform, homedir: string): string {
+  const name = 'alt-text-cache.json';
+  const home = env['HOME'] || homedir;
+  if (platform === 'win32') return path.win32.join(env['LOCALAPPDATA'] || path.win32.join(env['USERPROFILE'] || homedir, 'AppData', 'Local'), 'describe-image', 'cache', name);
+  if (env['XDG_CACHE_HOME'] && path.isAbsolute(env['XDG_CACHE_HOME'])) return path.join(env['XDG_CACHE_HOME'], 'describe-image', name);
+  if (platform === 'darwin') return path.join(home, 'Library', 'Caches', 'describe-image', name);
+  return path.join(home, '.cache', 'describe-image', name);
+}

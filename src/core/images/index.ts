@@ -4,6 +4,7 @@
  * the image-token estimate. sharp and resvg are loaded the first time an image needs them.
  * Imports: base, net (the wire shape of an image).
  */
+export * from './damage';
 export * from './load';
 export * from './pipeline';
 export * from './rasterise';

@@ -9,13 +9,14 @@
  * VSIX so one package runs on every OS; `@resvg/resvg-wasm` with bundled DejaVu fonts for SVG (renderers without fonts
  * silently drop all text).
  */
-import type { Metadata, Sharp as SharpPipeline } from 'sharp';
+import type { Metadata, OutputInfo, Sharp as SharpPipeline } from 'sharp';
 import { DescribeError, ACCEPTED_MIME_TYPES, MAX_IMAGE_BYTES } from '../base';
-import { formatBytes, sniffImage, toDataUrl, type LocalImage } from './load';
+import { checkDecodes, decodeFailure, DECODE_FAIL_ON } from './damage';
+import { formatBytes, sniffImage, toDataUrl, type LoadedImage, type LocalImage } from './load';
 import { decodeBmp, rasteriseSvg } from './rasterise';
 import { sharp } from './sharp';
 import { estimateImageTokens, targetSize } from './tokens';
-import type { PreparedImage } from './wire';
+import { prepareImage, type PreparedImage } from './wire';
 import type { Detail } from '../base';
 
 /** True when some pixel of RGBA data is not fully opaque. */
@@ -55,7 +56,7 @@ export interface PipelineOptions {
 }
 
 /** The image opened for decoding (BMP through its own decoder), its size, and whether it is an animated GIF. */
-async function openPixels(image: LocalImage, options: PipelineOptions, notes: string[]): Promise<{ input: SharpPipeline; width: number; height: number; animated: boolean }> {
+async function openPixels(image: LocalImage, options: PipelineOptions, notes: string[], warnings: string[]): Promise<{ input: SharpPipeline; width: number; height: number; animated: boolean }> {
   const { sniffed, bytes } = image;
   const s = sharp();
   if (sniffed.mime === 'image/bmp') {
@@ -63,30 +64,38 @@ async function openPixels(image: LocalImage, options: PipelineOptions, notes: st
     notes.push(`${image.name} (BMP) was converted.`);
     return { input: s(raw.data, { raw: { width: raw.width, height: raw.height, channels: 4 } }), width: raw.width, height: raw.height, animated: false };
   }
-  const input = s(bytes, { pages: 1, limitInputPixels: MAX_DECODED_PIXELS });
+  const input = s(bytes, { pages: 1, limitInputPixels: MAX_DECODED_PIXELS, failOn: DECODE_FAIL_ON });
   let meta: Metadata;
   try {
     meta = await input.metadata();
   } catch (e) {
-    const kind = sniffed.mime.replace('image/', '').toUpperCase();
-    throw new DescribeError('bad-input', `${image.source}: this ${kind} image can't be decoded here (${e instanceof Error ? e.message : String(e)}); save it as PNG or JPEG and try again.`);
+    throw decodeFailure(image.source, sniffed.mime, e);
   }
   const width = meta.width ?? sniffed.width ?? 0;
   const height = meta.pageHeight ?? meta.height ?? sniffed.height ?? 0;
   checkDecodeSize(image.source, sniffed.mime, width, height);
   const animated = (meta.pages ?? 1) > 1 && sniffed.mime === 'image/gif';
-  if (options.firstFrameReason) notes.push(`${image.name}: ${options.firstFrameReason}; only the first frame was sent.`);
-  else if (animated) notes.push(`${image.name} is an animated GIF (${meta.pages} frames): only the first frame was sent.`);
+  if (options.firstFrameReason) warnings.push(`${image.name}: ${options.firstFrameReason}; only the first frame was sent.`);
+  else if (animated) warnings.push(`${image.name} is an animated GIF (${meta.pages} frames): only the first frame was sent.`);
   return { input, width, height, animated };
 }
 
+/** Decode, orient and resize once. The decode is also the check that the image is whole: damage stops it here. */
+async function decodeResized(image: LocalImage, input: SharpPipeline, target: { width: number; height: number }): Promise<{ data: Buffer; info: OutputInfo }> {
+  try {
+    return await input.rotate().resize(target.width, target.height, { fit: 'fill', kernel: 'lanczos3' }).raw().toBuffer({ resolveWithObject: true });
+  } catch (e) {
+    throw decodeFailure(image.source, image.sniffed.mime, e);
+  }
+}
+
 /**
- * Decode, orient and resize once; encode the candidates from those pixels. PNG keeps screenshots and line art sharp:
- * it is preferred unless it costs more than 1.5× the lossy encoding (WebP when there is transparency, else JPEG).
+ * Encode the candidates from the decoded pixels. PNG keeps screenshots and line art sharp: it is preferred unless it
+ * costs more than 1.5× the lossy encoding (WebP when there is transparency, else JPEG).
  */
-async function encodeResized(input: SharpPipeline, target: { width: number; height: number }): Promise<{ out: Buffer; mime: string }> {
+async function encodeResized(image: LocalImage, input: SharpPipeline, target: { width: number; height: number }): Promise<{ out: Buffer; mime: string }> {
   const s = sharp();
-  const { data, info } = await input.rotate().resize(target.width, target.height, { fit: 'fill', kernel: 'lanczos3' }).raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await decodeResized(image, input, target);
   const hasAlpha = info.channels === 4 && hasTransparency(data);
   const pixels = () => s(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
   const [png, alt] = await Promise.all([
@@ -101,8 +110,9 @@ async function encodeResized(input: SharpPipeline, target: { width: number; heig
 export async function prepareLocalImage(image: LocalImage, options: PipelineOptions): Promise<PreparedImage> {
   const { sniffed, bytes } = image;
   const notes: string[] = [];
+  const warnings: string[] = [];
   if (image.nameMime && image.nameMime !== sniffed.mime && sniffed.mime !== 'image/svg+xml') {
-    notes.push(`${image.name} is named as ${image.nameMime} but its bytes are ${sniffed.mime}.`);
+    warnings.push(`${image.name} is named as ${image.nameMime} but its bytes are ${sniffed.mime}.`);
   }
   const base = { source: image.source, name: image.name, kind: 'file' as const, path: image.path, originalMime: sniffed.mime, originalBytes: bytes.length };
   const detail = options.detail;
@@ -110,14 +120,14 @@ export async function prepareLocalImage(image: LocalImage, options: PipelineOpti
     if (out.length > MAX_IMAGE_BYTES) {
       throw new DescribeError('bad-input', `${image.source} is still ${formatBytes(out.length)} after preparing; the service takes at most 20 MB per image.`);
     }
-    return { ...base, url: toDataUrl(mime, out), width: origW, height: origH, sentMime: mime, sentBytes: out.length, sentWidth: width, sentHeight: height, estimatedTokens: estimateImageTokens(width, height, detail), notes };
+    return { ...base, url: toDataUrl(mime, out), width: origW, height: origH, sentMime: mime, sentBytes: out.length, sentWidth: width, sentHeight: height, estimatedTokens: estimateImageTokens(width, height, detail), notes, warnings };
   };
   if (sniffed.mime === 'image/svg+xml') {
     const r = await rasteriseSvg(bytes, detail, image.source);
     notes.push(`${image.name} (SVG) was rendered to a ${r.width}×${r.height} PNG.`);
     return done(r.png, 'image/png', r.width, r.height, sniffed.width, sniffed.height);
   }
-  const { input, width, height, animated } = await openPixels(image, options, notes);
+  const { input, width, height, animated } = await openPixels(image, options, notes, warnings);
   const orientation = sniffed.orientation ?? 1;
   const swapped = orientation >= 5 && orientation <= 8;
   const [ow, oh] = swapped ? [height, width] : [width, height];
@@ -125,11 +135,31 @@ export async function prepareLocalImage(image: LocalImage, options: PipelineOpti
   const needsResize = target.width !== ow || target.height !== oh;
   const needsRotate = orientation > 1;
   const needsConvert = !ACCEPTED_MIME_TYPES.includes(sniffed.mime) || animated;
-  if (!needsResize && !needsRotate && !needsConvert && bytes.length <= MAX_IMAGE_BYTES) return done(bytes, sniffed.mime, ow, oh, ow, oh);
-  if (needsResize) notes.push(`${image.name} was resized from ${ow}×${oh} to ${target.width}×${target.height}, the size the service uses for ${detail === 'low' ? 'low' : 'high'} detail.`);
+  if (!needsResize && !needsRotate && !needsConvert && bytes.length <= MAX_IMAGE_BYTES) {
+    // Sent as it is: decoded only to check it is whole.
+    await checkDecodes(image.source, bytes, sniffed.mime, MAX_DECODED_PIXELS);
+    return done(bytes, sniffed.mime, ow, oh, ow, oh);
+  }
+  if (needsResize) notes.push(`${image.name} was sent at ${target.width}×${target.height} (from ${ow}×${oh}), the size the service uses for ${detail === 'low' ? 'low' : 'high'} detail.`);
   if (needsRotate) notes.push(`${image.name} was turned upright (EXIF orientation ${orientation}).`);
-  const { out, mime } = await encodeResized(input, target);
+  // A JPEG's damaged data shows only in a decode of its own (see checkDecodes); other types show it while resizing.
+  // First, not beside the resize: libvips reported the JPEG warning of one of two decodes running at once.
+  if (sniffed.mime === 'image/jpeg') await checkDecodes(image.source, bytes, sniffed.mime, MAX_DECODED_PIXELS);
+  const { out, mime } = await encodeResized(image, input, target);
   return done(out, mime, target.width, target.height, ow, oh);
+}
+
+/**
+ * An image sent untouched (`--no-resize`), or a URL passed through: a local file is decoded first, only to check it
+ * is whole.
+ */
+export async function prepareUntouched(image: LoadedImage, detail: Detail | undefined): Promise<PreparedImage> {
+  if (image.kind === 'file') {
+    const { mime, width, height } = image.sniffed;
+    checkDecodeSize(image.source, mime, width ?? 0, height ?? 0);
+    await checkDecodes(image.source, image.bytes, mime, decodeLimit(mime));
+  }
+  return prepareImage(image, detail);
 }
 
 /** A small PNG/JPEG `data:` thumbnail (at most 240×160) for showing an image in a panel. */

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type * as ResvgNs from '@resvg/resvg-wasm';
 import { DescribeError, type Detail } from '../base';
+import { DamagedImageError } from './damage';
 import { vectorRenderSize } from './tokens';
 
 export interface RawImage {
@@ -34,7 +35,7 @@ export function decodeBmp(b: Uint8Array, name = 'BMP'): RawImage {
   const paletteStart = 14 + headerSize;
   const colours = bpp <= 8 ? buf.readUInt32LE(46) || 1 << bpp : 0;
   const rowSize = Math.ceil((bpp * width) / 32) * 4;
-  if (dataOffset + rowSize * height > buf.length) throw fail('the file is truncated');
+  if (dataOffset + rowSize * height > buf.length) throw new DamagedImageError(name, `its pixel data ends after ${Math.max(0, buf.length - dataOffset)} of ${rowSize * height} bytes`);
   const out = Buffer.alloc(width * height * 4);
   for (let y = 0; y < height; y++) {
     const row = dataOffset + rowSize * (bottomUp ? height - 1 - y : y);
@@ -110,7 +111,7 @@ export async function rasteriseSvg(svg: Uint8Array, detail: Detail | undefined, 
   try {
     probe = new mod.Resvg(svg, options);
   } catch (e) {
-    throw new DescribeError('bad-input', `${name} is not a valid SVG: ${e instanceof Error ? e.message : String(e)}`);
+    throw new DamagedImageError(name, `not valid SVG: ${e instanceof Error ? e.message : String(e)}`, 'sent', e);
   }
   const size = vectorRenderSize(probe.width || 1, probe.height || 1, detail);
   probe.free();

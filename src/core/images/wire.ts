@@ -25,8 +25,10 @@ export interface PreparedImage extends WireImage {
   readonly sentHeight: number | undefined;
   /** Image tokens the service will bill, by the tile formula (undefined for URLs: their size is unknown). */
   readonly estimatedTokens: number | undefined;
-  /** Things worth telling the user (e.g. "named .png but its bytes are a JPEG"). */
+  /** What was done to it, for the record: resized, turned upright, converted (the document's footer; --verbose). */
   readonly notes: readonly string[];
+  /** What the user should act on (e.g. "named .png but its bytes are a JPEG", only the first frame sent). */
+  readonly warnings: readonly string[];
   /**
    * An animated image (GIF, WebP, APNG): the frames chosen and how they went. Its wire images are `url` and `more`
    * (the sizes, bytes and tokens above are of all of them together: bytes and tokens summed, the size of one).
@@ -67,12 +69,13 @@ export function prepareImage(image: LoadedImage, detail?: Detail): PreparedImage
       sentHeight: undefined,
       estimatedTokens: undefined,
       notes: [],
+      warnings: [],
     };
   }
   const { sniffed } = image;
-  const notes: string[] = [];
+  const warnings: string[] = [];
   if (image.nameMime && image.nameMime !== sniffed.mime) {
-    notes.push(`${image.name} is named as ${image.nameMime} but its bytes are ${sniffed.mime}; sent as ${sniffed.mime}.`);
+    warnings.push(`${image.name} is named as ${image.nameMime} but its bytes are ${sniffed.mime}; sent as ${sniffed.mime}.`);
   }
   return {
     url: toDataUrl(sniffed.mime, image.bytes),
@@ -89,6 +92,7 @@ export function prepareImage(image: LoadedImage, detail?: Detail): PreparedImage
     sentWidth: sniffed.width,
     sentHeight: sniffed.height,
     estimatedTokens: sniffed.width && sniffed.height ? estimateImageTokens(sniffed.width, sniffed.height, detail) : undefined,
-    notes,
+    notes: [],
+    warnings,
   };
 }

@@ -4,7 +4,7 @@
  */
 import type sharpFactory from 'sharp';
 import { DescribeError, isConvertible } from '../base';
-import { decodeBmp, rasteriseSvg, sharp, sniffImage } from '../images';
+import { DECODE_FAIL_ON, decodeBmp, decodeFailure, rasteriseSvg, sharp, sniffImage } from '../images';
 import type { GreyImage } from './protocol';
 
 /** The largest image read, in pixels (8K is 33 MP). */
@@ -43,26 +43,27 @@ export async function decodeForOcr(bytes: Uint8Array, name: string): Promise<Dec
   let input: ReturnType<typeof sharpFactory>;
   let unitScale = 1;
   let size: { width: number; height: number } | undefined;
-  if (sniffed.mime === 'image/svg+xml') {
-    const r = await rasteriseSvg(bytes, 'high', name);
-    input = s(r.png);
-    // Boxes in the SVG's own units.
-    if (sniffed.width && sniffed.height) {
-      unitScale = sniffed.width / r.width;
-      size = { width: sniffed.width, height: sniffed.height };
-    }
-  } else if (sniffed.mime === 'image/bmp') {
-    const raw = decodeBmp(bytes, name);
-    input = s(raw.data, { raw: { width: raw.width, height: raw.height, channels: 4 } });
-  } else {
-    input = s(bytes, { pages: 1, limitInputPixels: MAX_OCR_PIXELS });
-  }
   try {
+    if (sniffed.mime === 'image/svg+xml') {
+      const r = await rasteriseSvg(bytes, 'high', name);
+      input = s(r.png);
+      // Boxes in the SVG's own units.
+      if (sniffed.width && sniffed.height) {
+        unitScale = sniffed.width / r.width;
+        size = { width: sniffed.width, height: sniffed.height };
+      }
+    } else if (sniffed.mime === 'image/bmp') {
+      const raw = decodeBmp(bytes, name);
+      input = s(raw.data, { raw: { width: raw.width, height: raw.height, channels: 4 } });
+    } else {
+      input = s(bytes, { pages: 1, limitInputPixels: MAX_OCR_PIXELS, failOn: DECODE_FAIL_ON });
+    }
     const { data, info } = await input.rotate().flatten({ background: '#ffffff' }).toColourspace('b-w').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     const grey = info.channels === 1 ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : firstChannel(data, info.channels);
     return { grey: { width: info.width, height: info.height, data: grey }, width: size?.width ?? info.width, height: size?.height ?? info.height, unitScale };
   } catch (e) {
-    throw new DescribeError('bad-input', `${name}: this ${kind} image can't be decoded (${e instanceof Error ? e.message : String(e)}); save it as PNG and try again.`, { cause: e });
+    // Damaged: "its text was not read"; a type without a codec here: that it can't be decoded here.
+    throw decodeFailure(name, sniffed.mime, e, 'read');
   }
 }
 

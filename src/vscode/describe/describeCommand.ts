@@ -180,6 +180,7 @@ export async function describeUris(deps: DescribeDeps, uris: readonly vscode.Uri
     }
     log.info(`Done in ${result.elapsedMs} ms: finish reason ${result.finishReason ?? 'none'}, ${result.usage?.totalTokens ?? '?'} tokens${result.attempts > 1 ? `, ${result.attempts} attempts` : ''}.`);
     for (const w of result.warnings) log.warn(w);
+    for (const n of result.notes) log.info(n);
     void vscode.commands.executeCommand('setContext', 'describeImage.described', true);
     return await view.show(result);
   } catch (e) {

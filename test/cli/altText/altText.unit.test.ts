@@ -32,7 +32,8 @@ function run(args: string[], env: Record<string, string> = {}, onStart?: (child:
     const [command, ...prefix] = [...wrap, process.execPath];
     const child = spawn(command as string, [...prefix, cliPath, 'alt-text', ...args], {
       cwd,
-      env: { PATH: process.env['PATH'] ?? '', AZURE_OPENAI_API_KEY: server.key, AZURE_OPENAI_ENDPOINT: server.url, AZURE_OPENAI_DEPLOYMENT: 'gpt-4o', ...env },
+      // The alt-text cache goes to the user's cache folder: one of the test's own, beside its tree.
+      env: { PATH: process.env['PATH'] ?? '', XDG_CACHE_HOME: `${dir}-cache`, AZURE_OPENAI_API_KEY: server.key, AZURE_OPENAI_ENDPOINT: server.url, AZURE_OPENAI_DEPLOYMENT: 'gpt-4o', ...env },
     });
     let stdout = '';
     let stderr = '';

@@ -32,7 +32,8 @@ beforeEach(async () => {
   server.script.length = 0;
   server.latencyMs = 0;
   await fs.writeFile(path.join(dir, 'docs', 'screens.md'), DOC);
-  await fs.rm(path.join(dir, '.describe-image-cache.json'), { force: true });
+  // Each run starts with no alt-text cache: the CLI's home (and its cache folder) is the test's own.
+  await fs.rm(`${path.join(dir, 'network-guard.log')}.home`, { recursive: true, force: true });
 });
 
 function fix(env: Record<string, string> = {}, more: Partial<CliProcessOptions> = {}) {

@@ -32,7 +32,7 @@ beforeEach(async () => {
   server.requests.length = 0;
   server.latencyMs = 2500;
   await fs.writeFile(path.join(dir, 'docs', 'a.md'), '# A\n\n![](ui.png)\n');
-  await fs.rm(path.join(dir, '.describe-image-cache.json'), { force: true });
+  await fs.rm(`${path.join(dir, 'network-guard.log')}.home`, { recursive: true, force: true }); // no alt-text cache from an earlier run
 });
 
 const options = () => ({

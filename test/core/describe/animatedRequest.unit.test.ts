@@ -94,7 +94,7 @@ describe('animated images on the wire', () => {
     const images = await prepareImages([source(wide, 'a.gif'), source(wide, 'b.gif'), image('ui.png')], { maxFrames: 6 });
     assert.ok(wireImageCount(images) <= 10, String(wireImageCount(images)));
     assert.equal(images[2]?.animation, undefined);
-    assert.deepEqual(images[0]?.notes, ['a.gif: at most 4 of the 6 frames asked could be sent (a request takes 10 images, shared among the animations).']);
+    assert.deepEqual(images[0]?.warnings, ['a.gif: at most 4 of the 6 frames asked could be sent (a request takes 10 images, shared among the animations).']);
     const body = buildChatBody(settings(), images, { tokenParam: 'max_tokens', stream: false });
     const kinds = body.messages[1].content.map((p) => p.type);
     const sent = images.map((i) => i.animation?.sentImages ?? 1);
@@ -125,7 +125,7 @@ describe('animated images on the wire', () => {
     assert.ok(one);
     assert.equal(wireImageCount([one]), 1);
     assert.equal(one.animation, undefined);
-    assert.deepEqual(one.notes, ['long.gif: the frames could not be chosen (long.gif has 5,001 frames; animations of more than 5,000 frames are not read. Trim the recording or send a still.); only the first frame was sent.']);
+    assert.deepEqual(one.warnings, ['long.gif: the frames could not be chosen (long.gif has 5,001 frames; animations of more than 5,000 frames are not read. Trim the recording or send a still.); only the first frame was sent.']);
   });
 
   it('alt text for a recording asks what happens in it, in one sentence; the frame count is part of the cache key', async () => {

@@ -46,7 +46,7 @@ describe('images', () => {
     const prepared = prepareImage(loaded);
     assert.match(prepared.url, /^data:image\/jpeg;base64,\/9j\//);
     assert.equal(prepared.sentMime, 'image/jpeg');
-    assert.match(prepared.notes.join(' '), /named as image\/png but its bytes are image\/jpeg/);
+    assert.match(prepared.warnings.join(' '), /named as image\/png but its bytes are image\/jpeg/);
     assert.equal(prepared.width, 120);
     assert.equal(prepared.height, 80);
   });

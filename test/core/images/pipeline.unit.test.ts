@@ -75,7 +75,8 @@ describe('preparing images', () => {
     assert.equal(meta.width, 1365);
     assert.equal(meta.height, 768);
     assert.equal(p?.estimatedTokens, estimateImageTokens(3840, 2160, 'high'), 'the same tokens as the original would cost');
-    assert.match(p?.notes.join(' ') ?? '', /resized from 3840×2160 to 1365×768/);
+    assert.match(p?.notes.join(' ') ?? '', /sent at 1365×768 \(from 3840×2160\)/);
+    assert.deepEqual(p?.warnings, [], 'resizing is no warning');
   });
 
   it('applies EXIF orientation', async () => {

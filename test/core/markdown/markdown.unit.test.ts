@@ -8,13 +8,13 @@ import { formatUsage, relativeImageRef, renderMarkdown } from '../../../src/core
 
 const img = (p: string): PreparedImage => ({
   url: 'data:image/png;base64,AAAA', source: p, name: p.split('/').pop() ?? p, kind: 'file', path: p,
-  originalMime: 'image/png', originalBytes: 3, width: 1, height: 1, sentMime: 'image/png', sentBytes: 3, sentWidth: 1, sentHeight: 1, estimatedTokens: 255, notes: [],
+  originalMime: 'image/png', originalBytes: 3, width: 1, height: 1, sentMime: 'image/png', sentBytes: 3, sentWidth: 1, sentHeight: 1, estimatedTokens: 255, notes: [], warnings: [],
 });
 
 const result = (over: Partial<DescribeResult> = {}): DescribeResult => ({
   text: 'A login form with **two** fields.', finishReason: 'stop', model: 'gpt-4o-2024-08-06', deployment: 'gpt-4o',
   usage: { promptTokens: 100, completionTokens: 20, totalTokens: 120, reasoningTokens: undefined },
-  provider: 'azure', promptFilter: [], completionFilter: [], images: [img('/docs/shots/login form.png')], warnings: [], tokenParam: 'max_tokens', elapsedMs: 5, attempts: 1, estimatedImageTokens: undefined, ...over,
+  provider: 'azure', promptFilter: [], completionFilter: [], images: [img('/docs/shots/login form.png')], warnings: [], notes: [], tokenParam: 'max_tokens', elapsedMs: 5, attempts: 1, estimatedImageTokens: undefined, ...over,
 });
 
 describe('markdown', () => {

@@ -1,0 +1,97 @@
+/**
+ * Damaged images are found before anything is sent, whichever way the image goes: resized (its pixels decoded
+ * anyway), fitting already (sent as it is, so decoded only to check it), or sent untouched (--no-resize). The error
+ * is a `bad-input` DescribeError naming the file, in words a person understands.
+ */
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { DescribeError } from '../../../src/core/base';
+import { prepareImages } from '../../../src/core/describe';
+import { decodeBmp, DamagedImageError, rasteriseSvg } from '../../../src/core/images';
+import { cutAtHalf, damagedImages, damagedMessage, wholeImage, type DamagedImage } from '../../support/damaged';
+import { image } from '../../support/paths';
+
+let tmp = '';
+before(async () => {
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'di-damaged-'));
+});
+after(() => fs.rm(tmp, { recursive: true, force: true }));
+
+function isDamaged(name: string) {
+  return (e: unknown): boolean => {
+    assert.ok(e instanceof DescribeError, `a DescribeError, not ${String(e)}`);
+    assert.equal(e.code, 'bad-input');
+    assert.match(e.message, damagedMessage(name));
+    assert.match(e.message, /it was not sent\.$/);
+    return true;
+  };
+}
+
+const sizes: [string, number, number][] = [
+  ['that fits already (sent as it is)', 300, 200],
+  ['that needs resizing', 1200, 800],
+];
+
+for (const [how, width, height] of sizes) {
+  describe(`a damaged image ${how}`, () => {
+    let images: DamagedImage[] = [];
+    before(async () => {
+      images = await damagedImages(width, height);
+    });
+    it('is refused before anything is sent, naming the file — every kind of damage, resized or untouched', async () => {
+      assert.equal(images.length, 8);
+      for (const d of images) {
+        const file = path.join(tmp, `${width}-${d.name}`);
+        await fs.writeFile(file, d.bytes);
+        await assert.rejects(prepareImages([file], { detail: 'high' }), isDamaged(`${width}-${d.name}`), d.what);
+        await assert.rejects(prepareImages([file], { detail: 'high', resize: false }), isDamaged(`${width}-${d.name}`), `${d.what}, --no-resize`);
+        // In memory (pasted, dropped): the same.
+        await assert.rejects(prepareImages([{ name: d.name, bytes: d.bytes }], { detail: 'high' }), isDamaged(d.name), `${d.what}, in memory`);
+      }
+    });
+  });
+}
+
+describe('whole images still go', () => {
+  it('the same images whole, at both sizes, with and without resizing', async () => {
+    for (const format of ['png', 'jpeg', 'gif', 'webp'] as const) {
+      for (const [w, h] of [[300, 200], [1200, 800]] as const) {
+        const file = path.join(tmp, `whole-${w}.${format}`);
+        await fs.writeFile(file, await wholeImage(format, w, h));
+        const [p] = await prepareImages([file], { detail: 'high' });
+        assert.ok(p?.url.startsWith('data:image/'), `${format} ${w}×${h}`);
+        await prepareImages([file], { resize: false });
+      }
+    }
+  });
+
+  it('one damaged image among good ones: the error names only it', async () => {
+    const bad = path.join(tmp, 'screenshot-cut.png');
+    await fs.writeFile(bad, cutAtHalf(await wholeImage('png', 1200, 800)));
+    await assert.rejects(prepareImages([image('ui.png'), bad, image('photo.jpg')], { detail: 'high' }), (e: unknown) => {
+      assert.ok(e instanceof DescribeError);
+      assert.match(e.message, damagedMessage('screenshot-cut.png'));
+      assert.doesNotMatch(e.message, /ui\.png|photo\.jpg/);
+      return true;
+    });
+  });
+});
+
+describe('BMP and SVG, through their own decoders', () => {
+  it('a BMP cut short is damaged', async () => {
+    const whole = await fs.readFile(image('tiny.bmp'));
+    const bytes = whole.subarray(0, whole.length - 8);
+    assert.throws(() => decodeBmp(bytes, 'tiny-cut.bmp'), (e: unknown) => e instanceof DamagedImageError && damagedMessage('tiny-cut.bmp').test(e.message));
+    await assert.rejects(prepareImages([{ name: 'tiny-cut.bmp', bytes }], { detail: 'high' }), isDamaged('tiny-cut.bmp'));
+  });
+
+  it('an SVG cut at half is damaged', async () => {
+    const whole = await fs.readFile(image('diagram.svg'));
+    const bytes = whole.subarray(0, whole.length >> 1);
+    await assert.rejects(rasteriseSvg(bytes, 'high', 'diagram-cut.svg'), (e: unknown) => e instanceof DamagedImageError && damagedMessage('diagram-cut.svg').test(e.message));
+    await assert.rejects(prepareImages([{ name: 'diagram-cut.svg', bytes }], { detail: 'high' }), isDamaged('diagram-cut.svg'));
+  });
+});
