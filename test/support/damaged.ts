@@ -37,6 +37,12 @@ export async function wholeImage(format: DamagedFormat, width = 300, height = 20
   return input.toFormat(format).toBuffer();
 }
 
+/** A whole animated GIF of `frames` photo-like frames of `width`×`height`, 100 ms each. */
+export async function animatedGif(frames = 4, width = 40, height = 30): Promise<Buffer> {
+  const raw = photoPixels(width, height * frames);
+  return sharp(raw, { raw: { width, height: height * frames, channels: 3, pageHeight: height } }).gif({ loop: 0, delay: Array(frames).fill(100) }).toBuffer();
+}
+
 const EXT: Record<DamagedFormat, string> = { png: 'png', jpeg: 'jpg', gif: 'gif', webp: 'webp' };
 
 /** The bytes cut at half. */

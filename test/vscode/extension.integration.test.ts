@@ -103,6 +103,20 @@ describe('Describe Image in VS Code', () => {
     assert.equal(server.requests[0]?.headers['api-key'], server.key);
   });
 
+  it('refuses a damaged image (a JPEG cut short) before sending, naming the file; the others of a selection are not sent either', async () => {
+    const whole = await vscode.workspace.fs.readFile(workspaceImage('photo.jpg'));
+    const cut = workspaceImage('cut-short.jpg');
+    await vscode.workspace.fs.writeFile(cut, whole.subarray(0, Math.floor(whole.length / 2)));
+    try {
+      const doc = await describe_(cut, [workspaceImage('ui.png'), cut]);
+      assert.equal(doc, undefined);
+      assert.match(ui.errors().join('\n'), /cut-short\.jpg: the image is damaged or cut short \(.+\); it was not sent\./);
+      assert.equal(server.requests.length, 0, 'nothing was sent');
+    } finally {
+      await vscode.workspace.fs.delete(cut);
+    }
+  });
+
   it('describes a multi-selection in one request', async () => {
     const a = workspaceImage('ui.png');
     const b = workspaceImage('photo.jpg');
@@ -365,6 +379,19 @@ describe('Describe Image in VS Code', () => {
       for (let i = 0; i < 100 && !(await ok()); i++) await new Promise((r) => setTimeout(r, 100));
       assert.ok(await ok(), what);
     }
+
+    it('a damaged image pasted into the panel is refused when sent, naming it; nothing is sent and the panel keeps it', async () => {
+      const panel = await vscode.commands.executeCommand<PastePanel>('describeImage.pasteScreenshot');
+      const photo = await vscode.workspace.fs.readFile(workspaceImage('photo.jpg'));
+      await panel.add([{ name: 'half.jpg', bytes: photo.subarray(0, Math.floor(photo.length / 2)) }]);
+      assert.equal(panel.files().length, 1);
+      const doc = await panel.send();
+      assert.equal(doc, undefined);
+      assert.equal(server.requests.length, 0, 'nothing was sent');
+      assert.ok(api.recentLog().some((l) => /Paste panel: .*half\.jpg: the image is damaged or cut short .*it was not sent/.test(l)), api.recentLog().slice(-5).join('\n'));
+      assert.equal(panel.files().length, 1, 'the image is still in the panel');
+      await vscode.window.tabGroups.close(pasteTabs());
+    });
 
     it('an image removed from the panel is deleted, and closing the panel deletes the rest', async () => {
       const panel = await vscode.commands.executeCommand<PastePanel>('describeImage.pasteScreenshot');

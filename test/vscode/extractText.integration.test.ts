@@ -65,6 +65,19 @@ describe('Extract Text from Image (on this machine)', () => {
     assert.deepEqual(ui.errors(), [], 'a cancel is not an error');
   });
 
+  it('says a damaged image (a JPEG cut short) is damaged, naming it, instead of reading garbage', async () => {
+    const whole = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder(), 'images', 'photo.jpg'));
+    const cut = vscode.Uri.joinPath(folder(), 'images', 'cut-for-text.jpg');
+    await vscode.workspace.fs.writeFile(cut, whole.subarray(0, Math.floor(whole.length / 2)));
+    try {
+      const doc = await extract(cut);
+      assert.equal(doc, undefined);
+      assert.match(ui.errors().join('\n'), /cut-for-text\.jpg: the image is damaged or cut short \(.+\); its text was not read\./);
+    } finally {
+      await vscode.workspace.fs.delete(cut);
+    }
+  });
+
   it('refuses what is not an image with a clear message', async () => {
     const file = vscode.Uri.joinPath(folder(), 'README.md');
     const doc = await extract(file);

@@ -105,6 +105,20 @@ describe('Language-model tools for agents', () => {
     }
   });
 
+  it('describeImage refuses a damaged image (a JPEG cut short) before sending, naming it', async () => {
+    const images = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'images');
+    const whole = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(images, 'photo.jpg'));
+    const cut = vscode.Uri.joinPath(images, 'cut-for-tool.jpg');
+    await vscode.workspace.fs.writeFile(cut, whole.subarray(0, Math.floor(whole.length / 2)));
+    try {
+      await assert.rejects(invoke(DESCRIBE, { paths: ['images/cut-for-tool.jpg'] }), /cut-for-tool\.jpg: the image is damaged or cut short .+ it was not sent/);
+      await assert.rejects(invoke(EXTRACT, { paths: ['images/cut-for-tool.jpg'] }), /cut-for-tool\.jpg: the image is damaged or cut short .+ its text was not read/);
+      assert.equal(server.requests.length, 0, 'nothing was sent');
+    } finally {
+      await vscode.workspace.fs.delete(cut);
+    }
+  });
+
   it('extractText reads the text on this machine and sends nothing', async () => {
     const sample = vscode.Uri.joinPath(vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri, 'media', 'sample-screenshot.png');
     const inWorkspace = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'images', 'tool-sample.png');

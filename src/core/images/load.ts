@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { imageSize } from 'image-size';
 import { lookup as mimeFromName } from 'mime-types';
 import { ACCEPTED_MIME_TYPES, DescribeError, MAX_IMAGE_BYTES, MAX_IMAGES, MAX_INPUT_BYTES } from '../base';
+import { DamagedImageError } from './damage';
 
 /** The image types recognised from their bytes, named by MIME type. */
 const TYPE_TO_MIME: Readonly<Record<string, string>> = {
@@ -44,6 +45,8 @@ export interface SniffedImage {
   readonly orientation: number | undefined;
   /** For GIFs: the number of frames (more than one: animated). */
   readonly frames: number | undefined;
+  /** Why the image is damaged, when its bytes alone show it (a GIF cut short); its decoder finds the rest. */
+  readonly damage?: string | undefined;
 }
 
 /** Recognise an image by its bytes. Returns undefined for bytes that are no image we know. */
@@ -58,21 +61,24 @@ export function sniffImage(bytes: Uint8Array): SniffedImage | undefined {
   const type = info.type ?? '';
   const mime = TYPE_TO_MIME[type];
   if (!mime) return undefined;
-  return {
-    mime,
-    width: info.width,
-    height: info.height,
-    orientation: info.orientation,
-    frames: mime === 'image/gif' ? countGifFrames(bytes) : undefined,
-  };
+  const gif = mime === 'image/gif' ? walkGif(bytes) : undefined;
+  return { mime, width: info.width, height: info.height, orientation: info.orientation, frames: gif?.frames, damage: gif?.damage };
+}
+
+/** What walking a GIF's blocks found: its frames, and whether it ends as a GIF ends (with its trailer). */
+export interface GifWalk {
+  readonly frames: number;
+  /** Why the GIF is damaged (cut short, or a byte no block starts with); undefined when it is whole. */
+  readonly damage: string | undefined;
 }
 
 /**
- * Count the frames of a GIF by walking its blocks (header, logical screen, optional global colour table, then
- * extension blocks and image descriptors until the trailer). Returns at least 1 for a readable GIF.
+ * Walk a GIF's blocks (header, logical screen, optional global colour table, then extension blocks and image
+ * descriptors until the trailer), counting its frames. A GIF cut short lacks its trailer: libvips then decodes the
+ * frames that are there without a word, so the walk is what tells.
  */
-export function countGifFrames(b: Uint8Array): number {
-  if (b.length < 13) return 0;
+export function walkGif(b: Uint8Array): GifWalk {
+  if (b.length < 13) return { frames: 0, damage: `it ends after ${b.length} bytes, inside its header` };
   let p = 13;
   const packed = b[10] ?? 0;
   if (packed & 0x80) p += 3 * (1 << ((packed & 0x07) + 1));
@@ -84,10 +90,11 @@ export function countGifFrames(b: Uint8Array): number {
       if (size === 0) return;
       p += size;
     }
+    p = Infinity; // ran out inside the data
   };
   while (p < b.length) {
     const marker = b[p];
-    if (marker === 0x3b) break; // trailer
+    if (marker === 0x3b) return { frames: Math.max(frames, 1), damage: undefined }; // the trailer: whole
     if (marker === 0x21) {
       p += 2; // introducer + label
       skipSubBlocks();
@@ -99,10 +106,15 @@ export function countGifFrames(b: Uint8Array): number {
       p += 1; // LZW minimum code size
       skipSubBlocks();
     } else {
-      break; // corrupt: stop counting
+      return { frames: Math.max(frames, 1), damage: `byte ${p} starts no GIF block` };
     }
   }
-  return Math.max(frames, 1);
+  return { frames: Math.max(frames, 1), damage: `it ends after ${b.length} bytes, before its trailer` };
+}
+
+/** The frames of a GIF (at least 1 for a readable one). */
+export function countGifFrames(b: Uint8Array): number {
+  return walkGif(b).frames;
 }
 
 export interface LocalImage {
@@ -226,6 +238,7 @@ function checkImageBytes(source: string, abs: string, bytes: Buffer, options: Lo
   if (!sniffed) {
     throw new DescribeError('bad-input', `${source} is not an image: its bytes are not PNG, JPEG, GIF, WebP or another known image format.`);
   }
+  if (sniffed.damage) throw new DamagedImageError(source, sniffed.damage);
   const convertible = options.convertible?.(sniffed) ?? false;
   if (!convertible) {
     if (!ACCEPTED_MIME_TYPES.includes(sniffed.mime)) {

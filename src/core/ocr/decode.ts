@@ -4,7 +4,7 @@
  */
 import type sharpFactory from 'sharp';
 import { DescribeError, isConvertible } from '../base';
-import { DECODE_FAIL_ON, decodeBmp, decodeFailure, rasteriseSvg, sharp, sniffImage } from '../images';
+import { DamagedImageError, DECODE_FAIL_ON, decodeBmp, decodeFailure, rasteriseSvg, sharp, sniffImage } from '../images';
 import type { GreyImage } from './protocol';
 
 /** The largest image read, in pixels (8K is 33 MP). */
@@ -32,6 +32,7 @@ export interface Decoded {
 export async function decodeForOcr(bytes: Uint8Array, name: string): Promise<Decoded> {
   const sniffed = sniffImage(bytes);
   if (!sniffed) throw new DescribeError('bad-input', `${name} is not an image: its bytes are not PNG, JPEG, GIF, WebP or another known image format.`);
+  if (sniffed.damage) throw new DamagedImageError(name, sniffed.damage, 'read');
   const kind = sniffed.mime.replace('image/', '').replace('svg+xml', 'SVG').toUpperCase();
   if (!isConvertible(sniffed.mime)) {
     throw new DescribeError('bad-input', `${name} is a ${kind} image, which can't be read here; save it as PNG and try again.`);

@@ -10,8 +10,8 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DescribeError } from '../../../src/core/base';
 import { prepareImages } from '../../../src/core/describe';
-import { decodeBmp, DamagedImageError, rasteriseSvg } from '../../../src/core/images';
-import { cutAtHalf, damagedImages, damagedMessage, wholeImage, type DamagedImage } from '../../support/damaged';
+import { decodeBmp, DamagedImageError, rasteriseSvg, walkGif } from '../../../src/core/images';
+import { animatedGif, cutAtHalf, damagedImages, damagedMessage, wholeImage, type DamagedImage } from '../../support/damaged';
 import { image } from '../../support/paths';
 
 let tmp = '';
@@ -93,5 +93,27 @@ describe('BMP and SVG, through their own decoders', () => {
     const bytes = whole.subarray(0, whole.length >> 1);
     await assert.rejects(rasteriseSvg(bytes, 'high', 'diagram-cut.svg'), (e: unknown) => e instanceof DamagedImageError && damagedMessage('diagram-cut.svg').test(e.message));
     await assert.rejects(prepareImages([{ name: 'diagram-cut.svg', bytes }], { detail: 'high' }), isDamaged('diagram-cut.svg'));
+  });
+});
+
+describe('GIFs cut short (libvips decodes the frames that are there without a word)', () => {
+  it('a GIF cut at any byte lacks its trailer, and the walk of its blocks says so; whole GIFs end with it', async () => {
+    for (const [name, whole] of [['still.gif', await fs.readFile(image('still.gif'))], ['animated.gif', await fs.readFile(image('animated.gif'))], ['4 frames', await animatedGif(4)]] as const) {
+      assert.equal(walkGif(whole).damage, undefined, `${name} is whole`);
+      for (let length = 0; length < whole.length; length++) {
+        assert.ok(walkGif(whole.subarray(0, length)).damage, `${name} cut after ${length} of ${whole.length} bytes`);
+      }
+    }
+  });
+
+  it('an animated GIF cut in its last frame is refused before sending, not sent as the frames that are left', async () => {
+    const whole = await animatedGif(4, 200, 150);
+    const bytes = whole.subarray(0, Math.floor(whole.length * 0.9));
+    const file = path.join(tmp, 'recording-cut.gif');
+    await fs.writeFile(file, bytes);
+    await assert.rejects(prepareImages([file], { detail: 'high' }), isDamaged('recording-cut.gif'));
+    await assert.rejects(prepareImages([{ name: 'pasted-cut.gif', bytes }], { detail: 'high' }), isDamaged('pasted-cut.gif'));
+    const [sent] = await prepareImages([{ name: 'whole.gif', bytes: whole }], { detail: 'high' });
+    assert.equal(sent?.animation?.totalFrames, 4, 'the whole one goes, all 4 frames');
   });
 });

@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { DescribeError } from '../../../src/core/base';
 import { OcrEngine, ocrFiles, renderOcrMarkdown, type OcrResult } from '../../../src/core/ocr';
 import { buttons, codeLines, render, SETTINGS, settingsPage, wordsFound, type Scene } from '../../support/screens';
+import { animatedGif } from '../../support/damaged';
 
 // ---- the engine ----------------------------------------------------------------------------------------------------
 
@@ -146,6 +147,9 @@ describe('reading text from screenshots', () => {
     await assert.rejects(engine.recognize(Buffer.from('just some text, not pixels'), { name: 'notes.png' }), (e: unknown) => e instanceof DescribeError && e.code === 'bad-input' && /notes\.png is not an image/.test(e.message));
     const png = await render(scenes.buttons as Scene);
     await assert.rejects(engine.recognize(png.subarray(0, 200), { name: 'cut.png' }), (e: unknown) => e instanceof DescribeError && e.code === 'bad-input' && /^cut\.png: the image is damaged or cut short \(.*\); its text was not read\.$/.test(e.message));
+    // A GIF cut short decodes without a word in libvips: its missing trailer tells.
+    const gif = await animatedGif(2);
+    await assert.rejects(engine.recognize(gif.subarray(0, gif.length - 40), { name: 'cut.gif' }), (e: unknown) => e instanceof DescribeError && /^cut\.gif: the image is damaged or cut short \(it ends after \d+ bytes, before its trailer\); its text was not read\.$/.test(e.message));
     // The engine still works after refusing.
     assert.ok((await engine.recognize(png, { name: 'ok.png' })).text.includes('Install Now'));
   });
