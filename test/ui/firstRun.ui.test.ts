@@ -98,7 +98,7 @@ describe('Zero setup, as a newcomer meets it', function () {
   });
 
   it('the next describe asks nothing', async function () {
-    await h.pickFromContextMenu(page, 'Screenshot.PNG', 'Describe Image', { screenshot: 'describe-context-menu' });
+    await h.pickFromContextMenu(page, 'Screenshot.PNG', 'Describe Image');
     await editor().filter({ hasText: 'Description of Screenshot.PNG' }).waitFor({ timeout: 60_000 });
     await editor().filter({ hasText: 'it is a wireframe-style mock-up rather than a real screen.' }).waitFor({ timeout: 60_000 });
     assert.equal(await page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'where should your images go' }).isVisible(), false);

@@ -188,6 +188,8 @@ export async function startSession(
     // Every test starts once the workbench shows the extension (its status-bar item), as a person would: before, a
     // right-click menu on an image lacks Describe Image for good. A window without it waits for what its test shows.
     if (!options.notInstalled) await h.waitForExtension(page);
+    // Without an extension under development, code-server shows its Welcome page even so: close it, as a person would.
+    if (options.installed) await h.runCommand(page, 'View: Close All Editors');
     if (options.configured && options.setKey !== false) {
       await h.runCommand(page, 'Describe Image: Set API Key');
       await h.answerInput(page, azure.key);
