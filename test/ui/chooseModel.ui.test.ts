@@ -36,7 +36,7 @@ describe('Choose Model, as a person uses it', function () {
     assert.match(texts, /gpt-4o/);
     assert.match(texts, /Images stay on this machine/);
     await h.screenshot(page, 'choose-model');
-    await page.locator('.quick-input-widget input').fill('Test Vision');
+    await page.locator('.quick-input-widget input').fill('Example Vision');
     await rows.filter({ hasText: 'Example Vision Model' }).first().click();
     await page.locator('.statusbar-item').filter({ hasText: 'example-vision' }).first().waitFor({ timeout: 30_000 });
 
