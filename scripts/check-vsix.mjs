@@ -81,7 +81,8 @@ function checkReadme(extensionDir) {
   for (const src of images) {
     const prefix = `${repo}/raw/HEAD/`;
     if (!src.startsWith(prefix)) throw new Error(`the picture ${src} does not point into ${repo}`);
-    if (!existsSync(src.slice(prefix.length))) throw new Error(`the picture ${src} is not a file of the repository`);
+    const file = path.resolve(src.slice(prefix.length));
+    if (path.relative(process.cwd(), file).startsWith('..') || !existsSync(file)) throw new Error(`the picture ${src} is not a file of the repository`);
   }
 }
 

@@ -146,7 +146,13 @@ export async function startCodeServer({ workspaceDir, env = {}, userSettings = {
         }
       }
       // The link to this checkout goes first, on its own: nothing may ever delete through it.
-      if (installed) unlinkSync(path.join(home, 'exts', 'describe-image.describe-image-0.1.0'));
+      if (installed) {
+        try {
+          unlinkSync(path.join(home, 'exts', 'describe-image.describe-image-0.1.0'));
+        } catch (e) {
+          if (e.code !== 'ENOENT') throw e; // stopped twice: the link is already gone
+        }
+      }
       rmSync(home, { recursive: true, force: true });
     },
   };
