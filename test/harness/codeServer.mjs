@@ -107,6 +107,9 @@ export async function startCodeServer({ workspaceDir, env = {}, userSettings = {
       XDG_DATA_HOME: path.join(home, 'data'),
       TMPDIR: path.join(home, 'tmp'),
       DESCRIBE_IMAGE_TEST_RESULTS: resultsDir,
+      // code-server's extension gallery (open-vsx.org by default), queried for installed extensions: a loopback
+      // address that answers nothing, so a test run never reaches the internet.
+      EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: 'http://127.0.0.1:9/gallery', itemUrl: 'http://127.0.0.1:9/items', resourceUrlTemplate: 'http://127.0.0.1:9/{publisher}/{name}/{version}/{path}' }),
       ...env,
     },
   });
