@@ -1,9 +1,9 @@
-// Checks a built VSIX: what it holds (the bundle, media, README, CHANGELOG, LICENSE, the sharp WASM runtime, the OCR's
+// Checks a built VSIX: what it holds (the bundle, media, the listing README, CHANGELOG, LICENSE, the sharp WASM runtime, the OCR's
 // files) and what it must not (src/, test/, dev dependencies, native sharp binaries, other Tesseract cores or models),
 // that sharp works from the shipped files alone through its WASM build, and that the OCR reads a screenshot from the
 // shipped files alone. Prints the size. Usage: node scripts/check-vsix.mjs describe-image.vsix
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -61,9 +61,39 @@ function checkBundles(extensionDir) {
   for (const f of list.filter((f) => /^extension\/dist\/cli/.test(f))) throw new Error(`the CLI's ${f} ships in the extension`);
 }
 
+/**
+ * The Marketplace page is README.marketplace.md (`vsce package --readme-path`), not the repository's README: it opens
+ * with what the extension does for the user, holds none of the developer set-up, and its pictures are links vsce made
+ * absolute from package.json's repository, each to a file that is in the repository.
+ */
+function checkReadme(extensionDir) {
+  const readmes = list.filter((f) => /^extension\/readme(\.[^/]*)?$/i.test(f));
+  if (readmes.length !== 1 || readmes[0] !== 'extension/readme.md') throw new Error(`the VSIX holds ${readmes.join(', ') || 'no readme'}, not one readme.md`);
+  const text = readFileSync(path.join(extensionDir, 'readme.md'), 'utf8');
+  const listing = readFileSync('README.marketplace.md', 'utf8');
+  if (!text.startsWith(listing.split('\n')[0]) || !text.includes('## Describe an image')) throw new Error('readme.md is not README.marketplace.md');
+  for (const developer of ['npm test', 'npm ci', 'run it as root', '1.2 GB', 'Extension Development Host']) {
+    if (text.includes(developer)) throw new Error(`readme.md says "${developer}": developer set-up belongs in the repository README`);
+  }
+  const repo = JSON.parse(readFileSync('package.json', 'utf8')).repository.url.replace(/\.git$/, '');
+  const images = [...text.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+  if (images.length === 0) throw new Error('readme.md has no pictures');
+  for (const src of images) {
+    const prefix = `${repo}/raw/HEAD/`;
+    if (!src.startsWith(prefix)) throw new Error(`the picture ${src} does not point into ${repo}`);
+    const file = path.resolve(src.slice(prefix.length));
+    if (path.relative(process.cwd(), file).startsWith('..') || !existsSync(file)) throw new Error(`the picture ${src} is not a file of the repository`);
+  }
+}
+
 const dir = mkdtempSync(path.join(os.tmpdir(), 'di-vsix-'));
 try {
   execFileSync('unzip', ['-q', vsix, '-d', dir]);
+  checkReadme(path.join(dir, 'extension'));
+} catch (e) {
+  problems.push(`the listing: ${e.message}`);
+}
+try {
   const sharpDir = path.join(dir, 'extension', 'node_modules', 'sharp');
   const out = execFileSync(process.execPath, ['-e', `const s=require(${JSON.stringify(sharpDir)}); s({create:{width:8,height:8,channels:3,background:'red'}}).png().toBuffer().then(b=>console.log(Object.keys(s.versions).includes('emscripten') ? 'wasm' : 'native', b.length))`], { encoding: 'utf8' }).trim();
   if (!out.startsWith('wasm ')) problems.push(`sharp from the VSIX did not run on its WASM build (${out})`);

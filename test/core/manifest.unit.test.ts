@@ -67,6 +67,13 @@ describe('package.json agrees with the code', () => {
     assert.equal(props['describeImage.altText.concurrency']?.default, DEFAULT_ALT_CONCURRENCY);
   });
 
+  it('describeImage.provider claims no choice: unset, the first describe asks (its text says so), so no default', () => {
+    const provider = props['describeImage.provider'];
+    assert.deepEqual(provider?.enum, ['azure', 'openai', 'vscode', 'offline']);
+    assert.equal(provider?.default, undefined, 'a default would show as chosen in the Settings UI while nothing is');
+    assert.ok(nls['config.provider']?.includes('Unset, the first Describe Image asks'), nls['config.provider']);
+  });
+
   it('the settings text and the README give the core\'s file limit and default concurrency', () => {
     const limit = `at most ${DOC_FILE_LIMIT.toLocaleString('en-US')} files`;
     assert.ok(nls['config.altText.include']?.includes(limit), nls['config.altText.include']);

@@ -3,7 +3,7 @@
 // beside this file. Every server gets its own HOME, config, data and temp folders and its own process group.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, cpSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, cpSync, closeSync, symlinkSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,7 +61,7 @@ const DEFAULT_USER_SETTINGS = {
  * Start code-server. `env` is merged into the server's environment, which the extension host inherits.
  * `userSettings` are written to the user's settings.json before start, `machineSettings` to the machine's.
  */
-export async function startCodeServer({ workspaceDir, env = {}, userSettings = {}, machineSettings = {}, name = 'code-server' } = {}) {
+export async function startCodeServer({ workspaceDir, env = {}, userSettings = {}, machineSettings = {}, name = 'code-server', installed = false } = {}) {
   if (!existsSync(codeServerEntry) || !existsSync(node24)) {
     throw new Error('code-server is not set up: run `bash scripts/setup-vscode-test.sh` first.');
   }
@@ -71,6 +71,9 @@ export async function startCodeServer({ workspaceDir, env = {}, userSettings = {
   for (const d of ['config', 'data', 'tmp', 'user-data/User', 'exts']) mkdirSync(path.join(home, d), { recursive: true });
   // The test-only extension is installed (the server loads one extension under development: ours).
   cpSync(testSupportExtension, path.join(home, 'exts', 'describe-image-test.describe-image-test-support-0.0.1'), { recursive: true });
+  // `installed`: this checkout as an installed extension (a link, so its dist/ is the one built), for a window opened
+  // without an extension under development: one that looks like a person's (no "[Extension Development Host]").
+  if (installed) symlinkSync(repoRoot, path.join(home, 'exts', 'describe-image.describe-image-0.1.0'), 'dir');
   writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...DEFAULT_USER_SETTINGS, ...userSettings }, null, 2));
   // Machine-scoped settings (the extension's endpoint, deployment, api-version) are read from the remote machine's
   // settings in a remote window such as code-server's.
@@ -145,6 +148,14 @@ export async function startCodeServer({ workspaceDir, env = {}, userSettings = {
           // already gone
         }
       }
+      // The link to this checkout goes first, on its own: nothing may ever delete through it.
+      if (installed) {
+        try {
+          unlinkSync(path.join(home, 'exts', 'describe-image.describe-image-0.1.0'));
+        } catch (e) {
+          if (e.code !== 'ENOENT') throw e; // stopped twice: the link is already gone
+        }
+      }
       rmSync(home, { recursive: true, force: true });
     },
   };
@@ -199,9 +210,9 @@ const remote = (server, p) => `vscode-remote://127.0.0.1:${server.port}${path.re
  * The workbench URL that opens `folder` with the extension under development (and optionally its tests).
  * `extensionDevelopmentPath: null`: none, as a person's window (for installing the packaged extension).
  */
-export function workbenchUrl(server, { folder, extensionDevelopmentPath = repoRoot, extensionTestsPath } = {}) {
+export function workbenchUrl(server, { folder, extensionDevelopmentPath = repoRoot, extensionTestsPath, skipWelcome = extensionDevelopmentPath !== null } = {}) {
   // A test window skips VS Code's welcome (as VS Code's own test runner does); a person's window does not.
-  const payload = extensionDevelopmentPath === null ? [] : [['extensionDevelopmentPath', remote(server, extensionDevelopmentPath)], ['skipWelcome', 'true']];
+  const payload = [...(extensionDevelopmentPath === null ? [] : [['extensionDevelopmentPath', remote(server, extensionDevelopmentPath)]]), ...(skipWelcome ? [['skipWelcome', 'true']] : [])];
   if (extensionTestsPath) payload.push(['extensionTestsPath', remote(server, extensionTestsPath)]);
   const query = [folder ? `folder=${encodeURIComponent(folder)}` : '', `payload=${encodeURIComponent(JSON.stringify(payload))}`].filter(Boolean).join('&');
   return `${server.baseUrl}/?${query}`;

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { AzureLikeServer } from '../support/azureServer';
+import { AzureLikeServer, type RecordedRequest } from '../support/azureServer';
 import { startSession, type Harness, type Session } from './harness';
 
 describe('Alt text quick fix, as a person uses it', function () {
@@ -20,7 +20,11 @@ describe('Alt text quick fix, as a person uses it', function () {
   let page: Page;
 
   before(async function () {
-    session = await startSession('ui-alt', { configured: true, setKey: false, azure: new AzureLikeServer({ answer: () => 'Image of the settings dialog with a blue Save button.' }) });
+    // Each image gets alt text for what it shows (these screens are the README's pictures): ui.png (160×100) is a
+    // dialog mock-up, photo.jpg (120×80) a colour gradient.
+    const answer = (req: RecordedRequest) =>
+      req.images[0]?.width === 120 ? 'Image of a colour gradient from green through grey to red, with a yellow arc in the lower right.' : 'Image of the settings dialog with a blue Save button.';
+    session = await startSession('ui-alt', { configured: true, installed: true, setKey: false, azure: new AzureLikeServer({ answer }) });
     ({ h, azure, page } = session);
   });
 
@@ -87,6 +91,6 @@ describe('Alt text quick fix, as a person uses it', function () {
     await h.explorerRow(page, 'review.md').click();
     const lines = page.locator('.editor-instance .monaco-editor .view-lines').first();
     await lines.filter({ hasText: 'The photo:' }).waitFor({ timeout: 30_000 });
-    assert.match((await lines.innerText()).replace(/[\s\u00a0]+/g, ' '), /The photo: !\[The settings dialog with a blue Save button\.\]\(\.\.\/images\/photo\.jpg\)/);
+    assert.match((await lines.innerText()).replace(/[\s\u00a0]+/g, ' '), /The photo: !\[A colour gradient from green through grey to red, with a yellow arc in the lower right\.\]\(\.\.\/images\/photo\.jpg\)/);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Choose Model in the real workbench: the status bar shows the model and where images go; clicking it lists the Azure
  * deployment, the models an OpenAI-compatible server on this machine lists, and VS Code's image-capable language models
- * (a test-only extension offers "Test Vision Model"); choosing one is remembered and the next describe uses it.
+ * (a test-only extension offers "Example Vision Model"); choosing one is remembered and the next describe uses it.
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -16,7 +16,7 @@ describe('Choose Model, as a person uses it', function () {
 
   before(async function () {
     await ollama.start();
-    session = await startSession('ui-choose-model', { configured: true, machineSettings: { 'describeImage.openai.baseUrl': ollama.url } });
+    session = await startSession('ui-choose-model', { configured: true, installed: true, machineSettings: { 'describeImage.openai.baseUrl': ollama.url } });
     ({ h, page } = session);
   });
 
@@ -30,15 +30,15 @@ describe('Choose Model, as a person uses it', function () {
     await status.waitFor({ timeout: 30_000 });
     await status.click();
     const rows = page.locator('.quick-input-list .monaco-list-row');
-    await rows.filter({ hasText: 'Test Vision Model' }).waitFor({ timeout: 30_000 });
+    await rows.filter({ hasText: 'Example Vision Model' }).waitFor({ timeout: 30_000 });
     await rows.filter({ hasText: 'llava' }).waitFor();
     const texts = (await rows.allInnerTexts()).join('\n');
     assert.match(texts, /gpt-4o/);
     assert.match(texts, /Images stay on this machine/);
     await h.screenshot(page, 'choose-model');
-    await page.locator('.quick-input-widget input').fill('Test Vision');
-    await rows.filter({ hasText: 'Test Vision Model' }).first().click();
-    await page.locator('.statusbar-item').filter({ hasText: 'test-vision' }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.quick-input-widget input').fill('Example Vision');
+    await rows.filter({ hasText: 'Example Vision Model' }).first().click();
+    await page.locator('.statusbar-item').filter({ hasText: 'example-vision' }).first().waitFor({ timeout: 30_000 });
 
     await h.explorerRow(page, 'images').click();
     await h.pickFromContextMenu(page, 'ui.png', 'Describe Image');

@@ -7,6 +7,12 @@ import type { Page } from 'playwright-core';
 import type { AzureLikeServer } from '../support/azureServer';
 import { startSession, type Harness, type Session } from './harness';
 
+/** What a vision model says about images/ui.png (a light dialog mock-up with a blue button), for the pictures. */
+const EXAMPLE_ANSWER =
+  'A small application dialog on a light grey background. A dark title bar runs across the top with a red close ' +
+  'button at its left end. Below it are a bold heading and two shorter lines of grey placeholder text; a rounded blue ' +
+  'button sits in the bottom-right corner. No words are legible: it is a wireframe-style mock-up rather than a real screen.';
+
 describe('Describe Image, as a person uses it', function () {
   let session: Session;
   let h: Harness;
@@ -14,8 +20,9 @@ describe('Describe Image, as a person uses it', function () {
   let page: Page;
 
   before(async function () {
-    // Not configured: this test sets the endpoint and key from the command palette itself.
-    session = await startSession('ui-describe', { configured: false });
+    // Not configured: this test sets the endpoint and key from the command palette itself. Installed, with the answer
+    // a vision model gives for ui.png: its screens are the README's pictures (where the answer is labelled an example).
+    session = await startSession('ui-describe', { configured: false, installed: true, answer: () => EXAMPLE_ANSWER });
     ({ h, azure, page } = session);
   });
 
@@ -46,7 +53,7 @@ describe('Describe Image, as a person uses it', function () {
     await h.pickFromContextMenu(page, 'ui.png', 'Describe Image', { screenshot: 'describe-context-menu' });
 
     const editor = page.locator('.editor-instance .monaco-editor .view-lines');
-    await editor.filter({ hasText: 'The fake model saw 1 image' }).waitFor({ timeout: 60_000 });
+    await editor.filter({ hasText: 'it is a wireframe-style mock-up rather than a real screen.' }).waitFor({ timeout: 60_000 });
     const text = (await editor.innerText()).replace(/\u00a0/g, ' ');
     assert.match(text, /Description of ui\.png/);
     assert.match(text, /Finish reason/);
@@ -55,6 +62,7 @@ describe('Describe Image, as a person uses it', function () {
     await h.screenshot(page, 'describe-result');
 
     assert.equal(azure.requests.length, 1);
+    assert.equal(azure.requests[0]?.images.length, 1);
     assert.equal(azure.requests[0]?.images[0]?.declaredMime, 'image/png');
     assert.equal(azure.requests[0]?.headers['api-key'], azure.key);
   });

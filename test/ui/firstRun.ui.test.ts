@@ -14,6 +14,12 @@ import type { Locator, Page } from 'playwright-core';
 import { repoRoot } from '../support/paths';
 import { startSession, waitForExtensionLog, type Harness, type Session } from './harness';
 
+/** What a vision model says about images/ui.png (a light dialog mock-up with a blue button), for the pictures. */
+const EXAMPLE_ANSWER =
+  'A small application dialog on a light grey background. A dark title bar runs across the top with a red close ' +
+  'button at its left end. Below it are a bold heading and two shorter lines of grey placeholder text; a rounded blue ' +
+  'button sits in the bottom-right corner. No words are legible: it is a wireframe-style mock-up rather than a real screen.';
+
 describe('Zero setup, as a newcomer meets it', function () {
   // One story: once a step fails, the later ones only fail for that reason; stop there so the red run reads clearly.
   this.bail(true);
@@ -28,9 +34,11 @@ describe('Zero setup, as a newcomer meets it', function () {
   before(async function () {
     // The package a person installs (vsce runs the production build first, as for a release).
     vsixDir = mkdtempSync(path.join(os.tmpdir(), 'di-vsix-'));
-    execFileSync(path.join(repoRoot, 'node_modules', '.bin', 'vsce'), ['package', '--out', path.join(vsixDir, 'describe-image.vsix')], { cwd: repoRoot, stdio: 'pipe' });
+    execFileSync(path.join(repoRoot, 'node_modules', '.bin', 'vsce'), ['package', '--readme-path', 'README.marketplace.md', '--out', path.join(vsixDir, 'describe-image.vsix')], { cwd: repoRoot, stdio: 'pipe' });
     // A person's window: no extension under development, VS Code's welcome not skipped, its default start page.
-    session = await startSession('ui-first-run', { configured: false, notInstalled: true, userSettings: { 'workbench.startupEditor': 'welcomePage' } });
+    // The model answers as a vision model would describe ui.png: these screens are the README's pictures, where the
+    // answer is labelled an example.
+    session = await startSession('ui-first-run', { configured: false, notInstalled: true, userSettings: { 'workbench.startupEditor': 'welcomePage' }, env: { DESCRIBE_IMAGE_TEST_LM_ANSWER: EXAMPLE_ANSWER } });
     ({ h, page } = session);
     walkthrough = page.locator('.gettingStartedContainer');
   });
@@ -74,16 +82,17 @@ describe('Zero setup, as a newcomer meets it', function () {
     await h.pickFromContextMenu(page, 'ui.png', 'Describe Image');
     const rows = page.locator('.quick-input-list .monaco-list-row');
     await page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'where should your images go' }).waitFor({ timeout: 30_000 });
-    await rows.filter({ hasText: 'Test Vision Model' }).first().waitFor();
+    await rows.filter({ hasText: 'Example Vision Model' }).first().waitFor();
     const offered = (await rows.allInnerTexts()).join('\n');
     assert.match(offered, /Extract text on this machine/);
     assert.match(offered, /Set up Azure OpenAI \/ another provider/);
     assert.doesNotMatch(offered, /Test Text Model/, 'a model that cannot see images is not offered');
     await h.screenshot(page, 'first-run-choice');
-    await rows.filter({ hasText: 'Test Vision Model' }).first().click();
+    await rows.filter({ hasText: 'Example Vision Model' }).first().click();
 
-    await editor().filter({ hasText: 'The test vision model saw 1 image' }).waitFor({ timeout: 60_000 });
-    await page.locator('.statusbar-item').filter({ hasText: 'test-vision' }).first().waitFor({ timeout: 30_000 });
+    await editor().filter({ hasText: 'it is a wireframe-style mock-up rather than a real screen.' }).waitFor({ timeout: 60_000 });
+    assert.match((await editor().first().innerText()).replace(/\s+/g, ' '), /Description of ui\.png/);
+    await page.locator('.statusbar-item').filter({ hasText: 'example-vision' }).first().waitFor({ timeout: 30_000 });
     assert.equal(session.azure.requests.length, 0, 'nothing went to Azure');
     await h.screenshot(page, 'first-run-result');
   });
@@ -91,7 +100,7 @@ describe('Zero setup, as a newcomer meets it', function () {
   it('the next describe asks nothing', async function () {
     await h.pickFromContextMenu(page, 'Screenshot.PNG', 'Describe Image');
     await editor().filter({ hasText: 'Description of Screenshot.PNG' }).waitFor({ timeout: 60_000 });
-    await editor().filter({ hasText: 'The test vision model saw 1 image' }).waitFor({ timeout: 60_000 });
+    await editor().filter({ hasText: 'it is a wireframe-style mock-up rather than a real screen.' }).waitFor({ timeout: 60_000 });
     assert.equal(await page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'where should your images go' }).isVisible(), false);
   });
 

@@ -17,9 +17,9 @@ export interface CodeServer {
 
 export interface Harness {
   copyWorkspace(fixtureDir: string): string;
-  startCodeServer(options: { workspaceDir?: string; env?: Record<string, string>; userSettings?: Record<string, unknown>; machineSettings?: Record<string, unknown>; name?: string }): Promise<CodeServer>;
+  startCodeServer(options: { workspaceDir?: string; env?: Record<string, string>; userSettings?: Record<string, unknown>; machineSettings?: Record<string, unknown>; name?: string; installed?: boolean }): Promise<CodeServer>;
   launchBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }>;
-  workbenchUrl(server: CodeServer, options: { folder?: string; extensionDevelopmentPath?: string | null; extensionTestsPath?: string }): string;
+  workbenchUrl(server: CodeServer, options: { folder?: string; extensionDevelopmentPath?: string | null; extensionTestsPath?: string; skipWelcome?: boolean }): string;
   waitForWorkbench(page: Page, timeout?: number): Promise<void>;
   runCommand(page: Page, title: string): Promise<void>;
   answerInput(page: Page, text: string): Promise<void>;
@@ -135,6 +135,11 @@ export async function startSession(
     answer?: (req: RecordedRequest) => string;
     /** No extension under development: the window of a person who has not installed Describe Image yet. */
     notInstalled?: boolean;
+    /**
+     * This checkout installed, not under development: the window looks like a person's (no "[Extension Development
+     * Host]" in the title bar), for the sessions whose screens are the README's pictures.
+     */
+    installed?: boolean;
   },
 ): Promise<Session> {
   const h = await loadHarness();
@@ -150,9 +155,11 @@ export async function startSession(
   const proxy = host ? await startConnectProxy({ hosts: { [host]: '127.0.0.1' } }) : undefined;
   const workspace = h.copyWorkspace(fixture('workspace'));
   const machineSettings = { ...(options.configured ? { 'describeImage.endpoint': azure.url, 'describeImage.deployment': 'gpt-4o' } : {}), ...options.machineSettings };
-  const userSettings = { ...options.userSettings, ...(proxy ? { 'http.proxy': proxy.url } : {}) };
+  // Installed, the extension would open its walkthrough at its first start (as for a person): not in these tests.
+  const installedSettings = options.installed ? { 'workbench.welcomePage.walkthroughs.openOnInstall': false } : {};
+  const userSettings = { ...installedSettings, ...options.userSettings, ...(proxy ? { 'http.proxy': proxy.url } : {}) };
   const env = { ...net?.env, ...options.env };
-  const server = await h.startCodeServer({ workspaceDir: workspace, name, machineSettings, userSettings, env });
+  const server = await h.startCodeServer({ workspaceDir: workspace, name, machineSettings, userSettings, env, installed: options.installed === true });
   const browser = await h.launchBrowser();
   const page = browser.context.pages()[0] ?? (await browser.context.newPage());
   recordConsole(page);
@@ -175,11 +182,14 @@ export async function startSession(
   };
   openSessions.add(session);
   try {
-    await page.goto(h.workbenchUrl(server, { folder: workspace, ...(options.notInstalled ? { extensionDevelopmentPath: null } : {}) }));
+    const notUnderDevelopment = options.notInstalled || options.installed;
+    await page.goto(h.workbenchUrl(server, { folder: workspace, ...(notUnderDevelopment ? { extensionDevelopmentPath: null, skipWelcome: options.installed === true } : {}) }));
     await h.waitForWorkbench(page);
     // Every test starts once the workbench shows the extension (its status-bar item), as a person would: before, a
     // right-click menu on an image lacks Describe Image for good. A window without it waits for what its test shows.
     if (!options.notInstalled) await h.waitForExtension(page);
+    // Without an extension under development, code-server shows its Welcome page even so: close it, as a person would.
+    if (options.installed) await h.runCommand(page, 'View: Close All Editors');
     if (options.configured && options.setKey !== false) {
       await h.runCommand(page, 'Describe Image: Set API Key');
       await h.answerInput(page, azure.key);

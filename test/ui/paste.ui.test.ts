@@ -28,7 +28,7 @@ describe('Paste Screenshot panel, as a person uses it', function () {
   let panel: FrameLocator;
 
   before(async function () {
-    session = await startSession('ui-paste', { configured: true });
+    session = await startSession('ui-paste', { configured: true, installed: true });
     ({ h, azure, page } = session);
   });
 

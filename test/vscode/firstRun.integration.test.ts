@@ -1,6 +1,6 @@
 /**
  * Zero setup, inside the real VS Code: someone who configured nothing runs Describe Image. One pick asks where images
- * go — the image-capable language models already in VS Code (the test-only extension registers "Test Vision Model"),
+ * go — the image-capable language models already in VS Code (the test-only extension registers "Example Vision Model"),
  * reading the text on this machine, or setting up a provider — and nothing is sent before that choice. Also the
  * walkthrough: contributed, opens, its steps' commands exist and its sample commands work.
  */
@@ -14,7 +14,7 @@ import { StubUi } from './stubUi';
 
 const EXTENSION_ID = 'describe-image.describe-image';
 const FIRST_TITLE = /where should your images go/;
-const VISION = '$(sparkle) Test Vision Model';
+const VISION = '$(sparkle) Example Vision Model';
 const OFFLINE = '$(lock) Extract text on this machine';
 const SETUP = '$(gear) Set up Azure OpenAI / another provider…';
 
@@ -89,7 +89,7 @@ describe('Zero setup: the first describe with nothing configured', () => {
     assert.ok(first, ui.errors().join('\n'));
     assert.match(first.getText(), /test vision model saw 1 image/);
     assert.equal(setting('provider'), 'vscode');
-    assert.equal(setting('vscode.model'), 'test-vision');
+    assert.equal(setting('vscode.model'), 'example-vision');
     const second = await describe_(image('ui.png'));
     assert.ok(second, ui.errors().join('\n'));
     assert.equal(ui.quickPicks.length, 1, 'the second describe asked nothing');

@@ -1,6 +1,6 @@
 /**
  * Beyond Azure, inside the real VS Code: the language models already in VS Code (a test-only extension registers an
- * image-capable one, "Test Vision Model", and a text-only one through vscode.lm.registerLanguageModelChatProvider),
+ * image-capable one, "Example Vision Model", and a text-only one through vscode.lm.registerLanguageModelChatProvider),
  * and an OpenAI-compatible server on this machine (Ollama-like: no key, max_tokens only).
  */
 import assert from 'node:assert/strict';
@@ -58,7 +58,7 @@ describe('Beyond Azure: language models in VS Code and OpenAI-compatible servers
     beforeEach(() => configure({ provider: 'vscode', 'vscode.model': undefined }));
 
     it('the first describe asks which image-capable model (text-only ones are not offered), then streams its answer', async () => {
-      ui.picks.push('Test Vision Model');
+      ui.picks.push('Example Vision Model');
       await vscode.commands.executeCommand('describeImageTest.setLmBehaviour', { chunkDelayMs: 40 });
       const before = (await lmRequests()).length;
       const changes: string[] = [];
@@ -71,10 +71,10 @@ describe('Beyond Azure: language models in VS Code and OpenAI-compatible servers
       }
       assert.ok(doc, ui.errors().join('\n'));
       const offered = ui.quickPicks[0]?.items ?? [];
-      assert.ok(offered.includes('Test Vision Model'), offered.join(', '));
+      assert.ok(offered.includes('Example Vision Model'), offered.join(', '));
       assert.ok(!offered.includes('Test Text Model'), 'a model without image input is not offered');
       const [req] = (await lmRequests()).slice(before);
-      assert.equal(req?.model, 'test-vision');
+      assert.equal(req?.model, 'example-vision');
       const data = req?.parts.filter((p) => p.kind === 'data') ?? [];
       assert.deepEqual(data, [{ kind: 'data', mime: 'image/png', bytes: 970 }], 'the image bytes as a data part with its MIME type');
       assert.match(req?.parts.find((p) => p.kind === 'text')?.text ?? '', /Describe this image in detail\./);
@@ -82,7 +82,7 @@ describe('Beyond Azure: language models in VS Code and OpenAI-compatible servers
       assert.ok(changes.some((t) => t.includes('test vision model') && !t.includes('Finish reason')), 'the answer streamed into the document');
       assert.match(doc.getText(), /\*\*Token usage:\*\* not reported/);
       assert.match(doc.getText(), /VS Code's language model API reports no token usage and no finish reason/);
-      assert.equal(vscode.workspace.getConfiguration('describeImage').get('vscode.model'), 'test-vision', 'the choice is remembered');
+      assert.equal(vscode.workspace.getConfiguration('describeImage').get('vscode.model'), 'example-vision', 'the choice is remembered');
       // A second describe asks nothing.
       const asked = ui.quickPicks.length;
       assert.ok(await describe_());
@@ -90,7 +90,7 @@ describe('Beyond Azure: language models in VS Code and OpenAI-compatible servers
     });
 
     it('a screen recording (animated GIF) goes as its chosen frames, after a text part that says which they are', async () => {
-      await configure({ 'vscode.model': 'test-vision' });
+      await configure({ 'vscode.model': 'example-vision' });
       const before = (await lmRequests()).length;
       const doc = await describe_(image('recording.gif'));
       assert.ok(doc, ui.errors().join('\n'));
@@ -103,7 +103,7 @@ describe('Beyond Azure: language models in VS Code and OpenAI-compatible servers
     });
 
     it('Cancel stops the model (through the cancellation token) and keeps what came', async () => {
-      await configure({ 'vscode.model': 'test-vision' });
+      await configure({ 'vscode.model': 'example-vision' });
       await vscode.commands.executeCommand('describeImageTest.setLmBehaviour', { chunkDelayMs: 150 });
       ui.cancelAfterMs = 700;
       const opened: vscode.TextDocument[] = [];
@@ -123,16 +123,16 @@ describe('Beyond Azure: language models in VS Code and OpenAI-compatible servers
     });
 
     it('a LanguageModelError becomes a clear message with Choose Model', async () => {
-      await configure({ 'vscode.model': 'test-vision' });
+      await configure({ 'vscode.model': 'example-vision' });
       await vscode.commands.executeCommand('describeImageTest.setLmBehaviour', { fail: 'NoPermissions' });
       assert.equal(await describe_(), undefined);
       const error = ui.messages.find((m) => m.level === 'error');
-      assert.match(error?.message ?? '', /VS Code did not allow Describe Image to use Test Vision Model/);
+      assert.match(error?.message ?? '', /VS Code did not allow Describe Image to use Example Vision Model/);
       assert.ok(error?.items.includes('Choose Model'));
     });
 
     it('alt text works with a VS Code model too', async () => {
-      await configure({ 'vscode.model': 'test-vision' });
+      await configure({ 'vscode.model': 'example-vision' });
       await vscode.commands.executeCommand('describeImageTest.setLmBehaviour', { answer: 'Image of a settings dialog.' });
       const uri = vscode.Uri.joinPath(folder(), 'docs', 'quick.md');
       const doc = await vscode.workspace.openTextDocument(uri);
@@ -149,7 +149,7 @@ describe('Beyond Azure: language models in VS Code and OpenAI-compatible servers
       ui.picks.push('llava');
       assert.ok(await vscode.commands.executeCommand('describeImage.chooseModel'));
       const items = ui.quickPicks[0]?.items ?? [];
-      for (const expected of ['llava', 'qwen2.5vl', 'Test Vision Model']) assert.ok(items.some((i) => i.endsWith(expected)), `${expected} in ${items.join(', ')}`);
+      for (const expected of ['llava', 'qwen2.5vl', 'Example Vision Model']) assert.ok(items.some((i) => i.endsWith(expected)), `${expected} in ${items.join(', ')}`);
       assert.equal(vscode.workspace.getConfiguration('describeImage').get('openai.model'), 'llava');
       assert.equal(vscode.workspace.getConfiguration('describeImage').get('provider'), 'openai');
     });
