@@ -219,6 +219,12 @@ export class AzureLikeServer {
     this.bucket = options.ratePerSecond ?? 0;
   }
 
+  /** Before each test: forget the requests seen and the replies scripted. */
+  reset(): void {
+    this.requests.length = 0;
+    this.script.length = 0;
+  }
+
   /** Take a token from the rate limiter; returns the wait in ms when there is none. */
   private takeToken(): number {
     if (!this.ratePerSecond) return 0;

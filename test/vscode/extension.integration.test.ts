@@ -260,12 +260,15 @@ describe('Describe Image in VS Code', () => {
       assert.match(doc.getText(), /\*\*Token usage:\*\* 100 prompt \+ 12 completion = 112 total/);
     });
 
-    it('never shows the model\'s raw HTML in the document, not even while a tag arrives in pieces', async () => {
-      const html = 'The page has a <b>bold</b> title. <img src=x onerror="alert(1)"> Then:\n\n<script>\nalert(2)\n</script>\n\nCode stays: `<div>`.';
-      // Split the stream inside the tags, one character at a time around them.
+    /** The server streams the answer in these pieces, one SSE chunk each, `delayMs` apart. */
+    function streamInPieces(pieces: readonly string[], delayMs: number): void {
       const events = streamEvents('gpt-4o-2024-08-06', '', 'stop', undefined);
-      const chunks = [...html].map((ch) => `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o', choices: [{ index: 0, delta: { content: ch }, finish_reason: null }] })}\n\n`);
-      server.script.push({ sse: [events[0] ?? '', ...chunks, ...events.slice(2)], chunkDelayMs: 10 });
+      const chunks = pieces.map((piece) => `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o', choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] })}\n\n`);
+      server.script.push({ sse: [events[0] ?? '', ...chunks, ...events.slice(2)], chunkDelayMs: delayMs });
+    }
+
+    /** Describe ui.png, keeping every state the result document showed while the answer streamed in. */
+    async function describeWatchingTheDocument(): Promise<{ doc: vscode.TextDocument; seen: string[] }> {
       const seen: string[] = [];
       const sub = vscode.workspace.onDidChangeTextDocument((e) => e.document.isUntitled && seen.push(e.document.getText()));
       let doc: vscode.TextDocument | undefined;
@@ -275,6 +278,14 @@ describe('Describe Image in VS Code', () => {
         sub.dispose();
       }
       assert.ok(doc, ui.errors().join('\n'));
+      return { doc, seen };
+    }
+
+    it('never shows the model\'s raw HTML in the document, not even while a tag arrives in pieces', async () => {
+      const html = 'The page has a <b>bold</b> title. <img src=x onerror="alert(1)"> Then:\n\n<script>\nalert(2)\n</script>\n\nCode stays: `<div>`.';
+      // Split the stream inside the tags, one character at a time around them.
+      streamInPieces([...html], 10);
+      const { doc, seen } = await describeWatchingTheDocument();
       // At no moment does a Markdown parser find HTML in the document (a `<b` still waiting for its `>` is text).
       const htmlIn = (text: string) => markdownEvents(text).filter(([kind, t]) => kind === 'enter' && (t.type === 'htmlFlow' || t.type === 'htmlText')).length;
       // It streamed: the document showed the answer before it was whole (how many states depends on the machine's load).
@@ -285,22 +296,10 @@ describe('Describe Image in VS Code', () => {
 
     it('never shows a key the server echoes in pieces of 1-3 characters, not even part of it for a moment; keeps the text around it', async () => {
       const text = `Before the key: ${server.key} (that was it). And the last words`;
-      const events = streamEvents('gpt-4o-2024-08-06', '', 'stop', undefined);
-      const chunks: string[] = [];
-      for (let at = 0, n = 0; at < text.length; at += (n++ % 3) + 1) {
-        const piece = text.slice(at, at + (n % 3) + 1);
-        chunks.push(`data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o', choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] })}\n\n`);
-      }
-      server.script.push({ sse: [events[0] ?? '', ...chunks, ...events.slice(2)], chunkDelayMs: 25 });
-      const seen: string[] = [];
-      const sub = vscode.workspace.onDidChangeTextDocument((e) => e.document.isUntitled && seen.push(e.document.getText()));
-      let doc: vscode.TextDocument | undefined;
-      try {
-        doc = await describe_(workspaceImage('ui.png'));
-      } finally {
-        sub.dispose();
-      }
-      assert.ok(doc, ui.errors().join('\n'));
+      const pieces: string[] = [];
+      for (let at = 0, n = 0; at < text.length; at += (n++ % 3) + 1) pieces.push(text.slice(at, at + (n % 3) + 1));
+      streamInPieces(pieces, 25);
+      const { doc, seen } = await describeWatchingTheDocument();
       assert.ok(seen.length >= 3, `${seen.length} states seen:\n${seen.join('\n----\n')}`);
       const part = server.key.slice(0, Math.ceil(server.key.length * 0.6));
       for (const state of [...seen, doc.getText()]) assert.ok(!state.includes(part), `the document showed the key (or most of it):\n${state}`);

@@ -16,10 +16,7 @@ import { apiKeyCredential } from '../../../src/core/net';
 const server = new AzureLikeServer();
 before(() => server.start());
 after(() => server.stop());
-beforeEach(() => {
-  server.requests.length = 0;
-  server.script.length = 0;
-});
+beforeEach(() => server.reset());
 
 const settings = (raw: RawSettings = {}) => resolveSettings({ endpoint: server.url, deployment: 'gpt-4o', ...raw });
 

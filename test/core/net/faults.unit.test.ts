@@ -31,10 +31,7 @@ before(() => server.start());
 after(async () => {
   await server.stop();
 });
-beforeEach(() => {
-  server.requests.length = 0;
-  server.script.length = 0;
-});
+beforeEach(() => server.reset());
 
 const settings = () => resolveSettings({ endpoint: server.url, deployment: 'gpt-4o' });
 const json = { 'content-type': 'application/json' };

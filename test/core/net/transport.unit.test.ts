@@ -16,10 +16,7 @@ import { image } from '../../support/paths';
 const server = new AzureLikeServer();
 before(() => server.start());
 after(() => server.stop());
-beforeEach(() => {
-  server.requests.length = 0;
-  server.script.length = 0;
-});
+beforeEach(() => server.reset());
 
 const client = (options: { timeoutMs?: number; idleTimeoutMs?: number } = {}) =>
   new ChatClient({ credential: apiKeyCredential(server.key), transport: fetchTransport((input, init) => fetch(input, init)), retry: { maxThrottleRetries: 0, maxTransientRetries: 0 }, ...options });
