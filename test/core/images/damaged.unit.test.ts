@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { DescribeError } from '../../../src/core/base';
 import { prepareImages } from '../../../src/core/describe';
 import { decodeBmp, DamagedImageError, rasteriseSvg, walkGif } from '../../../src/core/images';
-import { animatedGif, cutAtHalf, damagedImages, damagedMessage, wholeImage, type DamagedImage } from '../../support/damaged';
+import { animatedGif, animatedPng, cutAtHalf, pngChunks, damagedImages, damagedMessage, wholeImage, type DamagedImage } from '../../support/damaged';
 import { image } from '../../support/paths';
 
 let tmp = '';
@@ -115,5 +115,29 @@ describe('GIFs cut short (libvips decodes the frames that are there without a wo
     await assert.rejects(prepareImages([{ name: 'pasted-cut.gif', bytes }], { detail: 'high' }), isDamaged('pasted-cut.gif'));
     const [sent] = await prepareImages([{ name: 'whole.gif', bytes: whole }], { detail: 'high' });
     assert.equal(sent?.animation?.totalFrames, 4, 'the whole one goes, all 4 frames');
+  });
+});
+
+describe('APNGs cut short (their first frame, the default image, is whole: libvips decodes it without a word)', () => {
+  it('an APNG cut inside any frame, or between two frames, is refused before sending, not sent as its first frame', async () => {
+    const whole = animatedPng(5);
+    const chunks = pngChunks(whole);
+    const frameData = chunks.filter((c) => c.type === 'fdAT' || c.type === 'IDAT');
+    assert.equal(frameData.length, 5);
+    const cuts = [...frameData.slice(1).map((c) => (c.start + c.end) >> 1), ...chunks.filter((c) => c.type === 'fcTL').slice(1).map((c) => c.start), (frameData[3]?.end ?? 0) + 5];
+    for (const at of cuts) {
+      const name = `recording-cut-at-${at}.png`;
+      await assert.rejects(prepareImages([{ name, bytes: whole.subarray(0, at) }], { detail: 'high' }), isDamaged(name), `cut after ${at} of ${whole.length} bytes`);
+    }
+    const [sent] = await prepareImages([{ name: 'whole.png', bytes: whole }], { detail: 'high' });
+    assert.equal(sent?.animation?.totalFrames, 5, 'the whole one goes, all 5 frames');
+  });
+
+  it('an APNG with bytes flipped inside a later frame is refused, its first frame not sent instead', async () => {
+    const whole = animatedPng(5);
+    const last = pngChunks(whole).filter((c) => c.type === 'fdAT').pop();
+    const bytes = Buffer.from(whole);
+    for (let i = (last?.start ?? 0) + 14; i < (last?.start ?? 0) + 30; i++) bytes[i] = (bytes[i] ?? 0) ^ 0xff;
+    await assert.rejects(prepareImages([{ name: 'recording-flipped.png', bytes }], { detail: 'high' }), isDamaged('recording-flipped.png'));
   });
 });
