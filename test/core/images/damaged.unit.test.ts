@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DescribeError } from '../../../src/core/base';
 import { prepareImages } from '../../../src/core/describe';
-import { decodeBmp, DamagedImageError, rasteriseSvg, walkGif } from '../../../src/core/images';
+import { decodeBmp, DamagedImageError, rasteriseSvg, walkGif, walkPng } from '../../../src/core/images';
+import { decodeForOcr } from '../../../src/core/ocr';
 import { animatedGif, animatedPng, cutAtHalf, pngChunks, damagedImages, damagedMessage, wholeImage, type DamagedImage } from '../../support/damaged';
 import { image } from '../../support/paths';
 
@@ -139,5 +140,33 @@ describe('APNGs cut short (their first frame, the default image, is whole: libvi
     const bytes = Buffer.from(whole);
     for (let i = (last?.start ?? 0) + 14; i < (last?.start ?? 0) + 30; i++) bytes[i] = (bytes[i] ?? 0) ^ 0xff;
     await assert.rejects(prepareImages([{ name: 'recording-flipped.png', bytes }], { detail: 'high' }), isDamaged('recording-flipped.png'));
+  });
+});
+
+describe('PNGs walked chunk by chunk (libvips says nothing of what follows a whole IDAT)', () => {
+  it('a PNG or APNG cut inside any chunk is damaged; cut between chunks, an APNG missing frames is; whole ones are whole', async () => {
+    for (const [name, whole] of [['still', await wholeImage('png', 60, 40)], ['ui.png', await fs.readFile(image('ui.png'))], ['APNG', animatedPng(4)]] as const) {
+      assert.equal(walkPng(whole).damage, undefined, `${name} is whole`);
+      const chunks = pngChunks(whole);
+      const boundaries = new Set(chunks.map((c) => c.start));
+      const lastFrame = Math.max(...chunks.filter((c) => c.type === 'fcTL').map((c) => c.start));
+      const announced = chunks.find((c) => c.type === 'acTL')?.end ?? Infinity; // before it, no frames are promised (and no IDAT is there to decode)
+      for (let length = 9; length < whole.length; length++) {
+        const cut = walkPng(whole.subarray(0, length)).damage;
+        if (!boundaries.has(length)) assert.ok(cut, `${name} cut after ${length} of ${whole.length} bytes, inside a chunk`);
+        else if (length >= announced && length <= lastFrame) assert.ok(cut, `${name} cut after ${length} bytes, before its last frame`);
+      }
+    }
+  });
+
+  it('extract-text refuses an APNG cut in a later frame: its first frame is not read as if it were the image', async () => {
+    const whole = animatedPng(5);
+    const last = pngChunks(whole).filter((c) => c.type === 'fdAT').pop();
+    await assert.rejects(decodeForOcr(whole.subarray(0, ((last?.start ?? 0) + (last?.end ?? 0)) >> 1), 'recording-cut.png'), (e: unknown) => {
+      assert.ok(e instanceof DamagedImageError, String(e));
+      assert.match(e.message, /^recording-cut\.png: the image is damaged or cut short \(it ends after \d+ bytes, inside its fdAT chunk\); its text was not read\.$/);
+      return true;
+    });
+    assert.equal((await decodeForOcr(whole, 'recording.png')).width, 64, 'the whole one is read');
   });
 });
