@@ -7,7 +7,7 @@
  */
 import { crc32 } from 'node:zlib';
 import { DescribeError } from '../base';
-import { DamagedImageError, decodeFailure, sharp, type RawImage, type Size } from '../images';
+import { DamagedImageError, decodeFailure, sharp, walkPng, type RawImage, type Size } from '../images';
 import { play, type FrameRegion } from './composite';
 import { checkSize, MAX_FRAME_PIXELS } from './limits';
 import { chunkType, PNG_SIGNATURE, readU32 } from './sniff';
@@ -71,35 +71,24 @@ function frameControl(data: Uint8Array, fail: ApngImage['fail']): ApngFrame {
   return { width: readU32(data, 4), height: readU32(data, 8), x: readU32(data, 12), y: readU32(data, 16), delayMs: playedDelay(Math.round((num * 1000) / (den || 100))), dispose: data[24] ?? 0, blend: data[25] ?? 0, data: [] };
 }
 
-/** Why the chunk at `p` is damaged: it runs past the end of the file, or its CRC is not its bytes'. */
-function chunkDamage(bytes: Uint8Array, p: number, len: number, type: string): string | undefined {
-  if (p + 12 + len > bytes.length) return `it ends after ${bytes.length} bytes, inside its ${type} chunk`;
-  if (crc32(bytes.subarray(p + 4, p + 8 + len)) !== readU32(bytes, p + 8 + len)) return `its ${type} chunk at byte ${p} fails its CRC`;
-  return undefined;
-}
-
 /**
- * Walk the chunks: the header, the colour chunks every frame needs, and each frame's control and data. A chunk cut
- * short or failing its CRC, or fewer frames than its acTL announces before the file ends, is damage: libvips decodes
- * the first frame (the default image) of such a file without a word.
+ * Walk the chunks: the header, the colour chunks every frame needs, and each frame's control and data. A file cut
+ * short, a chunk failing its CRC, or frames missing is damage (walkPng): libvips decodes the first frame (the default
+ * image) of such a file without a word.
  */
 function readChunks(bytes: Uint8Array, name: string, fail: ApngImage['fail']): ApngChunks {
+  const damage = walkPng(bytes).damage;
+  if (damage) throw new DamagedImageError(name, damage);
   let ihdr: Uint8Array | undefined;
   const colourChunks: Uint8Array[][] = [];
   const frames: ApngFrame[] = [];
   let current: ApngFrame | undefined;
-  let announced = 0;
-  let p = 8;
-  for (; p < bytes.length; ) {
+  for (let p = 8; p + 12 <= bytes.length; ) {
     const len = readU32(bytes, p);
     const type = chunkType(bytes, p + 4);
-    const damage = chunkDamage(bytes, p, len, type.replace(/[^\x20-\x7e]/g, '?'));
-    if (damage) throw new DamagedImageError(name, damage);
     const body = p + 8;
     const data = bytes.subarray(body, body + len);
-    p = body + len + 4;
     if (type === 'IHDR') ihdr = data;
-    else if (type === 'acTL') announced = readU32(data, 0);
     else if (type === 'PLTE' || type === 'tRNS') colourChunks.push(pngChunk(type, data));
     else if (type === 'fcTL') {
       current = frameControl(data, fail);
@@ -107,9 +96,9 @@ function readChunks(bytes: Uint8Array, name: string, fail: ApngImage['fail']): A
     }
     else if (type === 'IDAT') current?.data.push(data); // before any fcTL, the default image is not part of the animation
     else if (type === 'fdAT') current?.data.push(data.subarray(4));
-    else if (type === 'IEND') return { ihdr, colourChunks, frames };
+    else if (type === 'IEND') break;
+    p = body + len + 4;
   }
-  if (frames.length < announced) throw new DamagedImageError(name, `it ends after ${bytes.length} bytes, with ${frames.length} of its ${announced} frames`);
   return { ihdr, colourChunks, frames };
 }
 

@@ -10,6 +10,7 @@ import { imageSize } from 'image-size';
 import { lookup as mimeFromName } from 'mime-types';
 import { ACCEPTED_MIME_TYPES, DescribeError, MAX_IMAGE_BYTES, MAX_IMAGES, MAX_INPUT_BYTES } from '../base';
 import { DamagedImageError } from './damage';
+import { walkPng } from './pngWalk';
 
 /** The image types recognised from their bytes, named by MIME type. */
 const TYPE_TO_MIME: Readonly<Record<string, string>> = {
@@ -45,7 +46,7 @@ export interface SniffedImage {
   readonly orientation: number | undefined;
   /** For GIFs: the number of frames (more than one: animated). */
   readonly frames: number | undefined;
-  /** Why the image is damaged, when its bytes alone show it (a GIF cut short); its decoder finds the rest. */
+  /** Why the image is damaged, when its bytes alone show it (a GIF or PNG cut short); its decoder finds the rest. */
   readonly damage?: string | undefined;
 }
 
@@ -62,7 +63,8 @@ export function sniffImage(bytes: Uint8Array): SniffedImage | undefined {
   const mime = TYPE_TO_MIME[type];
   if (!mime) return undefined;
   const gif = mime === 'image/gif' ? walkGif(bytes) : undefined;
-  return { mime, width: info.width, height: info.height, orientation: info.orientation, frames: gif?.frames, damage: gif?.damage };
+  const damage = gif?.damage ?? (mime === 'image/png' ? walkPng(bytes).damage : undefined);
+  return { mime, width: info.width, height: info.height, orientation: info.orientation, frames: gif?.frames, damage };
 }
 
 /** What walking a GIF's blocks found: its frames, and whether it ends as a GIF ends (with its trailer). */
