@@ -170,3 +170,30 @@ describe('PNGs walked chunk by chunk (libvips says nothing of what follows a who
     assert.equal((await decodeForOcr(whole, 'recording.png')).width, 64, 'the whole one is read');
   });
 });
+
+describe('a huge size in the header, with little data (a decompression bomb)', () => {
+  it('is refused for its size, before decoding, not called damaged', async () => {
+    const { crc32, deflateSync } = await import('node:zlib');
+    const chunk = (type: string, data: Buffer) => {
+      const head = Buffer.alloc(8);
+      head.writeUInt32BE(data.length, 0);
+      head.write(type, 4, 'latin1');
+      const crc = Buffer.alloc(4);
+      crc.writeUInt32BE(crc32(data, crc32(head.subarray(4))), 0);
+      return Buffer.concat([head, data, crc]);
+    };
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(60000, 0);
+    ihdr.writeUInt32BE(60000, 4);
+    ihdr.set([8, 0, 0, 0, 0], 8); // 8-bit grey
+    const bomb = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(60001 * 4))), chunk('IEND', Buffer.alloc(0))]);
+    for (const options of [{ detail: 'high' as const }, { detail: 'high' as const, resize: false }]) {
+      await assert.rejects(prepareImages([{ name: 'bomb.png', bytes: bomb }], options), (e: unknown) => {
+        assert.ok(e instanceof DescribeError && e.code === 'bad-input', String(e));
+        assert.ok(!(e instanceof DamagedImageError), `not called damaged: ${e.message}`);
+        assert.match(e.message, /^bomb\.png is a 60000×60000 PNG \(3600\.0 megapixels\); PNG images of more than 512 megapixels are not read/);
+        return true;
+      });
+    }
+  });
+});
