@@ -197,3 +197,22 @@ describe('a huge size in the header, with little data (a decompression bomb)', (
     }
   });
 });
+
+describe('an image cut inside its header', () => {
+  it('is damaged, not "not an image": every length of a PNG, JPEG, GIF and WebP header, a TIFF cut at half, an AVIF cut at 40 bytes', async () => {
+    const sharpLib = (await import('sharp')).default;
+    const photo = await wholeImage('png', 120, 80);
+    for (const format of ['png', 'jpeg', 'gif', 'webp'] as const) {
+      const whole = await wholeImage(format, 120, 80);
+      for (let length = 12; length <= 60; length++) {
+        const name = `header-cut-${length}.${format}`;
+        await assert.rejects(prepareImages([{ name, bytes: whole.subarray(0, length) }], { detail: 'high' }), isDamaged(name), `${format} cut after ${length} bytes`);
+      }
+    }
+    const tiff = await sharpLib(photo).tiff().toBuffer();
+    await assert.rejects(prepareImages([{ name: 'scan-cut.tiff', bytes: cutAtHalf(tiff) }], { detail: 'high' }), isDamaged('scan-cut.tiff'));
+    const avif = await sharpLib(photo).avif().toBuffer();
+    await assert.rejects(prepareImages([{ name: 'photo-cut.avif', bytes: avif.subarray(0, 40) }], { detail: 'high' }), isDamaged('photo-cut.avif'));
+    await assert.rejects(prepareImages([{ name: 'notes.png', bytes: Buffer.from('These are notes, not an image.\n') }], { detail: 'high' }), /notes\.png is not an image/);
+  });
+});
