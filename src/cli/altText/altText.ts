@@ -111,10 +111,11 @@ async function altText(argv: readonly string[], io: CliIo, { secrets, say, fail,
   const v = parsed.values;
   output.json = v.json === true || v.format === 'json';
   const [mode, ...patterns] = parsed.positionals;
-  if (v.help || !mode) {
+  if (v.help) {
     io.stdout(`${ALT_USAGE}\n`);
-    return v.help ? 0 : 2;
+    return 0;
   }
+  if (!mode) return fail(2, `no mode given: use check or fix.${POINTER}`, 'usage');
   if (mode !== 'check' && mode !== 'fix') return fail(2, `unknown mode "${mode}": use check or fix.${POINTER}`, 'usage');
   if (patterns.length === 0) return fail(2, 'no files given: name files, folders or globs, e.g. docs or "docs/**/*.md".', 'usage');
   const options = runOptions(v, path.resolve(io.cwd));
