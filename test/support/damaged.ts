@@ -4,6 +4,7 @@
  * PNG's header followed by garbage. Each is still recognised as its type by its first bytes.
  */
 import sharp from 'sharp';
+import * as UPNG from 'upng-js';
 
 export interface DamagedImage {
   /** A file name naming what was done to it, e.g. "cut-half.png". */
@@ -41,6 +42,27 @@ export async function wholeImage(format: DamagedFormat, width = 300, height = 20
 export async function animatedGif(frames = 4, width = 40, height = 30): Promise<Buffer> {
   const raw = photoPixels(width, height * frames);
   return sharp(raw, { raw: { width, height: height * frames, channels: 3, pageHeight: height } }).gif({ loop: 0, delay: Array(frames).fill(100) }).toBuffer();
+}
+
+/** A whole animated PNG (upng-js writes it: IHDR, acTL, then fcTL + IDAT/fdAT per frame) of `frames` photo-like frames. */
+export function animatedPng(frames = 5, width = 64, height = 48): Buffer {
+  const rgb = photoPixels(width, height * frames);
+  const buffers = Array.from({ length: frames }, (_, k) => {
+    const rgba = new Uint8Array(width * height * 4);
+    for (let i = 0; i < width * height; i++) {
+      const o = (k * width * height + i) * 3;
+      rgba.set([rgb[o] ?? 0, rgb[o + 1] ?? 0, rgb[o + 2] ?? 0, 255], i * 4);
+    }
+    return rgba.buffer;
+  });
+  return Buffer.from(UPNG.encode(buffers, width, height, 0, Array(frames).fill(100) as number[]));
+}
+
+/** Where each of a PNG's chunks starts and ends, and its type. */
+export function pngChunks(png: Buffer): { type: string; start: number; end: number }[] {
+  const out: { type: string; start: number; end: number }[] = [];
+  for (let p = 8; p + 12 <= png.length; p += 12 + png.readUInt32BE(p)) out.push({ type: png.toString('latin1', p + 4, p + 8), start: p, end: p + 12 + png.readUInt32BE(p) });
+  return out;
 }
 
 const EXT: Record<DamagedFormat, string> = { png: 'png', jpeg: 'jpg', gif: 'gif', webp: 'webp' };

@@ -111,10 +111,11 @@ async function altText(argv: readonly string[], io: CliIo, { secrets, say, fail,
   const v = parsed.values;
   output.json = v.json === true || v.format === 'json';
   const [mode, ...patterns] = parsed.positionals;
-  if (v.help || !mode) {
+  if (v.help) {
     io.stdout(`${ALT_USAGE}\n`);
-    return v.help ? 0 : 2;
+    return 0;
   }
+  if (!mode) return fail(2, `no mode given: use check or fix.${POINTER}`, 'usage');
   if (mode !== 'check' && mode !== 'fix') return fail(2, `unknown mode "${mode}": use check or fix.${POINTER}`, 'usage');
   if (patterns.length === 0) return fail(2, 'no files given: name files, folders or globs, e.g. docs or "docs/**/*.md".', 'usage');
   const options = runOptions(v, path.resolve(io.cwd));
@@ -209,6 +210,7 @@ async function generate(jobs: Parameters<typeof generateAltTexts>[0], o: FixOpti
     checkReadyToSend(settings, auth.credential);
     if (auth.notice) o.say(auth.notice);
     cache = await FileAltCache.load(o.cache !== undefined ? path.resolve(o.root, o.cache) : defaultAltCacheFile(o.io.env, process.platform, os.homedir()));
+    if (cache.foreign && o.cache !== undefined) return o.fail(2, `--cache ${o.cache}: the file is not a describe-image alt-text cache; it was left as it is. Name a new file (e.g. .describe-image-cache.json).`, 'bad-input');
     client = new ChatClient({ credential: auth.credential, transport: undiciTransport(dispatcher) });
     waiting.show(`generating alt text: ${altProgressText({ total: jobs.length, done: 0, failed: 0, cancelled: 0 })}`);
     const run = await generateAltTexts(jobs, { settings, client, cache, maxLength: o.maxLength, maxConcurrency: o.concurrency, signal: o.io.signal, onProgress: progressReporter(o, waiting) });

@@ -60,6 +60,23 @@ function tokenProblem(token: { name: string; rawName: string; value?: string | u
   return undefined;
 }
 
+/** Dashes that are not the hyphen-minus (-): what a word processor or a web page makes of "--" or "-". */
+const OTHER_DASHES = /^[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]+/u;
+
+/**
+ * An argument that is a known flag written with another dash (—detail, –detail=low, pasted from a document): said
+ * so, instead of being taken for a file of that name. Arguments after `--` are left alone.
+ */
+function otherDashProblem(tokens: ReturnType<typeof parseArgs>['tokens'], options: Options): string | undefined {
+  for (const token of tokens ?? []) {
+    if (token.kind === 'option-terminator') return undefined;
+    if (token.kind !== 'positional' || !OTHER_DASHES.test(token.value)) continue;
+    const near = closestFlag(token.value.replace(OTHER_DASHES, '').split('=')[0] ?? '', options);
+    if (near) return `${token.value} starts with a dash (${token.value[0] ?? ''}) that is not a hyphen: did you mean ${near}?`;
+  }
+  return undefined;
+}
+
 /**
  * Parse the arguments strictly. First a lenient pass with the parser's tokens finds what a strict pass would refuse,
  * to say it in the CLI's words; `jsonFlags` names the flags that ask for JSON output (for the error's form).
@@ -73,6 +90,8 @@ export function parseCliArgs<T extends Options>(command: string, argv: readonly 
     const problem = tokenProblem(token, options);
     if (problem) throw new UsageError(`${problem}${pointer}`, json);
   }
+  const dash = otherDashProblem(loose.tokens, options);
+  if (dash) throw new UsageError(`${dash}${pointer}`, json);
   if (!allowPositionals && loose.positionals.length) throw new UsageError(`unexpected argument "${loose.positionals[0] ?? ''}": ${command} takes flags only.${pointer}`, json);
   try {
     return parseArgs({ args: [...argv], options, allowPositionals, strict: true });

@@ -7,7 +7,7 @@
  */
 import { crc32 } from 'node:zlib';
 import { DescribeError } from '../base';
-import { sharp, type RawImage, type Size } from '../images';
+import { DamagedImageError, decodeFailure, sharp, walkPng, type RawImage, type Size } from '../images';
 import { play, type FrameRegion } from './composite';
 import { checkSize, MAX_FRAME_PIXELS } from './limits';
 import { chunkType, PNG_SIGNATURE, readU32 } from './sniff';
@@ -36,6 +36,7 @@ interface ApngImage {
   readonly ihdr: Uint8Array;
   readonly colourChunks: Uint8Array[][];
   readonly frames: readonly ApngFrame[];
+  readonly name: string;
   readonly fail: (why: string) => DescribeError;
 }
 
@@ -70,8 +71,14 @@ function frameControl(data: Uint8Array, fail: ApngImage['fail']): ApngFrame {
   return { width: readU32(data, 4), height: readU32(data, 8), x: readU32(data, 12), y: readU32(data, 16), delayMs: playedDelay(Math.round((num * 1000) / (den || 100))), dispose: data[24] ?? 0, blend: data[25] ?? 0, data: [] };
 }
 
-/** Walk the chunks: the header, the colour chunks every frame needs, and each frame's control and data. */
-function readChunks(bytes: Uint8Array, fail: ApngImage['fail']): ApngChunks {
+/**
+ * Walk the chunks: the header, the colour chunks every frame needs, and each frame's control and data. A file cut
+ * short, a chunk failing its CRC, or frames missing is damage (walkPng): libvips decodes the first frame (the default
+ * image) of such a file without a word.
+ */
+function readChunks(bytes: Uint8Array, name: string, fail: ApngImage['fail']): ApngChunks {
+  const damage = walkPng(bytes).damage;
+  if (damage) throw new DamagedImageError(name, damage);
   let ihdr: Uint8Array | undefined;
   const colourChunks: Uint8Array[][] = [];
   const frames: ApngFrame[] = [];
@@ -80,7 +87,6 @@ function readChunks(bytes: Uint8Array, fail: ApngImage['fail']): ApngChunks {
     const len = readU32(bytes, p);
     const type = chunkType(bytes, p + 4);
     const body = p + 8;
-    if (body + len + 4 > bytes.length) throw fail(`the ${type} chunk runs past the end of the file`);
     const data = bytes.subarray(body, body + len);
     if (type === 'IHDR') ihdr = data;
     else if (type === 'PLTE' || type === 'tRNS') colourChunks.push(pngChunk(type, data));
@@ -99,7 +105,7 @@ function readChunks(bytes: Uint8Array, fail: ApngImage['fail']): ApngChunks {
 /** The frames that have pixels, checked against the canvas and the limits. */
 function assembleFrames(bytes: Uint8Array, name: string): ApngImage {
   const fail = (why: string) => new DescribeError('bad-input', `${name} is not a readable animated PNG (${why}); save it again and retry.`);
-  const { ihdr, colourChunks, frames } = readChunks(bytes, fail);
+  const { ihdr, colourChunks, frames } = readChunks(bytes, name, fail);
   if (!ihdr || ihdr.length < 13) throw fail('no IHDR chunk');
   const width = readU32(ihdr, 0);
   const height = readU32(ihdr, 4);
@@ -107,7 +113,7 @@ function assembleFrames(bytes: Uint8Array, name: string): ApngImage {
   if (usable.length === 0 || width === 0 || height === 0) throw fail('no frames');
   checkSize(name, usable.length, width, height);
   for (const f of usable) if (f.width === 0 || f.height === 0 || f.x + f.width > width || f.y + f.height > height) throw fail('a frame lies outside the image');
-  return { width, height, ihdr, colourChunks, frames: usable, fail };
+  return { width, height, ihdr, colourChunks, frames: usable, name, fail };
 }
 
 /**
@@ -125,7 +131,7 @@ async function decodeFrame(img: ApngImage, f: ApngFrame): Promise<Uint8Array> {
     if (info.width !== f.width || info.height !== f.height || info.channels !== 4) throw new Error('short pixel data');
     return data;
   } catch (e) {
-    throw img.fail(e instanceof Error ? e.message : String(e));
+    throw decodeFailure(img.name, 'image/png', e); // the frame's data, checked by its CRC, does not decode: damaged
   }
 }
 

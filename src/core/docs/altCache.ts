@@ -51,7 +51,30 @@ export class FileAltCache implements AltCache {
   static async load(file: string, maxEntries = DEFAULT_CACHE_ENTRIES): Promise<FileAltCache> {
     const cache = new FileAltCache(file, maxEntries);
     cache.entries = await FileAltCache.read(file);
+    cache.foreignFile = await FileAltCache.isForeign(file);
     return cache;
+  }
+
+  /**
+   * Whether the file holds something that is not an alt-text cache of any version (a typo: `--cache package.json`):
+   * it is never replaced.
+   */
+  get foreign(): boolean {
+    return this.foreignFile;
+  }
+
+  private foreignFile = false;
+
+  /** A file that exists, has content, and is not a JSON object with a numeric `version` (every cache written has one). */
+  private static async isForeign(file: string): Promise<boolean> {
+    const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+    if (text === undefined || text.trim() === '') return false;
+    try {
+      const json: unknown = JSON.parse(text);
+      return !(isObject(json) && typeof json['version'] === 'number');
+    } catch {
+      return true;
+    }
   }
 
   private static async read(file: string): Promise<Map<string, { alt: string; t: number }>> {
@@ -86,6 +109,7 @@ export class FileAltCache implements AltCache {
     if (this.added.size === 0) return;
     await fs.mkdir(path.dirname(this.file), { recursive: true });
     await withLock(`${this.file}.lock`, async () => {
+      if (await FileAltCache.isForeign(this.file)) throw new Error(`${this.file} is not a describe-image alt-text cache; it was left as it is`);
       const merged = await FileAltCache.read(this.file);
       for (const [k, v] of this.added) merged.set(k, v);
       const kept = [...merged.entries()].sort((a, b) => b[1].t - a[1].t).slice(0, this.maxEntries);

@@ -7,6 +7,7 @@
 export * from './damage';
 export * from './load';
 export * from './pipeline';
+export * from './pngWalk';
 export * from './rasterise';
 export * from './sharp';
 export * from './tokens';

@@ -10,6 +10,7 @@ import { imageSize } from 'image-size';
 import { lookup as mimeFromName } from 'mime-types';
 import { ACCEPTED_MIME_TYPES, DescribeError, MAX_IMAGE_BYTES, MAX_IMAGES, MAX_INPUT_BYTES } from '../base';
 import { DamagedImageError } from './damage';
+import { walkPng } from './pngWalk';
 
 /** The image types recognised from their bytes, named by MIME type. */
 const TYPE_TO_MIME: Readonly<Record<string, string>> = {
@@ -45,8 +46,39 @@ export interface SniffedImage {
   readonly orientation: number | undefined;
   /** For GIFs: the number of frames (more than one: animated). */
   readonly frames: number | undefined;
-  /** Why the image is damaged, when its bytes alone show it (a GIF cut short); its decoder finds the rest. */
+  /** Why the image is damaged, when its bytes alone show it (a GIF or PNG cut short); its decoder finds the rest. */
   readonly damage?: string | undefined;
+}
+
+/**
+ * The signatures (magic numbers, from each format's specification) of the types whose header may be cut short or
+ * broken: bytes that start so but whose header image-size can't read are that type, damaged, not "no image".
+ */
+const SIGNATURES: readonly { readonly mime: string; readonly parts: readonly (readonly [at: number, bytes: string])[] }[] = [
+  { mime: 'image/png', parts: [[0, '89504e470d0a1a0a']] },
+  { mime: 'image/jpeg', parts: [[0, 'ffd8ff']] },
+  { mime: 'image/gif', parts: [[0, '47494638']] }, // GIF8 (7a or 9a)
+  { mime: 'image/webp', parts: [[0, '52494646'], [8, '57454250']] }, // RIFF....WEBP
+  { mime: 'image/tiff', parts: [[0, '49492a00']] }, // II*\0
+  { mime: 'image/tiff', parts: [[0, '4d4d002a']] }, // MM\0*
+  { mime: 'image/avif', parts: [[4, '6674797061766966']] }, // ftypavif
+];
+
+/** An image whose signature is there but whose header is cut short or broken. */
+function brokenHeader(bytes: Uint8Array): SniffedImage | undefined {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const sig = SIGNATURES.find((s) => s.parts.every(([at, hex]) => b.subarray(at, at + hex.length / 2).toString('hex') === hex));
+  if (!sig) return undefined;
+  return { mime: sig.mime, width: undefined, height: undefined, orientation: undefined, frames: undefined, damage: `its header can't be read: the file ends after ${bytes.length} bytes or its header is broken` };
+}
+
+/**
+ * A WebP (a RIFF file) cut short: shorter than the size its RIFF header gives. (image-size reads a header cut short as
+ * whatever follows, e.g. a 7424×10753 image from 16 bytes.) Bytes after the RIFF's end are not its business.
+ */
+function riffDamage(b: Uint8Array): string | undefined {
+  const whole = 8 + (((b[4] ?? 0) | ((b[5] ?? 0) << 8) | ((b[6] ?? 0) << 16) | ((b[7] ?? 0) << 24)) >>> 0);
+  return b.length < whole ? `it ends after ${b.length} of its ${whole} bytes` : undefined;
 }
 
 /** Recognise an image by its bytes. Returns undefined for bytes that are no image we know. */
@@ -56,13 +88,14 @@ export function sniffImage(bytes: Uint8Array): SniffedImage | undefined {
   try {
     info = imageSize(bytes);
   } catch {
-    return undefined;
+    return brokenHeader(bytes);
   }
   const type = info.type ?? '';
   const mime = TYPE_TO_MIME[type];
   if (!mime) return undefined;
   const gif = mime === 'image/gif' ? walkGif(bytes) : undefined;
-  return { mime, width: info.width, height: info.height, orientation: info.orientation, frames: gif?.frames, damage: gif?.damage };
+  const damage = gif?.damage ?? (mime === 'image/png' ? walkPng(bytes).damage : mime === 'image/webp' ? riffDamage(bytes) : undefined);
+  return { mime, width: info.width, height: info.height, orientation: info.orientation, frames: gif?.frames, damage };
 }
 
 /** What walking a GIF's blocks found: its frames, and whether it ends as a GIF ends (with its trailer). */

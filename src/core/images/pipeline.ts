@@ -64,6 +64,8 @@ async function openPixels(image: LocalImage, options: PipelineOptions, notes: st
     notes.push(`${image.name} (BMP) was converted.`);
     return { input: s(raw.data, { raw: { width: raw.width, height: raw.height, channels: 4 } }), width: raw.width, height: raw.height, animated: false };
   }
+  // The size in the header first: libvips refuses too many pixels with an error that reads as damage.
+  checkDecodeSize(image.source, sniffed.mime, sniffed.width ?? 0, sniffed.height ?? 0);
   const input = s(bytes, { pages: 1, limitInputPixels: MAX_DECODED_PIXELS, failOn: DECODE_FAIL_ON });
   let meta: Metadata;
   try {

@@ -87,3 +87,24 @@ describe('alt-text fix: the cache', () => {
     assert.ok(existsSync(path.join(repo, '.describe-image-cache.json')));
   });
 });
+
+describe('--cache naming a file that is not a cache', () => {
+  it('a typo (--cache package.json) is refused before any request, and the file is left byte for byte', async () => {
+    const pkg = `${JSON.stringify({ name: 'my-docs', version: '1.0.0', scripts: { build: 'vitepress build docs' } }, null, 2)}\n`;
+    await fs.writeFile(path.join(repo, 'package.json'), pkg);
+    await fs.writeFile(path.join(repo, 'notes.txt'), 'Remember to add alt text.\n');
+    server.requests.length = 0;
+    for (const file of ['package.json', 'notes.txt']) {
+      const r = await fix(['--cache', file, 'docs']);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, new RegExp(`--cache ${file.replace('.', '\\.')}: the file is not a describe-image alt-text cache; it was left as it is`));
+      assert.equal(server.requests.length, 0, 'nothing was sent');
+    }
+    assert.equal(await fs.readFile(path.join(repo, 'package.json'), 'utf8'), pkg);
+    assert.equal(await fs.readFile(path.join(repo, 'notes.txt'), 'utf8'), 'Remember to add alt text.\n');
+    const ok = await fix(['--cache', 'alt-cache.json', 'docs']);
+    assert.equal(ok.code, 0, ok.stderr);
+    const again = await fix(['--cache', 'alt-cache.json', 'docs']);
+    assert.equal(again.code, 0, `its own cache file is taken again: ${again.stderr}`);
+  });
+});

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { deflateSync } from 'node:zlib';
+import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import * as UPNG from 'upng-js';
 import { DescribeError } from '../../../src/core/base';
@@ -148,7 +148,9 @@ function pngChunk(type: string, data: Buffer): Buffer {
   const head = Buffer.alloc(8);
   head.writeUInt32BE(data.length, 0);
   head.write(type, 4, 'latin1');
-  return Buffer.concat([head, data, Buffer.alloc(4)]); // the CRC is not checked by the readers under test
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(data, crc32(head.subarray(4))), 0); // checked, as PNG decoders check it
+  return Buffer.concat([head, data, crc]);
 }
 
 interface HandFrame {

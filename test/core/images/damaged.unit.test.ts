@@ -10,8 +10,9 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DescribeError } from '../../../src/core/base';
 import { prepareImages } from '../../../src/core/describe';
-import { decodeBmp, DamagedImageError, rasteriseSvg, walkGif } from '../../../src/core/images';
-import { animatedGif, cutAtHalf, damagedImages, damagedMessage, wholeImage, type DamagedImage } from '../../support/damaged';
+import { decodeBmp, DamagedImageError, rasteriseSvg, walkGif, walkPng } from '../../../src/core/images';
+import { decodeForOcr } from '../../../src/core/ocr';
+import { animatedGif, animatedPng, cutAtHalf, pngChunks, damagedImages, damagedMessage, wholeImage, type DamagedImage } from '../../support/damaged';
 import { image } from '../../support/paths';
 
 let tmp = '';
@@ -115,5 +116,103 @@ describe('GIFs cut short (libvips decodes the frames that are there without a wo
     await assert.rejects(prepareImages([{ name: 'pasted-cut.gif', bytes }], { detail: 'high' }), isDamaged('pasted-cut.gif'));
     const [sent] = await prepareImages([{ name: 'whole.gif', bytes: whole }], { detail: 'high' });
     assert.equal(sent?.animation?.totalFrames, 4, 'the whole one goes, all 4 frames');
+  });
+});
+
+describe('APNGs cut short (their first frame, the default image, is whole: libvips decodes it without a word)', () => {
+  it('an APNG cut inside any frame, or between two frames, is refused before sending, not sent as its first frame', async () => {
+    const whole = animatedPng(5);
+    const chunks = pngChunks(whole);
+    const frameData = chunks.filter((c) => c.type === 'fdAT' || c.type === 'IDAT');
+    assert.equal(frameData.length, 5);
+    const cuts = [...frameData.slice(1).map((c) => (c.start + c.end) >> 1), ...chunks.filter((c) => c.type === 'fcTL').slice(1).map((c) => c.start), (frameData[3]?.end ?? 0) + 5];
+    for (const at of cuts) {
+      const name = `recording-cut-at-${at}.png`;
+      await assert.rejects(prepareImages([{ name, bytes: whole.subarray(0, at) }], { detail: 'high' }), isDamaged(name), `cut after ${at} of ${whole.length} bytes`);
+    }
+    const [sent] = await prepareImages([{ name: 'whole.png', bytes: whole }], { detail: 'high' });
+    assert.equal(sent?.animation?.totalFrames, 5, 'the whole one goes, all 5 frames');
+  });
+
+  it('an APNG with bytes flipped inside a later frame is refused, its first frame not sent instead', async () => {
+    const whole = animatedPng(5);
+    const last = pngChunks(whole).filter((c) => c.type === 'fdAT').pop();
+    const bytes = Buffer.from(whole);
+    for (let i = (last?.start ?? 0) + 14; i < (last?.start ?? 0) + 30; i++) bytes[i] = (bytes[i] ?? 0) ^ 0xff;
+    await assert.rejects(prepareImages([{ name: 'recording-flipped.png', bytes }], { detail: 'high' }), isDamaged('recording-flipped.png'));
+  });
+});
+
+describe('PNGs walked chunk by chunk (libvips says nothing of what follows a whole IDAT)', () => {
+  it('a PNG or APNG cut inside any chunk is damaged; cut between chunks, an APNG missing frames is; whole ones are whole', async () => {
+    for (const [name, whole] of [['still', await wholeImage('png', 60, 40)], ['ui.png', await fs.readFile(image('ui.png'))], ['APNG', animatedPng(4)]] as const) {
+      assert.equal(walkPng(whole).damage, undefined, `${name} is whole`);
+      const chunks = pngChunks(whole);
+      const boundaries = new Set(chunks.map((c) => c.start));
+      const lastFrame = Math.max(...chunks.filter((c) => c.type === 'fcTL').map((c) => c.start));
+      const announced = chunks.find((c) => c.type === 'acTL')?.end ?? Infinity; // before it, no frames are promised (and no IDAT is there to decode)
+      for (let length = 9; length < whole.length; length++) {
+        const cut = walkPng(whole.subarray(0, length)).damage;
+        if (!boundaries.has(length)) assert.ok(cut, `${name} cut after ${length} of ${whole.length} bytes, inside a chunk`);
+        else if (length >= announced && length <= lastFrame) assert.ok(cut, `${name} cut after ${length} bytes, before its last frame`);
+      }
+    }
+  });
+
+  it('extract-text refuses an APNG cut in a later frame: its first frame is not read as if it were the image', async () => {
+    const whole = animatedPng(5);
+    const last = pngChunks(whole).filter((c) => c.type === 'fdAT').pop();
+    await assert.rejects(decodeForOcr(whole.subarray(0, ((last?.start ?? 0) + (last?.end ?? 0)) >> 1), 'recording-cut.png'), (e: unknown) => {
+      assert.ok(e instanceof DamagedImageError, String(e));
+      assert.match(e.message, /^recording-cut\.png: the image is damaged or cut short \(it ends after \d+ bytes, inside its fdAT chunk\); its text was not read\.$/);
+      return true;
+    });
+    assert.equal((await decodeForOcr(whole, 'recording.png')).width, 64, 'the whole one is read');
+  });
+});
+
+describe('a huge size in the header, with little data (a decompression bomb)', () => {
+  it('is refused for its size, before decoding, not called damaged', async () => {
+    const { crc32, deflateSync } = await import('node:zlib');
+    const chunk = (type: string, data: Buffer) => {
+      const head = Buffer.alloc(8);
+      head.writeUInt32BE(data.length, 0);
+      head.write(type, 4, 'latin1');
+      const crc = Buffer.alloc(4);
+      crc.writeUInt32BE(crc32(data, crc32(head.subarray(4))), 0);
+      return Buffer.concat([head, data, crc]);
+    };
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(60000, 0);
+    ihdr.writeUInt32BE(60000, 4);
+    ihdr.set([8, 0, 0, 0, 0], 8); // 8-bit grey
+    const bomb = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(60001 * 4))), chunk('IEND', Buffer.alloc(0))]);
+    for (const options of [{ detail: 'high' as const }, { detail: 'high' as const, resize: false }]) {
+      await assert.rejects(prepareImages([{ name: 'bomb.png', bytes: bomb }], options), (e: unknown) => {
+        assert.ok(e instanceof DescribeError && e.code === 'bad-input', String(e));
+        assert.ok(!(e instanceof DamagedImageError), `not called damaged: ${e.message}`);
+        assert.match(e.message, /^bomb\.png is a 60000×60000 PNG \(3600\.0 megapixels\); PNG images of more than 512 megapixels are not read/);
+        return true;
+      });
+    }
+  });
+});
+
+describe('an image cut inside its header', () => {
+  it('is damaged, not "not an image": every length of a PNG, JPEG, GIF and WebP header, a TIFF cut at half, an AVIF cut at 40 bytes', async () => {
+    const sharpLib = (await import('sharp')).default;
+    const photo = await wholeImage('png', 120, 80);
+    for (const format of ['png', 'jpeg', 'gif', 'webp'] as const) {
+      const whole = await wholeImage(format, 120, 80);
+      for (let length = 12; length <= 60; length++) {
+        const name = `header-cut-${length}.${format}`;
+        await assert.rejects(prepareImages([{ name, bytes: whole.subarray(0, length) }], { detail: 'high' }), isDamaged(name), `${format} cut after ${length} bytes`);
+      }
+    }
+    const tiff = await sharpLib(photo).tiff().toBuffer();
+    await assert.rejects(prepareImages([{ name: 'scan-cut.tiff', bytes: cutAtHalf(tiff) }], { detail: 'high' }), isDamaged('scan-cut.tiff'));
+    const avif = await sharpLib(photo).avif().toBuffer();
+    await assert.rejects(prepareImages([{ name: 'photo-cut.avif', bytes: avif.subarray(0, 40) }], { detail: 'high' }), isDamaged('photo-cut.avif'));
+    await assert.rejects(prepareImages([{ name: 'notes.png', bytes: Buffer.from('These are notes, not an image.\n') }], { detail: 'high' }), /notes\.png is not an image/);
   });
 });
