@@ -8,7 +8,7 @@ import { promises as fs, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import { astroSettings, docusaurusSettings, vitepressSettings, type ReadContext } from './jsSites';
 import { docfxSettings, hugoSettings, jekyllSettings, mkdocsSettings, parseJsonWithCommas, parseYaml, type Parsed } from './dataSites';
-import { ConfigSyntaxError, readJsConfig, Unknown } from './jsConfig';
+import { ConfigSyntaxError, readJsConfig } from './jsConfig';
 import { siteOf, type Generator, type Site, type SiteSettings } from './model';
 
 /** The largest configuration file read: a real one is a few kilobytes. */
@@ -124,7 +124,7 @@ function parsed(text: string, found: Found, shown: string): Parsed {
     try {
       return { value: readJsConfig(text, path.basename(found.configFile)), notes: [] };
     } catch (e) {
-      if (e instanceof ConfigSyntaxError) return { value: new Unknown('the whole file'), notes: [`${shown}: ${e.message}; the defaults are used`] };
+      if (e instanceof ConfigSyntaxError) return { value: undefined, notes: [`${shown} ${e.detail}; the defaults are used`] };
       throw e;
     }
   }

@@ -20,7 +20,15 @@ export const isUnknown = (v: unknown): v is Unknown => v instanceof Unknown;
 export const isRecord = (v: unknown): v is { readonly [key: string]: JsValue } => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Unknown);
 
 /** Syntax errors (JavaScript or TypeScript a newer parser reads) in a configuration we could not read at all. */
-export class ConfigSyntaxError extends Error {}
+export class ConfigSyntaxError extends Error {
+  constructor(
+    fileName: string,
+    /** What is wrong, without the file's name. */
+    readonly detail: string,
+  ) {
+    super(`${fileName} ${detail}`);
+  }
+}
 
 const WRAPPERS = new Set(['TSSatisfiesExpression', 'TSAsExpression', 'TSNonNullExpression', 'ParenthesizedExpression', 'TSTypeAssertion', 'TSInstantiationExpression']);
 const MAX_DEPTH = 60;
@@ -195,10 +203,10 @@ export function readJsConfig(text: string, fileName: string): JsValue {
   try {
     ast = parse(text, { sourceType: 'unambiguous', sourceFilename: fileName, plugins: ['typescript', 'jsx', 'importAttributes', 'decorators-legacy'], errorRecovery: true });
   } catch (e) {
-    throw new ConfigSyntaxError(`${fileName} could not be parsed: ${(e as Error).message}`);
+    throw new ConfigSyntaxError(fileName, `could not be parsed: ${(e as Error).message}`);
   }
   const node = exported(ast.program);
-  if (!node) throw new ConfigSyntaxError(`${fileName} has no export default or module.exports`);
+  if (!node) throw new ConfigSyntaxError(fileName, 'has no export default or module.exports');
   return new Evaluator(text).value(node, declarations(ast.program.body));
 }
 

@@ -141,6 +141,7 @@ describe('detectSites: settings, defaults and notes', () => {
     const by = (g: string) => sites.find((s) => s.generator === g);
     assert.match(by('docusaurus')?.notes[0] ?? '', /over 1048576; the defaults are used/);
     assert.deepEqual(by('astro')?.staticDirs, [path.join(dir, 'b', 'public')]);
+    assert.deepEqual(by('astro')?.notes.map((n) => n.split(' is ')[0]), ['b/astro.config.mjs: publicDir'], 'a const that names itself is unknown: the default, said once');
     assert.deepEqual(by('mkdocs')?.contentRoots, [path.join(dir, 'c', 'docs')]);
     assert.deepEqual(by('docfx')?.contentRoots, [dir]);
   });
@@ -161,5 +162,13 @@ describe('detectSites: settings, defaults and notes', () => {
     const link = await resolveImageLink('/secret.png', { documentPath: path.join(dir, 'site/docs/page.md'), root: dir, site: siteOfDocument(sites, path.join(dir, 'site/docs/page.md')) });
     assert.equal(link.kind, 'refused');
     assert.match(link.kind === 'refused' ? link.reason : '', /outside the folder; it is not read/);
+  });
+
+  it('a JS config nested too deep to parse: the defaults, with one note', async () => {
+    const dir = await repo('deep', { 'astro.config.mjs': `export default { publicDir: ${'['.repeat(100000)}${']'.repeat(100000)} };` });
+    const [site] = await detectSites(dir);
+    assert.deepEqual(site?.staticDirs, [path.join(dir, 'public')]);
+    assert.equal(site?.notes.length, 1);
+    assert.match(site?.notes[0] ?? '', /^astro\.config\.mjs could not be parsed: .*; the defaults are used$/);
   });
 });
