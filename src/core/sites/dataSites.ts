@@ -55,7 +55,7 @@ export function docfxSettings(config: JsValue, file: string): SiteSettings {
 export function mkdocsSettings(config: JsValue, file: string): SiteSettings {
   const r = new SettingsReader(config, file, 'MkDocs');
   const docsDir = r.string('docs_dir', 'docs');
-  if (r.at('INHERIT') !== undefined) r.notes.push(`${file}: INHERIT is not followed; settings not in this file take MkDocs's defaults`);
+  if (r.at('INHERIT') !== undefined) r.notes.push(`${file}: INHERIT is not followed; keys not in this file take MkDocs's defaults`);
   return { contentRoots: [docsDir], staticDirs: [docsDir], basePath: basePathOf(r.string('site_url', '/')), mdIsMdx: false, notes: r.notes };
 }
 

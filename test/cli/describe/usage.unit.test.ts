@@ -44,7 +44,7 @@ describe('a mistyped flag: the closest flag and a one-line pointer to --help, fo
     [['--json=yes', image('ui.png')], 'describe-image: --json takes no value (got --json=yes). Run describe-image --help for usage.'],
     [['alt-text', 'check', '--formt', 'json', 'docs'], 'describe-image alt-text: unknown flag --formt: did you mean --format? Run describe-image alt-text --help for usage.'],
     [['alt-text', 'fix', '--dryrun', 'docs'], 'describe-image alt-text: unknown flag --dryrun: did you mean --dry-run? Run describe-image alt-text --help for usage.'],
-    [['alt-text', 'lint', 'docs'], 'describe-image alt-text: unknown mode "lint": use check or fix. Run describe-image alt-text --help for usage.'],
+    [['alt-text', 'lint', 'docs'], 'describe-image alt-text: unknown mode "lint": use check, fix or sites. Run describe-image alt-text --help for usage.'],
     [['extract-text', '--jsno', image('ui.png')], 'describe-image extract-text: unknown flag --jsno: did you mean --json? Run describe-image extract-text --help for usage.'],
     [['mcp', '--rot', '.'], 'describe-image mcp: unknown flag --rot: did you mean --root? Run describe-image mcp --help for usage.'],
   ];
