@@ -12,10 +12,11 @@ const CORE_LAYERS = {
   nodeHttp: ['base', 'net'],
   images: ['base', 'net'],
   finders: ['base', 'markdown'],
+  sites: ['base'],
   animation: ['base', 'images'],
   ocr: ['base', 'images', 'markdown'],
   describe: ['base', 'net', 'images', 'animation', 'markdown'],
-  docs: ['base', 'net', 'images', 'describe', 'finders', 'markdown', 'ocr'],
+  docs: ['base', 'net', 'images', 'describe', 'finders', 'markdown', 'ocr', 'sites'],
   agent: ['base', 'images', 'docs', 'finders'],
 };
 const VSCODE_LAYERS = {
@@ -35,7 +36,7 @@ const CLI_LAYERS = {
   mcp: ['base'],
 };
 /** What activation may read: the core's light parts. The rest loads when first used (dynamic import), or is a type. */
-const HEAVY_CORE = ['markdown', 'images', 'animation', 'ocr', 'describe', 'finders', 'docs', 'agent', 'nodeHttp'];
+const HEAVY_CORE = ['markdown', 'images', 'animation', 'ocr', 'describe', 'finders', 'sites', 'docs', 'agent', 'nodeHttp'];
 const layers = (front, table) =>
   Object.entries(table).map(([name, allowed]) => ({
     name: `${front}-layer-${name}`,

@@ -44,6 +44,8 @@ const common = {
   sourcesContent: false,
   logLevel: 'warning',
   define: { __VERSION__: JSON.stringify(pkg.version) },
+  // jsonc-parser's main is a UMD module whose require() calls esbuild can't follow: bundle its ES module build.
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
   plugins: watch ? [problemMatcher] : [],
 };
 

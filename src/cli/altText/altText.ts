@@ -18,17 +18,23 @@ import { createDispatcher, proxyFromEnv, undiciTransport } from '../../core/node
 import type { DescribeSettings } from '../../core/base';
 import { cliCredential, cliMessage, cliSettings, ENDPOINT_OPTIONS, errorCodeOf, failure, parseAuthChoice, parseCliArgs, secretsInEnv, UsageError, WaitingLine, type EndpointFlags, type Failure } from '../base';
 import type { CliIo } from '../base';
+import { detectSites, type Site } from '../../core/sites';
+import { runSites, siteLines } from './sites';
 
 declare const __VERSION__: string;
 
 export const ALT_USAGE = `Usage: describe-image alt-text check [options] <path or glob...>
        describe-image alt-text fix [options] <path or glob...>
+       describe-image alt-text sites [--json] [DIR]
 
 Find images without good alt text in Markdown, MDX, HTML and JSX/TSX files (folders are searched for
 ${DEFAULT_DOC_GLOB}), and fill it in.
 
   check               report findings; exit 1 when there is any
   fix                 generate the missing alt text with your deployment and write it into the files
+  sites               show the docs sites found in or above DIR (default: the current folder) and one or two
+                      levels below, and what was read from their configuration (never run): DocFX/Learn,
+                      Docusaurus, VitePress, Astro/Starlight, MkDocs, Hugo, Jekyll
 
 Rules (each can be turned off with --disable):
   alt-missing         an image without alt text, or with only spaces (markdownlint MD045; HTML alt="",
@@ -36,14 +42,19 @@ Rules (each can be turned off with --disable):
   alt-uninformative   alt text that is only a file name, a slug (img_0231) or a generic word (image, screenshot, logo)
   alt-too-long        alt text over --max-length characters
   image-path-case     a link that differs from its file in letter case (broken on case-sensitive file systems)
-  image-missing       a link to a file that does not exist (remote URLs are not fetched)
+  image-missing       a link to a file that does not exist (remote URLs are not fetched). On a docs site,
+                      /img/a.png is looked up where the site serves it from (Docusaurus static/, VitePress and
+                      Astro public/, MkDocs docs_dir, Hugo static/ and assets/, Jekyll's source); a Learn
+                      /… link to another docset is not checked
 
 Options:
   --format F          check output: text (default; path:line:column rule message), json, sarif, github
   --json              same as --format json
   --disable R[,R]     turn rules off
   --max-length N      longest alt text (default ${DEFAULT_ALT_MAX_LENGTH})
-  --docs-root DIR     where site-absolute links like /img/a.png start, inside the current folder (default: it)
+  --docs-root DIR     where docs sites are looked for (see sites), and where site-absolute links like /img/a.png
+                      start on no site; inside the current folder (default: it)
+  --verbose           say which docs sites were found and what of their configuration was guessed
   --dry-run           (fix) print a unified diff; writes nothing (no file, no cache)
   --rewrite-uninformative  (fix) also replace alt text that says nothing
   --fix-path-case     (fix) rewrite links to the file's real letter case
@@ -89,6 +100,7 @@ const ALT_OPTIONS = {
   'fix-path-case': { type: 'boolean' },
   'no-context': { type: 'boolean' },
   'docs-root': { type: 'string' },
+  verbose: { type: 'boolean' },
   cache: { type: 'string' },
   'max-length': { type: 'string' },
   concurrency: { type: 'string' },
@@ -115,19 +127,22 @@ async function altText(argv: readonly string[], io: CliIo, { secrets, say, fail,
     io.stdout(`${ALT_USAGE}\n`);
     return 0;
   }
-  if (!mode) return fail(2, `no mode given: use check or fix.${POINTER}`, 'usage');
-  if (mode !== 'check' && mode !== 'fix') return fail(2, `unknown mode "${mode}": use check or fix.${POINTER}`, 'usage');
+  if (!mode) return fail(2, `no mode given: use check, fix or sites.${POINTER}`, 'usage');
+  if (mode === 'sites') return patterns.length > 1 ? fail(2, `sites takes one folder (got ${patterns.length}).${POINTER}`, 'usage') : runSites(patterns[0], io, output.json, fail);
+  if (mode !== 'check' && mode !== 'fix') return fail(2, `unknown mode "${mode}": use check, fix or sites.${POINTER}`, 'usage');
   if (patterns.length === 0) return fail(2, 'no files given: name files, folders or globs, e.g. docs or "docs/**/*.md".', 'usage');
   const options = runOptions(v, path.resolve(io.cwd));
   if (typeof options === 'string') return fail(2, options, 'bad-input');
   const { root, docsRoot, rules, maxLength, format } = options;
 
   const dirCache = new DirectoryCache();
+  const sites = await detectSites(docsRoot);
+  if (v.verbose) for (const line of siteLines(sites, root)) say(line);
   let checked;
   const waiting = new WaitingLine(io, { json: output.json });
   try {
     waiting.show('checking the docs…');
-    checked = await checkDocs(root, patterns, { rules, maxLength, docsRoot, dirCache });
+    checked = await checkDocs(root, patterns, { rules, maxLength, docsRoot, sites, dirCache });
   } catch (e) {
     if (isDescribeError(e) && e.isInputError) return fail(2, e.message, e.code);
     throw e;
@@ -143,7 +158,7 @@ async function altText(argv: readonly string[], io: CliIo, { secrets, say, fail,
     return findings.length > 0 || errors.length > 0 ? 1 : 0;
   }
   for (const e of errors) say(`skipped ${e.file}:${e.line}:${e.column}: ${e.message}`);
-  return fix(checked.docs, { ...options, dirCache, dryRun: !!v['dry-run'], rewriteUninformative: !!v['rewrite-uninformative'], fixPathCase: !!v['fix-path-case'], context: !v['no-context'], cache: v.cache, values: v, secrets, io, say, fail, output, hadErrors: errors.length > 0 });
+  return fix(checked.docs, { ...options, sites, dirCache, dryRun: !!v['dry-run'], rewriteUninformative: !!v['rewrite-uninformative'], fixPathCase: !!v['fix-path-case'], context: !v['no-context'], cache: v.cache, values: v, secrets, io, say, fail, output, hadErrors: errors.length > 0 });
 }
 
 /** The options of a run, checked (a flag out of range, a docs root outside the folder); else the message for it. */
@@ -168,6 +183,7 @@ function runOptions(v: AltValues, root: string): { root: string; docsRoot: strin
 interface FixOptions {
   readonly root: string;
   readonly docsRoot: string;
+  readonly sites: readonly Site[];
   readonly maxLength: number;
   readonly concurrency: number;
   readonly dirCache: DirectoryCache;

@@ -1,6 +1,7 @@
 /**
  * Checking documentation files: read, find images with the real parsers, apply the alt-text rules and the path rules
- * (links that differ from their file in letter case, files that do not exist). Remote URLs are never fetched. Used by
+ * (links that differ from their file in letter case, files that do not exist). Remote URLs are never fetched, and a
+ * Learn link to another docset (`elsewhere`) is not a finding: it can't be checked here, and is not known missing. Used by
  * `alt-text check|fix` and by the extension's diagnostics and workspace command.
  */
 import { promises as fs } from 'node:fs';
@@ -14,6 +15,7 @@ import { DirectoryCache, resolveImageLink, type LinkRoots, type ResolvedLink } f
 import { altFindings, type Finding } from './rules';
 import type { Report } from './report';
 import { contentHash } from './write';
+import { siteOfDocument, type Site } from '../sites';
 
 export interface DocFile {
   /** Relative to the run's root, forward slashes. */
@@ -85,6 +87,8 @@ export interface CheckOptions {
   /** Where relative links may lead, and where site-absolute links start. */
   readonly root: string;
   readonly docsRoot: string;
+  /** The detected docs sites: a page of one resolves `/img/a.png` in its static folders (see core/sites). */
+  readonly sites?: readonly Site[] | undefined;
   readonly dirCache?: DirectoryCache | undefined;
 }
 
@@ -99,8 +103,8 @@ export function isLocalLink(image: FoundImage): boolean {
   return !!image.src && !image.srcDynamic && !/^(https?:)?\/\//i.test(image.src) && !/^data:/i.test(image.src);
 }
 
-export function linkRoots(doc: DocFile, options: Pick<CheckOptions, 'root' | 'docsRoot'>): LinkRoots {
-  return { documentPath: doc.absPath, root: options.root, docsRoot: options.docsRoot };
+export function linkRoots(doc: DocFile, options: Pick<CheckOptions, 'root' | 'docsRoot' | 'sites'>): LinkRoots {
+  return { documentPath: doc.absPath, root: options.root, docsRoot: options.docsRoot, site: siteOfDocument(options.sites ?? [], doc.absPath) };
 }
 
 /** The findings of one parsed file. */

@@ -10,13 +10,16 @@ import { isLocalLink, linkRoots, type DocFile } from './check';
 import { altEdit, applyEdits, srcEdit, verifyEdits, type IntendedChange, type TextEdit } from './edits';
 import { DirectoryCache, resolveImageLink } from './links';
 import { uninformativeReason } from './rules';
+import type { Site } from '../sites';
 import { writeFileSafely } from './write';
 
 export interface FixPlanOptions {
   /** Where relative links may lead. */
   readonly root: string;
-  /** Where site-absolute links start. */
+  /** Where site-absolute links start (on no detected site). */
   readonly docsRoot: string;
+  /** The detected docs sites (their static folders): see core/sites. */
+  readonly sites?: readonly Site[] | undefined;
   readonly dirCache?: DirectoryCache | undefined;
   /** Also replace alt text that says nothing (a file name, "image"). */
   readonly rewriteUninformative: boolean;

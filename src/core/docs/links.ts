@@ -1,21 +1,27 @@
 /**
  * Where an image link in a document points, and whether it may be read. Relative links resolve against the
  * document's folder and must stay inside the root (the workspace folder, or the CLI's current folder); site-absolute
- * links (`/img/a.png`) resolve against the docs root and must stay inside it. Symbolic links may not lead out either.
+ * links (`/img/a.png`) resolve against the static folders of the document's site (see core/sites: Docusaurus static/,
+ * VitePress and Astro public/, MkDocs docs_dir…), else against the docs root, and must stay inside the root; DocFX's
+ * `~/` starts at the docfx.json folder, and a Learn `/…` link not found there is another docset's ('elsewhere').
+ * Symbolic links may not lead out either.
  * A link whose path differs from the file's only in letter case is resolved (and reported: it is broken on
  * case-sensitive file systems) — per path segment, never a fuzzy match. The check is the same on every OS: names are
  * compared with the directory listing, so a case-insensitive file system does not hide the mismatch.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import type { Site } from '../sites';
 
 export interface LinkRoots {
   /** Absolute path of the document the link is in. */
   readonly documentPath: string;
   /** Where relative links may lead (workspace folder or current folder). */
   readonly root: string;
-  /** Where site-absolute links start (default: root). */
+  /** Where site-absolute links start (default: root) when the document is on no detected site. */
   readonly docsRoot?: string | undefined;
+  /** The site the document is a page of: its static folders, base path and `~/` root. */
+  readonly site?: Site | undefined;
 }
 
 export type ResolvedLink =
@@ -23,6 +29,8 @@ export type ResolvedLink =
   /** An existing file. `caseFixedSrc` is set when the link differs from the real name in letter case. */
   | { readonly kind: 'file'; readonly path: string; readonly realName: string; readonly caseMismatch: boolean; readonly caseFixedSrc: string | undefined }
   | { readonly kind: 'missing'; readonly path: string }
+  /** On another site or docset (a Learn `/…` link not found here): not checked, not missing. */
+  | { readonly kind: 'elsewhere'; readonly reason: string }
   /** Refused: outside the root, another scheme, not a file. Never read, never sent. */
   | { readonly kind: 'refused'; readonly reason: string };
 
@@ -75,15 +83,68 @@ export async function resolveImageLink(src: string, roots: LinkRoots, cache = ne
   if (URL_SCHEME.test(s)) return { kind: 'refused', reason: `${s.split(':')[0]}: links are not images that can be read` };
   const pathPart = (s.split(/[?#]/)[0] ?? '').replace(/\\/g, '/');
   if (!pathPart) return { kind: 'refused', reason: 'the link has no path' };
-  const written = pathPart.split('/').map(safeDecode);
+  const link: Link = { src, s, pathPart, written: pathPart.split('/').map(safeDecode) };
   const root = path.resolve(roots.root);
-  const siteAbsolute = pathPart.startsWith('/');
-  const base = siteAbsolute ? path.resolve(roots.docsRoot ?? root) : root;
-  const target = siteAbsolute ? path.resolve(base, `.${path.sep}${written.join(path.sep)}`) : path.resolve(path.dirname(roots.documentPath), written.join(path.sep));
-  if (!isInside(base, target)) {
-    return { kind: 'refused', reason: `${src} leads outside ${siteAbsolute ? 'the docs root' : 'the folder'}; it is not read` };
+  const site = roots.site;
+  if (site?.tildeRoot !== undefined && pathPart.startsWith('~/')) {
+    // DocFX: `~/` starts at the folder of docfx.json.
+    return inStaticFolder(site.tildeRoot, link.written.slice(1), link, root, cache, 'the folder of docfx.json');
   }
-  // Walk from the base to the target, comparing each name with the directory's real entries.
+  if (pathPart.startsWith('/')) {
+    if (site) return inSite(site, link, root, cache);
+    const base = path.resolve(roots.docsRoot ?? root);
+    return walk(base, path.resolve(base, `.${path.sep}${link.written.join(path.sep)}`), link, cache, 'the docs root');
+  }
+  const target = path.resolve(path.dirname(roots.documentPath), link.written.join(path.sep));
+  return walk(root, target, link, cache, 'the folder');
+}
+
+/** A link as written: all of it, trimmed, its path part, and that path's segments decoded. */
+interface Link {
+  readonly src: string;
+  readonly s: string;
+  readonly pathPart: string;
+  readonly written: readonly string[];
+}
+
+/**
+ * A site-absolute link on a detected site: looked for in each static folder, as written and without the site's base
+ * path (`/docs/img/a.png` on a site whose base is /docs/). A file spelled exactly wins over one found with other
+ * letter case; a link found nowhere is missing — or, on Learn, another docset's.
+ */
+async function inSite(site: Site, link: Link, root: string, cache: DirectoryCache): Promise<ResolvedLink> {
+  const tries: (readonly string[])[] = [link.written];
+  if (site.basePath !== '/' && link.pathPart.startsWith(site.basePath)) tries.push(['', ...link.pathPart.slice(site.basePath.length).split('/').map(safeDecode)]);
+  let caseOnly: ResolvedLink | undefined;
+  let refused: ResolvedLink | undefined;
+  let missing: ResolvedLink | undefined;
+  for (const dir of site.staticDirs) {
+    for (const written of tries) {
+      const r = await inStaticFolder(dir, written, link, root, cache, 'the site\'s static folder');
+      if (r.kind === 'file' && !r.caseMismatch) return r;
+      if (r.kind === 'file') caseOnly ??= r;
+      else if (r.kind === 'refused') refused ??= r;
+      else missing ??= r;
+    }
+  }
+  const found = caseOnly ?? refused;
+  if (found) return found;
+  if (site.absoluteMayBeElsewhere) return { kind: 'elsewhere', reason: `${link.src} is on another docset of the site (not checked)` };
+  return missing ?? { kind: 'missing', path: path.join(site.dir, ...link.written) };
+}
+
+/** A link under a folder the site names (static folder, docfx root), which must be inside the root to be read. */
+function inStaticFolder(dir: string, written: readonly string[], link: Link, root: string, cache: DirectoryCache, what: string): Promise<ResolvedLink> {
+  if (!isInside(root, dir)) {
+    const rel = path.relative(root, dir).split(path.sep).join('/');
+    return Promise.resolve({ kind: 'refused', reason: `${link.src} is in ${what} ${rel}, outside the folder; it is not read (run from a folder that holds it)` });
+  }
+  return walk(path.resolve(dir), path.resolve(dir, `.${path.sep}${written.join(path.sep)}`), link, cache, what);
+}
+
+/** Walk from the base to the target, comparing each name with the directory's real entries. */
+async function walk(base: string, target: string, link: Link, cache: DirectoryCache, what: string): Promise<ResolvedLink> {
+  if (!isInside(base, target)) return { kind: 'refused', reason: `${link.src} leads outside ${what}; it is not read` };
   const segments = path.relative(base, target).split(path.sep).filter(Boolean);
   const real: string[] = [];
   let mismatch = false;
@@ -109,11 +170,11 @@ export async function resolveImageLink(src: string, roots: LinkRoots, cache = ne
   } catch {
     return { kind: 'missing', path: target };
   }
-  if (!stat.isFile()) return { kind: 'refused', reason: `${src} is not a file` };
+  if (!stat.isFile()) return { kind: 'refused', reason: `${link.src} is not a file` };
   // A symbolic link (the file or a folder on the way) may not lead out of the root.
   const [realFile, realBase] = await Promise.all([fs.realpath(file), fs.realpath(base)]);
-  if (!isInside(realBase, realFile)) return { kind: 'refused', reason: `${src} is a symbolic link that leads outside the folder; it is not read` };
-  return { kind: 'file', path: file, realName: real.join('/'), caseMismatch: mismatch, caseFixedSrc: mismatch ? fixCase(pathPart, s, real) : undefined };
+  if (!isInside(realBase, realFile)) return { kind: 'refused', reason: `${link.src} is a symbolic link that leads outside the folder; it is not read` };
+  return { kind: 'file', path: file, realName: real.join('/'), caseMismatch: mismatch, caseFixedSrc: mismatch ? fixCase(link.pathPart, link.s, real) : undefined };
 }
 
 /**

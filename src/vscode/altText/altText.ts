@@ -18,7 +18,7 @@ import { openTarget, type Target } from '../models';
 import { readAltTextSettings, readSettings, type AltTextSettings } from '../base';
 import { withCache } from './cache';
 import type { AltDeps } from './deps';
-import { docsRootOf, folderOf } from './roots';
+import { linkOptionsOf } from './roots';
 
 
 function enabledRules(settings: AltTextSettings): Set<RuleId> {
@@ -34,7 +34,7 @@ function wantsAlt(image: FoundImage): boolean {
 /** Resolve an image's link for reading it; a link that can't be read becomes a bad-input error with the reason. */
 async function sourceOf(image: FoundImage, doc: DocFile, uri: vscode.Uri, settings: AltTextSettings): Promise<string> {
   if (image.srcDynamic || !image.src) throw new DescribeError('bad-input', vscode.l10n.t("The image's source is an expression; it can't be described from here."));
-  const link = await resolveImageLink(image.src, linkRoots(doc, { root: folderOf(uri), docsRoot: docsRootOf(uri, settings) }));
+  const link = await resolveImageLink(image.src, linkRoots(doc, await linkOptionsOf(uri, settings)));
   if (link.kind === 'url') return link.url;
   if (link.kind === 'file') return link.path;
   throw new DescribeError('bad-input', link.kind === 'missing' ? vscode.l10n.t('No such file: {0}', image.src) : link.reason);
@@ -136,7 +136,7 @@ export async function useRealFileName(deps: AltDeps, uri: vscode.Uri, offset: nu
     const image = doc?.images[index];
     if (!doc || !image) return false;
     const settings = readAltTextSettings(uri);
-    const link = await resolveImageLink(image.src, linkRoots(doc, { root: folderOf(uri), docsRoot: docsRootOf(uri, settings) }));
+    const link = await resolveImageLink(image.src, linkRoots(doc, await linkOptionsOf(uri, settings)));
     const edit = link.kind === 'file' && link.caseFixedSrc ? srcEdit(image, doc.text, link.caseFixedSrc) : undefined;
     if (!edit || link.kind !== 'file') {
       void deps.ui.current.showWarningMessage(vscode.l10n.t("The link can't be rewritten safely; correct its letter case by hand."));
@@ -172,7 +172,7 @@ export async function provideAltTextActions(document: vscode.TextDocument, range
       actions.push(a);
     }
     if (isLocalLink(image)) {
-      const link = await resolveImageLink(image.src, linkRoots(doc, { root: folderOf(document.uri), docsRoot: docsRootOf(document.uri, settings) }));
+      const link = await resolveImageLink(image.src, linkRoots(doc, await linkOptionsOf(document.uri, settings)));
       if (link.kind === 'file' && link.caseFixedSrc && srcEdit(image, doc.text, link.caseFixedSrc)) {
         const a = new vscode.CodeAction(vscode.l10n.t("Use the file's real name: {0}", link.realName.split('/').pop() ?? link.realName), vscode.CodeActionKind.QuickFix);
         a.command = { command: 'describeImage.useRealFileName', title: a.title, arguments: args };
@@ -192,7 +192,7 @@ export async function updateDiagnostics(collection: vscode.DiagnosticCollection,
     return;
   }
   const version = document.version;
-  const { findings } = await checkDoc(doc, { rules: enabledRules(settings), maxLength: settings.maxLength, root: folderOf(document.uri), docsRoot: docsRootOf(document.uri, settings) });
+  const { findings } = await checkDoc(doc, { rules: enabledRules(settings), maxLength: settings.maxLength, ...(await linkOptionsOf(document.uri, settings)) });
   if (document.version !== version || document.isClosed) return; // a newer run will report
   collection.set(
     document.uri,

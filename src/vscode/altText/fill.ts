@@ -18,7 +18,7 @@ import { openTarget, type Target } from '../models';
 import { readAltTextSettings, readSettings, type AltTextSettings } from '../base';
 import { withCache } from './cache';
 import type { AltDeps } from './deps';
-import { docsRootOf } from './roots';
+import { docsRootOf, sitesOf } from './roots';
 
 export interface FillReport {
   readonly found: number;
@@ -50,7 +50,7 @@ async function scanWorkspace(settings: AltTextSettings, skipped: string[]): Prom
     truncated ||= listing.truncated;
     skipped.push(...listing.unreadable);
     const dirCache = new DirectoryCache();
-    const docsRoot = docsRootOf(folder.uri, settings);
+    const linkOptions = { root: folder.uri.fsPath, docsRoot: docsRootOf(folder.uri, settings), sites: await sitesOf(folder.uri, settings) };
     for (const rel of listing.files) {
       const uri = vscode.Uri.joinPath(folder.uri, rel);
       // A file open with unsaved changes is read (and later edited) as the open document, never from disk.
@@ -70,8 +70,8 @@ async function scanWorkspace(settings: AltTextSettings, skipped: string[]): Prom
           skipped.push(`${where}: the source is an expression`);
           continue;
         }
-        const link: ResolvedLink = await resolveImageLink(image.src, linkRoots(doc, { root: folder.uri.fsPath, docsRoot }), dirCache);
-        if (link.kind === 'missing' || link.kind === 'refused') {
+        const link: ResolvedLink = await resolveImageLink(image.src, linkRoots(doc, linkOptions), dirCache);
+        if (link.kind === 'missing' || link.kind === 'refused' || link.kind === 'elsewhere') {
           skipped.push(`${where}: ${link.kind === 'missing' ? `no such file: ${image.src}` : link.reason}`);
           continue;
         }

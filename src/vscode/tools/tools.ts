@@ -15,6 +15,7 @@ import * as vscode from 'vscode';
 import { ALT_TEXT_CHECK_TOOL, DESCRIBE_IMAGE_TOOL, EXTRACT_TEXT_TOOL, parseToolInput, PathScope, type AltTextCheckInput, type DescribeImageInput, type ExtractTextInput, type ToolDefinition } from '../../core/agent';
 import { describeImages, renderMarkdown } from '../../core/describe';
 import { checkDocs } from '../../core/docs';
+import { detectSites } from '../../core/sites';
 import { checkSummary, formatJson } from '../../core/docs';
 import { DescribeError, isDescribeError, DOC_FILE_LIMIT, RULE_IDS, type RuleId } from '../../core/base';
 import { markdownCodeSpan, markdownPlainText } from '../../core/markdown';
@@ -150,7 +151,7 @@ export function createTools(deps: DescribeDeps): AgentTools {
       // The agent's choice of rules, else the user's settings.
       const rules = new Set<RuleId>(input.disable ? RULE_IDS.filter((r) => !input.disable?.includes(r)) : settings.rules);
       const docsRoot = path.resolve(root, settings.docsRoot || '.');
-      const { report, warnings } = await checkDocs(root, input.paths, { rules, maxLength: input.maxLength ?? settings.maxLength, docsRoot, limit: DOC_FILE_LIMIT });
+      const { report, warnings } = await checkDocs(root, input.paths, { rules, maxLength: input.maxLength ?? settings.maxLength, docsRoot, sites: await detectSites(docsRoot), limit: DOC_FILE_LIMIT });
       return [[checkSummary(report), ...warnings.map((w) => `warning: ${w}`)].join('\n'), formatJson(report)];
     },
   });

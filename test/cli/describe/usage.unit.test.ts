@@ -44,14 +44,14 @@ describe('a mistyped flag: the closest flag and a one-line pointer to --help, fo
     [['--json=yes', image('ui.png')], 'describe-image: --json takes no value (got --json=yes). Run describe-image --help for usage.'],
     [['alt-text', 'check', '--formt', 'json', 'docs'], 'describe-image alt-text: unknown flag --formt: did you mean --format? Run describe-image alt-text --help for usage.'],
     [['alt-text', 'fix', '--dryrun', 'docs'], 'describe-image alt-text: unknown flag --dryrun: did you mean --dry-run? Run describe-image alt-text --help for usage.'],
-    [['alt-text', 'lint', 'docs'], 'describe-image alt-text: unknown mode "lint": use check or fix. Run describe-image alt-text --help for usage.'],
+    [['alt-text', 'lint', 'docs'], 'describe-image alt-text: unknown mode "lint": use check, fix or sites. Run describe-image alt-text --help for usage.'],
     [['extract-text', '--jsno', image('ui.png')], 'describe-image extract-text: unknown flag --jsno: did you mean --json? Run describe-image extract-text --help for usage.'],
     [['mcp', '--rot', '.'], 'describe-image mcp: unknown flag --rot: did you mean --root? Run describe-image mcp --help for usage.'],
     // A flag pasted from a document whose editor made "--" a dash: not taken for a file named "—detail".
     [['\u2014detail', 'low', image('ui.png')], 'describe-image: \u2014detail starts with a dash (\u2014) that is not a hyphen: did you mean --detail? Run describe-image --help for usage.'],
     [['\u2013detail=low', image('ui.png')], 'describe-image: \u2013detail=low starts with a dash (\u2013) that is not a hyphen: did you mean --detail? Run describe-image --help for usage.'],
     [['alt-text', 'check', '\u2014json', 'docs'], 'describe-image alt-text: \u2014json starts with a dash (\u2014) that is not a hyphen: did you mean --json? Run describe-image alt-text --help for usage.'],
-    [['alt-text'], 'describe-image alt-text: no mode given: use check or fix. Run describe-image alt-text --help for usage.'],
+    [['alt-text'], 'describe-image alt-text: no mode given: use check, fix or sites. Run describe-image alt-text --help for usage.'],
   ];
   for (const [args, line] of cases) {
     it(args.join(' ').replace(image('ui.png'), 'ui.png'), async () => {
@@ -129,7 +129,7 @@ describe('--json: a failure is also a JSON error on stdout', () => {
   it('alt-text --json without its mode: the error object, not the usage text', async () => {
     const r = await cli(['alt-text', '--json']);
     assert.equal(r.code, 2, r.stderr);
-    assert.deepEqual(jsonError(r), { code: 'usage', message: 'no mode given: use check or fix. Run describe-image alt-text --help for usage.' });
+    assert.deepEqual(jsonError(r), { code: 'usage', message: 'no mode given: use check, fix or sites. Run describe-image alt-text --help for usage.' });
   });
 
   it('without --json, stdout stays empty on failure', async () => {

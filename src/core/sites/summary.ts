@@ -1,0 +1,34 @@
+/** A site as `alt-text sites` shows it: paths relative to the folder the run started in, forward slashes. */
+import * as path from 'node:path';
+import { GENERATOR_NAMES, type Generator, type Site } from './model';
+
+export interface SiteSummary {
+  readonly generator: Generator;
+  readonly name: string;
+  readonly configFile: string;
+  readonly dir: string;
+  readonly contentRoots: readonly string[];
+  readonly staticDirs: readonly string[];
+  readonly basePath: string;
+  readonly mdIsMdx: boolean;
+  readonly tildeRoot: string | undefined;
+  readonly absoluteLinksElsewhere: boolean;
+  readonly notes: readonly string[];
+}
+
+export function siteSummary(site: Site, from: string): SiteSummary {
+  const rel = (p: string) => (path.relative(from, p) || '.').split(path.sep).join('/');
+  return {
+    generator: site.generator,
+    name: GENERATOR_NAMES[site.generator],
+    configFile: rel(site.configFile),
+    dir: rel(site.dir),
+    contentRoots: site.contentRoots.map(rel),
+    staticDirs: site.staticDirs.map(rel),
+    basePath: site.basePath,
+    mdIsMdx: site.mdIsMdx,
+    tildeRoot: site.tildeRoot !== undefined ? rel(site.tildeRoot) : undefined,
+    absoluteLinksElsewhere: site.absoluteMayBeElsewhere,
+    notes: site.notes,
+  };
+}

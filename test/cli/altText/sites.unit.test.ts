@@ -1,0 +1,148 @@
+/**
+ * `describe-image alt-text check .` run with no flags from the root of small docs sites modelled on real ones (see
+ * test/fixtures/sites/README.md): site-absolute links resolve where the generator serves them from, so the findings
+ * are exactly the real ones. Before site detection every `/img/…` and `~/…` link on these sites was a false
+ * image-missing: 21 image-missing before, 5 after (the real ones); false ones were Docusaurus 6, VitePress 3, Astro 2,
+ * DocFX 3 (two `~/` links and a cross-docset `/dotnet/…`), MkDocs 2.
+ * Also `alt-text sites` (text and --json), and that no configuration is ever run.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { runCliProcess } from '../../support/cli';
+import { fixture } from '../../support/paths';
+
+let tmp = '';
+
+/** A copy of a fixture site in its own repository folder (a `.git` marks the top, as in a clone). */
+async function siteCopy(name: string): Promise<string> {
+  const dir = path.join(tmp, name);
+  await fs.cp(fixture('sites', name), dir, { recursive: true });
+  await fs.mkdir(path.join(dir, '.git'), { recursive: true });
+  return dir;
+}
+
+const cli = (args: string[], cwd: string) => runCliProcess(['alt-text', ...args], { cwd, guardLog: path.join(tmp, 'guard.log') });
+
+interface Finding {
+  file: string;
+  line: number;
+  rule: string;
+  src: string;
+}
+
+async function findingsAt(dir: string): Promise<string[]> {
+  const run = await cli(['check', '--json', '.'], dir);
+  assert.ok(run.code === 0 || run.code === 1, run.stderr);
+  const report = JSON.parse(run.stdout) as { findings: Finding[]; errors: unknown[] };
+  assert.deepEqual(report.errors, []);
+  return report.findings.map((f) => `${f.file}:${f.line} ${f.rule} ${f.src}`);
+}
+
+before(async () => {
+  tmp = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'di-sites-')));
+});
+after(() => fs.rm(tmp, { recursive: true, force: true }));
+
+describe('alt-text check from the root of a docs site, no flags', () => {
+  it('Docusaurus 3 (website/docusaurus.config.ts, docs in ../docs, images in website/static): only the real findings', async () => {
+    const dir = await siteCopy('docusaurus');
+    assert.deepEqual(await findingsAt(dir), [
+      'docs/handling-touches.md:12 alt-missing /docs/assets/Button.png',
+      'docs/integration-with-existing-apps.md:10 alt-missing /docs/assets/EmbeddedAppIOS078.gif',
+      'docs/integration-with-existing-apps.md:10 image-path-case /docs/assets/EmbeddedAppIOS078.gif',
+      'docs/integration-with-existing-apps.md:14 image-missing /docs/assets/new-architecture-render-pipeline.png',
+    ]);
+  });
+
+  it('VitePress (docs/.vitepress/config.ts, srcDir src, base /guide-site/): /x.png is in src/public, with or without the base', async () => {
+    const dir = await siteCopy('vitepress');
+    assert.deepEqual(await findingsAt(dir), [
+      'docs/src/guide/scaling-up/testing.md:8 alt-missing /images/lambdatest.svg',
+      'docs/src/guide/scaling-up/testing.md:13 image-missing /images/testing-pyramid.png',
+    ]);
+    assert.equal(existsSync(path.join(dir, 'docs', '.vitepress', 'RAN.txt')), false, 'the config was read, never run (running it writes RAN.txt)');
+  });
+
+  it('Astro / Starlight (astro.config.mjs): /x.png is in public/', async () => {
+    const dir = await siteCopy('astro');
+    assert.deepEqual(await findingsAt(dir), ['src/content/docs/en/guides/images.md:10 image-missing /images/houston.webp']);
+  });
+
+  it('Microsoft Learn (docs/docfx.json with trailing commas): ~/ is the docfx folder, /dotnet/… is another docset (not a finding)', async () => {
+    const dir = await siteCopy('docfx');
+    assert.deepEqual(await findingsAt(dir), ['docs/ios/capabilities.md:23 image-missing ~/ios/media/capabilities/push-notifications.png']);
+  });
+
+  it('MkDocs (docs/en/mkdocs.yml with !ENV and !!python tags): /img/x.png is in docs_dir', async () => {
+    const dir = await siteCopy('mkdocs');
+    const run = await cli(['check', '.'], dir);
+    assert.equal(run.stderr.includes('Warning'), false, `no YAML warning is printed: ${run.stderr}`);
+    assert.deepEqual(await findingsAt(dir), [
+      'docs/en/docs/tutorial/first-steps.md:11 alt-missing /img/icon-white.svg',
+      'docs/en/docs/tutorial/first-steps.md:13 image-missing /img/tutorial/first-steps/image02.png',
+    ]);
+  });
+
+  it('a Learn page checked from a folder below docfx.json: the site is found above it, up to the repository root', async () => {
+    const dir = await siteCopy('docfx');
+    const run = await cli(['check', '--json', '.'], path.join(dir, 'docs', 'ios'));
+    const report = JSON.parse(run.stdout) as { findings: Finding[] };
+    // From docs/ios the docfx folder (docs/) is outside the current folder: a ~/ link there is not read, and says so
+    // (as a relative link that climbs out of it, line 8, always was); the cross-docset link is still no finding.
+    const seen = (report.findings as (Finding & { message: string })[]).map((f) => `${f.file}:${f.line} ${f.rule} ${f.message}`);
+    assert.deepEqual(seen, [
+      'capabilities.md:13 image-missing not checked: ~/ios/media/capabilities/configure-capabilities.png is in the folder of docfx.json .., outside the folder; it is not read (run from a folder that holds it)',
+      'capabilities.md:23 image-missing not checked: ~/ios/media/capabilities/push-notifications.png is in the folder of docfx.json .., outside the folder; it is not read (run from a folder that holds it)',
+      'deployment/overview.md:8 image-missing not checked: ../../media/maui-overview.png leads outside the folder; it is not read',
+      'deployment/overview.md:10 image-missing not checked: ~/media/maui-overview.png is in the folder of docfx.json .., outside the folder; it is not read (run from a folder that holds it)',
+    ]);
+  });
+});
+
+describe('alt-text sites', () => {
+  it('prints what was detected from the Docusaurus config, never running it', async () => {
+    const dir = await siteCopy('docusaurus');
+    const run = await cli(['sites'], dir);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^Docusaurus: website\/docusaurus\.config\.ts$/m);
+    assert.match(run.stdout, /pages: +docs\/, website\/blog\/, website\/src\/pages\/, website\/architecture\//);
+    assert.match(run.stdout, /\/… links in: +website\/static\//);
+    assert.match(run.stdout, /\.md is MDX: +yes/);
+  });
+
+  it('--json: every site found one and two levels down, with paths relative to the current folder', async () => {
+    const dir = await siteCopy('vitepress');
+    const run = await cli(['sites', '--json'], dir);
+    assert.equal(run.code, 0, run.stderr);
+    const out = JSON.parse(run.stdout) as { folder: string; sites: Record<string, unknown>[] };
+    assert.equal(out.folder, '.');
+    assert.deepEqual(out.sites, [
+      {
+        generator: 'vitepress',
+        name: 'VitePress',
+        configFile: 'docs/.vitepress/config.ts',
+        dir: 'docs',
+        contentRoots: ['docs/src'],
+        staticDirs: ['docs/src/public'],
+        basePath: '/guide-site/',
+        mdIsMdx: false,
+        absoluteLinksElsewhere: false,
+        notes: [],
+      },
+    ]);
+  });
+
+  it('a folder with no site says so and exits 1; a folder that does not exist is bad input', async () => {
+    const empty = path.join(tmp, 'empty');
+    await fs.mkdir(path.join(empty, '.git'), { recursive: true });
+    const none = await cli(['sites'], empty);
+    assert.equal(none.code, 1);
+    assert.match(none.stdout, /No docs site found/);
+    const missing = await cli(['sites', 'nope'], empty);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /nope: no such folder/);
+  });
+});
