@@ -19,6 +19,8 @@ for (const f of list) {
   if (/^extension\/(src|test|out|scripts|bench|\.vscode-test)\//.test(f)) problems.push(`should not ship ${f}`);
   if (/node_modules\/(typescript|esbuild|mocha|eslint|playwright-core|@vscode\/vsce|undici|@img\/sharp-linux|@img\/sharp-libvips)/.test(f)) problems.push(`should not ship ${f}`);
   if (/\.map$/.test(f)) problems.push(`should not ship ${f}`);
+  // sharp's CommonJS build is what runs: not its ES module copy, type declarations or C++ sources.
+  if (/node_modules\/sharp\/(src|install|lib)\/|node_modules\/sharp\/dist\/.*\.(mjs|d\.[cm]?ts)$/.test(f)) problems.push(`should not ship ${f}`);
   // The OCR: one core, one model, nothing of tesseract.js's own packages.
   if (/tesseract|traineddata/i.test(f) && !OCR_FILES.some((o) => f === `extension/dist/assets/ocr/${o}`)) problems.push(`should not ship ${f}`);
 }
