@@ -1,19 +1,11 @@
 /** A site as `alt-text sites` shows it: paths relative to the folder the run started in, forward slashes. */
 import * as path from 'node:path';
-import { GENERATOR_NAMES, type Generator, type Site } from './model';
+import { GENERATOR_NAMES, type Site } from './model';
 
-export interface SiteSummary {
-  readonly generator: Generator;
+/** The site's fields (its paths made relative), its generator's name, and whether `/…` links may be another docset's. */
+export interface SiteSummary extends Omit<Site, 'absoluteMayBeElsewhere'> {
   readonly name: string;
-  readonly configFile: string;
-  readonly dir: string;
-  readonly contentRoots: readonly string[];
-  readonly staticDirs: readonly string[];
-  readonly basePath: string;
-  readonly mdIsMdx: boolean;
-  readonly tildeRoot: string | undefined;
   readonly absoluteLinksElsewhere: boolean;
-  readonly notes: readonly string[];
 }
 
 export function siteSummary(site: Site, from: string): SiteSummary {
