@@ -6,8 +6,8 @@
  * through the same describe flow as the Explorer command. Errors show in the panel with the same actions; nothing
  * pasted is lost on an error.
  *
- * About 400 lines on purpose: one class for one panel's life (its messages, images, store and describe); the storage
- * (pasteStore.ts) and the message checks (src/webview/protocol.ts) are already their own files.
+ * One class for one panel's life (its messages, images, store and describe); the storage (pasteStore.ts), what a
+ * restored panel shows again (restore.ts) and the message checks (src/webview/protocol.ts) are files of their own.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
@@ -21,6 +21,7 @@ import { actionLabel, runAction } from '../base';
 import { describeUris } from '../describe';
 import { extractTextFromUris } from '../extractText';
 import { PasteStore } from './pasteStore';
+import { restoredImages } from './restore';
 import { PASTE_VIEW_TYPE } from './viewType';
 import { readSettings } from '../base';
 import { type DescribeDeps } from '../base';
@@ -265,27 +266,9 @@ export class PastePanel implements vscode.Disposable {
   }
 
   private async restoreImages(saved: unknown): Promise<void> {
-    const listed = (saved as Partial<PanelState> | undefined)?.images;
-    const list = Array.isArray(listed) ? listed : [];
-    for (const info of list.slice(0, MAX_IMAGES) as ImageInfo[]) {
-      if (typeof info?.url === 'string' && /^https?:\/\/[^\s]+$/i.test(info.url)) {
-        this.addUrl(info.url);
-        continue;
-      }
-      // The saved state is the webview's: an id that is not an image's (a path) is never read.
-      if (!PasteStore.isImageId(info?.id) || typeof info.name !== 'string') continue;
-      const name = safeImageName(info.name, 'image');
-      // Versions before panel folders kept pasted/<hash>/<name>: read from there once (add() keeps it in this panel's folder).
-      const places = [vscode.Uri.joinPath(this.storage(), info.id, name), vscode.Uri.joinPath(this.store.root, info.id, name)];
-      const bytes = await firstReadable(places);
-      if (bytes) await this.add([{ name: info.name, bytes }]);
-      else this.deps.log.info(`Paste panel: ${info.name} is no longer in storage; not restored.`);
-    }
-    // Images in the panel's folder that the saved state does not list (it can be older than the folder): kept too.
-    for (const held of await this.store.images(this.panelId)) {
-      if (this.images.length >= MAX_IMAGES || this.images.some((i) => i.info.id === held.id)) continue;
-      const bytes = await firstReadable([held.uri]);
-      if (bytes) await this.add([{ name: held.uri.path.split('/').pop() ?? 'image', bytes }]);
+    for (const image of await restoredImages(saved, this.store, this.panelId, this.deps.log)) {
+      if ('url' in image) this.addUrl(image.url);
+      else await this.add([image]);
     }
   }
 
@@ -395,17 +378,6 @@ export class PastePanel implements vscode.Disposable {
 </body>
 </html>`;
   }
-}
-
-async function firstReadable(uris: readonly vscode.Uri[]): Promise<Uint8Array | undefined> {
-  for (const uri of uris) {
-    try {
-      return await vscode.workspace.fs.readFile(uri);
-    } catch {
-      // not there: the next place
-    }
-  }
-  return undefined;
 }
 
 function escapeHtml(s: string): string {
