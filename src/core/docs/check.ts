@@ -115,21 +115,33 @@ export async function checkDoc(doc: DocFile, options: CheckOptions): Promise<Fil
   const wantPaths = options.rules.has('image-path-case') || options.rules.has('image-missing');
   for (const [index, image] of doc.images.entries()) {
     findings.push(...altFindings(image, doc.file, options));
-    if (!wantPaths || !isLocalLink(image)) continue;
-    const link = await resolveImageLink(image.src, linkRoots(doc, options), cache);
-    links.set(index, link);
+    if (!wantPaths) continue;
     const at = { file: doc.file, line: image.line, column: image.column, src: image.src };
-    if (link.kind === 'file' && link.caseMismatch && options.rules.has('image-path-case')) {
-      const real = path.relative(path.dirname(doc.absPath), link.path).split(path.sep).join('/');
-      findings.push({ ...at, rule: 'image-path-case', message: `link "${image.src}" differs in letter case from the file "${real}": broken on case-sensitive file systems` });
-    } else if (link.kind === 'missing' && options.rules.has('image-missing')) {
-      findings.push({ ...at, rule: 'image-missing', message: `no such file: ${image.src}` });
-    } else if (link.kind === 'refused' && options.rules.has('image-missing')) {
-      findings.push({ ...at, rule: 'image-missing', message: `not checked: ${link.reason}` });
+    if (isLocalLink(image)) {
+      const link = await resolveImageLink(image.src, linkRoots(doc, options), cache);
+      links.set(index, link);
+      findings.push(...pathFindings(link, image.src, '', doc, at, options.rules));
+    }
+    // Learn's lightbox: the larger image a click opens is a link to check too (its case is reported, not fixed).
+    const lightbox = image.learn?.lightbox?.src;
+    if (lightbox && isLocalLink({ ...image, src: lightbox })) {
+      const link = await resolveImageLink(lightbox, linkRoots(doc, options), cache);
+      findings.push(...pathFindings(link, lightbox, 'lightbox ', doc, at, options.rules));
     }
   }
   findings.sort((a, b) => a.line - b.line || a.column - b.column);
   return { findings, links };
+}
+
+/** What a resolved link is worth reporting: a case mismatch, a missing file, or a link not checked and why. */
+function pathFindings(link: ResolvedLink, src: string, what: string, doc: DocFile, at: Omit<Finding, 'rule' | 'message'>, rules: ReadonlySet<RuleId>): Finding[] {
+  if (link.kind === 'file' && link.caseMismatch && rules.has('image-path-case')) {
+    const real = path.relative(path.dirname(doc.absPath), link.path).split(path.sep).join('/');
+    return [{ ...at, rule: 'image-path-case', message: `${what}link "${src}" differs in letter case from the file "${real}": broken on case-sensitive file systems` }];
+  }
+  if (link.kind === 'missing' && rules.has('image-missing')) return [{ ...at, rule: 'image-missing', message: `no such file: ${what}${src}` }];
+  if (link.kind === 'refused' && rules.has('image-missing')) return [{ ...at, rule: 'image-missing', message: `not checked: ${what}${link.reason}` }];
+  return [];
 }
 
 export interface CheckedDocs {

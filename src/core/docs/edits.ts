@@ -3,7 +3,7 @@
  * alt text or the link changes, and the result is read back with the same parser before anything is written — the
  * document must have exactly the same images, with exactly the intended alt text and links.
  */
-import { findImages, oneLine, type FoundImage } from '../finders';
+import { findImages, learnAltValue, oneLine, type FoundImage } from '../finders';
 import { escapeMarkdownText } from '../markdown';
 import { type DocLanguage } from '../base';
 
@@ -47,7 +47,16 @@ export function altEdit(image: FoundImage, alt: string): TextEdit {
       return { start, end, newText: image.altWrite === 'attr-bare' ? `alt="${attributeValue(image, alt, '"')}"` : `"${attributeValue(image, alt, '"')}"` };
     case 'attr-insert':
       return { start, end, newText: ` alt="${attributeValue(image, alt, '"')}"` };
+    case 'learn-value':
+      return { start, end, newText: learnAltValue(alt) };
+    case 'learn-insert':
+      return { start, end, newText: ` alt-text="${learnAltValue(alt)}"` };
   }
+}
+
+/** The alt text an image reads as once `alt` is written into it (Learn's values cannot hold `"`; see learnAltValue). */
+export function altAsWritten(image: FoundImage, alt: string): string {
+  return oneLine(image.syntax === 'learn' ? learnAltValue(alt) : alt);
 }
 
 /** The edit that replaces an image's link by `newSrc` (a link that differs only in letter case), or undefined. */
@@ -101,7 +110,7 @@ export function verifyEdits(before: readonly FoundImage[], afterText: string, la
     if (a.syntax !== b.syntax) return `image ${i + 1} would change from ${b.syntax} to ${a.syntax}`;
     const src = change?.src ?? b.src;
     if (a.src !== src) return `image ${i + 1} would link "${a.src}" instead of "${src}"`;
-    const alt = change?.alt !== undefined ? oneLine(change.alt) : b.alt;
+    const alt = change?.alt !== undefined ? altAsWritten(b, change.alt) : b.alt;
     if (a.alt !== alt) return `image ${i + 1} would read "${a.alt}" instead of "${alt}"`;
   }
   return undefined;

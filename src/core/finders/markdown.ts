@@ -10,6 +10,7 @@ import { parseEntities } from 'parse-entities';
 import { normalizeIdentifier } from 'micromark-util-normalize-identifier';
 import type { Event, Extension, Token } from 'micromark-util-types';
 import { findHtmlImages } from './html';
+import { learnToken } from './learn';
 import { findJsxImages, imageFromJsxTag, JSX_IMAGE_TAGS, type JsxAttribute, type JsxTag, type JsxValue } from './jsx';
 import type { LineIndex } from './lines';
 import { decodeCharacterReference, markdownEvents } from '../markdown';
@@ -128,6 +129,8 @@ class ImageWalk {
   /** The definition being read (`[label]: src`). */
   private definitionLabel: string | undefined;
   private destinationWrite: Destination['write'] = 'markdown';
+  /** The Learn `type="complex"` image whose `:::image-end:::` is still to come (its index in `found`). */
+  private openComplex: number | undefined;
 
   constructor(
     private readonly text: string,
@@ -188,6 +191,8 @@ class ImageWalk {
       case 'mdxJsxFlowTag':
       case 'mdxJsxTextTag':
         return this.mdxJsxTag(i, type);
+      case 'learnImage':
+        return this.learnImage(i);
     }
     return i;
   }
@@ -263,6 +268,24 @@ class ImageWalk {
     const exit = findExit(this.events, i);
     const tag = mdxTag(this.events, i, exit, this.text, type);
     if (tag && JSX_IMAGE_TAGS.includes(tag.name)) this.add(imageFromJsxTag(tag, { language: this.language, lines: this.lines, heading: this.heading, context: this.contextOutside() }));
+    return exit;
+  }
+
+  /** Learn's `:::image …:::` (an image) or `:::image-end:::` (the end of the last complex image's long description). */
+  private learnImage(i: number): number {
+    const exit = findExit(this.events, i);
+    const token = learnToken(this.events, i, exit, this.text, { language: this.language, lines: this.lines, heading: this.heading });
+    if (token.kind === 'image') {
+      if (token.image.learn?.type === 'complex') this.openComplex = this.found.length;
+      this.add(token.image);
+      return exit;
+    }
+    const complex = this.openComplex !== undefined ? this.found[this.openComplex] : undefined;
+    if (complex?.learn) {
+      const longDescription = { start: complex.end, end: token.start };
+      this.found[this.openComplex as number] = { ...complex, learn: { ...complex.learn, longDescription } };
+    }
+    this.openComplex = undefined;
     return exit;
   }
 

@@ -5,7 +5,7 @@
  */
 import { DocParseError, type DocLanguage } from '../base';
 
-export type ImageSyntax = 'markdown' | 'markdown-ref' | 'html' | 'jsx';
+export type ImageSyntax = 'markdown' | 'markdown-ref' | 'html' | 'jsx' | 'learn';
 
 /** A span of the document text, by offsets. */
 export interface Span {
@@ -21,12 +21,24 @@ export interface Span {
  * - `attr-value`: replace an attribute value (`quote` tells how it is quoted: `"`, `'`, or '' for unquoted);
  * - `attr-bare`: a bare `alt` attribute: replace it by `alt="…"`;
  * - `attr-insert`: no alt attribute: insert ` alt="…"` at `altSpan.start`;
- * - `jsx-expression`: `alt={…}`: replace the braces and what is inside by a string.
+ * - `jsx-expression`: `alt={…}`: replace the braces and what is inside by a string;
+ * - `learn-value`: replace the inside of Learn's `alt-text="…"` (no escapes: see finders/learn.ts);
+ * - `learn-insert`: a Learn `:::image` without `alt-text`: insert ` alt-text="…"` at `altSpan.start`.
  */
-export type AltWrite = 'markdown-label' | 'markdown-shortcut' | 'attr-value' | 'attr-bare' | 'attr-insert' | 'jsx-expression';
+export type AltWrite = 'markdown-label' | 'markdown-shortcut' | 'attr-value' | 'attr-bare' | 'attr-insert' | 'jsx-expression' | 'learn-value' | 'learn-insert';
 
 /** How a link is written, for rewriting it (`--fix-path-case`). */
-export type SrcWrite = 'markdown' | 'markdown-angle' | 'attr-value' | 'jsx-literal';
+export type SrcWrite = 'markdown' | 'markdown-angle' | 'attr-value' | 'jsx-literal' | 'learn-value';
+
+/** What Learn's `:::image` says beyond alt and source. */
+export interface LearnImage {
+  /** `content` (the default), `icon` (decorative) or `complex` (with a long description); another value as written. */
+  readonly type: 'content' | 'icon' | 'complex';
+  /** The larger image a click opens, where it is written. */
+  readonly lightbox: { readonly src: string; readonly span: Span } | undefined;
+  /** A complex image's long description: the text up to `:::image-end:::` (undefined when there is no end marker). */
+  readonly longDescription: Span | undefined;
+}
 
 export interface FoundImage {
   readonly language: DocLanguage;
@@ -66,6 +78,8 @@ export interface FoundImage {
   /** The nearest heading before the image, and the text around it (for the alt-text prompt). */
   readonly heading: string | undefined;
   readonly context: string | undefined;
+  /** Learn's `:::image` only. */
+  readonly learn?: LearnImage | undefined;
 }
 
 

@@ -1,6 +1,7 @@
 /**
  * Markdown read with micromark — the CommonMark parser markdownlint uses — with the extensions markdownlint enables
- * (GFM autolink literals, footnotes and tables, directives, math) plus front matter. MDX is read with the MDX
+ * (GFM autolink literals, footnotes and tables, directives, math) plus front matter and Microsoft Learn's `:::image`
+ * (learnImage.ts; Learn pages are Markdown, never MDX). MDX is read with the MDX
  * extension its caller passes (the finders do), so nothing that only needs CommonMark loads the MDX parser.
  */
 import { decodeNamedCharacterReference } from 'decode-named-character-reference';
@@ -13,6 +14,7 @@ import { gfmTable } from 'micromark-extension-gfm-table';
 import { math } from 'micromark-extension-math';
 import { decodeNumericCharacterReference } from 'micromark-util-decode-numeric-character-reference';
 import type { Event, Extension } from 'micromark-util-types';
+import { learnImage } from './learnImage';
 import { DocParseError } from '../base';
 
 let commonMark: Extension[] | undefined;
@@ -26,7 +28,7 @@ export interface MarkdownDialect {
 
 function extensions(dialect: MarkdownDialect): Extension[] {
   const { mdx } = dialect;
-  if (!mdx) return (commonMark ??= [directive(), gfmAutolinkLiteral(), gfmFootnote(), gfmTable(), math(), frontmatter(['yaml', 'toml'])]);
+  if (!mdx) return (commonMark ??= [directive(), learnImage(), gfmAutolinkLiteral(), gfmFootnote(), gfmTable(), math(), frontmatter(['yaml', 'toml'])]);
   let list = withMdx.get(mdx);
   if (!list) withMdx.set(mdx, (list = [mdx, gfmAutolinkLiteral(), gfmFootnote(), gfmTable(), frontmatter(['yaml', 'toml'])]));
   return list;

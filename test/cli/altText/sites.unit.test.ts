@@ -11,8 +11,10 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { AzureLikeServer } from '../../support/azureServer';
 import { runCliProcess } from '../../support/cli';
 import { fixture } from '../../support/paths';
+import { findImages } from '../../../src/core/finders';
 
 let tmp = '';
 
@@ -71,9 +73,19 @@ describe('alt-text check from the root of a docs site, no flags', () => {
     assert.deepEqual(await findingsAt(dir), ['src/content/docs/en/guides/images.md:10 image-missing /images/houston.webp']);
   });
 
-  it('Microsoft Learn (docs/docfx.json with trailing commas): ~/ is the docfx folder, /dotnet/… is another docset (not a finding)', async () => {
+  it('Microsoft Learn (docs/docfx.json with trailing commas): ~/ is the docfx folder, /dotnet/… is another docset (not a finding); :::image of all three types', async () => {
     const dir = await siteCopy('docfx');
-    assert.deepEqual(await findingsAt(dir), ['docs/ios/capabilities.md:23 image-missing ~/ios/media/capabilities/push-notifications.png']);
+    assert.deepEqual(await findingsAt(dir), [
+      'docs/ios/capabilities.md:23 image-missing ~/ios/media/capabilities/push-notifications.png',
+      // alt-text="" on a content image, whose lightbox (the larger image) is missing; the two icons are decorative.
+      'docs/user-interface/threading-model.md:20 alt-missing media/setup/ip-settings-sml.png',
+      'docs/user-interface/threading-model.md:20 image-missing media/setup/ip-settings-sml.png',
+      // A complex image's alt, taken from dotnet/docs-desktop: 170 characters.
+      'docs/user-interface/threading-model.md:22 alt-too-long ./media/threading-model/threading-multiwindow-ui.png',
+      'docs/user-interface/threading-model.md:30 alt-missing ./media/threading-model/threading-weather-ui.png',
+      'docs/user-interface/threading-model.md:36 alt-uninformative media/setup/developer-options.png',
+      'docs/user-interface/threading-model.md:36 image-path-case media/setup/developer-options.png',
+    ]);
   });
 
   it('MkDocs (docs/en/mkdocs.yml with !ENV and !!python tags): /img/x.png is in docs_dir', async () => {
@@ -99,6 +111,34 @@ describe('alt-text check from the root of a docs site, no flags', () => {
       'deployment/overview.md:8 image-missing not checked: ../../media/maui-overview.png leads outside the folder; it is not read',
       'deployment/overview.md:10 image-missing not checked: ~/media/maui-overview.png is in the folder of docfx.json .., outside the folder; it is not read (run from a folder that holds it)',
     ]);
+  });
+});
+
+describe('alt-text fix from the root of a docs site, no flags', () => {
+  const server = new AzureLikeServer({ answer: () => 'The "Fetch Forecast" button & a busy clock.' });
+  before(() => server.start());
+  after(() => server.stop());
+  const env = () => ({ AZURE_OPENAI_API_KEY: server.key, AZURE_OPENAI_ENDPOINT: server.url, AZURE_OPENAI_DEPLOYMENT: 'gpt-4o' });
+
+  it("Microsoft Learn: fills alt-text in Learn's quoting on content and complex images, never on an icon; each file reads back with the same images", async () => {
+    const dir = await siteCopy('docfx');
+    const page = path.join(dir, 'docs', 'user-interface', 'threading-model.md');
+    const before = await fs.readFile(page, 'utf8');
+    const run = await runCliProcess(['alt-text', 'fix', '--fix-path-case', '.'], { cwd: dir, guardLog: path.join(tmp, 'guard.log'), env: env() });
+    assert.equal(run.code, 0, run.stderr);
+    const after = await fs.readFile(page, 'utf8');
+    const was = findImages(before, 'markdown');
+    const now = findImages(after, 'markdown');
+    assert.deepEqual(now.map((i) => [i.syntax, i.learn?.type, i.src.toLowerCase()]), was.map((i) => [i.syntax, i.learn?.type, i.src.toLowerCase()]), 'the same images, in the same order');
+    const alt = "The 'Fetch Forecast' button & a busy clock.";
+    assert.deepEqual(
+      now.filter((i) => i.altState !== 'present' || i.alt === alt).map((i) => `${i.line} ${i.learn?.type} ${i.altState}`),
+      ['16 icon missing', '17 icon missing', '20 content present', '30 complex present'],
+    );
+    assert.match(after, /^ {4}:::image type="content" source="media\/setup\/ip-settings-sml.png" alt-text="The 'Fetch Forecast' button & a busy clock." lightbox="media\/setup\/ip-settings.png":::$/m);
+    assert.match(after, /^:::image type="complex" source=".\/media\/threading-model\/threading-weather-ui.png" alt-text="The 'Fetch Forecast' button & a busy clock.":::$/m);
+    assert.match(after, /^:::image type="content" source="media\/setup\/Developer-Options.png" alt-text="build-version-sml":::$/m, '--fix-path-case writes the real name');
+    assert.equal(after.split('\n').length, before.split('\n').length, 'nothing else moved');
   });
 });
 
