@@ -312,4 +312,32 @@ describe('Alt text in VS Code', () => {
       await revertAll();
     }
   });
+  it("Learn's :::image: a content image without alt-text is reported and its quick fix writes alt-text in Learn's quoting; an icon is not", async () => {
+    const uri = vscode.Uri.joinPath(folder(), 'docs', 'learn-article.md');
+    await fs.writeFile(uri.fsPath, '# Set up\n\n1. Select the ellipsis (:::image type="icon" source="../images/ui.png" border="false":::).\n\n:::image type="content" source="../images/ui.png" lightbox="../images/ui.png":::\n');
+    const c = vscode.workspace.getConfiguration('describeImage.altText');
+    await c.update('diagnostics', true, vscode.ConfigurationTarget.Workspace);
+    try {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      let diags: vscode.Diagnostic[] = [];
+      for (let i = 0; i < 50 && diags.length < 1; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        diags = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Describe Image');
+      }
+      assert.deepEqual(diags.map((d) => `${d.range.start.line + 1} ${String(d.code)}`), ['5 alt-missing']);
+      const at = doc.positionAt(doc.getText().indexOf(':::image type="content"') + 3);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(at, at));
+      const fix = actions.find((a) => a.title === 'Generate alt text');
+      assert.ok(fix?.command, actions.map((a) => a.title).join(', '));
+      assert.equal(await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? [])), true, ui.messages.map((m) => m.message).join(' | '));
+      assert.match(doc.getText(), /\n:::image type="content" source="\.\.\/images\/ui\.png" alt-text="A 160x100 picture with 970 bytes\." lightbox="\.\.\/images\/ui\.png":::\n/);
+      assert.match(doc.getText(), /\(:::image type="icon" source="\.\.\/images\/ui\.png" border="false":::\)/, 'the icon is left as it was');
+      assert.equal(server.requests.length, 1);
+    } finally {
+      await c.update('diagnostics', undefined, vscode.ConfigurationTarget.Workspace);
+      await revertAll();
+      await fs.rm(uri.fsPath, { force: true });
+    }
+  });
 });
