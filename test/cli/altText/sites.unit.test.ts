@@ -140,6 +140,16 @@ describe('alt-text fix from the root of a docs site, no flags', () => {
     assert.match(after, /^:::image type="content" source="media\/setup\/Developer-Options.png" alt-text="build-version-sml":::$/m, '--fix-path-case writes the real name');
     assert.equal(after.split('\n').length, before.split('\n').length, 'nothing else moved');
   });
+  it('VitePress: fills the <img> whose /images/… link is in src/public, and says nothing else changed', async () => {
+    const dir = await siteCopy('vitepress');
+    const page = path.join(dir, 'docs', 'src', 'guide', 'scaling-up', 'testing.md');
+    const before = await fs.readFile(page, 'utf8');
+    const run = await runCliProcess(['alt-text', 'fix', '.'], { cwd: dir, guardLog: path.join(tmp, 'guard.log'), env: env() });
+    assert.equal(run.code, 0, run.stderr);
+    const after = await fs.readFile(page, 'utf8');
+    assert.equal(after, before.replace('<img src="/images/lambdatest.svg">', '<img src="/images/lambdatest.svg" alt="The &quot;Fetch Forecast&quot; button &amp; a busy clock.">'));
+    assert.deepEqual(findImages(after, 'markdown').map((i) => i.altState), ['present', 'present', 'present']);
+  });
 });
 
 describe('alt-text sites', () => {
