@@ -96,6 +96,19 @@ describe("Learn's :::image", () => {
     assert.deepEqual(learn(text).map((i) => `${i.line}:${i.column} ${i.src}`), ['3:5 media/setup/ip-settings-sml.png']);
   });
 
+  it('leaves `::` in text as it was: `Foo::Bar[0]` in alt text or a heading is not read as a directive', () => {
+    // The directive extension only reads `:name` after a character that is not a colon; a `:::image` construct on the
+    // same character must not make it read one after `::` (C++ and C# names in alt text and headings).
+    const text = md('# std::vector[int] and Foo::Bar{x}', '', '![Call Foo::Bar[0] here](media/call.png)', '', ':::image type="content" source="media/a.png" alt-text="Shows Foo::Bar[0].":::');
+    assert.deepEqual(
+      findImages(text, 'markdown').map((i) => [i.syntax, i.alt, i.heading]),
+      [
+        ['markdown', 'Call Foo::Bar[0] here', 'std::vector[int] and Foo::Bar{x}'],
+        ['learn', 'Shows Foo::Bar[0].', 'std::vector[int] and Foo::Bar{x}'],
+      ],
+    );
+  });
+
   it('writes alt text in Learn\'s quoting (no escapes: " becomes \') and the file reads back with the same images', () => {
     const images = findImages(article, 'markdown');
     const changes = images.flatMap((image, index) => (image.syntax === 'learn' && image.altState === 'missing' && !image.decorative ? [{ index, alt: 'The "Fetch Forecast" button &amp; a\nclock' }] : []));
