@@ -25,6 +25,7 @@ export interface LearnOptions {
   readonly language: DocLanguage;
   readonly lines: LineIndex;
   readonly heading: string | undefined;
+  readonly inTableCell: boolean;
 }
 
 /** Read the `learnImage` token whose enter event is at `from` and exit at `to`. */
@@ -78,7 +79,7 @@ function imageOf(whole: Token, attributes: readonly Attribute[], options: LearnO
   // Where a new alt-text goes when there is none: after the source (or the type, or the name), as authors write it.
   const after = source ?? attribute(attributes, 'type') ?? attributes[attributes.length - 1];
   const insertAt = after ? after.span.end : whole.end.offset - 3;
-  const learn: LearnImage = { type, lightbox: lightbox?.value ? { src: lightbox.value.trim(), span: lightbox.valueSpan } : undefined, longDescription: undefined };
+  const learn: LearnImage = { type, lightbox: lightbox?.value ? { src: lightbox.value.trim(), span: lightbox.valueSpan } : undefined, longDescription: undefined, inTableCell: options.inTableCell };
   return {
     language: options.language,
     syntax: 'learn',
@@ -106,8 +107,11 @@ function imageOf(whole: Token, attributes: readonly Attribute[], options: LearnO
 
 /**
  * Alt text as Learn can hold it: one line, and no `"` (a value ends at the next double quote and has no escapes; docfx
- * writes it into the page's `alt` escaped, so a character reference would show as typed): `"` becomes `'`.
+ * writes it into the page's `alt` escaped, so a character reference would show as typed): `"` becomes `'`. In a table
+ * cell a `|` would end the cell (GFM splits a row at every unescaped `|`, and `\|` would be read as typed), so there
+ * it becomes `/`.
  */
-export function learnAltValue(alt: string): string {
-  return alt.replace(/\s+/g, ' ').trim().replace(/"/g, "'");
+export function learnAltValue(alt: string, inTableCell: boolean): string {
+  const value = alt.replace(/\s+/g, ' ').trim().replace(/"/g, "'");
+  return inTableCell ? value.replace(/\|/g, '/') : value;
 }

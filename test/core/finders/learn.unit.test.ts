@@ -120,4 +120,23 @@ describe("Learn's :::image", () => {
     assert.equal(lines[22], ':::image type="content" source="media/empty-alt.png" alt-text="The \'Fetch Forecast\' button &amp; a clock":::');
     assert.equal(findImages(edited, 'markdown').filter((i) => i.syntax === 'learn').length, 6);
   });
+
+  it('writes a `|` in alt text as `/` in a table cell (a `|` there splits the cell: the image would be lost), as written elsewhere', () => {
+    const text = md(
+      '| Button | What it does |',
+      '| --- | --- |',
+      '| :::image type="icon" source="media/pause.png"::: | Pauses the glyph. |',
+      '| :::image type="content" source="media/settings.png"::: | Opens the settings. |',
+      '',
+      ':::image type="content" source="media/privacy.png":::',
+    );
+    const images = findImages(text, 'markdown');
+    const changes = [1, 2].map((index) => ({ index, alt: 'Settings | Privacy tab' }));
+    const edited = applyEdits(text, changes.map((c) => altEdit(images[c.index] as FoundImage, c.alt)));
+    assert.equal(verifyEdits(images, edited, 'markdown', changes), undefined);
+    const lines = edited.split('\n');
+    assert.equal(lines[3], '| :::image type="content" source="media/settings.png" alt-text="Settings / Privacy tab"::: | Opens the settings. |');
+    assert.equal(lines[5], ':::image type="content" source="media/privacy.png" alt-text="Settings | Privacy tab":::');
+    assert.deepEqual(learn(edited).map((i) => i.alt), ['', 'Settings / Privacy tab', 'Settings | Privacy tab']);
+  });
 });
