@@ -71,7 +71,8 @@ function attribute(attributes: readonly Attribute[], name: string): Attribute | 
 }
 
 function imageOf(whole: Token, attributes: readonly Attribute[], options: LearnOptions): FoundImage {
-  const type = (attribute(attributes, 'type')?.value.trim().toLowerCase() || 'content') as LearnImage['type'];
+  // docfx compares the type exactly (absent or empty is content): `type="Icon"` is a content image, its alt required.
+  const type = (attribute(attributes, 'type')?.value || 'content') as LearnImage['type'];
   const source = attribute(attributes, 'source');
   const lightbox = attribute(attributes, 'lightbox');
   const altText = attribute(attributes, 'alt-text');

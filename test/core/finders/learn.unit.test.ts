@@ -96,6 +96,21 @@ describe("Learn's :::image", () => {
     assert.deepEqual(learn(text).map((i) => `${i.line}:${i.column} ${i.src}`), ['3:5 media/setup/ip-settings-sml.png']);
   });
 
+  it('reads type as docfx does, exactly: `type="Icon"` or `type=" icon"` is not an icon, so its alt text is required', () => {
+    const text = md(
+      ':::image type="Icon" source="media/pause.png":::',
+      '',
+      ':::image type=" icon" source="media/pause.png":::',
+      '',
+      ':::image type="icon" source="media/pause.png":::',
+      '',
+      ':::image type="" source="media/shot.png":::',
+    );
+    const found = learn(text);
+    assert.deepEqual(found.map((i) => [i.line, i.learn?.type, i.decorative]), [[1, 'Icon', false], [3, ' icon', false], [5, 'icon', true], [7, 'content', false]]);
+    assert.deepEqual(found.flatMap((i) => altFindings(i, 'page.md', rules)).map((f) => `${f.line} ${f.rule}`), ['1 alt-missing', '3 alt-missing', '7 alt-missing']);
+  });
+
   it('leaves `::` in text as it was: `Foo::Bar[0]` in alt text or a heading is not read as a directive', () => {
     // The directive extension only reads `:name` after a character that is not a colon; a `:::image` construct on the
     // same character must not make it read one after `::` (C++ and C# names in alt text and headings).
