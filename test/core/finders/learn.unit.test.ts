@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { altEdit, altFindings, applyEdits, verifyEdits } from '../../../src/core/docs';
+import { altEdit, altFindings, applyEdits, parseDoc, planFix, verifyEdits } from '../../../src/core/docs';
 import { findImages, type FoundImage } from '../../../src/core/finders';
 import { RULE_IDS } from '../../../src/core/base';
 
@@ -109,6 +109,14 @@ describe("Learn's :::image", () => {
     const found = learn(text);
     assert.deepEqual(found.map((i) => [i.line, i.learn?.type, i.decorative]), [[1, 'Icon', false], [3, ' icon', false], [5, 'icon', true], [7, 'content', false]]);
     assert.deepEqual(found.flatMap((i) => altFindings(i, 'page.md', rules)).map((f) => `${f.line} ${f.rule}`), ['1 alt-missing', '3 alt-missing', '7 alt-missing']);
+  });
+
+  it('an image without a source is said to have none (not "a source that is an expression"), in findings and when fixing', async () => {
+    const text = md(':::image type="content" alt-text="":::', '', ':::image type="content" source="" border="false":::');
+    const doc = parseDoc('docs/page.md', '/work/site/docs/page.md', text, 'markdown');
+    assert.deepEqual(doc.images.flatMap((i) => altFindings(i, doc.file, rules)).map((f) => `${f.line} ${f.message}`), ['1 image without alt text: an image without a source', '3 image without alt text: an image without a source']);
+    const plan = await planFix([doc], { root: '/work/site', docsRoot: '/work/site/docs', rewriteUninformative: false, fixPathCase: false, context: false });
+    assert.deepEqual(plan.skipped, ['docs/page.md:1:1: the image has no source; not described', 'docs/page.md:3:1: the image has no source; not described']);
   });
 
   it('leaves `::` in text as it was: `Foo::Bar[0]` in alt text or a heading is not read as a directive', () => {
