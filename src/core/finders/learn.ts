@@ -65,7 +65,7 @@ export function learnToken(events: readonly Event[], from: number, to: number, t
 
 const slice = (text: string, token: Token): string => text.slice(token.start.offset, token.end.offset);
 
-/** docfx takes the first of each attribute (a repeated one is a build error, reported by docfx itself). */
+/** The first of each attribute (docfx refuses an image with a repeated attribute: a build error it reports itself). */
 function attribute(attributes: readonly Attribute[], name: string): Attribute | undefined {
   return attributes.find((a) => a.name === name);
 }
