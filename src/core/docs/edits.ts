@@ -48,15 +48,15 @@ export function altEdit(image: FoundImage, alt: string): TextEdit {
     case 'attr-insert':
       return { start, end, newText: ` alt="${attributeValue(image, alt, '"')}"` };
     case 'learn-value':
-      return { start, end, newText: learnAltValue(alt) };
+      return { start, end, newText: learnAltValue(alt, image.learn?.inTableCell ?? false) };
     case 'learn-insert':
-      return { start, end, newText: ` alt-text="${learnAltValue(alt)}"` };
+      return { start, end, newText: ` alt-text="${learnAltValue(alt, image.learn?.inTableCell ?? false)}"` };
   }
 }
 
 /** The alt text an image reads as once `alt` is written into it (Learn's values cannot hold `"`; see learnAltValue). */
 export function altAsWritten(image: FoundImage, alt: string): string {
-  return oneLine(image.syntax === 'learn' ? learnAltValue(alt) : alt);
+  return oneLine(image.learn ? learnAltValue(alt, image.learn.inTableCell) : alt);
 }
 
 /** The edit that replaces an image's link by `newSrc` (a link that differs only in letter case), or undefined. */

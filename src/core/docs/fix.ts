@@ -66,7 +66,7 @@ export async function planFix(docs: readonly DocFile[], options: FixPlanOptions)
       let source: string | undefined;
       let newSrc: string | undefined;
       if (image.srcDynamic || !image.src) {
-        if (wantsAlt) skipped.push(`${where}: the image's source is an expression; not described`);
+        if (wantsAlt) skipped.push(`${where}: ${image.srcDynamic ? "the image's source is an expression" : 'the image has no source'}; not described`);
         continue;
       }
       const link = await resolveImageLink(image.src, linkRoots(doc, options), dirCache);

@@ -66,7 +66,7 @@ export interface AltRuleOptions {
 export function altFindings(image: FoundImage, file: string, options: AltRuleOptions): Finding[] {
   const out: Finding[] = [];
   const at = { file, line: image.line, column: image.column, src: image.src };
-  const what = image.src || 'an image whose source is an expression';
+  const what = image.src || (image.srcDynamic ? 'an image whose source is an expression' : 'an image without a source');
   if (image.altUnknown) return out;
   if (image.altState === 'missing') {
     if (!image.decorative && options.rules.has('alt-missing')) out.push({ ...at, rule: 'alt-missing', message: `image without alt text: ${what}` });

@@ -25,6 +25,7 @@ export interface LearnOptions {
   readonly language: DocLanguage;
   readonly lines: LineIndex;
   readonly heading: string | undefined;
+  readonly inTableCell: boolean;
 }
 
 /** Read the `learnImage` token whose enter event is at `from` and exit at `to`. */
@@ -64,13 +65,14 @@ export function learnToken(events: readonly Event[], from: number, to: number, t
 
 const slice = (text: string, token: Token): string => text.slice(token.start.offset, token.end.offset);
 
-/** docfx takes the first of each attribute (a repeated one is a build error, reported by docfx itself). */
+/** The first of each attribute (docfx refuses an image with a repeated attribute: a build error it reports itself). */
 function attribute(attributes: readonly Attribute[], name: string): Attribute | undefined {
   return attributes.find((a) => a.name === name);
 }
 
 function imageOf(whole: Token, attributes: readonly Attribute[], options: LearnOptions): FoundImage {
-  const type = (attribute(attributes, 'type')?.value.trim().toLowerCase() || 'content') as LearnImage['type'];
+  // docfx compares the type exactly (absent or empty is content): `type="Icon"` is a content image, its alt required.
+  const type = (attribute(attributes, 'type')?.value || 'content') as LearnImage['type'];
   const source = attribute(attributes, 'source');
   const lightbox = attribute(attributes, 'lightbox');
   const altText = attribute(attributes, 'alt-text');
@@ -78,7 +80,7 @@ function imageOf(whole: Token, attributes: readonly Attribute[], options: LearnO
   // Where a new alt-text goes when there is none: after the source (or the type, or the name), as authors write it.
   const after = source ?? attribute(attributes, 'type') ?? attributes[attributes.length - 1];
   const insertAt = after ? after.span.end : whole.end.offset - 3;
-  const learn: LearnImage = { type, lightbox: lightbox?.value ? { src: lightbox.value.trim(), span: lightbox.valueSpan } : undefined, longDescription: undefined };
+  const learn: LearnImage = { type, lightbox: lightbox?.value ? { src: lightbox.value.trim(), span: lightbox.valueSpan } : undefined, longDescription: undefined, inTableCell: options.inTableCell };
   return {
     language: options.language,
     syntax: 'learn',
@@ -106,8 +108,11 @@ function imageOf(whole: Token, attributes: readonly Attribute[], options: LearnO
 
 /**
  * Alt text as Learn can hold it: one line, and no `"` (a value ends at the next double quote and has no escapes; docfx
- * writes it into the page's `alt` escaped, so a character reference would show as typed): `"` becomes `'`.
+ * writes it into the page's `alt` escaped, so a character reference would show as typed): `"` becomes `'`. In a table
+ * cell a `|` would end the cell (GFM splits a row at every unescaped `|`, and `\|` would be read as typed), so there
+ * it becomes `/`.
  */
-export function learnAltValue(alt: string): string {
-  return alt.replace(/\s+/g, ' ').trim().replace(/"/g, "'");
+export function learnAltValue(alt: string, inTableCell: boolean): string {
+  const value = alt.replace(/\s+/g, ' ').trim().replace(/"/g, "'");
+  return inTableCell ? value.replace(/\|/g, '/') : value;
 }

@@ -131,6 +131,8 @@ class ImageWalk {
   private destinationWrite: Destination['write'] = 'markdown';
   /** The Learn `type="complex"` image whose `:::image-end:::` is still to come (its index in `found`). */
   private openComplex: number | undefined;
+  /** GFM tables being read (a Learn value written in a cell must not hold `|`). */
+  private tables = 0;
 
   constructor(
     private readonly text: string,
@@ -193,6 +195,9 @@ class ImageWalk {
         return this.mdxJsxTag(i, type);
       case 'learnImage':
         return this.learnImage(i);
+      case 'table':
+        this.tables++;
+        break;
     }
     return i;
   }
@@ -218,6 +223,9 @@ class ImageWalk {
         break;
       case 'paragraph':
         this.endParagraph(i);
+        break;
+      case 'table':
+        this.tables--;
         break;
     }
     return i;
@@ -274,7 +282,7 @@ class ImageWalk {
   /** Learn's `:::image …:::` (an image) or `:::image-end:::` (the end of the last complex image's long description). */
   private learnImage(i: number): number {
     const exit = findExit(this.events, i);
-    const token = learnToken(this.events, i, exit, this.text, { language: this.language, lines: this.lines, heading: this.heading });
+    const token = learnToken(this.events, i, exit, this.text, { language: this.language, lines: this.lines, heading: this.heading, inTableCell: this.tables > 0 });
     if (token.kind === 'image') {
       if (token.image.learn?.type === 'complex') this.openComplex = this.found.length;
       this.add(token.image);

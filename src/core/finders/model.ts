@@ -38,6 +38,8 @@ export interface LearnImage {
   readonly lightbox: { readonly src: string; readonly span: Span } | undefined;
   /** A complex image's long description: the text up to `:::image-end:::` (undefined when there is no end marker). */
   readonly longDescription: Span | undefined;
+  /** In a GFM table cell, where a `|` in a value would split the cell (Learn's values have no escapes). */
+  readonly inTableCell: boolean;
 }
 
 export interface FoundImage {

@@ -45,11 +45,14 @@ const isEol = (code: Code): boolean => code === null || code === -5 || code === 
 
 // eslint-disable-next-line max-lines-per-function -- a micromark tokenizer is one state machine whose states share its closure (micromark's own constructs are written so); split, each state would need the effects and counters passed around
 function tokenizeLearnImage(this: TokenizeContext, effects: Effects, ok: State, nok: State): State {
+  // Called where the construct would start, so `this.previous` is the character before it.
+  const allowed = previous.call(this, this.previous);
   let colons = 0;
   let name = '';
   return start;
 
   function start(code: Code): State | undefined {
+    if (!allowed) return nok(code);
     effects.enter('learnImage');
     effects.enter('learnImageMarker');
     return openColons(code);
@@ -180,7 +183,18 @@ function tokenizeLearnImage(this: TokenizeContext, effects: Effects, ok: State, 
   }
 }
 
-const learnImageConstruct: Construct = { name: 'learnImage', tokenize: tokenizeLearnImage };
+/**
+ * Where `:::image` may start: not right after a colon (unless that colon is escaped) — exactly where the directive
+ * extension lets a text directive (`:name`) start. micromark tries every text construct of a character wherever data
+ * stops for any one of them, and data stops where some construct's `previous` allows; the directive's text construct
+ * does not check its `previous` again, so a construct on `:` with another `previous` (or none) made `a::b` read as `a:`
+ * and a directive `:b`. (docfx would also read `::::image` from its second colon; no Learn page writes that.)
+ */
+function previous(this: TokenizeContext, code: Code): boolean {
+  return code !== COLON || this.events[this.events.length - 1]?.[1].type === 'characterEscape';
+}
+
+const learnImageConstruct: Construct = { name: 'learnImage', tokenize: tokenizeLearnImage, previous };
 
 /** The micromark extension: `:::image …:::` and `:::image-end:::` wherever text is read. */
 export function learnImage(): Extension {

@@ -33,7 +33,8 @@ function wantsAlt(image: FoundImage): boolean {
 
 /** Resolve an image's link for reading it; a link that can't be read becomes a bad-input error with the reason. */
 async function sourceOf(image: FoundImage, doc: DocFile, uri: vscode.Uri, settings: AltTextSettings): Promise<string> {
-  if (image.srcDynamic || !image.src) throw new DescribeError('bad-input', vscode.l10n.t("The image's source is an expression; it can't be described from here."));
+  if (image.srcDynamic) throw new DescribeError('bad-input', vscode.l10n.t("The image's source is an expression; it can't be described from here."));
+  if (!image.src) throw new DescribeError('bad-input', vscode.l10n.t('The image has no source; there is nothing to describe.'));
   const link = await resolveImageLink(image.src, linkRoots(doc, await linkOptionsOf(uri, settings)));
   if (link.kind === 'url') return link.url;
   if (link.kind === 'file') return link.path;

@@ -67,7 +67,7 @@ async function scanWorkspace(settings: AltTextSettings, skipped: string[]): Prom
         if (!(image.altState === 'missing' && !image.decorative && !image.altUnknown)) continue;
         const where = `${vscode.workspace.asRelativePath(uri)}:${image.line}`;
         if (image.srcDynamic || !image.src) {
-          skipped.push(`${where}: the source is an expression`);
+          skipped.push(`${where}: ${image.srcDynamic ? 'the source is an expression' : 'the image has no source'}`);
           continue;
         }
         const link: ResolvedLink = await resolveImageLink(image.src, linkRoots(doc, linkOptions), dirCache);

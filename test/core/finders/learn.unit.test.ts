@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { altEdit, altFindings, applyEdits, verifyEdits } from '../../../src/core/docs';
+import { altEdit, altFindings, applyEdits, parseDoc, planFix, verifyEdits } from '../../../src/core/docs';
 import { findImages, type FoundImage } from '../../../src/core/finders';
 import { RULE_IDS } from '../../../src/core/base';
 
@@ -96,6 +96,42 @@ describe("Learn's :::image", () => {
     assert.deepEqual(learn(text).map((i) => `${i.line}:${i.column} ${i.src}`), ['3:5 media/setup/ip-settings-sml.png']);
   });
 
+  it('reads type as docfx does, exactly: `type="Icon"` or `type=" icon"` is not an icon, so its alt text is required', () => {
+    const text = md(
+      ':::image type="Icon" source="media/pause.png":::',
+      '',
+      ':::image type=" icon" source="media/pause.png":::',
+      '',
+      ':::image type="icon" source="media/pause.png":::',
+      '',
+      ':::image type="" source="media/shot.png":::',
+    );
+    const found = learn(text);
+    assert.deepEqual(found.map((i) => [i.line, i.learn?.type, i.decorative]), [[1, 'Icon', false], [3, ' icon', false], [5, 'icon', true], [7, 'content', false]]);
+    assert.deepEqual(found.flatMap((i) => altFindings(i, 'page.md', rules)).map((f) => `${f.line} ${f.rule}`), ['1 alt-missing', '3 alt-missing', '7 alt-missing']);
+  });
+
+  it('an image without a source is said to have none (not "a source that is an expression"), in findings and when fixing', async () => {
+    const text = md(':::image type="content" alt-text="":::', '', ':::image type="content" source="" border="false":::');
+    const doc = parseDoc('docs/page.md', '/work/site/docs/page.md', text, 'markdown');
+    assert.deepEqual(doc.images.flatMap((i) => altFindings(i, doc.file, rules)).map((f) => `${f.line} ${f.message}`), ['1 image without alt text: an image without a source', '3 image without alt text: an image without a source']);
+    const plan = await planFix([doc], { root: '/work/site', docsRoot: '/work/site/docs', rewriteUninformative: false, fixPathCase: false, context: false });
+    assert.deepEqual(plan.skipped, ['docs/page.md:1:1: the image has no source; not described', 'docs/page.md:3:1: the image has no source; not described']);
+  });
+
+  it('leaves `::` in text as it was: `Foo::Bar[0]` in alt text or a heading is not read as a directive', () => {
+    // The directive extension only reads `:name` after a character that is not a colon; a `:::image` construct on the
+    // same character must not make it read one after `::` (C++ and C# names in alt text and headings).
+    const text = md('# std::vector[int] and Foo::Bar{x}', '', '![Call Foo::Bar[0] here](media/call.png)', '', ':::image type="content" source="media/a.png" alt-text="Shows Foo::Bar[0].":::');
+    assert.deepEqual(
+      findImages(text, 'markdown').map((i) => [i.syntax, i.alt, i.heading]),
+      [
+        ['markdown', 'Call Foo::Bar[0] here', 'std::vector[int] and Foo::Bar{x}'],
+        ['learn', 'Shows Foo::Bar[0].', 'std::vector[int] and Foo::Bar{x}'],
+      ],
+    );
+  });
+
   it('writes alt text in Learn\'s quoting (no escapes: " becomes \') and the file reads back with the same images', () => {
     const images = findImages(article, 'markdown');
     const changes = images.flatMap((image, index) => (image.syntax === 'learn' && image.altState === 'missing' && !image.decorative ? [{ index, alt: 'The "Fetch Forecast" button &amp; a\nclock' }] : []));
@@ -106,5 +142,24 @@ describe("Learn's :::image", () => {
     assert.equal(lines[20], ':::image type="content" source="media/no-alt.png" alt-text="The \'Fetch Forecast\' button &amp; a clock" border="true":::');
     assert.equal(lines[22], ':::image type="content" source="media/empty-alt.png" alt-text="The \'Fetch Forecast\' button &amp; a clock":::');
     assert.equal(findImages(edited, 'markdown').filter((i) => i.syntax === 'learn').length, 6);
+  });
+
+  it('writes a `|` in alt text as `/` in a table cell (a `|` there splits the cell: the image would be lost), as written elsewhere', () => {
+    const text = md(
+      '| Button | What it does |',
+      '| --- | --- |',
+      '| :::image type="icon" source="media/pause.png"::: | Pauses the glyph. |',
+      '| :::image type="content" source="media/settings.png"::: | Opens the settings. |',
+      '',
+      ':::image type="content" source="media/privacy.png":::',
+    );
+    const images = findImages(text, 'markdown');
+    const changes = [1, 2].map((index) => ({ index, alt: 'Settings | Privacy tab' }));
+    const edited = applyEdits(text, changes.map((c) => altEdit(images[c.index] as FoundImage, c.alt)));
+    assert.equal(verifyEdits(images, edited, 'markdown', changes), undefined);
+    const lines = edited.split('\n');
+    assert.equal(lines[3], '| :::image type="content" source="media/settings.png" alt-text="Settings / Privacy tab"::: | Opens the settings. |');
+    assert.equal(lines[5], ':::image type="content" source="media/privacy.png" alt-text="Settings | Privacy tab":::');
+    assert.deepEqual(learn(edited).map((i) => i.alt), ['', 'Settings / Privacy tab', 'Settings | Privacy tab']);
   });
 });
