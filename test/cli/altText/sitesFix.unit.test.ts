@@ -1,0 +1,104 @@
+/**
+ * `describe-image alt-text fix` from the root of docs sites modelled on real ones, no flags: every fillable image is
+ * filled in the site's own syntax — JSX `<img>` in a Docusaurus `.md` (MDX), an `<img>` inside an ```mdx-code-block
+ * fence, a `format: md` page's Markdown and HTML, react.dev's `<Illustration>` named in `.describe-image.json` — and
+ * each written file, read back as the site reads it, has the same images with the new alt text.
+ */
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { PageSetups, readDocFile } from '../../../src/core/docs';
+import { detectSites } from '../../../src/core/sites';
+import { AzureLikeServer } from '../../support/azureServer';
+import { runCliProcess } from '../../support/cli';
+import { fixture } from '../../support/paths';
+
+// An answer with what JSX and Markdown must escape: braces, a tag, a pipe, quotes.
+const server = new AzureLikeServer({ answer: () => 'Image of a {config} <Panel> | "quoted" chart.' });
+let tmp = '';
+
+async function siteCopy(name: string): Promise<string> {
+  const dir = path.join(tmp, name);
+  await fs.cp(fixture('sites', name), dir, { recursive: true });
+  await fs.mkdir(path.join(dir, '.git'), { recursive: true });
+  return dir;
+}
+
+const fix = (cwd: string) =>
+  runCliProcess(['alt-text', 'fix', '.'], {
+    cwd,
+    guardLog: path.join(tmp, 'guard.log'),
+    env: { AZURE_OPENAI_API_KEY: server.key, AZURE_OPENAI_ENDPOINT: server.url, AZURE_OPENAI_DEPLOYMENT: 'gpt-4o', XDG_CACHE_HOME: path.join(tmp, 'cache') },
+  });
+
+/** Every page's images as the site reads them (language and components chosen as the CLI chooses them). */
+async function imagesOf(dir: string, files: readonly string[]): Promise<Map<string, { syntax: string; src: string; alt: string; language: string }[]>> {
+  const setups = new PageSetups(dir, await detectSites(dir));
+  const out = new Map<string, { syntax: string; src: string; alt: string; language: string }[]>();
+  for (const file of files) {
+    const doc = await readDocFile(dir, file, { page: await setups.of(path.join(dir, file)) });
+    assert.equal(doc.parseError, undefined, `${file}: ${doc.parseError?.message}`);
+    out.set(file, doc.images.map((i) => ({ syntax: i.syntax, src: i.src, alt: i.alt, language: i.language })));
+  }
+  return out;
+}
+
+const FILLED = 'A {config} <Panel> | "quoted" chart.';
+
+/** Fix the site; the files it names changed only in the images that had no alt text, which now have the answer. */
+async function fixAndCompare(dir: string, changed: Record<string, number[]>): Promise<string> {
+  const files = Object.keys(changed);
+  const before = await imagesOf(dir, files);
+  const run = await fix(dir);
+  assert.equal(run.code, 0, run.stderr);
+  const after = await imagesOf(dir, files);
+  for (const file of files) {
+    const b = before.get(file) ?? [];
+    const a = after.get(file) ?? [];
+    assert.equal(a.length, b.length, `${file}: the same images`);
+    const expected = b.map((img, i) => ((changed[file] ?? []).includes(i) ? { ...img, alt: FILLED } : img));
+    assert.deepEqual(a, expected, file);
+  }
+  return run.stderr;
+}
+
+before(async () => {
+  await server.start();
+  tmp = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'di-sites-fix-')));
+});
+after(async () => {
+  await server.stop();
+  await fs.rm(tmp, { recursive: true, force: true });
+});
+
+describe('alt-text fix from the root of a docs site, no flags', () => {
+  it('Docusaurus 3: JSX in .md, alt=" ", an mdx-code-block <img>, a format: md page, a blog post: every one filled', async () => {
+    const dir = await siteCopy('docusaurus');
+    const stderr = await fixAndCompare(dir, {
+      'docs/handling-touches.md': [0],
+      'docs/integration-with-existing-apps.md': [0],
+      'docs/markdown-features-assets.md': [1],
+      'docs/out-of-tree-platforms.md': [0, 1],
+      'docs/security.md': [0, 1],
+      'website/blog/2016-08-19-right-to-left-support-for-react-native-apps.md': [1],
+    });
+    assert.match(stderr, /filled 8 of 8 image\(s\) in 6 file\(s\)/);
+    const security = await fs.readFile(path.join(dir, 'docs/security.md'), 'utf8');
+    assert.match(security, /<img src="\/docs\/assets\/d_security_chart\.svg" width=\{283\} alt="A \{config\} <Panel> \| &quot;quoted&quot; chart\." style=\{\{float: 'right'\}\} \/>/);
+    const fence = await fs.readFile(path.join(dir, 'docs/markdown-features-assets.md'), 'utf8');
+    assert.match(fence, /<img src=\{useBaseUrl\('\/img\/docusaurus\.png'\)\} alt="A \{config\}/, 'written inside the fence, at the image');
+    const md = await fs.readFile(path.join(dir, 'docs/out-of-tree-platforms.md'), 'utf8');
+    assert.match(md, /!\[A \\\{config\\\} \\<Panel\\> \\\| "quoted" chart\.\]\(\/docs\/assets\/Button\.png\)|!\[A \{config\} \\?<Panel> \\\| "quoted" chart\.\]/);
+  });
+
+  it('react.dev: <Illustration> without alt is filled; <Diagram> (source not a link) is skipped, never guessed', async () => {
+    const dir = await siteCopy('reactdev');
+    const stderr = await fixAndCompare(dir, { 'src/content/learn/adding-interactivity.md': [1], 'src/content/learn/understanding-your-ui-as-a-tree.md': [] });
+    assert.match(stderr, /filled 1 of 1 image\(s\) in 1 file\(s\)/);
+    assert.match(stderr, /understanding-your-ui-as-a-tree\.md:16:1: the image's source is an expression; not described/);
+    const page = await fs.readFile(path.join(dir, 'src/content/learn/adding-interactivity.md'), 'utf8');
+    assert.match(page, /<Illustration caption="Render" src="\/images\/docs\/illustrations\/i_render-and-commit2\.png" alt="A \{config\} <Panel> \| &quot;quoted&quot; chart\." \/>/);
+  });
+});
