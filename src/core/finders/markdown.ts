@@ -10,11 +10,11 @@ import { parseEntities } from 'parse-entities';
 import { normalizeIdentifier } from 'micromark-util-normalize-identifier';
 import type { Event, Extension, Token } from 'micromark-util-types';
 import { findHtmlImages } from './html';
-import { findJsxImages, imageFromJsxTag, JSX_IMAGE_TAGS, type JsxAttribute, type JsxTag, type JsxValue } from './jsx';
-import type { LineIndex } from './lines';
+import { findJsxImages, imageComponentsWith, imageFromJsxTag, mayHoldImageTag, type JsxAttribute, type JsxTag, type JsxValue } from './jsx';
+import { LineIndex } from './lines';
 import { decodeCharacterReference, markdownEvents } from '../markdown';
-import { clip, oneLine, type FoundImage, type Span } from './model';
-import { type DocLanguage } from '../base';
+import { clip, oneLine, shiftImage, type FindOptions, type FoundImage, type ImageComponents, type Span } from './model';
+import { DocParseError, type DocLanguage } from '../base';
 
 let mdxExtension: Extension | undefined;
 
@@ -102,8 +102,8 @@ function mdxTag(events: readonly Event[], from: number, to: number, text: string
 
 
 /** Find every image in a Markdown (or, with `mdx`, MDX) document. */
-export function findMarkdownImages(text: string, mdx: boolean, lines: LineIndex): FoundImage[] {
-  return new ImageWalk(text, documentEvents(text, mdx), mdx ? 'mdx' : 'markdown', lines).run();
+export function findMarkdownImages(text: string, mdx: boolean, lines: LineIndex, options: FindOptions = {}): FoundImage[] {
+  return new ImageWalk(text, documentEvents(text, mdx), mdx ? 'mdx' : 'markdown', lines, options).run();
 }
 
 type Destination = { readonly src: string; readonly span: Span; readonly write: 'markdown' | 'markdown-angle' };
@@ -128,13 +128,17 @@ class ImageWalk {
   /** The definition being read (`[label]: src`). */
   private definitionLabel: string | undefined;
   private destinationWrite: Destination['write'] = 'markdown';
+  private readonly components: ImageComponents;
 
   constructor(
     private readonly text: string,
     private readonly events: readonly Event[],
     private readonly language: DocLanguage,
     private readonly lines: LineIndex,
-  ) {}
+    private readonly options: FindOptions,
+  ) {
+    this.components = imageComponentsWith(options.components);
+  }
 
   run(): FoundImage[] {
     for (let i = 0; i < this.events.length; i++) i = (this.events[i] as Event)[0] === 'enter' ? this.enter(i) : this.exit(i);
@@ -188,6 +192,8 @@ class ImageWalk {
       case 'mdxJsxFlowTag':
       case 'mdxJsxTextTag':
         return this.mdxJsxTag(i, type);
+      case 'codeFenced':
+        return this.codeFence(i);
     }
     return i;
   }
@@ -250,19 +256,55 @@ class ImageWalk {
     const start = expression ? token.start.offset + 1 : token.start.offset;
     const end = expression ? token.end.offset - 1 : token.end.offset;
     const code = this.text.slice(start, end);
-    if (/<(img|Image)\b/.test(code)) {
-      for (const image of findJsxImages(code, this.lines, { language: this.language, baseOffset: start, expression })) {
+    if (mayHoldImageTag(code, this.components)) {
+      for (const image of findJsxImages(code, this.lines, { language: this.language, baseOffset: start, expression, components: this.components })) {
         this.add({ ...image, heading: this.heading, context: image.context ?? this.contextOutside() });
       }
     }
     return findExit(this.events, i);
   }
 
-  /** An MDX JSX tag (`<img …/>`, `<Image …/>`). Read whole: returns its exit. */
+  /** An MDX JSX tag (`<img …/>`, an image component). Read whole: returns its exit. */
   private mdxJsxTag(i: number, type: string): number {
     const exit = findExit(this.events, i);
     const tag = mdxTag(this.events, i, exit, this.text, type);
-    if (tag && JSX_IMAGE_TAGS.includes(tag.name)) this.add(imageFromJsxTag(tag, { language: this.language, lines: this.lines, heading: this.heading, context: this.contextOutside() }));
+    const component = tag && this.components.get(tag.name);
+    if (tag && component) this.add(imageFromJsxTag(tag, { language: this.language, lines: this.lines, heading: this.heading, context: this.contextOutside() }, component));
+    return exit;
+  }
+
+  /**
+   * A fenced code block: code, except Docusaurus's ```mdx-code-block in MDX, whose content is MDX that renders — read
+   * as MDX on its own (Docusaurus parses it so), its images placed back at their offsets. Read whole: returns its exit.
+   */
+  private codeFence(i: number): number {
+    const exit = findExit(this.events, i);
+    if (this.language !== 'mdx' || !this.options.mdxCodeBlocks) return exit;
+    let info = '';
+    let from = -1;
+    let to = -1;
+    for (let j = i; j <= exit; j++) {
+      const [kind, token] = this.events[j] as Event;
+      if (kind !== 'enter') continue;
+      if (token.type === 'codeFencedFenceInfo') info = slice(this.text, token);
+      else if (token.type === 'codeFlowValue') {
+        if (from < 0) from = token.start.offset;
+        to = token.end.offset;
+      }
+    }
+    if (info !== 'mdx-code-block' || from < 0) return exit;
+    const code = this.text.slice(from, to);
+    let images: FoundImage[];
+    try {
+      images = findMarkdownImages(code, true, new LineIndex(code), this.options);
+    } catch (e) {
+      if (!(e instanceof DocParseError)) throw e;
+      const at = this.lines.position(from);
+      throw new DocParseError(`${e.message} (in the mdx-code-block)`, at.line + e.line - 1, e.line === 1 ? at.column + e.column - 1 : e.column);
+    }
+    for (const image of images) {
+      this.add({ ...shiftImage(image, from, this.lines), heading: image.heading ?? this.heading, context: image.context ?? this.contextOutside() });
+    }
     return exit;
   }
 

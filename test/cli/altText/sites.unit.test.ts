@@ -57,7 +57,7 @@ describe('alt-text check from the root of a docs site, no flags', () => {
       'docs/integration-with-existing-apps.md:10 image-path-case /docs/assets/EmbeddedAppIOS078.gif',
       'docs/integration-with-existing-apps.md:14 image-missing /docs/assets/new-architecture-render-pipeline.png',
       // An mdx-code-block fence renders: its <img> (useBaseUrl is the static path) is an image; a ```jsx fence is not.
-      'docs/markdown-features-assets.md:34 alt-missing /img/docusaurus.png',
+      'docs/markdown-features-assets.md:33 alt-missing /img/docusaurus.png',
       // `format: md`: read as CommonMark (its <br> and unclosed <img> are not valid MDX), images found as Markdown/HTML.
       'docs/out-of-tree-platforms.md:9 alt-missing /docs/assets/HermesLogo.svg',
       'docs/out-of-tree-platforms.md:11 alt-missing /docs/assets/Button.png',
@@ -76,8 +76,8 @@ describe('alt-text check from the root of a docs site, no flags', () => {
     assert.deepEqual(
       report.findings.map((f) => `${f.file}:${f.line} ${f.rule} ${f.src}`),
       [
-        'src/content/learn/adding-interactivity.md:14 alt-missing /images/docs/illustrations/i_render-and-commit2.png',
-        'src/content/learn/adding-interactivity.md:22 image-missing /images/docs/illustrations/i_inputs2.png',
+        'src/content/learn/adding-interactivity.md:15 alt-missing /images/docs/illustrations/i_render-and-commit2.png',
+        'src/content/learn/adding-interactivity.md:23 image-missing /images/docs/illustrations/i_inputs2.png',
         // Diagram's source is its `name` (not a link): its alt is checked, its source is not.
         'src/content/learn/understanding-your-ui-as-a-tree.md:9 alt-too-long ',
         'src/content/learn/understanding-your-ui-as-a-tree.md:16 alt-missing ',
