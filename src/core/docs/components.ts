@@ -64,7 +64,7 @@ function componentOf(shown: string, name: string, spec: unknown): ImageComponent
   if (!isObject(spec)) throw bad(shown, `${where} must be an object like {"src": "src", "alt": "alt"}`);
   for (const key of Object.keys(spec)) if (!COMPONENT_KEYS.has(key)) throw bad(shown, `${where} has an unknown key "${key}" (known: src, alt, sources)`);
   const own = (key: string) => (Object.prototype.hasOwnProperty.call(spec, key) ? spec[key] : undefined);
-  const alt = attributeOf(shown, `${where}.alt`, own('alt') ?? 'alt', false) as string;
+  const alt = attributeOf(shown, `${where}.alt`, own('alt') === undefined ? 'alt' : own('alt'), false) as string;
   if (own('sources') !== undefined) {
     if (own('src') !== undefined && own('src') !== null) throw bad(shown, `${where} has both "src" and "sources": give one`);
     return { src: null, alt, sources: attributeOf(shown, `${where}.sources`, own('sources'), false) as string };

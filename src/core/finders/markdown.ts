@@ -60,11 +60,18 @@ interface PendingReference {
   readonly label: string;
 }
 
+/** A JSX tag of MDX, opening (with `selfClosing`) or closing (`closing`). */
+interface MdxTag extends JsxTag {
+  readonly closing: boolean;
+  readonly selfClosing: boolean;
+}
+
 /** Build a JSX tag from MDX's tokens for one `mdxJsx(Flow|Text)Tag`. */
-function mdxTag(events: readonly Event[], from: number, to: number, text: string, prefix: string): JsxTag | undefined {
+function mdxTag(events: readonly Event[], from: number, to: number, text: string, prefix: string): MdxTag {
   let name = '';
   let nameEnd = 0;
   let closing = false;
+  let selfClosing = false;
   let hasSpread = false;
   const attributes: JsxAttribute[] = [];
   let current: { name: string; span: Span; value: JsxValue | undefined } | undefined;
@@ -80,6 +87,7 @@ function mdxTag(events: readonly Event[], from: number, to: number, text: string
       continue;
     }
     if (type === t('ClosingMarker')) closing = true;
+    else if (type === t('SelfClosingMarker')) selfClosing = true;
     else if (type === t('NamePrimary') || type === t('NameMember') || type === t('NameLocal')) {
       name += (type === t('NameMember') ? '.' : type === t('NameLocal') ? ':' : '') + slice(text, token);
       nameEnd = token.end.offset;
@@ -96,8 +104,7 @@ function mdxTag(events: readonly Event[], from: number, to: number, text: string
     }
   }
   const [, first] = events[from] as Event;
-  if (closing || !name) return undefined;
-  return { name, start: first.start.offset, end: first.end.offset, nameEnd, attributes, hasSpread };
+  return { name, start: first.start.offset, end: first.end.offset, nameEnd, attributes, hasSpread, closing, selfClosing };
 }
 
 
@@ -129,6 +136,8 @@ class ImageWalk {
   private definitionLabel: string | undefined;
   private destinationWrite: Destination['write'] = 'markdown';
   private readonly components: ImageComponents;
+  /** The JSX elements open (MDX): each must be closed, as MDX's compiler requires. */
+  private readonly openJsx: MdxTag[] = [];
 
   constructor(
     private readonly text: string,
@@ -142,6 +151,8 @@ class ImageWalk {
 
   run(): FoundImage[] {
     for (let i = 0; i < this.events.length; i++) i = (this.events[i] as Event)[0] === 'enter' ? this.enter(i) : this.exit(i);
+    const unclosed = this.openJsx.pop();
+    if (unclosed) this.jsxError(unclosed, `expected a closing tag for <${unclosed.name}>`);
     this.resolveReferences();
     return this.found.sort((a, b) => a.start - b.start);
   }
@@ -268,9 +279,27 @@ class ImageWalk {
   private mdxJsxTag(i: number, type: string): number {
     const exit = findExit(this.events, i);
     const tag = mdxTag(this.events, i, exit, this.text, type);
-    const component = tag && this.components.get(tag.name);
-    if (tag && component) this.add(imageFromJsxTag(tag, { language: this.language, lines: this.lines, heading: this.heading, context: this.contextOutside() }, component));
+    this.balance(tag);
+    const component = !tag.closing && tag.name ? this.components.get(tag.name) : undefined;
+    if (component) this.add(imageFromJsxTag(tag, { language: this.language, lines: this.lines, heading: this.heading, context: this.contextOutside() }, component));
     return exit;
+  }
+
+  /** Keep JSX elements balanced (`<details>` … `</details>`), as MDX's compiler does: a stray or missing one is an error. */
+  private balance(tag: MdxTag): void {
+    if (tag.selfClosing) return;
+    if (!tag.closing) {
+      this.openJsx.push(tag);
+      return;
+    }
+    const open = this.openJsx.pop();
+    if (!open) this.jsxError(tag, `unexpected closing tag </${tag.name}>: no element is open`);
+    else if (open.name !== tag.name) this.jsxError(tag, `unexpected closing tag </${tag.name}>: expected </${open.name}> (opened on line ${this.lines.position(open.start).line})`);
+  }
+
+  private jsxError(tag: MdxTag, message: string): never {
+    const at = this.lines.position(tag.start);
+    throw new DocParseError(`not valid MDX: ${message}`, at.line, at.column);
   }
 
   /**

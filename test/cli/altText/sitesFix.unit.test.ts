@@ -5,6 +5,7 @@
  * each written file, read back as the site reads it, has the same images with the new alt text.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -101,5 +102,48 @@ describe('alt-text fix from the root of a docs site, no flags', () => {
     assert.match(stderr, /understanding-your-ui-as-a-tree\.md:16:1: the image's source is an expression; not described/);
     const page = await fs.readFile(path.join(dir, 'src/content/learn/adding-interactivity.md'), 'utf8');
     assert.match(page, /<Illustration caption="Render" src="\/images\/docs\/illustrations\/i_render-and-commit2\.png" alt="A \{config\} <Panel> &#124; &quot;quoted&quot; chart\." \/>/);
+  });
+});
+
+/** As root, a wrapper that drops the capability to read what permissions forbid (setpriv), else undefined. */
+function obeyingPermissions(): string[] | undefined {
+  if (process.getuid?.() !== 0) return [];
+  const wrap = ['setpriv', '--bounding-set=-dac_override,-dac_read_search', '--inh-caps=-all'];
+  return spawnSync(wrap[0] as string, [...wrap.slice(1), 'true']).status === 0 ? wrap : undefined;
+}
+
+describe('a broken .describe-image.json', () => {
+  it('stops check and fix with exit 2, naming the file and the reason, before anything is sent', async () => {
+    const dir = await siteCopy('reactdev');
+    const cases: [string | Buffer, RegExp][] = [
+      ['{"imageComponents": {"Illustration": {"src": "src", "alt": "alt"},', /\.describe-image\.json: it is not valid JSON/],
+      [Buffer.from([0xff, 0xfe, 0x7b, 0x00, 0x7d, 0x00]), /\.describe-image\.json: it is not UTF-8 text/],
+      ['{"imageComponents": {"Illustration": {"src": "src"}, "Foo Bar": {}}}', /"Foo Bar" is not a JSX component name/],
+      [`{"imageComponents": {${Array.from({ length: 3000 }, (_, i) => `"C${i}": {"src": "src", "alt": "alt"}`).join(', ')}}}`, /it is \d+ bytes, over 65536/],
+    ];
+    for (const [text, reason] of cases) {
+      await fs.writeFile(path.join(dir, '.describe-image.json'), text);
+      server.requests.length = 0;
+      for (const command of ['check', 'fix']) {
+        const run = await runCliProcess(['alt-text', command, '.'], { cwd: dir, guardLog: path.join(tmp, 'guard.log'), env: { AZURE_OPENAI_API_KEY: server.key, AZURE_OPENAI_ENDPOINT: server.url, AZURE_OPENAI_DEPLOYMENT: 'gpt-4o', XDG_CACHE_HOME: path.join(tmp, 'cache') } });
+        assert.equal(run.code, 2, `${command}: ${run.stderr}`);
+        assert.match(run.stderr, reason);
+        assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+      }
+      assert.equal(server.requests.length, 0, 'nothing sent');
+    }
+  });
+
+  it('one that can\'t be read (no permission) is an error too, not silently ignored', { skip: obeyingPermissions() ? false : 'no way to drop root\'s read permission here' }, async () => {
+    const wrap = obeyingPermissions() ?? [];
+    const dir = await siteCopy('reactdev');
+    const file = path.join(dir, '.describe-image.json');
+    await fs.chmod(file, 0o000);
+    const [command, ...prefix] = [...wrap, process.execPath];
+    const { cliPath } = await import('../../support/paths');
+    const run = spawnSync(command as string, [...prefix, cliPath, 'alt-text', 'check', '.'], { cwd: dir, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', HOME: tmp } });
+    await fs.chmod(file, 0o644);
+    assert.equal(run.status, 2, run.stderr);
+    assert.match(run.stderr, /\.describe-image\.json: it can't be read \(EACCES\)/);
   });
 });
