@@ -340,4 +340,45 @@ describe('Alt text in VS Code', () => {
       await fs.rm(uri.fsPath, { force: true });
     }
   });
+
+  it('a Docusaurus .md page is read as MDX, with the repository\'s image components: diagnostics and the quick fix as the CLI', async () => {
+    const site = vscode.Uri.joinPath(folder(), 'dsite');
+    await fs.mkdir(vscode.Uri.joinPath(site, 'docs').fsPath, { recursive: true });
+    await fs.mkdir(vscode.Uri.joinPath(site, 'static', 'img').fsPath, { recursive: true });
+    await fs.writeFile(vscode.Uri.joinPath(site, 'docusaurus.config.js').fsPath, "module.exports = { title: 'Site', baseUrl: '/', presets: [['classic', { docs: { path: 'docs' } }]] };\n");
+    await fs.writeFile(vscode.Uri.joinPath(site, '.describe-image.json').fsPath, '{"imageComponents": {"Illustration": {"src": "src", "alt": "alt"}}}\n');
+    await fs.writeFile(vscode.Uri.joinPath(site, 'static', 'img', 'chart.png').fsPath, await sharp({ create: { width: 160, height: 100, channels: 3, background: '#3366aa' } }).png().toBuffer());
+    const uri = vscode.Uri.joinPath(site, 'docs', 'security.md');
+    await fs.writeFile(uri.fsPath, "# Security\n\n<img src=\"/img/chart.png\" width={283} alt=\" \" style={{float: 'right'}} />\n\n<Illustration caption=\"Render\" src=\"/img/chart.png\" />\n");
+    // The extension keeps what it detected in a folder for 5 s (roots.ts): the site made just now is seen after that.
+    await new Promise((r) => setTimeout(r, 5500));
+    const c = vscode.workspace.getConfiguration('describeImage.altText');
+    await c.update('diagnostics', true, vscode.ConfigurationTarget.Workspace);
+    try {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      let diags: vscode.Diagnostic[] = [];
+      for (let i = 0; i < 50 && diags.length < 2; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        diags = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Describe Image');
+      }
+      assert.deepEqual(diags.map((d) => `${d.range.start.line + 1} ${String(d.code)}`), ['3 alt-missing', '5 alt-missing']);
+      const at = doc.positionAt(doc.getText().indexOf('<Illustration') + 1);
+      // A busy extension host may cancel the first request: ask again briefly.
+      let actions: vscode.CodeAction[] = [];
+      for (let i = 0; i < 20 && !actions.some((a) => a.title === 'Generate alt text'); i++) {
+        if (i) await new Promise((r) => setTimeout(r, 250));
+        actions = await Promise.resolve(vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(at, at))).catch(() => []);
+      }
+      const fix = actions.find((a) => a.title === 'Generate alt text');
+      assert.ok(fix?.command, actions.map((a) => a.title).join(', '));
+      assert.equal(await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? [])), true, ui.messages.map((m) => m.message).join(' | '));
+      assert.match(doc.getText(), /<Illustration caption="Render" src="\/img\/chart\.png" alt="A 160x100 picture with \d+ bytes\." \/>/);
+      assert.equal(server.requests.length, 1);
+    } finally {
+      await c.update('diagnostics', undefined, vscode.ConfigurationTarget.Workspace);
+      await revertAll();
+      await fs.rm(site.fsPath, { recursive: true, force: true });
+    }
+  });
 });

@@ -34,7 +34,12 @@ ${DEFAULT_DOC_GLOB}), and fill it in.
   fix                 generate the missing alt text with your deployment and write it into the files
   sites               show the docs sites found in or above DIR (default: the current folder) and one or two
                       levels below, and what was read from their configuration (never run): DocFX/Learn,
-                      Docusaurus, VitePress, Astro/Starlight, MkDocs, Hugo, Jekyll
+                      Docusaurus, VitePress, Astro/Starlight, MkDocs, Hugo, Jekyll, Next.js. A .md page of a
+                      site that compiles Markdown as MDX (Docusaurus 3, Next.js with md pages) is read as MDX
+
+Images: <img>, Markdown images, and the image components Image, Picture and ThemedImage; name more in a
+.describe-image.json (the nearest in the page's folder or above, up to the repository root), e.g.
+{"imageComponents": {"Illustration": {"src": "src", "alt": "alt"}, "Diagram": {"src": null, "alt": "alt"}}}
 
 Rules (each can be turned off with --disable):
   alt-missing         an image without alt text, or with only spaces (markdownlint MD045; HTML alt="",
@@ -43,8 +48,8 @@ Rules (each can be turned off with --disable):
   alt-too-long        alt text over --max-length characters
   image-path-case     a link that differs from its file in letter case (broken on case-sensitive file systems)
   image-missing       a link to a file that does not exist (remote URLs are not fetched). On a docs site,
-                      /img/a.png is looked up where the site serves it from (Docusaurus static/, VitePress and
-                      Astro public/, MkDocs docs_dir, Hugo static/ and assets/, Jekyll's source); a Learn
+                      /img/a.png is looked up where the site serves it from (Docusaurus static/, VitePress,
+                      Astro and Next.js public/, MkDocs docs_dir, Hugo static/ and assets/, Jekyll's source); a Learn
                       /… link to another docset is not checked
 
 Options:

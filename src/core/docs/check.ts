@@ -10,22 +10,26 @@ import { DescribeError, DocParseError, docLanguageOfPath, type DocLanguage, type
 import { listDocFiles } from './files';
 import { findImages } from '../finders';
 import { decodeDocText, NotUtf8Error, type DecodeOptions } from './encoding';
-import { DocTooLargeError, type FoundImage } from '../finders';
+import { DocTooLargeError, type FindOptions, type FoundImage } from '../finders';
 import { DirectoryCache, resolveImageLink, type LinkRoots, type ResolvedLink } from './links';
 import { altFindings, type Finding } from './rules';
 import type { Report } from './report';
 import { contentHash } from './write';
 import { siteOfDocument, type Site } from '../sites';
+import { pageDialect, PageSetups, type PageSetup } from './pages';
 
 export interface DocFile {
   /** Relative to the run's root, forward slashes. */
   readonly file: string;
   readonly absPath: string;
+  /** The language it is read in (a `.md` page of a site that compiles Markdown as MDX is `mdx`: see pages.ts). */
   readonly language: DocLanguage;
   readonly text: string;
   /** Hash of the bytes read, for the write-if-unchanged check. */
   readonly hash: string;
   readonly images: readonly FoundImage[];
+  /** How its images were found (image components, mdx-code-block): an edit is read back the same way. */
+  readonly find: FindOptions;
   readonly parseError: DocParseError | undefined;
 }
 
@@ -37,6 +41,8 @@ export const MAX_DOC_BYTES = 5 * 1024 * 1024;
 
 export interface ReadDocOptions extends Partial<DecodeOptions> {
   readonly language?: DocLanguage | undefined;
+  /** Its site and the repository's image components (see PageSetups): they decide how it is read. */
+  readonly page?: PageSetup | undefined;
 }
 
 /**
@@ -47,16 +53,17 @@ export async function readDocFile(root: string, file: string, options: ReadDocOp
   const absPath = path.resolve(root, file);
   const language = options.language ?? docLanguageOfPath(file) ?? 'markdown';
   const bytes = await readAtMost(absPath, MAX_DOC_BYTES);
-  if (typeof bytes === 'number') return { file, absPath, language, text: '', hash: '', images: [], parseError: new DocTooLargeError(bytes, MAX_DOC_BYTES) };
+  const find = { components: options.page?.components };
+  if (typeof bytes === 'number') return { file, absPath, language, text: '', hash: '', images: [], find, parseError: new DocTooLargeError(bytes, MAX_DOC_BYTES) };
   const hash = contentHash(bytes);
   let text: string;
   try {
     text = decodeDocText(bytes, { keepBom: options.keepBom ?? true });
   } catch (e) {
-    if (e instanceof NotUtf8Error) return { file, absPath, language, text: '', hash, images: [], parseError: e };
+    if (e instanceof NotUtf8Error) return { file, absPath, language, text: '', hash, images: [], find, parseError: e };
     throw e;
   }
-  return parseDoc(file, absPath, text, language, hash);
+  return parseDoc(file, absPath, text, language, hash, options.page);
 }
 
 /** The bytes of a file, or its size when that is over `limit` (then nothing is read). */
@@ -72,12 +79,18 @@ async function readAtMost(file: string, limit: number): Promise<Buffer | number>
   }
 }
 
-export function parseDoc(file: string, absPath: string, text: string, language: DocLanguage, hash = contentHash(text)): DocFile {
+/**
+ * Parse a document's text. `byName` is the language its name (or editor) gives; with its page setup (site, image
+ * components) the language it is really read in is decided by pageDialect — the same for the CLI and the extension.
+ */
+export function parseDoc(file: string, absPath: string, text: string, byName: DocLanguage, hash = contentHash(text), page?: PageSetup): DocFile {
+  const { language, find, mdxBecause } = pageDialect(absPath, text, byName, page);
   try {
-    return { file, absPath, language, text, hash, images: findImages(text, language), parseError: undefined };
+    return { file, absPath, language, text, hash, images: findImages(text, language, find), find, parseError: undefined };
   } catch (e) {
-    if (e instanceof DocParseError) return { file, absPath, language, text, hash, images: [], parseError: e };
-    throw e;
+    if (!(e instanceof DocParseError)) throw e;
+    const parseError = mdxBecause ? new DocParseError(`${e.message} (read as MDX: ${mdxBecause})`, e.line, e.column) : e;
+    return { file, absPath, language, text, hash, images: [], find, parseError };
   }
 }
 
@@ -116,31 +129,29 @@ export async function checkDoc(doc: DocFile, options: CheckOptions): Promise<Fil
   for (const [index, image] of doc.images.entries()) {
     findings.push(...altFindings(image, doc.file, options));
     if (!wantPaths) continue;
-    const at = { file: doc.file, line: image.line, column: image.column, src: image.src };
-    if (isLocalLink(image)) {
-      const link = await resolveImageLink(image.src, linkRoots(doc, options), cache);
-      links.set(index, link);
-      findings.push(...pathFindings(link, image.src, '', doc, at, options.rules));
-    }
-    // Learn's lightbox: the larger image a click opens is a link to check too (its case is reported, not fixed).
-    const lightbox = image.learn?.lightbox?.src;
-    if (lightbox && isLocalLink({ ...image, src: lightbox })) {
-      const link = await resolveImageLink(lightbox, linkRoots(doc, options), cache);
-      findings.push(...pathFindings(link, lightbox, 'lightbox ', doc, at, options.rules));
+    // The image's source, then its other links: ThemedImage's dark source, Learn's lightbox (the larger image a click
+    // opens). Each must hold; only the source's case is fixed by --fix-path-case, the others' is reported.
+    const others = [...(image.otherSrcs ?? []).map((src) => ({ src, what: '' })), ...(image.learn?.lightbox ? [{ src: image.learn.lightbox.src, what: 'lightbox ' }] : [])];
+    for (const [n, { src, what }] of [{ src: image.src, what: '' }, ...others].entries()) {
+      if (!isLocalLink({ ...image, src })) continue;
+      const link = await resolveImageLink(src, linkRoots(doc, options), cache);
+      if (n === 0) links.set(index, link);
+      findings.push(...linkFindings(doc, { line: image.line, column: image.column, src }, link, options.rules, what));
     }
   }
   findings.sort((a, b) => a.line - b.line || a.column - b.column);
   return { findings, links };
 }
 
-/** What a resolved link is worth reporting: a case mismatch, a missing file, or a link not checked and why. */
-function pathFindings(link: ResolvedLink, src: string, what: string, doc: DocFile, at: Omit<Finding, 'rule' | 'message'>, rules: ReadonlySet<RuleId>): Finding[] {
+/** The path rules' findings for one link of an image. */
+function linkFindings(doc: DocFile, at: { line: number; column: number; src: string }, link: ResolvedLink, rules: ReadonlySet<RuleId>, what = ''): Finding[] {
+  const where = { file: doc.file, ...at };
   if (link.kind === 'file' && link.caseMismatch && rules.has('image-path-case')) {
     const real = path.relative(path.dirname(doc.absPath), link.path).split(path.sep).join('/');
-    return [{ ...at, rule: 'image-path-case', message: `${what}link "${src}" differs in letter case from the file "${real}": broken on case-sensitive file systems` }];
+    return [{ ...where, rule: 'image-path-case', message: `${what}link "${at.src}" differs in letter case from the file "${real}": broken on case-sensitive file systems` }];
   }
-  if (link.kind === 'missing' && rules.has('image-missing')) return [{ ...at, rule: 'image-missing', message: `no such file: ${what}${src}` }];
-  if (link.kind === 'refused' && rules.has('image-missing')) return [{ ...at, rule: 'image-missing', message: `not checked: ${what}${link.reason}` }];
+  if (link.kind === 'missing' && rules.has('image-missing')) return [{ ...where, rule: 'image-missing', message: `no such file: ${what}${at.src}` }];
+  if (link.kind === 'refused' && rules.has('image-missing')) return [{ ...where, rule: 'image-missing', message: `not checked: ${what}${link.reason}` }];
   return [];
 }
 
@@ -163,13 +174,17 @@ export async function checkDocs(root: string, patterns: readonly string[], optio
   // A path that does not exist or a glob that matches nothing is an error (as in ESLint): a typo must not pass in CI.
   if (listing.unmatched.length) throw new DescribeError('bad-input', `${[...listing.unmatched, ...listing.unreadable].join('; ')}.`);
   const dirCache = options.dirCache ?? new DirectoryCache();
+  // Each page's site and image components; a broken .describe-image.json stops the run here (bad input).
+  const setups = new PageSetups(root, options.sites ?? []);
+  const pages = new Map<string, PageSetup>();
+  for (const file of listing.files) pages.set(file, await setups.of(path.resolve(root, file)));
   const docs: DocFile[] = [];
   const findings: Finding[] = [];
   const errors: { file: string; line: number; column: number; message: string }[] = [];
   for (const file of listing.files) {
     let doc: DocFile;
     try {
-      doc = await readDocFile(root, file);
+      doc = await readDocFile(root, file, { page: pages.get(file) });
     } catch (e) {
       errors.push({ file, line: 1, column: 1, message: `can't be read: ${(e as Error).message}` });
       continue;

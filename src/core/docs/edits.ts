@@ -3,7 +3,7 @@
  * alt text or the link changes, and the result is read back with the same parser before anything is written — the
  * document must have exactly the same images, with exactly the intended alt text and links.
  */
-import { findImages, learnAltValue, oneLine, type FoundImage } from '../finders';
+import { findImages, learnAltValue, oneLine, type FindOptions, type FoundImage } from '../finders';
 import { escapeMarkdownText } from '../markdown';
 import { type DocLanguage } from '../base';
 
@@ -94,10 +94,10 @@ export interface IntendedChange {
  * and link as before (or the intended link), and the intended alt text where it was set, the old one elsewhere.
  * Returns undefined when it holds, else why not.
  */
-export function verifyEdits(before: readonly FoundImage[], afterText: string, language: DocLanguage, changes: readonly IntendedChange[]): string | undefined {
+export function verifyEdits(before: readonly FoundImage[], afterText: string, language: DocLanguage, changes: readonly IntendedChange[], find: FindOptions = {}): string | undefined {
   let after: FoundImage[];
   try {
-    after = findImages(afterText, language);
+    after = findImages(afterText, language, find);
   } catch (e) {
     return `the edited file would not parse: ${e instanceof Error ? e.message : String(e)}`;
   }

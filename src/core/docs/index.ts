@@ -6,12 +6,14 @@
  */
 export * from './altCache';
 export * from './check';
+export * from './components';
 export * from './edits';
 export * from './encoding';
 export * from './files';
 export * from './fix';
 export * from './generate';
 export * from './links';
+export * from './pages';
 export * from './report';
 export * from './rules';
 export * from './write';

@@ -1,15 +1,38 @@
 /**
  * Images in JSX/TSX (Babel's parser, with TypeScript where the file is TSX) and the JSX tags of MDX (micromark's
- * MDX extension gives the tags; Babel reads their attribute expressions). `<img>` and `<Image>` (Next.js and most
- * component libraries) are images; a tag inside a string, a template literal or a comment is not a tag, so it is
- * never reported.
+ * MDX extension gives the tags; Babel reads their attribute expressions). `<img>` and the image components — built in:
+ * Next.js and Astro `<Image>`, Astro `<Picture>`, Docusaurus `<ThemedImage>`; more from the repository's
+ * configuration — are images; a tag inside a string, a template literal or a comment is not a tag, so it is never
+ * reported.
  */
 import { parse, parseExpression } from '@babel/parser';
 import type { LineIndex } from './lines';
-import { altStateOf, clip, oneLine, type FoundImage, type Span } from './model';
+import { altStateOf, clip, oneLine, type FoundImage, type ImageComponent, type ImageComponents, type Span } from './model';
 import { DocParseError, type DocLanguage } from '../base';
 
-export const JSX_IMAGE_TAGS: readonly string[] = ['img', 'Image'];
+/** `<img>` and the image components every site has (Next.js, Astro, Docusaurus). */
+export const BUILT_IN_IMAGE_COMPONENTS: ImageComponents = new Map<string, ImageComponent>([
+  ['img', { src: 'src', alt: 'alt' }],
+  ['Image', { src: 'src', alt: 'alt' }],
+  ['Picture', { src: 'src', alt: 'alt' }],
+  ['ThemedImage', { src: null, alt: 'alt', sources: 'sources' }],
+]);
+
+const merged = new WeakMap<ImageComponents, ImageComponents>();
+
+/** The built-in components with the configured ones (which win on a name). */
+export function imageComponentsWith(configured: ImageComponents | undefined): ImageComponents {
+  if (!configured?.size) return BUILT_IN_IMAGE_COMPONENTS;
+  let all = merged.get(configured);
+  if (!all) merged.set(configured, (all = new Map([...BUILT_IN_IMAGE_COMPONENTS, ...configured])));
+  return all;
+}
+
+/** Could `code` hold one of these components' tags? (A quick look before parsing JavaScript in MDX.) */
+export function mayHoldImageTag(code: string, components: ImageComponents): boolean {
+  for (const name of components.keys()) if (code.includes(`<${name}`)) return true;
+  return false;
+}
 
 /** An attribute value as written. */
 export type JsxValue =
@@ -36,19 +59,49 @@ export interface JsxTag {
   readonly hasSpread: boolean;
 }
 
-/** The static value of an expression: a string literal or a template without substitutions; `null` for
- * `undefined`/`null`; undefined when it is only known at run time. */
-export function staticValue(code: string): string | null | undefined {
-  let expr;
+type Expr = ReturnType<typeof parseExpression>;
+
+function parsedExpression(code: string): Expr | undefined {
   try {
-    expr = parseExpression(code, { plugins: ['jsx', 'typescript'] });
+    return parseExpression(code, { plugins: ['jsx', 'typescript'] });
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The static value of an expression node: a string literal, a template without substitutions, or Docusaurus's
+ * `useBaseUrl('/img/x.png')` (the site-absolute path, which links resolve with or without the base); `null` for
+ * `undefined`/`null`; undefined when it is only known at run time.
+ */
+function valueOf(expr: Expr | undefined): string | null | undefined {
+  if (!expr) return undefined;
   if (expr.type === 'StringLiteral') return expr.value;
   if (expr.type === 'TemplateLiteral' && expr.expressions.length === 0) return expr.quasis[0]?.value.cooked ?? undefined;
   if (expr.type === 'NullLiteral' || (expr.type === 'Identifier' && expr.name === 'undefined')) return null;
+  if (expr.type === 'CallExpression' && expr.callee.type === 'Identifier' && expr.callee.name === 'useBaseUrl' && expr.arguments.length === 1) {
+    const arg = expr.arguments[0];
+    return arg?.type === 'StringLiteral' ? arg.value : undefined;
+  }
   return undefined;
+}
+
+/** The static value of an expression's code (see valueOf). */
+export function staticValue(code: string): string | null | undefined {
+  return valueOf(parsedExpression(code));
+}
+
+/** The sources in `{light: '/a.png', dark: '/b.png'}`, when every one is static; else undefined. */
+function staticSources(code: string): string[] | undefined {
+  const expr = parsedExpression(code);
+  if (expr?.type !== 'ObjectExpression' || expr.properties.length === 0) return undefined;
+  const out: string[] = [];
+  for (const p of expr.properties) {
+    const v = p.type === 'ObjectProperty' && !p.computed ? valueOf(p.value as Expr) : undefined;
+    if (typeof v !== 'string') return undefined;
+    out.push(v);
+  }
+  return out;
 }
 
 interface JsxContext {
@@ -58,18 +111,36 @@ interface JsxContext {
   readonly context: string | undefined;
 }
 
-/** Turn an `<img>`/`<Image>` tag into a found image. */
-export function imageFromJsxTag(tag: JsxTag, ctx: JsxContext): FoundImage {
+/** An attribute's text: the literal or the static expression; null when absent or bare; undefined when unknown. */
+function attributeText(a: JsxAttribute | undefined): string | null | undefined {
+  if (!a) return null;
+  if (a.value.kind === 'literal') return a.value.value;
+  if (a.value.kind === 'none') return null; // a bare `alt` (alt={true} in JSX) is no alt text
+  return staticValue(a.value.code);
+}
+
+/** Where an image component's sources are: its `src` attribute, or the object of its `sources` attribute. */
+function sourcesOf(tag: JsxTag, component: ImageComponent): { src: JsxAttribute | undefined; values: string[] | undefined; dynamic: boolean } {
   const get = (name: string) => tag.attributes.find((a) => a.name === name);
-  const src = get('src');
-  const alt = get('alt');
-  const text = (a: JsxAttribute | undefined): string | null | undefined => {
-    if (!a) return null;
-    if (a.value.kind === 'literal') return a.value.value;
-    if (a.value.kind === 'none') return null; // a bare `alt` (alt={true} in JSX) is no alt text
-    return staticValue(a.value.code);
-  };
-  const srcValue = text(src);
+  if (component.sources !== undefined) {
+    const attr = get(component.sources);
+    const values = attr?.value.kind === 'expression' ? staticSources(attr.value.code) : undefined;
+    return { src: undefined, values, dynamic: !values };
+  }
+  // No source attribute (`src: null`): what it shows is not a link, so it is not known here.
+  if (component.src === null) return { src: undefined, values: undefined, dynamic: true };
+  const src = get(component.src);
+  const value = attributeText(src);
+  return { src, values: typeof value === 'string' ? [value] : undefined, dynamic: !!src && typeof value !== 'string' };
+}
+
+/** Turn the tag of `<img>` or of an image component into a found image. */
+export function imageFromJsxTag(tag: JsxTag, ctx: JsxContext, component: ImageComponent = { src: 'src', alt: 'alt' }): FoundImage {
+  const get = (name: string) => tag.attributes.find((a) => a.name === name);
+  const text = attributeText;
+  const sources = sourcesOf(tag, component);
+  const src = sources.src;
+  const alt = get(component.alt);
   const altValue = text(alt);
   const ariaHidden = get('aria-hidden');
   const hiddenValue = ariaHidden?.value.kind === 'expression' ? ariaHidden.value.code.trim() : text(ariaHidden);
@@ -99,10 +170,11 @@ export function imageFromJsxTag(tag: JsxTag, ctx: JsxContext): FoundImage {
   return {
     language: ctx.language,
     syntax: 'jsx',
-    src: typeof srcValue === 'string' ? srcValue : '',
+    src: sources.values?.[0] ?? '',
     srcSpan: src?.value.kind === 'literal' ? src.value.span : undefined,
     srcWrite: src?.value.kind === 'literal' ? 'jsx-literal' : undefined,
-    srcDynamic: !!src && typeof srcValue !== 'string',
+    srcDynamic: sources.dynamic,
+    ...(sources.values && sources.values.length > 1 ? { otherSrcs: sources.values.slice(1) } : {}),
     alt: typeof altValue === 'string' ? oneLine(altValue) : '',
     altState,
     altUnknown,
@@ -195,12 +267,15 @@ export interface JsxScanOptions {
   /** `code` is the inside of an MDX `{…}` expression, not a module. */
   readonly expression?: boolean | undefined;
   readonly typescript?: boolean | undefined;
+  /** `<img>`, the built-in image components and the configured ones (see imageComponentsWith). */
+  readonly components?: ImageComponents | undefined;
 }
 
-/** Find `<img>`/`<Image>` elements in a .jsx or .tsx file (or in JavaScript inside MDX). */
+/** Find `<img>` elements and image components in a .jsx or .tsx file (or in JavaScript inside MDX). */
 export function findJsxImages(code: string, lines: LineIndex, options: JsxScanOptions): FoundImage[] {
   const base = options.baseOffset ?? 0;
   const language = options.language;
+  const components = options.components ?? BUILT_IN_IMAGE_COMPONENTS;
   // Babel starts counting at the code's place in the document (startIndex), so its offsets are the document's without
   // padding the code to that place (which made a long MDX file quadratic). An MDX expression `{…}` is parsed as an
   // array literal `[…]`, the bracket taking the place of its brace (so `{/* a comment */}` parses too).
@@ -231,9 +306,10 @@ export function findJsxImages(code: string, lines: LineIndex, options: JsxScanOp
       const opening = node['openingElement'] as BabelNode;
       const name = nameOf(opening['name']) ?? '';
       if (/^h[1-6]$/.test(name)) heading = oneLine(jsxText(node)) || heading;
-      if (JSX_IMAGE_TAGS.includes(name)) {
+      const component = components.get(name);
+      if (component) {
         const tag = tagOf(opening, source);
-        if (tag) found.push(imageFromJsxTag(tag, { language, lines, heading, context: parentElement ? textOf(parentElement) || undefined : undefined }));
+        if (tag) found.push(imageFromJsxTag(tag, { language, lines, heading, context: parentElement ? textOf(parentElement) || undefined : undefined }, component));
       }
       nextParent = node;
     }

@@ -11,11 +11,11 @@ import { normalizeIdentifier } from 'micromark-util-normalize-identifier';
 import type { Event, Extension, Token } from 'micromark-util-types';
 import { findHtmlImages } from './html';
 import { learnToken } from './learn';
-import { findJsxImages, imageFromJsxTag, JSX_IMAGE_TAGS, type JsxAttribute, type JsxTag, type JsxValue } from './jsx';
-import type { LineIndex } from './lines';
+import { findJsxImages, imageComponentsWith, imageFromJsxTag, mayHoldImageTag, type JsxAttribute, type JsxTag, type JsxValue } from './jsx';
+import { LineIndex } from './lines';
 import { decodeCharacterReference, markdownEvents } from '../markdown';
-import { clip, oneLine, type FoundImage, type Span } from './model';
-import { type DocLanguage } from '../base';
+import { clip, oneLine, shiftImage, type FindOptions, type FoundImage, type ImageComponents, type Span } from './model';
+import { DocParseError, type DocLanguage } from '../base';
 
 let mdxExtension: Extension | undefined;
 
@@ -61,11 +61,18 @@ interface PendingReference {
   readonly label: string;
 }
 
+/** A JSX tag of MDX, opening (with `selfClosing`) or closing (`closing`). */
+interface MdxTag extends JsxTag {
+  readonly closing: boolean;
+  readonly selfClosing: boolean;
+}
+
 /** Build a JSX tag from MDX's tokens for one `mdxJsx(Flow|Text)Tag`. */
-function mdxTag(events: readonly Event[], from: number, to: number, text: string, prefix: string): JsxTag | undefined {
+function mdxTag(events: readonly Event[], from: number, to: number, text: string, prefix: string): MdxTag {
   let name = '';
   let nameEnd = 0;
   let closing = false;
+  let selfClosing = false;
   let hasSpread = false;
   const attributes: JsxAttribute[] = [];
   let current: { name: string; span: Span; value: JsxValue | undefined } | undefined;
@@ -81,6 +88,7 @@ function mdxTag(events: readonly Event[], from: number, to: number, text: string
       continue;
     }
     if (type === t('ClosingMarker')) closing = true;
+    else if (type === t('SelfClosingMarker')) selfClosing = true;
     else if (type === t('NamePrimary') || type === t('NameMember') || type === t('NameLocal')) {
       name += (type === t('NameMember') ? '.' : type === t('NameLocal') ? ':' : '') + slice(text, token);
       nameEnd = token.end.offset;
@@ -97,14 +105,13 @@ function mdxTag(events: readonly Event[], from: number, to: number, text: string
     }
   }
   const [, first] = events[from] as Event;
-  if (closing || !name) return undefined;
-  return { name, start: first.start.offset, end: first.end.offset, nameEnd, attributes, hasSpread };
+  return { name, start: first.start.offset, end: first.end.offset, nameEnd, attributes, hasSpread, closing, selfClosing };
 }
 
 
 /** Find every image in a Markdown (or, with `mdx`, MDX) document. */
-export function findMarkdownImages(text: string, mdx: boolean, lines: LineIndex): FoundImage[] {
-  return new ImageWalk(text, documentEvents(text, mdx), mdx ? 'mdx' : 'markdown', lines).run();
+export function findMarkdownImages(text: string, mdx: boolean, lines: LineIndex, options: FindOptions = {}): FoundImage[] {
+  return new ImageWalk(text, documentEvents(text, mdx), mdx ? 'mdx' : 'markdown', lines, options).run();
 }
 
 type Destination = { readonly src: string; readonly span: Span; readonly write: 'markdown' | 'markdown-angle' };
@@ -133,16 +140,24 @@ class ImageWalk {
   private openComplex: number | undefined;
   /** GFM tables being read (a Learn value written in a cell must not hold `|`). */
   private tables = 0;
+  private readonly components: ImageComponents;
+  /** The JSX elements open (MDX): each must be closed, as MDX's compiler requires. */
+  private readonly openJsx: MdxTag[] = [];
 
   constructor(
     private readonly text: string,
     private readonly events: readonly Event[],
     private readonly language: DocLanguage,
     private readonly lines: LineIndex,
-  ) {}
+    private readonly options: FindOptions,
+  ) {
+    this.components = imageComponentsWith(options.components);
+  }
 
   run(): FoundImage[] {
     for (let i = 0; i < this.events.length; i++) i = (this.events[i] as Event)[0] === 'enter' ? this.enter(i) : this.exit(i);
+    const unclosed = this.openJsx.pop();
+    if (unclosed) this.jsxError(unclosed, `expected a closing tag for <${unclosed.name}>`);
     this.resolveReferences();
     return this.found.sort((a, b) => a.start - b.start);
   }
@@ -198,6 +213,8 @@ class ImageWalk {
       case 'table':
         this.tables++;
         break;
+      case 'codeFenced':
+        return this.codeFence(i);
     }
     return i;
   }
@@ -263,19 +280,73 @@ class ImageWalk {
     const start = expression ? token.start.offset + 1 : token.start.offset;
     const end = expression ? token.end.offset - 1 : token.end.offset;
     const code = this.text.slice(start, end);
-    if (/<(img|Image)\b/.test(code)) {
-      for (const image of findJsxImages(code, this.lines, { language: this.language, baseOffset: start, expression })) {
+    if (mayHoldImageTag(code, this.components)) {
+      for (const image of findJsxImages(code, this.lines, { language: this.language, baseOffset: start, expression, components: this.components })) {
         this.add({ ...image, heading: this.heading, context: image.context ?? this.contextOutside() });
       }
     }
     return findExit(this.events, i);
   }
 
-  /** An MDX JSX tag (`<img …/>`, `<Image …/>`). Read whole: returns its exit. */
+  /** An MDX JSX tag (`<img …/>`, an image component). Read whole: returns its exit. */
   private mdxJsxTag(i: number, type: string): number {
     const exit = findExit(this.events, i);
     const tag = mdxTag(this.events, i, exit, this.text, type);
-    if (tag && JSX_IMAGE_TAGS.includes(tag.name)) this.add(imageFromJsxTag(tag, { language: this.language, lines: this.lines, heading: this.heading, context: this.contextOutside() }));
+    this.balance(tag);
+    const component = !tag.closing && tag.name ? this.components.get(tag.name) : undefined;
+    if (component) this.add(imageFromJsxTag(tag, { language: this.language, lines: this.lines, heading: this.heading, context: this.contextOutside() }, component));
+    return exit;
+  }
+
+  /** Keep JSX elements balanced (`<details>` … `</details>`), as MDX's compiler does: a stray or missing one is an error. */
+  private balance(tag: MdxTag): void {
+    if (tag.selfClosing) return;
+    if (!tag.closing) {
+      this.openJsx.push(tag);
+      return;
+    }
+    const open = this.openJsx.pop();
+    if (!open) this.jsxError(tag, `unexpected closing tag </${tag.name}>: no element is open`);
+    else if (open.name !== tag.name) this.jsxError(tag, `unexpected closing tag </${tag.name}>: expected </${open.name}> (opened on line ${this.lines.position(open.start).line})`);
+  }
+
+  private jsxError(tag: MdxTag, message: string): never {
+    const at = this.lines.position(tag.start);
+    throw new DocParseError(`not valid MDX: ${message}`, at.line, at.column);
+  }
+
+  /**
+   * A fenced code block: code, except Docusaurus's ```mdx-code-block in MDX, whose content is MDX that renders — read
+   * as MDX on its own (Docusaurus parses it so), its images placed back at their offsets. Read whole: returns its exit.
+   */
+  private codeFence(i: number): number {
+    const exit = findExit(this.events, i);
+    if (this.language !== 'mdx' || !this.options.mdxCodeBlocks) return exit;
+    let info = '';
+    let from = -1;
+    let to = -1;
+    for (let j = i; j <= exit; j++) {
+      const [kind, token] = this.events[j] as Event;
+      if (kind !== 'enter') continue;
+      if (token.type === 'codeFencedFenceInfo') info = slice(this.text, token);
+      else if (token.type === 'codeFlowValue') {
+        if (from < 0) from = token.start.offset;
+        to = token.end.offset;
+      }
+    }
+    if (info !== 'mdx-code-block' || from < 0) return exit;
+    const code = this.text.slice(from, to);
+    let images: FoundImage[];
+    try {
+      images = findMarkdownImages(code, true, new LineIndex(code), this.options);
+    } catch (e) {
+      if (!(e instanceof DocParseError)) throw e;
+      const at = this.lines.position(from);
+      throw new DocParseError(`${e.message} (in the mdx-code-block)`, at.line + e.line - 1, e.line === 1 ? at.column + e.column - 1 : e.column);
+    }
+    for (const image of images) {
+      this.add({ ...shiftImage(image, from, this.lines), heading: image.heading ?? this.heading, context: image.context ?? this.contextOutside() });
+    }
     return exit;
   }
 

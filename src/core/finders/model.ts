@@ -52,6 +52,8 @@ export interface FoundImage {
   readonly srcWrite: SrcWrite | undefined;
   /** True when the source is an expression whose value is not known statically (JSX `src={x}`). */
   readonly srcDynamic: boolean;
+  /** More sources of the same image, checked as links but not described (ThemedImage's dark variant). */
+  readonly otherSrcs?: readonly string[] | undefined;
   /** The alt text as its parser reads it; '' when empty or missing. */
   readonly alt: string;
   /**
@@ -84,6 +86,33 @@ export interface FoundImage {
   readonly learn?: LearnImage | undefined;
 }
 
+/**
+ * A JSX component that shows an image, and which attributes hold its source and its alt text. `src: null`: its source
+ * is not a link (react.dev's `<Diagram name>`), so it is not checked. `sources`: an attribute holding an object of
+ * sources (Docusaurus's `<ThemedImage sources={{light, dark}}>`), each checked when every one is a literal.
+ */
+export interface ImageComponent {
+  readonly src: string | null;
+  readonly alt: string;
+  readonly sources?: string | undefined;
+}
+
+/** Image components by their JSX name (`Illustration`, `Image`, `ui.Picture`). */
+export type ImageComponents = ReadonlyMap<string, ImageComponent>;
+
+/** How a document is read beyond its language. */
+export interface FindOptions {
+  /** Components that show images, besides `<img>` (and the built-in ones: see jsx.ts). */
+  readonly components?: ImageComponents | undefined;
+  /** Docusaurus: a ```mdx-code-block fence in MDX is MDX that renders, not code. */
+  readonly mdxCodeBlocks?: boolean | undefined;
+}
+
+/** An image found in a piece of a document, placed at its offsets in the whole (`lines` is the whole's). */
+export function shiftImage(image: FoundImage, by: number, lines: { position(offset: number): { line: number; column: number } }): FoundImage {
+  const shift = (s: Span): Span => ({ start: s.start + by, end: s.end + by });
+  return { ...image, start: image.start + by, end: image.end + by, altSpan: shift(image.altSpan), srcSpan: image.srcSpan && shift(image.srcSpan), ...lines.position(image.start + by) };
+}
 
 /** How an alt value the parser read counts: '' is `empty` (decorative), only whitespace is `missing`. */
 export function altStateOf(value: string): 'missing' | 'empty' | 'present' {

@@ -6,7 +6,7 @@
  */
 import { promises as fs, type Dirent } from 'node:fs';
 import * as path from 'node:path';
-import { astroSettings, docusaurusSettings, vitepressSettings, type ReadContext } from './jsSites';
+import { astroSettings, docusaurusSettings, nextSettings, vitepressSettings, type ReadContext } from './jsSites';
 import { docfxSettings, hugoSettings, jekyllSettings, mkdocsSettings, parseJsonWithCommas, parseYaml, type Parsed } from './dataSites';
 import { ConfigSyntaxError, readJsConfig } from './jsConfig';
 import { siteOf, type Generator, type Site, type SiteSettings } from './model';
@@ -42,6 +42,7 @@ function generatorOf(name: string, entries: ReadonlySet<string>): Generator | un
   if (name === 'docfx.json') return 'docfx';
   if (stem === 'docusaurus.config' && format === 'js') return 'docusaurus';
   if (stem === 'astro.config' && format === 'js') return 'astro';
+  if (stem === 'next.config' && format === 'js') return 'nextjs';
   if (stem === 'mkdocs' && format === 'yaml') return 'mkdocs';
   if (stem === 'hugo' && format && format !== 'js') return 'hugo';
   // A plain config.toml is Hugo's only beside Hugo's folders.
@@ -142,6 +143,7 @@ async function readSite(found: Found, shown: string): Promise<Site> {
     docusaurus: () => docusaurusSettings(value, ctx),
     vitepress: () => vitepressSettings(value, ctx),
     astro: () => astroSettings(value, ctx),
+    nextjs: () => nextSettings(value, ctx),
     docfx: () => Promise.resolve(docfxSettings(value, shown)),
     mkdocs: () => Promise.resolve(mkdocsSettings(value, shown)),
     hugo: () => Promise.resolve(hugoSettings(value, shown, found.format === 'toml' ? 'toml' : 'data')),

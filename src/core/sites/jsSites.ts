@@ -6,6 +6,8 @@
  *   docs/blog/pages paths of the classic preset and of content plugins (defaults docs/, blog/, src/pages/).
  * - VitePress (`.vitepress/config.*`): `srcDir` (default the folder above .vitepress), `<srcDir>/public`, `base`.
  * - Astro: `srcDir` (src/), `publicDir` (public/), `base`; pages in `<srcDir>/content` and `<srcDir>/pages`.
+ * - Next.js (`next.config.*`, react.dev): `public/` is served at `/`, `basePath`; `.md` is MDX when `pageExtensions`
+ *   has `md`; pages in src/, pages/, app/ and content/.
  */
 import { basePathOf, type SiteSettings } from './model';
 import { isRecord, isUnknown, SettingsReader, under } from './settings';
@@ -101,6 +103,19 @@ export function astroSettings(config: JsValue, ctx: ReadContext): Promise<SiteSe
     staticDirs: [r.string('publicDir', './public')],
     basePath: basePathOf(r.string('base', '/')),
     mdIsMdx: false,
+    notes: r.notes,
+  });
+}
+
+/** Next.js: `/x.png` is `public/x.png`; `.md` is compiled as MDX when `pageExtensions` lists `md` (react.dev). */
+export function nextSettings(config: JsValue, ctx: ReadContext): Promise<SiteSettings> {
+  const r = new SettingsReader(config, ctx.file, 'Next.js');
+  const extensions = r.strings('pageExtensions', ['js', 'jsx', 'ts', 'tsx'], 'Next.js\'s default page extensions (js, jsx, ts, tsx: .md is not a page) are used');
+  return Promise.resolve({
+    contentRoots: ['src', 'pages', 'app', 'content'],
+    staticDirs: ['public'],
+    basePath: basePathOf(r.string('basePath', '/')),
+    mdIsMdx: extensions.includes('md'),
     notes: r.notes,
   });
 }

@@ -1,7 +1,7 @@
 /** What a docs site is, as far as checking its images goes. */
 import * as path from 'node:path';
 
-export type Generator = 'docfx' | 'docusaurus' | 'vitepress' | 'astro' | 'mkdocs' | 'hugo' | 'jekyll';
+export type Generator = 'docfx' | 'docusaurus' | 'vitepress' | 'astro' | 'mkdocs' | 'hugo' | 'jekyll' | 'nextjs';
 
 export const GENERATOR_NAMES: Readonly<Record<Generator, string>> = {
   docfx: 'Microsoft Learn / DocFX',
@@ -11,6 +11,7 @@ export const GENERATOR_NAMES: Readonly<Record<Generator, string>> = {
   mkdocs: 'MkDocs',
   hugo: 'Hugo',
   jekyll: 'Jekyll',
+  nextjs: 'Next.js',
 };
 
 export interface Site {
@@ -25,7 +26,7 @@ export interface Site {
   readonly staticDirs: readonly string[];
   /** The path part of the site's base URL ('/' or '/docs/'): a site-absolute link may start with it. */
   readonly basePath: string;
-  /** Whether `.md` files are compiled as MDX (Docusaurus 3 unless `markdown.format` says otherwise). */
+  /** Whether `.md` files are compiled as MDX (Docusaurus 3 unless `markdown.format` says otherwise; Next.js with `md` in `pageExtensions`). */
   readonly mdIsMdx: boolean;
   /** Where `~/` links start (DocFX: the folder of docfx.json). */
   readonly tildeRoot: string | undefined;

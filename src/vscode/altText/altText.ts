@@ -46,7 +46,7 @@ export async function generateAltTextAt(deps: AltDeps, uri: vscode.Uri, offset: 
   const ui = deps.ui.current;
   try {
     const document = await vscode.workspace.openTextDocument(uri);
-    const doc = docOf(document);
+    const doc = await docOf(document);
     if (!doc) return false;
     const version = document.version;
     const index = doc.images.findIndex((i) => offset >= i.start && offset <= i.end);
@@ -118,7 +118,7 @@ async function generateOne(deps: AltDeps, target: Target, uri: vscode.Uri, job: 
 
 /** Apply edits to an open document after reading the result back (same images, intended alt/links). */
 async function applyChecked(document: vscode.TextDocument, doc: DocFile, edits: readonly TextEdit[], changes: readonly IntendedChange[], ui: AltDeps['ui']['current']): Promise<boolean> {
-  const problem = verifyEdits(doc.images, applyEdits(doc.text, edits), doc.language, changes);
+  const problem = verifyEdits(doc.images, applyEdits(doc.text, edits), doc.language, changes, doc.find);
   if (problem) {
     void ui.showWarningMessage(vscode.l10n.t('The edit was not applied, because {0}.', problem));
     return false;
@@ -132,7 +132,7 @@ async function applyChecked(document: vscode.TextDocument, doc: DocFile, edits: 
 export async function useRealFileName(deps: AltDeps, uri: vscode.Uri, offset: number): Promise<boolean> {
   try {
     const document = await vscode.workspace.openTextDocument(uri);
-    const doc = docOf(document);
+    const doc = await docOf(document);
     const index = doc ? doc.images.findIndex((i) => offset >= i.start && offset <= i.end) : -1;
     const image = doc?.images[index];
     if (!doc || !image) return false;
@@ -152,7 +152,7 @@ export async function useRealFileName(deps: AltDeps, uri: vscode.Uri, offset: nu
 
 /** The quick fixes for the images in a range: generate, refine, use the file's real name. */
 export async function provideAltTextActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection): Promise<vscode.CodeAction[]> {
-  const doc = docOf(document);
+  const doc = await docOf(document);
   if (!doc) return [];
   const start = document.offsetAt(range.start);
   const end = document.offsetAt(range.end);
@@ -187,7 +187,7 @@ export async function provideAltTextActions(document: vscode.TextDocument, range
 /** The diagnostics (off by default): one per finding of the enabled rules, as `alt-text check` reports them. */
 export async function updateDiagnostics(collection: vscode.DiagnosticCollection, document: vscode.TextDocument): Promise<void> {
   const settings = readAltTextSettings(document.uri);
-  const doc = settings.diagnostics ? docOf(document) : undefined;
+  const doc = settings.diagnostics ? await docOf(document) : undefined;
   if (!doc) {
     collection.delete(document.uri);
     return;

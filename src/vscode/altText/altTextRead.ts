@@ -9,17 +9,24 @@ import { MAX_DOC_BYTES, parseDoc, readDocFile, type DocFile } from '../../core/d
 import { decodeDocText, NotUtf8Error } from '../../core/docs';
 import { DocTooLargeError } from '../../core/finders';
 import { docLanguageOf } from '../../core/base';
+import type { PageSetup } from '../../core/docs';
+import { pageSetupOf } from './roots';
 
-const parsed = new WeakMap<vscode.TextDocument, { version: number; doc: DocFile }>();
+const parsed = new WeakMap<vscode.TextDocument, { version: number; page: PageSetup; doc: DocFile }>();
 
-/** The document parsed by the core (once per version). Undefined for other languages or other schemes. */
-export function docOf(document: vscode.TextDocument): DocFile | undefined {
+/**
+ * The document parsed by the core (once per version and page setup), read as `alt-text check` reads it: a `.md` page
+ * of a site that compiles Markdown as MDX is MDX, with the repository's image components. Undefined for other
+ * languages or other schemes.
+ */
+export async function docOf(document: vscode.TextDocument): Promise<DocFile | undefined> {
   const language = docLanguageOf(document.languageId, document.uri.path);
   if (!language || document.uri.scheme !== 'file' || tooLarge(document)) return undefined;
+  const page = await pageSetupOf(document.uri);
   const hit = parsed.get(document);
-  if (hit?.version === document.version) return hit.doc;
-  const doc = parseDoc(vscode.workspace.asRelativePath(document.uri, false), document.uri.fsPath, document.getText(), language);
-  parsed.set(document, { version: document.version, doc });
+  if (hit?.version === document.version && hit.page.site === page.site && hit.page.components === page.components) return hit.doc;
+  const doc = parseDoc(vscode.workspace.asRelativePath(document.uri, false), document.uri.fsPath, document.getText(), language, undefined, page);
+  parsed.set(document, { version: document.version, page, doc });
   return doc;
 }
 
@@ -41,7 +48,7 @@ const UTF8 = new Set(['utf8', 'utf8bom']);
 export async function readForScan(folder: vscode.Uri, rel: string, uri: vscode.Uri): Promise<{ doc: DocFile } | { line: number; problem: string } | undefined> {
   const open = openDocument(uri);
   try {
-    if (!open) return { doc: await readDocFile(folder.fsPath, rel, { keepBom: false }) };
+    if (!open) return { doc: await readDocFile(folder.fsPath, rel, { keepBom: false, page: await pageSetupOf(uri) }) };
     const size = tooLarge(open);
     if (size !== undefined) return { line: 1, problem: new DocTooLargeError(size, MAX_DOC_BYTES).message };
     if (UTF8.has(open.encoding)) decodeDocText(await vscode.workspace.fs.readFile(uri), { keepBom: false });
@@ -50,7 +57,7 @@ export async function readForScan(folder: vscode.Uri, rel: string, uri: vscode.U
     if (!open) return { line: 1, problem: `can't be read: ${e instanceof Error ? e.message : String(e)}` };
     // An open document whose file is gone or unreadable: the document is what the user sees and edits.
   }
-  const doc = docOf(open);
+  const doc = await docOf(open);
   return doc && { doc };
 }
 

@@ -208,7 +208,7 @@ function fileEdits(scan: Scanned, name: string, run: AltRunResult, skipped: stri
     if (outcome.cached) cached++;
   }
   if (!edits.length) return undefined;
-  const problem = verifyEdits(scan.doc.images, applyEdits(scan.doc.text, edits), scan.doc.language, changes);
+  const problem = verifyEdits(scan.doc.images, applyEdits(scan.doc.text, edits), scan.doc.language, changes, scan.doc.find);
   if (problem) {
     skipped.push(`${name}: not edited, because ${problem}`);
     return undefined;

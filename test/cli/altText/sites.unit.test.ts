@@ -52,11 +52,41 @@ describe('alt-text check from the root of a docs site, no flags', () => {
   it('Docusaurus 3 (website/docusaurus.config.ts, docs in ../docs, images in website/static): only the real findings', async () => {
     const dir = await siteCopy('docusaurus');
     assert.deepEqual(await findingsAt(dir), [
+      // ThemedImage: both sources are checked; the dark one does not exist.
+      'docs/_integration-with-existing-apps-ios.md:7 image-missing /docs/assets/GettingStartedXcodeCommandLineToolsDark.png',
       'docs/handling-touches.md:12 alt-missing /docs/assets/Button.png',
       'docs/integration-with-existing-apps.md:10 alt-missing /docs/assets/EmbeddedAppIOS078.gif',
       'docs/integration-with-existing-apps.md:10 image-path-case /docs/assets/EmbeddedAppIOS078.gif',
       'docs/integration-with-existing-apps.md:14 image-missing /docs/assets/new-architecture-render-pipeline.png',
+      // An mdx-code-block fence renders: its <img> (useBaseUrl is the static path) is an image; a ```jsx fence is not.
+      'docs/markdown-features-assets.md:33 alt-missing /img/docusaurus.png',
+      // `format: md`: read as CommonMark (its <br> and unclosed <img> are not valid MDX), images found as Markdown/HTML.
+      'docs/out-of-tree-platforms.md:9 alt-missing /docs/assets/HermesLogo.svg',
+      'docs/out-of-tree-platforms.md:11 alt-missing /docs/assets/Button.png',
+      // JSX in .md (Docusaurus 3 compiles .md as MDX): alt=" " is no alt text.
+      'docs/security.md:10 alt-missing /docs/assets/d_security_chart.svg',
+      'docs/security.md:16 alt-missing /docs/assets/d_security_deep-linking.svg',
+      'website/blog/2016-08-19-right-to-left-support-for-react-native-apps.md:11 alt-missing /blog/assets/rtl-ama-android-hebrew.png',
     ]);
+  });
+
+  it('react.dev (next.config.js, .md compiled as MDX, .describe-image.json naming Illustration and Diagram): components are images', async () => {
+    const dir = await siteCopy('reactdev');
+    const run = await cli(['check', '--json', '.'], dir);
+    const report = JSON.parse(run.stdout) as { findings: (Finding & { message: string })[]; errors: unknown[] };
+    assert.deepEqual(report.errors, []);
+    assert.deepEqual(
+      report.findings.map((f) => `${f.file}:${f.line} ${f.rule} ${f.src}`),
+      [
+        'src/content/learn/adding-interactivity.md:15 alt-missing /images/docs/illustrations/i_render-and-commit2.png',
+        'src/content/learn/adding-interactivity.md:23 image-missing /images/docs/illustrations/i_inputs2.png',
+        // Diagram's source is its `name` (not a link): its alt is checked, its source is not.
+        'src/content/learn/understanding-your-ui-as-a-tree.md:9 alt-too-long ',
+        'src/content/learn/understanding-your-ui-as-a-tree.md:16 alt-missing ',
+      ],
+    );
+    assert.match(report.findings[3]?.message ?? '', /source is an expression|not checked/);
+    assert.equal(existsSync(path.join(dir, 'RAN.txt')), false, 'next.config.js was read, never run');
   });
 
   it('VitePress (docs/.vitepress/config.ts, srcDir src, base /guide-site/): /x.png is in src/public, with or without the base', async () => {
@@ -79,7 +109,7 @@ describe('alt-text check from the root of a docs site, no flags', () => {
       'docs/ios/capabilities.md:23 image-missing ~/ios/media/capabilities/push-notifications.png',
       // alt-text="" on a content image, whose lightbox (the larger image) is missing; the two icons are decorative.
       'docs/user-interface/threading-model.md:20 alt-missing media/setup/ip-settings-sml.png',
-      'docs/user-interface/threading-model.md:20 image-missing media/setup/ip-settings-sml.png',
+      'docs/user-interface/threading-model.md:20 image-missing media/setup/ip-settings.png',
       // A complex image's alt, taken from dotnet/docs-desktop: 170 characters.
       'docs/user-interface/threading-model.md:22 alt-too-long ./media/threading-model/threading-multiwindow-ui.png',
       'docs/user-interface/threading-model.md:30 alt-missing ./media/threading-model/threading-weather-ui.png',
