@@ -127,6 +127,7 @@ describe('alt-text sites', () => {
         dir: 'docs',
         contentRoots: ['docs/src'],
         staticDirs: ['docs/src/public'],
+        resourceDirs: [],
         basePath: '/guide-site/',
         mdIsMdx: false,
         absoluteLinksElsewhere: false,
