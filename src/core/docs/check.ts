@@ -10,7 +10,7 @@ import { DescribeError, DocParseError, docLanguageOfPath, type DocLanguage, type
 import { listDocFiles } from './files';
 import { findImages } from '../finders';
 import { decodeDocText, NotUtf8Error, type DecodeOptions } from './encoding';
-import { DocTooLargeError, type FoundImage } from '../finders';
+import { DocTooLargeError, type FoundImage, type SiteSyntax } from '../finders';
 import { DirectoryCache, resolveImageLink, type LinkRoots, type ResolvedLink } from './links';
 import { altFindings, type Finding } from './rules';
 import type { Report } from './report';
@@ -27,6 +27,8 @@ export interface DocFile {
   readonly hash: string;
   readonly images: readonly FoundImage[];
   readonly parseError: DocParseError | undefined;
+  /** The page syntax of the docs site it is a page of (Hugo shortcodes, Jekyll Liquid, MkDocs blocks), if any. */
+  readonly site?: SiteSyntax | undefined;
 }
 
 /**
@@ -37,6 +39,7 @@ export const MAX_DOC_BYTES = 5 * 1024 * 1024;
 
 export interface ReadDocOptions extends Partial<DecodeOptions> {
   readonly language?: DocLanguage | undefined;
+  readonly site?: SiteSyntax | undefined;
 }
 
 /**
@@ -56,7 +59,7 @@ export async function readDocFile(root: string, file: string, options: ReadDocOp
     if (e instanceof NotUtf8Error) return { file, absPath, language, text: '', hash, images: [], parseError: e };
     throw e;
   }
-  return parseDoc(file, absPath, text, language, hash);
+  return parseDoc(file, absPath, text, language, hash, options.site);
 }
 
 /** The bytes of a file, or its size when that is over `limit` (then nothing is read). */
@@ -72,11 +75,11 @@ async function readAtMost(file: string, limit: number): Promise<Buffer | number>
   }
 }
 
-export function parseDoc(file: string, absPath: string, text: string, language: DocLanguage, hash = contentHash(text)): DocFile {
+export function parseDoc(file: string, absPath: string, text: string, language: DocLanguage, hash = contentHash(text), site?: SiteSyntax): DocFile {
   try {
-    return { file, absPath, language, text, hash, images: findImages(text, language), parseError: undefined };
+    return { file, absPath, language, text, hash, images: findImages(text, language, site), parseError: undefined, site };
   } catch (e) {
-    if (e instanceof DocParseError) return { file, absPath, language, text, hash, images: [], parseError: e };
+    if (e instanceof DocParseError) return { file, absPath, language, text, hash, images: [], parseError: e, site };
     throw e;
   }
 }
@@ -101,6 +104,12 @@ export interface FileCheck {
 /** Is this a link to a local file (not a URL, not inline data, known statically)? */
 export function isLocalLink(image: FoundImage): boolean {
   return !!image.src && !image.srcDynamic && !/^(https?:)?\/\//i.test(image.src) && !/^data:/i.test(image.src);
+}
+
+/** The page syntax a site's generator reads its Markdown with, beyond CommonMark. */
+export function siteSyntaxOf(site: Site | undefined): SiteSyntax | undefined {
+  const g = site?.generator;
+  return g === 'hugo' || g === 'jekyll' || g === 'mkdocs' ? g : undefined;
 }
 
 export function linkRoots(doc: DocFile, options: Pick<CheckOptions, 'root' | 'docsRoot' | 'sites'>): LinkRoots {
@@ -157,7 +166,7 @@ export async function checkDocs(root: string, patterns: readonly string[], optio
   for (const file of listing.files) {
     let doc: DocFile;
     try {
-      doc = await readDocFile(root, file);
+      doc = await readDocFile(root, file, { site: siteSyntaxOf(siteOfDocument(options.sites ?? [], path.resolve(root, file))) });
     } catch (e) {
       errors.push({ file, line: 1, column: 1, message: `can't be read: ${(e as Error).message}` });
       continue;

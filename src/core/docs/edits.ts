@@ -3,7 +3,7 @@
  * alt text or the link changes, and the result is read back with the same parser before anything is written — the
  * document must have exactly the same images, with exactly the intended alt text and links.
  */
-import { findImages, oneLine, type FoundImage } from '../finders';
+import { findImages, oneLine, type FoundImage, type SiteSyntax } from '../finders';
 import { escapeMarkdownText } from '../markdown';
 import { type DocLanguage } from '../base';
 
@@ -31,9 +31,21 @@ function attributeValue(image: FoundImage, alt: string, quote: '"' | "'"): strin
   return image.language === 'markdown' || image.language === 'mdx' ? value.replace(/\|/g, '&#124;') : value;
 }
 
+/**
+ * A Hugo shortcode parameter value, for inside `"…"`: one line (a quoted value can't hold a new line), `"` written
+ * `\"` (Hugo's lexer then drops the backslashes of the value); the figure template escapes it for HTML itself.
+ */
+function hugoParamValue(alt: string): string {
+  return oneLine(alt).replace(/"/g, '\\"');
+}
+
 /** The edit that sets an image's alt text, and nothing else. */
 export function altEdit(image: FoundImage, alt: string): TextEdit {
   const { start, end } = image.altSpan;
+  if (image.syntax === 'hugo-shortcode') {
+    const value = hugoParamValue(alt);
+    return { start, end, newText: image.altWrite === 'attr-insert' ? ` alt="${value}"` : image.altQuote === '"' ? value : `"${value}"` };
+  }
   switch (image.altWrite) {
     case 'markdown-label':
       return { start, end, newText: escapeMarkdownText(alt, image.language === 'mdx') };
@@ -85,10 +97,10 @@ export interface IntendedChange {
  * and link as before (or the intended link), and the intended alt text where it was set, the old one elsewhere.
  * Returns undefined when it holds, else why not.
  */
-export function verifyEdits(before: readonly FoundImage[], afterText: string, language: DocLanguage, changes: readonly IntendedChange[]): string | undefined {
+export function verifyEdits(before: readonly FoundImage[], afterText: string, language: DocLanguage, changes: readonly IntendedChange[], site?: SiteSyntax): string | undefined {
   let after: FoundImage[];
   try {
-    after = findImages(afterText, language);
+    after = findImages(afterText, language, site);
   } catch (e) {
     return `the edited file would not parse: ${e instanceof Error ? e.message : String(e)}`;
   }

@@ -194,7 +194,7 @@ function docEdits(doc: DocFile, targets: readonly FixTarget[], results: Readonly
 /** Read one document's edits back, then write it (or, in a dry run, diff it); undefined when it was left alone. */
 async function applyDocEdits(doc: DocFile, { edits, changes, filled, relinked }: DocEdits, options: FixApplyOptions, skipped: string[]): Promise<FixedFile | undefined> {
   const updated = applyEdits(doc.text, edits);
-  const problem = verifyEdits(doc.images, updated, doc.language, changes);
+  const problem = verifyEdits(doc.images, updated, doc.language, changes, doc.site);
   if (problem) {
     skipped.push(`${doc.file}: not changed, because ${problem}`);
     return undefined;

@@ -5,7 +5,13 @@
  */
 import { DocParseError, type DocLanguage } from '../base';
 
-export type ImageSyntax = 'markdown' | 'markdown-ref' | 'html' | 'jsx';
+export type ImageSyntax = 'markdown' | 'markdown-ref' | 'html' | 'jsx' | 'hugo-shortcode';
+
+/**
+ * The page syntax of a docs site's generator beyond CommonMark, for its Markdown pages: Hugo's shortcodes, Jekyll's
+ * Liquid, MkDocs's indented admonition and tab bodies. Undefined: plain Markdown.
+ */
+export type SiteSyntax = 'hugo' | 'jekyll' | 'mkdocs';
 
 /** A span of the document text, by offsets. */
 export interface Span {

@@ -1,0 +1,14 @@
+/** The Markdown pages of a docs site, read with its generator's page syntax (see SiteSyntax). */
+import { findHugoImages } from './hugo';
+import type { LineIndex } from './lines';
+import { findMarkdownImages } from './markdown';
+import type { FoundImage, SiteSyntax } from './model';
+
+export function findSiteMarkdownImages(text: string, site: SiteSyntax, lines: LineIndex): FoundImage[] {
+  switch (site) {
+    case 'hugo':
+      return findHugoImages(text, lines);
+    default:
+      return findMarkdownImages(text, false, lines);
+  }
+}

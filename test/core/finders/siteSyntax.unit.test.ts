@@ -1,0 +1,90 @@
+/**
+ * The Markdown pages of docs sites, read with their generator's page syntax: Hugo's `figure` shortcode (real lines
+ * from gohugoio/hugoDocs), Jekyll's Liquid in image links (jekyll/jekyll, just-the-docs), MkDocs's indented admonition
+ * and tab bodies (squidfunk/mkdocs-material, fastapi). Each is found with its position, its alt written with the
+ * syntax's own quoting, and the edited text read back with the same images. Plain Markdown is unchanged.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { findImages, type SiteSyntax } from '../../../src/core/finders';
+import { altEdit, applyEdits, verifyEdits } from '../../../src/core/docs';
+import { DocParseError } from '../../../src/core/base';
+
+const md = (...lines: string[]) => lines.join('\n');
+const seen = (text: string, site?: SiteSyntax) => findImages(text, 'markdown', site).map((i) => `${i.line}:${i.column} ${i.syntax} ${i.src} [${i.altState}] ${i.alt}`);
+
+/** Write `alt` into every image whose alt is missing; the result must read back with the same images. */
+function fillAll(text: string, site: SiteSyntax, alt: string): string {
+  const images = findImages(text, 'markdown', site);
+  const fill = images.map((image, index) => ({ image, index })).filter(({ image }) => image.altState === 'missing' && !image.altUnknown);
+  const after = applyEdits(text, fill.map(({ image }) => altEdit(image, alt)));
+  const problem = verifyEdits(images, after, 'markdown', fill.map(({ index }) => ({ index, alt })), site);
+  assert.equal(problem, undefined);
+  return after;
+}
+
+const FIGURE = md(
+  '## Example',
+  '',
+  '{{< figure',
+  '  src="/images/examples/zion-national-park.jpg"',
+  '  alt="A photograph of Zion National Park"',
+  '  link="https://www.nps.gov/zion/index.htm"',
+  '  caption="Zion National Park"',
+  '  class="ma0 w-75"',
+  '>}}',
+  '',
+  '```md',
+  '{{</* figure',
+  '  src="/images/examples/zion-national-park.jpg"',
+  '*/>}}',
+  '{{< figure src="in-fence.png" >}}',
+  '```',
+  '',
+  'Escaped in prose: {{</* figure src="escaped.png" */>}} and in code: `{{< figure src="inline.png" >}}`.',
+  '',
+  '{{% figure src="netlify-01.png" caption="Netlify" %}} ![screen capture](netlify-02.png)',
+  '',
+  '{{< figure src=`raw.png` alt="" >}}',
+);
+
+describe('Hugo: the figure shortcode', () => {
+  it('is found with its position (multi-line, {{% %}}, raw strings); escaped ones and ones in code are not images', () => {
+    assert.deepEqual(seen(FIGURE, 'hugo'), [
+      '3:1 hugo-shortcode /images/examples/zion-national-park.jpg [present] A photograph of Zion National Park',
+      '20:1 hugo-shortcode netlify-01.png [missing] ',
+      '20:55 markdown netlify-02.png [present] screen capture',
+      '22:1 hugo-shortcode raw.png [missing] ',
+    ]);
+    assert.deepEqual(seen(FIGURE), ['20:55 markdown netlify-02.png [present] screen capture'], 'plain Markdown: no shortcodes');
+  });
+
+  it('fix inserts alt="…" where there is none, fills alt="", escapes quotes as Hugo reads them', () => {
+    const after = fillAll(FIGURE, 'hugo', 'Netlify\'s "Deploy" page');
+    assert.match(after, /\{\{% figure src="netlify-01\.png" alt="Netlify's \\"Deploy\\" page" caption="Netlify" %\}\}/);
+    assert.match(after, /\{\{< figure src=`raw\.png` alt="Netlify's \\"Deploy\\" page" >\}\}/);
+    const read = findImages(after, 'markdown', 'hugo').filter((i) => i.syntax === 'hugo-shortcode').map((i) => i.alt);
+    assert.deepEqual(read, ['A photograph of Zion National Park', 'Netlify\'s "Deploy" page', 'Netlify\'s "Deploy" page']);
+  });
+
+  it('a figure with no parameters gets alt after its name; a closing tag and other shortcodes are not images', () => {
+    const text = md('{{< figure >}}', '', '{{< new-in 0.144.0 />}} {{< img src="images/examples/mask.png" >}} {{< /details >}}');
+    assert.deepEqual(seen(text, 'hugo'), ['1:1 hugo-shortcode  [missing] ']);
+    assert.equal(fillAll(text, 'hugo', 'A mask').split('\n')[0], '{{< figure alt="A mask" >}}');
+  });
+
+  it('what Hugo refuses (unterminated string, unclosed shortcode or comment) is a parse error with its line, never a hang', () => {
+    for (const [text, line] of [
+      [md('# T', '', '{{< figure src="a.png alt="x" >}}', ''), 3],
+      [md('# T', '{{< figure src="a.png"'), 2],
+      [md('{{</* figure src="a.png" >}}'), 1],
+    ] as const) {
+      assert.throws(() => findImages(text, 'markdown', 'hugo'), (e: unknown) => e instanceof DocParseError && e.line === line && /^not valid for Hugo: /.test(e.message));
+    }
+    const started = Date.now();
+    assert.deepEqual(findImages('{{'.repeat(2_500_000), 'markdown', 'hugo'), []);
+    assert.equal(findImages('{{< figure src=x.png >}}\n'.repeat(5_000), 'markdown', 'hugo').length, 5_000);
+    assert.ok(Date.now() - started < 60_000, `took ${Date.now() - started} ms`);
+  });
+});
+
