@@ -1,5 +1,6 @@
 /** The Markdown pages of a docs site, read with its generator's page syntax (see SiteSyntax). */
 import { findHugoImages } from './hugo';
+import { findJekyllImages } from './jekyll';
 import type { LineIndex } from './lines';
 import { findMarkdownImages } from './markdown';
 import type { FoundImage, SiteSyntax } from './model';
@@ -8,6 +9,8 @@ export function findSiteMarkdownImages(text: string, site: SiteSyntax, lines: Li
   switch (site) {
     case 'hugo':
       return findHugoImages(text, lines);
+    case 'jekyll':
+      return findJekyllImages(text, lines);
     default:
       return findMarkdownImages(text, false, lines);
   }

@@ -88,3 +88,51 @@ describe('Hugo: the figure shortcode', () => {
   });
 });
 
+
+const JEKYLL = md(
+  '---',
+  'title: Typography',
+  '---',
+  '![Materialen]({{ site.baseurl }}/assets/images/2020-06-30-IOT-Energieverbruikhulp/image7.png)',
+  '| ![Breadboard]({{ site.baseurl }}/assets/images/Breadboard_Half.png) | ![]({{site.baseurl}}/assets/images/ArduinoUno_Fritzing.png) |',
+  '|---|---|',
+  '',
+  '![alt text]({{ site.baseurl }}/assets/images/mosfet/i1.jpg "image"){:.profile}',
+  '![]({{ \'/assets/images/FISHER-1.png\' | relative_url }})',
+  '<img src="{{ \'img/logo-2x.png\' | relative_url }}" width="140" height="65">',
+  '![{{ page.title }}]({{ "/img/x.png" | absolute_url }}) ![]({{ contributor.avatar_url }})',
+  '{% raw %}![]({{ site.baseurl }}/raw.png){% endraw %} {% comment %}![]({{ site.baseurl }}/commented.png){% endcomment %}',
+);
+
+describe('Jekyll: Liquid in image links', () => {
+  it('{{ site.baseurl }} (with or without spaces), relative_url and absolute_url: the image as Jekyll builds it, its link in the source', () => {
+    assert.deepEqual(seen(JEKYLL, 'jekyll'), [
+      '4:1 markdown /assets/images/2020-06-30-IOT-Energieverbruikhulp/image7.png [present] Materialen',
+      '5:3 markdown /assets/images/Breadboard_Half.png [present] Breadboard',
+      '5:73 markdown /assets/images/ArduinoUno_Fritzing.png [missing] ',
+      '8:1 markdown /assets/images/mosfet/i1.jpg [present] alt text',
+      '9:1 markdown /assets/images/FISHER-1.png [missing] ',
+      '10:1 html /img/logo-2x.png [missing] ',
+      '11:1 markdown /img/x.png [present] {{ page.title }}',
+      '11:56 markdown {{ contributor.avatar_url }} [missing] ',
+    ]);
+    const images = findImages(JEKYLL, 'markdown', 'jekyll');
+    assert.deepEqual(images.map((i) => [i.srcDynamic, i.altUnknown, i.srcWrite]).slice(5), [[false, false, undefined], [false, true, undefined], [true, false, undefined]]);
+    assert.deepEqual(seen(JEKYLL).length, 2, 'plain Markdown sees only the two links without spaces');
+  });
+
+  it('fix writes the alt text in place, Liquid untouched; the page reads back with the same images', () => {
+    const after = fillAll(JEKYLL, 'jekyll', 'Arduino [Uno] board');
+    assert.match(after, /\| !\[Arduino \\\[Uno\\\] board\]\(\{\{site\.baseurl\}\}\/assets\/images\/ArduinoUno_Fritzing\.png\) \|/);
+    assert.match(after, /<img src="\{\{ 'img\/logo-2x\.png' \| relative_url \}\}" alt="Arduino \[Uno\] board" width="140" height="65">/);
+    assert.match(after, /!\[Arduino \\\[Uno\\\] board\]\(\{\{ contributor\.avatar_url \}\}\)/);
+  });
+
+  it('Liquid as Ruby Liquid tokenizes it: an output ends at its first }, a {{ with no end is text, never a hang', () => {
+    // `{{ "/x}` is the first tag (so the link has spaces after it: no image); `{{ "{{" }}` is a tag whose value is `{{`.
+    assert.deepEqual(seen(md('![a]({{ "/x}.png" }}/y.png)', '', '![b]({{ site.baseurl }}/{{ "{{" }}.png)', '', '![c]({{ site.baseurl '), 'jekyll'), ['3:1 markdown /{{.png [present] b']);
+    const started = Date.now();
+    assert.deepEqual(findImages(`![a](/a.png) ${'{{ {% '.repeat(300_000)}`, 'markdown', 'jekyll').map((i) => i.src), ['/a.png']);
+    assert.ok(Date.now() - started < 60_000, `took ${Date.now() - started} ms`);
+  });
+});
