@@ -58,7 +58,9 @@ function fill(value: string, tags: readonly LiquidOutput[], text: string, raw: b
 }
 
 function withLiquid(image: FoundImage, text: string, outputs: readonly LiquidOutput[]): FoundImage {
-  let out = image;
+  // The heading and the paragraph around it, for the prompt: a tag's value is not known there, so it is left out.
+  const prose = (t: string | undefined) => t?.replace(HOLES, '…');
+  let out = { ...image, heading: prose(image.heading), context: prose(image.context) };
   if (image.src.includes(HOLE)) {
     const tags = image.srcSpan ? outputsIn(outputs, image.srcSpan.start, image.srcSpan.end) : outputsIn(outputs, image.start, image.end);
     const src = fill(image.src, tags, text, false);

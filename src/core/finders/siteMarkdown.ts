@@ -2,7 +2,7 @@
 import { findHugoImages } from './hugo';
 import { findJekyllImages } from './jekyll';
 import type { LineIndex } from './lines';
-import { findMarkdownImages } from './markdown';
+import { findMkdocsImages } from './mkdocs';
 import type { FoundImage, SiteSyntax } from './model';
 
 export function findSiteMarkdownImages(text: string, site: SiteSyntax, lines: LineIndex): FoundImage[] {
@@ -11,7 +11,7 @@ export function findSiteMarkdownImages(text: string, site: SiteSyntax, lines: Li
       return findHugoImages(text, lines);
     case 'jekyll':
       return findJekyllImages(text, lines);
-    default:
-      return findMarkdownImages(text, false, lines);
+    case 'mkdocs':
+      return findMkdocsImages(text, lines);
   }
 }

@@ -136,3 +136,65 @@ describe('Jekyll: Liquid in image links', () => {
     assert.ok(Date.now() - started < 60_000, `took ${Date.now() - started} ms`);
   });
 });
+
+const MKDOCS = md(
+  '=== "Left"',
+  '',
+  '    ``` markdown title="Image, aligned to left"',
+  '    ![Image title](https://dummyimage.com/600x400/eee/aaa){ align=left }',
+  '    ```',
+  '',
+  '    <div class="result" markdown>',
+  '',
+  '    ![Image title](https://dummyimage.com/600x400/f5f5f5/aaaaaa?text=–%20Image%20–){ align=left width=300 }',
+  '',
+  '    </div>',
+  '',
+  '!!! tip "Swagger UI"',
+  '',
+  '    ![](/img/tutorial/first-steps/image01.png){ width="300" }',
+  '',
+  '    ??? note',
+  '\t    ![](nested.png)',
+  '',
+  '```md',
+  '!!! note',
+  '    ![](in-fence.png)',
+  '```',
+  '',
+  '!!! note',
+  '    ![](lazy.png)',
+  '',
+  '    ![Two',
+  '    lines](two.png)',
+);
+
+describe('MkDocs: admonition, details and tab bodies', () => {
+  it('images in 4-space-indented bodies are found where they are written (nested too); fenced code stays code', () => {
+    assert.deepEqual(seen(MKDOCS, 'mkdocs'), [
+      '9:5 markdown https://dummyimage.com/600x400/f5f5f5/aaaaaa?text=–%20Image%20– [present] Image title',
+      '15:5 markdown /img/tutorial/first-steps/image01.png [missing] ',
+      '18:6 markdown nested.png [missing] ',
+      '26:5 markdown lazy.png [present] ',
+      '28:5 markdown two.png [present] Two lines',
+    ].map((s) => s.replace('lazy.png [present] ', 'lazy.png [missing] ')));
+    assert.deepEqual(seen(MKDOCS), ['26:5 markdown lazy.png [missing] '], 'CommonMark: indented code, except a lazy continuation line');
+  });
+
+  it('fix writes in the body, attribute lists kept, and the page reads back with the same images', () => {
+    const after = fillAll(MKDOCS, 'mkdocs', 'Swagger UI');
+    assert.match(after, /\n {4}!\[Swagger UI\]\(\/img\/tutorial\/first-steps\/image01\.png\)\{ width="300" \}\n/);
+    assert.match(after, /\n\t {4}!\[Swagger UI\]\(nested\.png\)\n/);
+    assert.match(after, /\n {4}!\[Swagger UI\]\(lazy\.png\)\n/);
+    assert.equal(after.split('\n').length, MKDOCS.split('\n').length);
+  });
+
+  it('admonitions nested 50 deep: found, no hang', () => {
+    const lines: string[] = [];
+    for (let k = 0; k < 50; k++) lines.push(`${'    '.repeat(k)}!!! note`, `${'    '.repeat(k + 1)}![](l${k}.png)`, '');
+    const started = Date.now();
+    const found = findImages(md(...lines), 'markdown', 'mkdocs');
+    assert.deepEqual(found.map((i) => `${i.line}:${i.column} ${i.src}`), Array.from({ length: 50 }, (_, k) => `${3 * k + 2}:${4 * k + 5} l${k}.png`));
+    assert.ok(Date.now() - started < 20_000, `took ${Date.now() - started} ms`);
+  });
+});
