@@ -39,21 +39,42 @@ interface Body {
 }
 
 export function findMkdocsImages(text: string, lines: LineIndex): FoundImage[] {
-  const budget = { left: REREAD_FACTOR * text.length + REREAD_EXTRA };
-  return imagesIn(text, 0, budget).map((i) => ({ ...i, ...lines.position(i.start) }));
+  const state: WalkState = { left: REREAD_FACTOR * text.length + REREAD_EXTRA, pageSrc: new WeakSet() };
+  return imagesIn(text, 0, state, []).map((i) => ({ ...i, ...lines.position(i.start) }));
+}
+
+/** A reference definition (`[label]: src`) of the page, which a body's reference images may use. */
+interface Definition {
+  readonly text: string;
+  /** Where it is in the page. */
+  readonly at: number;
+}
+
+interface WalkState {
+  /** How much more text may be read again. */
+  left: number;
+  /** Images whose srcSpan is already the page's (their link is in one of the page's definitions). */
+  readonly pageSrc: WeakSet<FoundImage>;
+}
+
+/** The definitions of a text, as micromark reads them. */
+function definitionsOf(text: string, events: readonly Event[]): Definition[] {
+  return events.filter(([kind, token]) => kind === 'enter' && token.type === 'definition').map(([, token]) => ({ text: text.slice(token.start.offset, token.end.offset), at: token.start.offset }));
 }
 
 /** Images of a text (a page, or a body), offsets its own; line and column are set by the caller. */
-function imagesIn(text: string, depth: number, budget: { left: number }): FoundImage[] {
-  const events = markdownEvents(text, {});
+function imagesIn(text: string, depth: number, state: WalkState, outerDefinitions: readonly Definition[]): FoundImage[] {
+  // A body is read with the page's definitions after it (Python-Markdown's references are the page's).
+  const own = outerDefinitions.reduce((t, d) => `${t}\n\n${d.text}`, text);
+  const events = markdownEvents(own, {});
   let bodies = depth < MAX_MKDOCS_NESTING ? bodiesOf(text, events) : [];
   const size = bodies.reduce((n, b) => n + b.text.length, 0);
-  if (size > budget.left) bodies = [];
-  budget.left -= size;
-  if (bodies.length === 0) return findMarkdownImages(text, false, new LineIndex(text), events);
+  if (size > state.left) bodies = [];
+  state.left -= size;
   const spans = bodies.map((b) => b.span);
-  const outer = findMarkdownImages(text, false, new LineIndex(text), events).filter((i) => !insideAny(spans, i.start));
-  const inner = bodies.flatMap((b) => imagesIn(b.text, depth + 1, budget).map((i) => mapped(i, b)));
+  const outer = findMarkdownImages(own, false, new LineIndex(own), events).filter((i) => i.start < text.length && !insideAny(spans, i.start));
+  const definitions = depth === 0 ? definitionsOf(text, events) : outerDefinitions;
+  const inner = bodies.flatMap((b) => imagesIn(b.text, depth + 1, state, definitions).map((i) => mapped(i, b, definitions, state)));
   return [...outer, ...inner].sort((a, b) => a.start - b.start);
 }
 
@@ -119,7 +140,26 @@ function toPage(b: Body, offset: number): number {
   return line.from + offset - line.at;
 }
 
-function mapped(i: FoundImage, b: Body): FoundImage {
+/**
+ * A body's image, in the text around the body. Its link may be in a definition read after the body (its offsets count
+ * from where the body's text ends, then 2 characters before each definition).
+ */
+function mapped(i: FoundImage, b: Body, definitions: readonly Definition[], state: WalkState): FoundImage {
   const span = (s: Span): Span => ({ start: toPage(b, s.start), end: toPage(b, s.end) });
-  return { ...i, start: toPage(b, i.start), end: toPage(b, i.end), altSpan: span(i.altSpan), srcSpan: i.srcSpan && span(i.srcSpan) };
+  const onPage = state.pageSrc.has(i) || (i.srcSpan !== undefined && i.srcSpan.start >= b.text.length);
+  let srcSpan = state.pageSrc.has(i) ? i.srcSpan : i.srcSpan && span(i.srcSpan);
+  if (!state.pageSrc.has(i) && i.srcSpan && i.srcSpan.start >= b.text.length) {
+    let at = b.text.length;
+    for (const d of definitions) {
+      at += 2;
+      if (i.srcSpan.start < at + d.text.length) {
+        srcSpan = { start: d.at + i.srcSpan.start - at, end: d.at + i.srcSpan.end - at };
+        break;
+      }
+      at += d.text.length;
+    }
+  }
+  const out = { ...i, start: toPage(b, i.start), end: toPage(b, i.end), altSpan: span(i.altSpan), srcSpan };
+  if (onPage) state.pageSrc.add(out);
+  return out;
 }

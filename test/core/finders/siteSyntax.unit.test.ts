@@ -189,6 +189,14 @@ describe('MkDocs: admonition, details and tab bodies', () => {
     assert.equal(after.split('\n').length, MKDOCS.split('\n').length);
   });
 
+  it('a shortcut reference image in a tab uses the page definition (squidfunk/mkdocs-material search-better-faster-smaller.md)', () => {
+    const text = md('=== "Now"', '', '    ![search preview now]', '', '=== "Before"', '', '    ![search preview before]', '', 'More text.', '', '  [search preview now]: search-better-faster-smaller/search-preview-now.png', '  [search preview before]: search-better-faster-smaller/search-preview-before.png', '');
+    const images = findImages(text, 'markdown', 'mkdocs');
+    assert.deepEqual(images.map((i) => `${i.line}:${i.column} ${i.syntax} ${i.src} ${i.alt}`), ['3:5 markdown-ref search-better-faster-smaller/search-preview-now.png search preview now', '7:5 markdown-ref search-better-faster-smaller/search-preview-before.png search preview before']);
+    assert.deepEqual(images.map((i) => i.srcSpan && text.slice(i.srcSpan.start, i.srcSpan.end)), ['search-better-faster-smaller/search-preview-now.png', 'search-better-faster-smaller/search-preview-before.png']);
+    assert.equal(findImages(text, 'markdown').length, 0, 'CommonMark: indented code');
+  });
+
   it('admonitions nested 50 deep: found, no hang', () => {
     const lines: string[] = [];
     for (let k = 0; k < 50; k++) lines.push(`${'    '.repeat(k)}!!! note`, `${'    '.repeat(k + 1)}![](l${k}.png)`, '');
