@@ -147,6 +147,21 @@ describe('detectSites: settings, defaults and notes', () => {
     assert.match(b?.notes[0] ?? '', /^hugo\.toml is not valid TOML \(line 2\b.*\); Hugo's defaults are used$/);
   });
 
+  it('Hostile hugo.toml: nested 100000 tables deep, not UTF-8, over the size limit: the defaults, with a note, never a crash', async () => {
+    const deep = await repo('hugo-deep-toml', { 'hugo.toml': `[${'a.'.repeat(100_000)}b]\nx = 1\n` });
+    const [d] = summary(await detectSites(deep), deep);
+    assert.deepEqual([d?.contentRoots, d?.staticDirs], [['content'], ['static', 'assets']]);
+    assert.match(d?.notes[0] ?? '', /^hugo\.toml could not be read \(nested too deep\); Hugo's defaults are used$/);
+    const latin1 = await repo('hugo-latin1-toml', {});
+    await fs.writeFile(path.join(latin1, 'hugo.toml'), Buffer.from('title = "Caf\xe9"\ncontentDir = "inhalt"\n', 'latin1'));
+    const [l] = summary(await detectSites(latin1), latin1);
+    assert.deepEqual(l?.contentRoots, ['inhalt'], 'a stray byte in a string does not hide the rest');
+    const huge = await repo('hugo-huge-toml', { 'hugo.toml': `contentDir = "x"\n# ${'x'.repeat(MAX_CONFIG_BYTES)}\n` });
+    const [h] = summary(await detectSites(huge), huge);
+    assert.deepEqual(h?.contentRoots, ['content']);
+    assert.match(h?.notes[0] ?? '', /^hugo\.toml: it is \d+ bytes, over \d+; the defaults are used$/);
+  });
+
   it('a plain config.toml is Hugo only beside Hugo folders', async () => {
     const other = await repo('not-hugo', { 'config.toml': 'a = 1\n', 'README.md': '# x\n' });
     assert.deepEqual(await detectSites(other), []);
