@@ -133,6 +133,7 @@ describe('Jekyll: Liquid in image links', () => {
     assert.deepEqual(seen(md('![a]({{ "/x}.png" }}/y.png)', '', '![b]({{ site.baseurl }}/{{ "{{" }}.png)', '', '![c]({{ site.baseurl '), 'jekyll'), ['3:1 markdown /{{.png [present] b']);
     const started = Date.now();
     assert.deepEqual(findImages(`![a](/a.png) ${'{{ {% '.repeat(300_000)}`, 'markdown', 'jekyll').map((i) => i.src), ['/a.png']);
+    assert.deepEqual(findImages(`![a]({{ site.baseurl }}/a.png) ${'{{'.repeat(2_500_000)}`, 'markdown', 'jekyll').map((i) => i.src), ['/a.png'], 'a 5 MB run of {{ with no end');
     assert.ok(Date.now() - started < 60_000, `took ${Date.now() - started} ms`);
   });
 });
