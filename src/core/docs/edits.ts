@@ -31,9 +31,21 @@ function attributeValue(image: FoundImage, alt: string, quote: '"' | "'"): strin
   return image.language === 'markdown' || image.language === 'mdx' ? value.replace(/\|/g, '&#124;') : value;
 }
 
+/**
+ * A Hugo shortcode parameter value, for inside `"…"`: one line (a quoted value can't hold a new line), `"` written
+ * `\"` (Hugo's lexer then drops the backslashes of the value); the figure template escapes it for HTML itself.
+ */
+function hugoParamValue(alt: string): string {
+  return oneLine(alt).replace(/"/g, '\\"');
+}
+
 /** The edit that sets an image's alt text, and nothing else. */
 export function altEdit(image: FoundImage, alt: string): TextEdit {
   const { start, end } = image.altSpan;
+  if (image.syntax === 'hugo-shortcode') {
+    const value = hugoParamValue(alt);
+    return { start, end, newText: image.altWrite === 'attr-insert' ? ` alt="${value}"` : image.altQuote === '"' ? value : `"${value}"` };
+  }
   switch (image.altWrite) {
     case 'markdown-label':
       return { start, end, newText: escapeMarkdownText(alt, image.language === 'mdx') };

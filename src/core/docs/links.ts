@@ -96,7 +96,17 @@ export async function resolveImageLink(src: string, roots: LinkRoots, cache = ne
     return walk(base, path.resolve(base, `.${path.sep}${link.written.join(path.sep)}`), link, cache, 'the docs root');
   }
   const target = path.resolve(path.dirname(roots.documentPath), link.written.join(path.sep));
-  return walk(root, target, link, cache, 'the folder');
+  const beside = await walk(root, target, link, cache, 'the folder');
+  return beside.kind === 'missing' && site?.resourceDirs.length ? globalResource(site, link, root, cache, beside) : beside;
+}
+
+/** Hugo: a relative link not beside its page (not in its bundle) is a global resource, in assets/; else it stays missing. */
+async function globalResource(site: Site, link: Link, root: string, cache: DirectoryCache, missing: ResolvedLink): Promise<ResolvedLink> {
+  for (const dir of site.resourceDirs) {
+    const r = await inStaticFolder(dir, link.written, link, root, cache, "the site's assets folder");
+    if (r.kind === 'file') return r;
+  }
+  return missing;
 }
 
 /** A link as written: all of it, trimmed, its path part, and that path's segments decoded. */

@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { DocLanguage } from '../base';
-import type { FindOptions, ImageComponents } from '../finders';
+import type { FindOptions, ImageComponents, SiteSyntax } from '../finders';
 import { markdownEvents } from '../markdown';
 import { siteOfDocument, type Site } from '../sites';
 import { IMAGE_CONFIG_FILE, readImageConfig } from './components';
@@ -52,7 +52,7 @@ export function frontMatterFormat(text: string): string | undefined {
 /** The language a page is read in, its finders' options, and why (see the module comment). */
 export function pageDialect(absPath: string, text: string, byName: DocLanguage, setup: PageSetup | undefined): PageDialect {
   const site = setup?.site;
-  const find: FindOptions = { components: setup?.components, mdxCodeBlocks: site?.generator === 'docusaurus' };
+  const find: FindOptions = { components: setup?.components, mdxCodeBlocks: site?.generator === 'docusaurus', siteSyntax: siteSyntaxOf(site) };
   if (!site || (byName !== 'markdown' && byName !== 'mdx')) return { language: byName, find, mdxBecause: undefined };
   const isMd = path.extname(absPath).toLowerCase() === '.md';
   if (site.generator === 'docusaurus') {
@@ -66,6 +66,12 @@ export function pageDialect(absPath: string, text: string, byName: DocLanguage, 
     return { language: 'mdx', find, mdxBecause: `its site compiles .md files as MDX${hint}` };
   }
   return { language: byName, find, mdxBecause: undefined };
+}
+
+/** The page syntax a site's generator reads its Markdown with, beyond CommonMark (Hugo shortcodes, Jekyll Liquid, MkDocs blocks). */
+export function siteSyntaxOf(site: Site | undefined): SiteSyntax | undefined {
+  const g = site?.generator;
+  return g === 'hugo' || g === 'jekyll' || g === 'mkdocs' ? g : undefined;
 }
 
 /**

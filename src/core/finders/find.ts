@@ -4,11 +4,13 @@ import { findJsxImages, imageComponentsWith } from './jsx';
 import { LineIndex } from './lines';
 import { findMarkdownImages } from './markdown';
 import { shiftImage, type FindOptions, type FoundImage } from './model';
+import { findSiteMarkdownImages } from './siteMarkdown';
 import { type DocLanguage } from '../base';
 
 /**
  * Every image in the text, in document order. Throws DocParseError when the parser refuses the text (MDX, JSX).
- * `options`: the image components and Docusaurus's mdx-code-block (how the document's site reads it).
+ * `options`: how the document's site reads it — the image components, Docusaurus's mdx-code-block, and the page syntax
+ * of Hugo, Jekyll and MkDocs (`siteSyntax`; plain Markdown otherwise).
  */
 export function findImages(text: string, language: DocLanguage, options: FindOptions = {}): FoundImage[] {
   if (text.charCodeAt(0) === 0xfeff) {
@@ -23,7 +25,7 @@ function findImagesIn(text: string, language: DocLanguage, options: FindOptions)
   const lines = new LineIndex(text);
   switch (language) {
     case 'markdown':
-      return findMarkdownImages(text, false, lines, options);
+      return options.siteSyntax ? findSiteMarkdownImages(text, options.siteSyntax, lines) : findMarkdownImages(text, false, lines, options);
     case 'mdx':
       return findMarkdownImages(text, true, lines, options);
     case 'html':

@@ -110,8 +110,8 @@ function mdxTag(events: readonly Event[], from: number, to: number, text: string
 
 
 /** Find every image in a Markdown (or, with `mdx`, MDX) document. */
-export function findMarkdownImages(text: string, mdx: boolean, lines: LineIndex, options: FindOptions = {}): FoundImage[] {
-  return new ImageWalk(text, documentEvents(text, mdx), mdx ? 'mdx' : 'markdown', lines, options).run();
+export function findMarkdownImages(text: string, mdx: boolean, lines: LineIndex, options: FindOptions = {}, events = documentEvents(text, mdx)): FoundImage[] {
+  return new ImageWalk(text, events, mdx ? 'mdx' : 'markdown', lines, options).run();
 }
 
 type Destination = { readonly src: string; readonly span: Span; readonly write: 'markdown' | 'markdown-angle' };

@@ -5,7 +5,13 @@
  */
 import { DocParseError, type DocLanguage } from '../base';
 
-export type ImageSyntax = 'markdown' | 'markdown-ref' | 'html' | 'jsx' | 'learn';
+export type ImageSyntax = 'markdown' | 'markdown-ref' | 'html' | 'jsx' | 'learn' | 'hugo-shortcode';
+
+/**
+ * The page syntax of a docs site's generator beyond CommonMark, for its Markdown pages: Hugo's shortcodes, Jekyll's
+ * Liquid, MkDocs's indented admonition and tab bodies. Undefined: plain Markdown.
+ */
+export type SiteSyntax = 'hugo' | 'jekyll' | 'mkdocs';
 
 /** A span of the document text, by offsets. */
 export interface Span {
@@ -106,6 +112,8 @@ export interface FindOptions {
   readonly components?: ImageComponents | undefined;
   /** Docusaurus: a ```mdx-code-block fence in MDX is MDX that renders, not code. */
   readonly mdxCodeBlocks?: boolean | undefined;
+  /** The page syntax of the site's generator, for its Markdown pages (Hugo, Jekyll, MkDocs). */
+  readonly siteSyntax?: SiteSyntax | undefined;
 }
 
 /** An image found in a piece of a document, placed at its offsets in the whole (`lines` is the whole's). */

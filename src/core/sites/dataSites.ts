@@ -4,8 +4,8 @@
  *   `build.content[].src`; `~/` links start at the docfx.json folder; a `/…` link is another Learn docset's.
  * - MkDocs (`mkdocs.yml`): `docs_dir` (default docs/) holds the pages and every file they link, so `/img/a.png` is
  *   `<docs_dir>/img/a.png`; `site_url`'s path is the base. Tags like `!ENV` and `!!python/name:` are tolerated.
- * - Hugo (`hugo.yaml|json`, legacy `config.*`): `contentDir` (content/), `staticDir` (static/), `assetDir` (assets/),
- *   `baseURL`. TOML is not read (no TOML parser in this project): Hugo's defaults are used, and a note says so.
+ * - Hugo (`hugo.toml|yaml|json`, legacy `config.*`): `contentDir` (content/, and each language's), `staticDir`
+ *   (static/), `assetDir` (assets/), `[[module.mounts]]` of those, `baseURL`. TOML is read by toml.ts.
  * - Jekyll (`_config.yml`): `source` (the site's folder) holds pages and files; `baseurl` is the base.
  */
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
@@ -59,14 +59,47 @@ export function mkdocsSettings(config: JsValue, file: string): SiteSettings {
   return { contentRoots: [docsDir], staticDirs: [docsDir], basePath: basePathOf(r.string('site_url', '/')), mdIsMdx: false, notes: r.notes };
 }
 
-export function hugoSettings(config: JsValue, file: string, format: 'data' | 'toml'): SiteSettings {
+/** Hugo's `[[module.mounts]]` (source folder → target component, gohugo.io/configuration/module/#mounts). */
+interface Mount {
+  readonly source: string;
+  readonly target: string;
+}
+
+function mountsOf(r: SettingsReader): Mount[] {
+  const list = r.at('module.mounts');
+  const out: Mount[] = [];
+  for (const m of Array.isArray(list) ? (list as JsValue[]) : []) {
+    if (isRecord(m) && typeof m['source'] === 'string' && typeof m['target'] === 'string') out.push({ source: m['source'], target: m['target'].replace(/^\/+|\/+$/g, '') });
+  }
+  return out;
+}
+
+/**
+ * The folders of one Hugo component: its mounts when there are any ("When you add a mount, the default mount for the
+ * concerned target root is ignored"), else the legacy setting. A mount into a subfolder (`static/icons`) can't be
+ * followed by a folder list: noted. Content mounted into a subfolder still holds pages.
+ */
+function hugoComponent(r: SettingsReader, mounts: readonly Mount[], component: 'content' | 'static' | 'assets', legacy: () => string[]): string[] {
+  const whole = mounts.filter((m) => m.target === component).map((m) => m.source);
+  const sub = mounts.filter((m) => m.target.startsWith(`${component}/`));
+  if (component === 'content') whole.push(...sub.map((m) => m.source));
+  else for (const m of sub) r.notes.push(`${r.file}: the mount of ${m.source} into ${m.target} is not followed; links to it are looked for in the other folders`);
+  return whole.length || (component === 'content' && sub.length) ? whole : legacy();
+}
+
+export function hugoSettings(config: JsValue, file: string): SiteSettings {
   const r = new SettingsReader(config, file, 'Hugo');
-  if (format === 'toml') r.notes.push(`${file} is TOML, which is not read: Hugo's defaults are used (content/, static/, assets/, base /)`);
-  const contentDir = r.string('contentDir', 'content');
-  const staticDirs = r.strings('staticDir', ['static']);
-  const assetDir = r.string('assetDir', 'assets');
-  // The figure shortcode and the image render hook find global resources in assets/: a `/x.png` may be there too.
-  return { contentRoots: [contentDir], staticDirs: [...staticDirs, assetDir], basePath: basePathOf(r.string('baseURL', '/')), mdIsMdx: false, notes: r.notes };
+  const mounts = mountsOf(r);
+  const contentDirs = hugoComponent(r, mounts, 'content', () => {
+    const languages = r.at('languages');
+    const perLanguage = isRecord(languages) ? Object.values(languages).flatMap((l) => (isRecord(l) && typeof l['contentDir'] === 'string' ? [l['contentDir']] : [])) : [];
+    return [r.string('contentDir', 'content'), ...perLanguage];
+  });
+  const staticDirs = hugoComponent(r, mounts, 'static', () => r.strings('staticDir', ['static']));
+  const assetDirs = hugoComponent(r, mounts, 'assets', () => [r.string('assetDir', 'assets')]);
+  // The figure shortcode and the image render hook find global resources in assets/: a `/x.png` may be there too, and a
+  // relative link not beside its page is a global resource (gohugo.io/render-hooks/images/#default).
+  return { contentRoots: contentDirs, staticDirs: [...staticDirs, ...assetDirs], resourceDirs: assetDirs, basePath: basePathOf(r.string('baseURL', '/')), mdIsMdx: false, notes: r.notes };
 }
 
 export function jekyllSettings(config: JsValue, file: string): SiteSettings {

@@ -120,7 +120,7 @@ async function readConfigText(file: string): Promise<string | { note: string }> 
   }
 }
 
-function parsed(text: string, found: Found, shown: string): Parsed {
+async function parsed(text: string, found: Found, shown: string): Promise<Parsed> {
   if (found.format === 'js') {
     try {
       return { value: readJsConfig(text, path.basename(found.configFile)), notes: [] };
@@ -131,13 +131,15 @@ function parsed(text: string, found: Found, shown: string): Parsed {
   }
   if (found.format === 'json') return parseJsonWithCommas(text, shown);
   if (found.format === 'yaml') return parseYaml(text, shown);
-  return { value: undefined, notes: [] }; // TOML: the reader notes it
+  // TOML (Hugo, Jekyll's _config.toml): its parser is loaded only when a TOML configuration is found.
+  const { parseToml } = await import('./toml');
+  return parseToml(text, shown, found.generator === 'hugo' ? "Hugo's defaults are used" : 'the defaults are used');
 }
 
 /** Read one configuration into a Site (never running it). `shown` is how notes name the file. */
 async function readSite(found: Found, shown: string): Promise<Site> {
   const text = await readConfigText(found.configFile);
-  const { value, notes } = typeof text === 'string' ? parsed(text, found, shown) : { value: undefined, notes: [`${shown}: ${text.note}; the defaults are used`] };
+  const { value, notes } = typeof text === 'string' ? await parsed(text, found, shown) : { value: undefined, notes: [`${shown}: ${text.note}; the defaults are used`] };
   const ctx: ReadContext = { file: shown, isFolder: (rel) => fs.stat(path.join(found.dir, rel)).then((s) => s.isDirectory(), () => false) };
   const settings: SiteSettings = await {
     docusaurus: () => docusaurusSettings(value, ctx),
@@ -146,7 +148,7 @@ async function readSite(found: Found, shown: string): Promise<Site> {
     nextjs: () => nextSettings(value, ctx),
     docfx: () => Promise.resolve(docfxSettings(value, shown)),
     mkdocs: () => Promise.resolve(mkdocsSettings(value, shown)),
-    hugo: () => Promise.resolve(hugoSettings(value, shown, found.format === 'toml' ? 'toml' : 'data')),
+    hugo: () => Promise.resolve(hugoSettings(value, shown)),
     jekyll: () => Promise.resolve(jekyllSettings(value, shown)),
   }[found.generator]();
   return siteOf(found.generator, found.configFile, found.dir, { ...settings, notes: [...notes, ...settings.notes] });

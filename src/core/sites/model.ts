@@ -24,6 +24,8 @@ export interface Site {
   readonly contentRoots: readonly string[];
   /** Where a site-absolute link (`/img/a.png`) is looked for, in order (absolute). Empty: nowhere here (Learn). */
   readonly staticDirs: readonly string[];
+  /** Where a relative link not found beside its page is looked for (Hugo's assets/: global resources). */
+  readonly resourceDirs: readonly string[];
   /** The path part of the site's base URL ('/' or '/docs/'): a site-absolute link may start with it. */
   readonly basePath: string;
   /** Whether `.md` files are compiled as MDX (Docusaurus 3 unless `markdown.format` says otherwise; Next.js with `md` in `pageExtensions`). */
@@ -40,6 +42,7 @@ export interface Site {
 export interface SiteSettings {
   readonly contentRoots: readonly string[];
   readonly staticDirs: readonly string[];
+  readonly resourceDirs?: readonly string[] | undefined;
   readonly basePath: string;
   readonly mdIsMdx: boolean;
   readonly tildeRoot?: string | undefined;
@@ -67,6 +70,7 @@ export function siteOf(generator: Generator, configFile: string, dir: string, s:
     dir,
     contentRoots: unique(s.contentRoots),
     staticDirs: unique(s.staticDirs),
+    resourceDirs: unique(s.resourceDirs ?? []),
     basePath: s.basePath,
     mdIsMdx: s.mdIsMdx,
     tildeRoot: s.tildeRoot !== undefined ? abs(s.tildeRoot) : undefined,

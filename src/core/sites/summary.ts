@@ -17,6 +17,7 @@ export function siteSummary(site: Site, from: string): SiteSummary {
     dir: rel(site.dir),
     contentRoots: site.contentRoots.map(rel),
     staticDirs: site.staticDirs.map(rel),
+    resourceDirs: site.resourceDirs.map(rel),
     basePath: site.basePath,
     mdIsMdx: site.mdIsMdx,
     tildeRoot: site.tildeRoot !== undefined ? rel(site.tildeRoot) : undefined,

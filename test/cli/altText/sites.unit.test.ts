@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { AzureLikeServer } from '../../support/azureServer';
 import { runCliProcess } from '../../support/cli';
 import { fixture } from '../../support/paths';
-import { findImages } from '../../../src/core/finders';
+import { findImages, type SiteSyntax } from '../../../src/core/finders';
 
 let tmp = '';
 
@@ -118,13 +118,33 @@ describe('alt-text check from the root of a docs site, no flags', () => {
     ]);
   });
 
-  it('MkDocs (docs/en/mkdocs.yml with !ENV and !!python tags): /img/x.png is in docs_dir', async () => {
+  it('MkDocs (docs/en/mkdocs.yml with !ENV and !!python tags): /img/x.png is in docs_dir; admonition and tab bodies are read', async () => {
     const dir = await siteCopy('mkdocs');
     const run = await cli(['check', '.'], dir);
     assert.equal(run.stderr.includes('Warning'), false, `no YAML warning is printed: ${run.stderr}`);
     assert.deepEqual(await findingsAt(dir), [
       'docs/en/docs/tutorial/first-steps.md:11 alt-missing /img/icon-white.svg',
       'docs/en/docs/tutorial/first-steps.md:13 image-missing /img/tutorial/first-steps/image02.png',
+      // In an admonition and a content tab (4-space indented bodies, code to CommonMark); the one in fenced code is not.
+      'docs/en/docs/tutorial/first-steps.md:19 alt-missing /img/tutorial/first-steps/image01.png',
+      'docs/en/docs/tutorial/first-steps.md:23 image-missing /img/tutorial/first-steps/image03.png',
+    ]);
+  });
+
+  it('Hugo (hugo.toml with module mounts): figure shortcodes found, escaped ones not; page bundle and assets/ resolve', async () => {
+    const dir = await siteCopy('hugo');
+    assert.deepEqual(await findingsAt(dir), [
+      'content/en/host-and-deploy/host-on-netlify/index.md:16 alt-uninformative netlify-01.png',
+      'content/en/host-and-deploy/host-on-netlify/index.md:21 alt-missing netlify-02.png',
+      'content/en/host-and-deploy/host-on-netlify/index.md:26 image-missing netlify-03.png',
+    ]);
+  });
+
+  it('Jekyll (_config.yml baseurl): {{ site.baseurl }} and relative_url links resolve in the source; Liquid left unknown is not checked', async () => {
+    const dir = await siteCopy('jekyll');
+    assert.deepEqual(await findingsAt(dir), [
+      'docs/ui-components/typography.md:16 alt-missing /assets/images/small-image.jpg',
+      'docs/ui-components/typography.md:19 image-missing /assets/images/Breadboard_Half.png',
     ]);
   });
 
@@ -182,6 +202,32 @@ describe('alt-text fix from the root of a docs site, no flags', () => {
   });
 });
 
+describe('alt-text fix on a site, in its own syntax', () => {
+  const server = new AzureLikeServer({ answer: () => 'A "quoted" [bracketed] picture.' });
+  before(() => server.start());
+  after(() => server.stop());
+  const ALT = 'A "quoted" [bracketed] picture.';
+
+  /** The images of a page as its site's syntax reads them. */
+  const imagesOf = async (file: string, site: SiteSyntax) => findImages(await fs.readFile(file, 'utf8'), 'markdown', { siteSyntax: site }).map((i) => `${i.syntax} ${i.src} | ${i.alt}`);
+
+  for (const [name, site, page, expected] of [
+    ['hugo', 'hugo', 'content/en/host-and-deploy/host-on-netlify/index.md', ['markdown netlify-01.png | screen capture', `hugo-shortcode netlify-02.png | ${ALT}`, 'hugo-shortcode netlify-03.png | The repository list, with the project selected']],
+    ['jekyll', 'jekyll', 'docs/ui-components/typography.md', ['markdown /assets/images/large-image.jpg | A large landscape photograph', `markdown /assets/images/small-image.jpg | ${ALT}`, 'markdown /assets/images/Breadboard_Half.png | Breadboard', 'html {{ contributor.avatar_url }} | {{ contributor.login }}']],
+    ['mkdocs', 'mkdocs', 'docs/en/docs/tutorial/first-steps.md', ['markdown /img/tutorial/first-steps/image01.png | Swagger UI showing the root path operation.', `html /img/icon-white.svg | ${ALT}`, 'markdown /img/tutorial/first-steps/image02.png | ReDoc showing the same API.', `markdown /img/tutorial/first-steps/image01.png | ${ALT}`, 'markdown /img/tutorial/first-steps/image03.png | Alternative interactive API docs.']],
+  ] as const) {
+    it(`${name}: fix fills every fillable image, and the page reads back with the same images`, async () => {
+      const dir = await siteCopy(name);
+      const before = await fs.readFile(path.join(dir, page), 'utf8');
+      const run = await runCliProcess(['alt-text', 'fix', '.'], { cwd: dir, guardLog: path.join(tmp, 'guard.log'), secrets: [server.key], env: { AZURE_OPENAI_API_KEY: server.key, AZURE_OPENAI_ENDPOINT: server.url, AZURE_OPENAI_DEPLOYMENT: 'gpt-4o' } });
+      assert.ok(run.code === 0 || run.code === 1, run.stderr);
+      assert.deepEqual(await imagesOf(path.join(dir, page), site), [...expected]);
+      const after = await fs.readFile(path.join(dir, page), 'utf8');
+      assert.equal(after.split('\n').length, before.split('\n').length, 'only alt text changed');
+    });
+  }
+});
+
 describe('alt-text sites', () => {
   it('prints what was detected from the Docusaurus config, never running it', async () => {
     const dir = await siteCopy('docusaurus');
@@ -207,6 +253,7 @@ describe('alt-text sites', () => {
         dir: 'docs',
         contentRoots: ['docs/src'],
         staticDirs: ['docs/src/public'],
+        resourceDirs: [],
         basePath: '/guide-site/',
         mdIsMdx: false,
         absoluteLinksElsewhere: false,

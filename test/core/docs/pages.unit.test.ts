@@ -29,6 +29,7 @@ const site = (generator: Site['generator'], mdIsMdx: boolean): Site => ({
   mdIsMdx,
   tildeRoot: undefined,
   absoluteMayBeElsewhere: false,
+  resourceDirs: [],
   notes: [],
 });
 const docusaurus = { site: site('docusaurus', true), components: undefined };

@@ -42,6 +42,7 @@ describe('detectSites on the fixture sites', () => {
       dir: 'website',
       contentRoots: ['docs', 'website/blog', 'website/src/pages', 'website/architecture'],
       staticDirs: ['website/static'],
+      resourceDirs: [],
       basePath: '/',
       mdIsMdx: true,
       tildeRoot: undefined,
@@ -98,14 +99,67 @@ describe('detectSites: settings, defaults and notes', () => {
     }
   });
 
-  it('Hugo: hugo.yaml is read (staticDir list, baseURL path); hugo.toml takes the defaults with a note', async () => {
+  it('Hugo: hugo.yaml is read (staticDir list, baseURL path)', async () => {
     const yaml = await repo('hugo-yaml', { 'hugo.yaml': "baseURL: https://example.org/docs/\ncontentDir: content/en\nstaticDir: [static, static-extra]\n" });
     const [y] = summary(await detectSites(yaml), yaml);
     assert.deepEqual([y?.contentRoots, y?.staticDirs, y?.basePath, y?.notes], [['content/en'], ['static', 'static-extra', 'assets'], '/docs/', []]);
-    const toml = await repo('hugo-toml', { 'hugo.toml': "baseURL = 'https://gohugo.io/'\n[[module.mounts]]\nsource = 'content/en'\ntarget = 'content'\n" });
+  });
+
+  it('Hugo: hugo.toml is read with [[module.mounts]] as gohugoio/hugoDocs has them (content/en mounted as content, assets)', async () => {
+    // gohugoio/hugoDocs hugo.toml:90-104 (a mount replaces the default mount of its target: content/ is no longer read).
+    const mounts = "[module]\n  [module.hugoVersion]\n    min = \"0.144.0\"\n  [[module.mounts]]\n    source = \"assets\"\n    target = \"assets\"\n  [[module.mounts]]\n    source = 'content/en'\n    target = 'content'\n    [module.mounts.sites.matrix]\n      languages = ['en']\n  [[module.mounts]]\n    disableWatch = true\n    source       = \"hugo_stats.json\"\n    target       = \"assets/notwatching/hugo_stats.json\"\n";
+    const toml = await repo('hugo-toml', { 'hugo.toml': `baseURL = 'https://gohugo.io/'\n${mounts}` });
     const [t] = summary(await detectSites(toml), toml);
-    assert.deepEqual([t?.contentRoots, t?.staticDirs], [['content'], ['static', 'assets']]);
-    assert.match(t?.notes[0] ?? '', /hugo\.toml is TOML, which is not read: Hugo's defaults are used/);
+    assert.deepEqual([t?.contentRoots, t?.staticDirs, t?.resourceDirs, t?.basePath], [['content/en'], ['static', 'assets'], ['assets'], '/']);
+    assert.deepEqual(t?.notes, ['hugo.toml: the mount of hugo_stats.json into assets/notwatching/hugo_stats.json is not followed; links to it are looked for in the other folders']);
+    const mounted = await repo('hugo-toml-static', {
+      'config.toml': "baseURL = 'https://example.org/site/'\ncontentDir = 'pages'\nstaticDir = ['static', 'uploads']\n[[module.mounts]]\nsource = 'node_modules/pics'\ntarget = 'static'\n[[module.mounts]]\nsource = 'static'\ntarget = 'static'\n",
+      'pages/_index.md': '# x\n',
+      'archetypes/default.md': '+++\n+++\n',
+    });
+    const [m] = summary(await detectSites(mounted), mounted);
+    assert.deepEqual([m?.contentRoots, m?.staticDirs, m?.basePath], [['pages'], ['node_modules/pics', 'static', 'assets'], '/site/']);
+  });
+
+  it('Hugo: a relative link is the page bundle file, else a global resource in assets/, else missing', async () => {
+    const dir = await repo('hugo-resources', {
+      'hugo.toml': "[[module.mounts]]\nsource = 'assets'\ntarget = 'assets'\n[[module.mounts]]\nsource = 'content/en'\ntarget = 'content'\n",
+      'content/en/host/index.md': '# x\n',
+      'content/en/host/netlify-01.png': 'png',
+      'assets/images/examples/zion-national-park.jpg': 'jpg',
+    });
+    const page = path.join(dir, 'content/en/host/index.md');
+    const roots = { documentPath: page, root: dir, site: siteOfDocument(await detectSites(dir), page) };
+    const where = async (src: string) => {
+      const r = await resolveImageLink(src, roots);
+      return r.kind === 'file' ? path.relative(dir, r.path) : r.kind;
+    };
+    assert.deepEqual(
+      [await where('netlify-01.png'), await where('images/examples/zion-national-park.jpg'), await where('/images/examples/zion-national-park.jpg'), await where('images/gone.png'), await where('../../../../x.png')],
+      ['content/en/host/netlify-01.png', 'assets/images/examples/zion-national-park.jpg', 'assets/images/examples/zion-national-park.jpg', 'missing', 'refused'],
+    );
+  });
+
+  it('Hugo: a hugo.toml that is not TOML takes the defaults, with a note naming the line', async () => {
+    const bad = await repo('hugo-bad-toml', { 'hugo.toml': "baseURL = 'https://x.org/'\ncontentDir = \n[[[\n" });
+    const [b] = summary(await detectSites(bad), bad);
+    assert.deepEqual([b?.contentRoots, b?.staticDirs], [['content'], ['static', 'assets']]);
+    assert.match(b?.notes[0] ?? '', /^hugo\.toml is not valid TOML \(line 2\b.*\); Hugo's defaults are used$/);
+  });
+
+  it('Hostile hugo.toml: nested 100000 tables deep, not UTF-8, over the size limit: the defaults, with a note, never a crash', async () => {
+    const deep = await repo('hugo-deep-toml', { 'hugo.toml': `[${'a.'.repeat(100_000)}b]\nx = 1\n` });
+    const [d] = summary(await detectSites(deep), deep);
+    assert.deepEqual([d?.contentRoots, d?.staticDirs], [['content'], ['static', 'assets']]);
+    assert.match(d?.notes[0] ?? '', /^hugo\.toml could not be read \(nested too deep\); Hugo's defaults are used$/);
+    const latin1 = await repo('hugo-latin1-toml', {});
+    await fs.writeFile(path.join(latin1, 'hugo.toml'), Buffer.from('title = "Caf\xe9"\ncontentDir = "inhalt"\n', 'latin1'));
+    const [l] = summary(await detectSites(latin1), latin1);
+    assert.deepEqual(l?.contentRoots, ['inhalt'], 'a stray byte in a string does not hide the rest');
+    const huge = await repo('hugo-huge-toml', { 'hugo.toml': `contentDir = "x"\n# ${'x'.repeat(MAX_CONFIG_BYTES)}\n` });
+    const [h] = summary(await detectSites(huge), huge);
+    assert.deepEqual(h?.contentRoots, ['content']);
+    assert.match(h?.notes[0] ?? '', /^hugo\.toml: it is \d+ bytes, over \d+; the defaults are used$/);
   });
 
   it('a plain config.toml is Hugo only beside Hugo folders', async () => {
