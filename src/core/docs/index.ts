@@ -6,11 +6,13 @@
  */
 export * from './altCache';
 export * from './check';
+export * from './docRules';
 export * from './edits';
 export * from './encoding';
 export * from './files';
 export * from './fix';
 export * from './generate';
+export * from './judge';
 export * from './links';
 export * from './report';
 export * from './rules';
