@@ -30,12 +30,16 @@ const SHORT = 120;
 export function judgeAlt(image: AltSubject): AltJudgement | undefined {
   const alt = image.alt.trim();
   if (!alt) return { kind: 'whitespace', reason: 'alt text is only whitespace' };
+  // Combining marks, zero-width and direction marks alone: nothing a screen reader can say.
+  if (!/[^\p{M}\p{Cf}\p{Cc}\p{Z}\s]/u.test(alt)) return { kind: 'whitespace', reason: 'alt text has no visible characters' };
   if (/^\{\{.*\}\}$/su.test(alt)) return undefined; // a template expression: the real alt is made later
   const shown = alt.length > 60 ? `${alt.slice(0, 59)}…` : alt;
   const is = (kind: UninformativeKind, what: string): AltJudgement => ({ kind, reason: `alt text "${shown}" ${what}` });
   if (looksLikePath(alt)) return is('file-name', 'is a file name or path');
   if (alt.length > SHORT) return undefined;
   const words = normWords(alt);
+  // Only punctuation ("-", "..."): a placeholder. An emoji has a name a screen reader says.
+  if (!words && !/\p{Extended_Pictographic}/u.test(alt)) return is('placeholder', 'has no words');
   if (isDecorativeDeclaration(alt, words)) return is('decorative', 'says the image is decorative: mark it so (alt="" in HTML and JSX, type="icon" in Learn) instead of describing it');
   if (isScreenshotName(words)) return is('screenshot-name', "is a screenshot tool's default name");
   const bare = words.split(' ').filter((w, i) => i > 0 || !ARTICLES.has(w)).join(' ');
@@ -43,8 +47,9 @@ export function judgeAlt(image: AltSubject): AltJudgement | undefined {
   if (isNumberedLabel(alt)) return is('numbered', 'is a label with a number');
   if (isSlug(alt)) return is('slug', 'is a slug or file name, not words');
   if (!image.link) {
-    if (image.heading && headingForms(image.heading).includes(words)) return is('heading', 'repeats the heading above it');
-    if (image.caption && normWords(image.caption) === words) return is('caption', 'repeats its caption');
+    // A banner whose only text is the heading is redundant too (WAI: an image whose text is already next to it is alt="").
+    if (image.heading && headingForms(image.heading).includes(words)) return is('heading', 'repeats the heading above it (if the image only shows that text, it is decorative: alt="")');
+    if (image.caption && normWords(image.caption) === words) return is('caption', 'repeats its caption (if the image only shows that text, it is decorative: alt="")');
   }
   return undefined;
 }

@@ -97,6 +97,14 @@ describe('alt-uninformative: alt that repeats the heading or the caption', () =>
     assert.equal(flagged('Windows Terminal Campbell color scheme', 'campbell.png', { heading: 'Campbell' }), undefined);
     assert.deepEqual(findingsOf('<img src="x.png" alt="Text using OpenType old style numerals" title="Text using OpenType old style numerals">\n', 'html').map((f) => f.rule), []);
   });
+
+  it('a banner whose only text is its alt: fine on its own (even named after it); under the same heading it is redundant, and the finding says alt=""', () => {
+    assert.deepEqual(findingsOf('## Release notes\n\n<img src="/images/changelog/web-editor.jpg" alt="Web Editor">\n', 'mdx').map((f) => f.rule), []);
+    const [finding, ...rest] = findingsOf('## Web Editor\n\n<img src="/images/changelog/web-editor.jpg" alt="Web Editor">\n', 'mdx');
+    assert.equal(rest.length, 0);
+    assert.equal(finding?.rule, 'alt-uninformative');
+    assert.match(finding?.message ?? '', /heading.*alt=""/);
+  });
 });
 
 describe('alt-uninformative: generic words in the languages docs are translated into', () => {
