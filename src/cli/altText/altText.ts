@@ -62,7 +62,8 @@ Options:
                       start on no site; inside the current folder (default: it)
   --verbose           say which docs sites were found and what of their configuration was guessed
   --dry-run           (fix) print a unified diff; writes nothing (no file, no cache)
-  --rewrite-uninformative  (fix) also replace alt text that says nothing
+  --rewrite-uninformative  (fix) also replace alt text that says nothing (not alt that calls its image
+                      decorative: that wants alt="", by hand)
   --fix-path-case     (fix) rewrite links to the file's real letter case
   --no-context        (fix) do not send the nearest heading and the text around each image
   --cache FILE        (fix) alt-text cache: reruns and duplicates cost nothing. Default: your cache folder

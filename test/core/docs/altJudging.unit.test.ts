@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { findImages, type FoundImage } from '../../../src/core/finders';
-import { altWidth, docAltFindings, judgeAlt, uninformativeReason } from '../../../src/core/docs';
+import { altWidth, docAltFindings, judgeAlt, parseDoc, planFix, uninformativeReason } from '../../../src/core/docs';
 import { RULE_IDS, RULES, isRuleId } from '../../../src/core/base';
 
 const subject = (alt: string, src = 'media/x.png', more: Partial<Pick<FoundImage, 'heading' | 'caption' | 'link'>> = {}) => ({ alt, src, heading: undefined, ...more });
@@ -168,5 +168,25 @@ describe('alt-duplicate', () => {
     assert.match(RULES.find((r) => r.id === 'alt-duplicate')?.help ?? '', /unique/i);
     const off = docAltFindings(findImages('![A](a.png)\n![A](b.png)\n', 'markdown'), 'doc.md', { maxLength: 125, rules: new Set(RULE_IDS.filter((r) => r !== 'alt-duplicate')) });
     assert.deepEqual(off, []);
+  });
+});
+
+describe('--rewrite-uninformative follows the same judgement', () => {
+  it('rewrites a placeholder, leaves human words that are the file name, and skips alt that calls its image decorative (it wants alt="")', async () => {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const root = await mkdtemp(path.join(tmpdir(), 'alt-judging-'));
+    try {
+      for (const f of ['alt-text.png', 'join-page.png', 'background-light.svg']) await writeFile(path.join(root, f), 'x');
+      const text = '![alt text](alt-text.png)\n\n![Join page](join-page.png)\n\n![Decorative background image.](background-light.svg)\n';
+      const doc = parseDoc('page.md', path.join(root, 'page.md'), text, 'markdown');
+      const plan = await planFix([doc], { root, docsRoot: root, rewriteUninformative: true, fixPathCase: false, context: false });
+      assert.deepEqual(plan.jobs.map((j) => path.basename(j.source)), ['alt-text.png']);
+      assert.equal(plan.skipped.length, 1);
+      assert.match(plan.skipped[0] ?? '', /^page\.md:5:1: .*decorative.*not described$/);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
