@@ -138,6 +138,21 @@ describe('alt-text check', () => {
     assert.equal((await run(['check', 'docs/ok.md'])).code, 0);
   });
 
+  it('alt-duplicate is reported (text, SARIF note, GitHub notice) without making check exit 1; with another finding it still fails', async () => {
+    await fs.mkdir(path.join(dir, 'dup'), { recursive: true });
+    await fs.copyFile(image('ui.png'), path.join(dir, 'dup', 'a.png'));
+    await fs.copyFile(image('ui.png'), path.join(dir, 'dup', 'b.png'));
+    await fs.writeFile(path.join(dir, 'dup', 'page.md'), '# Settings\n\n![The settings panel](a.png)\n\n![The settings panel](b.png)\n');
+    const text = await run(['check', 'dup']);
+    assert.equal(text.code, 0, text.stderr);
+    assert.equal(text.stdout, 'dup/page.md:5:1 alt-duplicate same alt text as the image at line 3 (a.png): say what this one shows that the other does not\n');
+    const sarif = JSON.parse((await run(['check', '--format', 'sarif', 'dup'])).stdout) as { runs: { results: { ruleId: string; level: string }[] }[] };
+    assert.deepEqual(sarif.runs[0]?.results.map((r) => `${r.ruleId} ${r.level}`), ['alt-duplicate note']);
+    assert.match((await run(['check', '--format', 'github', 'dup'])).stdout, /^::notice file=dup\/page\.md,line=5,col=1,title=alt-duplicate::/);
+    await fs.writeFile(path.join(dir, 'dup', 'page.md'), '![The settings panel](a.png)\n\n![The settings panel](b.png)\n\n![image](a.png)\n');
+    assert.equal((await run(['check', 'dup'])).code, 1);
+  });
+
   it('--format json, sarif and github', async () => {
     const j = JSON.parse((await run(['check', '--format', 'json', 'docs/case.md'])).stdout) as { files: number; findings: { rule: string }[] };
     assert.equal(j.files, 1);
