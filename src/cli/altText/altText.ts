@@ -13,7 +13,7 @@ import { applyFix, fixSummary, nothingToFixMessage, planFix, type FixAltResult }
 import { altProgressText, defaultAltCacheFile, FileAltCache, generateAltTexts, runError, type AltProgress, type AltRunStats } from '../../core/docs';
 import { DirectoryCache, isInside } from '../../core/docs';
 import { checkSummary, formatReport, REPORT_FORMATS, type ReportFormat } from '../../core/docs';
-import { isDescribeError, redact, DEFAULT_DOC_GLOB, DEFAULT_ALT_CONCURRENCY, DEFAULT_ALT_MAX_LENGTH, isRuleId, RULE_IDS, type RuleId } from '../../core/base';
+import { failsCheck, isDescribeError, redact, DEFAULT_DOC_GLOB, DEFAULT_ALT_CONCURRENCY, DEFAULT_ALT_MAX_LENGTH, isRuleId, RULE_IDS, type RuleId } from '../../core/base';
 import { createDispatcher, proxyFromEnv, undiciTransport } from '../../core/nodeHttp';
 import type { DescribeSettings } from '../../core/base';
 import { cliCredential, cliMessage, cliSettings, ENDPOINT_OPTIONS, errorCodeOf, failure, parseAuthChoice, parseCliArgs, secretsInEnv, UsageError, WaitingLine, type EndpointFlags, type Failure } from '../base';
@@ -30,7 +30,7 @@ export const ALT_USAGE = `Usage: describe-image alt-text check [options] <path o
 Find images without good alt text in Markdown, MDX, HTML and JSX/TSX files (folders are searched for
 ${DEFAULT_DOC_GLOB}), and fill it in.
 
-  check               report findings; exit 1 when there is any
+  check               report findings; exit 1 when there is any (but alt-duplicate, reported without failing)
   fix                 generate the missing alt text with your deployment and write it into the files
   sites               show the docs sites found in or above DIR (default: the current folder) and one or two
                       levels below, and what was read from their configuration (never run): DocFX/Learn,
@@ -44,8 +44,14 @@ Images: <img>, Markdown images, and the image components Image, Picture and Them
 Rules (each can be turned off with --disable):
   alt-missing         an image without alt text, or with only spaces (markdownlint MD045; HTML alt="",
                       aria-hidden="true" and role="presentation" mark an image as decorative on purpose)
-  alt-uninformative   alt text that is only a file name, a slug (img_0231) or a generic word (image, screenshot, logo)
-  alt-too-long        alt text over --max-length characters
+  alt-uninformative   alt text that says nothing: a file name or slug (img_0231), a screenshot tool's default name,
+                      a placeholder or generic word in any of ten languages (alt text, image, TODO), a numbered
+                      label (Step one), alt that calls the image decorative (use alt=""), or a repeat of the
+                      heading or caption (not on a linked image). Human words that are also the file's name
+                      ("Join page" on join-page.png) are fine
+  alt-too-long        alt text over twice --max-length in width (250; a CJK character counts two), light/dark
+                      twins once
+  alt-duplicate       two different images with the same alt text in one file (a warning: check still exits 0)
   image-path-case     a link that differs from its file in letter case (broken on case-sensitive file systems)
   image-missing       a link to a file that does not exist (remote URLs are not fetched). On a docs site,
                       /img/a.png is looked up where the site serves it from (Docusaurus static/, VitePress,
@@ -56,12 +62,13 @@ Options:
   --format F          check output: text (default; path:line:column rule message), json, sarif, github
   --json              same as --format json
   --disable R[,R]     turn rules off
-  --max-length N      longest alt text (default ${DEFAULT_ALT_MAX_LENGTH})
+  --max-length N      longest alt text written (default ${DEFAULT_ALT_MAX_LENGTH}); alt-too-long reports twice that
   --docs-root DIR     where docs sites are looked for (see sites), and where site-absolute links like /img/a.png
                       start on no site; inside the current folder (default: it)
   --verbose           say which docs sites were found and what of their configuration was guessed
   --dry-run           (fix) print a unified diff; writes nothing (no file, no cache)
-  --rewrite-uninformative  (fix) also replace alt text that says nothing
+  --rewrite-uninformative  (fix) also replace alt text that says nothing (not alt that calls its image
+                      decorative: that wants alt="", by hand)
   --fix-path-case     (fix) rewrite links to the file's real letter case
   --no-context        (fix) do not send the nearest heading and the text around each image
   --cache FILE        (fix) alt-text cache: reruns and duplicates cost nothing. Default: your cache folder
@@ -160,7 +167,8 @@ async function altText(argv: readonly string[], io: CliIo, { secrets, say, fail,
   if (mode === 'check') {
     io.stdout(formatReport(checked.report, format, typeof __VERSION__ === 'string' ? __VERSION__ : 'dev'));
     if (format === 'text') say(checkSummary(checked.report));
-    return findings.length > 0 || errors.length > 0 ? 1 : 0;
+    // alt-duplicate is reported without failing the run (see RULES); every other finding fails it.
+    return findings.some((f) => failsCheck(f.rule)) || errors.length > 0 ? 1 : 0;
   }
   for (const e of errors) say(`skipped ${e.file}:${e.line}:${e.column}: ${e.message}`);
   return fix(checked.docs, { ...options, sites, dirCache, dryRun: !!v['dry-run'], rewriteUninformative: !!v['rewrite-uninformative'], fixPathCase: !!v['fix-path-case'], context: !v['no-context'], cache: v.cache, values: v, secrets, io, say, fail, output, hadErrors: errors.length > 0 });

@@ -44,7 +44,7 @@ export const altTextCheckInput = z
   .object({
     paths: altPaths,
     disable: z.array(z.enum(RULE_IDS as [string, ...string[]])).optional().describe(`Rules to leave out: ${RULE_IDS.join(', ')}.`),
-    maxLength: z.number().int().min(20).max(1000).optional().describe('Longest good alt text, in characters (default 125).'),
+    maxLength: z.number().int().min(20).max(1000).optional().describe('Length alt text is written at, in characters (default 125); alt-too-long reports alt text over twice that width.'),
   })
   .strict();
 

@@ -12,7 +12,8 @@ import { findImages } from '../finders';
 import { decodeDocText, NotUtf8Error, type DecodeOptions } from './encoding';
 import { DocTooLargeError, type FindOptions, type FoundImage } from '../finders';
 import { DirectoryCache, resolveImageLink, type LinkRoots, type ResolvedLink } from './links';
-import { altFindings, type Finding } from './rules';
+import { type Finding } from './rules';
+import { docAltFindings } from './docRules';
 import type { Report } from './report';
 import { contentHash } from './write';
 import { siteOfDocument, type Site } from '../sites';
@@ -126,8 +127,8 @@ export async function checkDoc(doc: DocFile, options: CheckOptions): Promise<Fil
   const links = new Map<number, ResolvedLink>();
   const cache = options.dirCache ?? new DirectoryCache();
   const wantPaths = options.rules.has('image-path-case') || options.rules.has('image-missing');
+  findings.push(...docAltFindings(doc.images, doc.file, options));
   for (const [index, image] of doc.images.entries()) {
-    findings.push(...altFindings(image, doc.file, options));
     if (!wantPaths) continue;
     // The image's source, then its other links: ThemedImage's dark source, Learn's lightbox (the larger image a click
     // opens). Each must hold; only the source's case is fixed by --fix-path-case, the others' is reported.

@@ -9,7 +9,7 @@ import type { AltJob, AltRunStats } from './generate';
 import { isLocalLink, linkRoots, type DocFile } from './check';
 import { altEdit, applyEdits, srcEdit, verifyEdits, type IntendedChange, type TextEdit } from './edits';
 import { DirectoryCache, resolveImageLink } from './links';
-import { uninformativeReason } from './rules';
+import { judgeAlt } from './judge';
 import type { Site } from '../sites';
 import { writeFileSafely } from './write';
 
@@ -59,8 +59,13 @@ export async function planFix(docs: readonly DocFile[], options: FixPlanOptions)
   for (const doc of docs) {
     for (const [index, image] of doc.images.entries()) {
       const where = `${doc.file}:${image.line}:${image.column}`;
-      const wantsAlt =
-        !image.altUnknown && ((image.altState === 'missing' && !image.decorative) || (options.rewriteUninformative && image.altState === 'present' && !!uninformativeReason(image.alt, image.src)));
+      const judged = options.rewriteUninformative && image.altState === 'present' && !image.altUnknown ? judgeAlt(image) : undefined;
+      if (judged?.kind === 'decorative') {
+        // The author says it is decorative: what it wants is alt="" (by hand), not a description.
+        skipped.push(`${where}: ${judged.reason}; not described`);
+        continue;
+      }
+      const wantsAlt = !image.altUnknown && ((image.altState === 'missing' && !image.decorative) || !!judged);
       const local = isLocalLink(image);
       if (!wantsAlt && !(options.fixPathCase && local)) continue;
       let source: string | undefined;

@@ -4,7 +4,7 @@
  * workflow annotations.
  */
 import { type Finding } from './rules';
-import { RULES } from '../base';
+import { failsCheck, RULES } from '../base';
 
 export type ReportFormat = 'text' | 'json' | 'sarif' | 'github';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'sarif', 'github'];
@@ -43,7 +43,7 @@ export function formatGithub(report: Report): string {
   const prop = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/:/g, '%3A').replace(/,/g, '%2C');
   const data = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
   return [
-    ...report.findings.map((f) => `::warning file=${prop(f.file)},line=${f.line},col=${f.column},title=${prop(f.rule)}::${data(f.message)}`),
+    ...report.findings.map((f) => `::${failsCheck(f.rule) ? 'warning' : 'notice'} file=${prop(f.file)},line=${f.line},col=${f.column},title=${prop(f.rule)}::${data(f.message)}`),
     ...report.errors.map((e) => `::error file=${prop(e.file)},line=${e.line},col=${e.column},title=parse-error::${data(e.message)}`),
   ]
     .map((l) => `${l}\n`)
@@ -51,7 +51,7 @@ export function formatGithub(report: Report): string {
 }
 
 export function formatSarif(report: Report, toolVersion: string): string {
-  const rules = [...RULES.map((r) => ({ id: r.id, shortDescription: { text: r.summary }, help: { text: r.help }, defaultConfiguration: { level: 'warning' } })), { id: 'parse-error', shortDescription: { text: 'File could not be parsed' }, help: { text: 'Fix the syntax error so the file can be checked.' }, defaultConfiguration: { level: 'error' } }];
+  const rules = [...RULES.map((r) => ({ id: r.id, shortDescription: { text: r.summary }, help: { text: r.help }, defaultConfiguration: { level: r.failsCheck ? 'warning' : 'note' } })), { id: 'parse-error', shortDescription: { text: 'File could not be parsed' }, help: { text: 'Fix the syntax error so the file can be checked.' }, defaultConfiguration: { level: 'error' } }];
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const location = (file: string, line: number, column: number) => ({
     physicalLocation: { artifactLocation: { uri: encodeURI(file), uriBaseId: '%SRCROOT%' }, region: { startLine: line, startColumn: column } },
@@ -63,7 +63,7 @@ export function formatSarif(report: Report, toolVersion: string): string {
       {
         tool: { driver: { name: 'describe-image alt-text', version: toolVersion, informationUri: 'https://github.com/describe-image/describe-image', rules } },
         results: [
-          ...report.findings.map((f) => ({ ruleId: f.rule, ruleIndex: index.get(f.rule) ?? 0, level: 'warning', message: { text: f.message }, locations: [location(f.file, f.line, f.column)] })),
+          ...report.findings.map((f) => ({ ruleId: f.rule, ruleIndex: index.get(f.rule) ?? 0, level: failsCheck(f.rule) ? 'warning' : 'note', message: { text: f.message }, locations: [location(f.file, f.line, f.column)] })),
           ...report.errors.map((e) => ({ ruleId: 'parse-error', ruleIndex: index.get('parse-error') ?? 0, level: 'error', message: { text: e.message }, locations: [location(e.file, e.line, e.column)] })),
         ],
       },

@@ -83,6 +83,30 @@ export interface HtmlScanOptions {
   /** Heading and context from the surrounding Markdown (replace what the HTML itself says). */
   readonly heading?: string | undefined;
   readonly context?: string | undefined;
+  /** The HTML is inside a Markdown link (or an inline `<a>`), so its images are too. */
+  readonly link?: 'link' | 'button' | undefined;
+}
+
+/** Where an element sits: inside a link or button, inside a `<figure>`. */
+interface Place {
+  readonly link: 'link' | 'button' | undefined;
+  readonly figure: Element | undefined;
+}
+
+/** The place of an element's children. */
+function placeIn(el: Element, place: Place): Place {
+  const link = el.tagName === 'a' ? 'link' : el.tagName === 'button' ? 'button' : place.link;
+  return { link, figure: el.tagName === 'figure' ? el : place.figure };
+}
+
+/** The text of a figure's `<figcaption>` (a direct child, as HTML says); read once per figure (a gallery shares it). */
+function captionOf(figure: Element | undefined, captions: Map<Element, string | undefined>): string | undefined {
+  if (!figure) return undefined;
+  if (captions.has(figure)) return captions.get(figure);
+  const caption = children(figure).find((n) => isElement(n as Node) && (n as Element).tagName === 'figcaption');
+  const text = caption ? oneLine(htmlTextContent(caption as Element)) || undefined : undefined;
+  captions.set(figure, text);
+  return text;
 }
 
 /** Find every `<img>` element in HTML text. */
@@ -96,19 +120,23 @@ export function findHtmlImages(text: string, options: HtmlScanOptions): FoundIma
   // The text of each element asked for, read once (a gallery of thousands of images in one <p> has one context).
   const texts = new Map<Element, string>();
   // Iterative depth-first walk in document order (deep documents must not overflow the stack).
-  const stack: { node: Node; parent: Element | undefined }[] = [{ node: root as Node, parent: undefined }];
+  const captions = new Map<Element, string | undefined>();
+  type Entry = { node: Node; parent: Element | undefined; place: Place };
+  const stack: Entry[] = [{ node: root as Node, parent: undefined, place: { link: options.link, figure: undefined } }];
   while (stack.length) {
-    const { node, parent } = stack.pop() as { node: Node; parent: Element | undefined };
+    const { node, parent, place } = stack.pop() as Entry;
+    let inner = place;
     if (isElement(node)) {
       if (HEADINGS.has(node.tagName) && options.heading === undefined) heading = oneLine(htmlTextContent(node)) || heading;
       if (node.tagName === 'img') {
         const image = imageFrom(text, node, options, heading, options.context ?? contextOf(parent, texts));
-        if (image) found.push(image);
+        if (image) found.push({ ...image, link: place.link, caption: captionOf(place.figure, captions) });
       }
       if (RAW_TEXT.has(node.tagName) && node.tagName !== 'template') continue;
+      inner = placeIn(node, place);
     }
     const kids = children(node);
-    for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i] as Node, parent: isElement(node) ? node : parent });
+    for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i] as Node, parent: isElement(node) ? node : parent, place: inner });
   }
   return found.map((f) => ({ ...f, start: f.start + base, end: f.end + base, altSpan: shift(f.altSpan, base), srcSpan: f.srcSpan && shift(f.srcSpan, base), ...options.lines.position(f.start + base) }));
 }

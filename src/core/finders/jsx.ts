@@ -111,6 +111,20 @@ interface JsxContext {
   readonly context: string | undefined;
 }
 
+/** Elements whose images are links or buttons (HTML's, and the link components of React frameworks). */
+const LINK_TAGS: Readonly<Record<string, 'link' | 'button'>> = { a: 'link', Link: 'link', button: 'button', Button: 'button' };
+
+/** The text of a JSX `<figure>`'s `<figcaption>` child, read once per figure. */
+function jsxCaption(figure: BabelNode | undefined, captions: Map<BabelNode, string | undefined>): string | undefined {
+  if (!figure) return undefined;
+  if (captions.has(figure)) return captions.get(figure);
+  const kids = (figure['children'] as BabelNode[] | undefined) ?? [];
+  const caption = kids.find((k) => k.type === 'JSXElement' && nameOf((k['openingElement'] as BabelNode)['name']) === 'figcaption');
+  const text = caption ? oneLine(jsxText(caption)) || undefined : undefined;
+  captions.set(figure, text);
+  return text;
+}
+
 /** An attribute's text: the literal or the static expression; null when absent or bare; undefined when unknown. */
 function attributeText(a: JsxAttribute | undefined): string | null | undefined {
   if (!a) return null;
@@ -297,11 +311,13 @@ export function findJsxImages(code: string, lines: LineIndex, options: JsxScanOp
     if (t === undefined) texts.set(el, (t = oneLine(jsxText(el))));
     return t;
   };
-  // Iterative walk in source order, keeping the enclosing JSX element for context.
-  const stack: { node: BabelNode; parentElement: BabelNode | undefined }[] = [{ node: ast.program as unknown as BabelNode, parentElement: undefined }];
+  // Iterative walk in source order, keeping the enclosing JSX element for context, and the link and figure around it.
+  type Entry = { node: BabelNode; parentElement: BabelNode | undefined; link: 'link' | 'button' | undefined; figure: BabelNode | undefined };
+  const stack: Entry[] = [{ node: ast.program as unknown as BabelNode, parentElement: undefined, link: undefined, figure: undefined }];
+  const captions = new Map<BabelNode, string | undefined>();
   while (stack.length) {
-    const { node, parentElement } = stack.pop() as { node: BabelNode; parentElement: BabelNode | undefined };
-    let nextParent = parentElement;
+    const { node, parentElement, link, figure } = stack.pop() as Entry;
+    const inner = { parentElement, link, figure };
     if (node.type === 'JSXElement') {
       const opening = node['openingElement'] as BabelNode;
       const name = nameOf(opening['name']) ?? '';
@@ -309,9 +325,11 @@ export function findJsxImages(code: string, lines: LineIndex, options: JsxScanOp
       const component = components.get(name);
       if (component) {
         const tag = tagOf(opening, source);
-        if (tag) found.push(imageFromJsxTag(tag, { language, lines, heading, context: parentElement ? textOf(parentElement) || undefined : undefined }, component));
+        if (tag) found.push({ ...imageFromJsxTag(tag, { language, lines, heading, context: parentElement ? textOf(parentElement) || undefined : undefined }, component), link, caption: jsxCaption(figure, captions) });
       }
-      nextParent = node;
+      inner.parentElement = node;
+      inner.link = LINK_TAGS[name] ?? link;
+      if (name === 'figure') inner.figure = node;
     }
     const kids: BabelNode[] = [];
     for (const [key, value] of Object.entries(node)) {
@@ -320,7 +338,7 @@ export function findJsxImages(code: string, lines: LineIndex, options: JsxScanOp
       if (isNode(value)) kids.push(value);
     }
     kids.sort((a, b) => (b.start ?? 0) - (a.start ?? 0));
-    for (const k of kids) stack.push({ node: k, parentElement: nextParent });
+    for (const k of kids) stack.push({ node: k, ...inner });
   }
   return found;
 }

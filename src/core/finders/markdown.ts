@@ -143,6 +143,9 @@ class ImageWalk {
   private readonly components: ImageComponents;
   /** The JSX elements open (MDX): each must be closed, as MDX's compiler requires. */
   private readonly openJsx: MdxTag[] = [];
+  /** Links being read (`[![alt](src)](href)`), and inline HTML `<a>`/`<button>` tags opened and not yet closed. */
+  private links = 0;
+  private htmlLinks: ('link' | 'button')[] = [];
 
   constructor(
     private readonly text: string,
@@ -197,6 +200,9 @@ class ImageWalk {
       case 'paragraph':
         this.paragraph = { enter: i, images: [] };
         break;
+      case 'link':
+        this.links++;
+        break;
       case 'htmlFlow':
       case 'htmlText':
         this.html(token);
@@ -230,6 +236,9 @@ class ImageWalk {
         break;
       case 'image':
         this.image(token);
+        break;
+      case 'link':
+        this.links--;
         break;
       case 'atxHeadingText':
       case 'setextHeadingText':
@@ -267,11 +276,21 @@ class ImageWalk {
     } else if (this.definitionLabel !== undefined && !this.definitions.has(this.definitionLabel)) this.definitions.set(this.definitionLabel, value);
   }
 
+  /** Inside a link: a Markdown link, or an inline HTML `<a>`/`<button>` (micromark gives each inline tag as a token). */
+  private get link(): 'link' | 'button' | undefined {
+    return this.links > 0 ? 'link' : this.htmlLinks[this.htmlLinks.length - 1];
+  }
+
   /** HTML blocks and inline HTML: their `<img>` tags, read with parse5. */
   private html(token: Token): void {
     const html = slice(this.text, token);
+    if ((token.type as string) === 'htmlText') {
+      const tag = /^<(\/?)(a|button)(?=[\s>/])/i.exec(html);
+      if (tag?.[1]) this.htmlLinks.pop();
+      else if (tag) this.htmlLinks.push(tag[2]?.toLowerCase() === 'a' ? 'link' : 'button');
+    }
     if (!/<img/i.test(html)) return;
-    const options = { language: this.language, baseOffset: token.start.offset, lines: this.lines, fragment: true, heading: this.heading, context: this.contextOutside() };
+    const options = { language: this.language, baseOffset: token.start.offset, lines: this.lines, fragment: true, heading: this.heading, context: this.contextOutside(), link: this.link };
     for (const image of findHtmlImages(html, options)) this.add(image);
   }
 
@@ -393,6 +412,7 @@ class ImageWalk {
       altQuote: '' as const,
       heading: this.heading,
       context: this.paragraph ? undefined : this.previousParagraph ? clip(this.previousParagraph) : undefined,
+      link: this.link,
     };
     if (this.dest) {
       this.add({ ...base, syntax: 'markdown', src: this.dest.src, srcSpan: this.dest.span, srcWrite: this.dest.write });
@@ -410,6 +430,7 @@ class ImageWalk {
 
   /** The end of a paragraph: its text is the context of its images, and of the images after it. */
   private endParagraph(i: number): void {
+    this.htmlLinks = []; // an inline <a> left open ends with its paragraph
     const paragraph = this.paragraph;
     if (!paragraph) return;
     const own = oneLine(plainText(this.events, paragraph.enter, i, this.text, true));

@@ -88,6 +88,10 @@ export interface FoundImage {
   /** The nearest heading before the image, and the text around it (for the alt-text prompt). */
   readonly heading: string | undefined;
   readonly context: string | undefined;
+  /** The caption shown with the image (HTML/JSX `<figcaption>` of its `<figure>`), when there is one. */
+  readonly caption?: string | undefined;
+  /** The image is (inside) a link or a button: its alt text names where it leads or what it does. */
+  readonly link?: 'link' | 'button' | undefined;
   /** Learn's `:::image` only. */
   readonly learn?: LearnImage | undefined;
 }

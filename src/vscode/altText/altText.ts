@@ -10,7 +10,7 @@ import { altEdit, applyEdits, srcEdit, verifyEdits, type IntendedChange, type Te
 import { altPrompt, generateAltTexts, runError, type AltJob, type AltOutcome } from '../../core/docs';
 import type { FoundImage } from '../../core/finders';
 import { resolveImageLink } from '../../core/docs';
-import { uninformativeReason } from '../../core/docs';
+import { judgeAlt } from '../../core/docs';
 import { DescribeError, type RuleId } from '../../core/base';
 import { showError } from '../base';
 import { docOf } from './altTextRead';
@@ -25,10 +25,15 @@ function enabledRules(settings: AltTextSettings): Set<RuleId> {
   return new Set(settings.rules);
 }
 
-/** Should this image get generated alt text? (missing or only whitespace, or saying nothing; not alt="") */
+/**
+ * Should this image get generated alt text? (missing or only whitespace, or saying nothing; not alt="", and not alt
+ * that says the image is decorative: it wants alt="", which is not generated)
+ */
 function wantsAlt(image: FoundImage): boolean {
   if (image.altUnknown || image.altState === 'empty') return false;
-  return image.altState === 'missing' || !!uninformativeReason(image.alt, image.src);
+  if (image.altState === 'missing') return true;
+  const judged = judgeAlt(image);
+  return !!judged && judged.kind !== 'decorative';
 }
 
 /** Resolve an image's link for reading it; a link that can't be read becomes a bad-input error with the reason. */

@@ -125,7 +125,7 @@ describe('alt-text check', () => {
         'docs/guide.md:5:5 alt-missing image without alt text: img/ui.png',
         'docs/guide.md:11:1 alt-missing image without alt text: /docs/img/photo.jpg',
         'docs/other.md:1:21 alt-missing image without alt text: img/ui-copy.png',
-        'docs/other.md:1:74 alt-uninformative alt text "image" is a generic word: say what img/photo.jpg shows',
+        'docs/other.md:1:74 alt-uninformative alt text "image" is a placeholder or a generic word: say what img/photo.jpg shows',
         'docs/page.mdx:5:1 alt-missing image without alt text: img/ui.png',
         'docs/page.mdx:7:1 alt-missing image without alt text: img/photo.jpg',
         '',
@@ -136,6 +136,21 @@ describe('alt-text check', () => {
     const quiet = await run(['check', '--disable', 'alt-missing,alt-uninformative', '--disable=image-missing', 'docs']);
     assert.deepEqual(quiet.stdout.trim().split('\n').map((l) => l.split(' ')[1]), ['image-path-case', 'image-path-case']);
     assert.equal((await run(['check', 'docs/ok.md'])).code, 0);
+  });
+
+  it('alt-duplicate is reported (text, SARIF note, GitHub notice) without making check exit 1; with another finding it still fails', async () => {
+    await fs.mkdir(path.join(dir, 'dup'), { recursive: true });
+    await fs.copyFile(image('ui.png'), path.join(dir, 'dup', 'a.png'));
+    await fs.copyFile(image('ui.png'), path.join(dir, 'dup', 'b.png'));
+    await fs.writeFile(path.join(dir, 'dup', 'page.md'), '# Settings\n\n![The settings panel](a.png)\n\n![The settings panel](b.png)\n');
+    const text = await run(['check', 'dup']);
+    assert.equal(text.code, 0, text.stderr);
+    assert.equal(text.stdout, 'dup/page.md:5:1 alt-duplicate same alt text as the image at line 3 (a.png): say what this one shows that the other does not\n');
+    const sarif = JSON.parse((await run(['check', '--format', 'sarif', 'dup'])).stdout) as { runs: { results: { ruleId: string; level: string }[] }[] };
+    assert.deepEqual(sarif.runs[0]?.results.map((r) => `${r.ruleId} ${r.level}`), ['alt-duplicate note']);
+    assert.match((await run(['check', '--format', 'github', 'dup'])).stdout, /^::notice file=dup\/page\.md,line=5,col=1,title=alt-duplicate::/);
+    await fs.writeFile(path.join(dir, 'dup', 'page.md'), '![The settings panel](a.png)\n\n![The settings panel](b.png)\n\n![image](a.png)\n');
+    assert.equal((await run(['check', 'dup'])).code, 1);
   });
 
   it('--format json, sarif and github', async () => {

@@ -97,7 +97,7 @@ const sent = () => server.requests.filter((r) => r.status !== 0);
 const DOCS: Record<string, string> = {
   'docs/guide.md': '# Guide\n\nOpen the settings.\n\n![](img/ui.png)\n\nThen save.\n',
   'docs/other.md': 'A photo: ![image](img/photo.jpg) and ![Settings panel](img/ui.png)\n',
-  'docs/case.md': '![Settings panel](img/UI.png)\n\n![Gone](img/gone.png)\n',
+  'docs/case.md': '![Settings panel](img/UI.png)\n\n![img_0042](img/gone.png)\n',
 };
 
 before(async () => {
@@ -260,7 +260,7 @@ describe('describe-image mcp', { timeout: 120_000 }, () => {
     ]);
     assert.deepEqual(await imagesOf('docs/case.md'), [
       { src: 'img/ui.png', alt: 'Settings panel' },
-      { src: 'img/gone.png', alt: 'Gone' },
+      { src: 'img/gone.png', alt: 'img_0042' },
     ]);
   });
 
