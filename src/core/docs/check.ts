@@ -16,7 +16,7 @@ import { type Finding } from './rules';
 import { docAltFindings } from './docRules';
 import type { Report } from './report';
 import { contentHash } from './write';
-import { siteOfDocument, type Site } from '../sites';
+import { siteServing, type Site } from '../sites';
 import { pageDialect, PageSetups, type PageSetup } from './pages';
 
 export interface DocFile {
@@ -118,7 +118,7 @@ export function isLocalLink(image: FoundImage): boolean {
 }
 
 export function linkRoots(doc: DocFile, options: Pick<CheckOptions, 'root' | 'docsRoot' | 'sites'>): LinkRoots {
-  return { documentPath: doc.absPath, root: options.root, docsRoot: options.docsRoot, site: siteOfDocument(options.sites ?? [], doc.absPath) };
+  return { documentPath: doc.absPath, root: options.root, docsRoot: options.docsRoot, site: siteServing(options.sites ?? [], doc.absPath) };
 }
 
 /** The findings of one parsed file. */

@@ -189,3 +189,16 @@ export function siteOfDocument(sites: readonly Site[], documentPath: string): Si
   }
   return best?.site;
 }
+
+/**
+ * The site whose static folders a document's `/x.png` links are served from: the site it is a page of, else the site
+ * whose folder holds it (a Docusaurus theme component in `src/components/` links `/img/x.png` from `static/` too). Only
+ * links: how the document is read (MDX, page syntax) stays siteOfDocument's, so a README beside a config is not a page.
+ */
+export function siteServing(sites: readonly Site[], documentPath: string): Site | undefined {
+  const page = siteOfDocument(sites, documentPath);
+  if (page) return page;
+  let best: Site | undefined;
+  for (const site of sites) if (within(site.dir, documentPath) && (!best || site.dir.length > best.dir.length)) best = site;
+  return best;
+}

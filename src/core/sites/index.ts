@@ -6,7 +6,7 @@
  * whether `.md` is MDX. What can't be read statically takes the generator's documented default, with a note.
  * Imports: nothing else in the core.
  */
-export { detectSites, siteOfDocument, MAX_CONFIG_BYTES } from './detect';
+export { detectSites, siteOfDocument, siteServing, MAX_CONFIG_BYTES } from './detect';
 export { readJsConfig, valueAt, Unknown, ConfigSyntaxError, type JsValue } from './jsConfig';
 export { GENERATOR_NAMES, basePathOf, type Generator, type Site } from './model';
 export { siteSummary, type SiteSummary } from './summary';
