@@ -13,18 +13,12 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AzureLikeServer } from '../../support/azureServer';
 import { runCliProcess } from '../../support/cli';
-import { fixture } from '../../support/paths';
+import { siteCopy as copySite } from '../../support/sites';
 import { findImages, type SiteSyntax } from '../../../src/core/finders';
 
 let tmp = '';
 
-/** A copy of a fixture site in its own repository folder (a `.git` marks the top, as in a clone). */
-async function siteCopy(name: string): Promise<string> {
-  const dir = path.join(tmp, name);
-  await fs.cp(fixture('sites', name), dir, { recursive: true });
-  await fs.mkdir(path.join(dir, '.git'), { recursive: true });
-  return dir;
-}
+const siteCopy = (name: string) => copySite(tmp, name);
 
 const cli = (args: string[], cwd: string) => runCliProcess(['alt-text', ...args], { cwd, guardLog: path.join(tmp, 'guard.log') });
 

@@ -14,18 +14,13 @@ import { PageSetups, readDocFile } from '../../../src/core/docs';
 import { detectSites } from '../../../src/core/sites';
 import { AzureLikeServer } from '../../support/azureServer';
 import { runCliProcess } from '../../support/cli';
-import { fixture } from '../../support/paths';
+import { siteCopy as copySite } from '../../support/sites';
 
 // An answer with what JSX and Markdown must escape: braces, a tag, a pipe, quotes.
 const server = new AzureLikeServer({ answer: () => 'Image of a {config} <Panel> | "quoted" chart.' });
 let tmp = '';
 
-async function siteCopy(name: string): Promise<string> {
-  const dir = path.join(tmp, name);
-  await fs.cp(fixture('sites', name), dir, { recursive: true });
-  await fs.mkdir(path.join(dir, '.git'), { recursive: true });
-  return dir;
-}
+const siteCopy = (name: string) => copySite(tmp, name);
 
 const fix = (cwd: string) =>
   runCliProcess(['alt-text', 'fix', '.'], {

@@ -59,7 +59,7 @@ describe('the npm package describe-image-cli', () => {
     for (const f of ['package/package.json', 'package/README.md', 'package/LICENSE', 'package/dist/cli.js', 'package/dist/core-ocr.js', 'package/dist/assets/resvg.wasm', 'package/dist/assets/ocr/ocr-worker.js', 'package/dist/assets/ocr/eng.traineddata.gz', 'package/dist/assets/fonts/DejaVuSans.ttf']) {
       assert.ok(files.includes(f), `${f} is in the package`);
     }
-    for (const f of files) assert.match(f, /^package\/(package\.json|README\.md|LICENSE|dist\/(cli(-[A-Za-z]+)?|core-[A-Za-z]+)\.js|dist\/assets\/.+)$/, `${f} belongs in the CLI's package`);
+    for (const f of files) assert.match(f, /^package\/(package\.json|README\.md|LICENSE|dist\/(cli(-[A-Za-z]+)?|core-[A-Za-z]+(-[A-Za-z]+)?)\.js|dist\/assets\/.+)$/, `${f} belongs in the CLI's package`);
     assert.equal(cli.manifest.name, 'describe-image-cli');
     assert.equal(cli.manifest.version, rootPkg.version);
     assert.deepEqual(cli.manifest['bin'], { 'describe-image': 'dist/cli.js' });
