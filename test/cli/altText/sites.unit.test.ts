@@ -97,7 +97,10 @@ describe('alt-text check from the root of a docs site, no flags', () => {
 
   it('Astro / Starlight (astro.config.mjs): /x.png is in public/', async () => {
     const dir = await siteCopy('astro');
-    assert.deepEqual(await findingsAt(dir), ['src/content/docs/en/guides/images.md:10 image-missing /images/houston.webp']);
+    assert.deepEqual(await findingsAt(dir), [
+      'src/content/docs/en/guides/images.md:10 image-missing /images/houston.webp',
+      'src/content/docs/en/guides/public-images.mdx:10 alt-missing /images/bird-in-public-folder.jpg',
+    ]);
   });
 
   it('Microsoft Learn (docs/docfx.json with trailing commas): ~/ is the docfx folder, /dotnet/… is another docset (not a finding); :::image of all three types', async () => {
@@ -187,6 +190,17 @@ describe('alt-text fix from the root of a docs site, no flags', () => {
     assert.match(after, /^:::image type="content" source="media\/setup\/Developer-Options.png" alt-text="build-version-sml":::$/m, '--fix-path-case writes the real name');
     assert.equal(after.split('\n').length, before.split('\n').length, 'nothing else moved');
   });
+  it("Astro: fills Astro's <Image> whose /images/… link is in public/, as a JSX string, and the page reads back with the same images", async () => {
+    const dir = await siteCopy('astro');
+    const page = path.join(dir, 'src', 'content', 'docs', 'en', 'guides', 'public-images.mdx');
+    const before = await fs.readFile(page, 'utf8');
+    const run = await runCliProcess(['alt-text', 'fix', '.'], { cwd: dir, guardLog: path.join(tmp, 'guard.log'), env: env() });
+    assert.equal(run.code, 0, run.stderr);
+    const after = await fs.readFile(page, 'utf8');
+    assert.equal(after, before.replace('src="/images/bird-in-public-folder.jpg" ', 'src="/images/bird-in-public-folder.jpg" alt="The &quot;Fetch Forecast&quot; button &amp; a busy clock." '));
+    assert.deepEqual(findImages(after, 'mdx').map((i) => [i.src, i.alt]), [['/images/bird-in-public-folder.jpg', 'The "Fetch Forecast" button & a busy clock.']]);
+  });
+
   it('VitePress: fills the <img> whose /images/… link is in src/public, and says nothing else changed', async () => {
     const dir = await siteCopy('vitepress');
     const page = path.join(dir, 'docs', 'src', 'guide', 'scaling-up', 'testing.md');
