@@ -24,6 +24,28 @@ async function revertAll(): Promise<void> {
   for (let i = 0; i < 80 && vscode.window.tabGroups.all.some((g) => g.tabs.length > 0); i++) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
 }
 
+/**
+ * With the alt-text diagnostics on in the workspace: open `uri` and wait until it has `count` of them (the language
+ * features start after the editor shows), then run `body`; the setting and the editors are put back after.
+ */
+async function withDiagnostics(uri: vscode.Uri, count: number, body: (doc: vscode.TextDocument, diags: vscode.Diagnostic[]) => Promise<void>): Promise<void> {
+  const c = vscode.workspace.getConfiguration('describeImage.altText');
+  await c.update('diagnostics', true, vscode.ConfigurationTarget.Workspace);
+  try {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    let diags: vscode.Diagnostic[] = [];
+    for (let i = 0; i < 50 && diags.length < count; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      diags = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Describe Image');
+    }
+    await body(doc, diags);
+  } finally {
+    await c.update('diagnostics', undefined, vscode.ConfigurationTarget.Workspace);
+    await revertAll();
+  }
+}
+
 describe('Alt text in VS Code', () => {
   before(async () => {
     await server.start();
@@ -285,16 +307,7 @@ describe('Alt text in VS Code', () => {
   it('a link that differs from its file in letter case: diagnostics name the real file, "Use the file\'s real name" fixes it', async () => {
     const uri = vscode.Uri.joinPath(folder(), 'docs', 'case.md');
     await fs.writeFile(uri.fsPath, '# Case\n\n![A screenshot of the app](../images/screenshot.png)\n\n![](../images/gone.png)\n');
-    const c = vscode.workspace.getConfiguration('describeImage.altText');
-    await c.update('diagnostics', true, vscode.ConfigurationTarget.Workspace);
-    try {
-      const doc = await vscode.workspace.openTextDocument(uri);
-      await vscode.window.showTextDocument(doc);
-      let diags: vscode.Diagnostic[] = [];
-      for (let i = 0; i < 50 && diags.length < 3; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        diags = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Describe Image');
-      }
+    await withDiagnostics(uri, 3, async (doc, diags) => {
       assert.deepEqual(
         diags.map((d) => `${d.range.start.line + 1} ${String(d.code)}`),
         ['3 image-path-case', '5 alt-missing', '5 image-missing'],
@@ -307,36 +320,25 @@ describe('Alt text in VS Code', () => {
       assert.equal(await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? [])), true);
       assert.match(doc.getText(), /!\[A screenshot of the app\]\(\.\.\/images\/Screenshot\.PNG\)/);
       assert.equal(server.requests.length, 0);
-    } finally {
-      await c.update('diagnostics', undefined, vscode.ConfigurationTarget.Workspace);
-      await revertAll();
-    }
+    });
   });
+
   it("Learn's :::image: a content image without alt-text is reported and its quick fix writes alt-text in Learn's quoting; an icon is not", async () => {
     const uri = vscode.Uri.joinPath(folder(), 'docs', 'learn-article.md');
     await fs.writeFile(uri.fsPath, '# Set up\n\n1. Select the ellipsis (:::image type="icon" source="../images/ui.png" border="false":::).\n\n:::image type="content" source="../images/ui.png" lightbox="../images/ui.png":::\n');
-    const c = vscode.workspace.getConfiguration('describeImage.altText');
-    await c.update('diagnostics', true, vscode.ConfigurationTarget.Workspace);
     try {
-      const doc = await vscode.workspace.openTextDocument(uri);
-      await vscode.window.showTextDocument(doc);
-      let diags: vscode.Diagnostic[] = [];
-      for (let i = 0; i < 50 && diags.length < 1; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        diags = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Describe Image');
-      }
-      assert.deepEqual(diags.map((d) => `${d.range.start.line + 1} ${String(d.code)}`), ['5 alt-missing']);
-      const at = doc.positionAt(doc.getText().indexOf(':::image type="content"') + 3);
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(at, at));
-      const fix = actions.find((a) => a.title === 'Generate alt text');
-      assert.ok(fix?.command, actions.map((a) => a.title).join(', '));
-      assert.equal(await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? [])), true, ui.messages.map((m) => m.message).join(' | '));
-      assert.match(doc.getText(), /\n:::image type="content" source="\.\.\/images\/ui\.png" alt-text="A 160x100 picture with 970 bytes\." lightbox="\.\.\/images\/ui\.png":::\n/);
-      assert.match(doc.getText(), /\(:::image type="icon" source="\.\.\/images\/ui\.png" border="false":::\)/, 'the icon is left as it was');
-      assert.equal(server.requests.length, 1);
+      await withDiagnostics(uri, 1, async (doc, diags) => {
+        assert.deepEqual(diags.map((d) => `${d.range.start.line + 1} ${String(d.code)}`), ['5 alt-missing']);
+        const at = doc.positionAt(doc.getText().indexOf(':::image type="content"') + 3);
+        const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(at, at));
+        const fix = actions.find((a) => a.title === 'Generate alt text');
+        assert.ok(fix?.command, actions.map((a) => a.title).join(', '));
+        assert.equal(await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? [])), true, ui.messages.map((m) => m.message).join(' | '));
+        assert.match(doc.getText(), /\n:::image type="content" source="\.\.\/images\/ui\.png" alt-text="A 160x100 picture with 970 bytes\." lightbox="\.\.\/images\/ui\.png":::\n/);
+        assert.match(doc.getText(), /\(:::image type="icon" source="\.\.\/images\/ui\.png" border="false":::\)/, 'the icon is left as it was');
+        assert.equal(server.requests.length, 1);
+      });
     } finally {
-      await c.update('diagnostics', undefined, vscode.ConfigurationTarget.Workspace);
-      await revertAll();
       await fs.rm(uri.fsPath, { force: true });
     }
   });
@@ -352,32 +354,23 @@ describe('Alt text in VS Code', () => {
     await fs.writeFile(uri.fsPath, "# Security\n\n<img src=\"/img/chart.png\" width={283} alt=\" \" style={{float: 'right'}} />\n\n<Illustration caption=\"Render\" src=\"/img/chart.png\" />\n");
     // The extension keeps what it detected in a folder for 5 s (roots.ts): the site made just now is seen after that.
     await new Promise((r) => setTimeout(r, 5500));
-    const c = vscode.workspace.getConfiguration('describeImage.altText');
-    await c.update('diagnostics', true, vscode.ConfigurationTarget.Workspace);
     try {
-      const doc = await vscode.workspace.openTextDocument(uri);
-      await vscode.window.showTextDocument(doc);
-      let diags: vscode.Diagnostic[] = [];
-      for (let i = 0; i < 50 && diags.length < 2; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        diags = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Describe Image');
-      }
-      assert.deepEqual(diags.map((d) => `${d.range.start.line + 1} ${String(d.code)}`), ['3 alt-missing', '5 alt-missing']);
-      const at = doc.positionAt(doc.getText().indexOf('<Illustration') + 1);
-      // A busy extension host may cancel the first request: ask again briefly.
-      let actions: vscode.CodeAction[] = [];
-      for (let i = 0; i < 20 && !actions.some((a) => a.title === 'Generate alt text'); i++) {
-        if (i) await new Promise((r) => setTimeout(r, 250));
-        actions = await Promise.resolve(vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(at, at))).catch(() => []);
-      }
-      const fix = actions.find((a) => a.title === 'Generate alt text');
-      assert.ok(fix?.command, actions.map((a) => a.title).join(', '));
-      assert.equal(await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? [])), true, ui.messages.map((m) => m.message).join(' | '));
-      assert.match(doc.getText(), /<Illustration caption="Render" src="\/img\/chart\.png" alt="A 160x100 picture with \d+ bytes\." \/>/);
-      assert.equal(server.requests.length, 1);
+      await withDiagnostics(uri, 2, async (doc, diags) => {
+        assert.deepEqual(diags.map((d) => `${d.range.start.line + 1} ${String(d.code)}`), ['3 alt-missing', '5 alt-missing']);
+        const at = doc.positionAt(doc.getText().indexOf('<Illustration') + 1);
+        // A busy extension host may cancel the first request: ask again briefly.
+        let actions: vscode.CodeAction[] = [];
+        for (let i = 0; i < 20 && !actions.some((a) => a.title === 'Generate alt text'); i++) {
+          if (i) await new Promise((r) => setTimeout(r, 250));
+          actions = await Promise.resolve(vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(at, at))).catch(() => []);
+        }
+        const fix = actions.find((a) => a.title === 'Generate alt text');
+        assert.ok(fix?.command, actions.map((a) => a.title).join(', '));
+        assert.equal(await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? [])), true, ui.messages.map((m) => m.message).join(' | '));
+        assert.match(doc.getText(), /<Illustration caption="Render" src="\/img\/chart\.png" alt="A 160x100 picture with \d+ bytes\." \/>/);
+        assert.equal(server.requests.length, 1);
+      });
     } finally {
-      await c.update('diagnostics', undefined, vscode.ConfigurationTarget.Workspace);
-      await revertAll();
       await fs.rm(site.fsPath, { recursive: true, force: true });
     }
   });
