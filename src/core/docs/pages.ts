@@ -6,11 +6,10 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { parseDocument } from 'yaml';
 import type { DocLanguage } from '../base';
 import type { FindOptions, ImageComponents, SiteSyntax } from '../finders';
 import { markdownEvents } from '../markdown';
-import { siteOfDocument, type Site } from '../sites';
+import { siteOfDocument, yamlValue, type Site } from '../sites';
 import { IMAGE_CONFIG_FILE, readImageConfig } from './components';
 import { isInside } from './links';
 
@@ -43,8 +42,7 @@ export function frontMatterFormat(text: string): string | undefined {
   const fences = events.filter(([kind, token]) => kind === 'enter' && token.type === ('yamlFence' as string) && token.start.offset >= yaml[1].start.offset && token.end.offset <= yaml[1].end.offset);
   const from = fences[0]?.[1].end.offset ?? yaml[1].start.offset;
   const to = fences.length > 1 ? (fences[fences.length - 1]?.[1].start.offset ?? yaml[1].end.offset) : yaml[1].end.offset;
-  const doc = parseDocument(body.slice(from, to), { logLevel: 'silent', prettyErrors: false, uniqueKeys: false });
-  const value: unknown = doc.errors.length ? undefined : doc.toJS({ maxAliasCount: 100 });
+  const value = yamlValue(body.slice(from, to));
   const format = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)['format'] : undefined;
   return typeof format === 'string' ? format.trim().toLowerCase() : undefined;
 }

@@ -5,6 +5,7 @@
  */
 export * from './find';
 export * from '../base';
+export { isJsxAttributeName, isJsxTagName } from './jsxNames';
 export { learnAltValue } from './learn';
 export * from './lines';
 export * from './model';

@@ -10,3 +10,4 @@ export { detectSites, siteOfDocument, siteServing, MAX_CONFIG_BYTES } from './de
 export { readJsConfig, valueAt, Unknown, ConfigSyntaxError, type JsValue } from './jsConfig';
 export { GENERATOR_NAMES, basePathOf, type Generator, type Site } from './model';
 export { siteSummary, type SiteSummary } from './summary';
+export { yamlValue } from './yaml';
