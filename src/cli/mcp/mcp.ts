@@ -21,8 +21,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, RootsListChangedNotificationSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
-import { ALT_TEXT_CHECK_TOOL, ALT_TEXT_FIX_TOOL, DESCRIBE_IMAGE_TOOL, EXTRACT_TEXT_TOOL, inputJsonSchema, MCP_TOOLS, parseToolInput, type PathScope } from '../../core/agent';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, RootsListChangedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ALT_TEXT_CHECK_TOOL, ALT_TEXT_FIX_TOOL, DESCRIBE_IMAGE_TOOL, EXTRACT_TEXT_TOOL, MCP_TOOLS, parseToolInput, type PathScope } from '../../core/agent';
 import { ChatClient } from '../../core/net';
 import { checkReadyToSend, describeImages, renderMarkdown } from '../../core/describe';
 import { checkDocs } from '../../core/docs';
@@ -39,31 +39,10 @@ import type { DescribeSettings } from '../../core/base';
 import { cliCredential, cliHint, cliRaise, cliSettings, ENDPOINT_OPTIONS, parseAuthChoice, parseCliArgs, secretsInEnv, type EndpointFlags } from '../base';
 import type { CliIo } from '../base';
 import { checkRootFlags, clientFolders, noFolderError, scopeOf, tooWideToWorkIn } from './scope';
+import { routeConsoleToStderr, toolListing } from './stdio';
+import { MCP_USAGE } from './usage';
 
 declare const __VERSION__: string;
-
-export const MCP_USAGE = `Usage: describe-image mcp [options]
-
-Serve the describe-image tools to an agent (Claude, VS Code, Cursor, any MCP client) over the Model Context Protocol
-on stdin/stdout. The client starts this command; it runs until stdin ends.
-
-Tools:
-  describeImage   describe images with your model (Azure OpenAI or an OpenAI-compatible server)
-  extractText     read the text in images on this machine (no model, no key, nothing sent)
-  altTextCheck    find images without good alt text in Markdown, MDX, HTML and JSX/TSX docs (no model)
-  altTextFix      fill in the missing alt text with your model (dryRun, the default: only the diff)
-
-Tools read only inside the client's roots when it lists them, else inside the --root folders, else inside the
-current folder — never when that is / or your home folder (or above it): give --root there.
-
-Options (read when a tool needs them; as for describing, or the same environment variables):
-  --root DIR      a folder the tools may read in (repeatable; paths start in the first one) when the client lists
-                  no roots
-  --provider P, --endpoint URL, --deployment NAME, --api-version V, --auth key|entra, --base-url URL, --model NAME
-  -h, --help      show this help
-
-Keys only from the environment: AZURE_OPENAI_API_KEY, AZURE_OPENAI_AD_TOKEN (or Microsoft Entra ID), OPENAI_API_KEY.
-Example client configuration: { "command": "describe-image", "args": ["mcp"], "env": { "AZURE_OPENAI_ENDPOINT": "…" } }`;
 
 export interface McpIo extends CliIo {
   /** The protocol's streams (default: the process's stdin and stdout). */
@@ -411,27 +390,4 @@ class McpToolServer {
     const diff = applied.files.map((f) => f.diff ?? '').join('');
     return text(...[lines.join('\n'), ...(diff ? [diff] : [])].map((t) => this.hide(t)));
   }
-}
-
-/** A tool as tools/list shows it: the JSON Schema generated from the same zod schema that validates the input. */
-function toolListing(tool: (typeof MCP_TOOLS)[number]): Tool {
-  return {
-    name: tool.name,
-    title: tool.displayName,
-    description: tool.description,
-    inputSchema: inputJsonSchema(tool) as Tool['inputSchema'],
-    annotations: { title: tool.displayName, readOnlyHint: !tool.writes, openWorldHint: tool.sendsImages },
-  };
-}
-
-/**
- * console.log/info/debug to stderr while serving (stdout carries the protocol: a bundled library that prints would
- * break it); returns the undo.
- */
-function routeConsoleToStderr(): () => void {
-  /* eslint-disable no-console -- the one place that touches console.log: to keep it off stdout */
-  const saved = { log: console.log, info: console.info, debug: console.debug };
-  console.log = console.info = console.debug = (...args: unknown[]) => console.error(...args);
-  /* eslint-enable no-console */
-  return () => Object.assign(console, saved);
 }

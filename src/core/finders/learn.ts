@@ -5,6 +5,7 @@
  * where a new `alt-text` goes. Values are read as docfx reads them: raw, with no escapes and no character references.
  */
 import type { Event, Token } from 'micromark-util-types';
+import { slice } from './events';
 import type { LineIndex } from './lines';
 import type { FoundImage, LearnImage, Span } from './model';
 import type { DocLanguage } from '../base';
@@ -62,8 +63,6 @@ export function learnToken(events: readonly Event[], from: number, to: number, t
   if (name === 'image-end') return { kind: 'end', start: whole.start.offset };
   return { kind: 'image', image: imageOf(whole, attributes, options) };
 }
-
-const slice = (text: string, token: Token): string => text.slice(token.start.offset, token.end.offset);
 
 /** The first of each attribute (docfx refuses an image with a repeated attribute: a build error it reports itself). */
 function attribute(attributes: readonly Attribute[], name: string): Attribute | undefined {

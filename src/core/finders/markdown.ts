@@ -6,14 +6,14 @@
  * inline), front matter, math or an HTML comment is never an image, and line and column come from the parser.
  */
 import { mdxjs } from 'micromark-extension-mdxjs';
-import { parseEntities } from 'parse-entities';
 import { normalizeIdentifier } from 'micromark-util-normalize-identifier';
 import type { Event, Extension, Token } from 'micromark-util-types';
+import { findEnter, findExit, mdxTag, plainText, slice, span, type MdxTag } from './events';
 import { findHtmlImages } from './html';
 import { learnToken } from './learn';
-import { findJsxImages, imageComponentsWith, imageFromJsxTag, mayHoldImageTag, type JsxAttribute, type JsxTag, type JsxValue } from './jsx';
+import { findJsxImages, imageComponentsWith, imageFromJsxTag, mayHoldImageTag } from './jsx';
 import { LineIndex } from './lines';
-import { decodeCharacterReference, markdownEvents } from '../markdown';
+import { markdownEvents } from '../markdown';
 import { clip, oneLine, shiftImage, type FindOptions, type FoundImage, type ImageComponents, type Span } from './model';
 import { DocParseError, type DocLanguage } from '../base';
 
@@ -24,90 +24,10 @@ function documentEvents(text: string, mdx: boolean): Event[] {
   return markdownEvents(text, mdx ? { mdx: (mdxExtension ??= mdxjs()) } : {});
 }
 
-/** The text of the tokens from event `from` to event `to` as a reader sees it (escapes and references resolved). */
-function plainText(events: readonly Event[], from: number, to: number, text: string, skipImages = false): string {
-  let out = '';
-  let skipDepth = 0;
-  for (let i = from; i <= to; i++) {
-    const [kind, token] = events[i] as Event;
-    if (skipImages && token.type === 'image') {
-      skipDepth += kind === 'enter' ? 1 : -1;
-      continue;
-    }
-    if (kind !== 'enter' || skipDepth > 0) continue;
-    switch (token.type as string) {
-      case 'data':
-      case 'characterEscapeValue':
-      case 'codeTextData':
-        out += slice(text, token);
-        break;
-      case 'characterReference':
-        out += decodeCharacterReference(slice(text, token));
-        break;
-      case 'lineEnding':
-      case 'codeTextLineEnding':
-        out += ' ';
-        break;
-    }
-  }
-  return out;
-}
-
-const slice = (text: string, token: Token): string => text.slice(token.start.offset, token.end.offset);
-const span = (token: Token): Span => ({ start: token.start.offset, end: token.end.offset });
-
 interface PendingReference {
   readonly image: Omit<FoundImage, 'src' | 'srcSpan' | 'srcWrite'>;
   readonly label: string;
 }
-
-/** A JSX tag of MDX, opening (with `selfClosing`) or closing (`closing`). */
-interface MdxTag extends JsxTag {
-  readonly closing: boolean;
-  readonly selfClosing: boolean;
-}
-
-/** Build a JSX tag from MDX's tokens for one `mdxJsx(Flow|Text)Tag`. */
-function mdxTag(events: readonly Event[], from: number, to: number, text: string, prefix: string): MdxTag {
-  let name = '';
-  let nameEnd = 0;
-  let closing = false;
-  let selfClosing = false;
-  let hasSpread = false;
-  const attributes: JsxAttribute[] = [];
-  let current: { name: string; span: Span; value: JsxValue | undefined } | undefined;
-  const t = (suffix: string) => `${prefix}${suffix}`;
-  for (let i = from; i <= to; i++) {
-    const [kind, token] = events[i] as Event;
-    const type = token.type as string;
-    if (kind === 'exit') {
-      if (type === t('Attribute') && current) {
-        attributes.push({ name: current.name, span: current.span, value: current.value ?? { kind: 'none', span: current.span } });
-        current = undefined;
-      }
-      continue;
-    }
-    if (type === t('ClosingMarker')) closing = true;
-    else if (type === t('SelfClosingMarker')) selfClosing = true;
-    else if (type === t('NamePrimary') || type === t('NameMember') || type === t('NameLocal')) {
-      name += (type === t('NameMember') ? '.' : type === t('NameLocal') ? ':' : '') + slice(text, token);
-      nameEnd = token.end.offset;
-    } else if (type === t('ExpressionAttribute')) hasSpread = true;
-    else if (type === t('Attribute')) current = { name: '', span: span(token), value: undefined };
-    else if (current && (type === t('AttributeNamePrimary') || type === t('AttributeNameLocal'))) current.name += (type === t('AttributeNameLocal') ? ':' : '') + slice(text, token);
-    else if (current && type === t('AttributeValueLiteral')) {
-      const raw = slice(text, token);
-      const quote = raw[0] === "'" ? "'" : '"';
-      const inner = { start: token.start.offset + 1, end: token.end.offset - 1 };
-      current.value = { kind: 'literal', value: parseEntities(text.slice(inner.start, inner.end), { nonTerminated: false }), span: inner, quote };
-    } else if (current && type === t('AttributeValueExpression')) {
-      current.value = { kind: 'expression', code: text.slice(token.start.offset + 1, token.end.offset - 1), span: span(token) };
-    }
-  }
-  const [, first] = events[from] as Event;
-  return { name, start: first.start.offset, end: first.end.offset, nameEnd, attributes, hasSpread, closing, selfClosing };
-}
-
 
 /** Find every image in a Markdown (or, with `mdx`, MDX) document. */
 export function findMarkdownImages(text: string, mdx: boolean, lines: LineIndex, options: FindOptions = {}, events = documentEvents(text, mdx)): FoundImage[] {
@@ -454,18 +374,4 @@ class ImageWalk {
       if (def) this.found[i] = { ...image, src: def.src, srcSpan: def.span, srcWrite: def.write };
     }
   }
-}
-
-/** Index of the exit event matching the enter event at `i`. */
-function findExit(events: readonly Event[], i: number): number {
-  const token = (events[i] as Event)[1];
-  for (let j = i + 1; j < events.length; j++) if ((events[j] as Event)[1] === token && (events[j] as Event)[0] === 'exit') return j;
-  return i;
-}
-
-/** Index of the enter event matching the exit event at `i`. */
-function findEnter(events: readonly Event[], i: number): number {
-  const token = (events[i] as Event)[1];
-  for (let j = i - 1; j >= 0; j--) if ((events[j] as Event)[1] === token && (events[j] as Event)[0] === 'enter') return j;
-  return i;
 }

@@ -26,7 +26,7 @@ const VSCODE_WORDS: readonly RegExp[] = [/\bsettings?\b/i, /Choose Model/i, /Ope
 /** Where the CLI rightly names VS Code or a setting, and why. Each must still be found (a stale entry fails). */
 const ALLOWED: readonly { file: string; text: string; why: string }[] = [
   { file: 'src/cli/base/config.ts', text: "VS Code's language models can be used only inside VS Code", why: '--provider vscode: says where those models are' },
-  { file: 'src/cli/mcp/mcp.ts', text: 'to an agent (Claude, VS Code, Cursor, any MCP client)', why: 'the MCP clients that can start the server' },
+  { file: 'src/cli/mcp/usage.ts', text: 'to an agent (Claude, VS Code, Cursor, any MCP client)', why: 'the MCP clients that can start the server' },
   { file: 'src/core/agent/tools.ts', text: 'settings pages', why: 'what a screenshot may show, not a setting of ours' },
   // An agent reads this (not a person at the CLI), and package.json carries the same schema for VS Code's tools.
   { file: 'src/core/agent/tools.ts', text: "(default: the user's setting)", why: "the describeImage tool's schema, shared with package.json" },
