@@ -42,6 +42,8 @@ export function copyWorkspace(fixtureDir) {
 const DEFAULT_USER_SETTINGS = {
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
+  // Sticky scroll lays the heading over the editor's first lines, where the light bulb is: a click on the bulb hit it.
+  'editor.stickyScroll.enabled': false,
   'workbench.enableExperiments': false,
   'security.workspace.trust.enabled': false,
   'telemetry.telemetryLevel': 'off',
