@@ -9,7 +9,7 @@
  * - Jekyll (`_config.yml`): `source` (the site's folder) holds pages and files; `baseurl` is the base.
  */
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { parseDocument } from 'yaml';
+import { readYaml } from './yaml';
 import { basePathOf, type SiteSettings } from './model';
 import { isRecord, SettingsReader } from './settings';
 import type { JsValue } from './jsConfig';
@@ -28,13 +28,11 @@ export function parseJsonWithCommas(text: string, file: string): Parsed {
 }
 
 export function parseYaml(text: string, file: string): Parsed {
-  // Custom tags (`!ENV`, `!!python/name:…`) are kept as their plain values; warnings are not printed.
-  const doc = parseDocument(text, { logLevel: 'silent', prettyErrors: false, uniqueKeys: false });
-  const notes = doc.errors.length ? [`${file} is not valid YAML (${doc.errors[0]?.code ?? 'error'}); what could be read is used`] : [];
   try {
-    return { value: doc.toJS({ maxAliasCount: 100 }) as JsValue, notes };
+    const { value, error } = readYaml(text);
+    return { value: value as JsValue, notes: error ? [`${file} is not valid YAML (${error}); what could be read is used`] : [] };
   } catch (e) {
-    return { value: undefined, notes: [...notes, `${file} could not be read (${(e as Error).message})`] };
+    return { value: undefined, notes: [`${file} could not be read (${(e as Error).message})`] };
   }
 }
 
