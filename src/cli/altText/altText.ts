@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import type { parseArgs } from 'node:util';
-import { checkDocs, type DocFile } from '../../core/docs';
+import { checkDocs, withVerified, type DocFile } from '../../core/docs';
 import { applyFix, fixSummary, nothingToFixMessage, planFix, type FixAltResult } from '../../core/docs';
 import { altProgressText, generateAltTexts, runError, type AltProgress, type AltRunStats } from '../../core/docs';
 import { DirectoryCache, isInside } from '../../core/docs';
@@ -167,7 +167,7 @@ async function altText(argv: readonly string[], io: CliIo, { secrets, say, fail,
   } finally {
     waiting.stop();
   }
-  const { findings, errors } = checked.report;
+  const { errors } = checked.report;
   for (const w of checked.warnings) say(`warning: ${w}`);
 
   if (mode === 'check') {
@@ -176,10 +176,7 @@ async function altText(argv: readonly string[], io: CliIo, { secrets, say, fail,
       const verified = await verifyDocs(checked.docs, { ...options, sites, dirCache, context: !v['no-context'], cache: v.cache, values: v, io, say, fail, output });
       if (typeof verified === 'number') return verified;
       for (const n of verified.summary.notVerified) say(`not verified: ${n}`);
-      // In the order of the files checked, then by position (the rules' findings stay in their order).
-      const order = new Map(checked.docs.map((d, i) => [d.file, i]));
-      const merged = [...findings, ...verified.findings].sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.column - b.column);
-      report = { ...report, findings: merged, verify: verified.summary };
+      report = withVerified(report, checked.docs, verified);
     }
     io.stdout(formatReport(report, format, typeof __VERSION__ === 'string' ? __VERSION__ : 'dev'));
     if (format === 'text') say(checkSummary(report));

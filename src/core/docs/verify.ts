@@ -9,7 +9,8 @@
  */
 import { isObject, str } from '../base';
 import { LineIndex, type FoundImage } from '../finders';
-import type { AltContext, AltJob, AltOutcome, ImageAsk } from './generate';
+import { generateAltTexts, previewAltRun, runError, type AltContext, type AltJob, type AltOutcome, type AltRunOptions, type AltRunPreview, type ImageAsk } from './generate';
+import type { Report, VerifySummary } from './report';
 import { isLocalLink, linkRoots, type DocFile } from './check';
 import { altEdit, applyEdits, verifyEdits } from './edits';
 import { DirectoryCache, resolveImageLink } from './links';
@@ -224,4 +225,45 @@ export function suggestionFix(doc: DocFile, index: number, alt: string): Finding
   const start = lines.position(edit.start);
   const end = lines.position(edit.end);
   return { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column, newText: edit.newText };
+}
+
+export interface VerifyRunOptions {
+  readonly plan: VerifyPlanOptions;
+  /** The run's settings, client, cache, concurrency, signal (the ask is verify's). */
+  readonly run: Omit<AltRunOptions, 'ask'>;
+  readonly maxLength: number;
+  /** Removes the front's secrets (see verifyFindings). */
+  readonly hide?: ((text: string) => string) | undefined;
+  /** Told what will be sent before anything is; false sends nothing (the user declined, a limit was passed). */
+  readonly beforeSend?: ((preview: AltRunPreview) => boolean | Promise<boolean>) | undefined;
+}
+
+/**
+ * Verify the alt text of parsed documents: plan, preview (beforeSend), run, findings. A fatal error or a cancel is
+ * thrown (runError); undefined when beforeSend declined.
+ */
+export async function verifyAltTexts(docs: readonly DocFile[], options: VerifyRunOptions): Promise<{ findings: Finding[]; summary: VerifySummary } | undefined> {
+  const plan = await planVerify(docs, options.plan);
+  const run: AltRunOptions = { ...options.run, maxLength: options.maxLength, ask: verifyAsk(plan, options.maxLength) };
+  if (options.beforeSend && !(await options.beforeSend(await previewAltRun(plan.jobs, run)))) return undefined;
+  const result = await generateAltTexts(plan.jobs, run);
+  const stop = runError(result);
+  if (stop) throw stop;
+  const { findings, notVerified } = verifyFindings(plan, result.results, options.hide);
+  return { findings, summary: { images: plan.jobs.length, sent: result.stats.sent, cached: result.stats.cached, deduplicated: result.stats.deduplicated, notVerified } };
+}
+
+/** The sentence said before anything is sent: images, requests after dedupe and the cache. */
+export function verifyCostLine(preview: AltRunPreview, where: string): string {
+  const parts = [`${preview.requests} request(s) to send to ${where}`, `${preview.cached} answered from the cache`];
+  if (preview.deduplicated) parts.push(`${preview.deduplicated} duplicate(s) sharing a request`);
+  if (preview.unreadable) parts.push(`${preview.unreadable} image(s) that can't be read`);
+  return `verifying the alt text of ${preview.images} image(s): ${parts.join(', ')}.`;
+}
+
+/** The check's report with the verify findings added (in the order of the files, then by position) and its summary. */
+export function withVerified(report: Report, docs: readonly DocFile[], verified: { readonly findings: readonly Finding[]; readonly summary: VerifySummary }): Report {
+  const order = new Map(docs.map((d, i) => [d.file, i]));
+  const findings = [...report.findings, ...verified.findings].sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.column - b.column);
+  return { ...report, findings, verify: verified.summary };
 }
