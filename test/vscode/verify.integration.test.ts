@@ -1,7 +1,8 @@
 /**
  * "Describe Image: Verify Alt Text in This File" inside VS Code against the Azure-like server, on the docs tree with
  * exactly one wrong alt text: the cost is confirmed before sending (declined: nothing is sent), the one mismatch
- * becomes an alt-mismatch diagnostic whose quick fix writes the suggestion, and a rerun sends nothing and asks nothing.
+ * becomes an alt-mismatch diagnostic whose quick fix writes the suggestion, and a rerun sends nothing and asks nothing;
+ * with VS Code's own language models (the test extension's "Example Vision Model") it works the same.
  */
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -94,5 +95,26 @@ describe('Verify Alt Text in This File', () => {
     assert.equal(again?.summary.cached, 1);
     assert.ok(!ui.messages.some((m) => /^Verify the alt text/.test(m.message)), 'nothing to confirm when nothing is sent');
     assert.equal(mismatches(uri).length, 1);
+  });
+
+  it("with a VS Code language model: the same question, the model's answer read the same way", async () => {
+    const c = vscode.workspace.getConfiguration('describeImage');
+    await c.update('provider', 'vscode', vscode.ConfigurationTarget.Global);
+    await c.update('vscode.model', 'example-vision', vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('describeImageTest.setLmBehaviour', { answer: `**Verdict:** Mismatch\n**Suggestion:** ${SUGGESTED_ALT}` });
+      const uri = vscode.Uri.joinPath(folder(), 'verify', 'docs', 'guide', 'notify.md');
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+      ui.answers.push({ match: /^Verify the alt text of 1 image\(s\).*Example Vision Model/, pick: 'Send' });
+      const report = await vscode.commands.executeCommand<Report | undefined>('describeImage.verifyAltText');
+      assert.deepEqual(report?.findings.map((f) => f.suggestion), [SUGGESTED_ALT], ui.messages.map((m) => m.message).join(' | '));
+      const asked = await vscode.commands.executeCommand<{ parts: { kind: string; text?: string }[] }[]>('describeImageTest.lmRequests');
+      assert.ok(asked.at(-1)?.parts.some((p) => p.text?.includes(JSON.stringify(WRONG_ALT))), 'the alt text is in the question');
+      assert.equal(server.requests.length, 0, 'nothing went to Azure');
+    } finally {
+      await vscode.commands.executeCommand('describeImageTest.setLmBehaviour', {});
+      await c.update('provider', undefined, vscode.ConfigurationTarget.Global);
+      await c.update('vscode.model', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });
