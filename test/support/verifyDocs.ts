@@ -11,7 +11,13 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { image } from './paths';
-import { textOf, type RecordedRequest } from './azureServer';
+import { textOf } from './azureServer';
+
+/** What the judge reads of a request, from the Azure-like or the OpenAI-like server. */
+export interface AskedRequest {
+  readonly body: Record<string, unknown> | undefined;
+  readonly images: readonly { readonly width: number | undefined }[];
+}
 
 export const WRONG_ALT = 'A toast notification saying the extension was installed';
 export const SUGGESTED_ALT = 'The Settings editor with the endpoint and deployment fields of Describe Image';
@@ -39,13 +45,13 @@ export async function writeVerifyTree(dir: string): Promise<void> {
 }
 
 /** The alt text the prompt asks about (the line after "with this alt text:", JSON-quoted). */
-export function askedAlt(req: RecordedRequest): string | undefined {
+export function askedAlt(req: AskedRequest): string | undefined {
   const line = /with this alt text:\n(".*")\n/.exec(req.body ? textOf(req.body) : '')?.[1];
   return line ? (JSON.parse(line) as string) : undefined;
 }
 
 /** The reviewer: the 160×100 screenshot is the Settings editor, the 120×80 picture a gradient photo. */
-export function verifyModel(req: RecordedRequest): string {
+export function verifyModel(req: AskedRequest): string {
   const alt = askedAlt(req) ?? '';
   const settings = req.images[0]?.width === 160;
   const fits = settings ? /settings/i.test(alt) : /gradient|photo/i.test(alt);

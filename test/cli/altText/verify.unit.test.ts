@@ -11,19 +11,20 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import Ajv from 'ajv-draft-04';
-import { AzureLikeServer } from '../../support/azureServer';
+import { AzureLikeServer, type RecordedRequest } from '../../support/azureServer';
+import { OpenAiLikeServer } from '../../support/openaiServer';
 import { runCliProcess } from '../../support/cli';
 import { SUGGESTED_ALT, verifyModel, WRONG_ALT, writeVerifyTree } from '../../support/verifyDocs';
 import { findImages } from '../../../src/core/finders';
 
-let answer = verifyModel;
+let answer: (req: RecordedRequest) => string = verifyModel;
 const server = new AzureLikeServer({ answer: (req) => answer(req) });
 let tmp = '';
 let repo = '';
 
 const env = (): Record<string, string> => ({ AZURE_OPENAI_ENDPOINT: server.url, AZURE_OPENAI_DEPLOYMENT: 'gpt-4o', AZURE_OPENAI_API_KEY: server.key });
 const check = (args: string[], vars: Record<string, string> = env()) =>
-  runCliProcess(['alt-text', 'check', ...args], { cwd: repo, guardLog: path.join(tmp, 'guard.log'), secrets: [server.key, 'wrong-key-0000'], env: { HOME: path.join(tmp, 'home'), ...vars } });
+  runCliProcess(['alt-text', 'check', ...args], { cwd: repo, guardLog: path.join(tmp, 'guard.log'), secrets: [server.key, 'wrong-key-0000', 'sk-verify-test-0000'], env: { HOME: path.join(tmp, 'home'), ...vars } });
 
 before(() => server.start());
 after(() => server.stop());
@@ -157,5 +158,24 @@ describe('alt-text check --verify', () => {
     const json = JSON.parse(r.stdout) as { findings: JsonFinding[]; verify: { notVerified: string[] } };
     assert.deepEqual(json.findings.filter((f) => f.rule === 'alt-mismatch'), []);
     assert.ok(json.verify.notVerified.some((n) => /the answer held a secret/.test(n)), JSON.stringify(json.verify));
+  });
+
+  it('with an OpenAI-compatible server (--provider openai): the same one finding, and a rerun sends nothing', async () => {
+    const openai = new OpenAiLikeServer({ key: 'sk-verify-test-0000', models: ['gpt-4.1'], answer: (req) => verifyModel(req) });
+    await openai.start();
+    try {
+      const vars = { DESCRIBE_IMAGE_PROVIDER: 'openai', OPENAI_BASE_URL: openai.url, OPENAI_MODEL: 'gpt-4.1', OPENAI_API_KEY: 'sk-verify-test-0000' };
+      const first = await check(['--verify', '--cache', 'c.json', 'docs'], vars);
+      assert.equal(first.code, 1, first.stderr);
+      assert.deepEqual(first.stdout.split('\n').filter((l) => l.includes(' alt-mismatch ')).map((l) => l.split(' ')[0]), ['docs/guide/notify.md:5:1']);
+      assert.match(first.stderr, /3 request\(s\) to send to gpt-4\.1/);
+      const sent = openai.requests.filter((r) => r.path.endsWith('/chat/completions')).length;
+      assert.equal(sent, 3);
+      await check(['--verify', '--cache', 'c.json', 'docs'], vars);
+      assert.equal(openai.requests.filter((r) => r.path.endsWith('/chat/completions')).length, sent, 'the rerun sends nothing');
+      assert.equal(server.requests.length, 0);
+    } finally {
+      await openai.stop();
+    }
   });
 });
