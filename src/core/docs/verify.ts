@@ -51,6 +51,12 @@ export interface VerifyPlanOptions {
 }
 
 /**
+ * The longest alt text sent to be verified: longer alt is already an `alt-too-long` finding, and sent whole it would
+ * make one request as large as a document.
+ */
+export const MAX_VERIFY_ALT = 1000;
+
+/**
  * Which images to verify: those with alt text (known statically, not marked decorative, not already reported as
  * saying nothing: that finding stands without asking) whose source resolves to a local file or an http(s) URL.
  */
@@ -63,6 +69,10 @@ export async function planVerify(docs: readonly DocFile[], options: VerifyPlanOp
     for (const [index, image] of doc.images.entries()) {
       if (image.altState !== 'present' || image.altUnknown || image.decorative || judgeAlt(image)) continue;
       const where = `${doc.file}:${image.line}:${image.column}`;
+      if (image.alt.length > MAX_VERIFY_ALT) {
+        skipped.push(`${where}: the alt text is over ${MAX_VERIFY_ALT} characters, too long to verify`);
+        continue;
+      }
       const source = await sourceOf(doc, image, options, dirCache);
       if (typeof source !== 'string') {
         skipped.push(`${where}: ${source.why}; not verified`);
@@ -203,7 +213,8 @@ export function verifyFindings(plan: VerifyPlan, results: ReadonlyMap<string, Al
       notVerified.push(`${where}: ${outcome && !outcome.ok ? outcome.reason : 'no verdict'}`);
       continue;
     }
-    if (verdict.verdict === 'match') continue;
+    // A "mismatch" that suggests the alt text it has contradicts itself: no finding.
+    if (verdict.verdict === 'match' || (verdict.suggestion !== undefined && sameText(verdict.suggestion, image.alt))) continue;
     if (verdict.suggestion !== undefined && hide(verdict.suggestion) !== verdict.suggestion) {
       notVerified.push(`${where}: the answer held a secret (the key or a token); it was not used`);
       continue;
@@ -214,6 +225,9 @@ export function verifyFindings(plan: VerifyPlan, results: ReadonlyMap<string, Al
   }
   return { findings, notVerified };
 }
+
+/** The same words, case and spacing aside. */
+const sameText = (a: string, b: string) => a.replace(/\s+/g, ' ').trim().toLowerCase() === b.replace(/\s+/g, ' ').trim().toLowerCase();
 
 /** The edit that writes `alt` into image `index`, as a fix would (escaped, read back); undefined when it does not hold. */
 export function suggestionFix(doc: DocFile, index: number, alt: string): FindingFix | undefined {

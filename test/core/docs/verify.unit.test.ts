@@ -148,4 +148,27 @@ describe('verifying a docs tree', () => {
       await fs.rm(path.join(dir, 'docs/guide', name));
     }
   });
+
+  it('hostile input: an alt text of 100,000 characters is not sent (not verified, with why)', async () => {
+    const huge = `A ${'very '.repeat(20_000)}long alt`;
+    await fs.writeFile(path.join(dir, 'docs/guide/huge.md'), `# Huge\n\n![${huge}](../img/settings.png)\n`);
+    try {
+      const doc = await readDocFile(dir, 'docs/guide/huge.md');
+      const plan = await planVerify([doc], { root: dir, docsRoot: dir, context: true });
+      assert.deepEqual(plan.jobs, []);
+      assert.deepEqual(plan.skipped, ['docs/guide/huge.md:3:1: the alt text is over 1000 characters, too long to verify']);
+    } finally {
+      await fs.rm(path.join(dir, 'docs/guide/huge.md'));
+    }
+  });
+
+  it('a "mismatch" whose suggestion is the alt text itself (case and spacing aside) is no finding', async () => {
+    const plan = await planOf();
+    const job = plan.jobs.find((j) => j.id === 'docs/guide/notify.md#0');
+    assert.ok(job);
+    const results = new Map([[job.id, { ok: true as const, alt: JSON.stringify({ v: 'mismatch', s: `  ${WRONG_ALT.toUpperCase()} ` }), cached: false }]]);
+    const { findings, notVerified } = verifyFindings({ ...plan, targets: plan.targets.filter((t) => t.jobId === job.id), skipped: [] }, results);
+    assert.deepEqual(findings, []);
+    assert.deepEqual(notVerified, []);
+  });
 });
