@@ -171,4 +171,34 @@ describe('verifying a docs tree', () => {
     assert.deepEqual(findings, []);
     assert.deepEqual(notVerified, []);
   });
+
+  it('hostile links: ../ out of the root and a symbolic link that leads out are never sent', async () => {
+    const outside = await fs.mkdtemp(path.join(os.tmpdir(), 'di-verify-out-'));
+    await fs.copyFile(path.join(dir, 'docs/img/settings.png'), path.join(outside, 'secret.png'));
+    await fs.symlink(path.join(outside, 'secret.png'), path.join(dir, 'docs/img/link-out.png'));
+    await fs.writeFile(path.join(dir, 'docs/guide/out.md'), `# Out\n\n![A secret chart](../../../${path.basename(outside)}/secret.png)\n\n![A linked chart](../img/link-out.png)\n`);
+    try {
+      const doc = await readDocFile(dir, 'docs/guide/out.md');
+      const plan = await planVerify([doc], { root: dir, docsRoot: dir, context: true });
+      assert.deepEqual(plan.jobs, []);
+      assert.equal(plan.skipped.length, 2, plan.skipped.join('\n'));
+    } finally {
+      await fs.rm(path.join(dir, 'docs/guide/out.md'));
+      await fs.rm(path.join(dir, 'docs/img/link-out.png'));
+      await fs.rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('a server error on one image (500, after its retries): that one is not verified, with why; the others are', async () => {
+    const plan = await planOf();
+    for (let i = 0; i < 3; i++) server.script.push({ status: 500, body: { error: { code: 'InternalServerError', message: 'The server had an error.' } }, when: (req) => askedAlt(req) === WRONG_ALT });
+    const client = new ChatClient({ credential: apiKeyCredential(server.key), transport: nodeTransport() });
+    const run = await generateAltTexts(plan.jobs, { settings: resolveSettings({ endpoint: server.url, deployment: 'gpt-4o' }), client, ask: verifyAsk(plan, 125), maxLength: 125 });
+    await client.close();
+    assert.equal(run.fatal, undefined);
+    const { findings, notVerified } = verifyFindings(plan, run.results);
+    assert.deepEqual(findings, []);
+    assert.equal(notVerified.length, 1);
+    assert.match(notVerified[0] ?? '', /^docs\/guide\/notify\.md:5:1: .*server/i);
+  });
 });
