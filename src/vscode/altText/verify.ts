@@ -110,7 +110,9 @@ function show(ui: AltDeps['ui']['current'], collection: vscode.DiagnosticCollect
   const notVerified = report.summary.notVerified.length;
   const message = found.length
     ? vscode.l10n.t('{0} alt text(s) do not describe their image: see the Problems view for the suggested replacements.', found.length)
-    : vscode.l10n.t('Every alt text verified in this file describes its image ({0} checked).', report.summary.images - notVerified);
+    : report.summary.images > 0
+      ? vscode.l10n.t('Every alt text verified in this file describes its image.')
+      : vscode.l10n.t('No image in this file has alt text that could be verified.');
   const extra = notVerified ? ` ${vscode.l10n.t('{0} image(s) could not be verified: {1}', notVerified, report.summary.notVerified.join('; '))}` : '';
   void (notVerified ? ui.showWarningMessage(message + extra) : ui.showInformationMessage(message));
 }
