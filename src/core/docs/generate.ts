@@ -66,6 +66,8 @@ export type AltOutcome =
  */
 export interface ImageAsk {
   readonly kind: string;
+  /** What to do with an animation's frames (default: alt text's ANIMATION_ALT_ASK). */
+  readonly animationAsk?: string | undefined;
   prompt(job: AltJob): string;
   read(answer: string): { readonly ok: true; readonly value: string } | { readonly ok: false; readonly reason: string };
 }
@@ -317,7 +319,7 @@ class AltRun {
       signal: this.stop.signal,
       resize: this.resize,
       maxFrames: this.options.maxFrames,
-      animationAsk: ANIMATION_ALT_ASK,
+      animationAsk: this.options.ask?.animationAsk ?? ANIMATION_ALT_ASK,
       onEvent: (e) => {
         if (e.type === 'waiting' && e.status === 429) this.throttle.throttled();
       },

@@ -182,6 +182,7 @@ export function verifyAsk(plan: VerifyPlan, maxLength: number): ImageAsk {
   const byId = new Map(plan.jobs.map((j) => [j.id, j]));
   return {
     kind: 'verify-alt-v1',
+    animationAsk: 'These are frames of one animation: judge the alt text for the whole animation, as asked above.',
     prompt: (job) => verifyPrompt(byId.get(job.id) ?? { alt: '', context: job.context }, maxLength),
     read: (answer) => {
       const verdict = readVerdict(answer, maxLength);

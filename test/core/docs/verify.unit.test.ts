@@ -13,7 +13,8 @@ import { nodeTransport } from '../../../src/core/nodeHttp';
 import { checkDocs, FileAltCache, generateAltTexts, planVerify, previewAltRun, readDocFile, readVerdict, verifyAsk, verifyFindings, verifyPrompt, type AltRunOptions } from '../../../src/core/docs';
 import { resolveSettings, RULE_IDS } from '../../../src/core/base';
 import { findImages } from '../../../src/core/finders';
-import { AzureLikeServer } from '../../support/azureServer';
+import { AzureLikeServer, textOf } from '../../support/azureServer';
+import { image } from '../../support/paths';
 import { askedAlt, SUGGESTED_ALT, verifyModel, WRONG_ALT, writeVerifyTree } from '../../support/verifyDocs';
 
 describe("reading the model's verdict", () => {
@@ -200,5 +201,23 @@ describe('verifying a docs tree', () => {
     assert.deepEqual(findings, []);
     assert.equal(notVerified.length, 1);
     assert.match(notVerified[0] ?? '', /^docs\/guide\/notify\.md:5:1: .*server/i);
+  });
+
+  it('an animation is judged as one: the frames go with the verify question, not alt generation\'s "say what happens"', async () => {
+    await fs.copyFile(image('animated.gif'), path.join(dir, 'docs/img/demo.gif'));
+    await fs.writeFile(path.join(dir, 'docs/guide/demo.md'), '# Demo\n\n![A spinner that turns while the page loads](../img/demo.gif)\n');
+    try {
+      const doc = await readDocFile(dir, 'docs/guide/demo.md');
+      const plan = await planVerify([doc], { root: dir, docsRoot: dir, context: true });
+      const client = new ChatClient({ credential: apiKeyCredential(server.key), transport: nodeTransport() });
+      await generateAltTexts(plan.jobs, { settings: resolveSettings({ endpoint: server.url, deployment: 'gpt-4o' }), client, ask: verifyAsk(plan, 125), maxLength: 125 });
+      await client.close();
+      const sentText = server.requests[0]?.body ? textOf(server.requests[0].body) : '';
+      assert.ok((server.requests[0]?.images.length ?? 0) > 1, 'the frames are sent');
+      assert.doesNotMatch(sentText, /say in one sentence what happens/);
+      assert.match(sentText, /frames of one animation: judge the alt text for the whole animation/);
+    } finally {
+      await fs.rm(path.join(dir, 'docs/guide/demo.md'));
+    }
   });
 });
