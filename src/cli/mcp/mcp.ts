@@ -348,7 +348,7 @@ class McpToolServer {
     if (input.verify) {
       const { settings, client } = this.backend(); // no endpoint or key: this call's error, before anything is sent
       const run = { settings, client, cache: this.altCache, signal, onProgress: (p: AltProgress) => progress(p.done + p.failed + p.cancelled, p.total, `verifying alt text: ${altProgressText(p)}`) };
-      report = await mcpVerify(report, docs, { plan: { root, docsRoot: root, sites, dirCache, context: true }, run, maxLength, maxRequests: input.maxRequests, hide: (t) => this.hide(t), say: (line) => progress(0, 0, line) });
+      report = await mcpVerify(report, docs, { plan: { root, docsRoot: root, sites, dirCache, context: true }, run, maxLength, maxRequests: input.maxRequests, hide: (t) => this.hide(t), say: (line, total) => progress(0, total, line) });
     }
     if (signal.aborted) throw new DescribeError('cancelled', 'Cancelled.');
     const json = this.hide(formatJson(report));

@@ -8,8 +8,8 @@ import { DescribeError } from '../../core/base';
 
 export interface McpVerifyOptions extends VerifyRunOptions {
   readonly maxRequests: number | undefined;
-  /** Say a line to the client (progress) before anything is sent. */
-  readonly say: (line: string) => void;
+  /** Say a line to the client (progress, of `total` images) before anything is sent. */
+  readonly say: (line: string, total: number) => void;
 }
 
 /** The report with the verify findings and its summary. */
@@ -18,7 +18,7 @@ export async function mcpVerify(report: Report, docs: readonly DocFile[], o: Mcp
   const verified = await verifyAltTexts(docs, {
     ...o,
     beforeSend: (preview) => {
-      o.say(verifyCostLine(preview, o.run.settings.deployment || o.run.settings.endpoint));
+      o.say(verifyCostLine(preview, o.run.settings.deployment || o.run.settings.endpoint), preview.images);
       if (o.maxRequests !== undefined && preview.requests > o.maxRequests) over = preview.requests;
       return over === undefined;
     },

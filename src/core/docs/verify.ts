@@ -37,7 +37,7 @@ export interface VerifyTarget {
 export interface VerifyPlan {
   readonly targets: readonly VerifyTarget[];
   readonly jobs: readonly VerifyJob[];
-  /** Images with alt text that are not checked, each as `file:line:column: why`. */
+  /** Images with alt text that are not sent, each as `file:line:column: why`. */
   readonly skipped: readonly string[];
 }
 
@@ -75,7 +75,7 @@ export async function planVerify(docs: readonly DocFile[], options: VerifyPlanOp
       }
       const source = await sourceOf(doc, image, options, dirCache);
       if (typeof source !== 'string') {
-        skipped.push(`${where}: ${source.why}; not verified`);
+        skipped.push(`${where}: ${source.why}`);
         continue;
       }
       const jobId = `${doc.file}#${index}`;
@@ -186,7 +186,7 @@ export function verifyAsk(plan: VerifyPlan, maxLength: number): ImageAsk {
     prompt: (job) => verifyPrompt(byId.get(job.id) ?? { alt: '', context: job.context }, maxLength),
     read: (answer) => {
       const verdict = readVerdict(answer, maxLength);
-      return verdict ? { ok: true, value: encodeVerdict(verdict) } : { ok: false, reason: "the model's answer is not a verdict (match or mismatch); not verified" };
+      return verdict ? { ok: true, value: encodeVerdict(verdict) } : { ok: false, reason: "the model's answer is not a verdict (match or mismatch)" };
     },
   };
 }
