@@ -423,7 +423,7 @@ export class AzureLikeServer {
   }
 }
 
-function textOf(body: Json): string {
+export function textOf(body: Json): string {
   const messages = body['messages'] as unknown[];
   return messages
     .flatMap((m) => (isObject(m) ? (typeof m['content'] === 'string' ? [m['content']] : Array.isArray(m['content']) ? m['content'] : []) : []))

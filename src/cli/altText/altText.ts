@@ -3,23 +3,20 @@
  * HTML, JSX/TSX) with the real parsers, report them in the format CI wants, and fill them in — each write checked by
  * reading the file back, atomic, and only if the file did not change meanwhile.
  */
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { parseArgs } from 'node:util';
-import { ChatClient } from '../../core/net';
-import { checkReadyToSend } from '../../core/describe';
-import { checkDocs, type DocFile } from '../../core/docs';
+import { checkDocs, withVerified, type DocFile } from '../../core/docs';
 import { applyFix, fixSummary, nothingToFixMessage, planFix, type FixAltResult } from '../../core/docs';
-import { altProgressText, defaultAltCacheFile, FileAltCache, generateAltTexts, runError, type AltProgress, type AltRunStats } from '../../core/docs';
+import { altProgressText, generateAltTexts, runError, type AltProgress, type AltRunStats } from '../../core/docs';
 import { DirectoryCache, isInside } from '../../core/docs';
 import { checkSummary, formatReport, REPORT_FORMATS, type ReportFormat } from '../../core/docs';
 import { failsCheck, isDescribeError, redact, DEFAULT_DOC_GLOB, DEFAULT_ALT_CONCURRENCY, DEFAULT_ALT_MAX_LENGTH, isRuleId, RULE_IDS, type RuleId } from '../../core/base';
-import { createDispatcher, proxyFromEnv, undiciTransport } from '../../core/nodeHttp';
-import type { DescribeSettings } from '../../core/base';
-import { cliCredential, cliMessage, cliSettings, ENDPOINT_OPTIONS, errorCodeOf, failure, parseAuthChoice, parseCliArgs, secretsInEnv, UsageError, WaitingLine, type EndpointFlags, type Failure } from '../base';
+import { ENDPOINT_OPTIONS, errorCodeOf, failure, parseCliArgs, secretsInEnv, UsageError, WaitingLine, type EndpointFlags, type Failure } from '../base';
 import type { CliIo } from '../base';
 import { detectSites, type Site } from '../../core/sites';
 import { runSites, siteLines } from './sites';
+import { RunBackend } from './backend';
+import { verifyDocs } from './verify';
 
 declare const __VERSION__: string;
 
@@ -52,6 +49,8 @@ Rules (each can be turned off with --disable):
   alt-too-long        alt text over twice --max-length in width (250; a CJK character counts two), light/dark
                       twins once
   alt-duplicate       two different images with the same alt text in one file (a warning: check still exits 0)
+  alt-mismatch        (only with --verify) alt text that the model, shown the image, its alt text and its
+                      context, found does not describe it; reported with the suggested replacement
   image-path-case     a link that differs from its file in letter case (broken on case-sensitive file systems)
   image-missing       a link to a file that does not exist (remote URLs are not fetched). On a docs site,
                       /img/a.png is looked up where the site serves it from (Docusaurus static/, VitePress,
@@ -65,16 +64,21 @@ Options:
   --max-length N      longest alt text written (default ${DEFAULT_ALT_MAX_LENGTH}); alt-too-long reports twice that
   --docs-root DIR     where docs sites are looked for (see sites), and where site-absolute links like /img/a.png
                       start on no site; inside the current folder (default: it)
+  --verify            (check) also ask the model whether each existing alt text describes its image (one request
+                      per distinct image + alt text + context; never on by default). Says on stderr how many
+                      images and requests before sending; answers are cached (--cache), so a rerun sends nothing.
+                      Needs the endpoint flags or environment variables as fix does
+  --max-requests N    (check --verify) send nothing, exit 2, when more than N requests would be sent (for CI)
   --verbose           say which docs sites were found and what of their configuration was guessed
   --dry-run           (fix) print a unified diff; writes nothing (no file, no cache)
   --rewrite-uninformative  (fix) also replace alt text that says nothing (not alt that calls its image
                       decorative: that wants alt="", by hand)
   --fix-path-case     (fix) rewrite links to the file's real letter case
-  --no-context        (fix) do not send the nearest heading and the text around each image
-  --cache FILE        (fix) alt-text cache: reruns and duplicates cost nothing. Default: your cache folder
+  --no-context        (fix, --verify) do not send the nearest heading and the text around each image
+  --cache FILE        (fix, --verify) alt-text cache: reruns and duplicates cost nothing. Default: your cache folder
                       (~/.cache/describe-image/alt-text-cache.json, $XDG_CACHE_HOME, %LOCALAPPDATA%); give a file
                       in the repository to share it with CI (commit it, or keep it as a CI cache)
-  --concurrency N     (fix) requests at once, at most (default ${DEFAULT_ALT_CONCURRENCY}; halved automatically on 429)
+  --concurrency N     (fix, --verify) requests at once, at most (default ${DEFAULT_ALT_CONCURRENCY}; halved automatically on 429)
   --endpoint, --deployment, --api-version, --auth, --provider, --base-url, --model
                       as for describing (or the environment variables)
 
@@ -111,6 +115,8 @@ const ALT_OPTIONS = {
   'rewrite-uninformative': { type: 'boolean' },
   'fix-path-case': { type: 'boolean' },
   'no-context': { type: 'boolean' },
+  verify: { type: 'boolean' },
+  'max-requests': { type: 'string' },
   'docs-root': { type: 'string' },
   verbose: { type: 'boolean' },
   cache: { type: 'string' },
@@ -143,7 +149,7 @@ async function altText(argv: readonly string[], io: CliIo, { secrets, say, fail,
   if (mode === 'sites') return patterns.length > 1 ? fail(2, `sites takes one folder (got ${patterns.length}).${POINTER}`, 'usage') : runSites(patterns[0], io, output.json, fail);
   if (mode !== 'check' && mode !== 'fix') return fail(2, `unknown mode "${mode}": use check, fix or sites.${POINTER}`, 'usage');
   if (patterns.length === 0) return fail(2, 'no files given: name files, folders or globs, e.g. docs or "docs/**/*.md".', 'usage');
-  const options = runOptions(v, path.resolve(io.cwd));
+  const options = runOptions(v, path.resolve(io.cwd), mode);
   if (typeof options === 'string') return fail(2, options, 'bad-input');
   const { root, docsRoot, rules, maxLength, format } = options;
 
@@ -161,21 +167,28 @@ async function altText(argv: readonly string[], io: CliIo, { secrets, say, fail,
   } finally {
     waiting.stop();
   }
-  const { findings, errors } = checked.report;
+  const { errors } = checked.report;
   for (const w of checked.warnings) say(`warning: ${w}`);
 
   if (mode === 'check') {
-    io.stdout(formatReport(checked.report, format, typeof __VERSION__ === 'string' ? __VERSION__ : 'dev'));
-    if (format === 'text') say(checkSummary(checked.report));
+    let report = checked.report;
+    if (v.verify) {
+      const verified = await verifyDocs(checked.docs, { ...options, sites, dirCache, context: !v['no-context'], cache: v.cache, values: v, io, say, fail, output });
+      if (typeof verified === 'number') return verified;
+      for (const n of verified.summary.notVerified) say(`not verified: ${n}`);
+      report = withVerified(report, checked.docs, verified);
+    }
+    io.stdout(formatReport(report, format, typeof __VERSION__ === 'string' ? __VERSION__ : 'dev'));
+    if (format === 'text') say(checkSummary(report));
     // alt-duplicate is reported without failing the run (see RULES); every other finding fails it.
-    return findings.some((f) => failsCheck(f.rule)) || errors.length > 0 ? 1 : 0;
+    return report.findings.some((f) => failsCheck(f.rule)) || errors.length > 0 ? 1 : 0;
   }
   for (const e of errors) say(`skipped ${e.file}:${e.line}:${e.column}: ${e.message}`);
   return fix(checked.docs, { ...options, sites, dirCache, dryRun: !!v['dry-run'], rewriteUninformative: !!v['rewrite-uninformative'], fixPathCase: !!v['fix-path-case'], context: !v['no-context'], cache: v.cache, values: v, secrets, io, say, fail, output, hadErrors: errors.length > 0 });
 }
 
 /** The options of a run, checked (a flag out of range, a docs root outside the folder); else the message for it. */
-function runOptions(v: AltValues, root: string): { root: string; docsRoot: string; rules: Set<RuleId>; maxLength: number; concurrency: number; format: ReportFormat } | string {
+function runOptions(v: AltValues, root: string, mode: string): { root: string; docsRoot: string; rules: Set<RuleId>; maxLength: number; concurrency: number; maxRequests: number | undefined; format: ReportFormat } | string {
   const format = (v.json ? 'json' : (v.format ?? 'text')) as ReportFormat;
   if (!REPORT_FORMATS.includes(format)) return `--format must be one of ${REPORT_FORMATS.join(', ')} (got ${v.format}).`;
   const rules = new Set<RuleId>(RULE_IDS);
@@ -187,10 +200,22 @@ function runOptions(v: AltValues, root: string): { root: string; docsRoot: strin
   if (!Number.isInteger(maxLength) || maxLength < 20 || maxLength > 1000) return `--max-length must be a whole number from 20 to 1000 (got ${v['max-length']}).`;
   const concurrency = v.concurrency !== undefined ? Number(v.concurrency) : DEFAULT_ALT_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) return `--concurrency must be a whole number from 1 to 64 (got ${v.concurrency}).`;
+  const maxRequests = v['max-requests'] !== undefined ? Number(v['max-requests']) : undefined;
+  if (maxRequests !== undefined && (!Number.isInteger(maxRequests) || maxRequests < 0)) return `--max-requests must be a whole number, 0 or more (got ${v['max-requests']}).`;
+  const verifyProblem = verifyFlagProblem(v, mode, rules);
+  if (verifyProblem) return verifyProblem;
   const docsRoot = path.resolve(root, v['docs-root'] ?? '.');
   // Site-absolute links (/img/a.png) are read from the docs root: it may not be a way out of the current folder.
   if (!isInside(root, docsRoot)) return `--docs-root ${v['docs-root']} leads outside the current folder (${root}): links are read only inside it.`;
-  return { root, docsRoot, rules, maxLength, concurrency, format };
+  return { root, docsRoot, rules, maxLength, concurrency, maxRequests, format };
+}
+
+/** --verify and --max-requests belong to check, and --verify reports alt-mismatch: it can't be disabled then. */
+function verifyFlagProblem(v: AltValues, mode: string, rules: ReadonlySet<RuleId>): string | undefined {
+  if (v.verify && mode !== 'check') return '--verify is for check (it reports alt text that does not fit its image; fix fills in missing alt text).';
+  if (v['max-requests'] !== undefined && !v.verify) return '--max-requests limits what --verify sends: give it with check --verify.';
+  if (v.verify && !rules.has('alt-mismatch')) return '--verify reports alt-mismatch, which --disable turns off: leave one of them out.';
+  return undefined;
 }
 
 interface FixOptions {
@@ -227,20 +252,10 @@ function progressReporter(o: FixOptions, waiting: WaitingLine): (p: AltProgress)
 
 /** Generate the alt text of every job (the cache first); a number is the exit code of a run that failed. */
 async function generate(jobs: Parameters<typeof generateAltTexts>[0], o: FixOptions): Promise<{ results: Map<string, FixAltResult>; stats: AltRunStats } | number> {
-  let cache: FileAltCache | undefined;
-  let client: ChatClient | undefined;
-  let provider: DescribeSettings['provider'] = 'azure';
-  const dispatcher = createDispatcher(proxyFromEnv(o.io.env));
+  const backend = new RunBackend(o);
   const waiting = new WaitingLine(o.io, { json: o.output.json });
   try {
-    const settings = cliSettings(o.values, o.io.env);
-    provider = settings.provider;
-    const auth = cliCredential(parseAuthChoice(o.values.auth), o.io, settings);
-    checkReadyToSend(settings, auth.credential);
-    if (auth.notice) o.say(auth.notice);
-    cache = await FileAltCache.load(o.cache !== undefined ? path.resolve(o.root, o.cache) : defaultAltCacheFile(o.io.env, process.platform, os.homedir()));
-    if (cache.foreign && o.cache !== undefined) return o.fail(2, `--cache ${o.cache}: the file is not a describe-image alt-text cache; it was left as it is. Name a new file (e.g. .describe-image-cache.json).`, 'bad-input');
-    client = new ChatClient({ credential: auth.credential, transport: undiciTransport(dispatcher) });
+    const { settings, client, cache } = await backend.open();
     waiting.show(`generating alt text: ${altProgressText({ total: jobs.length, done: 0, failed: 0, cancelled: 0 })}`);
     const run = await generateAltTexts(jobs, { settings, client, cache, maxLength: o.maxLength, maxConcurrency: o.concurrency, signal: o.io.signal, onProgress: progressReporter(o, waiting) });
     waiting.stop();
@@ -251,12 +266,10 @@ async function generate(jobs: Parameters<typeof generateAltTexts>[0], o: FixOpti
     waiting.stop();
     if (!isDescribeError(e)) throw e;
     if (e.code === 'cancelled') return o.fail(130, 'cancelled; nothing was written.', e.code);
-    return o.fail(e.isInputError ? 2 : 1, `${client ? client.redact(cliMessage(e, provider)) : cliMessage(e, provider)}${e.isInputError ? '' : ' Nothing was written.'}`, e.code);
+    return o.fail(e.isInputError ? 2 : 1, `${backend.message(e)}${e.isInputError ? '' : ' Nothing was written.'}`, e.code);
   } finally {
     waiting.stop();
-    if (!o.dryRun) await cache?.save().catch((e: unknown) => o.say(`the cache could not be saved: ${(e as Error).message}`));
-    await client?.close();
-    await dispatcher.close();
+    await backend.close(!o.dryRun);
   }
 }
 

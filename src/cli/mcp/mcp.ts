@@ -22,12 +22,12 @@ import * as path from 'node:path';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, RootsListChangedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { ALT_TEXT_CHECK_TOOL, ALT_TEXT_FIX_TOOL, DESCRIBE_IMAGE_TOOL, EXTRACT_TEXT_TOOL, MCP_TOOLS, parseToolInput, type PathScope } from '../../core/agent';
+import { ALT_TEXT_CHECK_MCP_TOOL, ALT_TEXT_FIX_TOOL, DESCRIBE_IMAGE_TOOL, EXTRACT_TEXT_TOOL, MCP_TOOLS, parseToolInput, type PathScope } from '../../core/agent';
 import { ChatClient } from '../../core/net';
 import { checkReadyToSend, describeImages, renderMarkdown } from '../../core/describe';
 import { checkDocs } from '../../core/docs';
 import { applyFix, fixSummary, nothingToFixMessage, planFix, type FixAltResult } from '../../core/docs';
-import { altProgressText, generateAltTexts, runError, type AltCache, type AltRunStats } from '../../core/docs';
+import { altProgressText, generateAltTexts, runError, type AltCache, type AltProgress, type AltRunStats } from '../../core/docs';
 import { DirectoryCache } from '../../core/docs';
 import { detectSites } from '../../core/sites';
 import { checkSummary, formatJson } from '../../core/docs';
@@ -41,6 +41,7 @@ import type { CliIo } from '../base';
 import { checkRootFlags, clientFolders, noFolderError, scopeOf, tooWideToWorkIn } from './scope';
 import { routeConsoleToStderr, toolListing } from './stdio';
 import { MCP_USAGE } from './usage';
+import { mcpVerify } from './verify';
 
 declare const __VERSION__: string;
 
@@ -277,8 +278,8 @@ class McpToolServer {
           return await this.describeImage(args, signal);
         case EXTRACT_TEXT_TOOL.name:
           return await this.extractText(args, signal, progress);
-        case ALT_TEXT_CHECK_TOOL.name:
-          return await this.altTextCheck(args, signal);
+        case ALT_TEXT_CHECK_MCP_TOOL.name:
+          return await this.altTextCheck(args, signal, progress);
         case ALT_TEXT_FIX_TOOL.name:
           return await this.altTextFix(args, signal, progress);
         default:
@@ -333,17 +334,26 @@ class McpToolServer {
     return text(...parts);
   }
 
-  private async altTextCheck(args: unknown, signal: AbortSignal): Promise<CallToolResult> {
-    const input = parseToolInput(ALT_TEXT_CHECK_TOOL, args);
+  private async altTextCheck(args: unknown, signal: AbortSignal, progress: (done: number, total: number, message: string) => void): Promise<CallToolResult> {
+    const input = parseToolInput(ALT_TEXT_CHECK_MCP_TOOL, args);
     const root = (await this.scope()).primary;
     const disabled = new Set<string>(input.disable ?? []);
     const rules = new Set<RuleId>(RULE_IDS.filter((r) => !disabled.has(r)));
+    if (input.verify && !rules.has('alt-mismatch')) throw new DescribeError('bad-input', 'altTextCheck: verify reports alt-mismatch, which disable turns off: leave one of them out.');
+    const maxLength = input.maxLength ?? DEFAULT_ALT_MAX_LENGTH;
     const sites = await detectSites(root);
-    const { report, warnings } = await checkDocs(root, input.paths, { rules, maxLength: input.maxLength ?? DEFAULT_ALT_MAX_LENGTH, docsRoot: root, sites, limit: DOC_FILE_LIMIT });
+    const dirCache = new DirectoryCache();
+    const { docs, warnings, ...checked } = await checkDocs(root, input.paths, { rules, maxLength, docsRoot: root, sites, dirCache, limit: DOC_FILE_LIMIT });
+    let report = checked.report;
+    if (input.verify) {
+      const { settings, client } = this.backend(); // no endpoint or key: this call's error, before anything is sent
+      const run = { settings, client, cache: this.altCache, signal, onProgress: (p: AltProgress) => progress(p.done + p.failed + p.cancelled, p.total, `verifying alt text: ${altProgressText(p)}`) };
+      report = await mcpVerify(report, docs, { plan: { root, docsRoot: root, sites, dirCache, context: true }, run, maxLength, maxRequests: input.maxRequests, hide: (t) => this.hide(t), say: (line, total) => progress(0, total, line) });
+    }
     if (signal.aborted) throw new DescribeError('cancelled', 'Cancelled.');
-    const json = formatJson(report);
-    const summary = [checkSummary(report), ...warnings.map((w) => `warning: ${w}`)].join('\n');
-    return { ...text(summary, json), structuredContent: JSON.parse(json) as Record<string, unknown> };
+    const json = this.hide(formatJson(report));
+    const summary = [checkSummary(report), ...(report.verify?.notVerified ?? []).map((n) => `not verified: ${n}`), ...warnings.map((w) => `warning: ${w}`)].join('\n');
+    return { ...text(this.hide(summary), json), structuredContent: JSON.parse(json) as Record<string, unknown> };
   }
 
   private async altTextFix(args: unknown, signal: AbortSignal, progress: (done: number, total: number, message: string) => void): Promise<CallToolResult> {

@@ -48,6 +48,14 @@ export const altTextCheckInput = z
   })
   .strict();
 
+/** The MCP server's altTextCheck: it can also verify alt text with the model (VS Code has its own command for that). */
+export const altTextCheckMcpInput = altTextCheckInput
+  .extend({
+    verify: z.boolean().optional().describe("Also ask the user's vision model whether each existing alt text describes its image in context (rule alt-mismatch, with a suggested replacement). Sends one request per distinct image, alt text and context, answered from the cache when asked before. Default false: nothing is sent."),
+    maxRequests: z.number().int().min(0).max(10000).optional().describe('With verify: send nothing, and fail, when more than this many requests would be sent.'),
+  })
+  .strict();
+
 export const altTextFixInput = z
   .object({
     paths: altPaths,
@@ -61,6 +69,7 @@ export const altTextFixInput = z
 export type DescribeImageInput = z.infer<typeof describeImageInput>;
 export type ExtractTextInput = z.infer<typeof extractTextInput>;
 export type AltTextCheckInput = z.infer<typeof altTextCheckInput>;
+export type AltTextCheckMcpInput = z.infer<typeof altTextCheckMcpInput>;
 export type AltTextFixInput = z.infer<typeof altTextFixInput>;
 
 export interface ToolDefinition<S extends z.ZodType = z.ZodType> {
@@ -112,6 +121,14 @@ export const ALT_TEXT_CHECK_TOOL: ToolDefinition<typeof altTextCheckInput> = {
   writes: false,
 };
 
+export const ALT_TEXT_CHECK_MCP_TOOL: ToolDefinition<typeof altTextCheckMcpInput> = {
+  ...ALT_TEXT_CHECK_TOOL,
+  description:
+    "Find images in Markdown, MDX, HTML and JSX/TSX docs whose alt text is missing, says nothing, is too long, or whose link is broken or differs in letter case. Read-only. No model is used unless verify is true: then the user's vision model also judges whether each existing alt text describes its image (alt-mismatch, with a suggested replacement). Returns the findings as JSON (file, line, column, rule, message, and suggestion for alt-mismatch).",
+  input: altTextCheckMcpInput,
+  sendsImages: true,
+};
+
 export const ALT_TEXT_FIX_TOOL: ToolDefinition<typeof altTextFixInput> = {
   name: 'altTextFix',
   vscodeName: TOOL_VSCODE_NAMES.altTextFix,
@@ -126,7 +143,7 @@ export const ALT_TEXT_FIX_TOOL: ToolDefinition<typeof altTextFixInput> = {
 /** The tools of the VS Code extension (language-model tools). */
 export const VSCODE_TOOLS = [DESCRIBE_IMAGE_TOOL, EXTRACT_TEXT_TOOL, ALT_TEXT_CHECK_TOOL] as const;
 /** The tools of the MCP server. */
-export const MCP_TOOLS = [DESCRIBE_IMAGE_TOOL, EXTRACT_TEXT_TOOL, ALT_TEXT_CHECK_TOOL, ALT_TEXT_FIX_TOOL] as const;
+export const MCP_TOOLS = [DESCRIBE_IMAGE_TOOL, EXTRACT_TEXT_TOOL, ALT_TEXT_CHECK_MCP_TOOL, ALT_TEXT_FIX_TOOL] as const;
 
 /** The JSON Schema of a tool's input, as package.json and MCP clients see it. */
 export function inputJsonSchema(tool: ToolDefinition): Record<string, unknown> {

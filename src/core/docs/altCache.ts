@@ -25,11 +25,14 @@ export interface AltCacheKeyParts {
   readonly maxLength: number;
   /** Frames sent of an animated image. */
   readonly maxFrames: number;
+  /** What is asked, when it is not alt text (an ImageAsk's kind, e.g. verifying alt text): a key space of its own. */
+  readonly kind?: string | undefined;
 }
 
 export function altCacheKey(parts: AltCacheKeyParts): string {
   const ordered = [parts.contentHash, parts.endpoint, parts.model, parts.systemPrompt, parts.userPrompt, parts.detail ?? 'unset', String(parts.resize), String(parts.maxLength), String(parts.maxFrames)];
-  return createHash('sha256').update(JSON.stringify(['alt-text-v2', ...ordered])).digest('hex');
+  // Alt text's keys stay as they were (caches written before keep working); another kind adds its name.
+  return createHash('sha256').update(JSON.stringify([...(parts.kind ? [parts.kind] : []), 'alt-text-v2', ...ordered])).digest('hex');
 }
 
 export const DEFAULT_CACHE_ENTRIES = 20_000;

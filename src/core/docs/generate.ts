@@ -54,12 +54,28 @@ export interface AltJob {
   readonly context?: AltContext | undefined;
 }
 
+/** `alt`: the alt text, or with an `ask`, the value its `read` made of the answer. */
 export type AltOutcome =
   | { readonly ok: true; readonly alt: string; readonly cached: boolean }
   | { readonly ok: false; readonly reason: string; readonly status: 'failed' | 'cancelled' | 'stopped' };
 
+/**
+ * A run that asks something else about each image than its alt text (verify.ts: does this alt text fit?). Jobs share
+ * a request only when both their image and their prompt are the same; `kind` keeps its cache keys apart from alt
+ * text's; `read` turns an answer into the value that is cached and returned, or says why it is not usable.
+ */
+export interface ImageAsk {
+  readonly kind: string;
+  /** What to do with an animation's frames (default: alt text's ANIMATION_ALT_ASK). */
+  readonly animationAsk?: string | undefined;
+  prompt(job: AltJob): string;
+  read(answer: string): { readonly ok: true; readonly value: string } | { readonly ok: false; readonly reason: string };
+}
+
 export interface AltRunOptions {
   readonly settings: DescribeSettings;
+  /** Ask something else than alt text (default: alt text, with `prompt` or altPrompt). */
+  readonly ask?: ImageAsk | undefined;
   /** The client (it holds the credential), or another backend. */
   readonly client: ChatBackend;
   readonly cache?: AltCache | undefined;
@@ -141,7 +157,7 @@ export async function generateAltTexts(jobs: readonly AltJob[], options: AltRunO
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   if (options.signal?.aborted) run.stop.abort();
   try {
-    const groups = await groupByContent(jobs, run.stats);
+    const groups = await groupByContent(jobs, run.stats, options.ask);
     await Promise.all([...groups.entries()].map(([contentId, group]) => run.group(contentId, group)));
   } finally {
     options.signal?.removeEventListener('abort', onOuterAbort);
@@ -149,8 +165,11 @@ export async function generateAltTexts(jobs: readonly AltJob[], options: AltRunO
   return { results: run.results, stats: run.stats, fatal: run.fatal, cancelled: !run.fatal && (options.signal?.aborted ?? false) };
 }
 
-/** The jobs grouped by the content of their image (a hash, or the URL); an unreadable file is its own group. */
-async function groupByContent(jobs: readonly AltJob[], stats: AltRunStats): Promise<Map<string, AltJob[]>> {
+/**
+ * The jobs grouped by the content of their image (a hash, or the URL); an unreadable file is its own group. With an
+ * ask, by image and prompt.
+ */
+async function groupByContent(jobs: readonly AltJob[], stats: AltRunStats, ask?: ImageAsk): Promise<Map<string, AltJob[]>> {
   const groups = new Map<string, AltJob[]>();
   for (const job of jobs) {
     let contentId: string;
@@ -163,6 +182,7 @@ async function groupByContent(jobs: readonly AltJob[], stats: AltRunStats): Prom
         contentId = `unreadable:${job.source}`;
       }
     }
+    if (ask) contentId += `#${createHash('sha256').update(ask.prompt(job)).digest('hex')}`;
     const list = groups.get(contentId) ?? [];
     if (list.length) stats.deduplicated++;
     list.push(job);
@@ -270,9 +290,9 @@ class AltRun {
   }
 
   /** The settings and prompt for an image, and the cache key of everything that changes the answer. */
-  private request(contentId: string, first: AltJob): { readonly settings: DescribeSettings; readonly key: string } {
+  request(contentId: string, first: AltJob): { readonly settings: DescribeSettings; readonly key: string } {
     const { options, maxLength, resize } = this;
-    const prompt = options.prompt ?? altPrompt(maxLength, first.context);
+    const prompt = options.ask ? options.ask.prompt(first) : (options.prompt ?? altPrompt(maxLength, first.context));
     const settings: DescribeSettings = { ...options.settings, userPrompt: prompt, maxTokens: Math.max(options.settings.maxTokens, 300) };
     const key = altCacheKey({
       contentHash: contentId,
@@ -284,6 +304,7 @@ class AltRun {
       resize,
       maxLength,
       maxFrames: clampFrames(options.maxFrames),
+      kind: options.ask?.kind,
     });
     return { settings, key };
   }
@@ -298,7 +319,7 @@ class AltRun {
       signal: this.stop.signal,
       resize: this.resize,
       maxFrames: this.options.maxFrames,
-      animationAsk: ANIMATION_ALT_ASK,
+      animationAsk: this.options.ask?.animationAsk ?? ANIMATION_ALT_ASK,
       onEvent: (e) => {
         if (e.type === 'waiting' && e.status === 429) this.throttle.throttled();
       },
@@ -306,6 +327,12 @@ class AltRun {
     this.throttle.answered();
     if (result.finishReason === 'length') return { ok: false, reason: 'The answer was cut at the output limit; nothing was inserted.', status: 'failed' };
     if (result.finishReason === 'content_filter') return { ok: false, reason: 'The answer was filtered by the content filter; nothing was inserted.', status: 'failed' };
+    if (this.options.ask) {
+      const read = this.options.ask.read(result.text);
+      if (!read.ok) return { ok: false, reason: read.reason, status: 'failed' };
+      this.options.cache?.set(key, read.value);
+      return { ok: true, alt: read.value, cached: false };
+    }
     const alt = cleanAltText(result.text, this.maxLength);
     if (!alt) return { ok: false, reason: /^\W*decorative\W*$/i.test(result.text.trim()) ? 'The model judged the image decorative: left for you to decide.' : 'The model gave no usable text.', status: 'failed' };
     this.options.cache?.set(key, alt);
@@ -326,6 +353,37 @@ class AltRun {
   private stopped(): AltOutcome {
     return this.fatal ? { ok: false, reason: `Not sent: the run stopped (${this.fatal.message})`, status: 'stopped' } : { ok: false, reason: 'Cancelled.', status: 'cancelled' };
   }
+}
+
+/** What a run would send, before anything is: per group of identical requests, one request or a cache hit. */
+export interface AltRunPreview {
+  /** Jobs (images) in the run. */
+  readonly images: number;
+  /** Requests that would be sent (after dedupe and the cache). */
+  readonly requests: number;
+  /** Requests answered from the cache. */
+  readonly cached: number;
+  /** Jobs that share another job's request. */
+  readonly deduplicated: number;
+  /** Images that can't be read (never sent). */
+  readonly unreadable: number;
+}
+
+/** Count what generateAltTexts would send for these jobs and options, the same way it groups and keys them. */
+export async function previewAltRun(jobs: readonly AltJob[], options: AltRunOptions): Promise<AltRunPreview> {
+  const run = new AltRun(jobs.length, options);
+  const groups = await groupByContent(jobs, run.stats, options.ask);
+  let requests = 0;
+  let cached = 0;
+  let unreadable = 0;
+  for (const [contentId, group] of groups) {
+    const first = group[0];
+    if (!first) continue;
+    if (options.cache?.get(run.request(contentId, first).key) !== undefined) cached++;
+    else if (contentId.startsWith('unreadable:')) unreadable++;
+    else requests++;
+  }
+  return { images: jobs.length, requests, cached, deduplicated: run.stats.deduplicated, unreadable };
 }
 
 /** Raise a run's fatal error or cancel as what the caller reports. */

@@ -18,4 +18,5 @@ export * from './links';
 export * from './pages';
 export * from './report';
 export * from './rules';
+export * from './verify';
 export * from './write';

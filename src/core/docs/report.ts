@@ -14,6 +14,19 @@ export interface Report {
   readonly findings: readonly Finding[];
   /** Files that could not be read or parsed: reported as findings would be, with rule `parse-error`. */
   readonly errors: readonly { readonly file: string; readonly line: number; readonly column: number; readonly message: string }[];
+  /** With --verify: what was asked of the model (before: the preview; after: what was sent) and what could not be. */
+  readonly verify?: VerifySummary | undefined;
+}
+
+export interface VerifySummary {
+  /** Images whose alt text was checked against the image. */
+  readonly images: number;
+  /** Requests sent, from the cache, and images sharing another's request. */
+  readonly sent: number;
+  readonly cached: number;
+  readonly deduplicated: number;
+  /** Images with alt text that were not verified, each as `file:line:column: why`. */
+  readonly notVerified: readonly string[];
 }
 
 /**
@@ -35,7 +48,8 @@ export function formatText(report: Report): string {
 }
 
 export function formatJson(report: Report): string {
-  return `${JSON.stringify({ files: report.files, findings: report.findings.map((f) => ({ file: f.file, line: f.line, column: f.column, rule: f.rule, message: f.message, src: f.src })), errors: report.errors }, null, 2)}\n`;
+  const findings = report.findings.map((f) => ({ file: f.file, line: f.line, column: f.column, rule: f.rule, message: f.message, src: f.src, ...(f.suggestion !== undefined ? { suggestion: f.suggestion, fix: f.fix } : {}) }));
+  return `${JSON.stringify({ files: report.files, findings, errors: report.errors, ...(report.verify ? { verify: report.verify } : {}) }, null, 2)}\n`;
 }
 
 /** GitHub Actions workflow commands: `::warning file=…,line=…,col=…,title=…::message` (values escaped as GitHub says). */
@@ -53,9 +67,20 @@ export function formatGithub(report: Report): string {
 export function formatSarif(report: Report, toolVersion: string): string {
   const rules = [...RULES.map((r) => ({ id: r.id, shortDescription: { text: r.summary }, help: { text: r.help }, defaultConfiguration: { level: r.failsCheck ? 'warning' : 'note' } })), { id: 'parse-error', shortDescription: { text: 'File could not be parsed' }, help: { text: 'Fix the syntax error so the file can be checked.' }, defaultConfiguration: { level: 'error' } }];
   const index = new Map(rules.map((r, i) => [r.id, i]));
-  const location = (file: string, line: number, column: number) => ({
-    physicalLocation: { artifactLocation: { uri: encodeURI(file), uriBaseId: '%SRCROOT%' }, region: { startLine: line, startColumn: column } },
-  });
+  const artifact = (file: string) => ({ uri: encodeURI(file), uriBaseId: '%SRCROOT%' });
+  const location = (file: string, line: number, column: number) => ({ physicalLocation: { artifactLocation: artifact(file), region: { startLine: line, startColumn: column } } });
+  // A suggestion as a SARIF fix: the alt text's span replaced by the suggestion, escaped for the file's syntax.
+  const fixes = (f: Finding) =>
+    f.fix && f.suggestion !== undefined
+      ? {
+          fixes: [
+            {
+              description: { text: `Replace the alt text with the suggested alt text: ${f.suggestion}` },
+              artifactChanges: [{ artifactLocation: artifact(f.file), replacements: [{ deletedRegion: { startLine: f.fix.startLine, startColumn: f.fix.startColumn, endLine: f.fix.endLine, endColumn: f.fix.endColumn }, insertedContent: { text: f.fix.newText } }] }],
+            },
+          ],
+        }
+      : {};
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -63,9 +88,10 @@ export function formatSarif(report: Report, toolVersion: string): string {
       {
         tool: { driver: { name: 'describe-image alt-text', version: toolVersion, informationUri: 'https://github.com/describe-image/describe-image', rules } },
         results: [
-          ...report.findings.map((f) => ({ ruleId: f.rule, ruleIndex: index.get(f.rule) ?? 0, level: failsCheck(f.rule) ? 'warning' : 'note', message: { text: f.message }, locations: [location(f.file, f.line, f.column)] })),
+          ...report.findings.map((f) => ({ ruleId: f.rule, ruleIndex: index.get(f.rule) ?? 0, level: failsCheck(f.rule) ? 'warning' : 'note', message: { text: f.message }, locations: [location(f.file, f.line, f.column)], ...fixes(f) })),
           ...report.errors.map((e) => ({ ruleId: 'parse-error', ruleIndex: index.get('parse-error') ?? 0, level: 'error', message: { text: e.message }, locations: [location(e.file, e.line, e.column)] })),
         ],
+        ...(report.verify ? { properties: { verify: report.verify } } : {}),
       },
     ],
   };

@@ -15,6 +15,19 @@ export interface Finding {
   readonly rule: RuleId;
   readonly message: string;
   readonly src: string;
+  /** alt-mismatch: the alt text the model suggests instead. */
+  readonly suggestion?: string | undefined;
+  /** The edit that writes the suggestion, escaped for the file's syntax (1-based lines and UTF-16 columns). */
+  readonly fix?: FindingFix | undefined;
+}
+
+/** A replacement in a file: the span from start to end (end exclusive) becomes `newText`. */
+export interface FindingFix {
+  readonly startLine: number;
+  readonly startColumn: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  readonly newText: string;
 }
 
 export interface AltRuleOptions {

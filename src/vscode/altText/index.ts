@@ -10,6 +10,7 @@ import { readAltTextSettings } from '../base';
 import type * as AltTextImpl from './altText';
 import type * as FillImpl from './fill';
 import type * as AltTextPasteImpl from './altTextPaste';
+import type * as VerifyImpl from './verify';
 import type { AltDeps } from './deps';
 import { KIND, PLAIN_KIND } from './kinds';
 
@@ -21,11 +22,15 @@ export const ALT_LANGUAGES: readonly string[] = Object.keys(VSCODE_LANGUAGE_IDS)
 type Impl = typeof AltTextImpl;
 let loaded: Promise<Impl> | undefined;
 const impl = (): Promise<Impl> => (loaded ??= import('./altText'));
+let verifyLoaded: Promise<typeof VerifyImpl> | undefined;
+const verifyImpl = (): Promise<typeof VerifyImpl> => (verifyLoaded ??= import('./verify'));
 
 class AltTextCodeActions implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite];
-  async provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection): Promise<vscode.CodeAction[]> {
-    return (await impl()).provideAltTextActions(document, range);
+  async provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
+    // Verify's quick fixes only where its diagnostics are (the module is loaded by then).
+    const verified = context.diagnostics.some((d) => d.code === 'alt-mismatch') ? await (await verifyImpl()).verifyActions(document, context.diagnostics) : [];
+    return [...verified, ...(await (await impl()).provideAltTextActions(document, range))];
   }
 }
 
@@ -37,6 +42,11 @@ export async function fillMissingAltText(deps: AltDeps): Promise<FillImpl.FillRe
 export function registerAltText(deps: AltDeps): vscode.Disposable[] {
   const selector = ALT_LANGUAGES.map((language) => ({ language, scheme: 'file' }));
   const diagnostics = vscode.languages.createDiagnosticCollection('describeImage.altText');
+  // Verify Alt Text in This File's findings: only after the command ran (it loads ./verify).
+  const verified = vscode.languages.createDiagnosticCollection('describeImage.altTextVerify');
+  const followEdits = (d: vscode.TextDocument) => {
+    if (verifyLoaded && verified.has(d.uri)) void verifyImpl().then((m) => m.refreshVerified(verified, d)).catch((e: unknown) => deps.log.warn(`Verified alt text for ${d.uri.toString()}: ${String(e)}`));
+  };
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   const refresh = (d: vscode.TextDocument, delay = 0) => {
     const key = d.uri.toString();
@@ -59,15 +69,24 @@ export function registerAltText(deps: AltDeps): vscode.Disposable[] {
   for (const d of vscode.workspace.textDocuments) refresh(d);
   return [
     diagnostics,
+    verified,
     { dispose: () => timers.forEach((t) => clearTimeout(t)) },
     vscode.languages.registerCodeActionsProvider(selector, new AltTextCodeActions(), { providedCodeActionKinds: AltTextCodeActions.kinds }),
     vscode.commands.registerCommand('describeImage.generateAltText', async (uri: vscode.Uri, offset: number) => (await impl()).generateAltTextAt(deps, uri, offset, false)),
     vscode.commands.registerCommand('describeImage.refineAltText', async (uri: vscode.Uri, offset: number) => (await impl()).generateAltTextAt(deps, uri, offset, true)),
     vscode.commands.registerCommand('describeImage.useRealFileName', async (uri: vscode.Uri, offset: number) => (await impl()).useRealFileName(deps, uri, offset)),
     vscode.commands.registerCommand('describeImage.fillMissingAltText', () => fillMissingAltText(deps)),
+    vscode.commands.registerCommand('describeImage.verifyAltText', async (uri?: vscode.Uri) => (await verifyImpl()).verifyAltTextInFile(deps, verified, uri instanceof vscode.Uri ? uri : undefined)),
     vscode.workspace.onDidOpenTextDocument((d) => refresh(d)),
-    vscode.workspace.onDidChangeTextDocument((e) => refresh(e.document, 300)),
-    vscode.workspace.onDidCloseTextDocument((d) => diagnostics.delete(d.uri)),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      refresh(e.document, 300);
+      followEdits(e.document);
+    }),
+    vscode.workspace.onDidCloseTextDocument((d) => {
+      diagnostics.delete(d.uri);
+      verified.delete(d.uri);
+      if (verifyLoaded) void verifyImpl().then((m) => m.forget(d.uri));
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('describeImage.altText') && vscode.workspace.textDocuments.forEach((d) => refresh(d))),
   ];
 }

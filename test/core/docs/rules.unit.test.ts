@@ -93,4 +93,39 @@ describe('report formats', () => {
     assert.deepEqual(sarif.runs[0]?.results.map((r) => r.ruleId), ['alt-missing', 'image-path-case', 'parse-error']);
     assert.equal(sarif.runs[0]?.results[0]?.locations[0]?.physicalLocation.artifactLocation.uri, 'docs/a%20b.md');
   });
+
+  it('alt-mismatch: the suggestion in every format; SARIF `fixes` (valid 2.1.0) replace the alt span; the verify summary in JSON and SARIF', () => {
+    const mismatch: Finding = {
+      file: 'docs/a b.md',
+      line: 7,
+      column: 1,
+      rule: 'alt-mismatch',
+      message: 'alt text "A toast" does not describe the image t.png; suggested: "The Settings editor"',
+      src: 't.png',
+      suggestion: 'The Settings editor',
+      fix: { startLine: 7, startColumn: 3, endLine: 7, endColumn: 10, newText: 'The Settings editor' },
+    };
+    const verify = { images: 3, sent: 2, cached: 1, deduplicated: 0, notVerified: ['docs/c.md:1:1: no such file: x.png; not verified'] };
+    const withFix: Report = { ...report, findings: [...findings, mismatch], verify };
+    const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as object;
+    const validate = new Ajv({ allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false }).compile(schema);
+    const sarif = JSON.parse(formatSarif(withFix, '1.2.3')) as { runs: { properties?: unknown; results: { ruleId: string; level: string; fixes?: unknown }[] }[] };
+    assert.equal(validate(sarif), true, JSON.stringify(validate.errors, null, 1));
+    const result = sarif.runs[0]?.results.find((r) => r.ruleId === 'alt-mismatch');
+    assert.equal(result?.level, 'warning');
+    assert.deepEqual(result?.fixes, [
+      {
+        description: { text: 'Replace the alt text with the suggested alt text: The Settings editor' },
+        artifactChanges: [{ artifactLocation: { uri: 'docs/a%20b.md', uriBaseId: '%SRCROOT%' }, replacements: [{ deletedRegion: { startLine: 7, startColumn: 3, endLine: 7, endColumn: 10 }, insertedContent: { text: 'The Settings editor' } }] }],
+      },
+    ]);
+    assert.deepEqual(sarif.runs[0]?.properties, { verify });
+    assert.equal(sarif.runs[0]?.results.filter((r) => r.fixes).length, 1, 'only a suggestion has a fix');
+    const json = JSON.parse(formatJson(withFix)) as { findings: Finding[]; verify: unknown };
+    assert.equal(json.findings.at(-1)?.suggestion, 'The Settings editor');
+    assert.deepEqual(json.verify, verify);
+    assert.equal(Object.keys(json.findings[0] ?? {}).includes('suggestion'), false, 'other findings are as before');
+    assert.match(formatGithub(withFix), /^::warning file=docs\/a b\.md,line=7,col=1,title=alt-mismatch::alt text "A toast" does not describe the image t\.png; suggested: "The Settings editor"$/m);
+    assert.match(formatText(withFix), /^docs\/a b\.md:7:1 alt-mismatch .*suggested: "The Settings editor"$/m);
+  });
 });
