@@ -14,15 +14,11 @@ import { DescribeError, isDescribeError, DEFAULT_ALT_CONCURRENCY, DEFAULT_ALT_MA
 import type { DescribeSettings } from '../base';
 import { altCacheKey, type AltCache } from './altCache';
 import { cleanAltText } from './rules';
-
-export interface AltContext {
-  readonly heading?: string | undefined;
-  readonly text?: string | undefined;
-}
+import { contextKey, contextLines, reuseOf, type AltContext, type AltReuse } from './altContext';
 
 /**
- * The alt-text request. With context (the nearest heading and the text around the image), the model is asked to
- * complement the text rather than repeat it.
+ * The alt-text request. With context (the heading, the introducing sentence, the caption, the title and the text
+ * around the image: altContext.ts), the model is asked to use it to understand the image's role, not to copy it.
  */
 export function altPrompt(maxLength = DEFAULT_ALT_MAX_LENGTH, context?: AltContext): string {
   const lines = [
@@ -30,12 +26,8 @@ export function altPrompt(maxLength = DEFAULT_ALT_MAX_LENGTH, context?: AltConte
       'saying what it shows and why it matters to the reader. Read important on-screen text exactly. Do not start with "Image of", ' +
       '"Picture of" or "Screenshot of". If the image is purely decorative, answer only: decorative. Answer with the alt text only.',
   ];
-  if (context?.heading || context?.text) {
-    lines.push('');
-    if (context.heading) lines.push(`The image is in the section "${context.heading}".`);
-    if (context.text) lines.push(`The text next to it says: "${context.text}"`);
-    lines.push('Complement that text: say what the image adds, and do not repeat what the text already says.');
-  }
+  const about = contextLines(context);
+  if (about.length) lines.push('', ...about);
   return lines.join('\n');
 }
 
@@ -99,6 +91,8 @@ export interface AltRunStats {
   deduplicated: number;
   throttled: number;
   peakConcurrency: number;
+  /** Images used more than once: how many uses, and how many alt texts they got (one per distinct context). */
+  reuse: AltReuse[];
 }
 
 export interface AltRunResult {
@@ -141,17 +135,22 @@ export async function generateAltTexts(jobs: readonly AltJob[], options: AltRunO
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   if (options.signal?.aborted) run.stop.abort();
   try {
-    const groups = await groupByContent(jobs, run.stats);
-    await Promise.all([...groups.entries()].map(([contentId, group]) => run.group(contentId, group)));
+    const groups = await groupByContent(jobs, run.stats, options.prompt === undefined);
+    await Promise.all([...groups.values()].map(({ contentId, jobs: group }) => run.group(contentId, group)));
   } finally {
     options.signal?.removeEventListener('abort', onOuterAbort);
   }
   return { results: run.results, stats: run.stats, fatal: run.fatal, cancelled: !run.fatal && (options.signal?.aborted ?? false) };
 }
 
-/** The jobs grouped by the content of their image (a hash, or the URL); an unreadable file is its own group. */
-async function groupByContent(jobs: readonly AltJob[], stats: AltRunStats): Promise<Map<string, AltJob[]>> {
-  const groups = new Map<string, AltJob[]>();
+/**
+ * The jobs grouped by the content of their image (a hash, or the URL; an unreadable file is its own group) and, with
+ * `byContext`, by their context as the prompt says it (altContext.ts: `contextKey`): the same image in the same context
+ * is asked once and shares the alt text; in different contexts, once per context. One request per group.
+ */
+async function groupByContent(jobs: readonly AltJob[], stats: AltRunStats, byContext: boolean): Promise<Map<string, { contentId: string; jobs: AltJob[] }>> {
+  const groups = new Map<string, { contentId: string; jobs: AltJob[] }>();
+  const uses = new Map<string, AltJob[][]>();
   for (const job of jobs) {
     let contentId: string;
     if (job.bytes) contentId = createHash('sha256').update(job.bytes).digest('hex');
@@ -163,11 +162,18 @@ async function groupByContent(jobs: readonly AltJob[], stats: AltRunStats): Prom
         contentId = `unreadable:${job.source}`;
       }
     }
-    const list = groups.get(contentId) ?? [];
-    if (list.length) stats.deduplicated++;
-    list.push(job);
-    groups.set(contentId, list);
+    const key = byContext ? `${contentId}\n${contextKey(job.context)}` : contentId;
+    let group = groups.get(key);
+    if (group) stats.deduplicated++;
+    else {
+      groups.set(key, (group = { contentId, jobs: [] }));
+      const list = uses.get(contentId);
+      if (list) list.push(group.jobs);
+      else uses.set(contentId, [group.jobs]);
+    }
+    group.jobs.push(job);
   }
+  stats.reuse = reuseOf(uses.values());
   return groups;
 }
 
@@ -221,7 +227,7 @@ class Throttle {
 /** One run: per group of identical images, the cache or one request, and the outcome for every job of the group. */
 class AltRun {
   readonly results = new Map<string, AltOutcome>();
-  readonly stats: AltRunStats = { sent: 0, cached: 0, deduplicated: 0, throttled: 0, peakConcurrency: 0 };
+  readonly stats: AltRunStats = { sent: 0, cached: 0, deduplicated: 0, throttled: 0, peakConcurrency: 0, reuse: [] };
   /** Aborted by the caller's signal, or by a fatal error. */
   readonly stop = new AbortController();
   fatal: DescribeError | undefined;
