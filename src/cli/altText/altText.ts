@@ -279,6 +279,6 @@ async function fix(docs: readonly DocFile[], o: FixOptions): Promise<number> {
   const applied = await applyFix(plan, results, { root: o.root, dryRun: o.dryRun });
   for (const f of applied.files) if (f.diff !== undefined) o.io.stdout(f.diff);
   for (const s of applied.skipped) o.say(`skipped ${s}`);
-  o.say(fixSummary(plan, applied, { dryRun: o.dryRun, fixPathCase: o.fixPathCase, stats, root: o.root }));
+  for (const line of fixSummary(plan, applied, { dryRun: o.dryRun, fixPathCase: o.fixPathCase, stats, root: o.root }).split('\n')) o.say(line);
   return applied.skipped.length > 0 || o.hadErrors ? 1 : 0;
 }
