@@ -89,6 +89,10 @@ describe('Alt text in VS Code', () => {
     assert.match(doc.getText(), /\n!\[A 160x100 picture with 970 bytes\.\]\(\.\.\/images\/ui\.png\)\n/);
     assert.match(doc.getText(), /```md\n!\[\]\(\.\.\/images\/in-a-fence\.png\)\n```/, 'code is left alone');
     assert.equal(server.requests.length, 1);
+    // The same context as the CLI: the heading and the sentence that introduces the image, labelled.
+    const prompt = JSON.stringify(server.requests[0]?.body);
+    assert.match(prompt, /Section: \\"Quick fix fixture\\"/);
+    assert.match(prompt, /Introduced by: \\"The settings dialog:\\"/);
   });
 
   it('"Refine alt text…" with a cancelled prompt changes nothing', async () => {
@@ -117,8 +121,9 @@ describe('Alt text in VS Code', () => {
       await sharp({ create: { width: 40 + i, height: 30, channels: 3, background: { r: i * 10, g: 100, b: 200 } } }).png().toFile(vscode.Uri.joinPath(docs, 'img', `shot-${i}.png`).fsPath);
     }
     const lines: string[][] = [[], [], []];
-    for (let i = 0; i < 30; i++) lines[i % 3]?.push(`Step ${i}: ![](img/shot-${i % distinct}.png)`);
-    for (let f = 0; f < 3; f++) await fs.writeFile(vscode.Uri.joinPath(docs, `page-${f}.md`).fsPath, `# Page ${f}\n\n${(lines[f] ?? []).join('\n\n')}\n`);
+    // The ten images used twice are used in the same context (same heading, same words): each is asked once.
+    for (let i = 0; i < 30; i++) lines[i % 3]?.push(`Step ${i % distinct}: ![](img/shot-${i % distinct}.png)`);
+    for (let f = 0; f < 3; f++) await fs.writeFile(vscode.Uri.joinPath(docs, `page-${f}.md`).fsPath, `# Screens\n\n${(lines[f] ?? []).join('\n\n')}\n`);
     // One file is open with unsaved changes: it must be edited as the open document, not on disk.
     const dirty = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(docs, 'page-0.md'));
     const editor = await vscode.window.showTextDocument(dirty);
@@ -143,7 +148,7 @@ describe('Alt text in VS Code', () => {
       assert.ok(!text.includes('![]('), `page-${f}.md is filled`);
       assert.match(text, /!\[A \d+x30 picture with \d+ bytes\.\]\(img\/shot-\d+\.png\)/);
     }
-    assert.match(dirty.getText(), /^# Page 0\nUnsaved note\./, 'the unsaved change is kept');
+    assert.match(dirty.getText(), /^# Screens\nUnsaved note\./, 'the unsaved change is kept');
     assert.equal(await fs.readFile(dirty.uri.fsPath, 'utf8'), onDisk, 'nothing was written to disk behind the user');
 
     // Second run after the edits: nothing is missing, nothing is sent.
