@@ -99,7 +99,7 @@ const NAMED = 5;
 export function reuseText(reuse: readonly AltReuse[], name: (source: string) => string = (s) => basename(s)): string | undefined {
   if (!reuse.length) return undefined;
   const parts = reuse.slice(0, NAMED).map((r) => {
-    const uses = `${r.uses} uses of ${name(r.source)}`;
+    const uses = `${r.uses} uses of ${JSON.stringify(name(r.source)).slice(1, -1)}`; // on one line, whatever the file name
     if (r.alts === 1) return `${uses} share one alt text (${r.withContext ? 'same context' : 'no context sent'})`;
     if (r.alts === r.uses) return `${uses} got their own alt text (different contexts)`;
     return `${uses} got ${r.alts} alt texts (${r.alts} different contexts)`;

@@ -27,7 +27,7 @@ export interface FixPlanOptions {
   readonly rewriteUninformative: boolean;
   /** Also rewrite links whose letter case differs from the file's real name. */
   readonly fixPathCase: boolean;
-  /** Send the nearest heading and the text around each image with it. */
+  /** Send each image's context (heading, introducing sentence, caption, title, text around it); uses of one image in different contexts are then asked once each. */
   readonly context: boolean;
 }
 
@@ -234,10 +234,10 @@ export function fixSummary(plan: FixPlan, applied: FixApplied, options: { readon
   return reuse ? `${summary}\n${reuse}` : summary;
 }
 
-/** An image as the summary names it: relative to the root (forward slashes), a URL as it is, on one line. */
+/** An image as the summary names it: relative to the root (forward slashes), else (a URL, outside) as it is. */
 function imageName(source: string, root: string | undefined): string {
   const rel = root && !/^https?:\/\//i.test(source) ? path.relative(root, source).split(path.sep).join('/') : source;
-  return JSON.stringify(rel && !rel.startsWith('..') ? rel : source).slice(1, -1);
+  return rel && !rel.startsWith('..') ? rel : source;
 }
 
 /** A unified diff of two texts (jsdiff), as `git apply` and `patch` read it; '' when they are the same. */
