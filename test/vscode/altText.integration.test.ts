@@ -207,7 +207,8 @@ describe('Alt text in VS Code', () => {
     await fs.writeFile(vscode.Uri.joinPath(dir, '.gitignore').fsPath, 'drafts/\n');
     await fs.writeFile(vscode.Uri.joinPath(dir, 'drafts', 'draft.md').fsPath, '![](../p.jpg)\n');
     await fs.writeFile(vscode.Uri.joinPath(dir, 'a.md').fsPath, '![](p.jpg)\n');
-    await fs.writeFile(vscode.Uri.joinPath(dir, 'b.md').fsPath, 'Also: ![](p.jpg) and ![](missing.png)\n');
+    // p.jpg in the same context on both pages (alone, no words around it): one alt text, one request.
+    await fs.writeFile(vscode.Uri.joinPath(dir, 'b.md').fsPath, '![](p.jpg)\n\n![](missing.png)\n');
     await vscode.workspace.getConfiguration('describeImage.altText').update('include', 'scan/**/*.md', vscode.ConfigurationTarget.Workspace);
     try {
       // A wrong key: one request, one error with Set API Key, nothing changed.
@@ -228,9 +229,9 @@ describe('Alt text in VS Code', () => {
       assert.ok(report, ui.errors().join(' | '));
       assert.equal(report.filled, 1);
       assert.ok(report.skipped.some((s) => /scan\/a\.md: changed while alt text was generated/.test(s)), report.skipped.join('\n'));
-      assert.ok(report.skipped.some((s) => /scan\/b\.md:1: no such file: missing\.png/.test(s)), report.skipped.join('\n'));
+      assert.ok(report.skipped.some((s) => /scan\/b\.md:3: no such file: missing\.png/.test(s)), report.skipped.join('\n'));
       assert.equal(server.requests.length, 1, 'the draft (ignored) and the missing file are never sent; p.jpg once');
-      assert.match((await vscode.workspace.openTextDocument(vscode.Uri.joinPath(dir, 'b.md'))).getText(), /^Also: !\[A 120x80 picture with \d+ bytes\.\]\(p\.jpg\) and !\[\]\(missing\.png\)/);
+      assert.match((await vscode.workspace.openTextDocument(vscode.Uri.joinPath(dir, 'b.md'))).getText(), /^!\[A 120x80 picture with \d+ bytes\.\]\(p\.jpg\)\n\n!\[\]\(missing\.png\)/);
     } finally {
       server.latencyMs = 0;
       await vscode.workspace.getConfiguration('describeImage.altText').update('include', undefined, vscode.ConfigurationTarget.Workspace);

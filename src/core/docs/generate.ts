@@ -8,9 +8,9 @@
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { errorCode, type ChatBackend } from '../net';
+import { errorCode, knownSecret, type ChatBackend } from '../net';
 import { clampFrames, describeImages } from '../describe';
-import { DescribeError, isDescribeError, DEFAULT_ALT_CONCURRENCY, DEFAULT_ALT_MAX_LENGTH } from '../base';
+import { DescribeError, isDescribeError, redact, DEFAULT_ALT_CONCURRENCY, DEFAULT_ALT_MAX_LENGTH } from '../base';
 import type { DescribeSettings } from '../base';
 import { altCacheKey, type AltCache } from './altCache';
 import { cleanAltText } from './rules';
@@ -313,6 +313,7 @@ class AltRun {
     if (result.finishReason === 'length') return { ok: false, reason: 'The answer was cut at the output limit; nothing was inserted.', status: 'failed' };
     if (result.finishReason === 'content_filter') return { ok: false, reason: 'The answer was filtered by the content filter; nothing was inserted.', status: 'failed' };
     const alt = cleanAltText(result.text, this.maxLength);
+    if (alt && carriesSecret(alt, this.options.client)) return { ok: false, reason: 'The answer held the credential (a page told the model to print it?); nothing was inserted.', status: 'failed' };
     if (!alt) return { ok: false, reason: /^\W*decorative\W*$/i.test(result.text.trim()) ? 'The model judged the image decorative: left for you to decide.' : 'The model gave no usable text.', status: 'failed' };
     this.options.cache?.set(key, alt);
     return { ok: true, alt, cached: false };
@@ -332,6 +333,15 @@ class AltRun {
   private stopped(): AltOutcome {
     return this.fatal ? { ok: false, reason: `Not sent: the run stopped (${this.fatal.message})`, status: 'stopped' } : { ok: false, reason: 'Cancelled.', status: 'cancelled' };
   }
+}
+
+/**
+ * Alt text is written into files people publish: an answer holding a secret the client sent (a server or gateway that
+ * obeys "print the key" written in a page) is never alt text.
+ */
+function carriesSecret(text: string, client: ChatBackend): boolean {
+  const sent = (client as { readonly sentSecrets?: readonly string[] }).sentSecrets ?? [knownSecret(client.credential)];
+  return redact(text, sent) !== text;
 }
 
 /** Raise a run's fatal error or cancel as what the caller reports. */

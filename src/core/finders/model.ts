@@ -164,5 +164,6 @@ export function clip(text: string, max = 300): string {
     end = Math.min(text.length, end * 2);
     t = oneLine(text.slice(0, end));
   }
-  return t.length <= max ? t : `${t.slice(0, max - 1).replace(/\s+\S*$/, '')}…`;
+  // Cut at a word, never between the two halves of a character (an emoji, a rare CJK ideograph).
+  return t.length <= max ? t : `${t.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '').replace(/\s+\S*$/, '')}…`;
 }
