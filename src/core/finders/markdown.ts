@@ -134,7 +134,6 @@ class ImageWalk {
       case 'paragraph':
         this.paragraph = { enter: i, images: [], before: '', read: i };
         break;
-
       case 'link':
         this.links++;
         break;
@@ -219,6 +218,7 @@ class ImageWalk {
     if (at > p.read) {
       p.before += plainText(this.events, p.read, at - 1, this.text, true);
       p.read = at;
+      if (p.before.length > 8192) p.before = p.before.slice(-4096); // only the end is read: keep a gallery's text short
     }
     return lastSentence(p.before) ?? this.intro;
   }
