@@ -75,6 +75,8 @@ export interface AltReuse {
   readonly alts: number;
   /** False when the uses were sent without context (`--no-context`, or there was none to send). */
   readonly withContext: boolean;
+  /** How many files (or URLs) hold this same image: copies are one image. */
+  readonly files: number;
 }
 
 /** From the groups of each image's jobs (one group per distinct context): the images used more than once. */
@@ -84,7 +86,8 @@ export function reuseOf(groupsPerImage: Iterable<readonly (readonly { readonly s
     const first = groups[0]?.[0];
     const uses = groups.reduce((n, g) => n + g.length, 0);
     if (!first || uses < 2) continue;
-    out.push({ source: first.source, uses, alts: groups.length, withContext: groups.some((g) => contextLines(g[0]?.context).length > 0) });
+    const files = new Set(groups.flatMap((g) => g.map((j) => j.source))).size;
+    out.push({ source: first.source, uses, alts: groups.length, withContext: groups.some((g) => contextLines(g[0]?.context).length > 0), files });
   }
   return out;
 }
@@ -99,7 +102,8 @@ const NAMED = 5;
 export function reuseText(reuse: readonly AltReuse[], name: (source: string) => string = (s) => basename(s)): string | undefined {
   if (!reuse.length) return undefined;
   const parts = reuse.slice(0, NAMED).map((r) => {
-    const uses = `${r.uses} uses of ${JSON.stringify(name(r.source)).slice(1, -1)}`; // on one line, whatever the file name
+    const copies = r.files > 1 ? ` (and ${r.files - 1} identical file(s))` : '';
+    const uses = `${r.uses} uses of ${JSON.stringify(name(r.source)).slice(1, -1)}${copies}`; // on one line, whatever the file name
     if (r.alts === 1) return `${uses} share one alt text (${r.withContext ? 'same context' : 'no context sent'})`;
     if (r.alts === r.uses) return `${uses} got their own alt text (different contexts)`;
     return `${uses} got ${r.alts} alt texts (${r.alts} different contexts)`;

@@ -16,6 +16,7 @@ import { LineIndex } from './lines';
 import { markdownEvents } from '../markdown';
 import { clip, oneLine, shiftImage, type FindOptions, type FoundImage, type ImageComponents, type Span } from './model';
 import { lastSentence } from './sentences';
+import { MdxFigures } from './mdxFigures';
 import { DocParseError, type DocLanguage } from '../base';
 
 let mdxExtension: Extension | undefined;
@@ -75,6 +76,8 @@ class ImageWalk {
   private readonly components: ImageComponents;
   /** The JSX elements open (MDX): each must be closed, as MDX's compiler requires. */
   private readonly openJsx: MdxTag[] = [];
+  /** MDX `<figure>` elements open, for their `<figcaption>`. */
+  private readonly figures = new MdxFigures();
   /** Links being read (`[![alt](src)](href)`), and inline HTML `<a>`/`<button>` tags opened and not yet closed. */
   private links = 0;
   private htmlLinks: ('link' | 'button')[] = [];
@@ -207,6 +210,7 @@ class ImageWalk {
    */
   private add(image: FoundImage, at: number): void {
     if (this.paragraph) this.paragraph.images.push(this.found.length);
+    this.figures.image(this.found.length);
     const intro = image.intro ?? this.introAt(at);
     this.found.push(intro ? { ...image, intro } : image);
   }
@@ -283,6 +287,7 @@ class ImageWalk {
     this.balance(tag);
     const component = !tag.closing && tag.name ? this.components.get(tag.name) : undefined;
     if (component) this.add(imageFromJsxTag(tag, { language: this.language, lines: this.lines, heading: this.heading, context: this.contextOutside() }, component), i);
+    this.figures.tag(tag, i, exit, this.events, this.text, this.found);
     return exit;
   }
 
@@ -411,7 +416,7 @@ class ImageWalk {
       const image = this.found[index];
       if (image && image.context === undefined && context) this.found[index] = { ...image, context: clip(context) };
     }
-    if (own) {
+    if (own && !this.figures.isOpen) {
       this.previousParagraph = own;
       this.intro = lastSentence(own);
     }

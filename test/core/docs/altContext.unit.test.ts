@@ -68,8 +68,8 @@ describe('alt text per use: grouped by image and context', () => {
       ['faq.md#3', 'Diagram for The setup wizard.'],
       ['guide.md#0', 'Diagram for The setup wizard.'],
     ]);
-    assert.deepEqual(result.stats.reuse, [{ source: path.join(dir, 'diagram.png'), uses: 2, alts: 1, withContext: true }]);
-    assert.equal(reuseText(result.stats.reuse), '2 uses of diagram.png share one alt text (same context).');
+    assert.deepEqual(result.stats.reuse, [{ source: path.join(dir, 'diagram.png'), uses: 2, alts: 1, withContext: true, files: 2 }]);
+    assert.equal(reuseText(result.stats.reuse), '2 uses of diagram.png (and 1 identical file(s)) share one alt text (same context).');
   });
 
   it('the same image in different contexts is one request per context, each with its own context', async () => {
@@ -85,7 +85,7 @@ describe('alt text per use: grouped by image and context', () => {
       ['c', 'Diagram for The setup wizard.'],
       ['d', 'Diagram for The setup wizard.'],
     ]);
-    assert.equal(reuseText(result.stats.reuse), '2 uses of diagram.png got their own alt text (different contexts); 2 uses of logo.jpg share one alt text (same context).');
+    assert.equal(reuseText(result.stats.reuse), '2 uses of diagram.png (and 1 identical file(s)) got their own alt text (different contexts); 2 uses of logo.jpg share one alt text (same context).');
   });
 
   it('a rerun with the cache sends nothing: unchanged contexts hit their own entries', async () => {
@@ -113,7 +113,7 @@ describe('alt text per use: grouped by image and context', () => {
     const result = await run([job('a', 'diagram.png'), job('b', 'diagram-copy.png'), job('c', 'diagram.png')]);
     assert.equal(server.requests.length, 1);
     assert.doesNotMatch(promptOf(server.requests[0] as RecordedRequest), /Where the image is used/);
-    assert.equal(reuseText(result.stats.reuse), '3 uses of diagram.png share one alt text (no context sent).');
+    assert.equal(reuseText(result.stats.reuse), '3 uses of diagram.png (and 1 identical file(s)) share one alt text (no context sent).');
   });
 
   it('a prompt override (Refine) asks once per image: the override is the whole prompt', async () => {
@@ -178,8 +178,8 @@ describe('context first, attacked', () => {
   });
 
   it('the summary names at most five images, each on one line whatever its file name', () => {
-    const reuse = Array.from({ length: 8 }, (_, i) => ({ source: path.join(dir, `img${i}.png`), uses: 2, alts: 1, withContext: true }));
-    const text = reuseText([{ source: path.join(dir, 'evil\nname.png'), uses: 3, alts: 3, withContext: true }, ...reuse]);
+    const reuse = Array.from({ length: 8 }, (_, i) => ({ source: path.join(dir, `img${i}.png`), uses: 2, alts: 1, withContext: true, files: 1 }));
+    const text = reuseText([{ source: path.join(dir, 'evil\nname.png'), uses: 3, alts: 3, withContext: true, files: 1 }, ...reuse]);
     assert.ok(text?.startsWith('3 uses of evil\\nname.png got their own alt text (different contexts); 2 uses of img0.png'), text);
     assert.ok(text?.endsWith('; and 4 more image(s) used more than once.'), text);
     assert.ok(!text?.includes('\n'));

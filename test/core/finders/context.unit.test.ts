@@ -122,6 +122,33 @@ describe('the title and the caption of an image', () => {
     );
   });
 
+  it('MDX: a <figure> with <figcaption> (react-native-website, a Docusaurus page read as MDX), JSX or Markdown image', () => {
+    const text = md(
+      'Error message in React Native App when promise is rejected:',
+      '',
+      '<figure>',
+      '  <img src="/docs/assets/native-modules-android-errorscreen.png" width="200" />',
+      '  <figcaption>Image of error message</figcaption>',
+      '</figure>',
+      '',
+      '<figure>',
+      '',
+      '![](flow.png)',
+      '',
+      '<figcaption>',
+      'The **build** flow',
+      '</figcaption>',
+      '</figure>',
+      '',
+      '<figure><img src="bare.png" /></figure>',
+    );
+    assert.deepEqual(fields(findImages(text, 'mdx')), [
+      { src: '/docs/assets/native-modules-android-errorscreen.png', intro: 'Error message in React Native App when promise is rejected:', title: undefined, caption: 'Image of error message' },
+      { src: 'flow.png', intro: 'Error message in React Native App when promise is rejected:', title: undefined, caption: 'The build flow' },
+      { src: 'bare.png', intro: 'Error message in React Native App when promise is rejected:', title: undefined, caption: undefined },
+    ]);
+  });
+
   it('Hugo: the figure shortcode\'s caption and title (hugoDocs)', () => {
     const text = md('Deploy from the dashboard:', '', '{{< figure src="netlify-01.png" caption="Netlify\'s **Deploy** page" title="Step 1" >}}');
     const [figure] = findImages(text, 'markdown', { siteSyntax: 'hugo' });
