@@ -89,6 +89,10 @@ describe('Alt text in VS Code', () => {
     assert.match(doc.getText(), /\n!\[A 160x100 picture with 970 bytes\.\]\(\.\.\/images\/ui\.png\)\n/);
     assert.match(doc.getText(), /```md\n!\[\]\(\.\.\/images\/in-a-fence\.png\)\n```/, 'code is left alone');
     assert.equal(server.requests.length, 1);
+    // The same context as the CLI: the heading and the sentence that introduces the image, labelled.
+    const prompt = JSON.stringify(server.requests[0]?.body);
+    assert.match(prompt, /Section: \\"Quick fix fixture\\"/);
+    assert.match(prompt, /Introduced by: \\"The settings dialog:\\"/);
   });
 
   it('"Refine alt text…" with a cancelled prompt changes nothing', async () => {
@@ -117,8 +121,9 @@ describe('Alt text in VS Code', () => {
       await sharp({ create: { width: 40 + i, height: 30, channels: 3, background: { r: i * 10, g: 100, b: 200 } } }).png().toFile(vscode.Uri.joinPath(docs, 'img', `shot-${i}.png`).fsPath);
     }
     const lines: string[][] = [[], [], []];
-    for (let i = 0; i < 30; i++) lines[i % 3]?.push(`Step ${i}: ![](img/shot-${i % distinct}.png)`);
-    for (let f = 0; f < 3; f++) await fs.writeFile(vscode.Uri.joinPath(docs, `page-${f}.md`).fsPath, `# Page ${f}\n\n${(lines[f] ?? []).join('\n\n')}\n`);
+    // The ten images used twice are used in the same context (same heading, same words): each is asked once.
+    for (let i = 0; i < 30; i++) lines[i % 3]?.push(`Step ${i % distinct}: ![](img/shot-${i % distinct}.png)`);
+    for (let f = 0; f < 3; f++) await fs.writeFile(vscode.Uri.joinPath(docs, `page-${f}.md`).fsPath, `# Screens\n\n${(lines[f] ?? []).join('\n\n')}\n`);
     // One file is open with unsaved changes: it must be edited as the open document, not on disk.
     const dirty = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(docs, 'page-0.md'));
     const editor = await vscode.window.showTextDocument(dirty);
@@ -143,7 +148,7 @@ describe('Alt text in VS Code', () => {
       assert.ok(!text.includes('![]('), `page-${f}.md is filled`);
       assert.match(text, /!\[A \d+x30 picture with \d+ bytes\.\]\(img\/shot-\d+\.png\)/);
     }
-    assert.match(dirty.getText(), /^# Page 0\nUnsaved note\./, 'the unsaved change is kept');
+    assert.match(dirty.getText(), /^# Screens\nUnsaved note\./, 'the unsaved change is kept');
     assert.equal(await fs.readFile(dirty.uri.fsPath, 'utf8'), onDisk, 'nothing was written to disk behind the user');
 
     // Second run after the edits: nothing is missing, nothing is sent.
@@ -202,7 +207,8 @@ describe('Alt text in VS Code', () => {
     await fs.writeFile(vscode.Uri.joinPath(dir, '.gitignore').fsPath, 'drafts/\n');
     await fs.writeFile(vscode.Uri.joinPath(dir, 'drafts', 'draft.md').fsPath, '![](../p.jpg)\n');
     await fs.writeFile(vscode.Uri.joinPath(dir, 'a.md').fsPath, '![](p.jpg)\n');
-    await fs.writeFile(vscode.Uri.joinPath(dir, 'b.md').fsPath, 'Also: ![](p.jpg) and ![](missing.png)\n');
+    // p.jpg in the same context on both pages (alone, no words around it): one alt text, one request.
+    await fs.writeFile(vscode.Uri.joinPath(dir, 'b.md').fsPath, '![](p.jpg)\n\n![](missing.png)\n');
     await vscode.workspace.getConfiguration('describeImage.altText').update('include', 'scan/**/*.md', vscode.ConfigurationTarget.Workspace);
     try {
       // A wrong key: one request, one error with Set API Key, nothing changed.
@@ -223,9 +229,9 @@ describe('Alt text in VS Code', () => {
       assert.ok(report, ui.errors().join(' | '));
       assert.equal(report.filled, 1);
       assert.ok(report.skipped.some((s) => /scan\/a\.md: changed while alt text was generated/.test(s)), report.skipped.join('\n'));
-      assert.ok(report.skipped.some((s) => /scan\/b\.md:1: no such file: missing\.png/.test(s)), report.skipped.join('\n'));
+      assert.ok(report.skipped.some((s) => /scan\/b\.md:3: no such file: missing\.png/.test(s)), report.skipped.join('\n'));
       assert.equal(server.requests.length, 1, 'the draft (ignored) and the missing file are never sent; p.jpg once');
-      assert.match((await vscode.workspace.openTextDocument(vscode.Uri.joinPath(dir, 'b.md'))).getText(), /^Also: !\[A 120x80 picture with \d+ bytes\.\]\(p\.jpg\) and !\[\]\(missing\.png\)/);
+      assert.match((await vscode.workspace.openTextDocument(vscode.Uri.joinPath(dir, 'b.md'))).getText(), /^!\[A 120x80 picture with \d+ bytes\.\]\(p\.jpg\)\n\n!\[\]\(missing\.png\)/);
     } finally {
       server.latencyMs = 0;
       await vscode.workspace.getConfiguration('describeImage.altText').update('include', undefined, vscode.ConfigurationTarget.Workspace);

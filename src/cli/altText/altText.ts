@@ -74,7 +74,8 @@ Options:
   --rewrite-uninformative  (fix) also replace alt text that says nothing (not alt that calls its image
                       decorative: that wants alt="", by hand)
   --fix-path-case     (fix) rewrite links to the file's real letter case
-  --no-context        (fix, --verify) do not send the nearest heading and the text around each image
+  --no-context        (fix, --verify) do not send the image's context (heading, introducing sentence, caption,
+                      title, text around it); each image is then asked once, wherever it is used
   --cache FILE        (fix, --verify) alt-text cache: reruns and duplicates cost nothing. Default: your cache folder
                       (~/.cache/describe-image/alt-text-cache.json, $XDG_CACHE_HOME, %LOCALAPPDATA%); give a file
                       in the repository to share it with CI (commit it, or keep it as a CI cache)
@@ -291,6 +292,6 @@ async function fix(docs: readonly DocFile[], o: FixOptions): Promise<number> {
   const applied = await applyFix(plan, results, { root: o.root, dryRun: o.dryRun });
   for (const f of applied.files) if (f.diff !== undefined) o.io.stdout(f.diff);
   for (const s of applied.skipped) o.say(`skipped ${s}`);
-  o.say(fixSummary(plan, applied, { dryRun: o.dryRun, fixPathCase: o.fixPathCase, stats }));
+  for (const line of fixSummary(plan, applied, { dryRun: o.dryRun, fixPathCase: o.fixPathCase, stats, root: o.root }).split('\n')) o.say(line);
   return applied.skipped.length > 0 || o.hadErrors ? 1 : 0;
 }

@@ -394,7 +394,7 @@ class McpToolServer {
     }
     if (signal.aborted) throw new DescribeError('cancelled', 'Cancelled; nothing was written.');
     const applied = await applyFix(plan, results, { root, dryRun });
-    const lines = [...unparsed, ...applied.skipped.map((s) => `skipped ${s}`), fixSummary(plan, applied, { dryRun, fixPathCase, stats })];
+    const lines = [...unparsed, ...applied.skipped.map((s) => `skipped ${s}`), fixSummary(plan, applied, { dryRun, fixPathCase, stats, root })];
     if (dryRun) lines.push(applied.files.length ? 'Nothing was written: call altTextFix again with dryRun false to write these changes.' : 'Nothing was written.');
     else if (applied.files.length) lines.push(`Wrote ${applied.files.map((f) => f.file).join(', ')}.`);
     const diff = applied.files.map((f) => f.diff ?? '').join('');

@@ -4,8 +4,10 @@
  * the same parser, and written only if the file did not change meanwhile, or returned as a unified diff (apply). How
  * the alt text is generated between the two is the front's business (its settings, key, cache and progress).
  */
+import * as path from 'node:path';
 import { FILE_HEADERS_ONLY, formatPatch, structuredPatch } from 'diff';
 import type { AltJob, AltRunStats } from './generate';
+import { altContextOf, reuseText } from './altContext';
 import { isLocalLink, linkRoots, type DocFile } from './check';
 import { altEdit, applyEdits, srcEdit, verifyEdits, type IntendedChange, type TextEdit } from './edits';
 import { DirectoryCache, resolveImageLink } from './links';
@@ -25,7 +27,7 @@ export interface FixPlanOptions {
   readonly rewriteUninformative: boolean;
   /** Also rewrite links whose letter case differs from the file's real name. */
   readonly fixPathCase: boolean;
-  /** Send the nearest heading and the text around each image with it. */
+  /** Send each image's context (heading, introducing sentence, caption, title, text around it); uses of one image in different contexts are then asked once each. */
   readonly context: boolean;
 }
 
@@ -88,7 +90,7 @@ export async function planFix(docs: readonly DocFile[], options: FixPlanOptions)
       }
       if (!wantsAlt && !newSrc) continue;
       const jobId = wantsAlt ? `${doc.file}#${index}` : undefined;
-      if (jobId) jobs.push({ id: jobId, source, context: options.context ? { heading: image.heading, text: image.context } : undefined });
+      if (jobId) jobs.push({ id: jobId, source, context: options.context ? altContextOf(image) : undefined });
       targets.push({ doc, index, jobId, newSrc });
     }
   }
@@ -223,10 +225,19 @@ function notWritten(e: unknown): string {
 }
 
 /** The closing sentence of a fix: what was (or would be) filled and relinked, and what it cost. */
-export function fixSummary(plan: FixPlan, applied: FixApplied, options: { readonly dryRun: boolean; readonly fixPathCase: boolean; readonly stats?: AltRunStats | undefined }): string {
+export function fixSummary(plan: FixPlan, applied: FixApplied, options: { readonly dryRun: boolean; readonly fixPathCase: boolean; readonly stats?: AltRunStats | undefined; readonly root?: string | undefined }): string {
   const { dryRun, fixPathCase, stats } = options;
   const cost = stats ? `; ${stats.sent} request(s) sent, ${stats.cached} from the cache, ${stats.deduplicated} duplicate(s)` : '';
-  return `${dryRun ? 'would fill' : 'filled'} ${applied.filled} of ${plan.jobs.length} image(s)${fixPathCase ? ` and ${dryRun ? 'would fix' : 'fixed'} the letter case of ${applied.relinked} link(s)` : ''} in ${applied.files.length} file(s)${cost}.`;
+  const summary = `${dryRun ? 'would fill' : 'filled'} ${applied.filled} of ${plan.jobs.length} image(s)${fixPathCase ? ` and ${dryRun ? 'would fix' : 'fixed'} the letter case of ${applied.relinked} link(s)` : ''} in ${applied.files.length} file(s)${cost}.`;
+  // Images used more than once: which shared one alt text and which got one per use (different contexts).
+  const reuse = stats && reuseText(stats.reuse, (source) => imageName(source, options.root));
+  return reuse ? `${summary}\n${reuse}` : summary;
+}
+
+/** An image as the summary names it: relative to the root (forward slashes), else (a URL, outside) as it is. */
+function imageName(source: string, root: string | undefined): string {
+  const rel = root && !/^https?:\/\//i.test(source) ? path.relative(root, source).split(path.sep).join('/') : source;
+  return rel && !rel.startsWith('..') ? rel : source;
 }
 
 /** A unified diff of two texts (jsdiff), as `git apply` and `patch` read it; '' when they are the same. */

@@ -8,21 +8,18 @@
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { errorCode, type ChatBackend } from '../net';
+import { errorCode, knownSecret, type ChatBackend } from '../net';
 import { clampFrames, describeImages } from '../describe';
-import { DescribeError, isDescribeError, DEFAULT_ALT_CONCURRENCY, DEFAULT_ALT_MAX_LENGTH } from '../base';
+import { DescribeError, isDescribeError, redact, DEFAULT_ALT_CONCURRENCY, DEFAULT_ALT_MAX_LENGTH } from '../base';
 import type { DescribeSettings } from '../base';
 import { altCacheKey, type AltCache } from './altCache';
 import { cleanAltText } from './rules';
-
-export interface AltContext {
-  readonly heading?: string | undefined;
-  readonly text?: string | undefined;
-}
+import { Throttle } from './throttle';
+import { contextKey, contextLines, reuseOf, type AltContext, type AltReuse } from './altContext';
 
 /**
- * The alt-text request. With context (the nearest heading and the text around the image), the model is asked to
- * complement the text rather than repeat it.
+ * The alt-text request. With context (the heading, the introducing sentence, the caption, the title and the text
+ * around the image: altContext.ts), the model is asked to use it to understand the image's role, not to copy it.
  */
 export function altPrompt(maxLength = DEFAULT_ALT_MAX_LENGTH, context?: AltContext): string {
   const lines = [
@@ -30,12 +27,8 @@ export function altPrompt(maxLength = DEFAULT_ALT_MAX_LENGTH, context?: AltConte
       'saying what it shows and why it matters to the reader. Read important on-screen text exactly. Do not start with "Image of", ' +
       '"Picture of" or "Screenshot of". If the image is purely decorative, answer only: decorative. Answer with the alt text only.',
   ];
-  if (context?.heading || context?.text) {
-    lines.push('');
-    if (context.heading) lines.push(`The image is in the section "${context.heading}".`);
-    if (context.text) lines.push(`The text next to it says: "${context.text}"`);
-    lines.push('Complement that text: say what the image adds, and do not repeat what the text already says.');
-  }
+  const about = contextLines(context);
+  if (about.length) lines.push('', ...about);
   return lines.join('\n');
 }
 
@@ -115,6 +108,8 @@ export interface AltRunStats {
   deduplicated: number;
   throttled: number;
   peakConcurrency: number;
+  /** Images used more than once: how many uses, and how many alt texts they got (one per distinct context). */
+  reuse: AltReuse[];
 }
 
 export interface AltRunResult {
@@ -150,15 +145,23 @@ export function isFatalForRun(e: DescribeError): boolean {
   }
 }
 
-/** Generate alt text for every job; identical images are sent once. */
+/** How a run's jobs share requests: see groupJobs. */
+type Grouping = 'content' | 'context' | ImageAsk;
+
+function groupingOf(options: AltRunOptions): Grouping {
+  if (options.ask) return options.ask;
+  return options.prompt === undefined ? 'context' : 'content';
+}
+
+/** Generate alt text for every job; identical images in the same context are sent once. */
 export async function generateAltTexts(jobs: readonly AltJob[], options: AltRunOptions): Promise<AltRunResult> {
   const run = new AltRun(jobs.length, options);
   const onOuterAbort = () => run.stop.abort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   if (options.signal?.aborted) run.stop.abort();
   try {
-    const groups = await groupByContent(jobs, run.stats, options.ask);
-    await Promise.all([...groups.entries()].map(([contentId, group]) => run.group(contentId, group)));
+    const groups = await groupJobs(jobs, run.stats, groupingOf(options));
+    await Promise.all([...groups.values()].map(({ contentId, jobs: group }) => run.group(contentId, group)));
   } finally {
     options.signal?.removeEventListener('abort', onOuterAbort);
   }
@@ -166,11 +169,17 @@ export async function generateAltTexts(jobs: readonly AltJob[], options: AltRunO
 }
 
 /**
- * The jobs grouped by the content of their image (a hash, or the URL); an unreadable file is its own group. With an
- * ask, by image and prompt.
+ * The jobs grouped by the content of their image (a hash, or the URL; an unreadable file is its own group) and by what
+ * is asked about it:
+ * - `context`: by their context as the prompt says it (altContext.ts: `contextKey`): the same image in the same
+ *   context is asked once and shares the alt text; in different contexts, once per context;
+ * - an ask (verify.ts): by its whole prompt (the alt text judged and its context);
+ * - `content`: by image only (no context sent, or one prompt for all: Refine).
+ * One request per group.
  */
-async function groupByContent(jobs: readonly AltJob[], stats: AltRunStats, ask?: ImageAsk): Promise<Map<string, AltJob[]>> {
-  const groups = new Map<string, AltJob[]>();
+async function groupJobs(jobs: readonly AltJob[], stats: AltRunStats, by: Grouping): Promise<Map<string, { contentId: string; jobs: AltJob[] }>> {
+  const groups = new Map<string, { contentId: string; jobs: AltJob[] }>();
+  const uses = new Map<string, AltJob[][]>();
   for (const job of jobs) {
     let contentId: string;
     if (job.bytes) contentId = createHash('sha256').update(job.bytes).digest('hex');
@@ -182,66 +191,25 @@ async function groupByContent(jobs: readonly AltJob[], stats: AltRunStats, ask?:
         contentId = `unreadable:${job.source}`;
       }
     }
-    if (ask) contentId += `#${createHash('sha256').update(ask.prompt(job)).digest('hex')}`;
-    const list = groups.get(contentId) ?? [];
-    if (list.length) stats.deduplicated++;
-    list.push(job);
-    groups.set(contentId, list);
-  }
-  return groups;
-}
-
-/**
- * At most `limit` requests at once: it starts at 4 (or less), halves when the service throttles (429) and grows by
- * one after as many answers as the limit, up to `max`.
- */
-class Throttle {
-  private limit: number;
-  private running = 0;
-  private successesSinceChange = 0;
-  private readonly waiters: (() => void)[] = [];
-
-  constructor(
-    private readonly max: number,
-    private readonly stats: AltRunStats,
-  ) {
-    this.limit = Math.min(4, max);
-  }
-
-  async acquire(): Promise<void> {
-    while (this.running >= this.limit) await new Promise<void>((r) => this.waiters.push(r));
-    this.running++;
-    this.stats.peakConcurrency = Math.max(this.stats.peakConcurrency, this.running);
-  }
-
-  release(): void {
-    this.running--;
-    this.wake();
-  }
-
-  throttled(): void {
-    this.stats.throttled++;
-    this.limit = Math.max(1, Math.floor(this.limit / 2));
-    this.successesSinceChange = 0;
-  }
-
-  answered(): void {
-    if (++this.successesSinceChange >= this.limit && this.limit < this.max) {
-      this.limit++;
-      this.successesSinceChange = 0;
-      this.wake();
+    const key = by === 'content' ? contentId : by === 'context' ? `${contentId}\n${contextKey(job.context)}` : `${contentId}\n${createHash('sha256').update(by.prompt(job)).digest('hex')}`;
+    let group = groups.get(key);
+    if (group) stats.deduplicated++;
+    else {
+      groups.set(key, (group = { contentId, jobs: [] }));
+      const list = uses.get(contentId);
+      if (list) list.push(group.jobs);
+      else uses.set(contentId, [group.jobs]);
     }
+    group.jobs.push(job);
   }
-
-  private wake(): void {
-    while (this.waiters.length && this.running < this.limit) this.waiters.shift()?.();
-  }
+  stats.reuse = reuseOf(uses.values());
+  return groups;
 }
 
 /** One run: per group of identical images, the cache or one request, and the outcome for every job of the group. */
 class AltRun {
   readonly results = new Map<string, AltOutcome>();
-  readonly stats: AltRunStats = { sent: 0, cached: 0, deduplicated: 0, throttled: 0, peakConcurrency: 0 };
+  readonly stats: AltRunStats = { sent: 0, cached: 0, deduplicated: 0, throttled: 0, peakConcurrency: 0, reuse: [] };
   /** Aborted by the caller's signal, or by a fatal error. */
   readonly stop = new AbortController();
   fatal: DescribeError | undefined;
@@ -334,6 +302,7 @@ class AltRun {
       return { ok: true, alt: read.value, cached: false };
     }
     const alt = cleanAltText(result.text, this.maxLength);
+    if (alt && carriesSecret(alt, this.options.client)) return { ok: false, reason: 'The answer held the credential (a page told the model to print it?); nothing was inserted.', status: 'failed' };
     if (!alt) return { ok: false, reason: /^\W*decorative\W*$/i.test(result.text.trim()) ? 'The model judged the image decorative: left for you to decide.' : 'The model gave no usable text.', status: 'failed' };
     this.options.cache?.set(key, alt);
     return { ok: true, alt, cached: false };
@@ -372,11 +341,11 @@ export interface AltRunPreview {
 /** Count what generateAltTexts would send for these jobs and options, the same way it groups and keys them. */
 export async function previewAltRun(jobs: readonly AltJob[], options: AltRunOptions): Promise<AltRunPreview> {
   const run = new AltRun(jobs.length, options);
-  const groups = await groupByContent(jobs, run.stats, options.ask);
+  const groups = await groupJobs(jobs, run.stats, groupingOf(options));
   let requests = 0;
   let cached = 0;
   let unreadable = 0;
-  for (const [contentId, group] of groups) {
+  for (const { contentId, jobs: group } of groups.values()) {
     const first = group[0];
     if (!first) continue;
     if (options.cache?.get(run.request(contentId, first).key) !== undefined) cached++;
@@ -384,6 +353,15 @@ export async function previewAltRun(jobs: readonly AltJob[], options: AltRunOpti
     else requests++;
   }
   return { images: jobs.length, requests, cached, deduplicated: run.stats.deduplicated, unreadable };
+}
+
+/**
+ * Alt text is written into files people publish: an answer holding a secret the client sent (a server or gateway that
+ * obeys "print the key" written in a page) is never alt text.
+ */
+function carriesSecret(text: string, client: ChatBackend): boolean {
+  const sent = (client as { readonly sentSecrets?: readonly string[] }).sentSecrets ?? [knownSecret(client.credential)];
+  return redact(text, sent) !== text;
 }
 
 /** Raise a run's fatal error or cancel as what the caller reports. */

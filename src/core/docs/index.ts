@@ -5,6 +5,7 @@
  * Imports: base, net, images, describe, finders, markdown.
  */
 export * from './altCache';
+export * from './altContext';
 export * from './check';
 export * from './components';
 export * from './docRules';

@@ -9,7 +9,8 @@
  */
 import { isObject, str } from '../base';
 import { LineIndex, type FoundImage } from '../finders';
-import { generateAltTexts, previewAltRun, runError, type AltContext, type AltJob, type AltOutcome, type AltRunOptions, type AltRunPreview, type ImageAsk } from './generate';
+import { altContextOf, contextFields, CONTEXT_HEADER } from './altContext';
+import { generateAltTexts, previewAltRun, runError, type AltJob, type AltOutcome, type AltRunOptions, type AltRunPreview, type ImageAsk } from './generate';
 import type { Report, VerifySummary } from './report';
 import { isLocalLink, linkRoots, type DocFile } from './check';
 import { altEdit, applyEdits, verifyEdits } from './edits';
@@ -24,7 +25,6 @@ export type Verdict = { readonly verdict: 'match' } | { readonly verdict: 'misma
 export interface VerifyJob extends AltJob {
   /** The alt text to check, as its parser reads it. */
   readonly alt: string;
-  readonly caption?: string | undefined;
 }
 
 /** One image whose alt text is checked. */
@@ -46,7 +46,7 @@ export interface VerifyPlanOptions {
   readonly docsRoot: string;
   readonly sites?: readonly Site[] | undefined;
   readonly dirCache?: DirectoryCache | undefined;
-  /** Send the nearest heading, the caption and the text around each image with it. */
+  /** Send the image's context with it (altContext.ts: heading, introducing sentence, caption, title, text around it). */
   readonly context: boolean;
 }
 
@@ -79,8 +79,7 @@ export async function planVerify(docs: readonly DocFile[], options: VerifyPlanOp
         continue;
       }
       const jobId = `${doc.file}#${index}`;
-      const context: AltContext | undefined = options.context ? { heading: image.heading, text: image.context } : undefined;
-      jobs.push({ id: jobId, source, context, alt: image.alt, caption: options.context ? image.caption : undefined });
+      jobs.push({ id: jobId, source, context: options.context ? altContextOf(image) : undefined, alt: image.alt });
       targets.push({ doc, index, jobId });
     }
   }
@@ -102,11 +101,10 @@ async function sourceOf(doc: DocFile, image: FoundImage, options: VerifyPlanOpti
 const quoted = (s: string) => JSON.stringify(s.replace(/\s+/g, ' ').trim());
 
 /** The question for one image: does this alt text describe it, here? Answered in two lines the reader parses. */
-export function verifyPrompt(job: Pick<VerifyJob, 'alt' | 'caption' | 'context'>, maxLength: number): string {
+export function verifyPrompt(job: Pick<VerifyJob, 'alt' | 'context'>, maxLength: number): string {
   const lines = ['This image appears in technical documentation with this alt text:', quoted(job.alt), ''];
-  if (job.context?.heading) lines.push(`It is in the section ${quoted(job.context.heading)}.`);
-  if (job.caption) lines.push(`Its caption is ${quoted(job.caption)}.`);
-  if (job.context?.text) lines.push(`The text next to it says: ${quoted(job.context.text)}`);
+  const fields = contextFields(job.context);
+  if (fields.length) lines.push(CONTEXT_HEADER, ...fields, '');
   lines.push(
     'Does the alt text describe what this image shows, in this context? Alt text that is shorter or less detailed than yours, but true, is a match. ' +
       'It is a mismatch when it describes a different image, names the wrong screen, element or action, or says something the image contradicts.',

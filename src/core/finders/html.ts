@@ -7,6 +7,7 @@ import { parse, parseFragment, type DefaultTreeAdapterTypes } from 'parse5';
 import { parseSrcset } from 'srcset';
 import type { LineIndex } from './lines';
 import { altStateOf, clip, oneLine, type FoundImage, type Span } from './model';
+import { introBefore, introKindOfTag, type IntroTree } from './sentences';
 import { type DocLanguage } from '../base';
 
 type Node = DefaultTreeAdapterTypes.Node;
@@ -104,7 +105,7 @@ function captionOf(figure: Element | undefined, captions: Map<Element, string | 
   if (!figure) return undefined;
   if (captions.has(figure)) return captions.get(figure);
   const caption = children(figure).find((n) => isElement(n as Node) && (n as Element).tagName === 'figcaption');
-  const text = caption ? oneLine(htmlTextContent(caption as Element)) || undefined : undefined;
+  const text = caption ? clip(htmlTextContent(caption as Element)) || undefined : undefined;
   captions.set(figure, text);
   return text;
 }
@@ -121,6 +122,8 @@ export function findHtmlImages(text: string, options: HtmlScanOptions): FoundIma
   const texts = new Map<Element, string>();
   // Iterative depth-first walk in document order (deep documents must not overflow the stack).
   const captions = new Map<Element, string | undefined>();
+  const tree = htmlIntroTree(texts);
+  const indexes = new Map<Node, Map<Node, number>>();
   type Entry = { node: Node; parent: Element | undefined; place: Place };
   const stack: Entry[] = [{ node: root as Node, parent: undefined, place: { link: options.link, figure: undefined } }];
   while (stack.length) {
@@ -130,7 +133,8 @@ export function findHtmlImages(text: string, options: HtmlScanOptions): FoundIma
       if (HEADINGS.has(node.tagName) && options.heading === undefined) heading = oneLine(htmlTextContent(node)) || heading;
       if (node.tagName === 'img') {
         const image = imageFrom(text, node, options, heading, options.context ?? contextOf(parent, texts));
-        if (image) found.push({ ...image, link: place.link, caption: captionOf(place.figure, captions) });
+        const intro = introBefore<Node>(node, tree, indexes);
+        if (image) found.push({ ...image, link: place.link, caption: captionOf(place.figure, captions), ...(intro ? { intro } : {}) });
       }
       if (RAW_TEXT.has(node.tagName) && node.tagName !== 'template') continue;
       inner = placeIn(node, place);
@@ -142,6 +146,21 @@ export function findHtmlImages(text: string, options: HtmlScanOptions): FoundIma
 }
 
 const shift = (s: Span, by: number): Span => ({ start: s.start + by, end: s.end + by });
+
+/** parse5's tree as the introducing sentence reads it (each element's text read once, in `texts`). */
+function htmlIntroTree(texts: Map<Element, string>): IntroTree<Node> {
+  return {
+    parent: (n) => ('parentNode' in n && n.parentNode ? (n.parentNode as Node) : undefined),
+    children,
+    kind: (n) => (isElement(n) ? introKindOfTag(n.tagName, n.tagName === 'img' || n.tagName === 'picture') : n.nodeName === '#text' ? 'text' : 'image'), // a comment says nothing: passed over
+    text: (n) => {
+      if (!isElement(n)) return n.nodeName === '#text' ? (n as DefaultTreeAdapterTypes.TextNode).value : '';
+      let t = texts.get(n);
+      if (t === undefined) texts.set(n, (t = oneLine(htmlTextContent(n))));
+      return t;
+    },
+  };
+}
 
 function imageFrom(text: string, el: Element, options: HtmlScanOptions, heading: string | undefined, context: string | undefined): FoundImage | undefined {
   const loc = el.sourceCodeLocation;
@@ -198,7 +217,14 @@ function imageFrom(text: string, el: Element, options: HtmlScanOptions, heading:
     altQuote,
     heading,
     context: context ? clip(context) : undefined,
+    ...titleOf(el),
   };
+}
+
+/** The `title` attribute of an image (a tooltip, often the figure's caption), when it has text. */
+function titleOf(el: Element): { title?: string } {
+  const title = clip(attr(el, 'title') ?? '');
+  return title ? { title } : {};
 }
 
 /** The text of the nearest of three ancestors that has any (each element's text read once per document). */

@@ -55,6 +55,15 @@ function figureImage(sc: Shortcode, lines: LineIndex): FoundImage {
     ...lines.position(sc.start),
     ...(alt ? { ...written, altWrite: 'attr-value' as const } : { altSpan: { start: insertAt, end: insertAt }, altWrite: 'attr-insert' as const, altQuote: '' as const }),
     heading: undefined,
-    context: caption?.value ? clip(caption.value) : undefined,
+    context: undefined,
+    // The figure's caption and its title (shown above the caption): Markdown, read as the reader sees it.
+    ...textParam('caption', caption),
+    ...textParam('title', named('title')),
   };
+}
+
+/** A figure parameter's text on one line and clipped (its Markdown marks kept: they are rarely more than emphasis). */
+function textParam<K extends 'caption' | 'title'>(key: K, param: ShortcodeParam | undefined): Partial<Record<K, string>> {
+  const value = param ? clip(param.value) : '';
+  return (value ? { [key]: value } : {}) as Partial<Record<K, string>>;
 }

@@ -9,6 +9,7 @@ import { parse, parseExpression } from '@babel/parser';
 import type { LineIndex } from './lines';
 import { altStateOf, clip, oneLine, type FoundImage, type ImageComponent, type ImageComponents, type Span } from './model';
 import { DocParseError, type DocLanguage } from '../base';
+import { introBefore, introKindOfTag, type IntroTree } from './sentences';
 
 /** `<img>` and the image components every site has (Next.js, Astro, Docusaurus). */
 export const BUILT_IN_IMAGE_COMPONENTS: ImageComponents = new Map<string, ImageComponent>([
@@ -120,9 +121,16 @@ function jsxCaption(figure: BabelNode | undefined, captions: Map<BabelNode, stri
   if (captions.has(figure)) return captions.get(figure);
   const kids = (figure['children'] as BabelNode[] | undefined) ?? [];
   const caption = kids.find((k) => k.type === 'JSXElement' && nameOf((k['openingElement'] as BabelNode)['name']) === 'figcaption');
-  const text = caption ? oneLine(jsxText(caption)) || undefined : undefined;
+  const text = caption ? clip(jsxText(caption)) || undefined : undefined;
   captions.set(figure, text);
   return text;
+}
+
+/** The `title` attribute of an image, when it is text known statically. */
+function jsxTitle(a: JsxAttribute | undefined): { title?: string } {
+  const value = attributeText(a);
+  const title = typeof value === 'string' ? clip(value) : '';
+  return title ? { title } : {};
 }
 
 /** An attribute's text: the literal or the static expression; null when absent or bare; undefined when unknown. */
@@ -201,6 +209,7 @@ export function imageFromJsxTag(tag: JsxTag, ctx: JsxContext, component: ImageCo
     altQuote,
     heading: ctx.heading,
     context: ctx.context ? clip(ctx.context) : undefined,
+    ...jsxTitle(get('title')),
   };
 }
 
@@ -222,6 +231,21 @@ function nameOf(n: unknown): string | undefined {
   if (n.type === 'JSXNamespacedName') return `${nameOf(n['namespace'])}:${nameOf(n['name'])}`;
   if (n.type === 'JSXMemberExpression') return `${nameOf(n['object'])}.${nameOf(n['property'])}`;
   return undefined;
+}
+
+/** Babel's JSX as the introducing sentence reads it: `parents` holds each JSX child's element, `textOf` reads once. */
+function jsxIntroTree(parents: Map<BabelNode, BabelNode>, components: ImageComponents, textOf: (el: BabelNode) => string): IntroTree<BabelNode> {
+  const stringOf = (k: BabelNode) => (k.type === 'JSXText' ? String(k['value']) : isNode(k['expression']) && k['expression'].type === 'StringLiteral' ? String(k['expression']['value']) : undefined);
+  return {
+    parent: (n) => parents.get(n),
+    children: (n) => (Array.isArray(n['children']) ? (n['children'] as unknown[]).filter(isNode) : []),
+    kind: (n) => {
+      if (n.type !== 'JSXElement') return stringOf(n) !== undefined ? 'text' : 'image'; // an expression: passed over
+      const name = nameOf((n['openingElement'] as BabelNode)['name']) ?? '';
+      return /^[A-Z]/.test(name) && !components.has(name) ? 'block' : introKindOfTag(name, components.has(name));
+    },
+    text: (n) => (n.type === 'JSXElement' ? textOf(n) : (stringOf(n) ?? '')),
+  };
 }
 
 /** Text a reader sees among an element's children (JSX text and string expressions). */
@@ -315,6 +339,9 @@ export function findJsxImages(code: string, lines: LineIndex, options: JsxScanOp
   type Entry = { node: BabelNode; parentElement: BabelNode | undefined; link: 'link' | 'button' | undefined; figure: BabelNode | undefined };
   const stack: Entry[] = [{ node: ast.program as unknown as BabelNode, parentElement: undefined, link: undefined, figure: undefined }];
   const captions = new Map<BabelNode, string | undefined>();
+  const parents = new Map<BabelNode, BabelNode>();
+  const tree = jsxIntroTree(parents, components, textOf);
+  const indexes = new Map<BabelNode, Map<BabelNode, number>>();
   while (stack.length) {
     const { node, parentElement, link, figure } = stack.pop() as Entry;
     const inner = { parentElement, link, figure };
@@ -325,7 +352,8 @@ export function findJsxImages(code: string, lines: LineIndex, options: JsxScanOp
       const component = components.get(name);
       if (component) {
         const tag = tagOf(opening, source);
-        if (tag) found.push({ ...imageFromJsxTag(tag, { language, lines, heading, context: parentElement ? textOf(parentElement) || undefined : undefined }, component), link, caption: jsxCaption(figure, captions) });
+        const intro = tag ? introBefore(node, tree, indexes) : undefined;
+        if (tag) found.push({ ...imageFromJsxTag(tag, { language, lines, heading, context: parentElement ? textOf(parentElement) || undefined : undefined }, component), link, caption: jsxCaption(figure, captions), ...(intro ? { intro } : {}) });
       }
       inner.parentElement = node;
       inner.link = LINK_TAGS[name] ?? link;
@@ -337,6 +365,7 @@ export function findJsxImages(code: string, lines: LineIndex, options: JsxScanOp
       if (Array.isArray(value)) for (const v of value) if (isNode(v)) kids.push(v);
       if (isNode(value)) kids.push(value);
     }
+    if (node.type === 'JSXElement' || node.type === 'JSXFragment') for (const k of (node['children'] as unknown[] | undefined) ?? []) if (isNode(k)) parents.set(k, node);
     kids.sort((a, b) => (b.start ?? 0) - (a.start ?? 0));
     for (const k of kids) stack.push({ node: k, ...inner });
   }

@@ -15,6 +15,8 @@ import { findJsxImages, imageComponentsWith, imageFromJsxTag, mayHoldImageTag } 
 import { LineIndex } from './lines';
 import { markdownEvents } from '../markdown';
 import { clip, oneLine, shiftImage, type FindOptions, type FoundImage, type ImageComponents, type Span } from './model';
+import { lastSentence } from './sentences';
+import { MdxFigures } from './mdxFigures';
 import { DocParseError, type DocLanguage } from '../base';
 
 let mdxExtension: Extension | undefined;
@@ -34,6 +36,9 @@ export function findMarkdownImages(text: string, mdx: boolean, lines: LineIndex,
   return new ImageWalk(text, events, mdx ? 'mdx' : 'markdown', lines, options).run();
 }
 
+/** Blocks after which the paragraph before no longer introduces an image. */
+const ENDS_INTRO = new Set(['codeFenced', 'codeIndented', 'table', 'mathFlow']);
+
 type Destination = { readonly src: string; readonly span: Span; readonly write: 'markdown' | 'markdown-angle' };
 
 /**
@@ -46,13 +51,21 @@ class ImageWalk {
   private readonly definitions = new Map<string, Destination>();
   private heading: string | undefined;
   private previousParagraph = '';
-  /** Images found inside the paragraph being read: their context is the paragraph's text, known at its end. */
-  private paragraph: { enter: number; images: number[] } | undefined;
+  /** The last sentence of the paragraph before, for the images after it (none after a heading, code or a table). */
+  private intro: string | undefined;
+  /**
+   * Images found inside the paragraph being read: their context is the paragraph's text, known at its end. `before`:
+   * the paragraph's text up to event `read` (read on as images come, so a paragraph is read once).
+   */
+  private paragraph: { enter: number; images: number[]; before: string; read: number } | undefined;
   /** The image being read (`![…](…)`, `![…][…]`), and what was read of it so far. */
   private readonly openImages: Token[] = [];
   private label: { start: number; end: number; text: string } | undefined;
   private dest: Destination | undefined;
   private referenceString: string | undefined;
+  /** The image's title (`![a](b "title")`), and the titles of the definitions (`[label]: src "title"`). */
+  private title: string | undefined;
+  private readonly definitionTitles = new Map<string, string>();
   /** The definition being read (`[label]: src`). */
   private definitionLabel: string | undefined;
   private destinationWrite: Destination['write'] = 'markdown';
@@ -63,6 +76,8 @@ class ImageWalk {
   private readonly components: ImageComponents;
   /** The JSX elements open (MDX): each must be closed, as MDX's compiler requires. */
   private readonly openJsx: MdxTag[] = [];
+  /** MDX `<figure>` elements open, for their `<figcaption>`. */
+  private readonly figures = new MdxFigures();
   /** Links being read (`[![alt](src)](href)`), and inline HTML `<a>`/`<button>` tags opened and not yet closed. */
   private links = 0;
   private htmlLinks: ('link' | 'button')[] = [];
@@ -89,12 +104,14 @@ class ImageWalk {
   private enter(i: number): number {
     const token = (this.events[i] as Event)[1];
     const type = token.type as string;
+    if (ENDS_INTRO.has(type)) this.intro = undefined; // what introduced code or a table does not introduce the image after it
     switch (type) {
       case 'image':
-        this.openImages.push(token);
-        this.label = undefined;
-        this.dest = undefined;
-        this.referenceString = undefined;
+        this.openImage(token);
+        break;
+      case 'resourceTitleString':
+      case 'definitionTitleString':
+        this.titleString(i, type === 'resourceTitleString');
         break;
       case 'labelText':
         if (this.openImages.length && !this.label) this.label = { start: token.start.offset, end: token.end.offset, text: '' };
@@ -118,14 +135,14 @@ class ImageWalk {
         this.definitionLabel = normalizeIdentifier(slice(this.text, token)).toLowerCase();
         break;
       case 'paragraph':
-        this.paragraph = { enter: i, images: [] };
+        this.paragraph = { enter: i, images: [], before: '', read: i };
         break;
       case 'link':
         this.links++;
         break;
       case 'htmlFlow':
       case 'htmlText':
-        this.html(token);
+        this.html(token, i);
         break;
       case 'mdxjsEsm':
       case 'mdxFlowExpression':
@@ -145,6 +162,15 @@ class ImageWalk {
     return i;
   }
 
+  /** The start of an image: what is read of it starts afresh. */
+  private openImage(token: Token): void {
+    this.openImages.push(token);
+    this.label = undefined;
+    this.dest = undefined;
+    this.referenceString = undefined;
+    this.title = undefined;
+  }
+
   /** An exit event: what ends there (an image's label, the image, a heading, a definition, a paragraph). */
   private exit(i: number): number {
     const token = (this.events[i] as Event)[1];
@@ -155,7 +181,7 @@ class ImageWalk {
         }
         break;
       case 'image':
-        this.image(token);
+        this.image(token, i);
         break;
       case 'link':
         this.links--;
@@ -163,6 +189,7 @@ class ImageWalk {
       case 'atxHeadingText':
       case 'setextHeadingText':
         this.heading = oneLine(plainText(this.events, findEnter(this.events, i), i, this.text)) || this.heading;
+        this.intro = undefined;
         break;
       case 'definition':
         this.definitionLabel = undefined;
@@ -177,10 +204,36 @@ class ImageWalk {
     return i;
   }
 
-  /** An image found: in the paragraph being read, its context is known at the paragraph's end. */
-  private add(image: FoundImage): void {
+  /**
+   * An image found (its construct entered at event `at`): in the paragraph being read, its context is known at the
+   * paragraph's end; its introducing sentence is the one before it in its paragraph, else the paragraph's before it.
+   */
+  private add(image: FoundImage, at: number): void {
     if (this.paragraph) this.paragraph.images.push(this.found.length);
-    this.found.push(image);
+    this.figures.image(this.found.length);
+    const intro = image.intro ?? this.introAt(at);
+    this.found.push(intro ? { ...image, intro } : image);
+  }
+
+  /** The introducing sentence of an image that starts at event `at`. */
+  private introAt(at: number): string | undefined {
+    const p = this.paragraph;
+    if (!p) return this.intro;
+    if (at > p.read) {
+      p.before += plainText(this.events, p.read, at - 1, this.text, true);
+      p.read = at;
+      if (p.before.length > 8192) p.before = p.before.slice(-4096); // only the end is read: keep a gallery's text short
+    }
+    return lastSentence(p.before) ?? this.intro;
+  }
+
+  /** A title: of the image being read, or of the definition being read (the first one counts). */
+  private titleString(i: number, ofImage: boolean): void {
+    const value = oneLine(plainText(this.events, i, findExit(this.events, i), this.text));
+    if (!value) return;
+    if (ofImage) {
+      if (this.openImages.length && this.title === undefined) this.title = clip(value);
+    } else if (this.definitionLabel !== undefined && !this.definitionTitles.has(this.definitionLabel)) this.definitionTitles.set(this.definitionLabel, clip(value));
   }
 
   /** The context of an image outside a paragraph: the paragraph before it. */
@@ -202,7 +255,7 @@ class ImageWalk {
   }
 
   /** HTML blocks and inline HTML: their `<img>` tags, read with parse5. */
-  private html(token: Token): void {
+  private html(token: Token, i: number): void {
     const html = slice(this.text, token);
     if ((token.type as string) === 'htmlText') {
       const tag = /^<(\/?)(a|button)(?=[\s>/])/i.exec(html);
@@ -211,7 +264,7 @@ class ImageWalk {
     }
     if (!/<img/i.test(html)) return;
     const options = { language: this.language, baseOffset: token.start.offset, lines: this.lines, fragment: true, heading: this.heading, context: this.contextOutside(), link: this.link };
-    for (const image of findHtmlImages(html, options)) this.add(image);
+    for (const image of findHtmlImages(html, options)) this.add(image, i);
   }
 
   /** JavaScript in MDX (exported components, `{cond && <img …/>}`): its JSX renders too. Read whole: returns its exit. */
@@ -221,7 +274,7 @@ class ImageWalk {
     const code = this.text.slice(start, end);
     if (mayHoldImageTag(code, this.components)) {
       for (const image of findJsxImages(code, this.lines, { language: this.language, baseOffset: start, expression, components: this.components })) {
-        this.add({ ...image, heading: this.heading, context: image.context ?? this.contextOutside() });
+        this.add({ ...image, heading: this.heading, context: image.context ?? this.contextOutside() }, i);
       }
     }
     return findExit(this.events, i);
@@ -233,7 +286,8 @@ class ImageWalk {
     const tag = mdxTag(this.events, i, exit, this.text, type);
     this.balance(tag);
     const component = !tag.closing && tag.name ? this.components.get(tag.name) : undefined;
-    if (component) this.add(imageFromJsxTag(tag, { language: this.language, lines: this.lines, heading: this.heading, context: this.contextOutside() }, component));
+    if (component) this.add(imageFromJsxTag(tag, { language: this.language, lines: this.lines, heading: this.heading, context: this.contextOutside() }, component), i);
+    this.figures.tag(tag, i, exit, this.events, this.text, this.found);
     return exit;
   }
 
@@ -284,7 +338,7 @@ class ImageWalk {
       throw new DocParseError(`${e.message} (in the mdx-code-block)`, at.line + e.line - 1, e.line === 1 ? at.column + e.column - 1 : e.column);
     }
     for (const image of images) {
-      this.add({ ...shiftImage(image, from, this.lines), heading: image.heading ?? this.heading, context: image.context ?? this.contextOutside() });
+      this.add({ ...shiftImage(image, from, this.lines), heading: image.heading ?? this.heading, context: image.context ?? this.contextOutside() }, i);
     }
     return exit;
   }
@@ -295,7 +349,7 @@ class ImageWalk {
     const token = learnToken(this.events, i, exit, this.text, { language: this.language, lines: this.lines, heading: this.heading, inTableCell: this.tables > 0 });
     if (token.kind === 'image') {
       if (token.image.learn?.type === 'complex') this.openComplex = this.found.length;
-      this.add(token.image);
+      this.add(token.image, i);
       return exit;
     }
     const complex = this.openComplex !== undefined ? this.found[this.openComplex] : undefined;
@@ -308,7 +362,7 @@ class ImageWalk {
   }
 
   /** The end of an image: with a destination it is complete; a reference image waits for its definition. */
-  private image(token: Token): void {
+  private image(token: Token, exit: number): void {
     const open = this.openImages.pop();
     const label = this.label;
     if (!open || !label) return;
@@ -333,19 +387,22 @@ class ImageWalk {
       heading: this.heading,
       context: this.paragraph ? undefined : this.previousParagraph ? clip(this.previousParagraph) : undefined,
       link: this.link,
+      ...(this.title ? { title: this.title } : {}),
     };
+    const at = findEnter(this.events, exit);
     if (this.dest) {
-      this.add({ ...base, syntax: 'markdown', src: this.dest.src, srcSpan: this.dest.span, srcWrite: this.dest.write });
+      this.add({ ...base, syntax: 'markdown', src: this.dest.src, srcSpan: this.dest.span, srcWrite: this.dest.write }, at);
     } else {
       // A reference image: ![alt][label], ![alt][] or ![label]. micromark only makes an image of a defined label.
       const ref = this.referenceString ?? labelRaw;
       // Shortcut (`![label]`) and collapsed (`![label][]`) references: the text is the label, so an edit keeps it.
       const shortcut = this.referenceString === undefined ? { altWrite: 'markdown-shortcut' as const, altSpan: { start: label.start - 1, end: token.end.offset }, refLabel: labelRaw } : {};
       this.references.push({ image: { ...base, syntax: 'markdown-ref' }, label: normalizeIdentifier(ref).toLowerCase() });
-      this.add({ ...base, ...shortcut, syntax: 'markdown-ref', src: '', srcSpan: undefined, srcWrite: undefined });
+      this.add({ ...base, ...shortcut, syntax: 'markdown-ref', src: '', srcSpan: undefined, srcWrite: undefined }, at);
     }
     this.label = undefined;
     this.dest = undefined;
+    this.title = undefined;
   }
 
   /** The end of a paragraph: its text is the context of its images, and of the images after it. */
@@ -359,7 +416,10 @@ class ImageWalk {
       const image = this.found[index];
       if (image && image.context === undefined && context) this.found[index] = { ...image, context: clip(context) };
     }
-    if (own) this.previousParagraph = own;
+    if (own && !this.figures.isOpen) {
+      this.previousParagraph = own;
+      this.intro = lastSentence(own);
+    }
     this.paragraph = undefined;
   }
 
@@ -369,9 +429,11 @@ class ImageWalk {
     for (let i = 0; i < this.found.length && r < this.references.length; i++) {
       const image = this.found[i];
       if (image?.syntax !== 'markdown-ref') continue;
-      const def = this.definitions.get((this.references[r] as PendingReference).label);
+      const label = (this.references[r] as PendingReference).label;
+      const def = this.definitions.get(label);
+      const title = this.definitionTitles.get(label);
       r++;
-      if (def) this.found[i] = { ...image, src: def.src, srcSpan: def.span, srcWrite: def.write };
+      if (def) this.found[i] = { ...image, src: def.src, srcSpan: def.span, srcWrite: def.write, ...(title ? { title } : {}) };
     }
   }
 }

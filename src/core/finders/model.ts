@@ -88,8 +88,15 @@ export interface FoundImage {
   /** The nearest heading before the image, and the text around it (for the alt-text prompt). */
   readonly heading: string | undefined;
   readonly context: string | undefined;
-  /** The caption shown with the image (HTML/JSX `<figcaption>` of its `<figure>`), when there is one. */
+  /** The caption shown with the image (HTML/JSX `<figcaption>` of its `<figure>`, Hugo figure's `caption`), when there is one. */
   readonly caption?: string | undefined;
+  /** The image's title (Markdown `![a](b "title")` or its definition's, HTML/JSX `title`, Hugo figure's `title`). */
+  readonly title?: string | undefined;
+  /**
+   * The sentence that introduces the image: the last sentence of the text before it in its paragraph (or block), else
+   * of the paragraph right before it (not across a heading, code or a table). See sentences.ts.
+   */
+  readonly intro?: string | undefined;
   /** The image is (inside) a link or a button: its alt text names where it leads or what it does. */
   readonly link?: 'link' | 'button' | undefined;
   /** Learn's `:::image` only. */
@@ -157,5 +164,6 @@ export function clip(text: string, max = 300): string {
     end = Math.min(text.length, end * 2);
     t = oneLine(text.slice(0, end));
   }
-  return t.length <= max ? t : `${t.slice(0, max - 1).replace(/\s+\S*$/, '')}…`;
+  // Cut at a word, never between the two halves of a character (an emoji, a rare CJK ideograph).
+  return t.length <= max ? t : `${t.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '').replace(/\s+\S*$/, '')}…`;
 }

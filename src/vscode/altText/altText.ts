@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { checkDoc, isLocalLink, linkRoots, type DocFile } from '../../core/docs';
 import { altEdit, applyEdits, srcEdit, verifyEdits, type IntendedChange, type TextEdit } from '../../core/docs';
-import { altPrompt, generateAltTexts, runError, type AltJob, type AltOutcome } from '../../core/docs';
+import { altContextOf, altPrompt, generateAltTexts, runError, type AltJob, type AltOutcome } from '../../core/docs';
 import type { FoundImage } from '../../core/finders';
 import { resolveImageLink } from '../../core/docs';
 import { judgeAlt } from '../../core/docs';
@@ -58,7 +58,7 @@ export async function generateAltTextAt(deps: AltDeps, uri: vscode.Uri, offset: 
     const image = doc.images[index];
     if (!image) return false;
     const settings = readAltTextSettings(uri);
-    const context = settings.sendContext ? { heading: image.heading, text: image.context } : undefined;
+    const context = settings.sendContext ? altContextOf(image) : undefined;
     const prompt = refine ? await refinePrompt(ui, image, settings, context) : undefined;
     if (refine && prompt === undefined) return false; // cancelled: nothing changes
     const source = await sourceOf(image, doc, uri, settings);

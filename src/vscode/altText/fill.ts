@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { linkRoots, type DocFile } from '../../core/docs';
 import { altEdit, applyEdits, verifyEdits, type IntendedChange, type TextEdit } from '../../core/docs';
 import { listDocFiles } from '../../core/docs';
-import { generateAltTexts, runError, type AltJob, type AltRunResult } from '../../core/docs';
+import { altContextOf, generateAltTexts, reuseText, runError, type AltJob, type AltRunResult } from '../../core/docs';
 import type { FoundImage } from '../../core/finders';
 import { DirectoryCache, resolveImageLink, type ResolvedLink } from '../../core/docs';
 import { contentHash } from '../../core/docs';
@@ -77,7 +77,7 @@ async function scanWorkspace(settings: AltTextSettings, skipped: string[]): Prom
         }
         const jobId = `${uri.toString()}#${index}`;
         targets.push({ index, jobId });
-        jobs.push({ id: jobId, source: link.kind === 'url' ? link.url : link.path, context: settings.sendContext ? { heading: image.heading, text: image.context } : undefined });
+        jobs.push({ id: jobId, source: link.kind === 'url' ? link.url : link.path, context: settings.sendContext ? altContextOf(image) : undefined });
       }
       if (targets.length) scans.push({ uri, doc, targets });
     }
@@ -110,6 +110,8 @@ export async function fillMissingAltText(deps: AltDeps): Promise<FillReport | un
     const { edit, filled } = await workspaceEditOf(scans, run, skipped, ui.reviewEdits);
     for (const s of skipped) deps.log.warn(`Alt text not filled: ${s}`);
     deps.log.info(`Alt text: ${filled} of ${jobs.length} filled; ${run.stats.sent} request(s) sent, ${run.stats.cached} cached, ${run.stats.deduplicated} duplicate(s), ${run.stats.throttled} throttled.`);
+    const reuse = reuseText(run.stats.reuse, (source) => vscode.workspace.asRelativePath(source));
+    if (reuse) deps.log.info(`Alt text: ${reuse}`);
     // needsConfirmation opens the refactor preview; no isRefactoring flag, which would auto-save the files
     // (files.refactoring.autoSave), including ones with the user's unsaved changes.
     const applied = filled > 0 ? await vscode.workspace.applyEdit(edit) : false;

@@ -128,7 +128,7 @@ export interface AltTextSettings {
   readonly concurrency: number;
   /** The rules that are on (all but describeImage.altText.disabledRules). */
   readonly rules: readonly RuleId[];
-  /** Send the nearest heading and the text around an image with the request. */
+  /** Send the image's context (heading, introducing sentence, caption, title, text around it) with the request. */
   readonly sendContext: boolean;
 }
 

@@ -264,6 +264,18 @@ describe('describe-image mcp', { timeout: 120_000 }, () => {
     ]);
   });
 
+  it('altTextFix says which images used twice shared one alt text and which got one per use (different contexts)', async () => {
+    await fs.mkdir(path.join(work, 'reuse'), { recursive: true });
+    await fs.writeFile(path.join(work, 'reuse', 'a.md'), '# Photos\n\n![](../docs/img/photo.jpg)\n\nThe settings look like this:\n\n![](../docs/img/ui.png)\n');
+    await fs.writeFile(path.join(work, 'reuse', 'b.md'), '# Photos\n\n![](../docs/img/photo.jpg)\n\nAfter the reset you see:\n\n![](../docs/img/ui.png)\n');
+    const s = await session({ env: azureEnv() });
+    const r = await call(s, 'altTextFix', { paths: ['reuse'] });
+    assert.equal(r.isError, false, r.text);
+    assert.equal(sent().length, 3);
+    assert.match(r.text, /\n2 uses of docs\/img\/photo\.jpg share one alt text \(same context\); 2 uses of docs\/img\/ui\.png got their own alt text \(different contexts\)\.\n/);
+    await fs.rm(path.join(work, 'reuse'), { recursive: true });
+  });
+
   it('altTextFix never rewrites a file that is not UTF-8: it says which and skips it; altTextCheck reports it', async () => {
     const latin1 = Buffer.from('# Café\n\nLe résumé : ![](../docs/img/ui.png)\n', 'latin1');
     await fs.mkdir(path.join(work, 'latin'), { recursive: true });

@@ -36,7 +36,8 @@ beforeEach(() => {
 });
 
 const settings = () => resolveSettings({ endpoint: server.url, deployment: 'gpt-4o' });
-const jobs = (...names: string[]) => names.map((n, i) => ({ id: `${i}`, source: path.join(dir, n), context: { heading: 'Setup', text: `Step ${i}: open the dialog.` } }));
+// Every use in the same context (the same heading and text): copies of one image are one request.
+const jobs = (...names: string[]) => names.map((n, i) => ({ id: `${i}`, source: path.join(dir, n), context: { heading: 'Setup', text: 'Step 1: open the dialog.' } }));
 
 describe('generating alt text in bulk', () => {
   it('sends each distinct image once, with its context; one bad image does not stop the rest', async () => {
@@ -55,8 +56,8 @@ describe('generating alt text in bulk', () => {
     );
     assert.equal(server.requests.length, 2, 'a.png and its copy are one request; bad.png is refused before sending');
     const prompt = JSON.stringify(server.requests[0]?.body);
-    assert.match(prompt, /in the section \\"Setup\\"/);
-    assert.match(prompt, /The text next to it says: \\"Step \d: open the dialog\.\\"/);
+    assert.match(prompt, /Section: \\"Setup\\"/);
+    assert.match(prompt, /Text nearby: \\"Step 1: open the dialog\.\\"/);
   });
 
   it('an image that is not a file yet (a pasted screenshot) goes the same way: sent once, cached, the same as its file', async () => {
@@ -136,7 +137,7 @@ describe('the alt-text cache', () => {
   });
 
   it('the prompt asks to complement the text, only when there is context', () => {
-    assert.doesNotMatch(altPrompt(125), /Complement/);
+    assert.doesNotMatch(altPrompt(125), /Where the image is used|do not repeat/);
     assert.match(altPrompt(100, { heading: 'Install', text: 'Run the installer.' }), /at most 100 characters[\s\S]*"Install"[\s\S]*"Run the installer\."[\s\S]*do not repeat/);
   });
 });
