@@ -9,7 +9,7 @@ import type { parseArgs } from 'node:util';
 import { ChatClient } from '../../core/net';
 import { checkReadyToSend } from '../../core/describe';
 import { checkDocs, type DocFile } from '../../core/docs';
-import { applyFix, fixSummary, nothingToFixMessage, planFix, type FixAltResult } from '../../core/docs';
+import { applyFix, fixSummary, nothingToFixMessage, planFix, purposeLines, type FixAltResult } from '../../core/docs';
 import { altProgressText, defaultAltCacheFile, FileAltCache, generateAltTexts, runError, type AltProgress, type AltRunStats } from '../../core/docs';
 import { DirectoryCache, isInside } from '../../core/docs';
 import { checkSummary, formatReport, REPORT_FORMATS, type ReportFormat } from '../../core/docs';
@@ -278,6 +278,7 @@ async function fix(docs: readonly DocFile[], o: FixOptions): Promise<number> {
   const applied = await applyFix(plan, results, { root: o.root, dryRun: o.dryRun });
   for (const f of applied.files) if (f.diff !== undefined) o.io.stdout(f.diff);
   for (const s of applied.skipped) o.say(`skipped ${s}`);
+  for (const line of purposeLines(applied)) o.say(line);
   o.say(fixSummary(plan, applied, { dryRun: o.dryRun, fixPathCase: o.fixPathCase, stats }));
   return applied.skipped.length > 0 || o.hadErrors ? 1 : 0;
 }

@@ -13,7 +13,7 @@ import { clampFrames, describeImages } from '../describe';
 import { DescribeError, isDescribeError, DEFAULT_ALT_CONCURRENCY, DEFAULT_ALT_MAX_LENGTH } from '../base';
 import type { DescribeSettings } from '../base';
 import { altCacheKey, type AltCache } from './altCache';
-import { cleanAltText } from './rules';
+import { answerForCache, finalPurpose, parseAltAnswer, withPurpose, type AltPurpose, type DocPurpose } from './purpose';
 
 export interface AltContext {
   readonly heading?: string | undefined;
@@ -52,10 +52,12 @@ export interface AltJob {
   /** The image itself, when it is not (yet) a file: a pasted screenshot. */
   readonly bytes?: Uint8Array | undefined;
   readonly context?: AltContext | undefined;
+  /** What the document says of the image's purpose (purpose.ts); undefined: the model decides. */
+  readonly purpose?: DocPurpose | undefined;
 }
 
 export type AltOutcome =
-  | { readonly ok: true; readonly alt: string; readonly cached: boolean }
+  | { readonly ok: true; readonly alt: string; readonly cached: boolean; readonly purpose?: AltPurpose | undefined; readonly longDescription?: string | undefined }
   | { readonly ok: false; readonly reason: string; readonly status: 'failed' | 'cancelled' | 'stopped' };
 
 export interface AltRunOptions {
@@ -255,7 +257,7 @@ class AltRun {
     const hit = this.options.cache?.get(request.key);
     if (hit !== undefined) {
       this.stats.cached++;
-      return finish({ ok: true, alt: hit, cached: true });
+      return finish(this.outcomeOf(first, hit, true));
     }
     if (contentId.startsWith('unreadable:')) return finish({ ok: false, reason: `${first.source} can't be read.`, status: 'failed' });
     await this.throttle.acquire();
@@ -272,7 +274,7 @@ class AltRun {
   /** The settings and prompt for an image, and the cache key of everything that changes the answer. */
   private request(contentId: string, first: AltJob): { readonly settings: DescribeSettings; readonly key: string } {
     const { options, maxLength, resize } = this;
-    const prompt = options.prompt ?? altPrompt(maxLength, first.context);
+    const prompt = options.prompt ?? withPurpose(altPrompt(maxLength, first.context), maxLength, first.purpose);
     const settings: DescribeSettings = { ...options.settings, userPrompt: prompt, maxTokens: Math.max(options.settings.maxTokens, 300) };
     const key = altCacheKey({
       contentHash: contentId,
@@ -306,10 +308,18 @@ class AltRun {
     this.throttle.answered();
     if (result.finishReason === 'length') return { ok: false, reason: 'The answer was cut at the output limit; nothing was inserted.', status: 'failed' };
     if (result.finishReason === 'content_filter') return { ok: false, reason: 'The answer was filtered by the content filter; nothing was inserted.', status: 'failed' };
-    const alt = cleanAltText(result.text, this.maxLength);
-    if (!alt) return { ok: false, reason: /^\W*decorative\W*$/i.test(result.text.trim()) ? 'The model judged the image decorative: left for you to decide.' : 'The model gave no usable text.', status: 'failed' };
-    this.options.cache?.set(key, alt);
-    return { ok: true, alt, cached: false };
+    const outcome = this.outcomeOf(first, result.text, false);
+    if (outcome.ok) this.options.cache?.set(key, this.options.prompt === undefined ? answerForCache({ ...outcome, plain: false, purpose: outcome.purpose ?? 'informative' }) : outcome.alt);
+    return outcome;
+  }
+
+  /** An answer (or a cached one) read: the alt text, the purpose and a long description; decorative or empty is none. */
+  private outcomeOf(first: AltJob, text: string, cached: boolean): AltOutcome {
+    const answer = parseAltAnswer(text, this.maxLength);
+    if (answer.purpose === 'decorative') return { ok: false, reason: 'The model judged the image decorative: left for you to decide (mark it decorative if it is).', status: 'failed' };
+    if (!answer.alt) return { ok: false, reason: 'The model gave no usable text.', status: 'failed' };
+    if (this.options.prompt !== undefined) return { ok: true, alt: answer.alt, cached };
+    return { ok: true, alt: answer.alt, cached, purpose: finalPurpose(first.purpose, answer), longDescription: answer.longDescription };
   }
 
   /** A request that failed: the first error every other request would meet too stops the run. */

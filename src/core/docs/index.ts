@@ -16,6 +16,7 @@ export * from './generate';
 export * from './judge';
 export * from './links';
 export * from './pages';
+export * from './purpose';
 export * from './report';
 export * from './rules';
 export * from './write';

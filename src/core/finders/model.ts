@@ -46,6 +46,8 @@ export interface LearnImage {
   readonly longDescription: Span | undefined;
   /** In a GFM table cell, where a `|` in a value would split the cell (Learn's values have no escapes). */
   readonly inTableCell: boolean;
+  /** Where the `type` value is written (inside its quotes); null: written without a value; undefined: no `type`. */
+  readonly typeSpan?: Span | null | undefined;
 }
 
 export interface FoundImage {
@@ -94,6 +96,13 @@ export interface FoundImage {
   readonly link?: 'link' | 'button' | undefined;
   /** Learn's `:::image` only. */
   readonly learn?: LearnImage | undefined;
+  /** HTML/JSX: the `aria-describedby` the image already has (a long description is never written over it). */
+  readonly describedBy?: string | undefined;
+  /**
+   * HTML documents: where a block after the image may go — the end of the outermost element around it that is not a
+   * flow container (its link, paragraph, picture or figure), else the end of the image.
+   */
+  readonly blockEnd?: number | undefined;
 }
 
 /**
