@@ -13,7 +13,7 @@ import { clampFrames, describeImages } from '../describe';
 import { DescribeError, isDescribeError, DEFAULT_ALT_CONCURRENCY, DEFAULT_ALT_MAX_LENGTH } from '../base';
 import type { DescribeSettings } from '../base';
 import { altCacheKey, type AltCache } from './altCache';
-import { answerForCache, finalPurpose, parseAltAnswer, withPurpose, type AltPurpose, type DocPurpose } from './purpose';
+import { answerForCache, finalPurpose, parseAltAnswer, withPurpose, type AltAnswer, type AltPurpose, type DocPurpose } from './purpose';
 
 export interface AltContext {
   readonly heading?: string | undefined;
@@ -257,7 +257,7 @@ class AltRun {
     const hit = this.options.cache?.get(request.key);
     if (hit !== undefined) {
       this.stats.cached++;
-      return finish(this.outcomeOf(first, hit, true));
+      return finish(this.outcomeOf(first, parseAltAnswer(hit, this.maxLength), true));
     }
     if (contentId.startsWith('unreadable:')) return finish({ ok: false, reason: `${first.source} can't be read.`, status: 'failed' });
     await this.throttle.acquire();
@@ -308,14 +308,16 @@ class AltRun {
     this.throttle.answered();
     if (result.finishReason === 'length') return { ok: false, reason: 'The answer was cut at the output limit; nothing was inserted.', status: 'failed' };
     if (result.finishReason === 'content_filter') return { ok: false, reason: 'The answer was filtered by the content filter; nothing was inserted.', status: 'failed' };
-    const outcome = this.outcomeOf(first, result.text, false);
-    if (outcome.ok) this.options.cache?.set(key, this.options.prompt === undefined ? answerForCache({ ...outcome, plain: false, purpose: outcome.purpose ?? 'informative' }) : outcome.alt);
+    const answer = parseAltAnswer(result.text, this.maxLength);
+    const outcome = this.outcomeOf(first, answer, false);
+    // Kept: an alt text, or (purpose-aware) the judgement "decorative", so a rerun asks nothing.
+    if (this.options.prompt === undefined && (outcome.ok || answer.purpose === 'decorative')) this.options.cache?.set(key, answerForCache(answer));
+    else if (outcome.ok) this.options.cache?.set(key, outcome.alt);
     return outcome;
   }
 
   /** An answer (or a cached one) read: the alt text, the purpose and a long description; decorative or empty is none. */
-  private outcomeOf(first: AltJob, text: string, cached: boolean): AltOutcome {
-    const answer = parseAltAnswer(text, this.maxLength);
+  private outcomeOf(first: AltJob, answer: AltAnswer, cached: boolean): AltOutcome {
     if (answer.purpose === 'decorative') return { ok: false, reason: 'The model judged the image decorative: left for you to decide (mark it decorative if it is).', status: 'failed' };
     if (!answer.alt) return { ok: false, reason: 'The model gave no usable text.', status: 'failed' };
     if (this.options.prompt !== undefined) return { ok: true, alt: answer.alt, cached };

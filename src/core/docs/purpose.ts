@@ -91,7 +91,7 @@ function labelledLines(raw: string): Record<string, unknown> | undefined {
   const out: Record<string, string> = {};
   let current: string | undefined;
   for (const line of raw.split(/\r?\n/)) {
-    const m = /^\s*[*_#-]*\s*(purpose|alt(?:[ -]?text)?|long[ -]?description)\s*[*_]*\s*:\s*(.*)$/i.exec(line);
+    const m = /^\s*[*_#-]*\s*(purpose|alt(?:[ -]?text)?|long[ -]?description)\s*[*_]*\s*:\s*[*_]*\s*(.*?)\s*$/i.exec(line);
     if (m) {
       const label = (m[1] as string).toLowerCase();
       current = label.startsWith('purpose') ? 'purpose' : label.startsWith('alt') ? 'alt' : 'longDescription';

@@ -217,7 +217,7 @@ class ImageWalk {
 
   /** Inside a link: a Markdown link, or an inline HTML `<a>`/`<button>` (micromark gives each inline tag as a token). */
   private get link(): 'link' | 'button' | undefined {
-    return this.links > 0 ? 'link' : this.htmlLinks[this.htmlLinks.length - 1];
+    return this.links > 0 ? 'link' : (this.htmlLinks[this.htmlLinks.length - 1] ?? this.jsxLink());
   }
 
   /** HTML blocks and inline HTML: their `<img>` tags, read with parse5. */
@@ -252,8 +252,21 @@ class ImageWalk {
     const tag = mdxTag(this.events, i, exit, this.text, type);
     this.balance(tag);
     const component = !tag.closing && tag.name ? this.components.get(tag.name) : undefined;
-    if (component) this.add(imageFromJsxTag(tag, { language: this.language, lines: this.lines, heading: this.heading, context: this.contextOutside() }, component));
+    if (component) {
+      const image = imageFromJsxTag(tag, { language: this.language, lines: this.lines, heading: this.heading, context: this.contextOutside() }, component);
+      this.add({ ...image, link: this.link });
+    }
     return exit;
+  }
+
+  /** Inside an open JSX `<a>` (or a `Link` component) or `<button>` (MDX): the image is functional. */
+  private jsxLink(): 'link' | 'button' | undefined {
+    for (let i = this.openJsx.length - 1; i >= 0; i--) {
+      const name = this.openJsx[i]?.name;
+      if (name === 'a' || name === 'Link') return 'link';
+      if (name === 'button') return 'button';
+    }
+    return undefined;
   }
 
   /** Keep JSX elements balanced (`<details>` … `</details>`), as MDX's compiler does: a stray or missing one is an error. */
