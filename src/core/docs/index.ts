@@ -15,6 +15,7 @@ export * from './fix';
 export * from './generate';
 export * from './judge';
 export * from './links';
+export * from './longDescription';
 export * from './pages';
 export * from './purpose';
 export * from './report';
