@@ -18,7 +18,7 @@ import { openTarget } from '../models';
 import { readAltTextSettings, type AltTextSettings } from '../base';
 import type { AltDeps } from './deps';
 import { linkOptionsOf } from './roots';
-import { applyChecked, generateOne, sourceOf } from './one';
+import { applyChecked, generateOne, readsBack, sourceOf } from './one';
 import { purposeActions } from './purpose';
 
 function enabledRules(settings: AltTextSettings): Set<RuleId> {
@@ -65,7 +65,7 @@ export async function generateAltTextAt(deps: AltDeps, uri: vscode.Uri, offset: 
     }
     // A complex image's long description goes with it where the syntax keeps one (else only the alt text).
     const described = outcome.longDescription ? longDescriptionEdits(doc, image, outcome.longDescription, new Set()) : undefined;
-    const extra = described?.ok ? described : undefined;
+    const extra = described?.ok && readsBack(doc, [altEdit(image, outcome.alt), ...described.edits], [{ index, alt: outcome.alt, ...described.change }]) ? described : undefined;
     return applyChecked(document, doc, [altEdit(image, outcome.alt), ...(extra?.edits ?? [])], [{ index, alt: outcome.alt, ...extra?.change }], ui);
   } catch (e) {
     await showError(ui, deps.log, e);

@@ -62,3 +62,8 @@ export async function applyChecked(document: vscode.TextDocument, doc: DocFile, 
   for (const e of edits) edit.replace(document.uri, new vscode.Range(document.positionAt(e.start), document.positionAt(e.end)), e.newText);
   return vscode.workspace.applyEdit(edit);
 }
+
+/** Whether edits read back as intended (an optional part, such as a long description, is left out when not). */
+export function readsBack(doc: DocFile, edits: readonly TextEdit[], changes: readonly IntendedChange[]): boolean {
+  return !verifyEdits(doc.images, applyEdits(doc.text, edits), doc.language, changes, doc.find);
+}
