@@ -290,22 +290,23 @@ function notWritten(e: unknown): string {
 export function fixSummary(plan: FixPlan, applied: FixApplied, options: { readonly dryRun: boolean; readonly fixPathCase: boolean; readonly stats?: AltRunStats | undefined }): string {
   const { dryRun, fixPathCase, stats } = options;
   const cost = stats ? `; ${stats.sent} request(s) sent, ${stats.cached} from the cache, ${stats.deduplicated} duplicate(s)` : '';
-  return `${dryRun ? 'would fill' : 'filled'} ${applied.filled} of ${plan.jobs.length} image(s)${purposeCounts(applied, dryRun)}${fixPathCase ? ` and ${dryRun ? 'would fix' : 'fixed'} the letter case of ${applied.relinked} link(s)` : ''} in ${applied.files.length} file(s)${cost}.`;
+  return `${dryRun ? 'would fill' : 'filled'} ${applied.filled} of ${plan.jobs.length} image(s)${fixPathCase ? ` and ${dryRun ? 'would fix' : 'fixed'} the letter case of ${applied.relinked} link(s)` : ''} in ${applied.files.length} file(s)${cost}${purposeCounts(applied, dryRun)}.`;
 }
 
-/** ` (2 informative, 1 complex with 1 long description, 1 marked decorative)`: what was filled, by purpose. */
+/** `; purposes: 2 informative, 1 complex, 1 long description(s) written` — only when an image was not informative. */
 function purposeCounts(applied: FixApplied, dryRun: boolean): string {
+  if (applied.images.every((i) => i.purpose === 'informative' && i.longDescription === undefined)) return '';
   const counts = new Map<AltPurpose, number>();
   for (const i of applied.images) if (i.purpose !== 'decorative') counts.set(i.purpose, (counts.get(i.purpose) ?? 0) + 1);
   const parts = [...counts].map(([p, n]) => `${n} ${p}`);
   if (applied.described) parts.push(`${applied.described} long description(s) ${dryRun ? 'to write' : 'written'}`);
   if (applied.decorative) parts.push(`${applied.decorative} ${dryRun ? 'to mark' : 'marked'} decorative`);
-  return parts.length ? ` (${parts.join(', ')})` : '';
+  return `; purposes: ${parts.join(', ')}`;
 }
 
-/** One line per image filled: its purpose, and what became of its long description. */
+/** One line per image filled for another purpose than informative (the default): its purpose, and its long description. */
 export function purposeLines(applied: FixApplied): string[] {
-  return applied.images.map((i) => `${i.where}: ${i.purpose}${i.longDescription === undefined ? '' : i.longDescription === 'written' ? ', long description written' : `, long description not written: ${i.longDescription}`}`);
+  return applied.images.filter((i) => i.purpose !== 'informative' || i.longDescription !== undefined).map((i) => `${i.where}: ${i.purpose}${i.longDescription === undefined ? '' : i.longDescription === 'written' ? ', long description written' : `, long description not written: ${i.longDescription}`}`);
 }
 
 /** A unified diff of two texts (jsdiff), as `git apply` and `patch` read it; '' when they are the same. */

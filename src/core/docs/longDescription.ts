@@ -111,7 +111,9 @@ function learnBody(text: string, image: FoundImage, parts: readonly string[]): P
   if (!learn) return no('not a Learn image');
   if (learn.inTableCell) return no('a Learn image in a table cell has no room for a long description');
   const eol = eolOf(text);
-  const lineStart = text.lastIndexOf('\n', image.start - 1) + 1;
+  const newline = text.lastIndexOf('\n', image.start - 1);
+  // A byte order mark before the first line is not on the line.
+  const lineStart = newline >= 0 ? newline + 1 : text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const indent = text.slice(lineStart, image.start);
   if (!/^[ \t]*$/.test(indent)) return no('the image is not on a line of its own, where a long description could follow it');
   const body = parts.map((p) => indent + markdownParagraph(p, false)).join(eol + eol);

@@ -132,7 +132,22 @@ export interface FindOptions {
 /** An image found in a piece of a document, placed at its offsets in the whole (`lines` is the whole's). */
 export function shiftImage(image: FoundImage, by: number, lines: { position(offset: number): { line: number; column: number } }): FoundImage {
   const shift = (s: Span): Span => ({ start: s.start + by, end: s.end + by });
-  return { ...image, start: image.start + by, end: image.end + by, altSpan: shift(image.altSpan), srcSpan: image.srcSpan && shift(image.srcSpan), ...lines.position(image.start + by) };
+  const learn = image.learn && {
+    ...image.learn,
+    lightbox: image.learn.lightbox && { ...image.learn.lightbox, span: shift(image.learn.lightbox.span) },
+    longDescription: image.learn.longDescription && shift(image.learn.longDescription),
+    typeSpan: image.learn.typeSpan && shift(image.learn.typeSpan),
+  };
+  return {
+    ...image,
+    start: image.start + by,
+    end: image.end + by,
+    altSpan: shift(image.altSpan),
+    srcSpan: image.srcSpan && shift(image.srcSpan),
+    ...(learn ? { learn } : {}),
+    ...(image.blockEnd === undefined ? {} : { blockEnd: image.blockEnd + by }),
+    ...lines.position(image.start + by),
+  };
 }
 
 /** How an alt value the parser read counts: '' is `empty` (decorative), only whitespace is `missing`. */
