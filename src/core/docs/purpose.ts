@@ -101,10 +101,15 @@ function labelledLines(raw: string): Record<string, unknown> | undefined {
   return out['purpose'] !== undefined && out['alt'] !== undefined ? out : undefined;
 }
 
+/** A value with words in it: the template's `"..."` echoed back (or only punctuation) is none. */
+function words(value: unknown): string | undefined {
+  return typeof value === 'string' && /[\p{L}\p{N}]/u.test(value) ? value : undefined;
+}
+
 /** Read a model's answer; anything that is not the asked-for object is plain alt text (as before purposes). */
 export function parseAltAnswer(raw: string, maxLength = DEFAULT_ALT_MAX_LENGTH): AltAnswer {
   const obj = jsonObjectIn(raw) ?? labelledLines(raw);
-  const altValue = obj ? (obj['alt'] ?? obj['altText'] ?? obj['alt_text']) : undefined;
+  const altValue = obj ? words(obj['alt'] ?? obj['altText'] ?? obj['alt_text']) : undefined;
   if (!obj || (typeof altValue !== 'string' && purposeOf(obj['purpose']) !== 'decorative')) {
     const alt = cleanAltText(raw, maxLength);
     return { purpose: alt || !/^\W*decorative\W*$/i.test(raw.trim()) ? 'informative' : 'decorative', alt, plain: true };
@@ -114,7 +119,7 @@ export function parseAltAnswer(raw: string, maxLength = DEFAULT_ALT_MAX_LENGTH):
   const text = typeof altValue === 'string' ? altValue : '';
   const alt = cleanAltText(text, maxLength);
   const rawLong = obj['longDescription'] ?? obj['long_description'] ?? obj['description'];
-  let longDescription = typeof rawLong === 'string' ? cleanLongDescription(rawLong) : undefined;
+  let longDescription = words(rawLong) !== undefined ? cleanLongDescription(rawLong as string) : undefined;
   // An image of text longer than the alt can hold: the alt is clipped, the whole text goes in the long description.
   if (purpose === 'image-of-text' && !longDescription && alt !== text.replace(/\s+/g, ' ').trim() && alt.endsWith('…')) longDescription = cleanLongDescription(text);
   return { purpose, alt, longDescription: longDescription || undefined, plain: false };

@@ -75,6 +75,15 @@ describe('reading the answer', () => {
     assert.equal(parseAltAnswer('{"purpose":"complex","alt":"A chart","longDescription":{"x":1}}').longDescription, undefined);
   });
 
+  it('a model that echoes the prompt\'s template ("...") gave no object: its whole answer is the alt text', () => {
+    const echo = `I was asked: "Answer with one JSON object only, no other text: {"purpose": "...", "alt": "...", "longDescription": "..."}". It shows a dialog.`;
+    const a = parseAltAnswer(echo, 500);
+    assert.equal(a.plain, true);
+    assert.equal(a.longDescription, undefined);
+    assert.match(a.alt, /It shows a dialog\.$/);
+    assert.equal(parseAltAnswer('{"purpose": "complex", "alt": "A chart", "longDescription": "…"}').longDescription, undefined);
+  });
+
   it('plain text is the alt text, cleaned as before; "decorative" alone is decorative', () => {
     assert.deepEqual(parseAltAnswer('Image of a settings dialog with two tabs.'), { purpose: 'informative', alt: 'A settings dialog with two tabs.', plain: true });
     assert.deepEqual(parseAltAnswer('decorative'), { purpose: 'decorative', alt: '', plain: true });
