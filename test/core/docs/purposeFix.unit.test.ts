@@ -217,6 +217,13 @@ describe('purpose-aware fix, each purpose', () => {
     assert.match(written, /^:::image type="complex" source="img\/chart\.png" alt-text="Bar chart of sign-ups per month, peaking in March":::\nSign-ups rose/m);
   });
 
+  it('the same image in a link and on its own: asked once per purpose, each use gets its own alt', async () => {
+    const { after } = await fixDoc('twice.md', 'markdown', '[![](img/photo.png)](https://example.com/team)\n\n![](img/photo.png)\n');
+    assert.equal(server.requests.length, 2, 'one request as functional, one as the model decides');
+    assert.match(JSON.stringify(server.requests.map((r) => r.body)), /inside a link or button/);
+    assert.equal(after.length, 2);
+  });
+
   it('a rerun is answered from the cache, purpose and long description included', async () => {
     const cache = new MemoryCache();
     const first = await fixDoc('cached.md', 'markdown', MARKDOWN, cache);
