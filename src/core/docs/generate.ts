@@ -143,12 +143,28 @@ export async function generateAltTexts(jobs: readonly AltJob[], options: AltRunO
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   if (options.signal?.aborted) run.stop.abort();
   try {
-    const groups = await groupByContent(jobs, run.stats);
-    await Promise.all([...groups.entries()].map(([contentId, group]) => run.group(contentId, group)));
+    const groups = byPurpose(await groupByContent(jobs, run.stats), run.stats);
+    await Promise.all(groups.map(([contentId, group]) => run.group(contentId, group)));
   } finally {
     options.signal?.removeEventListener('abort', onOuterAbort);
   }
   return { results: run.results, stats: run.stats, fatal: run.fatal, cancelled: !run.fatal && (options.signal?.aborted ?? false) };
+}
+
+/** Groups of one image split by the purpose the document gives each use (a linked use is asked for as functional). */
+function byPurpose(groups: Map<string, AltJob[]>, stats: AltRunStats): [string, AltJob[]][] {
+  const out: [string, AltJob[]][] = [];
+  for (const [contentId, group] of groups) {
+    const parts = new Map<string, AltJob[]>();
+    for (const job of group) {
+      const part = parts.get(job.purpose ?? '');
+      if (part) part.push(job);
+      else parts.set(job.purpose ?? '', [job]);
+    }
+    stats.deduplicated -= parts.size - 1; // each part is its own request
+    for (const part of parts.values()) out.push([contentId, part]);
+  }
+  return out;
 }
 
 /** The jobs grouped by the content of their image (a hash, or the URL); an unreadable file is its own group. */

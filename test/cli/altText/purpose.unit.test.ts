@@ -19,7 +19,7 @@ const answer = (req: RecordedRequest) =>
     : JSON.stringify({ purpose: 'informative', alt: 'Download button' });
 const server = new AzureLikeServer({ answer });
 let dir = '';
-const PAGE = '# Sign-ups\n\n![](chart.png)\n\n[![](button.png)](https://example.com/download)\n\n<img src="swirl.png" alt="Decorative swirl.">\n';
+const PAGE = '# Sign-ups\n\n![](chart.png)\n\n[![](button.png)](https://example.com/download)\n\n<img src="swirl.png" alt="Decorative background image.">\n';
 
 before(async () => {
   await server.start();
