@@ -108,6 +108,21 @@ describe('reading the answer', () => {
     assert.equal(parseAltAnswer(JSON.stringify({ purpose: 'image-of-text', alt: 'Welcome' }), 80).longDescription, undefined);
   });
 
+  it('a hostile answer (200 KB of fences, blanks and labels with nothing after them) is read in linear time', () => {
+    const hostile = [
+      '```'.repeat(70_000),
+      `Purpose${' '.repeat(100_000)}`,
+      `Alt:${' '.repeat(100_000)}x${' '.repeat(100_000)}`,
+      `${' '.repeat(100_000)}-${' '.repeat(100_000)}Purpose`,
+    ];
+    for (const answer of hostile) {
+      const started = performance.now();
+      parseAltAnswer(answer);
+      const ms = performance.now() - started;
+      assert.ok(ms < 500, `${ms.toFixed(0)} ms for ${answer.length} characters starting ${JSON.stringify(answer.slice(0, 12))}`);
+    }
+  });
+
   it('markup in the answer stays text here (escaping is the writer\'s job)', () => {
     const a = parseAltAnswer(JSON.stringify({ purpose: 'complex', alt: 'A <b>chart</b> of {x}', longDescription: '</details> :::image-end::: {props} <script>' }));
     assert.equal(a.alt, 'A <b>chart</b> of {x}');
