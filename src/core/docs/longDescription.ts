@@ -66,8 +66,11 @@ export function uniqueId(text: string, src: string, used: Set<string>): string {
 /** Where `block` goes after offset `end`: on its own, a blank line before and after it. */
 function blockAfter(text: string, end: number, block: string): TextEdit {
   const eol = eolOf(text);
-  const rest = text.slice(end, end + 200);
-  const blankFollows = /^[ \t]*\r?\n[ \t]*(\r?\n|$)/.test(rest) || /^\s*$/.test(text.slice(end));
+  const blank = /[ \t]*\r?\n[ \t]*(\r?\n|$)/y;
+  blank.lastIndex = end;
+  const atEnd = /\s*$/y;
+  atEnd.lastIndex = end;
+  const blankFollows = blank.test(text) || atEnd.test(text);
   return { start: end, end, newText: `${eol}${eol}${block}${blankFollows ? '' : eol}` };
 }
 

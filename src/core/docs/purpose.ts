@@ -72,7 +72,10 @@ function purposeOf(value: unknown): AltPurpose | undefined {
 /** The JSON object in an answer: the whole, inside a code fence, or from the first `{` to the last `}`. */
 function jsonObjectIn(raw: string): Record<string, unknown> | undefined {
   const text = raw.trim();
-  const fenced = /```[a-zA-Z]*\s*\n?([\s\S]*?)```/.exec(text)?.[1];
+  // Found with indexOf, not a lazy pattern: an answer of many fences must cost one pass (it comes from a server).
+  const open = text.indexOf('```');
+  const close = open < 0 ? -1 : text.indexOf('```', open + 3);
+  const fenced = close < 0 ? undefined : text.slice(open + 3, close).replace(/^[a-zA-Z]*/, '');
   const candidates = [text, fenced, text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1)];
   for (const c of candidates) {
     if (!c?.trim().startsWith('{')) continue;
@@ -91,7 +94,8 @@ function labelledLines(raw: string): Record<string, unknown> | undefined {
   const out: Record<string, string> = {};
   let current: string | undefined;
   for (const line of raw.split(/\r?\n/)) {
-    const m = /^\s*[*_#-]*\s*(purpose|alt(?:[ -]?text)?|long[ -]?description)\s*[*_]*\s*:\s*[*_]*\s*(.*?)\s*$/i.exec(line);
+    // One character class between the parts, so a line of blanks can't be split between two of them (no backtracking).
+    const m = /^[*_#\- \t]*(purpose|alt(?:[ -]?text)?|long[ -]?description)[*_ \t]*:[*_ \t]*(.*)$/i.exec(line.trimStart());
     if (m) {
       const label = (m[1] as string).toLowerCase();
       current = label.startsWith('purpose') ? 'purpose' : label.startsWith('alt') ? 'alt' : 'longDescription';
