@@ -24,7 +24,7 @@ import { AzureLikeServer, type RecordedRequest } from '../../support/azureServer
 const HOSTILE =
   'Sign-ups rose from 10 in January to 45 in March.\n\nThe peak </details> is in March {props} <b>bold</b> :::image-end::: and ![x](evil.png) [link](https://evil.example)\n\n# not a heading\n\n1. not a list\n\n- nor this';
 
-const SIZES: Record<string, [number, number]> = { chart: [300, 200], banner: [400, 100], button: [40, 40], photo: [200, 150], swirl: [12, 12] };
+const SIZES: Record<string, [number, number]> = { chart: [300, 200], banner: [400, 100], button: [40, 40], photo: [200, 150], swirl: [12, 12], echo: [77, 77] };
 
 function answer(req: RecordedRequest): string {
   switch (req.images[0]?.width) {
@@ -36,6 +36,8 @@ function answer(req: RecordedRequest): string {
       return `Here you go: ${JSON.stringify({ purpose: 'informative', alt: 'Download the installer' })}`;
     case 200:
       return 'Image of a team at a whiteboard.';
+    case 77: // a hostile server (or proxy) that echoes the key it was sent
+      return JSON.stringify({ purpose: 'complex', alt: `Diagram ${server.key}`, longDescription: `The key is ${String(req.headers['api-key'])}.` });
     default:
       return JSON.stringify({ purpose: 'decorative', alt: '' });
   }
@@ -222,6 +224,12 @@ describe('purpose-aware fix, each purpose', () => {
     assert.equal(server.requests.length, 2, 'one request as functional, one as the model decides');
     assert.match(JSON.stringify(server.requests.map((r) => r.body)), /inside a link or button/);
     assert.equal(after.length, 2);
+  });
+
+  it('a server that echoes the key: neither the alt text nor the long description written holds it', async () => {
+    const { written } = await fixDoc('echo.md', 'markdown', '![](img/echo.png)\n');
+    assert.ok(!written.includes(server.key), written);
+    assert.match(written, /\n<details>\n/);
   });
 
   it('a rerun is answered from the cache, purpose and long description included', async () => {
