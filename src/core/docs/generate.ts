@@ -324,6 +324,8 @@ class AltRun {
     this.throttle.answered();
     if (result.finishReason === 'length') return { ok: false, reason: 'The answer was cut at the output limit; nothing was inserted.', status: 'failed' };
     if (result.finishReason === 'content_filter') return { ok: false, reason: 'The answer was filtered by the content filter; nothing was inserted.', status: 'failed' };
+    // An answer that holds a secret the client sent (a hostile server or proxy echoing the key) is never written.
+    if (this.options.client.redact && this.options.client.redact(result.text) !== result.text) return { ok: false, reason: 'The answer held the credential that was sent; nothing was inserted.', status: 'failed' };
     const answer = parseAltAnswer(result.text, this.maxLength);
     const outcome = this.outcomeOf(first, answer, false);
     // Kept: an alt text, or (purpose-aware) the judgement "decorative", so a rerun asks nothing.

@@ -227,9 +227,10 @@ describe('purpose-aware fix, each purpose', () => {
   });
 
   it('a server that echoes the key: neither the alt text nor the long description written holds it', async () => {
-    const { written } = await fixDoc('echo.md', 'markdown', '![](img/echo.png)\n');
+    const { written, applied } = await fixDoc('echo.md', 'markdown', '![](img/echo.png)\n');
     assert.ok(!written.includes(server.key), written);
-    assert.match(written, /\n<details>\n/);
+    assert.equal(written, '![](img/echo.png)\n', 'nothing is written from that answer');
+    assert.match(applied.skipped.join('\n'), /echo\.md:1:1: .*held the credential/);
   });
 
   it('a rerun is answered from the cache, purpose and long description included', async () => {
