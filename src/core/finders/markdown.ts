@@ -8,7 +8,7 @@
 import { mdxjs } from 'micromark-extension-mdxjs';
 import { normalizeIdentifier } from 'micromark-util-normalize-identifier';
 import type { Event, Extension, Token } from 'micromark-util-types';
-import { findEnter, findExit, mdxTag, plainText, slice, span, type MdxTag } from './events';
+import { findEnter, findExit, mdxTag, plainText, slice, span, withBlockEnds, type MdxTag } from './events';
 import { findHtmlImages } from './html';
 import { learnToken } from './learn';
 import { findJsxImages, imageComponentsWith, imageFromJsxTag, mayHoldImageTag } from './jsx';
@@ -34,24 +34,6 @@ export function findMarkdownImages(text: string, mdx: boolean, lines: LineIndex,
   return withBlockEnds(new ImageWalk(text, events, mdx ? 'mdx' : 'markdown', lines, options).run(), events);
 }
 
-/**
- * Each image with the end of the top-level block it is in (a paragraph, or the whole list, table, quote, HTML block
- * or JSX tag line that holds it): where a block after it (a long description) may go. Images in document order.
- */
-function withBlockEnds(found: FoundImage[], events: readonly Event[]): FoundImage[] {
-  const blocks: Span[] = [];
-  let depth = 0;
-  for (const [kind, token] of events) {
-    if (kind === 'enter' && depth++ === 0) blocks.push({ start: token.start.offset, end: token.end.offset });
-    else if (kind === 'exit') depth--;
-  }
-  let b = 0;
-  return found.map((image) => {
-    while (b < blocks.length && (blocks[b] as Span).end <= image.start) b++;
-    const block = blocks[b];
-    return block && block.start <= image.start ? { ...image, blockEnd: block.end } : image;
-  });
-}
 
 type Destination = { readonly src: string; readonly span: Span; readonly write: 'markdown' | 'markdown-angle' };
 
