@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import type { parseArgs } from 'node:util';
 import { checkDocs, withVerified, type DocFile } from '../../core/docs';
-import { applyFix, fixSummary, nothingToFixMessage, planFix, type FixAltResult } from '../../core/docs';
+import { applyFix, fixSummary, nothingToFixMessage, planFix, purposeLines, type FixAltResult } from '../../core/docs';
 import { altProgressText, generateAltTexts, runError, type AltProgress, type AltRunStats } from '../../core/docs';
 import { DirectoryCache, isInside } from '../../core/docs';
 import { checkSummary, formatReport, REPORT_FORMATS, type ReportFormat } from '../../core/docs';
@@ -292,6 +292,7 @@ async function fix(docs: readonly DocFile[], o: FixOptions): Promise<number> {
   const applied = await applyFix(plan, results, { root: o.root, dryRun: o.dryRun });
   for (const f of applied.files) if (f.diff !== undefined) o.io.stdout(f.diff);
   for (const s of applied.skipped) o.say(`skipped ${s}`);
+  for (const line of purposeLines(applied)) o.say(line);
   for (const line of fixSummary(plan, applied, { dryRun: o.dryRun, fixPathCase: o.fixPathCase, stats, root: o.root }).split('\n')) o.say(line);
   return applied.skipped.length > 0 || o.hadErrors ? 1 : 0;
 }

@@ -26,7 +26,7 @@ import { ALT_TEXT_CHECK_MCP_TOOL, ALT_TEXT_FIX_TOOL, DESCRIBE_IMAGE_TOOL, EXTRAC
 import { ChatClient } from '../../core/net';
 import { checkReadyToSend, describeImages, renderMarkdown } from '../../core/describe';
 import { checkDocs } from '../../core/docs';
-import { applyFix, fixSummary, nothingToFixMessage, planFix, type FixAltResult } from '../../core/docs';
+import { applyFix, fixSummary, nothingToFixMessage, planFix, purposeLines, type FixAltResult } from '../../core/docs';
 import { altProgressText, generateAltTexts, runError, type AltCache, type AltProgress, type AltRunStats } from '../../core/docs';
 import { DirectoryCache } from '../../core/docs';
 import { detectSites } from '../../core/sites';
@@ -394,7 +394,7 @@ class McpToolServer {
     }
     if (signal.aborted) throw new DescribeError('cancelled', 'Cancelled; nothing was written.');
     const applied = await applyFix(plan, results, { root, dryRun });
-    const lines = [...unparsed, ...applied.skipped.map((s) => `skipped ${s}`), fixSummary(plan, applied, { dryRun, fixPathCase, stats, root })];
+    const lines = [...unparsed, ...applied.skipped.map((s) => `skipped ${s}`), ...purposeLines(applied), fixSummary(plan, applied, { dryRun, fixPathCase, stats, root })];
     if (dryRun) lines.push(applied.files.length ? 'Nothing was written: call altTextFix again with dryRun false to write these changes.' : 'Nothing was written.');
     else if (applied.files.length) lines.push(`Wrote ${applied.files.map((f) => f.file).join(', ')}.`);
     const diff = applied.files.map((f) => f.diff ?? '').join('');

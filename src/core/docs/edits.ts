@@ -99,6 +99,14 @@ export interface IntendedChange {
   readonly index: number;
   readonly alt?: string | undefined;
   readonly src?: string | undefined;
+  /** The `aria-describedby` the image gets (its long description's id). */
+  readonly describedBy?: string | undefined;
+  /** Learn: the image's new type. */
+  readonly learnType?: 'complex' | 'icon' | undefined;
+  /** A long description is written (longDescription.ts). */
+  readonly longDescription?: boolean | undefined;
+  /** The image is marked decorative. */
+  readonly decorative?: boolean | undefined;
 }
 
 /**
@@ -122,8 +130,22 @@ export function verifyEdits(before: readonly FoundImage[], afterText: string, la
     if (a.syntax !== b.syntax) return `image ${i + 1} would change from ${b.syntax} to ${a.syntax}`;
     const src = change?.src ?? b.src;
     if (a.src !== src) return `image ${i + 1} would link "${a.src}" instead of "${src}"`;
-    const alt = change?.alt !== undefined ? altAsWritten(b, change.alt) : b.alt;
+    const alt = change?.alt !== undefined ? altAsWritten(b, change.alt) : change?.decorative ? '' : b.alt;
     if (a.alt !== alt) return `image ${i + 1} would read "${a.alt}" instead of "${alt}"`;
+    const problem = change && purposeProblem(a, change, afterText);
+    if (problem) return `image ${i + 1} ${problem}`;
+  }
+  return undefined;
+}
+
+/** Whether an image reads back as its purpose's edits intended: pointing to its long description, decorative, complex. */
+function purposeProblem(a: FoundImage, change: IntendedChange, afterText: string): string | undefined {
+  if (change.describedBy !== undefined && a.describedBy !== change.describedBy) return 'would not point to its long description';
+  if (change.decorative && !a.decorative) return 'would not read as decorative';
+  if (change.learnType && a.learn?.type !== change.learnType) return `would not be type="${change.learnType}"`;
+  if (change.learnType === 'complex') {
+    const body = a.learn?.longDescription;
+    if (!body || !afterText.slice(body.start, body.end).trim()) return 'would have no long description';
   }
   return undefined;
 }

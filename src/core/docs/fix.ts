@@ -14,6 +14,8 @@ import { DirectoryCache, resolveImageLink } from './links';
 import { judgeAlt } from './judge';
 import type { Site } from '../sites';
 import { writeFileSafely } from './write';
+import { decorativeEdits, longDescriptionEdits } from './longDescription';
+import { documentPurpose, type AltPurpose } from './purpose';
 
 export interface FixPlanOptions {
   /** Where relative links may lead. */
@@ -40,6 +42,8 @@ export interface FixTarget {
   readonly jobId: string | undefined;
   /** The link with the file's real letter case (when that is fixed). */
   readonly newSrc: string | undefined;
+  /** Its alt text says it is decorative, and its syntax can say so: it gets alt="" (or Learn's type="icon"). */
+  readonly decorative?: boolean | undefined;
 }
 
 export interface FixPlan {
@@ -63,8 +67,10 @@ export async function planFix(docs: readonly DocFile[], options: FixPlanOptions)
       const where = `${doc.file}:${image.line}:${image.column}`;
       const judged = options.rewriteUninformative && image.altState === 'present' && !image.altUnknown ? judgeAlt(image) : undefined;
       if (judged?.kind === 'decorative') {
-        // The author says it is decorative: what it wants is alt="" (by hand), not a description.
-        skipped.push(`${where}: ${judged.reason}; not described`);
+        // The author says it is decorative: what it wants is alt="" (in its syntax's own way), not a description.
+        const marked = decorativeEdits(image);
+        if (marked.ok) targets.push({ doc, index, jobId: undefined, newSrc: undefined, decorative: true });
+        else skipped.push(`${where}: ${judged.reason}; ${marked.reason}; not described`);
         continue;
       }
       const wantsAlt = !image.altUnknown && ((image.altState === 'missing' && !image.decorative) || !!judged);
@@ -90,7 +96,7 @@ export async function planFix(docs: readonly DocFile[], options: FixPlanOptions)
       }
       if (!wantsAlt && !newSrc) continue;
       const jobId = wantsAlt ? `${doc.file}#${index}` : undefined;
-      if (jobId) jobs.push({ id: jobId, source, context: options.context ? altContextOf(image) : undefined });
+      if (jobId) jobs.push({ id: jobId, source, context: options.context ? altContextOf(image) : undefined, purpose: documentPurpose(image) });
       targets.push({ doc, index, jobId, newSrc });
     }
   }
@@ -103,7 +109,9 @@ export function nothingToFixMessage(plan: FixPlan): string {
 }
 
 /** The alt text generated for a job, or why there is none. */
-export type FixAltResult = { readonly ok: true; readonly alt: string } | { readonly ok: false; readonly reason: string };
+export type FixAltResult =
+  | { readonly ok: true; readonly alt: string; readonly purpose?: AltPurpose | undefined; readonly longDescription?: string | undefined }
+  | { readonly ok: false; readonly reason: string };
 
 export interface FixApplyOptions {
   /** Files are written only inside it (symbolic links that lead out are refused). */
@@ -120,6 +128,19 @@ export interface FixedFile {
   readonly diff: string | undefined;
   readonly filled: number;
   readonly relinked: number;
+  /** Long descriptions written, images marked decorative. */
+  readonly described: number;
+  readonly decorative: number;
+}
+
+/** The purpose each image was filled for (purpose.ts), and whether its long description was written. */
+export interface FixedImage {
+  /** `file:line:column`. */
+  readonly where: string;
+  readonly src: string;
+  readonly purpose: AltPurpose;
+  /** Written; or why not (a long description the syntax has no place for). */
+  readonly longDescription: 'written' | string | undefined;
 }
 
 export interface FixApplied {
@@ -127,6 +148,10 @@ export interface FixApplied {
   readonly files: readonly FixedFile[];
   readonly filled: number;
   readonly relinked: number;
+  readonly described: number;
+  readonly decorative: number;
+  /** Per image filled (or marked decorative): its purpose. */
+  readonly images: readonly FixedImage[];
   /** The plan's skipped images, then those whose edits were not made, each as `where: why`. */
   readonly skipped: readonly string[];
 }
@@ -139,14 +164,20 @@ export interface FixApplied {
 export async function applyFix(plan: FixPlan, results: ReadonlyMap<string, FixAltResult>, options: FixApplyOptions): Promise<FixApplied> {
   const skipped = [...plan.skipped];
   const files: FixedFile[] = [];
+  const images: FixedImage[] = [];
   for (const [doc, targets] of targetsByDoc(plan.targets)) {
-    const edits = docEdits(doc, targets, results, skipped);
+    let edits = docEdits(doc, targets, results, skipped, true);
     if (!edits.edits.length) continue;
+    // Long descriptions and decorative marks that don't read back as intended are left out; the alt text still goes in.
+    if (edits.extras && verifyDocEdits(doc, edits)) edits = docEdits(doc, targets, results, [], false);
     const file = await applyDocEdits(doc, edits, options, skipped);
-    if (file) files.push(file);
+    if (file) {
+      files.push(file);
+      images.push(...edits.images);
+    }
   }
   const total = (count: (f: FixedFile) => number) => files.reduce((n, f) => n + count(f), 0);
-  return { files, filled: total((f) => f.filled), relinked: total((f) => f.relinked), skipped };
+  return { files, filled: total((f) => f.filled), relinked: total((f) => f.relinked), described: total((f) => f.described), decorative: total((f) => f.decorative), images, skipped };
 }
 
 /** The plan's targets, per document, in order. */
@@ -167,39 +198,72 @@ interface DocEdits {
   readonly changes: IntendedChange[];
   filled: number;
   relinked: number;
+  described: number;
+  decorative: number;
+  /** Edits beyond alt text and links were made (long descriptions, decorative marks). */
+  extras: boolean;
+  readonly images: FixedImage[];
 }
 
 /** The edits for one document's targets; a target without an answer, or with a link that can't be rewritten, is skipped. */
-function docEdits(doc: DocFile, targets: readonly FixTarget[], results: ReadonlyMap<string, FixAltResult>, skipped: string[]): DocEdits {
-  const out: DocEdits = { edits: [], changes: [], filled: 0, relinked: 0 };
+function docEdits(doc: DocFile, targets: readonly FixTarget[], results: ReadonlyMap<string, FixAltResult>, skipped: string[], extras: boolean): DocEdits {
+  const out: DocEdits = { edits: [], changes: [], filled: 0, relinked: 0, described: 0, decorative: 0, extras: false, images: [] };
+  const ids = new Set<string>();
   for (const t of targets) {
     const image = doc.images[t.index];
     if (!image) continue;
     const where = `${doc.file}:${image.line}:${image.column}`;
-    const change: { index: number; alt?: string; src?: string } = { index: t.index };
+    let change: IntendedChange = { index: t.index };
     if (t.jobId) {
       const outcome = results.get(t.jobId);
       if (outcome?.ok) {
         out.edits.push(altEdit(image, outcome.alt));
-        change.alt = outcome.alt;
+        change = { ...change, alt: outcome.alt };
         out.filled++;
+        let longDescription: string | undefined;
+        if (outcome.longDescription) {
+          const d = extras ? longDescriptionEdits(doc, image, outcome.longDescription, ids) : { ok: false as const, reason: 'it would not read back as intended' };
+          if (d.ok) {
+            out.edits.push(...d.edits);
+            change = { ...change, ...d.change };
+            out.described++;
+            out.extras = true;
+          }
+          longDescription = d.ok ? 'written' : d.reason;
+        }
+        out.images.push({ where, src: image.src, purpose: outcome.purpose ?? 'informative', longDescription });
       } else skipped.push(`${where}: ${image.src}: ${outcome?.reason ?? 'no answer'}`);
+    }
+    if (t.decorative) {
+      const d = extras ? decorativeEdits(image) : { ok: false as const, reason: 'it would not read back as decorative' };
+      if (d.ok) {
+        out.edits.push(...d.edits);
+        change = { ...change, ...d.change };
+        out.decorative++;
+        out.extras = true;
+        out.images.push({ where, src: image.src, purpose: 'decorative', longDescription: undefined });
+      } else skipped.push(`${where}: ${image.src}: not marked decorative: ${d.reason}`);
     }
     if (t.newSrc) {
       const e = srcEdit(image, doc.text, t.newSrc);
       if (e) {
         out.edits.push(e);
-        change.src = t.newSrc; // srcEdit only rewrites links written exactly as the parser reads them
+        change = { ...change, src: t.newSrc }; // srcEdit only rewrites links written exactly as the parser reads them
         out.relinked++;
       } else skipped.push(`${where}: ${image.src}: the link can't be rewritten safely; fix its letter case by hand`);
     }
-    if (change.alt !== undefined || change.src !== undefined) out.changes.push(change);
+    if (Object.keys(change).length > 1) out.changes.push(change);
   }
   return out;
 }
 
 /** Read one document's edits back, then write it (or, in a dry run, diff it); undefined when it was left alone. */
-async function applyDocEdits(doc: DocFile, { edits, changes, filled, relinked }: DocEdits, options: FixApplyOptions, skipped: string[]): Promise<FixedFile | undefined> {
+/** Why one document's edits would not read back as intended, or undefined. */
+function verifyDocEdits(doc: DocFile, { edits, changes }: DocEdits): string | undefined {
+  return verifyEdits(doc.images, applyEdits(doc.text, edits), doc.language, changes, doc.find);
+}
+
+async function applyDocEdits(doc: DocFile, { edits, changes, filled, relinked, described, decorative }: DocEdits, options: FixApplyOptions, skipped: string[]): Promise<FixedFile | undefined> {
   const updated = applyEdits(doc.text, edits);
   const problem = verifyEdits(doc.images, updated, doc.language, changes, doc.find);
   if (problem) {
@@ -215,7 +279,7 @@ async function applyDocEdits(doc: DocFile, { edits, changes, filled, relinked }:
       return undefined;
     }
   }
-  return { file: doc.file, absPath: doc.absPath, diff, filled, relinked };
+  return { file: doc.file, absPath: doc.absPath, diff, filled, relinked, described, decorative };
 }
 
 /** Why a file could not be written (permissions, a full disk), by its error code: the others are still written. */
@@ -228,7 +292,7 @@ function notWritten(e: unknown): string {
 export function fixSummary(plan: FixPlan, applied: FixApplied, options: { readonly dryRun: boolean; readonly fixPathCase: boolean; readonly stats?: AltRunStats | undefined; readonly root?: string | undefined }): string {
   const { dryRun, fixPathCase, stats } = options;
   const cost = stats ? `; ${stats.sent} request(s) sent, ${stats.cached} from the cache, ${stats.deduplicated} duplicate(s)` : '';
-  const summary = `${dryRun ? 'would fill' : 'filled'} ${applied.filled} of ${plan.jobs.length} image(s)${fixPathCase ? ` and ${dryRun ? 'would fix' : 'fixed'} the letter case of ${applied.relinked} link(s)` : ''} in ${applied.files.length} file(s)${cost}.`;
+  const summary = `${dryRun ? 'would fill' : 'filled'} ${applied.filled} of ${plan.jobs.length} image(s)${fixPathCase ? ` and ${dryRun ? 'would fix' : 'fixed'} the letter case of ${applied.relinked} link(s)` : ''} in ${applied.files.length} file(s)${cost}${purposeCounts(applied, dryRun)}.`;
   // Images used more than once: which shared one alt text and which got one per use (different contexts).
   const reuse = stats && reuseText(stats.reuse, (source) => imageName(source, options.root));
   return reuse ? `${summary}\n${reuse}` : summary;
@@ -238,6 +302,22 @@ export function fixSummary(plan: FixPlan, applied: FixApplied, options: { readon
 function imageName(source: string, root: string | undefined): string {
   const rel = root && !/^https?:\/\//i.test(source) ? path.relative(root, source).split(path.sep).join('/') : source;
   return rel && !rel.startsWith('..') ? rel : source;
+}
+
+/** `; purposes: 2 informative, 1 complex, 1 long description(s) written` — only when an image was not informative. */
+function purposeCounts(applied: FixApplied, dryRun: boolean): string {
+  if (applied.images.every((i) => i.purpose === 'informative' && i.longDescription === undefined)) return '';
+  const counts = new Map<AltPurpose, number>();
+  for (const i of applied.images) if (i.purpose !== 'decorative') counts.set(i.purpose, (counts.get(i.purpose) ?? 0) + 1);
+  const parts = [...counts].map(([p, n]) => `${n} ${p}`);
+  if (applied.described) parts.push(`${applied.described} long description(s) ${dryRun ? 'to write' : 'written'}`);
+  if (applied.decorative) parts.push(`${applied.decorative} ${dryRun ? 'to mark' : 'marked'} decorative`);
+  return `; purposes: ${parts.join(', ')}`;
+}
+
+/** One line per image filled for another purpose than informative (the default): its purpose, and its long description. */
+export function purposeLines(applied: FixApplied): string[] {
+  return applied.images.filter((i) => i.purpose !== 'informative' || i.longDescription !== undefined).map((i) => `${i.where}: ${i.purpose}${i.longDescription === undefined ? '' : i.longDescription === 'written' ? ', long description written' : `, long description not written: ${i.longDescription}`}`);
 }
 
 /** A unified diff of two texts (jsdiff), as `git apply` and `patch` read it; '' when they are the same. */

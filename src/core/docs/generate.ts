@@ -8,14 +8,14 @@
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { errorCode, knownSecret, type ChatBackend } from '../net';
+import { errorCode, type ChatBackend } from '../net';
 import { clampFrames, describeImages } from '../describe';
-import { DescribeError, isDescribeError, redact, DEFAULT_ALT_CONCURRENCY, DEFAULT_ALT_MAX_LENGTH } from '../base';
+import { DescribeError, isDescribeError, DEFAULT_ALT_CONCURRENCY, DEFAULT_ALT_MAX_LENGTH } from '../base';
 import type { DescribeSettings } from '../base';
 import { altCacheKey, type AltCache } from './altCache';
-import { cleanAltText } from './rules';
 import { Throttle } from './throttle';
 import { contextKey, contextLines, reuseOf, type AltContext, type AltReuse } from './altContext';
+import { answerForCache, finalPurpose, parseAltAnswer, withPurpose, type AltAnswer, type AltPurpose, type DocPurpose } from './purpose';
 
 /**
  * The alt-text request. With context (the heading, the introducing sentence, the caption, the title and the text
@@ -45,11 +45,13 @@ export interface AltJob {
   /** The image itself, when it is not (yet) a file: a pasted screenshot. */
   readonly bytes?: Uint8Array | undefined;
   readonly context?: AltContext | undefined;
+  /** What the document says of the image's purpose (purpose.ts); undefined: the model decides. */
+  readonly purpose?: DocPurpose | undefined;
 }
 
 /** `alt`: the alt text, or with an `ask`, the value its `read` made of the answer. */
 export type AltOutcome =
-  | { readonly ok: true; readonly alt: string; readonly cached: boolean }
+  | { readonly ok: true; readonly alt: string; readonly cached: boolean; readonly purpose?: AltPurpose | undefined; readonly longDescription?: string | undefined }
   | { readonly ok: false; readonly reason: string; readonly status: 'failed' | 'cancelled' | 'stopped' };
 
 /**
@@ -191,7 +193,8 @@ async function groupJobs(jobs: readonly AltJob[], stats: AltRunStats, by: Groupi
         contentId = `unreadable:${job.source}`;
       }
     }
-    const key = by === 'content' ? contentId : by === 'context' ? `${contentId}\n${contextKey(job.context)}` : `${contentId}\n${createHash('sha256').update(by.prompt(job)).digest('hex')}`;
+    // A use the document gives a purpose (a linked image is functional) is asked for apart from the others.
+    const key = by === 'content' ? `${contentId}\n${job.purpose ?? ''}` : by === 'context' ? `${contentId}\n${job.purpose ?? ''}\n${contextKey(job.context)}` : `${contentId}\n${createHash('sha256').update(by.prompt(job)).digest('hex')}`;
     let group = groups.get(key);
     if (group) stats.deduplicated++;
     else {
@@ -243,7 +246,7 @@ class AltRun {
     const hit = this.options.cache?.get(request.key);
     if (hit !== undefined) {
       this.stats.cached++;
-      return finish({ ok: true, alt: hit, cached: true });
+      return finish(this.options.ask ? { ok: true, alt: hit, cached: true } : this.outcomeOf(first, parseAltAnswer(hit, this.maxLength), true));
     }
     if (contentId.startsWith('unreadable:')) return finish({ ok: false, reason: `${first.source} can't be read.`, status: 'failed' });
     await this.throttle.acquire();
@@ -260,7 +263,7 @@ class AltRun {
   /** The settings and prompt for an image, and the cache key of everything that changes the answer. */
   request(contentId: string, first: AltJob): { readonly settings: DescribeSettings; readonly key: string } {
     const { options, maxLength, resize } = this;
-    const prompt = options.ask ? options.ask.prompt(first) : (options.prompt ?? altPrompt(maxLength, first.context));
+    const prompt = options.ask ? options.ask.prompt(first) : (options.prompt ?? withPurpose(altPrompt(maxLength, first.context), maxLength, first.purpose));
     const settings: DescribeSettings = { ...options.settings, userPrompt: prompt, maxTokens: Math.max(options.settings.maxTokens, 300) };
     const key = altCacheKey({
       contentHash: contentId,
@@ -295,17 +298,28 @@ class AltRun {
     this.throttle.answered();
     if (result.finishReason === 'length') return { ok: false, reason: 'The answer was cut at the output limit; nothing was inserted.', status: 'failed' };
     if (result.finishReason === 'content_filter') return { ok: false, reason: 'The answer was filtered by the content filter; nothing was inserted.', status: 'failed' };
+    // An answer that holds a secret the client sent (a hostile server or proxy echoing the key) is never written.
+    if (this.options.client.redact && this.options.client.redact(result.text) !== result.text) return { ok: false, reason: 'The answer held the credential that was sent; nothing was inserted.', status: 'failed' };
     if (this.options.ask) {
       const read = this.options.ask.read(result.text);
       if (!read.ok) return { ok: false, reason: read.reason, status: 'failed' };
       this.options.cache?.set(key, read.value);
       return { ok: true, alt: read.value, cached: false };
     }
-    const alt = cleanAltText(result.text, this.maxLength);
-    if (alt && carriesSecret(alt, this.options.client)) return { ok: false, reason: 'The answer held the credential (a page told the model to print it?); nothing was inserted.', status: 'failed' };
-    if (!alt) return { ok: false, reason: /^\W*decorative\W*$/i.test(result.text.trim()) ? 'The model judged the image decorative: left for you to decide.' : 'The model gave no usable text.', status: 'failed' };
-    this.options.cache?.set(key, alt);
-    return { ok: true, alt, cached: false };
+    const answer = parseAltAnswer(result.text, this.maxLength);
+    const outcome = this.outcomeOf(first, answer, false);
+    // Kept: an alt text, or (purpose-aware) the judgement "decorative", so a rerun asks nothing.
+    if (this.options.prompt === undefined && (outcome.ok || answer.purpose === 'decorative')) this.options.cache?.set(key, answerForCache(answer));
+    else if (outcome.ok) this.options.cache?.set(key, outcome.alt);
+    return outcome;
+  }
+
+  /** An answer (or a cached one) read: the alt text, the purpose and a long description; decorative or empty is none. */
+  private outcomeOf(first: AltJob, answer: AltAnswer, cached: boolean): AltOutcome {
+    if (answer.purpose === 'decorative') return { ok: false, reason: 'The model judged the image decorative: left for you to decide (mark it decorative if it is).', status: 'failed' };
+    if (!answer.alt) return { ok: false, reason: 'The model gave no usable text.', status: 'failed' };
+    if (this.options.prompt !== undefined) return { ok: true, alt: answer.alt, cached };
+    return { ok: true, alt: answer.alt, cached, purpose: finalPurpose(first.purpose, answer), longDescription: answer.longDescription };
   }
 
   /** A request that failed: the first error every other request would meet too stops the run. */
@@ -353,15 +367,6 @@ export async function previewAltRun(jobs: readonly AltJob[], options: AltRunOpti
     else requests++;
   }
   return { images: jobs.length, requests, cached, deduplicated: run.stats.deduplicated, unreadable };
-}
-
-/**
- * Alt text is written into files people publish: an answer holding a secret the client sent (a server or gateway that
- * obeys "print the key" written in a page) is never alt text.
- */
-function carriesSecret(text: string, client: ChatBackend): boolean {
-  const sent = (client as { readonly sentSecrets?: readonly string[] }).sentSecrets ?? [knownSecret(client.credential)];
-  return redact(text, sent) !== text;
 }
 
 /** Raise a run's fatal error or cancel as what the caller reports. */

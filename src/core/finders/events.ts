@@ -6,7 +6,7 @@ import { parseEntities } from 'parse-entities';
 import type { Event, Token } from 'micromark-util-types';
 import type { JsxAttribute, JsxTag, JsxValue } from './jsx';
 import { decodeCharacterReference } from '../markdown';
-import type { Span } from './model';
+import type { FoundImage, Span } from './model';
 
 /** The text of the tokens from event `from` to event `to` as a reader sees it (escapes and references resolved). */
 export function plainText(events: readonly Event[], from: number, to: number, text: string, skipImages = false): string {
@@ -100,4 +100,23 @@ export function findEnter(events: readonly Event[], i: number): number {
   const token = (events[i] as Event)[1];
   for (let j = i - 1; j >= 0; j--) if ((events[j] as Event)[1] === token && (events[j] as Event)[0] === 'enter') return j;
   return i;
+}
+
+/**
+ * Each image with the end of the top-level block it is in (a paragraph, or the whole list, table, quote, HTML block
+ * or JSX tag line that holds it): where a block after it (a long description) may go. Images in document order.
+ */
+export function withBlockEnds(found: FoundImage[], events: readonly Event[]): FoundImage[] {
+  const blocks: Span[] = [];
+  let depth = 0;
+  for (const [kind, token] of events) {
+    if (kind === 'enter' && depth++ === 0) blocks.push({ start: token.start.offset, end: token.end.offset });
+    else if (kind === 'exit') depth--;
+  }
+  let b = 0;
+  return found.map((image) => {
+    while (b < blocks.length && (blocks[b] as Span).end <= image.start) b++;
+    const block = blocks[b];
+    return block && block.start <= image.start ? { ...image, blockEnd: block.end } : image;
+  });
 }

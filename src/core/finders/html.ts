@@ -134,7 +134,7 @@ export function findHtmlImages(text: string, options: HtmlScanOptions): FoundIma
       if (node.tagName === 'img') {
         const image = imageFrom(text, node, options, heading, options.context ?? contextOf(parent, texts));
         const intro = introBefore<Node>(node, tree, indexes);
-        if (image) found.push({ ...image, link: place.link, caption: captionOf(place.figure, captions), ...(intro ? { intro } : {}) });
+        if (image) found.push({ ...image, link: place.link, caption: captionOf(place.figure, captions), ...(intro ? { intro } : {}), ...(options.fragment ? {} : { blockEnd: blockEndOf(node) }) });
       }
       if (RAW_TEXT.has(node.tagName) && node.tagName !== 'template') continue;
       inner = placeIn(node, place);
@@ -142,7 +142,7 @@ export function findHtmlImages(text: string, options: HtmlScanOptions): FoundIma
     const kids = children(node);
     for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i] as Node, parent: isElement(node) ? node : parent, place: inner });
   }
-  return found.map((f) => ({ ...f, start: f.start + base, end: f.end + base, altSpan: shift(f.altSpan, base), srcSpan: f.srcSpan && shift(f.srcSpan, base), ...options.lines.position(f.start + base) }));
+  return found.map((f) => ({ ...f, ...(f.blockEnd === undefined ? {} : { blockEnd: f.blockEnd + base }), start: f.start + base, end: f.end + base, altSpan: shift(f.altSpan, base), srcSpan: f.srcSpan && shift(f.srcSpan, base), ...options.lines.position(f.start + base) }));
 }
 
 const shift = (s: Span, by: number): Span => ({ start: s.start + by, end: s.end + by });
@@ -218,7 +218,21 @@ function imageFrom(text: string, el: Element, options: HtmlScanOptions, heading:
     heading,
     context: context ? clip(context) : undefined,
     ...titleOf(el),
+    describedBy: attr(el, 'aria-describedby'),
   };
+}
+
+/** Elements whose content is a flow of blocks: a block after an image may go inside them, right after its own block. */
+const FLOW_CONTAINERS = new Set(['html', 'body', 'div', 'section', 'article', 'main', 'aside', 'header', 'footer', 'nav', 'li', 'dd', 'td', 'th', 'blockquote', 'details', 'dialog', 'form', 'fieldset', 'template']);
+
+/** Where a block after an image may go (FoundImage.blockEnd): after its outermost enclosing non-container element. */
+function blockEndOf(img: Element): number | undefined {
+  let outer: Element = img;
+  for (let p = img.parentNode; p && isElement(p as Node) && !FLOW_CONTAINERS.has((p as Element).tagName); p = (p as Element).parentNode) outer = p as Element;
+  const loc = outer.sourceCodeLocation;
+  // An element closed by the parser (no end tag written) has no end in the text a block could follow safely.
+  if (!loc || (outer !== img && !loc.endTag)) return undefined;
+  return loc.endOffset;
 }
 
 /** The `title` attribute of an image (a tooltip, often the figure's caption), when it has text. */

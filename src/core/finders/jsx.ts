@@ -156,6 +156,13 @@ function sourcesOf(tag: JsxTag, component: ImageComponent): { src: JsxAttribute 
   return { src, values: typeof value === 'string' ? [value] : undefined, dynamic: !!src && typeof value !== 'string' };
 }
 
+/** An `aria-describedby` as written: its text, or `{…}` for an expression. */
+function describedByOf(a: JsxAttribute | undefined): string | undefined {
+  if (!a) return undefined;
+  const value = attributeText(a);
+  return typeof value === 'string' ? value : '{…}';
+}
+
 /** Turn the tag of `<img>` or of an image component into a found image. */
 export function imageFromJsxTag(tag: JsxTag, ctx: JsxContext, component: ImageComponent = { src: 'src', alt: 'alt' }): FoundImage {
   const get = (name: string) => tag.attributes.find((a) => a.name === name);
@@ -210,6 +217,7 @@ export function imageFromJsxTag(tag: JsxTag, ctx: JsxContext, component: ImageCo
     heading: ctx.heading,
     context: ctx.context ? clip(ctx.context) : undefined,
     ...jsxTitle(get('title')),
+    describedBy: describedByOf(get('aria-describedby')),
   };
 }
 

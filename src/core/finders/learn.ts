@@ -79,7 +79,14 @@ function imageOf(whole: Token, attributes: readonly Attribute[], options: LearnO
   // Where a new alt-text goes when there is none: after the source (or the type, or the name), as authors write it.
   const after = source ?? attribute(attributes, 'type') ?? attributes[attributes.length - 1];
   const insertAt = after ? after.span.end : whole.end.offset - 3;
-  const learn: LearnImage = { type, lightbox: lightbox?.value ? { src: lightbox.value.trim(), span: lightbox.valueSpan } : undefined, longDescription: undefined, inTableCell: options.inTableCell };
+  const typeAttr = attribute(attributes, 'type');
+  const learn: LearnImage = {
+    type,
+    lightbox: lightbox?.value ? { src: lightbox.value.trim(), span: lightbox.valueSpan } : undefined,
+    longDescription: undefined,
+    inTableCell: options.inTableCell,
+    typeSpan: !typeAttr ? undefined : typeAttr.span.end > typeAttr.valueSpan.end ? typeAttr.valueSpan : null,
+  };
   return {
     language: options.language,
     syntax: 'learn',

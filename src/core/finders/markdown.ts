@@ -8,7 +8,7 @@
 import { mdxjs } from 'micromark-extension-mdxjs';
 import { normalizeIdentifier } from 'micromark-util-normalize-identifier';
 import type { Event, Extension, Token } from 'micromark-util-types';
-import { findEnter, findExit, mdxTag, plainText, slice, span, type MdxTag } from './events';
+import { findEnter, findExit, mdxTag, plainText, slice, span, withBlockEnds, type MdxTag } from './events';
 import { findHtmlImages } from './html';
 import { learnToken } from './learn';
 import { findJsxImages, imageComponentsWith, imageFromJsxTag, mayHoldImageTag } from './jsx';
@@ -33,7 +33,7 @@ interface PendingReference {
 
 /** Find every image in a Markdown (or, with `mdx`, MDX) document. */
 export function findMarkdownImages(text: string, mdx: boolean, lines: LineIndex, options: FindOptions = {}, events = documentEvents(text, mdx)): FoundImage[] {
-  return new ImageWalk(text, events, mdx ? 'mdx' : 'markdown', lines, options).run();
+  return withBlockEnds(new ImageWalk(text, events, mdx ? 'mdx' : 'markdown', lines, options).run(), events);
 }
 
 /** Blocks after which the paragraph before no longer introduces an image. */
@@ -251,7 +251,7 @@ class ImageWalk {
 
   /** Inside a link: a Markdown link, or an inline HTML `<a>`/`<button>` (micromark gives each inline tag as a token). */
   private get link(): 'link' | 'button' | undefined {
-    return this.links > 0 ? 'link' : this.htmlLinks[this.htmlLinks.length - 1];
+    return this.links > 0 ? 'link' : (this.htmlLinks[this.htmlLinks.length - 1] ?? this.jsxLink());
   }
 
   /** HTML blocks and inline HTML: their `<img>` tags, read with parse5. */
@@ -286,9 +286,22 @@ class ImageWalk {
     const tag = mdxTag(this.events, i, exit, this.text, type);
     this.balance(tag);
     const component = !tag.closing && tag.name ? this.components.get(tag.name) : undefined;
-    if (component) this.add(imageFromJsxTag(tag, { language: this.language, lines: this.lines, heading: this.heading, context: this.contextOutside() }, component), i);
+    if (component) {
+      const image = imageFromJsxTag(tag, { language: this.language, lines: this.lines, heading: this.heading, context: this.contextOutside() }, component);
+      this.add({ ...image, link: this.link }, i);
+    }
     this.figures.tag(tag, i, exit, this.events, this.text, this.found);
     return exit;
+  }
+
+  /** Inside an open JSX `<a>` (or a `Link` component) or `<button>` (MDX): the image is functional. */
+  private jsxLink(): 'link' | 'button' | undefined {
+    for (let i = this.openJsx.length - 1; i >= 0; i--) {
+      const name = this.openJsx[i]?.name;
+      if (name === 'a' || name === 'Link') return 'link';
+      if (name === 'button') return 'button';
+    }
+    return undefined;
   }
 
   /** Keep JSX elements balanced (`<details>` … `</details>`), as MDX's compiler does: a stray or missing one is an error. */

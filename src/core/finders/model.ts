@@ -46,6 +46,8 @@ export interface LearnImage {
   readonly longDescription: Span | undefined;
   /** In a GFM table cell, where a `|` in a value would split the cell (Learn's values have no escapes). */
   readonly inTableCell: boolean;
+  /** Where the `type` value is written (inside its quotes); null: written without a value; undefined: no `type`. */
+  readonly typeSpan?: Span | null | undefined;
 }
 
 export interface FoundImage {
@@ -101,6 +103,13 @@ export interface FoundImage {
   readonly link?: 'link' | 'button' | undefined;
   /** Learn's `:::image` only. */
   readonly learn?: LearnImage | undefined;
+  /** HTML/JSX: the `aria-describedby` the image already has (a long description is never written over it). */
+  readonly describedBy?: string | undefined;
+  /**
+   * HTML documents: where a block after the image may go — the end of the outermost element around it that is not a
+   * flow container (its link, paragraph, picture or figure), else the end of the image.
+   */
+  readonly blockEnd?: number | undefined;
 }
 
 /**
@@ -130,7 +139,22 @@ export interface FindOptions {
 /** An image found in a piece of a document, placed at its offsets in the whole (`lines` is the whole's). */
 export function shiftImage(image: FoundImage, by: number, lines: { position(offset: number): { line: number; column: number } }): FoundImage {
   const shift = (s: Span): Span => ({ start: s.start + by, end: s.end + by });
-  return { ...image, start: image.start + by, end: image.end + by, altSpan: shift(image.altSpan), srcSpan: image.srcSpan && shift(image.srcSpan), ...lines.position(image.start + by) };
+  const learn = image.learn && {
+    ...image.learn,
+    lightbox: image.learn.lightbox && { ...image.learn.lightbox, span: shift(image.learn.lightbox.span) },
+    longDescription: image.learn.longDescription && shift(image.learn.longDescription),
+    typeSpan: image.learn.typeSpan && shift(image.learn.typeSpan),
+  };
+  return {
+    ...image,
+    start: image.start + by,
+    end: image.end + by,
+    altSpan: shift(image.altSpan),
+    srcSpan: image.srcSpan && shift(image.srcSpan),
+    ...(learn ? { learn } : {}),
+    ...(image.blockEnd === undefined ? {} : { blockEnd: image.blockEnd + by }),
+    ...lines.position(image.start + by),
+  };
 }
 
 /** How an alt value the parser read counts: '' is `empty` (decorative), only whitespace is `missing`. */

@@ -85,6 +85,8 @@ export interface ChatBackend {
   readonly credential: Credential;
   complete(settings: DescribeSettings, images: readonly WireImage[], options?: CompleteOptions): Promise<CompletionResult>;
   close(): Promise<void>;
+  /** Text with every secret this backend sent removed (a backend that sends none may leave it out). */
+  redact?(text: string): string;
 }
 
 export class ChatClient implements ChatBackend {

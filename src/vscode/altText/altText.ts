@@ -5,21 +5,21 @@
  * edits and resolving links is all the core's (src/core/docs), exactly as in the CLI.
  */
 import * as vscode from 'vscode';
-import { checkDoc, isLocalLink, linkRoots, type DocFile } from '../../core/docs';
-import { altEdit, applyEdits, srcEdit, verifyEdits, type IntendedChange, type TextEdit } from '../../core/docs';
-import { altContextOf, altPrompt, generateAltTexts, runError, type AltJob, type AltOutcome } from '../../core/docs';
+import { checkDoc, isLocalLink, linkRoots } from '../../core/docs';
+import { altEdit, srcEdit } from '../../core/docs';
+import { altContextOf, altPrompt, type AltJob } from '../../core/docs';
 import type { FoundImage } from '../../core/finders';
 import { resolveImageLink } from '../../core/docs';
-import { judgeAlt } from '../../core/docs';
-import { DescribeError, type RuleId } from '../../core/base';
+import { documentPurpose, judgeAlt, longDescriptionEdits } from '../../core/docs';
+import { type RuleId } from '../../core/base';
 import { showError } from '../base';
 import { docOf } from './altTextRead';
-import { openTarget, type Target } from '../models';
-import { readAltTextSettings, readSettings, type AltTextSettings } from '../base';
-import { withCache } from './cache';
+import { openTarget } from '../models';
+import { readAltTextSettings, type AltTextSettings } from '../base';
 import type { AltDeps } from './deps';
 import { linkOptionsOf } from './roots';
-
+import { applyChecked, generateOne, readsBack, sourceOf } from './one';
+import { purposeActions } from './purpose';
 
 function enabledRules(settings: AltTextSettings): Set<RuleId> {
   return new Set(settings.rules);
@@ -34,16 +34,6 @@ function wantsAlt(image: FoundImage): boolean {
   if (image.altState === 'missing') return true;
   const judged = judgeAlt(image);
   return !!judged && judged.kind !== 'decorative';
-}
-
-/** Resolve an image's link for reading it; a link that can't be read becomes a bad-input error with the reason. */
-async function sourceOf(image: FoundImage, doc: DocFile, uri: vscode.Uri, settings: AltTextSettings): Promise<string> {
-  if (image.srcDynamic) throw new DescribeError('bad-input', vscode.l10n.t("The image's source is an expression; it can't be described from here."));
-  if (!image.src) throw new DescribeError('bad-input', vscode.l10n.t('The image has no source; there is nothing to describe.'));
-  const link = await resolveImageLink(image.src, linkRoots(doc, await linkOptionsOf(uri, settings)));
-  if (link.kind === 'url') return link.url;
-  if (link.kind === 'file') return link.path;
-  throw new DescribeError('bad-input', link.kind === 'missing' ? vscode.l10n.t('No such file: {0}', image.src) : link.reason);
 }
 
 /** Generate (or refine) the alt text of the image at `offset`. Returns true when the edit was applied. */
@@ -64,7 +54,7 @@ export async function generateAltTextAt(deps: AltDeps, uri: vscode.Uri, offset: 
     const source = await sourceOf(image, doc, uri, settings);
     const target = await openTarget(deps, uri);
     if (!target) return false;
-    const outcome = await generateOne(deps, target, uri, { id: 'one', source, context }, { maxLength: settings.maxLength, prompt, useCache: !refine });
+    const outcome = await generateOne(deps, target, uri, { id: 'one', source, context, purpose: documentPurpose(image) }, { maxLength: settings.maxLength, prompt, useCache: !refine });
     if (!outcome?.ok) {
       void ui.showWarningMessage(vscode.l10n.t('No alt text was inserted: {0}', outcome?.reason ?? vscode.l10n.t('no answer.')));
       return false;
@@ -73,7 +63,10 @@ export async function generateAltTextAt(deps: AltDeps, uri: vscode.Uri, offset: 
       void ui.showWarningMessage(vscode.l10n.t('The document changed while the alt text was generated; run the quick fix again.'));
       return false;
     }
-    return applyChecked(document, doc, [altEdit(image, outcome.alt)], [{ index, alt: outcome.alt }], ui);
+    // A complex image's long description goes with it where the syntax keeps one (else only the alt text).
+    const described = outcome.longDescription ? longDescriptionEdits(doc, image, outcome.longDescription, new Set()) : undefined;
+    const extra = described?.ok && readsBack(doc, [altEdit(image, outcome.alt), ...described.edits], [{ index, alt: outcome.alt, ...described.change }]) ? described : undefined;
+    return applyChecked(document, doc, [altEdit(image, outcome.alt), ...(extra?.edits ?? [])], [{ index, alt: outcome.alt, ...extra?.change }], ui);
   } catch (e) {
     await showError(ui, deps.log, e);
     return false;
@@ -90,47 +83,6 @@ async function refinePrompt(ui: AltDeps['ui']['current'], image: FoundImage, set
   });
   if (instruction === undefined || !instruction.trim()) return undefined;
   return `${altPrompt(settings.maxLength, context)}\nThe current alt text is: "${image.alt}". Rewrite it following this instruction: ${instruction.trim()}`;
-}
-
-/** Generate one alt text with progress and cancel (a refine skips the cache: the same image must get a new answer). */
-async function generateOne(deps: AltDeps, target: Target, uri: vscode.Uri, job: AltJob, how: { maxLength: number; prompt: string | undefined; useCache: boolean }): Promise<AltOutcome | undefined> {
-  return deps.ui.current.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Generating alt text…'), cancellable: true }, async (_p, token) => {
-    const controller = new AbortController();
-    const sub = token.onCancellationRequested(() => controller.abort());
-    try {
-      return await withCache(deps, async (cache) => {
-        const run = await generateAltTexts([job], {
-          settings: target.settings,
-          client: target.backend,
-          cache: how.useCache ? cache : undefined,
-          maxLength: how.maxLength,
-          resize: readSettings(uri).resizeImages,
-          maxFrames: readSettings(uri).maxFrames,
-          prompt: how.prompt,
-          signal: controller.signal,
-          maxConcurrency: 1,
-        });
-        const stop = runError(run);
-        if (stop) throw stop;
-        return run.results.get(job.id);
-      });
-    } finally {
-      sub.dispose();
-      await target.close();
-    }
-  });
-}
-
-/** Apply edits to an open document after reading the result back (same images, intended alt/links). */
-async function applyChecked(document: vscode.TextDocument, doc: DocFile, edits: readonly TextEdit[], changes: readonly IntendedChange[], ui: AltDeps['ui']['current']): Promise<boolean> {
-  const problem = verifyEdits(doc.images, applyEdits(doc.text, edits), doc.language, changes, doc.find);
-  if (problem) {
-    void ui.showWarningMessage(vscode.l10n.t('The edit was not applied, because {0}.', problem));
-    return false;
-  }
-  const edit = new vscode.WorkspaceEdit();
-  for (const e of edits) edit.replace(document.uri, new vscode.Range(document.positionAt(e.start), document.positionAt(e.end)), e.newText);
-  return vscode.workspace.applyEdit(edit);
 }
 
 /** "Use the file's real name": rewrite the link's letter case. */
@@ -177,6 +129,7 @@ export async function provideAltTextActions(document: vscode.TextDocument, range
       a.command = { command: 'describeImage.refineAltText', title: a.title, arguments: args };
       actions.push(a);
     }
+    actions.push(...purposeActions(doc, image, args));
     if (isLocalLink(image)) {
       const link = await resolveImageLink(image.src, linkRoots(doc, await linkOptionsOf(document.uri, settings)));
       if (link.kind === 'file' && link.caseFixedSrc && srcEdit(image, doc.text, link.caseFixedSrc)) {

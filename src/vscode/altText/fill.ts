@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { linkRoots, type DocFile } from '../../core/docs';
-import { altEdit, applyEdits, verifyEdits, type IntendedChange, type TextEdit } from '../../core/docs';
+import { altEdit, applyEdits, documentPurpose, longDescriptionEdits, verifyEdits, type IntendedChange, type TextEdit } from '../../core/docs';
 import { listDocFiles } from '../../core/docs';
 import { altContextOf, generateAltTexts, reuseText, runError, type AltJob, type AltRunResult } from '../../core/docs';
 import type { FoundImage } from '../../core/finders';
@@ -77,7 +77,7 @@ async function scanWorkspace(settings: AltTextSettings, skipped: string[]): Prom
         }
         const jobId = `${uri.toString()}#${index}`;
         targets.push({ index, jobId });
-        jobs.push({ id: jobId, source: link.kind === 'url' ? link.url : link.path, context: settings.sendContext ? altContextOf(image) : undefined });
+        jobs.push({ id: jobId, source: link.kind === 'url' ? link.url : link.path, context: settings.sendContext ? altContextOf(image) : undefined, purpose: documentPurpose(image) });
       }
       if (targets.length) scans.push({ uri, doc, targets });
     }
@@ -186,7 +186,7 @@ async function workspaceEditOf(scans: readonly Scanned[], run: AltRunResult, ski
       continue;
     }
     for (const e of planned.edits) edit.replace(scan.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText, metadata);
-    filled += planned.edits.length;
+    filled += planned.filled;
     fromCache += planned.cached;
   }
   metadata.description = vscode.l10n.t('{0} image(s) in {1} file(s), {2} from the cache', filled, edit.size, fromCache);
@@ -194,9 +194,10 @@ async function workspaceEditOf(scans: readonly Scanned[], run: AltRunResult, ski
 }
 
 /** One scanned file's alt-text edits, read back with its parser; undefined when there are none or they fail. */
-function fileEdits(scan: Scanned, name: string, run: AltRunResult, skipped: string[]): { edits: TextEdit[]; cached: number } | undefined {
+function fileEdits(scan: Scanned, name: string, run: AltRunResult, skipped: string[], longDescriptions = true): { edits: TextEdit[]; filled: number; cached: number } | undefined {
   const edits: TextEdit[] = [];
   const changes: IntendedChange[] = [];
+  const ids = new Set<string>();
   let cached = 0;
   for (const t of scan.targets) {
     const outcome = run.results.get(t.jobId);
@@ -206,14 +207,19 @@ function fileEdits(scan: Scanned, name: string, run: AltRunResult, skipped: stri
       continue;
     }
     edits.push(altEdit(image, outcome.alt));
-    changes.push({ index: t.index, alt: outcome.alt });
+    // A complex image's long description goes with it where the syntax keeps one.
+    const described = outcome.longDescription && longDescriptions ? longDescriptionEdits(scan.doc, image, outcome.longDescription, ids) : undefined;
+    if (described?.ok) edits.push(...described.edits);
+    changes.push({ index: t.index, alt: outcome.alt, ...(described?.ok ? described.change : {}) });
     if (outcome.cached) cached++;
   }
   if (!edits.length) return undefined;
   const problem = verifyEdits(scan.doc.images, applyEdits(scan.doc.text, edits), scan.doc.language, changes, scan.doc.find);
+  // Long descriptions that don't read back are left out; the alt text still goes in.
+  if (problem && longDescriptions && changes.some((c) => c.longDescription)) return fileEdits(scan, name, run, [], false);
   if (problem) {
     skipped.push(`${name}: not edited, because ${problem}`);
     return undefined;
   }
-  return { edits, cached };
+  return { edits, filled: changes.length, cached };
 }

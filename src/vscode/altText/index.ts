@@ -75,6 +75,8 @@ export function registerAltText(deps: AltDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('describeImage.generateAltText', async (uri: vscode.Uri, offset: number) => (await impl()).generateAltTextAt(deps, uri, offset, false)),
     vscode.commands.registerCommand('describeImage.refineAltText', async (uri: vscode.Uri, offset: number) => (await impl()).generateAltTextAt(deps, uri, offset, true)),
     vscode.commands.registerCommand('describeImage.useRealFileName', async (uri: vscode.Uri, offset: number) => (await impl()).useRealFileName(deps, uri, offset)),
+    vscode.commands.registerCommand('describeImage.markDecorative', async (uri: vscode.Uri, offset: number) => (await import('./purpose')).markDecorativeAt(deps, uri, offset)),
+    vscode.commands.registerCommand('describeImage.addLongDescription', async (uri: vscode.Uri, offset: number) => (await import('./purpose')).addLongDescriptionAt(deps, uri, offset)),
     vscode.commands.registerCommand('describeImage.fillMissingAltText', () => fillMissingAltText(deps)),
     vscode.commands.registerCommand('describeImage.verifyAltText', async (uri?: vscode.Uri) => (await verifyImpl()).verifyAltTextInFile(deps, verified, uri instanceof vscode.Uri ? uri : undefined)),
     vscode.workspace.onDidOpenTextDocument((d) => refresh(d)),
