@@ -299,7 +299,7 @@ class AltRun {
     if (result.finishReason === 'length') return { ok: false, reason: 'The answer was cut at the output limit; nothing was inserted.', status: 'failed' };
     if (result.finishReason === 'content_filter') return { ok: false, reason: 'The answer was filtered by the content filter; nothing was inserted.', status: 'failed' };
     // An answer that holds a secret the client sent (a hostile server or proxy echoing the key) is never written.
-    if (this.options.client.redact && this.options.client.redact(result.text) !== result.text) return { ok: false, reason: 'The answer held the credential that was sent; nothing was inserted.', status: 'failed' };
+    if (this.options.client.redact && this.options.client.redact(result.text) !== result.text) return { ok: false, reason: 'The answer held the credential that was sent (a page may have told the model to print it); it was not used.', status: 'failed' };
     if (this.options.ask) {
       const read = this.options.ask.read(result.text);
       if (!read.ok) return { ok: false, reason: read.reason, status: 'failed' };

@@ -157,7 +157,7 @@ describe('alt-text check --verify', () => {
     const r = await check(['--verify', '--format', 'json', 'docs']);
     const json = JSON.parse(r.stdout) as { findings: JsonFinding[]; verify: { notVerified: string[] } };
     assert.deepEqual(json.findings.filter((f) => f.rule === 'alt-mismatch'), []);
-    assert.ok(json.verify.notVerified.some((n) => /the answer held a secret/.test(n)), JSON.stringify(json.verify));
+    assert.ok(json.verify.notVerified.some((n) => /The answer held the credential that was sent/.test(n)), JSON.stringify(json.verify));
   });
 
   it('with an OpenAI-compatible server (--provider openai): the same one finding, and a rerun sends nothing', async () => {

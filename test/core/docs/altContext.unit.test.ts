@@ -170,7 +170,8 @@ describe('context first, attacked', () => {
       assert.ok(prompt.includes(`Caption: ${JSON.stringify(caption)}`), 'the page text went as quoted data');
       assert.ok(!prompt.includes(obeying.key), 'the key is never in the prompt: nothing to print');
       const outcome = result.results.get('a');
-      assert.deepEqual(outcome, { ok: false, reason: 'The answer held the credential (a page told the model to print it?); nothing was inserted.', status: 'failed' });
+      assert.ok(outcome && !outcome.ok && outcome.status === 'failed', JSON.stringify(outcome));
+      assert.match(outcome.reason, /held the credential that was sent/);
       assert.ok(!JSON.stringify([...result.results.values()]).includes(obeying.key));
     } finally {
       await obeying.stop();
