@@ -9,20 +9,11 @@ import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
 import { AzureLikeServer } from '../support/azureServer';
 import { StubUi } from './stubUi';
+import { folder, revertAll, connectToServer } from './altTextSetup';
 
 const server = new AzureLikeServer({ answer: (req) => `Image of a ${req.images[0]?.width}x${req.images[0]?.height} picture with ${req.images[0]?.bytes} bytes.` });
 let api: TestApi;
 let ui: StubUi;
-
-function folder(): vscode.Uri {
-  const f = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(f);
-  return f.uri;
-}
-
-async function revertAll(): Promise<void> {
-  for (let i = 0; i < 80 && vscode.window.tabGroups.all.some((g) => g.tabs.length > 0); i++) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-}
 
 /**
  * With the alt-text diagnostics on in the workspace: open `uri` and wait until it has `count` of them (the language
@@ -48,15 +39,7 @@ async function withDiagnostics(uri: vscode.Uri, count: number, body: (doc: vscod
 
 describe('Alt text in VS Code', () => {
   before(async () => {
-    await server.start();
-    const ext = vscode.extensions.getExtension<TestApi>('describe-image.describe-image');
-    const exported = await ext?.activate();
-    assert.ok(exported);
-    api = exported;
-    const c = vscode.workspace.getConfiguration('describeImage');
-    await c.update('endpoint', server.url, vscode.ConfigurationTarget.Global);
-    await c.update('deployment', 'gpt-4o', vscode.ConfigurationTarget.Global);
-    await vscode.commands.executeCommand('describeImage.setApiKey', server.key);
+    api = await connectToServer(server);
   });
   after(async () => {
     api.setUi(undefined);

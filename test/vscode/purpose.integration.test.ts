@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
 import { AzureLikeServer } from '../support/azureServer';
 import { StubUi } from './stubUi';
+import { connectToServer } from './altTextSetup';
 
 const LONG = 'Requests go from the browser to the API gateway.\n\nThe gateway calls the </details> service {id}.';
 const server = new AzureLikeServer({ answer: () => '```json\n' + JSON.stringify({ purpose: 'complex', alt: 'Architecture of the sample service', longDescription: LONG }) + '\n```' });
@@ -39,15 +40,7 @@ async function run(action: vscode.CodeAction | undefined, all: readonly vscode.C
 
 describe('Purpose quick fixes in VS Code', () => {
   before(async () => {
-    await server.start();
-    const ext = vscode.extensions.getExtension<TestApi>('describe-image.describe-image');
-    const exported = await ext?.activate();
-    assert.ok(exported);
-    api = exported;
-    const c = vscode.workspace.getConfiguration('describeImage');
-    await c.update('endpoint', server.url, vscode.ConfigurationTarget.Global);
-    await c.update('deployment', 'gpt-4o', vscode.ConfigurationTarget.Global);
-    await vscode.commands.executeCommand('describeImage.setApiKey', server.key);
+    api = await connectToServer(server);
   });
   after(async () => {
     api.setUi(undefined);

@@ -10,20 +10,11 @@ import type { TestApi } from '../../src/extension';
 import { AzureLikeServer } from '../support/azureServer';
 import { SUGGESTED_ALT, verifyModel, WRONG_ALT, writeVerifyTree } from '../support/verifyDocs';
 import { StubUi } from './stubUi';
+import { folder, revertAll, connectToServer } from './altTextSetup';
 
 const server = new AzureLikeServer({ answer: (req) => verifyModel(req) });
 let api: TestApi;
 let ui: StubUi;
-
-function folder(): vscode.Uri {
-  const f = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(f);
-  return f.uri;
-}
-
-async function revertAll(): Promise<void> {
-  for (let i = 0; i < 80 && vscode.window.tabGroups.all.some((g) => g.tabs.length > 0); i++) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-}
 
 const mismatches = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.code === 'alt-mismatch');
 
@@ -34,14 +25,7 @@ interface Report {
 
 describe('Verify Alt Text in This File', () => {
   before(async () => {
-    await server.start();
-    const exported = await vscode.extensions.getExtension<TestApi>('describe-image.describe-image')?.activate();
-    assert.ok(exported);
-    api = exported;
-    const c = vscode.workspace.getConfiguration('describeImage');
-    await c.update('endpoint', server.url, vscode.ConfigurationTarget.Global);
-    await c.update('deployment', 'gpt-4o', vscode.ConfigurationTarget.Global);
-    await vscode.commands.executeCommand('describeImage.setApiKey', server.key);
+    api = await connectToServer(server);
     await writeVerifyTree(vscode.Uri.joinPath(folder(), 'verify').fsPath);
   });
   after(async () => {
