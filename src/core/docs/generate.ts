@@ -205,7 +205,7 @@ async function groupJobs(jobs: readonly AltJob[], stats: AltRunStats, by: Groupi
     }
     group.jobs.push(job);
   }
-  stats.reuse = reuseOf(uses.values());
+  stats.reuse = reuseOf(uses.values(), by !== 'content');
   return groups;
 }
 
