@@ -96,6 +96,22 @@ describe('verifying a docs tree', () => {
     }
   });
 
+  it('a linked image is judged as functional: its alt names the action or destination (as fix writes it), not the picture', async () => {
+    await fs.writeFile(path.join(dir, 'docs/guide/home.md'), '# Home\n\n[![Contoso home page](../img/settings.png)](https://contoso.example/)\n\n![The Settings editor](../img/settings.png)\n');
+    try {
+      const plan = await planOf();
+      const linked = plan.jobs.find((j) => j.id === 'docs/guide/home.md#0');
+      const plain = plan.jobs.find((j) => j.id === 'docs/guide/home.md#1');
+      assert.equal(linked?.purpose, 'functional', 'the plan carries the purpose the document gives');
+      assert.equal(plain?.purpose, undefined);
+      const ask = verifyAsk(plan, 125);
+      assert.match(ask.prompt(linked!), /inside a link or button.*names the action or the destination.*is a match/);
+      assert.doesNotMatch(ask.prompt(plain!), /inside a link or button/);
+    } finally {
+      await fs.rm(path.join(dir, 'docs/guide/home.md'));
+    }
+  });
+
   it('one request per image + alt + context; the preview counts the same; a rerun is all cache; generated alt text never answers a verify', async () => {
     const plan = await planOf();
     const client = new ChatClient({ credential: apiKeyCredential(server.key), transport: nodeTransport() });
