@@ -137,6 +137,25 @@ describe('verifying a docs tree', () => {
     await client.close();
   });
 
+  it('a suggestion holding the key behind JSON escapes (\\u002d) is refused as read: not verified, nothing cached', async () => {
+    const plan = await planOf();
+    const client = new ChatClient({ credential: apiKeyCredential(server.key), transport: nodeTransport() });
+    const cached = new Map<string, string>();
+    const escaped = server.key.replace(/-/g, '\\u002d');
+    const previous = server.answer;
+    server.answer = () => `{"verdict": "mismatch", "suggestion": "The key ${escaped}"}`;
+    try {
+      const run = await generateAltTexts(plan.jobs, { settings: resolveSettings({ endpoint: server.url, deployment: 'gpt-4o' }), client, ask: verifyAsk(plan, 125), cache: { get: (k) => cached.get(k), set: (k, v) => void cached.set(k, v) } });
+      assert.equal(server.requests.length, 3);
+      const outcomes = [...run.results.values()];
+      assert.ok(outcomes.length > 0 && outcomes.every((o) => !o.ok && /held the credential/.test(o.reason)), JSON.stringify(outcomes));
+      assert.equal(cached.size, 0, [...cached.values()].join('\n'));
+    } finally {
+      server.answer = previous;
+      await client.close();
+    }
+  });
+
   it('a wrong key stops the run after one request, as generation does', async () => {
     const plan = await planOf();
     const client = new ChatClient({ credential: apiKeyCredential('wrong-key-1234'), transport: nodeTransport() });
