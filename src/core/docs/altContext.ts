@@ -84,19 +84,30 @@ export interface AltReuse {
   readonly alts: number;
   /** False when the uses were sent without context (`--no-context`, or there was none to send). */
   readonly withContext: boolean;
+  /** Why the uses got more than one alt text: their contexts, their purposes (a linked use is functional), or both. */
+  readonly split?: 'contexts' | 'purposes' | 'both' | undefined;
   /** How many files (or URLs) hold this same image: copies are one image. */
   readonly files: number;
 }
 
-/** From the groups of each image's jobs (one group per distinct context): the images used more than once. */
-export function reuseOf(groupsPerImage: Iterable<readonly (readonly { readonly source: string; readonly context?: AltContext | undefined }[])[]>): AltReuse[] {
+/**
+ * From the groups of each image's jobs (one group per distinct context and purpose): the images used more than once.
+ * `byContext`: whether the context was part of what split them (false: one prompt for all, or by purpose only).
+ */
+export function reuseOf(
+  groupsPerImage: Iterable<readonly (readonly { readonly source: string; readonly context?: AltContext | undefined; readonly purpose?: string | undefined }[])[]>,
+  byContext = true,
+): AltReuse[] {
   const out: AltReuse[] = [];
   for (const groups of groupsPerImage) {
     const first = groups[0]?.[0];
     const uses = groups.reduce((n, g) => n + g.length, 0);
     if (!first || uses < 2) continue;
     const files = new Set(groups.flatMap((g) => g.map((j) => j.source))).size;
-    out.push({ source: first.source, uses, alts: groups.length, withContext: groups.some((g) => contextLines(g[0]?.context).length > 0), files });
+    const purposes = new Set(groups.map((g) => g[0]?.purpose ?? '')).size > 1;
+    const contexts = byContext && new Set(groups.map((g) => contextKey(g[0]?.context))).size > 1;
+    const split = groups.length < 2 ? undefined : purposes && contexts ? 'both' : purposes ? 'purposes' : 'contexts';
+    out.push({ source: first.source, uses, alts: groups.length, withContext: groups.some((g) => contextLines(g[0]?.context).length > 0), files, ...(split ? { split } : {}) });
   }
   return out;
 }
@@ -114,8 +125,9 @@ export function reuseText(reuse: readonly AltReuse[], name: (source: string) => 
     const copies = r.files > 1 ? ` (and ${r.files - 1} identical file(s))` : '';
     const uses = `${r.uses} uses of ${JSON.stringify(name(r.source)).slice(1, -1)}${copies}`; // on one line, whatever the file name
     if (r.alts === 1) return `${uses} share one alt text (${r.withContext ? 'same context' : 'no context sent'})`;
-    if (r.alts === r.uses) return `${uses} got their own alt text (different contexts)`;
-    return `${uses} got ${r.alts} alt texts (${r.alts} different contexts)`;
+    const why = r.split === 'both' ? 'contexts and purposes' : r.split === 'purposes' ? 'purposes' : 'contexts';
+    if (r.alts === r.uses) return `${uses} got their own alt text (different ${why})`;
+    return `${uses} got ${r.alts} alt texts (${r.split === 'both' ? '' : `${r.alts} `}different ${why})`;
   });
   const more = reuse.length - NAMED;
   return `${parts.join('; ')}${more > 0 ? `; and ${more} more image(s) used more than once` : ''}.`;

@@ -147,6 +147,8 @@ export function isFatalForRun(e: DescribeError): boolean {
   }
 }
 
+const HELD_SECRET: AltOutcome = { ok: false, reason: 'The answer held the credential that was sent (a page may have told the model to print it); it was not used.', status: 'failed' };
+
 /** How a run's jobs share requests: see groupJobs. */
 type Grouping = 'content' | 'context' | ImageAsk;
 
@@ -205,7 +207,7 @@ async function groupJobs(jobs: readonly AltJob[], stats: AltRunStats, by: Groupi
     }
     group.jobs.push(job);
   }
-  stats.reuse = reuseOf(uses.values());
+  stats.reuse = reuseOf(uses.values(), by !== 'content');
   return groups;
 }
 
@@ -298,20 +300,28 @@ class AltRun {
     this.throttle.answered();
     if (result.finishReason === 'length') return { ok: false, reason: 'The answer was cut at the output limit; nothing was inserted.', status: 'failed' };
     if (result.finishReason === 'content_filter') return { ok: false, reason: 'The answer was filtered by the content filter; nothing was inserted.', status: 'failed' };
-    // An answer that holds a secret the client sent (a hostile server or proxy echoing the key) is never written.
-    if (this.options.client.redact && this.options.client.redact(result.text) !== result.text) return { ok: false, reason: 'The answer held the credential that was sent (a page may have told the model to print it); it was not used.', status: 'failed' };
+    // An answer that holds a secret the client sent (a hostile server or proxy echoing the key) is never written:
+    // looked for in the text and in what is read from it (JSON escapes and cleaning can hide it from the text).
+    if (this.holdsSecret(result.text)) return HELD_SECRET;
     if (this.options.ask) {
       const read = this.options.ask.read(result.text);
       if (!read.ok) return { ok: false, reason: read.reason, status: 'failed' };
+      if (this.holdsSecret(read.value)) return HELD_SECRET;
       this.options.cache?.set(key, read.value);
       return { ok: true, alt: read.value, cached: false };
     }
     const answer = parseAltAnswer(result.text, this.maxLength);
+    if (this.holdsSecret(`${answer.alt}\n${answer.longDescription ?? ''}`)) return HELD_SECRET;
     const outcome = this.outcomeOf(first, answer, false);
     // Kept: an alt text, or (purpose-aware) the judgement "decorative", so a rerun asks nothing.
     if (this.options.prompt === undefined && (outcome.ok || answer.purpose === 'decorative')) this.options.cache?.set(key, answerForCache(answer));
     else if (outcome.ok) this.options.cache?.set(key, outcome.alt);
     return outcome;
+  }
+
+  private holdsSecret(text: string): boolean {
+    const client = this.options.client;
+    return !!client.redact && client.redact(text) !== text;
   }
 
   /** An answer (or a cached one) read: the alt text, the purpose and a long description; decorative or empty is none. */

@@ -13,6 +13,7 @@ import { altContextOf, contextFields, CONTEXT_HEADER } from './altContext';
 import { generateAltTexts, previewAltRun, runError, type AltJob, type AltOutcome, type AltRunOptions, type AltRunPreview, type ImageAsk } from './generate';
 import type { Report, VerifySummary } from './report';
 import { isLocalLink, linkRoots, type DocFile } from './check';
+import { documentPurpose } from './purpose';
 import { altEdit, applyEdits, verifyEdits } from './edits';
 import { DirectoryCache, resolveImageLink } from './links';
 import { judgeAlt } from './judge';
@@ -79,7 +80,7 @@ export async function planVerify(docs: readonly DocFile[], options: VerifyPlanOp
         continue;
       }
       const jobId = `${doc.file}#${index}`;
-      jobs.push({ id: jobId, source, context: options.context ? altContextOf(image) : undefined, alt: image.alt });
+      jobs.push({ id: jobId, source, context: options.context ? altContextOf(image) : undefined, alt: image.alt, purpose: documentPurpose(image) });
       targets.push({ doc, index, jobId });
     }
   }
@@ -101,10 +102,13 @@ async function sourceOf(doc: DocFile, image: FoundImage, options: VerifyPlanOpti
 const quoted = (s: string) => JSON.stringify(s.replace(/\s+/g, ' ').trim());
 
 /** The question for one image: does this alt text describe it, here? Answered in two lines the reader parses. */
-export function verifyPrompt(job: Pick<VerifyJob, 'alt' | 'context'>, maxLength: number): string {
+export function verifyPrompt(job: Pick<VerifyJob, 'alt' | 'context' | 'purpose'>, maxLength: number): string {
   const lines = ['This image appears in technical documentation with this alt text:', quoted(job.alt), ''];
   const fields = contextFields(job.context);
   if (fields.length) lines.push(CONTEXT_HEADER, ...fields, '');
+  // Judged by the purpose the document gives, as generation writes it (purpose.ts): not by a description of the picture.
+  if (job.purpose === 'functional') lines.push('The image is inside a link or button: alt text that names the action or the destination is a match, even when it does not describe the picture; a suggestion names the action or the destination too.', '');
+  if (job.purpose === 'complex') lines.push('The image has a long description next to it: a short alt text that says what the image is is a match.', '');
   lines.push(
     'Does the alt text describe what this image shows, in this context? Alt text that is shorter or less detailed than yours, but true, is a match. ' +
       'It is a mismatch when it describes a different image, names the wrong screen, element or action, or says something the image contradicts.',

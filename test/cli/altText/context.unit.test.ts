@@ -62,6 +62,20 @@ describe('alt-text fix: alt text per use', () => {
     assert.match(again.stderr, /0 request\(s\) sent, 3 from the cache/);
   });
 
+  it('a linked use and a plain use of one image are asked apart, and the reuse line gives the purpose, not the context, as the reason', async () => {
+    await fs.writeFile(path.join(repo, 'docs/install.md'), '# Contoso\n\n![](img/logo.png)\n\n[![](img/logo.png)](https://contoso.example/home)\n');
+    await fs.rm(path.join(repo, 'docs/upgrade.md'));
+    const r = await fix('--no-context');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(server.requests.length, 2, 'the linked use is asked as functional, the plain one as the model decides');
+    assert.match(r.stderr, /^describe-image alt-text: 2 uses of docs\/img\/logo\.png got their own alt text \(different purposes\)\.$/m);
+
+    await fs.writeFile(path.join(repo, 'docs/install.md'), '# Contoso\n\n![](img/logo.png)\n\n[![](img/logo.png)](https://contoso.example/home)\n\n## Upgrade\n\n![](img/logo.png)\n');
+    const both = await fix();
+    assert.equal(both.code, 0, both.stderr);
+    assert.match(both.stderr, /^describe-image alt-text: 3 uses of docs\/img\/logo\.png got their own alt text \(different contexts and purposes\)\.$/m);
+  });
+
   it('--no-context asks each image once, and says so', async () => {
     const r = await fix('--no-context');
     assert.equal(r.code, 0, r.stderr);

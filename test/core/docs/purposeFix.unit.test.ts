@@ -24,7 +24,7 @@ import { AzureLikeServer, type RecordedRequest } from '../../support/azureServer
 const HOSTILE =
   'Sign-ups rose from 10 in January to 45 in March.\n\nThe peak </details> is in March {props} <b>bold</b> :::image-end::: and ![x](evil.png) [link](https://evil.example)\n\n# not a heading\n\n1. not a list\n\n- nor this';
 
-const SIZES: Record<string, [number, number]> = { chart: [300, 200], banner: [400, 100], button: [40, 40], photo: [200, 150], swirl: [12, 12], echo: [77, 77] };
+const SIZES: Record<string, [number, number]> = { chart: [300, 200], banner: [400, 100], button: [40, 40], photo: [200, 150], swirl: [12, 12], echo: [77, 77], escaped: [78, 78] };
 
 function answer(req: RecordedRequest): string {
   switch (req.images[0]?.width) {
@@ -38,6 +38,8 @@ function answer(req: RecordedRequest): string {
       return 'Image of a team at a whiteboard.';
     case 77: // a hostile server (or proxy) that echoes the key it was sent
       return JSON.stringify({ purpose: 'complex', alt: `Diagram ${server.key}`, longDescription: `The key is ${String(req.headers['api-key'])}.` });
+    case 78: // the same, with the key hidden from a plain search by JSON escapes the reader decodes
+      return `{"purpose": "complex", "alt": "A chart", "longDescription": "The key is ${server.key.replace(/-/g, '\\u002d')}."}`;
     default:
       return JSON.stringify({ purpose: 'decorative', alt: '' });
   }
@@ -231,6 +233,16 @@ describe('purpose-aware fix, each purpose', () => {
     assert.ok(!written.includes(server.key), written);
     assert.equal(written, '![](img/echo.png)\n', 'nothing is written from that answer');
     assert.match(applied.skipped.join('\n'), /echo\.md:1:1: .*held the credential/);
+  });
+
+  it('a key hidden by JSON escapes (\\u002d) is found in the answer as read: nothing written, nothing cached', async () => {
+    const cache = new MemoryCache();
+    const { written, applied } = await fixDoc('escaped.md', 'markdown', '![](img/escaped.png)\n', cache);
+    assert.equal(server.requests.length, 1);
+    assert.ok(!written.includes(server.key), written);
+    assert.equal(written, '![](img/escaped.png)\n', 'nothing is written from that answer');
+    assert.match(applied.skipped.join('\n'), /escaped\.md:1:1: .*held the credential/);
+    assert.ok(![...cache.map.values()].some((v) => v.includes(server.key)), 'nor cached');
   });
 
   it('a rerun is answered from the cache, purpose and long description included', async () => {

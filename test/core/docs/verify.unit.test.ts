@@ -96,6 +96,22 @@ describe('verifying a docs tree', () => {
     }
   });
 
+  it('a linked image is judged as functional: its alt names the action or destination (as fix writes it), not the picture', async () => {
+    await fs.writeFile(path.join(dir, 'docs/guide/home.md'), '# Home\n\n[![Contoso home page](../img/settings.png)](https://contoso.example/)\n\n![The Settings editor](../img/settings.png)\n');
+    try {
+      const plan = await planOf();
+      const linked = plan.jobs.find((j) => j.id === 'docs/guide/home.md#0');
+      const plain = plan.jobs.find((j) => j.id === 'docs/guide/home.md#1');
+      assert.equal(linked?.purpose, 'functional', 'the plan carries the purpose the document gives');
+      assert.equal(plain?.purpose, undefined);
+      const ask = verifyAsk(plan, 125);
+      assert.match(ask.prompt(linked!), /inside a link or button.*names the action or the destination.*is a match/);
+      assert.doesNotMatch(ask.prompt(plain!), /inside a link or button/);
+    } finally {
+      await fs.rm(path.join(dir, 'docs/guide/home.md'));
+    }
+  });
+
   it('one request per image + alt + context; the preview counts the same; a rerun is all cache; generated alt text never answers a verify', async () => {
     const plan = await planOf();
     const client = new ChatClient({ credential: apiKeyCredential(server.key), transport: nodeTransport() });
@@ -119,6 +135,25 @@ describe('verifying a docs tree', () => {
     const bare = await planOf(false);
     assert.equal((await previewAltRun(bare.jobs, { ...options, ask: verifyAsk(bare, 125) })).requests, 3);
     await client.close();
+  });
+
+  it('a suggestion holding the key behind JSON escapes (\\u002d) is refused as read: not verified, nothing cached', async () => {
+    const plan = await planOf();
+    const client = new ChatClient({ credential: apiKeyCredential(server.key), transport: nodeTransport() });
+    const cached = new Map<string, string>();
+    const escaped = server.key.replace(/-/g, '\\u002d');
+    const previous = server.answer;
+    server.answer = () => `{"verdict": "mismatch", "suggestion": "The key ${escaped}"}`;
+    try {
+      const run = await generateAltTexts(plan.jobs, { settings: resolveSettings({ endpoint: server.url, deployment: 'gpt-4o' }), client, ask: verifyAsk(plan, 125), cache: { get: (k) => cached.get(k), set: (k, v) => void cached.set(k, v) } });
+      assert.equal(server.requests.length, 3);
+      const outcomes = [...run.results.values()];
+      assert.ok(outcomes.length > 0 && outcomes.every((o) => !o.ok && /held the credential/.test(o.reason)), JSON.stringify(outcomes));
+      assert.equal(cached.size, 0, [...cached.values()].join('\n'));
+    } finally {
+      server.answer = previous;
+      await client.close();
+    }
   });
 
   it('a wrong key stops the run after one request, as generation does', async () => {
