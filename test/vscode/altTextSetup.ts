@@ -14,8 +14,15 @@ export function folder(): vscode.Uri {
   return f.uri;
 }
 
-/** Close every editor, discarding its changes. */
+/**
+ * Discard every unsaved change — also in documents a workspace edit changed without opening a tab (Fill Missing Alt
+ * Text edits the whole workspace), which closing tabs alone leaves dirty for the next suite — then close every editor.
+ */
 export async function revertAll(): Promise<void> {
+  for (const d of vscode.workspace.textDocuments.filter((x) => x.isDirty && !x.isUntitled)) {
+    await vscode.window.showTextDocument(d);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  }
   for (let i = 0; i < 80 && vscode.window.tabGroups.all.some((g) => g.tabs.length > 0); i++) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
 }
 

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
 import { AzureLikeServer } from '../support/azureServer';
 import { StubUi } from './stubUi';
-import { connectToServer } from './altTextSetup';
+import { connectToServer, revertAll } from './altTextSetup';
 
 const LONG = 'Requests go from the browser to the API gateway.\n\nThe gateway calls the </details> service {id}.';
 const server = new AzureLikeServer({ answer: () => '```json\n' + JSON.stringify({ purpose: 'complex', alt: 'Architecture of the sample service', longDescription: LONG }) + '\n```' });
@@ -51,9 +51,7 @@ describe('Purpose quick fixes in VS Code', () => {
     api.setUi(ui);
     server.requests.length = 0;
   });
-  afterEach(async () => {
-    for (let i = 0; i < 20 && vscode.window.tabGroups.all.some((g) => g.tabs.length > 0); i++) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-  });
+  afterEach(revertAll);
 
   it('"Mark as decorative" writes alt="" on an HTML image (preferred where its alt says decorative); Markdown is not offered it', async () => {
     const uri = docsUri('purpose-decorative.html');
