@@ -13,9 +13,6 @@
  * - A call the client cancels (`notifications/cancelled`) is aborted: the request to the model is closed, OCR stops.
  *   The OCR worker ends after an idle time, as in VS Code (the engine's own idle timer), and starts again when needed.
  *   SIGINT or the end of stdin closes the server (running calls aborted, OCR worker ended) with exit code 0.
- *
- * Over 400 lines on purpose: it is the server's one session — the tools' handlers share its scope, cancellation and
- * secrets, and split apart each would take all three as arguments. The scope rules already live in mcpScope.ts.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -26,7 +23,7 @@ import { ALT_TEXT_CHECK_MCP_TOOL, ALT_TEXT_FIX_TOOL, DESCRIBE_IMAGE_TOOL, EXTRAC
 import { ChatClient } from '../../core/net';
 import { checkReadyToSend, describeImages, renderMarkdown } from '../../core/describe';
 import { checkDocs } from '../../core/docs';
-import { applyFix, fixSummary, nothingToFixMessage, planFix, purposeLines, type FixAltResult } from '../../core/docs';
+import { applyFix, nothingToFixMessage, planFix, type FixAltResult } from '../../core/docs';
 import { altProgressText, generateAltTexts, runError, type AltCache, type AltProgress, type AltRunStats } from '../../core/docs';
 import { DirectoryCache } from '../../core/docs';
 import { detectSites } from '../../core/sites';
@@ -42,6 +39,7 @@ import { checkRootFlags, clientFolders, noFolderError, scopeOf, tooWideToWorkIn 
 import { routeConsoleToStderr, toolListing } from './stdio';
 import { MCP_USAGE } from './usage';
 import { mcpVerify } from './verify';
+import { fixResultText } from './fixText';
 
 declare const __VERSION__: string;
 
@@ -394,10 +392,7 @@ class McpToolServer {
     }
     if (signal.aborted) throw new DescribeError('cancelled', 'Cancelled; nothing was written.');
     const applied = await applyFix(plan, results, { root, dryRun });
-    const lines = [...unparsed, ...applied.skipped.map((s) => `skipped ${s}`), ...purposeLines(applied), fixSummary(plan, applied, { dryRun, fixPathCase, stats, root })];
-    if (dryRun) lines.push(applied.files.length ? 'Nothing was written: call altTextFix again with dryRun false to write these changes.' : 'Nothing was written.');
-    else if (applied.files.length) lines.push(`Wrote ${applied.files.map((f) => f.file).join(', ')}.`);
-    const diff = applied.files.map((f) => f.diff ?? '').join('');
+    const { lines, diff } = fixResultText(plan, applied, unparsed, { dryRun, fixPathCase, stats, root });
     return text(...[lines.join('\n'), ...(diff ? [diff] : [])].map((t) => this.hide(t)));
   }
 }
