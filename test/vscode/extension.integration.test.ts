@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { revertAll } from './workbench';
 import type { TestApi } from '../../src/extension';
 import type { PastePanel } from '../../src/vscode/pastePanel';
 import { ALT_LANGUAGES } from '../../src/vscode/altText';
@@ -36,13 +37,6 @@ async function describe_(...args: unknown[]): Promise<vscode.TextDocument | unde
   return vscode.commands.executeCommand<vscode.TextDocument | undefined>('describeImage.describe', ...args);
 }
 
-/** Close every editor without save prompts (result documents are untitled and dirty). */
-async function closeEditors(): Promise<void> {
-  for (let i = 0; i < 50 && vscode.window.tabGroups.all.some((g) => g.tabs.length > 0); i++) {
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-  }
-}
-
 describe('Describe Image in VS Code', () => {
   before(async () => {
     await server.start();
@@ -67,7 +61,7 @@ describe('Describe Image in VS Code', () => {
     server.script.length = 0;
     await configure({ endpoint: server.url, deployment: 'gpt-4o', apiVersion: '2024-10-21', openPreviewBeside: false });
     await vscode.commands.executeCommand('describeImage.setApiKey', server.key);
-    await closeEditors();
+    await revertAll();
   });
 
   it('activates and registers every command', async () => {

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { revertAll } from './workbench';
 import type { TestApi } from '../../src/extension';
 import { StubUi } from './stubUi';
 import { markdownEvents } from '../../src/core/markdown';
@@ -15,10 +16,6 @@ let ui: StubUi;
 let sample: vscode.Uri;
 const folder = () => vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file('/');
 const extract = (...args: unknown[]) => vscode.commands.executeCommand<vscode.TextDocument | undefined>('describeImage.extractText', ...args);
-
-async function closeEditors(): Promise<void> {
-  for (let i = 0; i < 50 && vscode.window.tabGroups.all.some((g) => g.tabs.length > 0); i++) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-}
 
 describe('Extract Text from Image (on this machine)', () => {
   before(async () => {
@@ -31,7 +28,7 @@ describe('Extract Text from Image (on this machine)', () => {
   beforeEach(async () => {
     ui = new StubUi();
     api.setUi(ui);
-    await closeEditors();
+    await revertAll();
   });
 
   it('opens the text of a screenshot as Markdown, with nothing configured and nothing sent', async () => {

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { revertAll } from './workbench';
 import type { TestApi } from '../../src/extension';
 import type { DescribeDeps } from '../../src/vscode/base';
 import { openWalkthroughOnFirstStart } from '../../src/vscode/models';
@@ -37,10 +38,6 @@ async function reset(): Promise<void> {
   await vscode.commands.executeCommand('describeImage.clearApiKey');
 }
 
-async function closeEditors(): Promise<void> {
-  for (let i = 0; i < 50 && vscode.window.tabGroups.all.some((g) => g.tabs.length > 0); i++) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-}
-
 describe('Zero setup: the first describe with nothing configured', () => {
   before(async () => {
     await azure.start();
@@ -61,7 +58,7 @@ describe('Zero setup: the first describe with nothing configured', () => {
     // clearApiKey asks nothing but says it; start each test with a clean record.
     ui.messages.length = 0;
     await vscode.commands.executeCommand('describeImageTest.setLmBehaviour', {});
-    await closeEditors();
+    await revertAll();
   });
 
   it('asks once where images go, offering what needs no setup first; Escape sends nothing and changes nothing', async () => {
@@ -158,7 +155,7 @@ describe('Zero setup: the first describe with nothing configured', () => {
       assert.ok(error?.items.includes('Choose Model'), JSON.stringify(error));
       assert.equal(md.getText(), '# Page\n\n![](../images/ui.png)\n', 'the file is unchanged');
     } finally {
-      await closeEditors();
+      await revertAll();
       await vscode.workspace.fs.delete(docUri);
     }
   });
@@ -196,7 +193,7 @@ describe('The walkthrough', () => {
   });
 
   it('opens in the workbench', async () => {
-    await closeEditors();
+    await revertAll();
     await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${EXTENSION_ID}#start`, false);
     const deadline = Date.now() + 10_000;
     let label = '';
@@ -206,7 +203,7 @@ describe('The walkthrough', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     assert.match(label, /Welcome|Walkthrough|Get Started/i);
-    await closeEditors();
+    await revertAll();
   });
 
   describe('at the first start after an install', () => {
@@ -227,12 +224,12 @@ describe('The walkthrough', () => {
 
     beforeEach(async () => {
       await reset();
-      await closeEditors();
+      await revertAll();
       logged.length = 0;
     });
     after(async () => {
       await openOnInstall(undefined);
-      await closeEditors();
+      await revertAll();
     });
 
     it('opens the walkthrough once, when nothing is set up', async () => {
@@ -241,7 +238,7 @@ describe('The walkthrough', () => {
       assert.equal(await waitForWelcome(), true, 'the walkthrough opened');
       assert.equal(state.get('describeImage.walkthroughOffered'), true);
       assert.match(logged.join('\n'), /opened the walkthrough/);
-      await closeEditors();
+      await revertAll();
       await openWalkthroughOnFirstStart(context, deps);
       await new Promise((r) => setTimeout(r, 500));
       assert.equal(welcomeOpen(), false, 'not a second time');

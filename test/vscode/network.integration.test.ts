@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { revertAll } from './workbench';
 import type { TestApi } from '../../src/extension';
 import { AzureLikeServer } from '../support/azureServer';
 import { OpenAiLikeServer } from '../support/openaiServer';
@@ -36,10 +37,6 @@ async function configure(section: string, values: Record<string, unknown>): Prom
 
 async function authRequests(): Promise<{ registered: boolean; requests: { method: string; scopes: string[] }[] }> {
   return vscode.commands.executeCommand('describeImageTest.authRequests');
-}
-
-async function closeEditors(): Promise<void> {
-  for (let i = 0; i < 50 && vscode.window.tabGroups.all.some((g) => g.tabs.length > 0); i++) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
 }
 
 describe('Real Azure setups in VS Code', () => {
@@ -72,7 +69,7 @@ describe('Real Azure setups in VS Code', () => {
       s.script.length = 0;
     }
     proxy.tunnels.length = 0;
-    await closeEditors();
+    await revertAll();
   });
 
   // Signing in itself needs the user's consent in a dialog, which VS Code refuses to show in an extension test run:

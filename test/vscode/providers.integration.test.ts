@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { revertAll } from './workbench';
 import type { TestApi } from '../../src/extension';
 import { OpenAiLikeServer } from '../support/openaiServer';
 import { StubUi } from './stubUi';
@@ -29,10 +30,6 @@ async function configure(values: Record<string, unknown>): Promise<void> {
   for (const [k, v] of Object.entries(values)) await c.update(k, v, vscode.ConfigurationTarget.Global);
 }
 
-async function closeEditors(): Promise<void> {
-  for (let i = 0; i < 50 && vscode.window.tabGroups.all.some((g) => g.tabs.length > 0); i++) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-}
-
 describe('Beyond Azure: language models in VS Code and OpenAI-compatible servers', () => {
   before(async () => {
     await ollama.start();
@@ -51,7 +48,7 @@ describe('Beyond Azure: language models in VS Code and OpenAI-compatible servers
     api.setUi(ui);
     ollama.requests.length = 0;
     await vscode.commands.executeCommand('describeImageTest.setLmBehaviour', {});
-    await closeEditors();
+    await revertAll();
   });
 
   describe("VS Code's language models", () => {

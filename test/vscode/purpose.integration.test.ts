@@ -40,6 +40,7 @@ async function run(action: vscode.CodeAction | undefined, all: readonly vscode.C
 
 describe('Purpose quick fixes in VS Code', () => {
   before(async () => {
+    await revertAll();
     api = await connectToServer(server);
   });
   after(async () => {
@@ -65,7 +66,9 @@ describe('Purpose quick fixes in VS Code', () => {
     assert.match(doc.getText(), /<img src="\.\.\/images\/ui\.png" alt="">/);
     assert.equal(server.requests.length, 0, 'nothing is sent');
 
-    const md = await vscode.workspace.openTextDocument(docsUri('quick.md'));
+    const mdUri = docsUri('purpose-decorative.md');
+    await fs.writeFile(mdUri.fsPath, '# Welcome\n\n![](../images/ui.png)\n');
+    const md = await vscode.workspace.openTextDocument(mdUri);
     await vscode.window.showTextDocument(md);
     const mdActions = await actionsAt(md, '![](../images/ui.png)');
     assert.ok(mdActions.some((a) => a.title === 'Generate alt text'), mdActions.map((a) => a.title).join(', '));

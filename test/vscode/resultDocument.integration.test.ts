@@ -8,15 +8,10 @@
  */
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { revertAll } from './workbench';
 import { openResultDocument } from '../../src/vscode/base';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function closeEditors(): Promise<void> {
-  for (let i = 0; i < 50 && vscode.window.tabGroups.all.some((g) => g.tabs.length > 0); i++) {
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-  }
-}
 
 /** A long previous result (its backup takes a while to write, which is the window the fault needs). */
 function previousResult(i: number): string {
@@ -25,8 +20,8 @@ function previousResult(i: number): string {
 }
 
 describe('Result documents', () => {
-  beforeEach(closeEditors);
-  afterEach(closeEditors);
+  beforeEach(revertAll);
+  afterEach(revertAll);
 
   it('each shows its own text, even when the untitled name of a just-closed result (and its backup) is reused', async function () {
     this.timeout(180_000);
@@ -35,14 +30,14 @@ describe('Result documents', () => {
     for (let i = 0; i < 12; i++) {
       const before = await openResultDocument(previousResult(i), false);
       await sleep(950 + 25 * i);
-      await closeEditors();
+      await revertAll();
       const content = `# Description of 3 images (${i})\n\nThe fake model saw 3 image(s): a PNG, a JPEG and a PNG.\n`;
       const doc = await openResultDocument(content, false);
       if (doc.uri.toString() === before.uri.toString()) reused++;
       const text = doc.getText();
       assert.ok(text === content, `round ${i}: ${doc.uri.toString()} shows ${JSON.stringify(text.slice(0, 40))} instead of ${JSON.stringify(content.slice(0, 40))}`);
       assert.equal(vscode.window.activeTextEditor?.document, doc);
-      await closeEditors();
+      await revertAll();
     }
     assert.ok(reused > 0, 'VS Code reused the untitled name of a closed result (the premise of this test)');
   });
