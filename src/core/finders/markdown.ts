@@ -19,7 +19,7 @@ import { findJsxImages, imageComponentsWith, imageFromJsxTag, mayHoldImageTag } 
 import { LineIndex } from './lines';
 import { markdownEvents } from '../markdown';
 import { clip, oneLine, shiftImage, type FindOptions, type FoundImage, type ImageComponents, type Span } from './model';
-import { lastSentence } from './sentences';
+import { IntroSentences } from './intro';
 import { MdxFigures } from './mdxFigures';
 import { DocParseError, type DocLanguage } from '../base';
 
@@ -40,9 +40,6 @@ export function findMarkdownImages(text: string, mdx: boolean, lines: LineIndex,
   return withBlockEnds(new ImageWalk(text, events, mdx ? 'mdx' : 'markdown', lines, options).run(), events);
 }
 
-/** Blocks after which the paragraph before no longer introduces an image. */
-const ENDS_INTRO = new Set(['codeFenced', 'codeIndented', 'table', 'mathFlow']);
-
 type Destination = { readonly src: string; readonly span: Span; readonly write: 'markdown' | 'markdown-angle' };
 
 /**
@@ -55,13 +52,10 @@ class ImageWalk {
   private readonly definitions = new Map<string, Destination>();
   private heading: string | undefined;
   private previousParagraph = '';
-  /** The last sentence of the paragraph before, for the images after it (none after a heading, code or a table). */
-  private intro: string | undefined;
-  /**
-   * Images found inside the paragraph being read: their context is the paragraph's text, known at its end. `before`:
-   * the paragraph's text up to event `read` (read on as images come, so a paragraph is read once).
-   */
-  private paragraph: { enter: number; images: number[]; before: string; read: number } | undefined;
+  /** The sentence that introduces each image (intro.ts), fed the events that start and end it. */
+  private readonly intro: IntroSentences;
+  /** Images found inside the paragraph being read: their context is the paragraph's text, known at its end. */
+  private paragraph: { enter: number; images: number[] } | undefined;
   /** The image being read (`![…](…)`, `![…][…]`), and what was read of it so far. */
   private readonly openImages: Token[] = [];
   private label: { start: number; end: number; text: string } | undefined;
@@ -94,6 +88,7 @@ class ImageWalk {
     private readonly options: FindOptions,
   ) {
     this.components = imageComponentsWith(options.components);
+    this.intro = new IntroSentences(events, text);
   }
 
   run(): FoundImage[] {
@@ -108,7 +103,7 @@ class ImageWalk {
   private enter(i: number): number {
     const token = (this.events[i] as Event)[1];
     const type = token.type as string;
-    if (ENDS_INTRO.has(type)) this.intro = undefined; // what introduced code or a table does not introduce the image after it
+    this.intro.enter(type, i);
     switch (type) {
       case 'image':
         this.openImage(token);
@@ -139,7 +134,7 @@ class ImageWalk {
         this.definitionLabel = normalizeIdentifier(slice(this.text, token)).toLowerCase();
         break;
       case 'paragraph':
-        this.paragraph = { enter: i, images: [], before: '', read: i };
+        this.paragraph = { enter: i, images: [] };
         break;
       case 'link':
         this.links++;
@@ -193,7 +188,7 @@ class ImageWalk {
       case 'atxHeadingText':
       case 'setextHeadingText':
         this.heading = oneLine(plainText(this.events, findEnter(this.events, i), i, this.text)) || this.heading;
-        this.intro = undefined;
+        this.intro.heading();
         break;
       case 'definition':
         this.definitionLabel = undefined;
@@ -215,20 +210,8 @@ class ImageWalk {
   private add(image: FoundImage, at: number): void {
     if (this.paragraph) this.paragraph.images.push(this.found.length);
     this.figures.image(this.found.length);
-    const intro = image.intro ?? this.introAt(at);
+    const intro = image.intro ?? this.intro.at(at);
     this.found.push(intro ? { ...image, intro } : image);
-  }
-
-  /** The introducing sentence of an image that starts at event `at`. */
-  private introAt(at: number): string | undefined {
-    const p = this.paragraph;
-    if (!p) return this.intro;
-    if (at > p.read) {
-      p.before += plainText(this.events, p.read, at - 1, this.text, true);
-      p.read = at;
-      if (p.before.length > 8192) p.before = p.before.slice(-4096); // only the end is read: keep a gallery's text short
-    }
-    return lastSentence(p.before) ?? this.intro;
   }
 
   /** A title: of the image being read, or of the definition being read (the first one counts). */
@@ -433,10 +416,10 @@ class ImageWalk {
       const image = this.found[index];
       if (image && image.context === undefined && context) this.found[index] = { ...image, context: clip(context) };
     }
-    if (own && !this.figures.isOpen) {
-      this.previousParagraph = own;
-      this.intro = lastSentence(own);
-    }
+    // A figure's caption is no paragraph before the images after the figure.
+    const before = own && !this.figures.isOpen ? own : undefined;
+    if (before) this.previousParagraph = before;
+    this.intro.endParagraph(before);
     this.paragraph = undefined;
   }
 
