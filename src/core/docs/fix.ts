@@ -10,21 +10,13 @@ import type { AltJob, AltRunStats } from './generate';
 import { altContextOf, reuseText } from './altContext';
 import { isLocalLink, linkRoots, type DocFile } from './check';
 import { altEdit, applyEdits, srcEdit, verifyEdits, type IntendedChange, type TextEdit } from './edits';
-import { DirectoryCache, resolveImageLink } from './links';
+import { DirectoryCache, resolveImageLink, type LinkScope } from './links';
 import { judgeAlt } from './judge';
-import type { Site } from '../sites';
 import { writeFileSafely } from './write';
 import { decorativeEdits, longDescriptionEdits } from './longDescription';
 import { documentPurpose, type AltPurpose } from './purpose';
 
-export interface FixPlanOptions {
-  /** Where relative links may lead. */
-  readonly root: string;
-  /** Where site-absolute links start (on no detected site). */
-  readonly docsRoot: string;
-  /** The detected docs sites (their static folders): see core/sites. */
-  readonly sites?: readonly Site[] | undefined;
-  readonly dirCache?: DirectoryCache | undefined;
+export interface FixPlanOptions extends LinkScope {
   /** Also replace alt text that says nothing (a file name, "image"). */
   readonly rewriteUninformative: boolean;
   /** Also rewrite links whose letter case differs from the file's real name. */

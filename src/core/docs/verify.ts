@@ -15,10 +15,9 @@ import type { Report, VerifySummary } from './report';
 import { isLocalLink, linkRoots, type DocFile } from './check';
 import { documentPurpose } from './purpose';
 import { altEdit, applyEdits, verifyEdits } from './edits';
-import { DirectoryCache, resolveImageLink } from './links';
+import { DirectoryCache, resolveImageLink, type LinkScope } from './links';
 import { judgeAlt } from './judge';
 import { cleanAltText, type Finding, type FindingFix } from './rules';
-import type { Site } from '../sites';
 
 /** The model's judgement of one alt text: it fits, or it does not (with the alt text it suggests, when usable). */
 export type Verdict = { readonly verdict: 'match' } | { readonly verdict: 'mismatch'; readonly suggestion: string | undefined };
@@ -42,11 +41,7 @@ export interface VerifyPlan {
   readonly skipped: readonly string[];
 }
 
-export interface VerifyPlanOptions {
-  readonly root: string;
-  readonly docsRoot: string;
-  readonly sites?: readonly Site[] | undefined;
-  readonly dirCache?: DirectoryCache | undefined;
+export interface VerifyPlanOptions extends LinkScope {
   /** Send the image's context with it (altContext.ts: heading, introducing sentence, caption, title, text around it). */
   readonly context: boolean;
 }
