@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import { FILE_HEADERS_ONLY, formatPatch, structuredPatch } from 'diff';
-import type { AltJob, AltRunStats } from './generate';
+import { previewCounts, type AltJob, type AltRunPreview, type AltRunStats } from './generate';
 import { altContextOf, reuseText } from './altContext';
 import { isLocalLink, linkRoots, type DocFile } from './check';
 import { altEdit, applyEdits, srcEdit, verifyEdits, type IntendedChange, type TextEdit } from './edits';
@@ -93,6 +93,11 @@ export async function planFix(docs: readonly DocFile[], options: FixPlanOptions)
     }
   }
   return { docs: docs.length, targets, jobs, skipped };
+}
+
+/** The sentence said before alt text is generated: images, the requests that will be sent (after dedupe and the cache). */
+export function fixCostLine(preview: AltRunPreview, where: string): string {
+  return `generating alt text for ${preview.images} image(s): ${[`will send ${preview.requests} request(s) to ${where}`, ...previewCounts(preview)].join(', ')}.`;
 }
 
 /** The sentence for a plan with nothing to do. */
