@@ -5,17 +5,15 @@
  */
 import * as path from 'node:path';
 import type { parseArgs } from 'node:util';
-import { checkDocs, withVerified, type DocFile } from '../../core/docs';
-import { applyFix, fixSummary, nothingToFixMessage, planFix, purposeLines, type FixAltResult } from '../../core/docs';
-import { altProgressText, generateAltTexts, runError, type AltProgress, type AltRunStats } from '../../core/docs';
+import { checkDocs, withVerified } from '../../core/docs';
 import { DirectoryCache, isInside } from '../../core/docs';
 import { checkSummary, formatReport, REPORT_FORMATS, type ReportFormat } from '../../core/docs';
 import { failsCheck, isDescribeError, redact, DEFAULT_DOC_GLOB, DEFAULT_ALT_CONCURRENCY, DEFAULT_ALT_MAX_LENGTH, isRuleId, RULE_IDS, type RuleId } from '../../core/base';
-import { ENDPOINT_OPTIONS, errorCodeOf, failure, parseCliArgs, secretsInEnv, UsageError, WaitingLine, type EndpointFlags, type Failure } from '../base';
+import { ENDPOINT_OPTIONS, errorCodeOf, failure, parseCliArgs, secretsInEnv, UsageError, WaitingLine, type Failure } from '../base';
 import type { CliIo } from '../base';
-import { detectSites, type Site } from '../../core/sites';
+import { detectSites } from '../../core/sites';
 import { runSites, siteLines } from './sites';
-import { RunBackend } from './backend';
+import { fixDocs } from './fix';
 import { verifyDocs } from './verify';
 
 declare const __VERSION__: string;
@@ -28,7 +26,8 @@ Find images without good alt text in Markdown, MDX, HTML and JSX/TSX files (fold
 ${DEFAULT_DOC_GLOB}), and fill it in.
 
   check               report findings; exit 1 when there is any (but alt-duplicate, reported without failing)
-  fix                 generate the missing alt text with your deployment and write it into the files
+  fix                 generate the missing alt text with your deployment and write it into the files; says on
+                      stderr how many requests it will send (after duplicates and the cache) before sending
   sites               show the docs sites found in or above DIR (default: the current folder) and one or two
                       levels below, and what was read from their configuration (never run): DocFX/Learn,
                       Docusaurus, VitePress, Astro/Starlight, MkDocs, Hugo, Jekyll, Next.js. A .md page of a
@@ -68,7 +67,8 @@ Options:
                       per distinct image + alt text + context; never on by default). Says on stderr how many
                       images and requests before sending; answers are cached (--cache), so a rerun sends nothing.
                       Needs the endpoint flags or environment variables as fix does
-  --max-requests N    (check --verify) send nothing, exit 2, when more than N requests would be sent (for CI)
+  --max-requests N    (fix, check --verify) send nothing, write nothing, exit 2, when more than N requests would
+                      be sent (for CI); both say on stderr how many they will send before sending
   --verbose           say which docs sites were found and what of their configuration was guessed
   --dry-run           (fix) print a unified diff; writes nothing (no file, no cache)
   --rewrite-uninformative  (fix) also replace alt text that says nothing (not alt that calls its image
@@ -93,7 +93,7 @@ export async function runAltText(argv: readonly string[], io: CliIo): Promise<nu
   const output = { json: false };
   const fail = failure(io, 'describe-image alt-text', hide, () => output.json);
   try {
-    return await altText(argv, io, { secrets, say, fail, output });
+    return await altText(argv, io, { say, fail, output });
   } catch (e) {
     // What no check foresaw (an I/O error of the system): one sentence, never a stack trace.
     return fail(1, `unexpected error: ${e instanceof Error ? e.message : String(e)}`, errorCodeOf(e));
@@ -101,7 +101,6 @@ export async function runAltText(argv: readonly string[], io: CliIo): Promise<nu
 }
 
 interface Say {
-  readonly secrets: string[];
   readonly say: (text: string) => void;
   readonly fail: Failure;
   /** Whether failures are also printed as JSON on stdout (--json, --format json). */
@@ -131,7 +130,7 @@ type AltValues = ReturnType<typeof parseArgs<{ options: typeof ALT_OPTIONS; allo
 
 const POINTER = ' Run describe-image alt-text --help for usage.';
 
-async function altText(argv: readonly string[], io: CliIo, { secrets, say, fail, output }: Say): Promise<number> {
+async function altText(argv: readonly string[], io: CliIo, { say, fail, output }: Say): Promise<number> {
   let parsed;
   try {
     parsed = parseCliArgs('describe-image alt-text', argv, ALT_OPTIONS, true, (v) => v['json'] === true || v['format'] === 'json');
@@ -185,7 +184,7 @@ async function altText(argv: readonly string[], io: CliIo, { secrets, say, fail,
     return report.findings.some((f) => failsCheck(f.rule)) || errors.length > 0 ? 1 : 0;
   }
   for (const e of errors) say(`skipped ${e.file}:${e.line}:${e.column}: ${e.message}`);
-  return fix(checked.docs, { ...options, sites, dirCache, dryRun: !!v['dry-run'], rewriteUninformative: !!v['rewrite-uninformative'], fixPathCase: !!v['fix-path-case'], context: !v['no-context'], cache: v.cache, values: v, secrets, io, say, fail, output, hadErrors: errors.length > 0 });
+  return fixDocs(checked.docs, { ...options, sites, dirCache, dryRun: !!v['dry-run'], rewriteUninformative: !!v['rewrite-uninformative'], fixPathCase: !!v['fix-path-case'], context: !v['no-context'], cache: v.cache, values: v, io, say, fail, output, hadErrors: errors.length > 0 });
 }
 
 /** The options of a run, checked (a flag out of range, a docs root outside the folder); else the message for it. */
@@ -203,7 +202,7 @@ function runOptions(v: AltValues, root: string, mode: string): { root: string; d
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) return `--concurrency must be a whole number from 1 to 64 (got ${v.concurrency}).`;
   const maxRequests = v['max-requests'] !== undefined ? Number(v['max-requests']) : undefined;
   if (maxRequests !== undefined && (!Number.isInteger(maxRequests) || maxRequests < 0)) return `--max-requests must be a whole number, 0 or more (got ${v['max-requests']}).`;
-  const verifyProblem = verifyFlagProblem(v, mode, rules);
+  const verifyProblem = flagProblem(v, mode, rules);
   if (verifyProblem) return verifyProblem;
   const docsRoot = path.resolve(root, v['docs-root'] ?? '.');
   // Site-absolute links (/img/a.png) are read from the docs root: it may not be a way out of the current folder.
@@ -211,88 +210,10 @@ function runOptions(v: AltValues, root: string, mode: string): { root: string; d
   return { root, docsRoot, rules, maxLength, concurrency, maxRequests, format };
 }
 
-/** --verify and --max-requests belong to check, and --verify reports alt-mismatch: it can't be disabled then. */
-function verifyFlagProblem(v: AltValues, mode: string, rules: ReadonlySet<RuleId>): string | undefined {
+/** --verify belongs to check, --max-requests to what sends (fix, check --verify); --verify reports alt-mismatch: it can't be disabled then. */
+function flagProblem(v: AltValues, mode: string, rules: ReadonlySet<RuleId>): string | undefined {
   if (v.verify && mode !== 'check') return '--verify is for check (it reports alt text that does not fit its image; fix fills in missing alt text).';
-  if (v['max-requests'] !== undefined && !v.verify) return '--max-requests limits what --verify sends: give it with check --verify.';
+  if (v['max-requests'] !== undefined && mode === 'check' && !v.verify) return '--max-requests limits what is sent: give it with fix, or with check --verify.';
   if (v.verify && !rules.has('alt-mismatch')) return '--verify reports alt-mismatch, which --disable turns off: leave one of them out.';
   return undefined;
-}
-
-interface FixOptions {
-  readonly root: string;
-  readonly docsRoot: string;
-  readonly sites: readonly Site[];
-  readonly maxLength: number;
-  readonly concurrency: number;
-  readonly dirCache: DirectoryCache;
-  readonly dryRun: boolean;
-  readonly rewriteUninformative: boolean;
-  readonly fixPathCase: boolean;
-  readonly context: boolean;
-  readonly cache: string | undefined;
-  readonly values: EndpointFlags & { auth?: string | undefined };
-  readonly secrets: string[];
-  readonly io: CliIo;
-  readonly say: (text: string) => void;
-  readonly fail: Failure;
-  readonly output: { readonly json: boolean };
-  readonly hadErrors: boolean;
-}
-
-/** Progress on stderr: on a terminal the waiting line, else a line per image; only finished alt texts count as done. */
-function progressReporter(o: FixOptions, waiting: WaitingLine): (p: AltProgress) => void {
-  const onTerminal = o.io.stderrIsTty === true;
-  return (p) => {
-    // Images not sent are cancelled when the user stopped the run, else an error stopped it.
-    const line = `${altProgressText(p, o.io.signal?.aborted ? 'cancelled' : 'not sent')} (${path.relative(o.root, p.current) || p.current})`;
-    if (onTerminal) waiting.show(`generating alt text: ${line}`);
-    else o.say(line);
-  };
-}
-
-/** Generate the alt text of every job (the cache first); a number is the exit code of a run that failed. */
-async function generate(jobs: Parameters<typeof generateAltTexts>[0], o: FixOptions): Promise<{ results: Map<string, FixAltResult>; stats: AltRunStats } | number> {
-  const backend = new RunBackend(o);
-  const waiting = new WaitingLine(o.io, { json: o.output.json });
-  try {
-    const { settings, client, cache } = await backend.open();
-    waiting.show(`generating alt text: ${altProgressText({ total: jobs.length, done: 0, failed: 0, cancelled: 0 })}`);
-    const run = await generateAltTexts(jobs, { settings, client, cache, maxLength: o.maxLength, maxConcurrency: o.concurrency, signal: o.io.signal, onProgress: progressReporter(o, waiting) });
-    waiting.stop();
-    const stop = runError(run);
-    if (stop) throw stop;
-    return { results: new Map(run.results), stats: run.stats };
-  } catch (e) {
-    waiting.stop();
-    if (!isDescribeError(e)) throw e;
-    if (e.code === 'cancelled') return o.fail(130, 'cancelled; nothing was written.', e.code);
-    return o.fail(e.isInputError ? 2 : 1, `${backend.message(e)}${e.isInputError ? '' : ' Nothing was written.'}`, e.code);
-  } finally {
-    waiting.stop();
-    await backend.close(!o.dryRun);
-  }
-}
-
-async function fix(docs: readonly DocFile[], o: FixOptions): Promise<number> {
-  const plan = await planFix(docs, o);
-  if (plan.targets.length === 0) {
-    for (const s of plan.skipped) o.say(`skipped ${s}`);
-    o.say(nothingToFixMessage(plan));
-    return plan.skipped.length || o.hadErrors ? 1 : 0;
-  }
-  let results = new Map<string, FixAltResult>();
-  let stats: AltRunStats | undefined;
-  if (plan.jobs.length) {
-    const run = await generate(plan.jobs, o);
-    if (typeof run === 'number') return run;
-    ({ results, stats } = run);
-  }
-  // Edits per file, each checked by reading the result back, then written atomically if the file is unchanged.
-  const applied = await applyFix(plan, results, { root: o.root, dryRun: o.dryRun });
-  for (const f of applied.files) if (f.diff !== undefined) o.io.stdout(f.diff);
-  for (const s of applied.skipped) o.say(`skipped ${s}`);
-  for (const line of purposeLines(applied)) o.say(line);
-  for (const line of fixSummary(plan, applied, { dryRun: o.dryRun, fixPathCase: o.fixPathCase, stats, root: o.root }).split('\n')) o.say(line);
-  return applied.skipped.length > 0 || o.hadErrors ? 1 : 0;
 }

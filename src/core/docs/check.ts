@@ -11,12 +11,12 @@ import { listDocFiles } from './files';
 import { findImages } from '../finders';
 import { decodeDocText, NotUtf8Error, type DecodeOptions } from './encoding';
 import { DocTooLargeError, type FindOptions, type FoundImage } from '../finders';
-import { DirectoryCache, resolveImageLink, type LinkRoots, type ResolvedLink } from './links';
+import { DirectoryCache, resolveImageLink, type LinkRoots, type LinkScope, type ResolvedLink } from './links';
 import { type Finding } from './rules';
 import { docAltFindings } from './docRules';
 import type { Report } from './report';
 import { contentHash } from './write';
-import { siteServing, type Site } from '../sites';
+import { siteServing } from '../sites';
 import { pageDialect, PageSetups, type PageSetup } from './pages';
 
 export interface DocFile {
@@ -95,15 +95,9 @@ export function parseDoc(file: string, absPath: string, text: string, byName: Do
   }
 }
 
-export interface CheckOptions {
+export interface CheckOptions extends LinkScope {
   readonly rules: ReadonlySet<RuleId>;
   readonly maxLength: number;
-  /** Where relative links may lead, and where site-absolute links start. */
-  readonly root: string;
-  readonly docsRoot: string;
-  /** The detected docs sites: a page of one resolves `/img/a.png` in its static folders (see core/sites). */
-  readonly sites?: readonly Site[] | undefined;
-  readonly dirCache?: DirectoryCache | undefined;
 }
 
 export interface FileCheck {
@@ -112,12 +106,15 @@ export interface FileCheck {
   readonly links: Map<number, ResolvedLink>;
 }
 
-/** Is this a link to a local file (not a URL, not inline data, known statically)? */
-export function isLocalLink(image: FoundImage): boolean {
-  return !!image.src && !image.srcDynamic && !/^(https?:)?\/\//i.test(image.src) && !/^data:/i.test(image.src);
+/**
+ * Is this link of the image a local file (not a URL, not inline data, known statically)? `src`: the image's source,
+ * or another of its links (ThemedImage's dark source, Learn's lightbox).
+ */
+export function isLocalLink(image: FoundImage, src = image.src): boolean {
+  return !!src && !image.srcDynamic && !/^(https?:)?\/\//i.test(src) && !/^data:/i.test(src);
 }
 
-export function linkRoots(doc: DocFile, options: Pick<CheckOptions, 'root' | 'docsRoot' | 'sites'>): LinkRoots {
+export function linkRoots(doc: DocFile, options: LinkScope): LinkRoots {
   return { documentPath: doc.absPath, root: options.root, docsRoot: options.docsRoot, site: siteServing(options.sites ?? [], doc.absPath) };
 }
 
@@ -134,7 +131,7 @@ export async function checkDoc(doc: DocFile, options: CheckOptions): Promise<Fil
     // opens). Each must hold; only the source's case is fixed by --fix-path-case, the others' is reported.
     const others = [...(image.otherSrcs ?? []).map((src) => ({ src, what: '' })), ...(image.learn?.lightbox ? [{ src: image.learn.lightbox.src, what: 'lightbox ' }] : [])];
     for (const [n, { src, what }] of [{ src: image.src, what: '' }, ...others].entries()) {
-      if (!isLocalLink({ ...image, src })) continue;
+      if (!isLocalLink(image, src)) continue;
       const link = await resolveImageLink(src, linkRoots(doc, options), cache);
       if (n === 0) links.set(index, link);
       findings.push(...linkFindings(doc, { line: image.line, column: image.column, src }, link, options.rules, what));

@@ -6,25 +6,17 @@
  */
 import * as path from 'node:path';
 import { FILE_HEADERS_ONLY, formatPatch, structuredPatch } from 'diff';
-import type { AltJob, AltRunStats } from './generate';
+import { previewCounts, type AltJob, type AltRunPreview, type AltRunStats } from './generate';
 import { altContextOf, reuseText } from './altContext';
 import { isLocalLink, linkRoots, type DocFile } from './check';
 import { altEdit, applyEdits, srcEdit, verifyEdits, type IntendedChange, type TextEdit } from './edits';
-import { DirectoryCache, resolveImageLink } from './links';
+import { DirectoryCache, resolveImageLink, type LinkScope } from './links';
 import { judgeAlt } from './judge';
-import type { Site } from '../sites';
 import { writeFileSafely } from './write';
 import { decorativeEdits, longDescriptionEdits } from './longDescription';
 import { documentPurpose, type AltPurpose } from './purpose';
 
-export interface FixPlanOptions {
-  /** Where relative links may lead. */
-  readonly root: string;
-  /** Where site-absolute links start (on no detected site). */
-  readonly docsRoot: string;
-  /** The detected docs sites (their static folders): see core/sites. */
-  readonly sites?: readonly Site[] | undefined;
-  readonly dirCache?: DirectoryCache | undefined;
+export interface FixPlanOptions extends LinkScope {
   /** Also replace alt text that says nothing (a file name, "image"). */
   readonly rewriteUninformative: boolean;
   /** Also rewrite links whose letter case differs from the file's real name. */
@@ -101,6 +93,11 @@ export async function planFix(docs: readonly DocFile[], options: FixPlanOptions)
     }
   }
   return { docs: docs.length, targets, jobs, skipped };
+}
+
+/** The sentence said before alt text is generated: images, the requests that will be sent (after dedupe and the cache). */
+export function fixCostLine(preview: AltRunPreview, where: string): string {
+  return `generating alt text for ${preview.images} image(s): ${[`will send ${preview.requests} request(s) to ${where}`, ...previewCounts(preview)].join(', ')}.`;
 }
 
 /** The sentence for a plan with nothing to do. */

@@ -379,6 +379,14 @@ export async function previewAltRun(jobs: readonly AltJob[], options: AltRunOpti
   return { images: jobs.length, requests, cached, deduplicated: run.stats.deduplicated, unreadable };
 }
 
+/** What a preview counts besides its requests, as said before sending: answered from the cache, shared, unreadable. */
+export function previewCounts(preview: AltRunPreview): string[] {
+  const parts = [`${preview.cached} answered from the cache`];
+  if (preview.deduplicated) parts.push(`${preview.deduplicated} duplicate(s) sharing a request`);
+  if (preview.unreadable) parts.push(`${preview.unreadable} image(s) that can't be read`);
+  return parts;
+}
+
 /** Raise a run's fatal error or cancel as what the caller reports. */
 export function runError(run: AltRunResult): DescribeError | undefined {
   if (run.fatal) return run.fatal;

@@ -24,6 +24,21 @@ export interface LinkRoots {
   readonly site?: Site | undefined;
 }
 
+/**
+ * Where a run's links lead (`alt-text check|fix`, verify, the extension): relative links stay inside `root`;
+ * site-absolute ones (`/img/a.png`) start in the static folders of the page's site, or at `docsRoot` on no site.
+ */
+export interface LinkScope {
+  /** Where relative links may lead (the current folder, the workspace folder). */
+  readonly root: string;
+  /** Where site-absolute links start on no detected site. */
+  readonly docsRoot: string;
+  /** The detected docs sites: a page of one resolves `/img/a.png` in its static folders (see core/sites). */
+  readonly sites?: readonly Site[] | undefined;
+  /** Directory listings shared by the run (one is made when none is given). */
+  readonly dirCache?: DirectoryCache | undefined;
+}
+
 export type ResolvedLink =
   | { readonly kind: 'url'; readonly url: string }
   /** An existing file. `caseFixedSrc` is set when the link differs from the real name in letter case. */

@@ -10,15 +10,14 @@
 import { isObject, str } from '../base';
 import { LineIndex, type FoundImage } from '../finders';
 import { altContextOf, contextFields, CONTEXT_HEADER } from './altContext';
-import { generateAltTexts, previewAltRun, runError, type AltJob, type AltOutcome, type AltRunOptions, type AltRunPreview, type ImageAsk } from './generate';
+import { generateAltTexts, previewAltRun, previewCounts, runError, type AltJob, type AltOutcome, type AltRunOptions, type AltRunPreview, type ImageAsk } from './generate';
 import type { Report, VerifySummary } from './report';
 import { isLocalLink, linkRoots, type DocFile } from './check';
 import { documentPurpose } from './purpose';
 import { altEdit, applyEdits, verifyEdits } from './edits';
-import { DirectoryCache, resolveImageLink } from './links';
+import { DirectoryCache, resolveImageLink, type LinkScope } from './links';
 import { judgeAlt } from './judge';
 import { cleanAltText, type Finding, type FindingFix } from './rules';
-import type { Site } from '../sites';
 
 /** The model's judgement of one alt text: it fits, or it does not (with the alt text it suggests, when usable). */
 export type Verdict = { readonly verdict: 'match' } | { readonly verdict: 'mismatch'; readonly suggestion: string | undefined };
@@ -42,11 +41,7 @@ export interface VerifyPlan {
   readonly skipped: readonly string[];
 }
 
-export interface VerifyPlanOptions {
-  readonly root: string;
-  readonly docsRoot: string;
-  readonly sites?: readonly Site[] | undefined;
-  readonly dirCache?: DirectoryCache | undefined;
+export interface VerifyPlanOptions extends LinkScope {
   /** Send the image's context with it (altContext.ts: heading, introducing sentence, caption, title, text around it). */
   readonly context: boolean;
 }
@@ -272,10 +267,7 @@ export async function verifyAltTexts(docs: readonly DocFile[], options: VerifyRu
 
 /** The sentence said before anything is sent: images, requests after dedupe and the cache. */
 export function verifyCostLine(preview: AltRunPreview, where: string): string {
-  const parts = [`${preview.requests} request(s) to send to ${where}`, `${preview.cached} answered from the cache`];
-  if (preview.deduplicated) parts.push(`${preview.deduplicated} duplicate(s) sharing a request`);
-  if (preview.unreadable) parts.push(`${preview.unreadable} image(s) that can't be read`);
-  return `verifying the alt text of ${preview.images} image(s): ${parts.join(', ')}.`;
+  return `verifying the alt text of ${preview.images} image(s): ${[`${preview.requests} request(s) to send to ${where}`, ...previewCounts(preview)].join(', ')}.`;
 }
 
 /** The check's report with the verify findings added (in the order of the files, then by position) and its summary. */

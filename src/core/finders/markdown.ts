@@ -5,21 +5,22 @@
  * (html.ts); MDX's JSX tags with micromark's MDX extension (jsx.ts). What micromark calls code (fenced, indented,
  * inline), front matter, math or an HTML comment is never an image, and line and column come from the parser.
  *
- * Over 400 lines on purpose: ImageWalk is one pass over micromark's events, and every handler reads and moves the same
- * state (the open paragraph and its introducing sentence, links, JSX balance, tables, pending references). What needs
- * none of it lives apart: event reading in events.ts, figures in mdxFigures.ts, sentences in sentences.ts.
+ * ImageWalk is one pass over micromark's events; what it feeds and asks lives apart: event reading in events.ts, the
+ * introducing sentence in intro.ts, reference definitions in references.ts, MDX's open elements in mdxElements.ts and
+ * its figures in mdxFigures.ts.
  */
 import { mdxjs } from 'micromark-extension-mdxjs';
-import { normalizeIdentifier } from 'micromark-util-normalize-identifier';
 import type { Event, Extension, Token } from 'micromark-util-types';
-import { findEnter, findExit, mdxTag, plainText, slice, span, withBlockEnds, type MdxTag } from './events';
+import { findEnter, findExit, mdxTag, plainText, slice, span, withBlockEnds } from './events';
 import { findHtmlImages } from './html';
 import { learnToken } from './learn';
 import { findJsxImages, imageComponentsWith, imageFromJsxTag, mayHoldImageTag } from './jsx';
 import { LineIndex } from './lines';
 import { markdownEvents } from '../markdown';
-import { clip, oneLine, shiftImage, type FindOptions, type FoundImage, type ImageComponents, type Span } from './model';
-import { lastSentence } from './sentences';
+import { clip, oneLine, shiftImage, type FindOptions, type FoundImage, type ImageComponents } from './model';
+import { IntroSentences } from './intro';
+import { References, type Destination } from './references';
+import { MdxElements } from './mdxElements';
 import { MdxFigures } from './mdxFigures';
 import { DocParseError, type DocLanguage } from '../base';
 
@@ -30,20 +31,10 @@ function documentEvents(text: string, mdx: boolean): Event[] {
   return markdownEvents(text, mdx ? { mdx: (mdxExtension ??= mdxjs()) } : {});
 }
 
-interface PendingReference {
-  readonly image: Omit<FoundImage, 'src' | 'srcSpan' | 'srcWrite'>;
-  readonly label: string;
-}
-
 /** Find every image in a Markdown (or, with `mdx`, MDX) document. */
 export function findMarkdownImages(text: string, mdx: boolean, lines: LineIndex, options: FindOptions = {}, events = documentEvents(text, mdx)): FoundImage[] {
   return withBlockEnds(new ImageWalk(text, events, mdx ? 'mdx' : 'markdown', lines, options).run(), events);
 }
-
-/** Blocks after which the paragraph before no longer introduces an image. */
-const ENDS_INTRO = new Set(['codeFenced', 'codeIndented', 'table', 'mathFlow']);
-
-type Destination = { readonly src: string; readonly span: Span; readonly write: 'markdown' | 'markdown-angle' };
 
 /**
  * One walk over micromark's events, a handler per construct: images (label, destination or reference), definitions,
@@ -51,35 +42,29 @@ type Destination = { readonly src: string; readonly span: Span; readonly write: 
  */
 class ImageWalk {
   private readonly found: FoundImage[] = [];
-  private readonly references: PendingReference[] = [];
-  private readonly definitions = new Map<string, Destination>();
+  /** Reference images and the definitions they name (references.ts), resolved when the walk ends. */
+  private readonly references = new References();
   private heading: string | undefined;
   private previousParagraph = '';
-  /** The last sentence of the paragraph before, for the images after it (none after a heading, code or a table). */
-  private intro: string | undefined;
-  /**
-   * Images found inside the paragraph being read: their context is the paragraph's text, known at its end. `before`:
-   * the paragraph's text up to event `read` (read on as images come, so a paragraph is read once).
-   */
-  private paragraph: { enter: number; images: number[]; before: string; read: number } | undefined;
+  /** The sentence that introduces each image (intro.ts), fed the events that start and end it. */
+  private readonly intro: IntroSentences;
+  /** Images found inside the paragraph being read: their context is the paragraph's text, known at its end. */
+  private paragraph: { enter: number; images: number[] } | undefined;
   /** The image being read (`![…](…)`, `![…][…]`), and what was read of it so far. */
   private readonly openImages: Token[] = [];
   private label: { start: number; end: number; text: string } | undefined;
   private dest: Destination | undefined;
   private referenceString: string | undefined;
-  /** The image's title (`![a](b "title")`), and the titles of the definitions (`[label]: src "title"`). */
+  /** The image's title (`![a](b "title")`). */
   private title: string | undefined;
-  private readonly definitionTitles = new Map<string, string>();
-  /** The definition being read (`[label]: src`). */
-  private definitionLabel: string | undefined;
   private destinationWrite: Destination['write'] = 'markdown';
   /** The Learn `type="complex"` image whose `:::image-end:::` is still to come (its index in `found`). */
   private openComplex: number | undefined;
   /** GFM tables being read (a Learn value written in a cell must not hold `|`). */
   private tables = 0;
   private readonly components: ImageComponents;
-  /** The JSX elements open (MDX): each must be closed, as MDX's compiler requires. */
-  private readonly openJsx: MdxTag[] = [];
+  /** The JSX elements open (MDX): balanced as MDX's compiler requires; an `<a>` or `<button>` makes an image functional. */
+  private readonly jsx: MdxElements;
   /** MDX `<figure>` elements open, for their `<figcaption>`. */
   private readonly figures = new MdxFigures();
   /** Links being read (`[![alt](src)](href)`), and inline HTML `<a>`/`<button>` tags opened and not yet closed. */
@@ -94,13 +79,14 @@ class ImageWalk {
     private readonly options: FindOptions,
   ) {
     this.components = imageComponentsWith(options.components);
+    this.intro = new IntroSentences(events, text);
+    this.jsx = new MdxElements(lines);
   }
 
   run(): FoundImage[] {
     for (let i = 0; i < this.events.length; i++) i = (this.events[i] as Event)[0] === 'enter' ? this.enter(i) : this.exit(i);
-    const unclosed = this.openJsx.pop();
-    if (unclosed) this.jsxError(unclosed, `expected a closing tag for <${unclosed.name}>`);
-    this.resolveReferences();
+    this.jsx.end();
+    this.references.resolve(this.found);
     return this.found.sort((a, b) => a.start - b.start);
   }
 
@@ -108,7 +94,7 @@ class ImageWalk {
   private enter(i: number): number {
     const token = (this.events[i] as Event)[1];
     const type = token.type as string;
-    if (ENDS_INTRO.has(type)) this.intro = undefined; // what introduced code or a table does not introduce the image after it
+    this.intro.enter(type, i);
     switch (type) {
       case 'image':
         this.openImage(token);
@@ -136,10 +122,10 @@ class ImageWalk {
         if (this.openImages.length) this.referenceString = slice(this.text, token);
         break;
       case 'definitionLabelString':
-        this.definitionLabel = normalizeIdentifier(slice(this.text, token)).toLowerCase();
+        this.references.startDefinition(slice(this.text, token));
         break;
       case 'paragraph':
-        this.paragraph = { enter: i, images: [], before: '', read: i };
+        this.paragraph = { enter: i, images: [] };
         break;
       case 'link':
         this.links++;
@@ -193,10 +179,10 @@ class ImageWalk {
       case 'atxHeadingText':
       case 'setextHeadingText':
         this.heading = oneLine(plainText(this.events, findEnter(this.events, i), i, this.text)) || this.heading;
-        this.intro = undefined;
+        this.intro.heading();
         break;
       case 'definition':
-        this.definitionLabel = undefined;
+        this.references.endDefinition();
         break;
       case 'paragraph':
         this.endParagraph(i);
@@ -215,20 +201,8 @@ class ImageWalk {
   private add(image: FoundImage, at: number): void {
     if (this.paragraph) this.paragraph.images.push(this.found.length);
     this.figures.image(this.found.length);
-    const intro = image.intro ?? this.introAt(at);
+    const intro = image.intro ?? this.intro.at(at);
     this.found.push(intro ? { ...image, intro } : image);
-  }
-
-  /** The introducing sentence of an image that starts at event `at`. */
-  private introAt(at: number): string | undefined {
-    const p = this.paragraph;
-    if (!p) return this.intro;
-    if (at > p.read) {
-      p.before += plainText(this.events, p.read, at - 1, this.text, true);
-      p.read = at;
-      if (p.before.length > 8192) p.before = p.before.slice(-4096); // only the end is read: keep a gallery's text short
-    }
-    return lastSentence(p.before) ?? this.intro;
   }
 
   /** A title: of the image being read, or of the definition being read (the first one counts). */
@@ -237,7 +211,7 @@ class ImageWalk {
     if (!value) return;
     if (ofImage) {
       if (this.openImages.length && this.title === undefined) this.title = clip(value);
-    } else if (this.definitionLabel !== undefined && !this.definitionTitles.has(this.definitionLabel)) this.definitionTitles.set(this.definitionLabel, clip(value));
+    } else this.references.title(clip(value));
   }
 
   /** The context of an image outside a paragraph: the paragraph before it. */
@@ -250,12 +224,12 @@ class ImageWalk {
     const value = { src: plainText(this.events, i, findExit(this.events, i), this.text), span: span(token), write: this.destinationWrite };
     if (ofImage) {
       if (this.openImages.length && !this.dest) this.dest = value;
-    } else if (this.definitionLabel !== undefined && !this.definitions.has(this.definitionLabel)) this.definitions.set(this.definitionLabel, value);
+    } else this.references.link(value);
   }
 
   /** Inside a link: a Markdown link, or an inline HTML `<a>`/`<button>` (micromark gives each inline tag as a token). */
   private get link(): 'link' | 'button' | undefined {
-    return this.links > 0 ? 'link' : (this.htmlLinks[this.htmlLinks.length - 1] ?? this.jsxLink());
+    return this.links > 0 ? 'link' : (this.htmlLinks[this.htmlLinks.length - 1] ?? this.jsx.link());
   }
 
   /** HTML blocks and inline HTML: their `<img>` tags, read with parse5. */
@@ -288,7 +262,7 @@ class ImageWalk {
   private mdxJsxTag(i: number, type: string): number {
     const exit = findExit(this.events, i);
     const tag = mdxTag(this.events, i, exit, this.text, type);
-    this.balance(tag);
+    this.jsx.tag(tag);
     const component = !tag.closing && tag.name ? this.components.get(tag.name) : undefined;
     if (component) {
       const image = imageFromJsxTag(tag, { language: this.language, lines: this.lines, heading: this.heading, context: this.contextOutside() }, component);
@@ -296,33 +270,6 @@ class ImageWalk {
     }
     this.figures.tag(tag, i, exit, this.events, this.text, this.found);
     return exit;
-  }
-
-  /** Inside an open JSX `<a>` (or a `Link` component) or `<button>` (MDX): the image is functional. */
-  private jsxLink(): 'link' | 'button' | undefined {
-    for (let i = this.openJsx.length - 1; i >= 0; i--) {
-      const name = this.openJsx[i]?.name;
-      if (name === 'a' || name === 'Link') return 'link';
-      if (name === 'button') return 'button';
-    }
-    return undefined;
-  }
-
-  /** Keep JSX elements balanced (`<details>` … `</details>`), as MDX's compiler does: a stray or missing one is an error. */
-  private balance(tag: MdxTag): void {
-    if (tag.selfClosing) return;
-    if (!tag.closing) {
-      this.openJsx.push(tag);
-      return;
-    }
-    const open = this.openJsx.pop();
-    if (!open) this.jsxError(tag, `unexpected closing tag </${tag.name}>: no element is open`);
-    else if (open.name !== tag.name) this.jsxError(tag, `unexpected closing tag </${tag.name}>: expected </${open.name}> (opened on line ${this.lines.position(open.start).line})`);
-  }
-
-  private jsxError(tag: MdxTag, message: string): never {
-    const at = this.lines.position(tag.start);
-    throw new DocParseError(`not valid MDX: ${message}`, at.line, at.column);
   }
 
   /**
@@ -414,7 +361,7 @@ class ImageWalk {
       const ref = this.referenceString ?? labelRaw;
       // Shortcut (`![label]`) and collapsed (`![label][]`) references: the text is the label, so an edit keeps it.
       const shortcut = this.referenceString === undefined ? { altWrite: 'markdown-shortcut' as const, altSpan: { start: label.start - 1, end: token.end.offset }, refLabel: labelRaw } : {};
-      this.references.push({ image: { ...base, syntax: 'markdown-ref' }, label: normalizeIdentifier(ref).toLowerCase() });
+      this.references.image(this.found.length, ref);
       this.add({ ...base, ...shortcut, syntax: 'markdown-ref', src: '', srcSpan: undefined, srcWrite: undefined }, at);
     }
     this.label = undefined;
@@ -433,24 +380,10 @@ class ImageWalk {
       const image = this.found[index];
       if (image && image.context === undefined && context) this.found[index] = { ...image, context: clip(context) };
     }
-    if (own && !this.figures.isOpen) {
-      this.previousParagraph = own;
-      this.intro = lastSentence(own);
-    }
+    // A figure's caption is no paragraph before the images after the figure.
+    const before = own && !this.figures.isOpen ? own : undefined;
+    if (before) this.previousParagraph = before;
+    this.intro.endParagraph(before);
     this.paragraph = undefined;
-  }
-
-  /** Resolve reference images against the definitions (which may come after them). */
-  private resolveReferences(): void {
-    let r = 0;
-    for (let i = 0; i < this.found.length && r < this.references.length; i++) {
-      const image = this.found[i];
-      if (image?.syntax !== 'markdown-ref') continue;
-      const label = (this.references[r] as PendingReference).label;
-      const def = this.definitions.get(label);
-      const title = this.definitionTitles.get(label);
-      r++;
-      if (def) this.found[i] = { ...image, src: def.src, srcSpan: def.span, srcWrite: def.write, ...(title ? { title } : {}) };
-    }
   }
 }

@@ -7,32 +7,25 @@
  */
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { apiKeyCredential, ChatClient } from '../../../src/core/net';
-import { nodeTransport } from '../../../src/core/nodeHttp';
+import { describe, it } from 'node:test';
 import { altPrompt, contextKey, FileAltCache, generateAltTexts, reuseText, type AltContext, type AltJob } from '../../../src/core/docs';
 import { resolveSettings } from '../../../src/core/base';
+import { apiKeyCredential, ChatClient } from '../../../src/core/net';
+import { nodeTransport } from '../../../src/core/nodeHttp';
 import { AzureLikeServer, type RecordedRequest } from '../../support/azureServer';
+import { altRunSetup } from '../../support/altRun';
 import { image } from '../../support/paths';
 
 /** The fake model answers with what it was told about the image's place, so each answer shows its own prompt. */
-const server = new AzureLikeServer({ answer: (req) => `Diagram for ${/Caption: "([^"]*)"/.exec(promptOf(req))?.[1] ?? 'any page'}.` });
-let dir = '';
-before(async () => {
-  await server.start();
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'di-context-'));
-  await fs.copyFile(image('ui.png'), path.join(dir, 'diagram.png'));
-  await fs.copyFile(image('ui.png'), path.join(dir, 'diagram-copy.png'));
-  await fs.copyFile(image('photo.jpg'), path.join(dir, 'logo.jpg'));
-});
-after(async () => {
-  await server.stop();
-  await fs.rm(dir, { recursive: true, force: true });
-});
-beforeEach(() => {
-  server.requests.length = 0;
+const { server, dir, settings, withClient } = altRunSetup({
+  answer: (req) => `Diagram for ${/Caption: "([^"]*)"/.exec(promptOf(req))?.[1] ?? 'any page'}.`,
+  prefix: 'di-context-',
+  fill: async (dir) => {
+    await fs.copyFile(image('ui.png'), path.join(dir, 'diagram.png'));
+    await fs.copyFile(image('ui.png'), path.join(dir, 'diagram-copy.png'));
+    await fs.copyFile(image('photo.jpg'), path.join(dir, 'logo.jpg'));
+  },
 });
 
 /** The text the request asked (the user message's text parts). */
@@ -43,18 +36,10 @@ function promptOf(req: RecordedRequest): string {
   return ((user?.content ?? []) as { type: string; text?: string }[]).filter((p) => p.type === 'text').map((p) => p.text).join('\n');
 }
 
-const settings = () => resolveSettings({ endpoint: server.url, deployment: 'gpt-4o' });
 const job = (id: string, file: string, context?: AltContext): AltJob => ({ id, source: path.join(dir, file), context });
 const INSTALL: AltContext = { heading: 'Install', intro: 'The installer looks like this:', caption: 'The setup wizard', text: 'Download the installer.' };
 
-async function run(jobs: readonly AltJob[], cache?: FileAltCache) {
-  const client = new ChatClient({ credential: apiKeyCredential(server.key), transport: nodeTransport() });
-  try {
-    return await generateAltTexts(jobs, { settings: settings(), client, cache });
-  } finally {
-    await client.close();
-  }
-}
+const run = (jobs: readonly AltJob[], cache?: FileAltCache) => withClient((client) => generateAltTexts(jobs, { settings: settings(), client, cache }));
 
 /** Each job's alt text (or why none), by id. */
 const alts = (result: Awaited<ReturnType<typeof run>>) => [...result.results.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([id, o]) => [id, o.ok ? o.alt : o.reason]);
@@ -117,9 +102,7 @@ describe('alt text per use: grouped by image and context', () => {
   });
 
   it('a prompt override (Refine) asks once per image: the override is the whole prompt', async () => {
-    const client = new ChatClient({ credential: apiKeyCredential(server.key), transport: nodeTransport() });
-    const result = await generateAltTexts([job('a', 'diagram.png', INSTALL), job('b', 'diagram.png', { heading: 'Other' })], { settings: settings(), client, prompt: 'Describe it in German.' });
-    await client.close();
+    const result = await withClient((client) => generateAltTexts([job('a', 'diagram.png', INSTALL), job('b', 'diagram.png', { heading: 'Other' })], { settings: settings(), client, prompt: 'Describe it in German.' }));
     assert.equal(server.requests.length, 1);
     assert.equal(result.stats.reuse[0]?.alts, 1);
   });

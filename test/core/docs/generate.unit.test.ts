@@ -5,45 +5,28 @@
  */
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { ChatClient } from '../../../src/core/net';
-import { nodeTransport } from '../../../src/core/nodeHttp';
+import { describe, it } from 'node:test';
 import { altCacheKey, altPrompt, FileAltCache, generateAltTexts, type AltCacheKeyParts } from '../../../src/core/docs';
-import { resolveSettings } from '../../../src/core/base';
-import { AzureLikeServer } from '../../support/azureServer';
+import { altRunSetup } from '../../support/altRun';
 import { image } from '../../support/paths';
-import { apiKeyCredential } from '../../../src/core/net';
 
-const server = new AzureLikeServer({ answer: (req) => `Image of a ${req.images[0]?.width}x${req.images[0]?.height} picture.` });
-let dir = '';
-before(async () => {
-  await server.start();
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'di-gen-'));
-  await fs.copyFile(image('ui.png'), path.join(dir, 'a.png'));
-  await fs.copyFile(image('ui.png'), path.join(dir, 'a-copy.png'));
-  await fs.copyFile(image('photo.jpg'), path.join(dir, 'b.jpg'));
-  await fs.copyFile(image('not-an-image.png'), path.join(dir, 'bad.png'));
+const { server, dir, settings, client: clientOf, withClient } = altRunSetup({
+  answer: (req) => `Image of a ${req.images[0]?.width}x${req.images[0]?.height} picture.`,
+  prefix: 'di-gen-',
+  fill: async (dir) => {
+    await fs.copyFile(image('ui.png'), path.join(dir, 'a.png'));
+    await fs.copyFile(image('ui.png'), path.join(dir, 'a-copy.png'));
+    await fs.copyFile(image('photo.jpg'), path.join(dir, 'b.jpg'));
+    await fs.copyFile(image('not-an-image.png'), path.join(dir, 'bad.png'));
+  },
 });
-after(async () => {
-  await server.stop();
-  await fs.rm(dir, { recursive: true, force: true });
-});
-beforeEach(() => {
-  server.requests.length = 0;
-  server.script.length = 0;
-});
-
-const settings = () => resolveSettings({ endpoint: server.url, deployment: 'gpt-4o' });
 // Every use in the same context (the same heading and text): copies of one image are one request.
 const jobs = (...names: string[]) => names.map((n, i) => ({ id: `${i}`, source: path.join(dir, n), context: { heading: 'Setup', text: 'Step 1: open the dialog.' } }));
 
 describe('generating alt text in bulk', () => {
   it('sends each distinct image once, with its context; one bad image does not stop the rest', async () => {
-    const client = new ChatClient({ credential: apiKeyCredential(server.key), transport: nodeTransport() });
-    const run = await generateAltTexts(jobs('a.png', 'bad.png', 'a-copy.png', 'b.jpg'), { settings: settings(), client });
-    await client.close();
+    const run = await withClient((client) => generateAltTexts(jobs('a.png', 'bad.png', 'a-copy.png', 'b.jpg'), { settings: settings(), client }));
     assert.equal(run.fatal, undefined);
     assert.deepEqual(
       [...run.results.entries()].sort().map(([id, o]) => [id, o.ok ? o.alt : o.status]),
@@ -61,7 +44,7 @@ describe('generating alt text in bulk', () => {
   });
 
   it('an image that is not a file yet (a pasted screenshot) goes the same way: sent once, cached, the same as its file', async () => {
-    const client = new ChatClient({ credential: apiKeyCredential(server.key), transport: nodeTransport() });
+    const client = clientOf();
     const cache = await FileAltCache.load(path.join(dir, 'pasted-cache.json'));
     const bytes = await fs.readFile(path.join(dir, 'a.png'));
     const pasted = [{ id: 'p1', source: 'image.png', bytes }, { id: 'p2', source: 'image-1.png', bytes }];
@@ -76,9 +59,7 @@ describe('generating alt text in bulk', () => {
   });
 
   it('a wrong key stops the whole run after one request, with one error', async () => {
-    const client = new ChatClient({ credential: apiKeyCredential('wrong-key-1234'), transport: nodeTransport() });
-    const run = await generateAltTexts(jobs('a.png', 'b.jpg', 'bad.png'), { settings: settings(), client, maxConcurrency: 1 });
-    await client.close();
+    const run = await withClient((client) => generateAltTexts(jobs('a.png', 'b.jpg', 'bad.png'), { settings: settings(), client, maxConcurrency: 1 }), 'wrong-key-1234');
     assert.equal(run.fatal?.code, 'auth');
     assert.equal(server.requests.length, 1);
     assert.deepEqual(
@@ -91,7 +72,7 @@ describe('generating alt text in bulk', () => {
     server.latencyMs = 400;
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    const client = new ChatClient({ credential: apiKeyCredential(server.key), transport: nodeTransport() });
+    const client = clientOf();
     try {
       const run = await generateAltTexts(jobs('a.png', 'b.jpg'), { settings: settings(), client, signal: controller.signal });
       assert.equal(run.cancelled, true);

@@ -87,6 +87,18 @@ describe('mdx-code-block', () => {
     assert.deepEqual(findImages(text, 'mdx'), [], 'not a Docusaurus page: a fence is code');
   });
 
+  it('a reference image in the fence keeps its own definition; one after the fence keeps the page\'s', () => {
+    const page = '```mdx-code-block\n![Inner][x]\n\n[x]: inner.png\n```\n\n![Outer][y] and ![Undefined in the page][x]\n\n[y]: outer.png\n';
+    assert.deepEqual(
+      findImages(page, 'mdx', { mdxCodeBlocks: true }).map((i) => [i.alt, i.src]),
+      [
+        ['Inner', 'inner.png'],
+        ['Outer', 'outer.png'],
+      ],
+      'a definition inside the fence is the fence\'s own: "![Undefined in the page][x]" is text, not an image',
+    );
+  });
+
   it('a fence that is not valid MDX is a parse error at its line in the page', () => {
     assert.throws(() => findImages('# A\n\n```mdx-code-block\n<div>\n```\n', 'mdx', { mdxCodeBlocks: true }), (e: unknown) => e instanceof Error && e.name === 'DocParseError' && (e as unknown as { line: number }).line >= 4 && /mdx-code-block/.test(e.message));
   });

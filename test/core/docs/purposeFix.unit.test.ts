@@ -7,18 +7,17 @@
  */
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { micromark } from 'micromark';
 import { parse, type DefaultTreeAdapterTypes } from 'parse5';
 import sharp from 'sharp';
-import { ChatClient, apiKeyCredential } from '../../../src/core/net';
-import { nodeTransport } from '../../../src/core/nodeHttp';
+import type { ChatClient } from '../../../src/core/net';
 import { applyFix, generateAltTexts, parseDoc, planFix, purposeLines, type AltCache, type FixApplied } from '../../../src/core/docs';
 import { findImages, type FoundImage } from '../../../src/core/finders';
-import { resolveSettings, type DocLanguage } from '../../../src/core/base';
-import { AzureLikeServer, type RecordedRequest } from '../../support/azureServer';
+import type { DocLanguage } from '../../../src/core/base';
+import type { RecordedRequest } from '../../support/azureServer';
+import { altRunSetup } from '../../support/altRun';
 
 /** Everything a model could write that would be markup somewhere: each must end up as text. */
 const HOSTILE =
@@ -45,28 +44,22 @@ function answer(req: RecordedRequest): string {
   }
 }
 
-const server = new AzureLikeServer({ answer });
-let root = '';
-let client: ChatClient;
-before(async () => {
-  await server.start();
-  client = new ChatClient({ credential: apiKeyCredential(server.key), transport: nodeTransport() });
-  root = await fs.mkdtemp(path.join(os.tmpdir(), 'di-purpose-'));
+/** The images, each of its own size: the size tells the fake model which picture it is sent. */
+async function writeImages(root: string): Promise<void> {
   await fs.mkdir(path.join(root, 'img'));
   for (const [name, [width, height]] of Object.entries(SIZES)) {
     await sharp({ create: { width, height, channels: 3, background: { r: width % 256, g: 90, b: height % 256 } } })
       .png()
       .toFile(path.join(root, 'img', `${name}.png`));
   }
+}
+
+const { server, dir: root, settings, client: clientOf } = altRunSetup({ answer, prefix: 'di-purpose-', fill: writeImages });
+let client: ChatClient;
+before(() => {
+  client = clientOf();
 });
-after(async () => {
-  await client.close();
-  await server.stop();
-  await fs.rm(root, { recursive: true, force: true });
-});
-beforeEach(() => {
-  server.requests.length = 0;
-});
+after(() => client.close());
 
 class MemoryCache implements AltCache {
   readonly map = new Map<string, string>();
@@ -85,7 +78,7 @@ async function fixDoc(name: string, language: DocLanguage, text: string, cache?:
   const doc = parseDoc(name, abs, text, language);
   assert.equal(doc.parseError, undefined);
   const plan = await planFix([doc], { root, docsRoot: root, rewriteUninformative: true, fixPathCase: false, context: true });
-  const run = await generateAltTexts(plan.jobs, { settings: resolveSettings({ endpoint: server.url, deployment: 'gpt-4o' }), client, cache });
+  const run = await generateAltTexts(plan.jobs, { settings: settings(), client, cache });
   assert.equal(run.fatal, undefined);
   const applied = await applyFix(plan, run.results, { root, dryRun: false });
   const written = await fs.readFile(abs, 'utf8');

@@ -26,26 +26,40 @@ const written = (r: ReturnType<typeof describeFirst>) => {
   return r;
 };
 
+/** Documents whose long description is written exactly so (Markdown and Learn): the page, the description, the result. */
+const WRITTEN: readonly { readonly name: string; readonly text: string; readonly description: string; readonly want: string }[] = [
+  {
+    name: 'a byte order mark: the Learn type and body land where they belong',
+    text: '\ufeff# Title\n\n:::image source="a.png" alt-text="Flow":::\n\nAfter.\n',
+    description: 'The client calls the API.',
+    want: '\ufeff# Title\n\n:::image type="complex" source="a.png" alt-text="Flow":::\nThe client calls the API.\n:::image-end:::\n\nAfter.\n',
+  },
+  {
+    name: 'a byte order mark: type="content" becomes complex in place',
+    text: '\ufeff:::image type="content" source="a.png" alt-text="Flow":::\n',
+    description: 'Steps.',
+    want: '\ufeff:::image type="complex" source="a.png" alt-text="Flow":::\nSteps.\n:::image-end:::\n',
+  },
+  {
+    name: 'a byte order mark: the Markdown block follows the paragraph',
+    text: '\ufeffIntro ![Flow](a.png) text.\n\nNext.\n',
+    description: 'Two steps.',
+    want: '\ufeffIntro ![Flow](a.png) text.\n\n<details>\n<summary>Image description</summary>\n\nTwo steps.\n\n</details>\n\nNext.\n',
+  },
+  {
+    name: 'CRLF line endings are kept, and a heading right after the image is not swallowed by the block',
+    text: '![Flow](a.png)\r\n# Next\r\n',
+    description: 'One.\n\nTwo.',
+    want: '![Flow](a.png)\r\n\r\n<details>\r\n<summary>Image description</summary>\r\n\r\nOne.\r\n\r\nTwo.\r\n\r\n</details>\r\n\r\n# Next\r\n',
+  },
+];
+
 describe('long descriptions in hostile documents', () => {
-  it('a byte order mark: the Learn type and body land where they belong', () => {
-    const r = written(describeFirst('\ufeff# Title\n\n:::image source="a.png" alt-text="Flow":::\n\nAfter.\n', 'markdown', 'The client calls the API.'));
-    assert.equal(r.text, '\ufeff# Title\n\n:::image type="complex" source="a.png" alt-text="Flow":::\nThe client calls the API.\n:::image-end:::\n\nAfter.\n');
-  });
-
-  it('a byte order mark: type="content" becomes complex in place', () => {
-    const r = written(describeFirst('\ufeff:::image type="content" source="a.png" alt-text="Flow":::\n', 'markdown', 'Steps.'));
-    assert.equal(r.text, '\ufeff:::image type="complex" source="a.png" alt-text="Flow":::\nSteps.\n:::image-end:::\n');
-  });
-
-  it('a byte order mark: the Markdown block follows the paragraph', () => {
-    const r = written(describeFirst('\ufeffIntro ![Flow](a.png) text.\n\nNext.\n', 'markdown', 'Two steps.'));
-    assert.equal(r.text, '\ufeffIntro ![Flow](a.png) text.\n\n<details>\n<summary>Image description</summary>\n\nTwo steps.\n\n</details>\n\nNext.\n');
-  });
-
-  it('CRLF line endings are kept, and a heading right after the image is not swallowed by the block', () => {
-    const r = written(describeFirst('![Flow](a.png)\r\n# Next\r\n', 'markdown', 'One.\n\nTwo.'));
-    assert.equal(r.text, '![Flow](a.png)\r\n\r\n<details>\r\n<summary>Image description</summary>\r\n\r\nOne.\r\n\r\nTwo.\r\n\r\n</details>\r\n\r\n# Next\r\n');
-  });
+  for (const c of WRITTEN) {
+    it(c.name, () => {
+      assert.equal(written(describeFirst(c.text, 'markdown', c.description)).text, c.want);
+    });
+  }
 
   it('an indented Learn image in a list keeps its body in the list item', () => {
     const text = '1. Open the portal.\n\n   :::image source="a.png" alt-text="Portal":::\n\n1. Sign in.\n';

@@ -7,13 +7,12 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { apiKeyCredential, ChatClient } from '../../../src/core/net';
-import { nodeTransport } from '../../../src/core/nodeHttp';
+import { describe, it } from 'node:test';
 import { checkDocs, FileAltCache, generateAltTexts, planVerify, previewAltRun, readDocFile, readVerdict, verifyAsk, verifyFindings, verifyPrompt, type AltRunOptions } from '../../../src/core/docs';
-import { resolveSettings, RULE_IDS } from '../../../src/core/base';
+import { RULE_IDS } from '../../../src/core/base';
 import { findImages } from '../../../src/core/finders';
-import { AzureLikeServer, textOf } from '../../support/azureServer';
+import { textOf } from '../../support/azureServer';
+import { altRunSetup } from '../../support/altRun';
 import { image } from '../../support/paths';
 import { askedAlt, SUGGESTED_ALT, verifyModel, WRONG_ALT, writeVerifyTree } from '../../support/verifyDocs';
 
@@ -58,21 +57,7 @@ describe("reading the model's verdict", () => {
   });
 });
 
-const server = new AzureLikeServer({ answer: (req) => verifyModel(req) });
-let dir = '';
-before(async () => {
-  await server.start();
-  dir = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'di-verify-core-')));
-  await writeVerifyTree(dir);
-});
-after(async () => {
-  await server.stop();
-  await fs.rm(dir, { recursive: true, force: true });
-});
-beforeEach(() => {
-  server.requests.length = 0;
-  server.script.length = 0;
-});
+const { server, dir, settings, client: clientOf, withClient } = altRunSetup({ answer: (req) => verifyModel(req), prefix: 'di-verify-core-', fill: writeVerifyTree });
 
 async function planOf(context = true) {
   const { docs } = await checkDocs(dir, ['docs'], { rules: new Set(RULE_IDS), maxLength: 125, docsRoot: dir });
@@ -114,9 +99,9 @@ describe('verifying a docs tree', () => {
 
   it('one request per image + alt + context; the preview counts the same; a rerun is all cache; generated alt text never answers a verify', async () => {
     const plan = await planOf();
-    const client = new ChatClient({ credential: apiKeyCredential(server.key), transport: nodeTransport() });
+    const client = clientOf();
     const cache = await FileAltCache.load(path.join(dir, 'cache.json'));
-    const options: AltRunOptions = { settings: resolveSettings({ endpoint: server.url, deployment: 'gpt-4o' }), client, cache, ask: verifyAsk(plan, 125), maxLength: 125 };
+    const options: AltRunOptions = { settings: settings(), client, cache, ask: verifyAsk(plan, 125), maxLength: 125 };
     // An alt-text generation for the same image first: its cache entry must not be taken for a verdict.
     await generateAltTexts([{ id: 'g', source: path.join(dir, 'docs/img/viewlet.png') }], { ...options, ask: undefined });
     server.requests.length = 0;
@@ -139,13 +124,13 @@ describe('verifying a docs tree', () => {
 
   it('a suggestion holding the key behind JSON escapes (\\u002d) is refused as read: not verified, nothing cached', async () => {
     const plan = await planOf();
-    const client = new ChatClient({ credential: apiKeyCredential(server.key), transport: nodeTransport() });
+    const client = clientOf();
     const cached = new Map<string, string>();
     const escaped = server.key.replace(/-/g, '\\u002d');
     const previous = server.answer;
     server.answer = () => `{"verdict": "mismatch", "suggestion": "The key ${escaped}"}`;
     try {
-      const run = await generateAltTexts(plan.jobs, { settings: resolveSettings({ endpoint: server.url, deployment: 'gpt-4o' }), client, ask: verifyAsk(plan, 125), cache: { get: (k) => cached.get(k), set: (k, v) => void cached.set(k, v) } });
+      const run = await generateAltTexts(plan.jobs, { settings: settings(), client, ask: verifyAsk(plan, 125), cache: { get: (k) => cached.get(k), set: (k, v) => void cached.set(k, v) } });
       assert.equal(server.requests.length, 3);
       const outcomes = [...run.results.values()];
       assert.ok(outcomes.length > 0 && outcomes.every((o) => !o.ok && /held the credential/.test(o.reason)), JSON.stringify(outcomes));
@@ -158,9 +143,7 @@ describe('verifying a docs tree', () => {
 
   it('a wrong key stops the run after one request, as generation does', async () => {
     const plan = await planOf();
-    const client = new ChatClient({ credential: apiKeyCredential('wrong-key-1234'), transport: nodeTransport() });
-    const run = await generateAltTexts(plan.jobs, { settings: resolveSettings({ endpoint: server.url, deployment: 'gpt-4o' }), client, ask: verifyAsk(plan, 125), maxConcurrency: 1 });
-    await client.close();
+    const run = await withClient((client) => generateAltTexts(plan.jobs, { settings: settings(), client, ask: verifyAsk(plan, 125), maxConcurrency: 1 }), 'wrong-key-1234');
     assert.equal(run.fatal?.code, 'auth');
     assert.equal(server.requests.length, 1);
   });
@@ -230,9 +213,7 @@ describe('verifying a docs tree', () => {
   it('a server error on one image (500, after its retries): that one is not verified, with why; the others are', async () => {
     const plan = await planOf();
     for (let i = 0; i < 3; i++) server.script.push({ status: 500, body: { error: { code: 'InternalServerError', message: 'The server had an error.' } }, when: (req) => askedAlt(req) === WRONG_ALT });
-    const client = new ChatClient({ credential: apiKeyCredential(server.key), transport: nodeTransport() });
-    const run = await generateAltTexts(plan.jobs, { settings: resolveSettings({ endpoint: server.url, deployment: 'gpt-4o' }), client, ask: verifyAsk(plan, 125), maxLength: 125 });
-    await client.close();
+    const run = await withClient((client) => generateAltTexts(plan.jobs, { settings: settings(), client, ask: verifyAsk(plan, 125), maxLength: 125 }));
     assert.equal(run.fatal, undefined);
     const { findings, notVerified } = verifyFindings(plan, run.results);
     assert.deepEqual(findings, []);
@@ -246,9 +227,7 @@ describe('verifying a docs tree', () => {
     try {
       const doc = await readDocFile(dir, 'docs/guide/demo.md');
       const plan = await planVerify([doc], { root: dir, docsRoot: dir, context: true });
-      const client = new ChatClient({ credential: apiKeyCredential(server.key), transport: nodeTransport() });
-      await generateAltTexts(plan.jobs, { settings: resolveSettings({ endpoint: server.url, deployment: 'gpt-4o' }), client, ask: verifyAsk(plan, 125), maxLength: 125 });
-      await client.close();
+      await withClient((client) => generateAltTexts(plan.jobs, { settings: settings(), client, ask: verifyAsk(plan, 125), maxLength: 125 }));
       const sentText = server.requests[0]?.body ? textOf(server.requests[0].body) : '';
       assert.match(sentText, /images are frames|contact sheet of \d+ frames/, 'the frames are sent');
       assert.doesNotMatch(sentText, /say in one sentence what happens/);
