@@ -9,7 +9,7 @@ import type sharpFactory from 'sharp';
 import { DescribeError, isConvertible } from '../base';
 import { DamagedImageError, DECODE_FAIL_ON, decodeBmp, decodeFailure, MAX_DECODED_PIXELS, MAX_WHOLE_DECODE_PIXELS, renderSvgPixels, sharp, sniffImage, type SniffedImage } from '../images';
 import type { GreyImage } from './protocol';
-import { readSize, reduction, smallestLegibleText, MAX_OCR_READ_PIXELS, type OcrReduction, type ReadSize } from './readSize';
+import { count, readSize, reduction, smallestLegibleText, MAX_OCR_READ_PIXELS, MAX_OCR_SIDE, type OcrReduction, type ReadSize } from './readSize';
 
 export { MAX_OCR_READ_PIXELS, MAX_OCR_SIDE, MIN_LEGIBLE_X_HEIGHT, type OcrReduction } from './readSize';
 
@@ -88,15 +88,15 @@ async function toGrey(input: ReturnType<typeof sharpFactory>, width: number, hei
  */
 async function decodeSvg(bytes: Uint8Array, name: string): Promise<Decoded> {
   let size: ReadSize | undefined;
-  const { raw, width, height } = await renderSvgPixels(
-    bytes,
-    (w, h) => {
-      const up = Math.max(1, 1024 / Math.max(w, h));
-      size = readSize(w * up, h * up);
-      return up * size.scale;
-    },
-    name,
-  );
+  const zoom = (w: number, h: number): number => {
+    const up = Math.max(1, 1024 / Math.max(w, h));
+    size = readSize(w * up, h * up);
+    const z = up * size.scale;
+    // Longer than Tesseract takes even at a pixel high: say so, rather than have the renderer fail.
+    if (Math.min(w, h) * z < 1) throw new DescribeError('bad-input', `${name} is ${count(w)}×${count(h)}: too long and thin to read (${MAX_OCR_SIDE} px a side at most).`);
+    return z;
+  };
+  const { raw, width, height } = await renderSvgPixels(bytes, zoom, name);
   const decoded = await toGrey(sharp()(raw.data, { raw: { width: raw.width, height: raw.height, channels: 4 } }), raw.width, raw.height, name);
   // What resvg rendered (it rounds the zoomed size up).
   const read = size && size.scale < 1 ? { ...size, width: raw.width, height: raw.height, scale: raw.width / width } : undefined;

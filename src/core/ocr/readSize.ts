@@ -71,8 +71,13 @@ export function smallestLegibleText(scale: number): number {
 export function reduction(name: string, width: number, height: number, read: ReadSize): OcrReduction | undefined {
   if (read.scale >= 1) return undefined;
   const smallestTextPx = smallestLegibleText(read.scale);
-  const megapixels = ((width * height) / 1e6).toFixed(1);
+  const megapixels = count((width * height) / 1e6, 1);
   const why = read.limitedBy === 'side' ? `${MAX_OCR_SIDE} px a side` : `${MAX_OCR_READ_PIXELS / 1e6} megapixels`;
-  const message = `${name} is ${width}×${height} (${megapixels} megapixels): its text was read at ${read.width}×${read.height}, the most read at once (${why}), so text smaller than about ${smallestTextPx} px may be missed. To read small text, crop the image to the part with the text.`;
+  const message = `${name} is ${count(width)}×${count(height)} (${megapixels} megapixels): its text was read at ${read.width}×${read.height}, the most read at once (${why}), so text smaller than about ${count(smallestTextPx)} px may be missed. To read small text, crop the image to the part with the text.`;
   return { width: read.width, height: read.height, smallestTextPx, message };
+}
+
+/** A number for a message: as it is, or in exponent notation when an SVG claims an absurd size (1e30 px). */
+export function count(n: number, digits = 0): string {
+  return n < 1e9 ? n.toFixed(digits) : n.toExponential(1);
 }

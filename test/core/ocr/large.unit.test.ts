@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
+import { DescribeError } from '../../../src/core/base';
 import { checkDecodes, DamagedImageError, MAX_DECODED_PIXELS, MAX_WHOLE_DECODE_PIXELS, sniffImage } from '../../../src/core/images';
 import { decodeForOcr, MAX_OCR_READ_PIXELS, MAX_OCR_SIDE, MIN_LEGIBLE_X_HEIGHT, OcrEngine, type OcrLine } from '../../../src/core/ocr';
 import { MAX_PREPARED_PIXELS } from '../../../src/core/ocr/prepare';
@@ -212,6 +213,29 @@ describe('hostile large images: a clear error or a bounded reading, never out of
     } finally {
       await engine.dispose();
     }
+  });
+
+  it('an SVG claiming 1e30 px is read within the budget with a message in plain numbers; one too long and thin to read is refused, not called damaged', async () => {
+    const absurd = await decodeForOcr(new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="1e30" height="1e30"><text x="10" y="10">hi</text></svg>'), 'absurd.svg');
+    assert.deepEqual([absurd.grey.width, absurd.grey.height], [4000, 4000]);
+    assert.match(absurd.reduced?.message ?? '', /^absurd\.svg is 1\.0e\+30×1\.0e\+30 \(1\.0e\+54 megapixels\): its text was read at 4000×4000, .* text smaller than about 2\.4e\+27 px may be missed/);
+    const thin = new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="10000000" height="1"><rect width="10" height="1"/></svg>');
+    await assert.rejects(decodeForOcr(thin, 'thin.svg'), (e: unknown) => e instanceof DescribeError && !(e instanceof DamagedImageError) && e.code === 'bad-input' && e.message === 'thin.svg is 10000000×1: too long and thin to read (32767 px a side at most).');
+  });
+
+  it('a BMP header claiming 60000×60000 is refused before its pixels are decoded; a 6000×4000 TIFF is read reduced', async () => {
+    const bmp = Buffer.alloc(62);
+    bmp.write('BM', 0, 'latin1');
+    bmp.writeUInt32LE(62, 10);
+    bmp.writeUInt32LE(40, 14);
+    bmp.writeInt32LE(60000, 18);
+    bmp.writeInt32LE(60000, 22);
+    bmp.writeUInt16LE(1, 26);
+    bmp.writeUInt16LE(1, 28);
+    await assert.rejects(decodeForOcr(bmp, 'bomb.bmp'), /bomb\.bmp is a 60000×60000 BMP \(3600\.0 megapixels\); BMP images of more than 50 megapixels are not read for their text \(their decoder holds the whole picture\)/);
+    const tiff = await sharp({ create: { width: 6000, height: 4000, channels: 3, background: '#ffffff' } }).tiff().toBuffer();
+    const d = await decodeForOcr(tiff, 'scan.tif');
+    assert.deepEqual([d.grey.width, d.grey.height, d.reduced?.smallestTextPx], [4898, 3265, 12]);
   });
 
   it('a strip longer than Tesseract takes (100000×40) is read at 32767 px wide', async () => {
