@@ -25,8 +25,11 @@ function hasTransparency(rgba: Buffer): boolean {
   return false;
 }
 
-/** The most pixels of one image decoded here (PNG and JPEG: libvips reads them line by line, JPEG shrunk on load). */
-const MAX_DECODED_PIXELS = 512_000_000;
+/**
+ * The most pixels of one image decoded here (PNG and JPEG: libvips reads them line by line, JPEG shrunk on load). The
+ * OCR reads PNG, JPEG and TIFF up to this size too (ocr/decode.ts).
+ */
+export const MAX_DECODED_PIXELS = 512_000_000;
 /**
  * The most pixels of a GIF or WebP image decoded here. Their decoders hold the whole picture at about 5 bytes a pixel
  * (GIF: its logical screen, which a 129-byte file with one small frame makes 20000×20000 — 1.8 GB; WebP: its canvas),

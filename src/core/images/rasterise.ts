@@ -100,8 +100,10 @@ function loadResvg(): Promise<{ mod: ResvgModule; fonts: Uint8Array[] }> {
   return resvgReady;
 }
 
-/** Rasterise an SVG to PNG with real fonts, at the largest size the service would keep. */
-export async function rasteriseSvg(svg: Uint8Array, detail: Detail | undefined, name = 'SVG'): Promise<{ png: Buffer; width: number; height: number }> {
+type SvgOptions = ConstructorParameters<ResvgModule['Resvg']>[1];
+
+/** The SVG parsed once to learn its own size (resvg's reading of width, height and viewBox), with the render options. */
+async function openSvg(svg: Uint8Array, name: string): Promise<{ mod: ResvgModule; options: SvgOptions; width: number; height: number }> {
   const { mod, fonts } = await loadResvg();
   const options = {
     font: { fontBuffers: fonts, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans', serifFamily: 'DejaVu Serif', monospaceFamily: 'DejaVu Sans Mono' },
@@ -113,8 +115,15 @@ export async function rasteriseSvg(svg: Uint8Array, detail: Detail | undefined, 
   } catch (e) {
     throw new DamagedImageError(name, `not valid SVG: ${e instanceof Error ? e.message : String(e)}`, 'sent', e);
   }
-  const size = vectorRenderSize(probe.width || 1, probe.height || 1, detail);
+  const { width, height } = probe;
   probe.free();
+  return { mod, options, width: width || 1, height: height || 1 };
+}
+
+/** Rasterise an SVG to PNG with real fonts, at the largest size the service would keep. */
+export async function rasteriseSvg(svg: Uint8Array, detail: Detail | undefined, name = 'SVG'): Promise<{ png: Buffer; width: number; height: number }> {
+  const { mod, options, width, height } = await openSvg(svg, name);
+  const size = vectorRenderSize(width, height, detail);
   const renderer = new mod.Resvg(svg, { ...options, fitTo: { mode: 'width', value: size.width } });
   const rendered = renderer.render();
   const png = Buffer.from(rendered.asPng());
@@ -122,4 +131,24 @@ export async function rasteriseSvg(svg: Uint8Array, detail: Detail | undefined, 
   rendered.free();
   renderer.free();
   return out;
+}
+
+/**
+ * Render an SVG with real fonts to RGBA pixels, `zoom(width, height)` times its own size (`width`×`height`, what
+ * resvg reads from its width, height and viewBox): the caller chooses the size from the SVG's own, e.g. to keep the
+ * pixels within a budget whatever the SVG claims. Returns the pixels and the SVG's own size.
+ */
+export async function renderSvgPixels(svg: Uint8Array, zoom: (width: number, height: number) => number, name = 'SVG'): Promise<{ raw: RawImage; width: number; height: number }> {
+  const { mod, options, width, height } = await openSvg(svg, name);
+  const renderer = new mod.Resvg(svg, { ...options, fitTo: { mode: 'zoom', value: zoom(width, height) } });
+  try {
+    const rendered = renderer.render();
+    const raw = { width: rendered.width, height: rendered.height, data: Buffer.from(rendered.pixels) };
+    rendered.free();
+    return { raw, width, height };
+  } catch (e) {
+    throw new DamagedImageError(name, `it could not be rendered: ${e instanceof Error ? e.message : String(e)}`, 'read', e);
+  } finally {
+    renderer.free();
+  }
 }
