@@ -24,7 +24,7 @@ function judge(scene, text) {
   const { share, missed } = wordsFound(scene.lines, text);
   const violations = layoutViolations(scene.layout, textLines(text));
   const byKind = (k) => violations.filter((v) => v.kind === k).length;
-  return { share, missed, violations, kinds: [byKind('panels-joined'), byKind('number-apart'), byKind('row-split')] };
+  return { share, missed, violations, kinds: [byKind('panels-joined'), byKind('lines-joined'), byKind('number-apart'), byKind('row-split')] };
 }
 const fmtViolations = ({ violations, kinds }) => `${violations.length} (${kinds.join(' / ')})`;
 const trimList = (words, n = 14) => (words.length ? `${words.slice(0, n).map((w) => `\`${w.replace(/`/g, "'")}\``).join(' ')}${words.length > n ? ` … (${words.length} in all)` : ''}` : '—');
@@ -191,7 +191,7 @@ export async function denseScreensPart(render) {
   return [
     '### Dense screens (held-out)',
     '',
-    'Three generated dense 1080p screens (test/support/denseScreens.ts), the **held-out** variants: another seed and other content than the dev variants used while tuning, the same kinds of screen. Plain tesseract.js 7 gets the PNG as it is, with the same English `4.0.0_best_int` model and its defaults, offline. "Layout violations" (test/support/screenLayout.ts), in all (lines joining two side-by-side panels / numbers not on their item\'s line / table rows not on one line; an `ls -l` listing and `npm outdated` count as tables). Times are wall / CPU (the whole process\'s CPU time, every thread): on this shared machine the wall time also holds the waiting for a core, the CPU time far less. Warm: in this process, the worker started before and reused, one read per screen.',
+    'Three generated dense 1080p screens (test/support/denseScreens.ts), the **held-out** variants: another seed and other content than the dev variants used while tuning, the same kinds of screen. Plain tesseract.js 7 gets the PNG as it is, with the same English `4.0.0_best_int` model and its defaults, offline. "Layout violations" (test/support/screenLayout.ts), in all (lines joining two side-by-side panels / lines joining two lines of one panel / numbers not on their item\'s line / table rows not on one line; an `ls -l` listing and `npm outdated` count as tables). Times are wall / CPU (the whole process\'s CPU time, every thread): on this shared machine the wall time also holds the waiting for a core, the CPU time far less. Warm: in this process, the worker started before and reused, one read per screen.',
     '',
     table(['screen', 'words: ours', 'words: plain', 'layout violations: ours', 'plain', 'warm: ours', 'warm: plain', 'ours / plain'], rows),
     '',

@@ -74,7 +74,7 @@ export function regionsFromPlaced(placed: readonly Placed[], panels: readonly { 
 // ---- checking a reader's lines -------------------------------------------------------------------------------------
 
 export interface LayoutViolation {
-  readonly kind: 'panels-joined' | 'number-apart' | 'row-split';
+  readonly kind: 'panels-joined' | 'lines-joined' | 'number-apart' | 'row-split';
   /** What is wrong, quoting the lines concerned (trimmed). */
   readonly message: string;
 }
@@ -104,11 +104,13 @@ export function sideBySide(a: Rect, b: Rect): boolean {
  * (b) a numbered item whose number is not on its line, right before its first word (with the gutter dropped: a code
  *     line that still starts with its number);
  * (c) a table row spread over lines: its words found only once on the screen lie on two lines, a word of it is cut
- *     between lines ("E" / "urope"), or none of it is found.
+ *     between lines ("E" / "urope"), or none of it is found;
+ * (d) a line holding two lines of one panel (two table rows, two code lines, a whole terminal on one line).
+ * Words found only once on the screen tell which panel and line a word comes from; misread words are simply not used.
  */
 export function layoutViolations(layout: ScreenLayout, lines: readonly string[], options: LayoutCheckOptions = {}): LayoutViolation[] {
   const read = lines.map(wordsOf);
-  return [...joinedPanels(layout, lines, read), ...numbersApart(layout, lines, read, options), ...splitRows(layout, lines, read)];
+  return [...joinedPanels(layout, lines, read), ...joinedLines(layout, lines, read), ...numbersApart(layout, lines, read, options), ...splitRows(layout, lines, read)];
 }
 
 /** How often each word occurs on the whole screen, and in which panels. */
@@ -146,6 +148,29 @@ function joinedPanels(layout: ScreenLayout, lines: readonly string[], read: read
           out.push({ kind: 'panels-joined', message: `line ${i + 1} joins ${p} ("${seen.get(p)}") and ${q} ("${seen.get(q)}"): ${clip(lines[i] ?? '')}` });
         }
       }
+    }
+  });
+  return out;
+}
+
+/** (d): lines of one panel on one line, told by words found only once on the screen (3+ characters, a letter or digit). */
+function joinedLines(layout: ScreenLayout, lines: readonly string[], read: readonly string[][]): LayoutViolation[] {
+  const { count } = wordCounts(layout);
+  const home = new Map<string, [panel: string, line: number]>();
+  for (const region of layout.regions) {
+    region.lines.forEach((line, i) => {
+      for (const w of wordsOf(line)) if (count.get(w) === 1 && w.length >= 3 && hasLetterOrDigit(w)) home.set(w, [region.name, i]);
+    });
+  }
+  const out: LayoutViolation[] = [];
+  read.forEach((words, i) => {
+    const byPanel = new Map<string, Set<number>>();
+    for (const w of words) {
+      const h = home.get(w);
+      if (h) byPanel.set(h[0], (byPanel.get(h[0]) ?? new Set()).add(h[1]));
+    }
+    for (const [panel, drawn] of byPanel) {
+      if (drawn.size > 1) out.push({ kind: 'lines-joined', message: `line ${i + 1} joins ${drawn.size} lines of ${panel}: ${clip(lines[i] ?? '')}` });
     }
   });
   return out;

@@ -153,6 +153,17 @@ describe('layout violations', () => {
     assert.ok(layoutViolations(terminal.layout, folded).filter((x) => x.kind === 'row-split').length >= listing.length - 1);
   });
 
+  it('lines of one panel read as one line: two table rows, or a whole terminal on a single line', () => {
+    const rows = dashboard.layout.tables[0]?.rows ?? [];
+    const two = perfect(dashboard).flatMap((l) => (l === rows[2] ? [] : l === rows[1] ? [`${rows[1]} ${rows[2]}`] : [l]));
+    const v = layoutViolations(dashboard.layout, two);
+    assert.deepEqual(kinds(v), { 'lines-joined': 1 }, v.map((x) => x.message).join('\n'));
+    assert.match(v[0]?.message ?? '', /^line \d+ joins 2 lines of region table: /);
+    const single = layoutViolations(terminal.layout, [perfect(terminal).join(' ')]);
+    assert.equal(single.filter((x) => x.kind === 'lines-joined').length, 1);
+    assert.match(single.find((x) => x.kind === 'lines-joined')?.message ?? '', /^line 1 joins \d{2} lines of terminal: /);
+  });
+
   it('a small hand-made layout: each rule on its own', () => {
     const layout: ScreenLayout = {
       regions: [
@@ -165,6 +176,7 @@ describe('layout violations', () => {
     assert.deepEqual(layoutViolations(layout, ['Alpha bravo', '1. Charlie delta echo', 'Name Size', 'Foxtrot 1,234']), []);
     assert.deepEqual(kinds(layoutViolations(layout, ['Alpha bravo Name Size', '1. Charlie delta echo Foxtrot 1,234'])), { 'panels-joined': 2 });
     assert.deepEqual(kinds(layoutViolations(layout, ['Alpha bravo', '1.', 'Charlie delta echo', 'Name Size', 'Foxtrot 1,234'])), { 'number-apart': 1 });
+    assert.deepEqual(kinds(layoutViolations(layout, ['Alpha bravo 1. Charlie delta echo', 'Name Size', 'Foxtrot 1,234'])), { 'lines-joined': 1 });
     assert.deepEqual(kinds(layoutViolations(layout, ['Alpha bravo', '1) Charlie delta echo', 'Name Size', 'Foxtrot', '1,234'])), { 'row-split': 1 });
   });
 });
