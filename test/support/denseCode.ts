@@ -3,7 +3,7 @@
  * gutter and syntax colours, shell sessions with `$` prompts, npm output, paths, versions, `ls -l`, `git log --oneline`
  * and a numbered `history`. Plain Node: no test framework here.
  */
-import type { DrawnScreen } from './denseScreens';
+import type { DenseVariant, DrawnScreen } from './denseScreens';
 import { COMMIT_SUBJECTS, FOLDERS, IDENTIFIERS, MONTHS, NOUNS, PACKAGES, PEOPLE, REGIONS, USERS, type Rng } from './denseWords';
 import type { NumberedTruth, Rect, TableTruth } from './screenLayout';
 import { SceneBuilder, type Span } from './screens';
@@ -100,10 +100,11 @@ function testLines(rng: Rng, fn: string, file: string, noun: string): string[] {
 }
 
 /** Lines of code with their numbers in a gutter (the cursor's line number brighter); the numbered truth of each non-empty one. */
-function numberedCode(s: SceneBuilder, lines: readonly string[], region: string, gutterX: number, codeX: number, cursor: number): NumberedTruth[] {
+function numberedCode(s: SceneBuilder, lines: readonly string[], at: { region: string; gutterX: number; codeX: number; lineHeight: number }, cursor: number): NumberedTruth[] {
+  const { region, gutterX, codeX, lineHeight } = at;
   const out: NumberedTruth[] = [];
   lines.forEach((line, i) => {
-    const y = 110 + i * 22;
+    const y = 110 + i * lineHeight;
     const number = String(i + 1);
     s.text(gutterX, y, 13, i === cursor ? DARK.fg : DARK.gutter, number.padStart(2, ' '), { mono: true });
     if (line) {
@@ -128,38 +129,45 @@ function explorer(s: SceneBuilder, rng: Rng, project: string, file: string): voi
   s.text(68, 1020, 11, DARK.fg, 'OUTLINE', { bold: true }).text(68, 1044, 11, DARK.fg, 'TIMELINE', { bold: true });
 }
 
-/** A VS Code-like window: file tree, tabs, 25 numbered lines of TypeScript, a terminal panel, the status bar. */
-export function editorScreen(rng: Rng): DrawnScreen {
+/** Where the editor's panels are (the side bar's right edge, the split between the editor groups, the panel's top, the line height): the held-out variant moves them. */
+const EDITOR: Readonly<Record<DenseVariant, { left: number; split: number; panelTop: number; lineHeight: number }>> = {
+  dev: { left: 308, split: 1180, panelTop: 670, lineHeight: 22 },
+  'held-out': { left: 280, split: 1150, panelTop: 640, lineHeight: 21 },
+};
+
+/** A VS Code-like window: file tree, two editor groups (code and its test, numbered), a terminal panel, the status bar. */
+export function editorScreen(rng: Rng, variant: DenseVariant): DrawnScreen {
+  const { left: L, split: X, panelTop: T, lineHeight } = EDITOR[variant];
   const s = new SceneBuilder(1920, 1080, DARK.bg, MONO);
   const project = rng.pick(['gateway', 'billing-api', 'edge-proxy', 'quota-service']);
   const file = `${rng.pick(NOUNS)}Service.ts`;
   const panels: { name: string; rect: Rect }[] = [
     { name: 'title bar', rect: { x: 0, y: 0, width: 1920, height: 30 } },
-    { name: 'explorer', rect: { x: 48, y: 30, width: 260, height: 1028 } },
-    { name: 'tabs', rect: { x: 308, y: 30, width: 872, height: 58 } },
-    { name: 'editor', rect: { x: 308, y: 88, width: 872, height: 582 } },
-    { name: 'test tabs', rect: { x: 1180, y: 30, width: 740, height: 58 } },
-    { name: 'test editor', rect: { x: 1180, y: 88, width: 740, height: 582 } },
-    { name: 'terminal', rect: { x: 308, y: 670, width: 1612, height: 388 } },
+    { name: 'explorer', rect: { x: 48, y: 30, width: L - 48, height: 1028 } },
+    { name: 'tabs', rect: { x: L, y: 30, width: X - L, height: 58 } },
+    { name: 'editor', rect: { x: L, y: 88, width: X - L, height: T - 88 } },
+    { name: 'test tabs', rect: { x: X, y: 30, width: 1920 - X, height: 58 } },
+    { name: 'test editor', rect: { x: X, y: 88, width: 1920 - X, height: T - 88 } },
+    { name: 'terminal', rect: { x: L, y: T, width: 1920 - L, height: 1058 - T } },
     { name: 'status bar', rect: { x: 0, y: 1058, width: 1920, height: 22 } },
   ];
   s.rect(0, 0, 1920, 30, DARK.side).text(760, 20, 13, DARK.fg, `${file} - ${project} - Visual Studio Code`);
-  s.rect(0, 30, 48, 1028, DARK.side).rect(48, 30, 260, 1028, DARK.side);
+  s.rect(0, 30, 48, 1028, DARK.side).rect(48, 30, L - 48, 1028, DARK.side);
   explorer(s, rng, project, file);
   const fn = rng.pick(IDENTIFIERS);
   const noun = rng.pick(NOUNS);
   const testFile = `${fn}.test.ts`;
-  s.rect(308, 30, 1612, 35, DARK.side).rect(308, 30, 200, 35, DARK.bg).text(324, 52, 13, '#ffffff', file);
-  s.text(530, 52, 13, DARK.dim, 'package.json').text(660, 52, 13, DARK.dim, 'README.md');
-  s.text(324, 80, 12, DARK.dim, `src > ${file} > ${fn}`);
-  s.rect(1180, 30, 1, 640, '#3c3c3c').rect(1181, 30, 200, 35, DARK.bg).text(1196, 52, 13, '#ffffff', testFile);
-  s.text(1196, 80, 12, DARK.dim, `test > ${testFile} > describe`);
+  s.rect(L, 30, 1920 - L, 35, DARK.side).rect(L, 30, 200, 35, DARK.bg).text(L + 16, 52, 13, '#ffffff', file);
+  s.text(L + 222, 52, 13, DARK.dim, 'package.json').text(L + 352, 52, 13, DARK.dim, 'README.md');
+  s.text(L + 16, 80, 12, DARK.dim, `src > ${file} > ${fn}`);
+  s.rect(X, 30, 1, T - 30, '#3c3c3c').rect(X + 1, 30, 200, 35, DARK.bg).text(X + 16, 52, 13, '#ffffff', testFile);
+  s.text(X + 16, 80, 12, DARK.dim, `test > ${testFile} > describe`);
   const numbered = [
-    ...numberedCode(s, codeLines(rng, fn, noun), 'editor', 330, 382, 16),
-    ...numberedCode(s, testLines(rng, fn, file, noun), 'test editor', 1190, 1234, 7),
+    ...numberedCode(s, codeLines(rng, fn, noun), { region: 'editor', gutterX: L + 22, codeX: L + 74, lineHeight }, 16),
+    ...numberedCode(s, testLines(rng, fn, file, noun), { region: 'test editor', gutterX: X + 10, codeX: X + 54, lineHeight }, 7),
   ];
-  s.rect(308, 670, 1612, 388, DARK.side).rect(308, 670, 1612, 1, '#3c3c3c');
-  s.text(324, 692, 11, DARK.dim, 'PROBLEMS').text(410, 692, 11, DARK.dim, 'OUTPUT').text(480, 692, 11, '#ffffff', 'TERMINAL').text(565, 692, 11, DARK.dim, 'PORTS');
+  s.rect(L, T, 1920 - L, 1058 - T, DARK.side).rect(L, T, 1920 - L, 1, '#3c3c3c');
+  s.text(L + 16, T + 22, 11, DARK.dim, 'PROBLEMS').text(L + 102, T + 22, 11, DARK.dim, 'OUTPUT').text(L + 172, T + 22, 11, '#ffffff', 'TERMINAL').text(L + 257, T + 22, 11, DARK.dim, 'PORTS');
   const prompt = `${rng.pick(USERS)}@devbox:~/${project}$`;
   const errorLine = rng.int(17, 23);
   [
@@ -179,7 +187,7 @@ export function editorScreen(rng: Rng): DrawnScreen {
     `?? src/${rng.pick(NOUNS)}.test.ts`,
     `${prompt} echo $NODE_ENV $PORT`,
     `development ${rng.int(3000, 9000)}`,
-  ].forEach((l, i) => s.text(324, 718 + i * 20, 13, DARK.fg, l, { mono: true }));
+  ].forEach((l, i) => s.text(L + 16, T + 48 + i * 20, 13, DARK.fg, l, { mono: true }));
   s.rect(0, 1058, 1920, 22, '#007acc').text(10, 1073, 12, '#ffffff', `main* ${rng.int(1, 9)} errors ${rng.int(1, 9)} warnings`);
   s.text(1480, 1073, 12, '#ffffff', `Ln ${errorLine}, Col ${rng.int(3, 30)}   Spaces: 2   UTF-8   LF   TypeScript`);
   return { builder: s, panels, tables: [], numbered };
@@ -206,7 +214,7 @@ function logLine(rng: Rng, project: string): string {
 }
 
 /** A full-screen dark terminal: a prompt with `$`, git log, ls -l, npm install / outdated / test, a numbered history. */
-export function terminalScreen(rng: Rng): DrawnScreen {
+export function terminalScreen(rng: Rng, variant: DenseVariant): DrawnScreen {
   const s = new SceneBuilder(1920, 1080, '#0c0c0c', MONO);
   const user = rng.pick(USERS);
   const project = rng.pick(['gateway', 'billing-api', 'edge-proxy', 'quota-service']);
@@ -255,7 +263,7 @@ export function terminalScreen(rng: Rng): DrawnScreen {
     `v${rng.int(18, 22)}.${rng.int(1, 19)}.${rng.int(0, 9)}`,
     `${prompt} `,
   ];
-  lines.forEach((l, i) => s.text(14, 52 + i * 17.5, 13, '#cccccc', l, { mono: true }));
+  lines.forEach((l, i) => s.text(variant === 'dev' ? 14 : 24, 52 + i * 17.5, 13, '#cccccc', l, { mono: true }));
   const tables: TableTruth[] = [{ region: 'terminal', rows: listing.slice(1) }, { region: 'terminal', rows: outdated }];
   const numbered: NumberedTruth[] = historyCommands.map((c, i) => ({ region: 'terminal', kind: 'list', number: String(history + i), item: c }));
   return { builder: s, panels, tables, numbered };

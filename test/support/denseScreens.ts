@@ -2,8 +2,9 @@
  * Dense 1080p screens (1920×1080) whose text and layout are known, like the screens people capture: a light dashboard
  * (a table beside a numbered checklist), a dark VS Code-like editor (file tree, numbered TypeScript, a terminal panel)
  * and a full-screen terminal. Each is drawn with the SceneBuilder of screens.ts from word lists and a seed: the DEV
- * variant is the one looked at while tuning the reader, the HELD-OUT variant (other seed, other content, the same kind
- * of screen) is the one the bench reports. Each scene carries its layout truth (screenLayout.ts) for
+ * variant is the one looked at while tuning the reader, the HELD-OUT variant (other seed, other content, its panels
+ * moved: a wider sidebar, the checklist left of the table, another editor split; the same kind of screen) is the one
+ * the bench reports. Each scene carries its layout truth (screenLayout.ts) for
  * {@link layoutViolations}. Plain Node: no test framework here.
  */
 import { readFileSync } from 'node:fs';
@@ -37,7 +38,7 @@ const TITLES: Readonly<Record<DenseKind, string>> = { dashboard: 'light dashboar
 export function denseScreen(kind: DenseKind, variant: DenseVariant): DenseScene {
   const seed = DENSE_SEEDS[variant] + { dashboard: 0, editor: 1, terminal: 2 }[kind];
   const rng = new Rng(seed);
-  const drawn = kind === 'dashboard' ? dashboardScreen(rng) : kind === 'editor' ? editorScreen(rng) : terminalScreen(rng);
+  const drawn = kind === 'dashboard' ? dashboardScreen(rng, variant) : kind === 'editor' ? editorScreen(rng, variant) : terminalScreen(rng, variant);
   const scene = drawn.builder.build();
   const layout: ScreenLayout = { regions: regionsFromPlaced(scene.placed, drawn.panels), tables: drawn.tables, numbered: drawn.numbered };
   return { ...scene, kind, variant, seed, title: TITLES[kind], layout };
@@ -81,8 +82,22 @@ export async function renderScreen(scene: Scene, scale = 1): Promise<Buffer> {
 const LIGHT = { bg: '#f5f6f8', panel: '#ffffff', border: '#dde1e6', fg: '#1b1f24', dim: '#5b6470', head: '#1f2937', accent: '#2563eb', ok: '#137333', warn: '#b06000', bad: '#c5221f', stripe: '#f8fafc' };
 const statusColour = (s: string): string => (s === 'Healthy' ? LIGHT.ok : s === 'Degraded' ? LIGHT.bad : LIGHT.warn);
 
+/** Where the dashboard's panels are: the held-out variant moves them (a wider sidebar, the checklist on the left). */
+interface DashboardGeometry {
+  readonly nav: number;
+  readonly cardStep: number;
+  readonly tableX: number;
+  readonly listX: number;
+  readonly listWidth: number;
+}
+const DASHBOARD: Readonly<Record<DenseVariant, DashboardGeometry>> = {
+  dev: { nav: 220, cardStep: 418, tableX: 240, listX: 1140, listWidth: 760 },
+  'held-out': { nav: 250, cardStep: 410, tableX: 1020, listX: 270, listWidth: 730 },
+};
+
 /** A service dashboard: header, sidebar, four summary cards, a 12-row table beside a 16-item checklist, recent activity. */
-function dashboardScreen(rng: Rng): DrawnScreen {
+function dashboardScreen(rng: Rng, variant: DenseVariant): DrawnScreen {
+  const g = DASHBOARD[variant];
   const s = new SceneBuilder(1920, 1080, LIGHT.bg);
   const panels: { name: string; rect: Rect }[] = [];
   const panel = (name: string, x: number, y: number, width: number, height: number, fill = LIGHT.panel): void => {
@@ -95,19 +110,19 @@ function dashboardScreen(rng: Rng): DrawnScreen {
   s.rect(520, 12, 520, 28, '#374151').text(534, 32, 13, '#9ca3af', 'Search services, regions and incidents');
   s.text(1500, 32, 13, '#e5e7eb', `Last updated ${rng.int(10, 23)}:${String(rng.int(10, 59))} UTC`).text(1730, 32, 13, '#ffffff', rng.pick(PEOPLE));
 
-  panel('navigation', 0, 52, 220, 1028, '#eef0f3');
+  panel('navigation', 0, 52, g.nav, 1028, '#eef0f3');
   rng.sample(NAV, 16).forEach((item, i) => s.text(28, 92 + i * 34, 14, i === 0 ? LIGHT.accent : LIGHT.fg, item, { bold: i === 0 }));
 
-  cards(s, panel, rng);
-  const tables = [regionTable(s, panel, rng)];
-  const numbered = checklist(s, panel, rng);
-  activity(s, panel, rng);
+  cards(s, panel, rng, g);
+  const tables = [regionTable(s, panel, rng, g.tableX)];
+  const numbered = checklist(s, panel, rng, g);
+  activity(s, panel, rng, g.tableX);
   return { builder: s, panels, tables, numbered };
 }
 
 type PanelFn = (name: string, x: number, y: number, width: number, height: number, fill?: string) => void;
 
-function cards(s: SceneBuilder, panel: PanelFn, rng: Rng): void {
+function cards(s: SceneBuilder, panel: PanelFn, rng: Rng, g: DashboardGeometry): void {
   const kpis: [string, string, string][] = [
     ['Requests per minute', grouped(rng.int(20_000, 90_000)), `+${rng.int(1, 9)}.${rng.int(0, 9)}% vs last hour`],
     ['Error rate', `0.${rng.int(10, 99)}%`, `-${rng.int(1, 4)}.${rng.int(0, 9)}% vs yesterday`],
@@ -115,8 +130,8 @@ function cards(s: SceneBuilder, panel: PanelFn, rng: Rng): void {
     ['Open incidents', String(rng.int(1, 7)), `${rng.int(2, 9)} resolved since Monday`],
   ];
   kpis.forEach(([label, value, note], i) => {
-    const x = 240 + i * 418;
-    panel(`card ${i + 1}`, x, 68, 400, 100);
+    const x = g.nav + 20 + i * g.cardStep;
+    panel(`card ${i + 1}`, x, 68, g.cardStep - 18, 100);
     s.text(x + 18, 94, 13, LIGHT.dim, label).text(x + 18, 130, 24, LIGHT.fg, value, { bold: true }).text(x + 18, 156, 12, LIGHT.dim, note);
   });
 }
@@ -125,8 +140,8 @@ const COLUMNS: readonly [title: string, x: number][] = [
   ['Region', 0], ['Service', 150], ['Latency (ms)', 255], ['Requests', 370], ['Errors', 470], ['Status', 550], ['Version', 650], ['Updated', 745],
 ];
 
-function regionTable(s: SceneBuilder, panel: PanelFn, rng: Rng): TableTruth {
-  const [x0, y0] = [240, 184];
+function regionTable(s: SceneBuilder, panel: PanelFn, rng: Rng, x0: number): TableTruth {
+  const y0 = 184;
   panel('region table', x0, y0, 880, 470);
   s.text(x0 + 18, y0 + 30, 16, LIGHT.fg, 'Regional health', { bold: true }).text(x0 + 200, y0 + 30, 12, LIGHT.dim, `${rng.int(30, 60)} checks, refreshed every 30 s`);
   const left = x0 + 18;
@@ -159,9 +174,9 @@ function regionTable(s: SceneBuilder, panel: PanelFn, rng: Rng): TableTruth {
   return { region: 'region table', rows };
 }
 
-function checklist(s: SceneBuilder, panel: PanelFn, rng: Rng): NumberedTruth[] {
-  const [x0, y0] = [1140, 184];
-  panel('checklist', x0, y0, 760, 880);
+function checklist(s: SceneBuilder, panel: PanelFn, rng: Rng, g: DashboardGeometry): NumberedTruth[] {
+  const [x0, y0] = [g.listX, 184];
+  panel('checklist', x0, y0, g.listWidth, 880);
   s.text(x0 + 18, y0 + 30, 16, LIGHT.fg, `Release checklist ${rng.version()}`, { bold: true });
   s.text(x0 + 18, y0 + 54, 12, LIGHT.dim, `Owner: ${rng.pick(PEOPLE)} · due ${rng.pick(['Thursday', 'Friday', 'Monday'])}`);
   const used = new Set<string>();
@@ -178,8 +193,8 @@ function checklist(s: SceneBuilder, panel: PanelFn, rng: Rng): NumberedTruth[] {
   return out;
 }
 
-function activity(s: SceneBuilder, panel: PanelFn, rng: Rng): void {
-  const [x0, y0] = [240, 670];
+function activity(s: SceneBuilder, panel: PanelFn, rng: Rng, x0: number): void {
+  const y0 = 670;
   panel('activity', x0, y0, 880, 394);
   s.text(x0 + 18, y0 + 30, 16, LIGHT.fg, 'Recent activity', { bold: true });
   for (let i = 0; i < 11; i++) {
