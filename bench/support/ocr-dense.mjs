@@ -163,8 +163,8 @@ async function coldTable(scenes, pngs) {
   }
   const rows = cold.map((r, i) => [
     `${i + 1}: ${scenes[r.screen].title} (${i % 2 === 0 ? 'ours first' : 'plain first'})`,
-    `${fmtMs(r.ours.ms)} / ${secs(r.ours.cpuMs)} / ${r.ours.maxRssMb} MB`,
-    `${fmtMs(r.plain.ms)} / ${secs(r.plain.cpuMs)} / ${r.plain.maxRssMb} MB`,
+    `${fmtMs(r.ours.ms)} / ${secs(r.ours.cpuMs)} / ${r.ours.peakRssMb} MB`,
+    `${fmtMs(r.plain.ms)} / ${secs(r.plain.cpuMs)} / ${r.plain.peakRssMb} MB`,
     `${r.ratio.toFixed(2)}× / ${r.cpuRatio.toFixed(2)}×`,
     pct(wordsFound(scenes[r.screen].lines, r.ours.texts.join('\n')).share),
   ]);

@@ -109,8 +109,27 @@ export function sideBySide(a: Rect, b: Rect): boolean {
  * Words found only once on the screen tell which panel and line a word comes from; misread words are simply not used.
  */
 export function layoutViolations(layout: ScreenLayout, lines: readonly string[], options: LayoutCheckOptions = {}): LayoutViolation[] {
-  const read = lines.map(wordsOf);
+  const screen = new Set(layout.regions.flatMap((r) => r.lines.flatMap(wordsOf)));
+  const read = lines.map((line) => mendSplits(line.split(/\s+/).filter(Boolean), screen));
   return [...joinedPanels(layout, lines, read), ...joinedLines(layout, lines, read), ...numbersApart(layout, lines, read, options), ...splitRows(layout, lines, read)];
+}
+
+/**
+ * A reader's words, with a word it split in two where the screen has it whole ("MAX ENTRIES" for MAX_ENTRIES, "node
+ * modules" for node_modules, "$NODE _ENV") taken as the whole word: its halves are not words of the screen's other
+ * lines, and must not be counted as such.
+ */
+function mendSplits(raw: readonly string[], screen: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const [a = '', b] = [raw[i], raw[i + 1]];
+    const whole = b === undefined ? undefined : [`${a}_${b}`, `${a}${b}`, `${a}-${b}`].map((w) => normaliseWord(w) || w).find((w) => screen.has(w));
+    if (whole !== undefined) {
+      out.push(whole);
+      i++;
+    } else out.push(normaliseWord(a) || a);
+  }
+  return out;
 }
 
 /** How often each word occurs on the whole screen, and in which panels. */
@@ -153,7 +172,10 @@ function joinedPanels(layout: ScreenLayout, lines: readonly string[], read: read
   return out;
 }
 
-/** (d): lines of one panel on one line, told by words found only once on the screen (3+ characters, a letter or digit). */
+/**
+ * (d): lines of one panel on one line, told by words found only once on the screen (3+ characters, a letter or digit);
+ * a line counts as there with two of its words (one could be a misread that happens to be a word of that line).
+ */
 function joinedLines(layout: ScreenLayout, lines: readonly string[], read: readonly string[][]): LayoutViolation[] {
   const { count } = wordCounts(layout);
   const home = new Map<string, [panel: string, line: number]>();
@@ -164,13 +186,18 @@ function joinedLines(layout: ScreenLayout, lines: readonly string[], read: reado
   }
   const out: LayoutViolation[] = [];
   read.forEach((words, i) => {
-    const byPanel = new Map<string, Set<number>>();
-    for (const w of words) {
+    const hits = new Map<string, number>(); // "panel\u0000line" → words of it on this line
+    for (const w of new Set(words)) {
       const h = home.get(w);
-      if (h) byPanel.set(h[0], (byPanel.get(h[0]) ?? new Set()).add(h[1]));
+      if (h) hits.set(`${h[0]}\u0000${h[1]}`, (hits.get(`${h[0]}\u0000${h[1]}`) ?? 0) + 1);
+    }
+    const byPanel = new Map<string, number>();
+    for (const [key, n] of hits) {
+      const panel = key.split('\u0000')[0] ?? '';
+      if (n >= 2) byPanel.set(panel, (byPanel.get(panel) ?? 0) + 1);
     }
     for (const [panel, drawn] of byPanel) {
-      if (drawn.size > 1) out.push({ kind: 'lines-joined', message: `line ${i + 1} joins ${drawn.size} lines of ${panel}: ${clip(lines[i] ?? '')}` });
+      if (drawn > 1) out.push({ kind: 'lines-joined', message: `line ${i + 1} joins ${drawn} lines of ${panel}: ${clip(lines[i] ?? '')}` });
     }
   });
   return out;

@@ -88,6 +88,13 @@ describe('layout violations', () => {
     assert.deepEqual(layoutViolations(dashboard.layout, misread), []);
   });
 
+  it('none for words split where the screen has them whole (MAX_ENTRIES read as "MAX ENTRIES", $NODE_ENV as "$NODE _ENV")', () => {
+    for (const s of [editor, terminal]) {
+      const split = perfect(s).map((l) => l.replace(/_/g, ' ').replace(/\$NODE ENV/g, '$NODE _ENV'));
+      assert.deepEqual(layoutViolations(s.layout, split), [], s.title);
+    }
+  });
+
   it('two side-by-side panels read line by line into each other ("Europe … 30.256 … 3. Compare query plans")', () => {
     const table = region(dashboard, 'region table');
     const list = region(dashboard, 'checklist');
