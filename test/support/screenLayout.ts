@@ -229,17 +229,17 @@ function numbersApart(layout: ScreenLayout, lines: readonly string[], read: read
     const drop = n.kind === 'gutter' && options.gutter === 'dropped';
     if (drop && together >= 0) out.push({ kind: 'number-apart', message: `gutter number ${n.number} kept (the gutter is to be dropped): ${clip(lines[together] ?? '')}` });
     if (drop || together >= 0) continue;
-    const best = bestLine(read, item);
+    const best = bestLine(read, item, Math.ceil(item.length * 0.7)); // a hint only: where most of the item is
     const where = best < 0 ? 'its item is not found' : `its item is on line ${best + 1}: ${clip(lines[best] ?? '')}`;
     out.push({ kind: 'number-apart', message: `${n.kind === 'gutter' ? 'line number' : 'number'} ${n.number} is not with "${clip(n.item, 50)}"; ${where}` });
   }
   return out;
 }
 
-/** The line sharing most words with `words` (each counted once), or -1 when none shares any. */
-function bestLine(read: readonly string[][], words: readonly string[]): number {
+/** The line sharing most words with `words` (each counted once), or -1 when none shares `least` of them. */
+function bestLine(read: readonly string[][], words: readonly string[], least = 1): number {
   let best = -1;
-  let bestHits = 0;
+  let bestHits = least - 1;
   const wanted = new Set(words);
   read.forEach((line, i) => {
     const hits = new Set(line.filter((w) => wanted.has(w))).size;
@@ -254,7 +254,7 @@ function splitRows(layout: ScreenLayout, lines: readonly string[], read: readonl
   for (const table of layout.tables) {
     for (const row of table.rows) {
       const words = wordsOf(row);
-      const own = words.filter((w) => count.get(w) === 1);
+      const own = words.filter((w) => count.get(w) === 1 && w.length >= 3 && hasLetterOrDigit(w)); // "17" could be anything
       const holding = [...new Set(read.flatMap((line, i) => (own.some((w) => line.includes(w)) ? [i] : [])))];
       const home = bestLine(read, own.length ? own : words);
       if (home < 0) {
@@ -279,7 +279,7 @@ function cutWord(read: readonly string[][], home: number, words: readonly string
     if (word.length < 3 || line.includes(word)) continue;
     for (let k = 1; k < word.length; k++) {
       const [head, tail] = [word.slice(0, k), word.slice(k)];
-      const near = (part: string): boolean => read.some((other, i) => i !== home && Math.abs(i - home) <= 2 && other.includes(part));
+      const near = (part: string): boolean => [home - 2, home - 1, home + 1, home + 2].some((i) => read[i]?.includes(part) === true);
       const onLine = (part: string): boolean => part.length >= 2 && !words.includes(part) && line.includes(part);
       if (onLine(tail) && near(head)) return { word, here: tail, there: head };
       if (onLine(head) && near(tail)) return { word, here: head, there: tail };

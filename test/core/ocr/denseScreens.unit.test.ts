@@ -173,6 +173,17 @@ describe('layout violations', () => {
     assert.match(single.find((x) => x.kind === 'lines-joined')?.message ?? '', /^line 1 joins \d{2} lines of terminal: /);
   });
 
+  it('a reader\'s output cut short: only what is missing is reported; 20,000 lines of noise around it change nothing', () => {
+    const all = perfect(dashboard);
+    const list = region(dashboard, 'checklist');
+    const cut = all.slice(0, all.indexOf(list[10] ?? ''));
+    const v = layoutViolations(dashboard.layout, cut);
+    assert.deepEqual(kinds(v), { 'number-apart': 16 - 8 }, v.map((x) => x.message).join('\n')); // items 1–8 are in
+    assert.ok(v.every((x) => x.message.endsWith('its item is not found')));
+    const noise = Array.from({ length: 20_000 }, (_, i) => `lorem ipsum ${i} dolor sit amet`);
+    assert.deepEqual(layoutViolations(dashboard.layout, [...noise.slice(0, 10_000), ...all, ...noise.slice(10_000)]), []);
+  });
+
   it('a small hand-made layout: each rule on its own', () => {
     const layout: ScreenLayout = {
       regions: [
