@@ -4,9 +4,10 @@
  * JPEG as it goes (the canvas is never held whole in this process). And PNG decompression bombs: a header claiming a
  * huge image over a little data, or a real 1-bit image that inflates to hundreds of megapixels.
  */
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { renderSvgPixels } from '../../src/core/images';
+import { pngChunk } from './bigCanvas';
 import type { Scene } from './screens';
 
 export interface BigScreenshot {
@@ -27,15 +28,6 @@ export async function bigScreenshot(scene: Scene, options: { width: number; heig
     .composite(options.at.map(([left, top]) => ({ input: raw.data, ...copy, left, top })));
   const bytes = await (options.format === 'png' ? canvas.png({ compressionLevel: 1 }) : canvas.jpeg({ quality: 90 })).toBuffer();
   return { bytes, lines: options.at.flatMap(() => scene.lines), at: options.at, copy: { width: raw.width, height: raw.height } };
-}
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])) >>> 0);
-  return Buffer.concat([head, data, crc]);
 }
 
 /**

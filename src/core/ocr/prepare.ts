@@ -26,7 +26,7 @@
  */
 import { clamp } from './filters';
 import { normaliseByMedian, normaliseByMorphology, polarityGrid, strokeBackgrounds, type PolarityGrid } from './polarity';
-import type { GreyImage, OcrPrepareOptions } from './protocol';
+import { MAX_PREPARED_PIXELS, type GreyImage, type OcrPrepareOptions } from './protocol';
 import { resizeGrey } from './resample';
 import { measureText } from './textSize';
 
@@ -46,8 +46,8 @@ export const TARGET_X_HEIGHT = 16;
 /** Scale limits: enlarge at most 3×, reduce at most to half. */
 export const MAX_SCALE = 3;
 export const MIN_SCALE = 0.5;
-/** The largest prepared image, in pixels (time and the worker's memory grow with it). */
-export const MAX_PREPARED_PIXELS = 16_000_000;
+/** The largest prepared image, in pixels: see protocol.ts. */
+export { MAX_PREPARED_PIXELS };
 
 /** The background window for text of 12–16 px (an x-height of 6–8 px), the most common in screenshots. */
 const USUAL_WINDOW = 21;

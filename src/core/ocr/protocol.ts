@@ -50,6 +50,12 @@ export interface OcrLine {
 
 // ---- the protocol between the threads -------------------------------------------------------------------------
 
+/**
+ * The largest image the worker prepares, in pixels (time and the worker's memory grow with it): prepare.ts reduces to
+ * it, and decode.ts (readSize.ts) reads no larger, since more would only be shrunk in the worker after it held it all.
+ */
+export const MAX_PREPARED_PIXELS = 16_000_000;
+
 /** Marks the OCR worker thread (its workerData). */
 export const WORKER_MARK = 'describeImageOcrWorker';
 /** Our own actions, beside tesseract.js's (`load`, `loadLanguage`, `initialize`, `setParameters`…). */

@@ -3,14 +3,15 @@
  * ({@link MAX_OCR_READ_PIXELS}) or a side longer than Tesseract takes ({@link MAX_OCR_SIDE}); and, when it is reduced,
  * what the user is told: from which size on text may be missed. Pure functions.
  */
+import { MAX_PREPARED_PIXELS } from './protocol';
 
 /**
- * The most pixels handed to the OCR worker: as many as it prepares (prepare.ts, MAX_PREPARED_PIXELS, 16 MP). More
+ * The most pixels handed to the OCR worker: as many as it prepares (protocol.ts, MAX_PREPARED_PIXELS, 16 MP). More
  * would only be shrunk there to that budget, after the worker had held the whole grey image and the arrays measuring
  * it; fewer would lose text that the worker could have read. 16 MP of grey is 16 MB a copy; a 15000×15000 screenshot
  * read at this size peaks at about 0.6 GB for the whole process instead of several GB (test/core/ocr/large.unit.test.ts).
  */
-export const MAX_OCR_READ_PIXELS = 16_000_000;
+export const MAX_OCR_READ_PIXELS = MAX_PREPARED_PIXELS;
 
 /**
  * The longest side handed to the OCR worker: Tesseract keeps coordinates in 16-bit integers, and tesseract.js fails on
