@@ -118,7 +118,7 @@ export interface OcrEngineOptions {
   readonly log?: Logger | undefined;
   /** End the workers after this long without work (default {@link OCR_IDLE_MS}; 0: keep them until dispose). */
   readonly idleMs?: number | undefined;
-  /** Worker threads (default: one per core, two at most). */
+  /** Worker threads (default: two on a machine with two cores or more, one while every core is busy; see pool.ts). */
   readonly workers?: number | undefined;
   /** Where the files are (default: {@link ocrFiles}). */
   readonly files?: OcrFiles | undefined;
@@ -214,7 +214,8 @@ export class OcrEngine {
 
   /** The pool of workers (started by its first use). */
   private workers(): WorkerPool {
-    this.pool ??= new WorkerPool(this.options.files ?? ocrFiles(), this.options.workers ?? defaultWorkers(), this.log);
+    const { workers } = this.options;
+    this.pool ??= new WorkerPool(this.options.files ?? ocrFiles(), workers === undefined ? defaultWorkers : () => workers, this.log);
     return this.pool;
   }
 

@@ -13,7 +13,8 @@
  * 2. **down** (into columns, left to right) at columns free of ink that hold a separator — a background change, or
  *    two rules (the borders of two cards side by side) — or a single rule or a gap of at least {@link COLUMN_GAP}
  *    x-heights, unless the text lines on both sides align row by row (the line bands of the two sides, their
- *    horizontal projections, match): a table's columns, a gutter and its code, a list's numbers and items are one region;
+ *    horizontal projections, match): a table's columns, a gutter and its code, a list's numbers and items are one region
+ *    — but a single line is cut at gaps of {@link LINE_GAP} x-heights (the two ends of a status bar);
  * 3. **across** at separators along {@link ALONG} of the node (cards stacked in one column of a page), or at gaps of
  *    at least {@link BAND_GAP} x-heights and twice the node's usual line gap (a heading over columns, paragraphs), so
  *    the columns under them can be found.
@@ -45,6 +46,8 @@ export interface LayoutRegion {
 export const INK_LEVEL = 200;
 /** A gap between columns, in x-heights, wide enough to cut at when the lines do not align (a word space is 0.6). */
 export const COLUMN_GAP = 2.5;
+/** A gap within a single line, in x-heights, that cuts it (the two ends of a status bar). */
+export const LINE_GAP = 8;
 /** A gap between bands, in x-heights, wide enough to cut at (a table's rows are 1.5–3 apart). */
 export const BAND_GAP = 3;
 /** Grey levels between two backgrounds (or a rule and its background) that count as a separator. */
@@ -290,7 +293,10 @@ function cutsDown(page: Page, node: Rect): number[] {
     .map((g) => ({ g, kind: separator(page, node, g, true, ALONG) }))
     .filter(({ g, kind }) => kind !== 'none' || g[1] - g[0] >= COLUMN_GAP * page.x);
   const middle = (g: [number, number]): number => node.x + ((g[0] + g[1]) >> 1);
-  const strong = candidates.filter(({ kind }) => kind === 'background' || kind === 'double');
+  // A single line (a status bar, a title bar) is cut at its very wide gaps too: Tesseract misreads the first letters
+  // after a long blank stretch of a line ("Ln 6" → "wn 6" at the far end of a status bar).
+  const oneLine = bands(page, node).length === 1;
+  const strong = candidates.filter(({ g, kind }) => kind === 'background' || kind === 'double' || (oneLine && g[1] - g[0] >= LINE_GAP * page.x));
   if (strong.length) return strong.map(({ g }) => middle(g));
   const cuts: number[] = [];
   let left = node.x;

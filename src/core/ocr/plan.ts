@@ -4,6 +4,7 @@
  * larger or smaller than the rest (a heading, a big number on a dashboard). Pure functions, no I/O.
  */
 import { findRegions } from './layout';
+import { flatBackground } from './polarity';
 import { measureForLayout, scaleFor } from './prepare';
 import type { GreyImage, LayoutAnswer, LayoutPayload, OcrRegion } from './protocol';
 import { measureText } from './textSize';
@@ -18,15 +19,16 @@ const OWN_SIZE = 1.5;
 export function planRegions(payload: LayoutPayload): LayoutAnswer {
   const started = performance.now();
   const { grey, prepare } = payload;
-  const { xHeight, normalised, scale } = measureForLayout(grey, prepare);
+  const { xHeight, normalised, grid, scale } = measureForLayout(grey, prepare);
   const all = { x: 0, y: 0, width: grey.width, height: grey.height };
   const whole: OcrRegion = { rect: all, text: all, xHeight, scale, ink: grey.width * grey.height };
   // No text-like shapes (nothing to cut by), or the whole page asked for: Tesseract's own layout on the whole image.
   if (xHeight === undefined || prepare.layout === 'page') return { xHeight, scale, regions: [whole], psm: PSM_PAGE, layoutMs: performance.now() - started };
   const regions = findRegions(grey, normalised, xHeight).map(({ rect, text, ink }): OcrRegion => {
+    const flat = flatBackground(grid, rect);
     const own = measureText(cut(normalised, text)).xHeight;
-    if (own === undefined || (own / xHeight < OWN_SIZE && xHeight / own < OWN_SIZE) || !(prepare.rescale ?? true)) return { rect, text, xHeight, scale, ink };
-    return { rect, text, xHeight: own, scale: scaleFor(rect, own), ink };
+    if (own === undefined || (own / xHeight < OWN_SIZE && xHeight / own < OWN_SIZE) || !(prepare.rescale ?? true)) return { rect, text, xHeight, scale, ink, flat };
+    return { rect, text, xHeight: own, scale: scaleFor(rect, own), ink, flat };
   });
   return { xHeight, scale, regions, psm: PSM_BLOCK, layoutMs: performance.now() - started };
 }

@@ -4,7 +4,7 @@
  * free, the biggest first, so two workers finish about together; the layout runs on the first worker as soon as its
  * thread is up, while Tesseract is still loading in both.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import type { Logger } from '../base';
 import { WorkerClient } from './client';
 import { LAYOUT, OCR_PARAMETERS, OEM_LSTM_ONLY, RECOGNIZE, type GreyImage, type LayoutAnswer, type LayoutPayload, type OcrRect, type RecognizeAnswer, type RecognizePayload } from './protocol';
@@ -25,9 +25,16 @@ interface Running {
   readonly ready: Promise<void>;
 }
 
-/** Workers to start: one per core, two at most (the second halves a dense screen's time; a third found no core free). */
+/**
+ * Workers to run: one per core, two at most — the second reads half of a dense screen's regions at once — unless every
+ * core is already busy (the load average, where the system has one, reaches the cores): then a second worker finds no
+ * free core, and only adds its start (about a second of CPU) and its memory to the other work. Asked on each call, so
+ * the second starts once a core is free.
+ */
 export function defaultWorkers(): number {
-  return Math.max(1, Math.min(2, availableParallelism()));
+  const cores = availableParallelism();
+  const busy = loadavg()[0] ?? 0;
+  return cores >= 2 && busy < cores ? 2 : 1;
 }
 
 export class WorkerPool {
@@ -35,7 +42,7 @@ export class WorkerPool {
 
   constructor(
     private readonly files: PoolFiles,
-    private readonly size: number,
+    private readonly size: () => number,
     private readonly log: Logger,
   ) {}
 
@@ -44,26 +51,28 @@ export class WorkerPool {
     return this.running.length > 0;
   }
 
-  /** Start the workers if they are not running, all at once; resolves when all are ready. */
+  /** Start the workers that are not running (as many as `size` asks for now), all at once; resolves when all are ready. */
   start(): Promise<void> {
-    if (!this.running.length) this.running = Array.from({ length: this.size }, (_, i) => this.startOne(i));
+    const want = this.size();
+    while (this.running.length < want) this.running.push(this.startOne(this.running.length));
     return Promise.all(this.running.map((r) => r.ready)).then(() => undefined);
   }
 
-  /** Measure the text and find its regions, on the first worker (its thread need not have loaded Tesseract yet). */
+  /**
+   * Measure the text and find its regions, on the first worker (after {@link start}; its thread need not have loaded
+   * Tesseract yet: this runs between the steps of loading it).
+   */
   layout(payload: LayoutPayload): Promise<LayoutAnswer> {
-    void this.start().catch(() => undefined);
     const first = this.running[0];
     if (!first) return Promise.reject(new Error('no worker'));
     return first.client.request<LayoutAnswer>(LAYOUT, payload);
   }
 
   /**
-   * Read the regions of `grey` (decoded pixels, cut out here): each worker, once ready, takes the biggest region left
-   * until none is. Answers in the regions' order.
+   * Read the regions of `grey` (decoded pixels, cut out here), after {@link start}: each worker, once ready, takes the
+   * biggest region left until none is. Answers in the regions' order.
    */
   read(grey: GreyImage, plan: LayoutAnswer, job: Omit<RecognizePayload, 'grey' | 'region' | 'psm'>): Promise<RecognizeAnswer[]> {
-    void this.start().catch(() => undefined);
     const answers: RecognizeAnswer[] = new Array<RecognizeAnswer>(plan.regions.length);
     const queue = plan.regions.map((region, index) => ({ region, index })).sort((a, b) => b.region.ink - a.region.ink);
     let left = queue.length;

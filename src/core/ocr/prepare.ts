@@ -25,7 +25,7 @@
  * Pure functions, no I/O, no native code.
  */
 import { clamp } from './filters';
-import { normaliseByMedian, normaliseByMorphology, polarityGrid, strokeBackgrounds, type PolarityGrid } from './polarity';
+import { normaliseByMedian, normaliseByMorphology, normaliseFlat, polarityGrid, strokeBackgrounds, type FlatBackground, type PolarityGrid } from './polarity';
 import type { GreyImage, OcrPrepareOptions } from './protocol';
 import { resizeGrey } from './resample';
 import { measureText } from './textSize';
@@ -75,15 +75,18 @@ export function prepareForOcr(grey: GreyImage, options: OcrPrepareOptions = {}):
  * the smaller of the two sizes: reduce first, enlarge after). `usual`: the polarity grid of this same image with the
  * usual window, when already measured.
  */
-export function prepareRegion(grey: GreyImage, xHeight: number | undefined, scale: number, options: OcrPrepareOptions = {}, usual?: PolarityGrid): Omit<OcrPrepared, 'xHeight'> {
+export function prepareRegion(grey: GreyImage, xHeight: number | undefined, scale: number, options: OcrPrepareOptions = {}, usual?: PolarityGrid | FlatBackground): Omit<OcrPrepared, 'xHeight'> {
   const s = (options.rescale ?? true) ? scale : 1;
   const width = Math.max(1, Math.round(grey.width * s));
   const height = Math.max(1, Math.round(grey.height * s));
   let image = s < 1 ? resizeGrey(grey, width, height) : grey;
   let invertedShare = 0;
-  if (options.normalise ?? true) {
+  if ((options.normalise ?? true) && usual && 'level' in usual) {
+    image = normaliseFlat(image, usual);
+    invertedShare = usual.inverted ? 1 : 0;
+  } else if (options.normalise ?? true) {
     const x = xHeight === undefined ? undefined : xHeight * (s < 1 ? width / grey.width : 1);
-    ({ image, invertedShare } = normaliseRegions(image, x, image === grey ? usual : undefined));
+    ({ image, invertedShare } = normaliseRegions(image, x, image === grey && usual && !('level' in usual) ? usual : undefined));
   }
   if (s > 1) image = resizeGrey(image, width, height);
   return { image, scale: width / grey.width, invertedShare };
@@ -114,10 +117,10 @@ export function framed(image: GreyImage, inner: { x: number; y: number; width: n
  * What the layout needs (layout.ts): the text's x-height and the image quickly normalised (dark ink on white, by the
  * median background of the window that showed more glyphs), and the scale to read it at.
  */
-export function measureForLayout(grey: GreyImage, options: OcrPrepareOptions = {}): { xHeight: number | undefined; normalised: GreyImage; scale: number } {
-  const { xHeight, normalised } = measureTextSize(grey);
+export function measureForLayout(grey: GreyImage, options: OcrPrepareOptions = {}): { xHeight: number | undefined; normalised: GreyImage; grid: PolarityGrid; scale: number } {
+  const { xHeight, normalised, grid } = measureTextSize(grey);
   const scale = (options.rescale ?? true) && xHeight !== undefined ? scaleFor(grey, xHeight) : 1;
-  return { xHeight, normalised, scale };
+  return { xHeight, normalised, grid, scale };
 }
 
 /**
@@ -125,15 +128,17 @@ export function measureForLayout(grey: GreyImage, options: OcrPrepareOptions = {
  * windows — a wide one (any text size on a large background) and one for common UI text (small buttons, toolbars) —
  * and believe the one that shows more glyphs. The usual window's grid is kept: normalising may use it again.
  */
-function measureTextSize(grey: GreyImage): { xHeight: number | undefined; usualGrid: PolarityGrid; normalised: GreyImage } {
+function measureTextSize(grey: GreyImage): { xHeight: number | undefined; usualGrid: PolarityGrid; normalised: GreyImage; grid: PolarityGrid } {
   const usualGrid = polarityGrid(grey, USUAL_WINDOW);
   const usualImage = normaliseByMedian(grey, usualGrid);
   const usual = measureText(usualImage);
+  const byUsual = { xHeight: usual.xHeight, usualGrid, normalised: usualImage, grid: usualGrid };
   // Plenty of small glyphs: the usual window fits, the wide one cannot show more.
-  if (usual.glyphs >= 100 && usual.xHeight !== undefined && usual.xHeight <= 10) return { xHeight: usual.xHeight, usualGrid, normalised: usualImage };
-  const wideImage = normaliseByMedian(grey, polarityGrid(grey, 72));
+  if (usual.glyphs >= 100 && usual.xHeight !== undefined && usual.xHeight <= 10) return byUsual;
+  const wideGrid = polarityGrid(grey, 72);
+  const wideImage = normaliseByMedian(grey, wideGrid);
   const wide = measureText(wideImage);
-  return usual.glyphs >= wide.glyphs ? { xHeight: usual.xHeight, usualGrid, normalised: usualImage } : { xHeight: wide.xHeight, usualGrid, normalised: wideImage };
+  return usual.glyphs >= wide.glyphs ? byUsual : { xHeight: wide.xHeight, usualGrid, normalised: wideImage, grid: wideGrid };
 }
 
 /** The scale that brings the x-height to {@link TARGET_X_HEIGHT}, within the scale limits and the pixel budget. */

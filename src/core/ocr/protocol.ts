@@ -101,6 +101,8 @@ export interface OcrRegion {
   readonly scale: number;
   /** Ink pixels in the region: what reading it will cost, roughly. */
   readonly ink: number;
+  /** The region's one background, when it has one (polarity.ts, FlatBackground): normalised by it alone. */
+  readonly flat?: { readonly level: number; readonly inverted: boolean } | undefined;
 }
 export interface LayoutAnswer {
   /** The whole image's x-height in decoded pixels (undefined: no text-like shapes found). */

@@ -7,6 +7,7 @@
 import { promises as fsp, readFileSync } from 'node:fs';
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
+import { correctLines } from './corrections';
 import { toLines, type TesseractJsonBlock } from './lines';
 import { planRegions } from './plan';
 import { framed, prepareRegion } from './prepare';
@@ -93,7 +94,7 @@ function recognize(tesseract: TesseractWorkerScript, packet: Packet, answer: (st
   const payload = packet.payload as RecognizePayload;
   const { region } = payload;
   const started = performance.now();
-  const prepared = prepareRegion(payload.grey, region.xHeight, region.scale, payload.prepare);
+  const prepared = prepareRegion(payload.grey, region.xHeight, region.scale, payload.prepare, region.flat);
   const inner = { ...region.text, x: region.text.x - region.rect.x, y: region.text.y - region.rect.y };
   const shown = framed(prepared.image, inner, prepared.scale);
   const prepareMs = performance.now() - started;
@@ -104,7 +105,7 @@ function recognize(tesseract: TesseractWorkerScript, packet: Packet, answer: (st
     if (reply.status === 'reject') return answer('reject', reply.data);
     const result = reply.data as { blocks: TesseractJsonBlock[] | null; confidence: number | null };
     const factor = 1 / prepared.scale;
-    const lines = toLines(result.blocks ?? [], { factor, x: region.rect.x + shown.x * factor, y: region.rect.y + shown.y * factor, unit: payload.unitScale });
+    const lines = correctLines(toLines(result.blocks ?? [], { factor, x: region.rect.x + shown.x * factor, y: region.rect.y + shown.y * factor, unit: payload.unitScale }));
     const data: RecognizeAnswer = {
       lines,
       meanConfidence: result.confidence ?? 0,

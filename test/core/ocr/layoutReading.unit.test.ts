@@ -67,4 +67,13 @@ describe('the layout of what is read', () => {
       if (first.length === 4) assert.ok(lines.some((l) => l.startsWith(`${i + 1} ${first}`)), `line ${i + 1} starts with its number and "${first}":\n${result.text}`);
     });
   });
+
+  it('reads monospaced code as written: ones in versions, quotes, $ and //', async () => {
+    const { scene, result } = await read('editor');
+    for (const exact of ["'cache@1.4.2';", "'v4.6.1';", '$ npm install cache@1.4.2', "'$19.99'", '// Read the settings once', "'node:fs/promises';", '~/.app/local.json']) {
+      assert.ok(result.text.includes(exact), `${exact} in:\n${result.text}`);
+    }
+    const { share, missed } = wordsFound(scene.lines, result.text);
+    assert.ok(share >= 0.95, `${(share * 100).toFixed(1)} % of the words; missed: ${missed.join(' | ')}`);
+  });
 });
