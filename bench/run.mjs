@@ -1,8 +1,8 @@
 // npm run bench: runs every section in bench/sections/*.mjs (each exports `async function run()` returning Markdown)
 // and writes bench/RESULTS.md with the machine and the date. Sections measure ratios within one run: this machine is
 // shared and noisy, so absolute times move between runs; compare numbers from the same table.
-// Usage: node bench/run.mjs [section-name-filter]   (with a filter, only those sections are rerun and replaced;
-// the others keep their earlier results, each with the date and machine it was measured on)
+// Usage: node bench/run.mjs [section-name-filter]   (e.g. `npm run bench -- ocr`; with a filter, only those sections
+// are rerun and replaced; the others keep their earlier results, each with the date and machine it was measured on)
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

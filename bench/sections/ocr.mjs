@@ -2,11 +2,13 @@
 // worker; warm: the worker reused), the share of known words found on generated screenshots — plain tesseract.js on
 // the unprepared image next to each preparation step — and what the OCR adds to the VSIX.
 // Screenshots are drawn as SVG (test/support/screens.ts, shared with the OCR unit test) and rendered by resvg with the
-// bundled DejaVu fonts, so every word is known.
+// bundled DejaVu fonts, so every word is known. Then the dense 1080p screens against plain tesseract.js, warm and as
+// whole processes, and the English models (bench/support/ocr-dense.mjs).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { fmtBytes, fmtMs, median, repoRoot, requireOut, table } from '../lib.mjs';
+import { denseScreensPart } from '../support/ocr-dense.mjs';
 
 const RUNS = 3;
 const { OcrEngine, ocrFiles } = requireOut('./src/core/ocr/engine.js');
@@ -122,6 +124,8 @@ export async function run() {
   }
   accuracy.push(['total time', fmtMs(totals.plain), ...steps.map(([n]) => fmtMs(totals[n]))]);
 
+  const dense = await denseScreensPart(render);
+
   // What the OCR adds to the VSIX: the files shipped in dist/assets/ocr, each deflated as in the VSIX (a zip).
   const dir = path.join(repoRoot, 'dist', 'assets', 'ocr');
   const shipped = existsSync(dir)
@@ -150,6 +154,8 @@ export async function run() {
     '**Words found per preparation step** (time per image in brackets; plain tesseract.js gets the PNG as it is)',
     '',
     table(['screenshot', 'plain tesseract.js', ...steps.map(([n]) => n)], accuracy),
+    '',
+    dense,
     '',
     '**Added to the VSIX** (deflated as in the zip)',
     '',

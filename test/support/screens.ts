@@ -30,10 +30,15 @@ export class SceneBuilder {
   private body = '';
   private readonly lines: string[] = [];
   private readonly placed: Placed[] = [];
+  /**
+   * `monoFamily`: the font family of `{ mono: true }` texts. The default, the generic `monospace`, is not mapped to
+   * DejaVu Sans Mono by resvg (it draws them in the proportional sans); the dense screens name the font itself.
+   */
   constructor(
     private readonly width: number,
     private readonly height: number,
     background: string,
+    private readonly monoFamily = 'monospace',
   ) {
     this.rect(0, 0, width, height, background);
   }
@@ -53,7 +58,7 @@ export class SceneBuilder {
   private draw(x: number, y: number, size: number, fill: string, text: string, inner: string, options: { bold?: boolean; mono?: boolean }): this {
     this.lines.push(text);
     this.placed.push([text, x, y, size]);
-    const family = options.mono ? 'monospace' : 'sans-serif';
+    const family = options.mono ? this.monoFamily : 'sans-serif';
     this.body += `<text x="${x}" y="${y}" font-size="${size}" font-family="${family}" font-weight="${options.bold ? 'bold' : 'normal'}"${fill} xml:space="preserve">${inner}</text>`;
     return this;
   }
