@@ -5,8 +5,7 @@
  * reader's layout can be checked ({@link layoutViolations}). Drawn as SVG with the bundled DejaVu fonts and rendered at
  * their own size by resvg ({@link renderAtSize}). Plain Node: no test framework here.
  */
-import { readFileSync } from 'node:fs';
-import * as resvg from '@resvg/resvg-wasm';
+import { renderScreen } from './denseScreens';
 import { SceneBuilder, type Scene, type Span } from './screens';
 
 export interface Rect {
@@ -274,22 +273,12 @@ export function layoutViolations(scene: LayoutScene, lines: readonly ReadLine[])
   return out;
 }
 
-/** Render a scene at its own size with the bundled DejaVu fonts (resvg), as the bench does. */
+/**
+ * Render a scene at its own size with the bundled DejaVu fonts (denseScreens.ts's renderScreen, which shares resvg
+ * with the product's rasteriser), its monospaced texts in DejaVu Sans Mono: resvg does not map the generic
+ * `monospace` family (it falls back to the sans font), so the font is named.
+ */
 export async function renderAtSize(scene: Scene, scale = 1): Promise<Buffer> {
-  await initResvg();
-  const font = (f: string): Buffer => readFileSync(require.resolve(`dejavu-fonts-ttf/ttf/${f}`));
-  const fonts = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSansMono.ttf'].map(font);
-  // resvg-wasm does not map the generic `monospace` family (it falls back to the sans font): name the font.
-  const svg = scene.svgAt(scale).replaceAll('font-family="monospace"', 'font-family="DejaVu Sans Mono"');
-  const r = new resvg.Resvg(svg, { font: { fontBuffers: fonts, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans', monospaceFamily: 'DejaVu Sans Mono' } });
-  return Buffer.from(r.render().asPng());
-}
-
-let resvgReady: Promise<void> | undefined;
-function initResvg(): Promise<void> {
-  // The WASM module is process-wide: the product's rasteriser may have started it already.
-  resvgReady ??= resvg.initWasm(readFileSync(require.resolve('@resvg/resvg-wasm/index_bg.wasm'))).catch((e: unknown) => {
-    if (!/Already initialized/.test(String((e as Error | undefined)?.message))) throw e;
-  });
-  return resvgReady;
+  const named = (svg: string): string => svg.replaceAll('font-family="monospace"', 'font-family="DejaVu Sans Mono"');
+  return renderScreen({ ...scene, svgAt: (s: number) => named(scene.svgAt(s)) }, scale);
 }

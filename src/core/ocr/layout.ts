@@ -9,12 +9,14 @@
  * A node (a rectangle, trimmed to its ink) is cut, in this order:
  * 1. **across** (into bands, top to bottom) at rows free of ink where the ORIGINAL grey shows a separator along
  *    {@link FULL} of the node: the background changes (a top bar, a tab strip, a status bar) or two rules run side by
- *    side (the borders of two stacked cards). A single rule is not enough: tables rule their rows;
- * 2. **down** (into columns, left to right) at columns free of ink that hold a separator — a background change, or
- *    two rules (the borders of two cards side by side) — or a single rule or a gap of at least {@link COLUMN_GAP}
- *    x-heights, unless the text lines on both sides align row by row (the line bands of the two sides, their
- *    horizontal projections, match): a table's columns, a gutter and its code, a list's numbers and items are one region
- *    — but a single line is cut at gaps of {@link LINE_GAP} x-heights (the two ends of a status bar);
+ *    side (the borders of two stacked cards). A single rule is not enough: tables rule their rows; and three shades
+ *    or more (changes of less than {@link SHADE} grey levels) are a table's zebra rows, kept together;
+ * 2. **down** (into columns, left to right) at columns free of ink that hold a separator — a background change, two
+ *    rules (the borders of two cards side by side), a single rule unless rules or shades also run across the node (a
+ *    table's grid) — or at a gap of at least {@link COLUMN_GAP} x-heights unless the text lines on both sides align
+ *    row by row (the line bands of the two sides, their horizontal projections, match): a table's columns, a gutter
+ *    and its code, a list's numbers and items are one region. A single line is cut at gaps of {@link LINE_GAP}
+ *    x-heights (the two ends of a status bar: Tesseract misreads the first letters after a long blank stretch);
  * 3. **across** at separators along {@link ALONG} of the node (cards stacked in one column of a page), or at gaps of
  *    at least {@link BAND_GAP} x-heights and twice the node's usual line gap (a heading over columns, paragraphs), so
  *    the columns under them can be found.
@@ -47,11 +49,13 @@ export const INK_LEVEL = 200;
 /** A gap between columns, in x-heights, wide enough to cut at when the lines do not align (a word space is 0.6). */
 export const COLUMN_GAP = 2.5;
 /** A gap within a single line, in x-heights, that cuts it (the two ends of a status bar). */
-export const LINE_GAP = 8;
+export const LINE_GAP = 25;
 /** A gap between bands, in x-heights, wide enough to cut at (a table's rows are 1.5–3 apart). */
 export const BAND_GAP = 3;
 /** Grey levels between two backgrounds (or a rule and its background) that count as a separator. */
 const STEP = 4;
+/** A background change of fewer grey levels is a shade (zebra rows, a tab strip), more is a panel's edge. */
+const SHADE = 24;
 /** Share of a node's extent a separator must run along (a bar across the whole node: {@link FULL}). */
 const ALONG = 0.6;
 const FULL = 0.8;
@@ -226,7 +230,8 @@ function gaps(p: Int32Array): [number, number][] {
 
 // ---- separators ------------------------------------------------------------------------------------------------
 
-type Separator = 'background' | 'double' | 'rule' | 'none';
+/** `shade`: a background change of less than {@link SHADE} grey levels (a zebra row, a tab strip). */
+type Separator = 'background' | 'shade' | 'double' | 'rule' | 'none';
 
 /**
  * What separates the two sides of a gap free of ink, read on the original grey along the node (`down`: along its rows,
@@ -246,10 +251,13 @@ function separator(page: Page, node: Rect, gap: [number, number], down: boolean,
   const first = down ? node.y * w + node.x : node.y * w + node.x;
   const need = along * length;
   let changed = 0;
+  let strongly = 0;
   for (let a = 0, p = first; a < length; a++, p += stepAlong) {
-    if (Math.abs(grey[p + from * stepAcross] - grey[p + (to - 1) * stepAcross]) >= STEP) changed++;
+    const d = Math.abs(grey[p + from * stepAcross] - grey[p + (to - 1) * stepAcross]);
+    if (d >= STEP) changed++;
+    if (d >= SHADE) strongly++;
   }
-  if (changed >= need) return 'background';
+  if (strongly >= need) return 'background';
   let edges = 0;
   let previous = false;
   for (let i = from + 1; i < to; i++) {
@@ -261,7 +269,8 @@ function separator(page: Page, node: Rect, gap: [number, number], down: boolean,
     if (edge && !previous) edges++;
     previous = edge;
   }
-  return edges >= 2 ? 'double' : edges > 0 ? 'rule' : 'none';
+  if (edges >= 2) return 'double';
+  return changed >= need ? 'shade' : edges > 0 ? 'rule' : 'none';
 }
 
 // ---- cuts --------------------------------------------------------------------------------------------------------
@@ -272,15 +281,19 @@ function separator(page: Page, node: Rect, gap: [number, number], down: boolean,
  * twice the node's usual gap between lines.
  */
 function cutsAcross(page: Page, node: Rect, along: number): number[] {
-  const found = gaps(profile(page, node, 'y'));
-  const usual = median(found.map(([a, b]) => b - a));
+  const found = gaps(profile(page, node, 'y')).map((g) => ({ g, kind: separator(page, node, g, false, along) }));
+  const usual = median(found.map(({ g }) => g[1] - g[0]));
   const wide = Math.max(BAND_GAP * page.x, 2 * usual);
+  // Three shades or more are a table's zebra rows, not panels: those rows stay together.
+  const zebra = found.filter(({ kind }) => kind === 'shade').length >= 3;
   return found
-    .filter((g) => {
-      const kind = separator(page, node, g, false, along);
-      return kind === 'background' || kind === 'double' || (along < FULL && g[1] - g[0] >= wide);
-    })
-    .map(([a, b]) => node.y + ((a + b) >> 1));
+    .filter(({ g, kind }) => kind === 'background' || kind === 'double' || (kind === 'shade' && !zebra) || (along < FULL && g[1] - g[0] >= wide))
+    .map(({ g }) => node.y + ((g[0] + g[1]) >> 1));
+}
+
+/** Whether rules or shades run across a node between its lines (two or more): a grid, a table's rows. */
+function ruledAcross(page: Page, node: Rect): boolean {
+  return gaps(profile(page, node, 'y')).filter((g) => separator(page, node, g, false, ALONG) !== 'none').length >= 2;
 }
 
 /**
@@ -293,10 +306,12 @@ function cutsDown(page: Page, node: Rect): number[] {
     .map((g) => ({ g, kind: separator(page, node, g, true, ALONG) }))
     .filter(({ g, kind }) => kind !== 'none' || g[1] - g[0] >= COLUMN_GAP * page.x);
   const middle = (g: [number, number]): number => node.x + ((g[0] + g[1]) >> 1);
-  // A single line (a status bar, a title bar) is cut at its very wide gaps too: Tesseract misreads the first letters
-  // after a long blank stretch of a line ("Ln 6" → "wn 6" at the far end of a status bar).
+  // A single rule down a node is a panel's edge (a split editor, a diff, a terminal split) unless rules or shades run
+  // across it too: then it is a table's grid.
   const oneLine = bands(page, node).length === 1;
-  const strong = candidates.filter(({ g, kind }) => kind === 'background' || kind === 'double' || (oneLine && g[1] - g[0] >= LINE_GAP * page.x));
+  let grid: boolean | undefined;
+  const ruled = (): boolean => (grid ??= ruledAcross(page, node));
+  const strong = candidates.filter(({ g, kind }) => kind === 'background' || kind === 'shade' || kind === 'double' || (kind === 'rule' && !ruled()) || (oneLine && g[1] - g[0] >= LINE_GAP * page.x));
   if (strong.length) return strong.map(({ g }) => middle(g));
   const cuts: number[] = [];
   let left = node.x;

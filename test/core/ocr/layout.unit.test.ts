@@ -105,11 +105,29 @@ describe('finding the regions of a screen', () => {
     assert.equal(regionsOf(page).length, 2);
   });
 
-  it('keeps a ruled table in one region: a single rule between aligned columns is not a panel’s edge', () => {
+  it('keeps a ruled table in one region: a grid’s rules down between aligned columns are not panel edges', () => {
     const page = new Page(800, 400, 255);
     for (const x of [240, 480]) page.rect(x, 20, 1, 360, 190);
+    for (let r = 0; r <= 10; r++) page.rect(20, 20 + r * 34 + 3, 760, 1, 190);
     for (let r = 0; r < 10; r++) [30, 270, 510].forEach((x, c) => page.line(x, 50 + r * 34, WORDS[(r + c) % WORDS.length]?.slice(0, 2) ?? [], 30));
     assert.equal(regionsOf(page).length, 1);
+  });
+
+  it('keeps a zebra-striped table in one region', () => {
+    const page = new Page(800, 420, 255);
+    for (let r = 0; r < 11; r += 2) page.rect(20, 22 + r * 34, 760, 34, 246);
+    for (let r = 0; r < 11; r++) [30, 270, 510].forEach((x, c) => page.line(x, 48 + r * 34, WORDS[(r + c) % WORDS.length]?.slice(0, 2) ?? [], 30));
+    assert.equal(regionsOf(page).length, 1);
+  });
+
+  it('cuts a split editor at its one rule, though the two sides’ lines align', () => {
+    const page = new Page(1200, 420, 30).rect(600, 0, 1, 420, 70);
+    for (let r = 0; r < 11; r++) {
+      page.line(20, 40 + r * 34, WORDS[r % WORDS.length] ?? [], 210);
+      page.line(620, 40 + r * 34, WORDS[(r + 3) % WORDS.length] ?? [], 210);
+    }
+    const regions = regionsOf(page);
+    assert.equal(regions.length, 2, JSON.stringify(regions));
   });
 
   it('cuts two columns apart at a wide gap when their lines do not align', () => {

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { OcrEngine, type OcrResult } from '../../../src/core/ocr';
 import { CHECKLIST, CODE, dashboard, editor, layoutViolations, renderAtSize, TABLE, twoPanels, type LayoutScene } from '../../support/layoutScreens';
+import { denseScreens, layoutViolations as denseViolations, renderScreen } from '../../support/denseScreens';
 import { wordsFound } from '../../support/screens';
 
 describe('the layout of what is read', () => {
@@ -75,5 +76,15 @@ describe('the layout of what is read', () => {
     }
     const { share, missed } = wordsFound(scene.lines, result.text);
     assert.ok(share >= 0.95, `${(share * 100).toFixed(1)} % of the words; missed: ${missed.join(' | ')}`);
+  });
+
+  it('reads the dense DEV screens (dashboard, editor with a split and a terminal, terminal) with no layout violation', async () => {
+    for (const scene of denseScreens('dev')) {
+      const r = await engine.recognize(await renderScreen(scene), { name: `${scene.kind}.png` });
+      const violations = denseViolations(scene.layout, r.text.split('\n').filter((l) => l.trim()));
+      assert.deepEqual(violations.map((v) => v.message), [], `${scene.title}:\n${r.text}`);
+      const { share } = wordsFound(scene.lines, r.text);
+      assert.ok(share >= 0.9, `${scene.title}: ${(share * 100).toFixed(1)} % of the words`);
+    }
   });
 });
