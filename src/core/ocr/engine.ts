@@ -264,6 +264,8 @@ function assemble(name: string, decoded: Decoded, plan: LayoutAnswer, answers: r
   let inverted = 0;
   let area = 0;
   answers.forEach((answer, i) => {
+    // The second half of a region shared between workers goes on the first half's last block.
+    if (plan.regions[i]?.continues && blocks > 0) blocks--;
     for (const line of answer.lines) lines.push({ ...line, block: blocks + line.block });
     blocks += answer.lines.reduce((n, l) => Math.max(n, l.block + 1), 0);
     words += answer.words;

@@ -101,6 +101,8 @@ export interface OcrRegion {
   readonly scale: number;
   /** Ink pixels in the region: what reading it will cost, roughly. */
   readonly ink: number;
+  /** The second half of a region cut in two to share it between workers (its lines go on the first half's block). */
+  readonly continues?: boolean | undefined;
   /** The region's one background, when it has one (polarity.ts, FlatBackground): normalised by it alone. */
   readonly flat?: { readonly level: number; readonly inverted: boolean } | undefined;
 }

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { findRegions, type LayoutRegion } from '../../../src/core/ocr/layout';
+import { MAX_REGIONS, planRegions, PSM_BLOCK, PSM_PAGE } from '../../../src/core/ocr/plan';
 import { measureForLayout } from '../../../src/core/ocr/prepare';
 import type { GreyImage } from '../../../src/core/ocr/protocol';
 
@@ -164,5 +165,31 @@ describe('finding the regions of a screen', () => {
     const regions = findRegions(one.grey(), one.grey(), 8);
     assert.equal(regions.length, 1);
     assert.deepEqual(regions[0]?.text, { x: 20, y: 28, width: regions[0]?.text.width, height: 12 });
+  });
+});
+
+describe('planning the reading', () => {
+  it('reads a page of scattered regions whole, with Tesseract’s own layout, past MAX_REGIONS', () => {
+    // A mosaic of 12 × 9 tiles of alternating shades, a word in each: every tile is a region of its own.
+    const page = new Page(1200, 540, 255);
+    for (let r = 0; r < 9; r++) {
+      for (let c = 0; c < 12; c++) {
+        if ((r + c) % 2) page.rect(c * 100, r * 60, 100, 60, 170);
+        page.line(c * 100 + 15, r * 60 + 38, [4, 3], (r + c) % 2 ? 20 : 60);
+      }
+    }
+    const grey = page.grey();
+    const { xHeight, normalised } = measureForLayout(grey);
+    assert.ok(findRegions(grey, normalised, xHeight ?? 8).length > MAX_REGIONS);
+    const plan = planRegions({ grey, prepare: {} });
+    assert.equal(plan.psm, PSM_PAGE);
+    assert.deepEqual(plan.regions.map((r) => r.rect), [{ x: 0, y: 0, width: 1200, height: 540 }]);
+    // A few tiles: one region each, read as blocks.
+    const few = new Page(400, 120, 255).rect(200, 0, 200, 120, 170);
+    few.line(15, 40, [4, 3, 5], 60);
+    few.line(215, 40, [5, 2, 4], 20);
+    const small = planRegions({ grey: few.grey(), prepare: {} });
+    assert.equal(small.psm, PSM_BLOCK);
+    assert.equal(small.regions.length, 2);
   });
 });
