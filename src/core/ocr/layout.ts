@@ -27,6 +27,7 @@
  * Ink is what the quick normalisation (polarity.ts, normaliseByMedian) leaves darker than {@link INK_LEVEL}, with long
  * straight runs taken out (rules and borders are separators, not text). Pure functions, no I/O.
  */
+import { extremeFilter } from './filters';
 import type { GreyImage } from './protocol';
 
 /** A rectangle in the image's pixels. */
@@ -62,6 +63,8 @@ const FULL = 0.8;
 /** Share of the line bands of each side that must meet one on the other side for two columns to be one region. */
 const ALIGNED = 0.6;
 const MAX_DEPTH = 12;
+/** How far from a rule its specks reach (a rounded corner's arc, anti-aliasing), in pixels. */
+const RULE_REACH = 3;
 
 /** The image and its ink, for cutting. */
 interface Page {
@@ -87,7 +90,8 @@ export function findRegions(grey: GreyImage, normalised: GreyImage, xHeight: num
   const regions: LayoutRegion[] = [];
   const visit = (cell: Rect, depth: number): void => {
     const node = trim(page, cell);
-    if (!node) return;
+    // Nothing, or a sliver no text is made of (what is left of a border, a speck): not read.
+    if (!node || node.width < 0.35 * x || node.height < 0.5 * x) return;
     const parts = depth < MAX_DEPTH ? cut(page, node) : [];
     if (parts.length < 2) regions.push({ rect: withMargin(node, cell, Math.ceil(x)), text: node, ink: profile(page, node, 'y').reduce((a, b) => a + b, 0) });
     else for (const part of parts) visit(part, depth + 1);
@@ -155,7 +159,27 @@ function textInk(normalised: GreyImage, x: number): Uint8Array {
       if (c - from > widest) out.fill(0, row + from, row + c);
     }
   }
-  return out;
+  return withoutRuleEnds(ink, out, w, h);
+}
+
+/**
+ * `kept` less what lies within {@link RULE_REACH} px of a rule taken out of `ink`: a box's rounded corners and the
+ * anti-aliased ends of its borders would otherwise stay as specks of "text" on the box's edge, and the region's text
+ * would reach out to the border (Tesseract then read "10.0.0.12" inside a bordered box as "10.60.0.12").
+ */
+function withoutRuleEnds(ink: Uint8Array, kept: Uint8Array, w: number, h: number): Uint8Array {
+  const rules = new Uint8Array(ink.length);
+  let any = false;
+  for (let i = 0; i < ink.length; i++) {
+    if (ink[i] && !kept[i]) {
+      rules[i] = 255;
+      any = true;
+    }
+  }
+  if (!any) return kept;
+  const near = extremeFilter(rules, w, h, 2 * RULE_REACH + 1, true);
+  for (let i = 0; i < kept.length; i++) if (near[i]) kept[i] = 0;
+  return kept;
 }
 
 /** The bounding box of the ink inside `cell` (undefined: none). */

@@ -107,7 +107,7 @@ export class WorkerPool {
       await client.request('loadLanguage', { langs: OCR_LANGUAGE, options: { langPath: files.languageDir, cacheMethod: 'none', gzip: true, lstmOnly: true } });
       await client.request('initialize', { langs: OCR_LANGUAGE, oem: OEM_LSTM_ONLY, config: {} });
       await client.request('setParameters', { params: OCR_PARAMETERS });
-      this.log.debug(`ocr: worker ${index + 1} ready in ${Math.round(performance.now() - started)} ms`);
+      this.log.debug(`ocr: worker ready in ${Math.round(performance.now() - started)} ms (worker ${index + 1})`);
     })();
     // Awaited by whoever needs the worker; a failure is theirs to report.
     ready.catch(() => undefined);
