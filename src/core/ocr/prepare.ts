@@ -25,6 +25,7 @@
  * Pure functions, no I/O, no native code.
  */
 import { clamp } from './filters';
+import { RULE_REACH, type Rect } from './layout';
 import { normaliseByMedian, normaliseByMorphology, normaliseFlat, polarityGrid, strokeBackgrounds, type FlatBackground, type PolarityGrid } from './polarity';
 import type { GreyImage, OcrPrepareOptions } from './protocol';
 import { resizeGrey } from './resample';
@@ -90,6 +91,21 @@ export function prepareRegion(grey: GreyImage, xHeight: number | undefined, scal
   }
   if (s > 1) image = resizeGrey(image, width, height);
   return { image, scale: width / grey.width, invertedShare };
+}
+
+/**
+ * The text's box as shown to Tesseract (region pixels): its ink box — ink is what is darker than a threshold, so it
+ * misses the anti-aliased edges of glyphs (a capital's top, a full stop) — grown by a quarter x-height, never by more
+ * than {@link RULE_REACH} (text's ink stops that far from a box's border, which must stay out of sight), within the
+ * region.
+ */
+export function shownText(region: { readonly rect: Rect; readonly text: Rect; readonly xHeight?: number | undefined }): Rect {
+  const halo = Math.min(Math.ceil((region.xHeight ?? 0) / 4), RULE_REACH);
+  const x0 = Math.max(0, region.text.x - region.rect.x - halo);
+  const y0 = Math.max(0, region.text.y - region.rect.y - halo);
+  const x1 = Math.min(region.rect.width, region.text.x - region.rect.x + region.text.width + halo);
+  const y1 = Math.min(region.rect.height, region.text.y - region.rect.y + region.text.height + halo);
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
 
 /** White around the text shown to Tesseract, prepared pixels (an x-height): a lone "4" touching the edge read "a". */

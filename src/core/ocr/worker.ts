@@ -10,7 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import { correctLines } from './corrections';
 import { toLines, type TesseractJsonBlock } from './lines';
 import { planRegions } from './plan';
-import { framed, prepareRegion } from './prepare';
+import { framed, prepareRegion, shownText } from './prepare';
 import { LAYOUT, LOG, RECOGNIZE, WORKER_MARK, type Answer, type GreyImage, type LayoutPayload, type Packet, type RecognizeAnswer, type RecognizePayload } from './protocol';
 
 interface TesseractWorkerScript {
@@ -95,8 +95,7 @@ function recognize(tesseract: TesseractWorkerScript, packet: Packet, answer: (st
   const { region } = payload;
   const started = performance.now();
   const prepared = prepareRegion(payload.grey, region.xHeight, region.scale, payload.prepare, region.flat);
-  const inner = { ...region.text, x: region.text.x - region.rect.x, y: region.text.y - region.rect.y };
-  const shown = framed(prepared.image, inner, prepared.scale);
+  const shown = framed(prepared.image, shownText(region), prepared.scale);
   const prepareMs = performance.now() - started;
   const options = { tessedit_pageseg_mode: payload.psm };
   const request: Packet = { ...packet, action: 'recognize', payload: { image: toPgm(shown.image), options, output: { text: false, blocks: true } } };
