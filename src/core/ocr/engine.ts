@@ -1,6 +1,6 @@
 /**
  * Extract text from an image on this machine, without the network: Tesseract 5 compiled to WebAssembly
- * (tesseract.js 7) with the English LSTM model (`4.0.0_best_int`), in a worker thread.
+ * (tesseract.js 7) with the English LSTM model (`4.0.0_best_int`), in two worker threads.
  *
  * **Nothing leaves the machine.** tesseract.js fetches its core and language data from a CDN by default, picks the
  * WebAssembly build by CPU features, and caches the language in the working folder. Here tesseract.js's worker-side
@@ -23,19 +23,21 @@
  * (worker.ts bundled on its own by esbuild.mjs with tesseract.js's worker code and the core's glue, about 120 KB
  * minified), `tesseract-core-simd-lstm.wasm` and `eng.traineddata.gz`.
  *
- * **Threads:** decoding (decode.ts: sharp, asynchronous) happens in the caller's thread; preparing the pixels and
- * recognition run in the worker thread (worker.ts); the two share only the messages (protocol.ts). One worker is kept
- * warm between calls, ended after an idle time or on dispose.
+ * **Threads:** decoding (decode.ts: sharp, asynchronous) happens in the caller's thread; finding the regions
+ * (plan.ts, layout.ts), preparing the pixels and recognition run in worker threads (worker.ts); the two sides share
+ * only the messages (protocol.ts). Two workers (pool.ts: one per core, two at most) read the regions in parallel;
+ * they start together, are kept warm between calls, and end together after an idle time, on cancel or on dispose.
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { DescribeError, silentLogger, type Logger } from '../base';
 import { escapeMarkdownText, markdownLinkTarget } from '../markdown';
-import { WorkerClient } from './client';
-import { decodeForOcr } from './decode';
-import { OCR_PARAMETERS, OEM_LSTM_ONLY, RECOGNIZE, type OcrLine, type OcrPreparation, type OcrPrepareOptions, type RecognizeAnswer, type RecognizePayload } from './protocol';
+import { decodeForOcr, type Decoded } from './decode';
+import { defaultWorkers, OCR_LANGUAGE, WorkerPool } from './pool';
+import type { LayoutAnswer, OcrLine, OcrPreparation, OcrPrepareOptions, RecognizeAnswer } from './protocol';
 
-export type { OcrBox, OcrLine, OcrPreparation, OcrWord } from './protocol';
+export type { OcrBox, OcrLine, OcrPreparation, OcrPrepareOptions, OcrWord } from './protocol';
+export { OCR_LANGUAGE } from './pool';
 
 // ---- results ---------------------------------------------------------------------------------------------------
 
@@ -58,8 +60,13 @@ export interface OcrResult {
   readonly language: 'eng';
   /** How the image was prepared: scale, estimated x-height (original pixels), share inverted. */
   readonly preparation: OcrPreparation;
-  /** Where the time went, in ms (workerStart: 0 when warm). */
+  /**
+   * Where the time went, in ms: decode and workerStart (waiting for a worker: 0 when warm) in the caller's time;
+   * prepare (layout and preparing the regions) and recognize (Tesseract), the work of all workers added up.
+   */
   readonly timings: { readonly decode: number; readonly workerStart: number; readonly prepare: number; readonly recognize: number };
+  /** How many regions were read (1: the whole image, Tesseract's own layout). */
+  readonly regions?: number | undefined;
 }
 
 // ---- files -----------------------------------------------------------------------------------------------------
@@ -109,8 +116,10 @@ export const OCR_IDLE_MS = 5 * 60_000;
 
 export interface OcrEngineOptions {
   readonly log?: Logger | undefined;
-  /** End the worker after this long without work (default {@link OCR_IDLE_MS}; 0: keep it until dispose). */
+  /** End the workers after this long without work (default {@link OCR_IDLE_MS}; 0: keep them until dispose). */
   readonly idleMs?: number | undefined;
+  /** Worker threads (default: two on a machine with two cores or more, one while every core is busy; see pool.ts). */
+  readonly workers?: number | undefined;
   /** Where the files are (default: {@link ocrFiles}). */
   readonly files?: OcrFiles | undefined;
 }
@@ -123,23 +132,14 @@ export interface RecognizeOptions {
   readonly prepare?: OcrPrepareOptions | undefined;
 }
 
-/** Only English ships. */
-export const OCR_LANGUAGE = 'eng';
-
-/** A started worker and the promise that it is ready (loaded, language read, initialised). */
-interface Running {
-  readonly client: WorkerClient;
-  readonly ready: Promise<void>;
-}
-
 /**
- * Reads text from images, one at a time, in one worker thread kept warm between calls. Cancel a call with its
- * AbortSignal (the worker is ended and started again on the next call). Dispose to end the worker.
+ * Reads text from images, one at a time, in worker threads kept warm between calls. Cancel a call with its
+ * AbortSignal (the workers are ended and started again on the next call). Dispose to end the workers.
  */
 export class OcrEngine {
   private readonly log: Logger;
   private readonly idleMs: number;
-  private running: Running | undefined;
+  private pool: WorkerPool | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private idleTimer: NodeJS.Timeout | undefined;
   private disposed = false;
@@ -149,14 +149,14 @@ export class OcrEngine {
     this.idleMs = options.idleMs ?? OCR_IDLE_MS;
   }
 
-  /** True while a worker is running (the next call starts warm). */
+  /** True while the workers run (the next call starts warm). */
   get warm(): boolean {
-    return this.running !== undefined;
+    return this.pool?.started ?? false;
   }
 
-  /** Start the worker ahead of the first call. */
+  /** Start the workers ahead of the first call. */
   warmUp(signal?: AbortSignal): Promise<void> {
-    return this.enqueue(signal, () => this.ensureWorker(signal).then(() => undefined));
+    return this.enqueue(signal, () => this.guard(signal, this.workers().start(), 'The text recognizer could not start'));
   }
 
   /** Read the text in an image (PNG, JPEG, WebP, GIF, TIFF, AVIF, BMP or SVG bytes). */
@@ -167,35 +167,25 @@ export class OcrEngine {
       const decoded = await decodeForOcr(bytes, name);
       const decodedAt = performance.now();
       throwIfCancelled(options.signal);
-      const coldStart = this.running === undefined;
-      const client = await this.ensureWorker(options.signal);
-      const readyAt = performance.now();
-      const payload: RecognizePayload = { grey: decoded.grey, unitScale: decoded.unitScale, prepare: options.prepare ?? {} };
-      const answer = await this.guard(options.signal, client.request<RecognizeAnswer>(RECOGNIZE, payload), `${name}: the text could not be read`);
-      const elapsedMs = Math.round(performance.now() - started);
-      const timings = { decode: Math.round(decodedAt - started), workerStart: Math.round(readyAt - decodedAt), prepare: Math.round(answer.prepareMs), recognize: Math.round(answer.recognizeMs) };
-      this.log.debug(`ocr: ${name} ${decoded.width}×${decoded.height}, scale ${answer.preparation.scale.toFixed(2)}, ${answer.lines.length} lines in ${elapsedMs} ms (${Object.entries(timings).map(([k, v]) => `${k} ${v}`).join(', ')})`);
-      return {
-        name,
-        width: decoded.width,
-        height: decoded.height,
-        lines: answer.lines,
-        text: joinLines(answer.lines),
-        meanConfidence: answer.meanConfidence,
-        elapsedMs,
-        coldStart,
-        language: OCR_LANGUAGE,
-        preparation: answer.preparation,
-        timings,
-      };
+      const coldStart = !this.warm;
+      const pool = this.workers();
+      const readyAt = pool.start().then(() => performance.now(), () => 0);
+      const prepare = options.prepare ?? {};
+      const failure = `${name}: the text could not be read`;
+      const plan = await this.guard(options.signal, pool.layout({ grey: decoded.grey, prepare }), failure);
+      const answers = await this.guard(options.signal, pool.read(decoded.grey, plan, { unitScale: decoded.unitScale, prepare }), failure);
+      const workerStart = coldStart ? Math.max(0, (await readyAt) - decodedAt) : 0;
+      const result = assemble(name, decoded, plan, answers, { started, decodedAt, workerStart, coldStart });
+      this.log.debug(`ocr: ${name} ${decoded.width}×${decoded.height}, scale ${result.preparation.scale.toFixed(2)}, ${plan.regions.length} regions, ${result.lines.length} lines in ${result.elapsedMs} ms (${Object.entries(result.timings).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+      return result;
     });
   }
 
-  /** End the worker. Calls after this fail. */
+  /** End the workers. Calls after this fail. */
   async dispose(): Promise<void> {
     this.disposed = true;
     clearTimeout(this.idleTimer);
-    await this.stopWorker();
+    await this.stopWorkers();
   }
 
   /** One job at a time; a job cancelled while it waits never starts. */
@@ -222,29 +212,16 @@ export class OcrEngine {
     });
   }
 
-  /** The running worker, started (and made ready) when there is none. */
-  private async ensureWorker(signal: AbortSignal | undefined): Promise<WorkerClient> {
-    if (!this.running) {
-      const files = this.options.files ?? ocrFiles();
-      const started = performance.now();
-      const client = new WorkerClient(files.worker, this.log);
-      const ready = (async () => {
-        await client.request('load', { options: { lstmOnly: true, corePath: files.core, logging: false } });
-        await client.request('loadLanguage', { langs: OCR_LANGUAGE, options: { langPath: files.languageDir, cacheMethod: 'none', gzip: true, lstmOnly: true } });
-        await client.request('initialize', { langs: OCR_LANGUAGE, oem: OEM_LSTM_ONLY, config: {} });
-        await client.request('setParameters', { params: OCR_PARAMETERS });
-        this.log.debug(`ocr: worker ready in ${Math.round(performance.now() - started)} ms`);
-      })();
-      this.running = { client, ready };
-    }
-    const { client, ready } = this.running;
-    await this.guard(signal, ready, 'The text recognizer could not start');
-    return client;
+  /** The pool of workers (started by its first use). */
+  private workers(): WorkerPool {
+    const { workers } = this.options;
+    this.pool ??= new WorkerPool(this.options.files ?? ocrFiles(), workers === undefined ? defaultWorkers : () => workers, this.log);
+    return this.pool;
   }
 
   /**
-   * Await the worker's answer. On cancel, end the worker (the only way to stop Tesseract mid-image); on failure, end
-   * it too (its state is unknown) so the next call starts a fresh one.
+   * Await the workers' answer. On cancel, end the workers (the only way to stop Tesseract mid-image); on failure, end
+   * them too (their state is unknown) so the next call starts fresh ones.
    */
   private async guard<T>(signal: AbortSignal | undefined, work: Promise<T>, failure: string): Promise<T> {
     let onAbort: (() => void) | undefined;
@@ -256,7 +233,7 @@ export class OcrEngine {
     try {
       return await Promise.race([work, aborted]);
     } catch (e) {
-      await this.stopWorker();
+      await this.stopWorkers();
       if (e instanceof DescribeError) throw e;
       if (this.disposed) throw new DescribeError('cancelled', 'Text recognition has been shut down.');
       throw new DescribeError('bad-response', `${failure} (${e instanceof Error ? e.message : String(e)}).`, { actions: ['retry', 'show-log'], cause: e });
@@ -266,18 +243,55 @@ export class OcrEngine {
     }
   }
 
-  private async stopWorker(): Promise<void> {
-    const running = this.running;
-    this.running = undefined;
-    if (running) await running.client.terminate();
+  private async stopWorkers(): Promise<void> {
+    await this.pool?.stop();
   }
 
   private scheduleIdle(): void {
     clearTimeout(this.idleTimer);
     if (this.idleMs <= 0 || this.disposed) return;
-    this.idleTimer = setTimeout(() => void this.stopWorker(), this.idleMs);
+    this.idleTimer = setTimeout(() => void this.stopWorkers(), this.idleMs);
     this.idleTimer.unref();
   }
+}
+
+/** The regions' answers put together, in reading order: lines, blocks numbered on, confidence weighted by words. */
+function assemble(name: string, decoded: Decoded, plan: LayoutAnswer, answers: readonly RecognizeAnswer[], at: { started: number; decodedAt: number; workerStart: number; coldStart: boolean }): OcrResult {
+  const lines: OcrLine[] = [];
+  let blocks = 0;
+  let words = 0;
+  let confidence = 0;
+  let inverted = 0;
+  let area = 0;
+  answers.forEach((answer, i) => {
+    // The second half of a region shared between workers goes on the first half's last block.
+    if (plan.regions[i]?.continues && blocks > 0) blocks--;
+    for (const line of answer.lines) lines.push({ ...line, block: blocks + line.block });
+    blocks += answer.lines.reduce((n, l) => Math.max(n, l.block + 1), 0);
+    words += answer.words;
+    confidence += answer.meanConfidence * answer.words;
+    const rect = plan.regions[i]?.rect;
+    const size = rect ? rect.width * rect.height : 0;
+    inverted += answer.invertedShare * size;
+    area += size;
+  });
+  const elapsedMs = Math.round(performance.now() - at.started);
+  const sum = (f: (a: RecognizeAnswer) => number): number => Math.round(answers.reduce((n, a) => n + f(a), 0));
+  const xHeight = plan.xHeight === undefined ? undefined : plan.xHeight * decoded.unitScale;
+  return {
+    name,
+    width: decoded.width,
+    height: decoded.height,
+    lines,
+    text: joinLines(lines),
+    meanConfidence: words ? confidence / words : 0,
+    elapsedMs,
+    coldStart: at.coldStart,
+    language: OCR_LANGUAGE,
+    preparation: { scale: plan.scale, xHeight, invertedShare: area ? inverted / area : 0 },
+    timings: { decode: Math.round(at.decodedAt - at.started), workerStart: Math.round(at.workerStart), prepare: Math.round(plan.layoutMs) + sum((a) => a.prepareMs), recognize: sum((a) => a.recognizeMs) },
+    regions: plan.regions.length,
+  };
 }
 
 function cancelled(): DescribeError {

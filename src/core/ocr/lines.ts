@@ -23,15 +23,26 @@ export interface TesseractJsonBlock {
   paragraphs?: { lines?: TesseractJsonLine[] }[];
 }
 
+/** Where a region's prepared pixels are in the original image: decoded pixels per prepared pixel, the region's place. */
+export interface Placement {
+  /** Decoded pixels per prepared pixel. */
+  readonly factor: number;
+  /** The region's top left corner, decoded pixels. */
+  readonly x: number;
+  readonly y: number;
+  /** Original pixels per decoded pixel. */
+  readonly unit: number;
+}
+
 /**
- * Tesseract's blocks → our lines, in reading order (block by block, then as Tesseract ordered them), boxes multiplied
- * by `factor` (original pixels per prepared pixel), trailing spaces and empty lines and words dropped.
+ * Tesseract's blocks → our lines, in reading order (block by block, then as Tesseract ordered them), boxes placed in
+ * the original image (see {@link Placement}), trailing spaces and empty lines and words dropped.
  */
-export function toLines(blocks: readonly TesseractJsonBlock[], factor: number): OcrLine[] {
+export function toLines(blocks: readonly TesseractJsonBlock[], at: Placement): OcrLine[] {
   const box = (b: TesseractBbox): OcrBox => {
-    const x = Math.round(b.x0 * factor);
-    const y = Math.round(b.y0 * factor);
-    return { x, y, width: Math.max(1, Math.round(b.x1 * factor) - x), height: Math.max(1, Math.round(b.y1 * factor) - y) };
+    const x = Math.round((b.x0 * at.factor + at.x) * at.unit);
+    const y = Math.round((b.y0 * at.factor + at.y) * at.unit);
+    return { x, y, width: Math.max(1, Math.round((b.x1 * at.factor + at.x) * at.unit) - x), height: Math.max(1, Math.round((b.y1 * at.factor + at.y) * at.unit) - y) };
   };
   const lines: OcrLine[] = [];
   blocks.forEach((block, index) => {

@@ -184,3 +184,50 @@ export function normaliseByMorphology(grey: GreyImage, grid: PolarityGrid, backg
   }
   return { width: w, height: h, data: out };
 }
+
+/** One background everywhere (a panel of one colour): its grey level and whether the text is lighter than it. */
+export interface FlatBackground {
+  readonly level: number;
+  readonly inverted: boolean;
+}
+
+/**
+ * The background of `rect` when it is flat: every cell of the grid inside it of one polarity, their backgrounds
+ * within {@link FLAT_RANGE} grey levels (undefined: not flat, or too small to tell).
+ */
+export function flatBackground(grid: PolarityGrid, rect: { x: number; y: number; width: number; height: number }): FlatBackground | undefined {
+  const { cell, columns, background, inverted } = grid;
+  const x0 = Math.ceil(rect.x / cell);
+  const y0 = Math.ceil(rect.y / cell);
+  const x1 = Math.min(columns, Math.floor((rect.x + rect.width) / cell));
+  const y1 = Math.min(grid.rows, Math.floor((rect.y + rect.height) / cell));
+  if (x1 <= x0 || y1 <= y0) return undefined;
+  const first = y0 * columns + x0;
+  let lo = 255;
+  let hi = 0;
+  for (let cy = y0; cy < y1; cy++) {
+    for (let cx = x0; cx < x1; cx++) {
+      const c = cy * columns + cx;
+      if (inverted[c] !== inverted[first]) return undefined;
+      lo = Math.min(lo, background[c]);
+      hi = Math.max(hi, background[c]);
+    }
+  }
+  return hi - lo <= FLAT_RANGE ? { level: (lo + hi) >> 1, inverted: inverted[first] === 1 } : undefined;
+}
+
+/** Grey levels a flat background may vary by (a gradient, JPEG noise). */
+const FLAT_RANGE = 12;
+
+/** Dark ink on white for a flat background: inverted if light-on-dark, every pixel divided by the one background. */
+export function normaliseFlat(grey: GreyImage, flat: FlatBackground): GreyImage {
+  const b = flat.inverted ? 255 - flat.level : flat.level;
+  const lut = new Uint8Array(256);
+  for (let v = 0; v < 256; v++) {
+    const u = flat.inverted ? 255 - v : v;
+    lut[v] = u >= b ? 255 : ((255 * u) / (b || 1) + 0.5) | 0;
+  }
+  const out = new Uint8Array(grey.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = lut[grey.data[i]];
+  return { width: grey.width, height: grey.height, data: out };
+}

@@ -25,7 +25,8 @@
  * Pure functions, no I/O, no native code.
  */
 import { clamp } from './filters';
-import { normaliseByMedian, normaliseByMorphology, polarityGrid, strokeBackgrounds, type PolarityGrid } from './polarity';
+import { RULE_REACH, type Rect } from './layout';
+import { normaliseByMedian, normaliseByMorphology, normaliseFlat, polarityGrid, strokeBackgrounds, type FlatBackground, type PolarityGrid } from './polarity';
 import { MAX_PREPARED_PIXELS, type GreyImage, type OcrPrepareOptions } from './protocol';
 import { resizeGrey } from './resample';
 import { measureText } from './textSize';
@@ -67,17 +68,75 @@ export function prepareForOcr(grey: GreyImage, options: OcrPrepareOptions = {}):
   if (!rescale && !normalise) return { image: grey, scale: 1, xHeight: undefined, invertedShare: 0 };
   const { xHeight, usualGrid } = measureTextSize(grey);
   const scale = rescale && xHeight !== undefined ? scaleFor(grey, xHeight) : 1;
-  const width = Math.max(1, Math.round(grey.width * scale));
-  const height = Math.max(1, Math.round(grey.height * scale));
-  // Normalise at the smaller of the two sizes: reduce first, enlarge after.
-  let image = scale < 1 ? resizeGrey(grey, width, height) : grey;
+  return { ...prepareRegion(grey, xHeight, scale, options, usualGrid), xHeight };
+}
+
+/**
+ * Prepare a region (or a whole image) whose text's x-height is known: normalise and resize by `scale` (normalising at
+ * the smaller of the two sizes: reduce first, enlarge after). `usual`: the polarity grid of this same image with the
+ * usual window, when already measured.
+ */
+export function prepareRegion(grey: GreyImage, xHeight: number | undefined, scale: number, options: OcrPrepareOptions = {}, usual?: PolarityGrid | FlatBackground): Omit<OcrPrepared, 'xHeight'> {
+  const s = (options.rescale ?? true) ? scale : 1;
+  const width = Math.max(1, Math.round(grey.width * s));
+  const height = Math.max(1, Math.round(grey.height * s));
+  let image = s < 1 ? resizeGrey(grey, width, height) : grey;
   let invertedShare = 0;
-  if (normalise) {
-    const x = xHeight === undefined ? undefined : xHeight * (scale < 1 ? width / grey.width : 1);
-    ({ image, invertedShare } = normaliseRegions(image, x, image === grey ? usualGrid : undefined));
+  if ((options.normalise ?? true) && usual && 'level' in usual) {
+    image = normaliseFlat(image, usual);
+    invertedShare = usual.inverted ? 1 : 0;
+  } else if (options.normalise ?? true) {
+    const x = xHeight === undefined ? undefined : xHeight * (s < 1 ? width / grey.width : 1);
+    ({ image, invertedShare } = normaliseRegions(image, x, image === grey && usual && !('level' in usual) ? usual : undefined));
   }
-  if (scale > 1) image = resizeGrey(image, width, height);
-  return { image, scale: width / grey.width, xHeight, invertedShare };
+  if (s > 1) image = resizeGrey(image, width, height);
+  return { image, scale: width / grey.width, invertedShare };
+}
+
+/**
+ * The text's box as shown to Tesseract (region pixels): its ink box — ink is what is darker than a threshold, so it
+ * misses the anti-aliased edges of glyphs (a capital's top, a full stop) — grown by a quarter x-height, never by more
+ * than {@link RULE_REACH} (text's ink stops that far from a box's border, which must stay out of sight), within the
+ * region.
+ */
+export function shownText(region: { readonly rect: Rect; readonly text: Rect; readonly xHeight?: number | undefined }): Rect {
+  const halo = Math.min(Math.ceil((region.xHeight ?? 0) / 4), RULE_REACH);
+  const x0 = Math.max(0, region.text.x - region.rect.x - halo);
+  const y0 = Math.max(0, region.text.y - region.rect.y - halo);
+  const x1 = Math.min(region.rect.width, region.text.x - region.rect.x + region.text.width + halo);
+  const y1 = Math.min(region.rect.height, region.text.y - region.rect.y + region.text.height + halo);
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+/** White around the text shown to Tesseract, prepared pixels (an x-height): a lone "4" touching the edge read "a". */
+export const FRAME = TARGET_X_HEIGHT;
+
+/**
+ * The text of a prepared region on white: `inner` (the text's place in the region, region pixels) cut out of the
+ * prepared image (`scale` prepared pixels per region pixel) with a white border of {@link FRAME}; the margin around the
+ * text, needed to prepare it, is not shown (it may hold a box's border or a neighbour's edge). Also where the text's
+ * corner landed, in prepared pixels of the region.
+ */
+export function framed(image: GreyImage, inner: { x: number; y: number; width: number; height: number }, scale: number): { image: GreyImage; x: number; y: number } {
+  const x0 = clamp(Math.floor(inner.x * scale), 0, image.width - 1);
+  const y0 = clamp(Math.floor(inner.y * scale), 0, image.height - 1);
+  const x1 = clamp(Math.ceil((inner.x + inner.width) * scale), x0 + 1, image.width);
+  const y1 = clamp(Math.ceil((inner.y + inner.height) * scale), y0 + 1, image.height);
+  const width = x1 - x0 + 2 * FRAME;
+  const height = y1 - y0 + 2 * FRAME;
+  const data = new Uint8Array(width * height).fill(255);
+  for (let y = y0; y < y1; y++) data.set(image.data.subarray(y * image.width + x0, y * image.width + x1), (y - y0 + FRAME) * width + FRAME);
+  return { image: { width, height, data }, x: x0 - FRAME, y: y0 - FRAME };
+}
+
+/**
+ * What the layout needs (layout.ts): the text's x-height and the image quickly normalised (dark ink on white, by the
+ * median background of the window that showed more glyphs), and the scale to read it at.
+ */
+export function measureForLayout(grey: GreyImage, options: OcrPrepareOptions = {}): { xHeight: number | undefined; normalised: GreyImage; grid: PolarityGrid; scale: number } {
+  const { xHeight, normalised, grid } = measureTextSize(grey);
+  const scale = (options.rescale ?? true) && xHeight !== undefined ? scaleFor(grey, xHeight) : 1;
+  return { xHeight, normalised, grid, scale };
 }
 
 /**
@@ -85,17 +144,21 @@ export function prepareForOcr(grey: GreyImage, options: OcrPrepareOptions = {}):
  * windows — a wide one (any text size on a large background) and one for common UI text (small buttons, toolbars) —
  * and believe the one that shows more glyphs. The usual window's grid is kept: normalising may use it again.
  */
-function measureTextSize(grey: GreyImage): { xHeight: number | undefined; usualGrid: PolarityGrid } {
+function measureTextSize(grey: GreyImage): { xHeight: number | undefined; usualGrid: PolarityGrid; normalised: GreyImage; grid: PolarityGrid } {
   const usualGrid = polarityGrid(grey, USUAL_WINDOW);
-  const usual = measureText(normaliseByMedian(grey, usualGrid));
+  const usualImage = normaliseByMedian(grey, usualGrid);
+  const usual = measureText(usualImage);
+  const byUsual = { xHeight: usual.xHeight, usualGrid, normalised: usualImage, grid: usualGrid };
   // Plenty of small glyphs: the usual window fits, the wide one cannot show more.
-  const enough = usual.glyphs >= 100 && usual.xHeight !== undefined && usual.xHeight <= 10;
-  const wide = enough ? usual : measureText(normaliseByMedian(grey, polarityGrid(grey, 72)));
-  return { xHeight: (usual.glyphs >= wide.glyphs ? usual : wide).xHeight, usualGrid };
+  if (usual.glyphs >= 100 && usual.xHeight !== undefined && usual.xHeight <= 10) return byUsual;
+  const wideGrid = polarityGrid(grey, 72);
+  const wideImage = normaliseByMedian(grey, wideGrid);
+  const wide = measureText(wideImage);
+  return usual.glyphs >= wide.glyphs ? byUsual : { xHeight: wide.xHeight, usualGrid, normalised: wideImage, grid: wideGrid };
 }
 
 /** The scale that brings the x-height to {@link TARGET_X_HEIGHT}, within the scale limits and the pixel budget. */
-function scaleFor(grey: GreyImage, xHeight: number): number {
+export function scaleFor(grey: { readonly width: number; readonly height: number }, xHeight: number): number {
   const scale = clamp(TARGET_X_HEIGHT / xHeight, MIN_SCALE, MAX_SCALE);
   const budget = Math.sqrt(MAX_PREPARED_PIXELS / (grey.width * grey.height));
   const within = Math.min(scale, Math.max(budget, MIN_SCALE));

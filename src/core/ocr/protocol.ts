@@ -18,6 +18,11 @@ export interface OcrPrepareOptions {
   readonly rescale?: boolean | undefined;
   /** Invert light-on-dark regions and divide out the background (default true). */
   readonly normalise?: boolean | undefined;
+  /**
+   * `regions` (default): find the screen's regions (layout.ts) and read each as a block of lines, in parallel;
+   * `page`: the whole image at once with Tesseract's own layout analysis (page segmentation 3), as before regions.
+   */
+  readonly layout?: 'regions' | 'page' | undefined;
 }
 
 // ---- results -----------------------------------------------------------------------------------------------
@@ -60,6 +65,7 @@ export const MAX_PREPARED_PIXELS = 16_000_000;
 export const WORKER_MARK = 'describeImageOcrWorker';
 /** Our own actions, beside tesseract.js's (`load`, `loadLanguage`, `initialize`, `setParameters`…). */
 export const RECOGNIZE = 'describeImage.recognize';
+export const LAYOUT = 'describeImage.layout';
 export const LOG = 'describeImage.log';
 
 /** tesseract.js's worker packets: requests carry an action and a payload; answers a status and data. */
@@ -76,8 +82,52 @@ export interface Answer {
   readonly data: unknown;
 }
 
+/** A rectangle in the decoded image's pixels. */
+export interface OcrRect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Measure the text and find the regions (LAYOUT): the decoded image and how it is to be prepared. */
+export interface LayoutPayload {
+  readonly grey: GreyImage;
+  readonly prepare: OcrPrepareOptions;
+}
+/** A region to read, in reading order, with the x-height and scale to read it at (see prepare.ts). */
+export interface OcrRegion {
+  /** What is cut out and prepared: the text with a margin. */
+  readonly rect: OcrRect;
+  /** Where the text is (inside `rect`): only this is shown to Tesseract, on white with a white border. */
+  readonly text: OcrRect;
+  /** The text's x-height in the region, decoded pixels (undefined: no text-like shapes measured). */
+  readonly xHeight: number | undefined;
+  /** Prepared pixels per decoded pixel. */
+  readonly scale: number;
+  /** Ink pixels in the region: what reading it will cost, roughly. */
+  readonly ink: number;
+  /** The second half of a region cut in two to share it between workers (its lines go on the first half's block). */
+  readonly continues?: boolean | undefined;
+  /** The region's one background, when it has one (polarity.ts, FlatBackground): normalised by it alone. */
+  readonly flat?: { readonly level: number; readonly inverted: boolean } | undefined;
+}
+export interface LayoutAnswer {
+  /** The whole image's x-height in decoded pixels (undefined: no text-like shapes found). */
+  readonly xHeight: number | undefined;
+  /** The scale for that x-height (prepared pixels per decoded pixel). */
+  readonly scale: number;
+  readonly regions: readonly OcrRegion[];
+  /** Tesseract's page segmentation mode for every region: 6 (a block) for regions, 3 for the whole page. */
+  readonly psm: string;
+  readonly layoutMs: number;
+}
+
+/** Prepare and read one region (RECOGNIZE): its pixels, cut from the decoded image at `region.rect`. */
 export interface RecognizePayload {
   readonly grey: GreyImage;
+  readonly region: OcrRegion;
+  readonly psm: string;
   /** Original pixels per decoded pixel (an SVG rendered at another size). */
   readonly unitScale: number;
   readonly prepare: OcrPrepareOptions;
@@ -90,9 +140,12 @@ export interface OcrPreparation {
 }
 
 export interface RecognizeAnswer {
+  /** Lines with boxes in the original image's pixels; `block` numbers Tesseract's blocks within the region. */
   readonly lines: OcrLine[];
   readonly meanConfidence: number;
-  readonly preparation: OcrPreparation;
+  /** Words read (the weight of meanConfidence when regions are put together). */
+  readonly words: number;
+  readonly invertedShare: number;
   /** Time spent in the worker: preparing the pixels, then Tesseract. */
   readonly prepareMs: number;
   readonly recognizeMs: number;
@@ -100,7 +153,8 @@ export interface RecognizeAnswer {
 
 /**
  * Tesseract settings: page segmentation 3 (automatic layout: columns and blocks in reading order; 11 "sparse text"
- * found no more words and loses the order), runs of spaces between words kept, and never curly quotes — the model
+ * found no more words and loses the order) unless a region is read (each RECOGNIZE sets its own, see LayoutAnswer),
+ * runs of spaces between words kept, and never curly quotes — the model
  * often reads the straight quotes of code, paths and logs as ’ (half the closing quotes in the benchmark's code
  * window), so they are ruled out and it picks ' and " instead (typeset prose gets straight quotes: harmless).
  */

@@ -22,7 +22,8 @@ export const MAX_OCR_SIDE = 32_767;
 /**
  * The smallest x-height (the height of an "x") read reliably once an image is reduced, in pixels of the reduced image.
  * Measured on the settings page (test/support/screens.ts, 13-px text) reduced by sharp and read by the engine, light
- * and dark: x-height 5.7 px → 99–100 % of the words, 5.0 → 96–97 %, 4.3 → 87–91 %, 3.5 → 68–70 %, 2.8 → 27–28 %.
+ * and dark (the layout engine, regions read one by one): x-height 5.6 px → 99 % of the words, 5.2 → 100 %, 5.0 → 95 %,
+ * 4.6 → 97 %, 4.3 → 90–96 % (resampling makes it uneven below 5 px). The whole-page engine before it read 96–97 % at 5.0.
  */
 export const MIN_LEGIBLE_X_HEIGHT = 5;
 

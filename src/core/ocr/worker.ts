@@ -7,9 +7,11 @@
 import { promises as fsp, readFileSync } from 'node:fs';
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
+import { correctLines } from './corrections';
 import { toLines, type TesseractJsonBlock } from './lines';
-import { prepareForOcr, type OcrPrepared } from './prepare';
-import { LOG, RECOGNIZE, WORKER_MARK, type Answer, type GreyImage, type Packet, type RecognizeAnswer, type RecognizePayload } from './protocol';
+import { planRegions } from './plan';
+import { framed, prepareRegion, shownText } from './prepare';
+import { LAYOUT, LOG, RECOGNIZE, WORKER_MARK, type Answer, type GreyImage, type LayoutPayload, type Packet, type RecognizeAnswer, type RecognizePayload } from './protocol';
 
 interface TesseractWorkerScript {
   setAdapter(adapter: Record<string, unknown>): void;
@@ -37,7 +39,7 @@ export function runOcrWorker(port: MessagePort): void {
   printToLog(log);
   tesseract.setAdapter(localAdapter(log));
   port.on('message', (packet: Packet) => {
-    if (packet.action === RECOGNIZE) recognize(tesseract, port, packet);
+    if (packet.action === RECOGNIZE || packet.action === LAYOUT) serve(tesseract, port, packet);
     else tesseract.dispatchHandlers(packet, (answer) => port.postMessage(answer));
   });
 }
@@ -77,34 +79,41 @@ function localAdapter(log: (text: string) => void): Record<string, unknown> {
   /* eslint-enable @typescript-eslint/no-require-imports */
 }
 
-/** Our action: prepare the image, have Tesseract read it (its own `recognize`), answer with the lines and timings. */
-function recognize(tesseract: TesseractWorkerScript, port: MessagePort, packet: Packet): void {
-  const payload = packet.payload as RecognizePayload;
-  const started = performance.now();
-  let prepared: OcrPrepared;
+/** Our actions: LAYOUT (plan.ts) at once; RECOGNIZE: prepare a region, have Tesseract read it, answer with its lines. */
+function serve(tesseract: TesseractWorkerScript, port: MessagePort, packet: Packet): void {
+  const answer = (status: Answer['status'], data: unknown): void => port.postMessage({ jobId: packet.jobId, action: packet.action, status, data } satisfies Answer);
   try {
-    prepared = prepareForOcr(payload.grey, payload.prepare);
+    if (packet.action === LAYOUT) answer('resolve', planRegions(packet.payload as LayoutPayload));
+    else recognize(tesseract, packet, answer);
   } catch (e) {
-    port.postMessage({ jobId: packet.jobId, action: RECOGNIZE, status: 'reject', data: String(e) } satisfies Answer);
-    return;
+    answer('reject', String(e));
   }
+}
+
+function recognize(tesseract: TesseractWorkerScript, packet: Packet, answer: (status: Answer['status'], data: unknown) => void): void {
+  const payload = packet.payload as RecognizePayload;
+  const { region } = payload;
+  const started = performance.now();
+  const prepared = prepareRegion(payload.grey, region.xHeight, region.scale, payload.prepare, region.flat);
+  const shown = framed(prepared.image, shownText(region), prepared.scale);
   const prepareMs = performance.now() - started;
-  const request: Packet = { ...packet, action: 'recognize', payload: { image: toPgm(prepared.image), options: {}, output: { text: false, blocks: true } } };
-  tesseract.dispatchHandlers(request, (answer) => {
-    if (answer.status === 'progress') return;
-    if (answer.status === 'reject') {
-      port.postMessage({ ...answer, action: RECOGNIZE });
-      return;
-    }
-    const result = answer.data as { blocks: TesseractJsonBlock[] | null; confidence: number | null };
+  const options = { tessedit_pageseg_mode: payload.psm };
+  const request: Packet = { ...packet, action: 'recognize', payload: { image: toPgm(shown.image), options, output: { text: false, blocks: true } } };
+  tesseract.dispatchHandlers(request, (reply) => {
+    if (reply.status === 'progress') return;
+    if (reply.status === 'reject') return answer('reject', reply.data);
+    const result = reply.data as { blocks: TesseractJsonBlock[] | null; confidence: number | null };
+    const factor = 1 / prepared.scale;
+    const lines = correctLines(toLines(result.blocks ?? [], { factor, x: region.rect.x + shown.x * factor, y: region.rect.y + shown.y * factor, unit: payload.unitScale }));
     const data: RecognizeAnswer = {
-      lines: toLines(result.blocks ?? [], payload.unitScale / prepared.scale),
+      lines,
       meanConfidence: result.confidence ?? 0,
-      preparation: { scale: prepared.scale, xHeight: prepared.xHeight === undefined ? undefined : prepared.xHeight * payload.unitScale, invertedShare: prepared.invertedShare },
+      words: lines.reduce((n, l) => n + l.words.length, 0),
+      invertedShare: prepared.invertedShare,
       prepareMs,
       recognizeMs: performance.now() - started - prepareMs,
     };
-    port.postMessage({ jobId: answer.jobId, action: RECOGNIZE, status: 'resolve', data } satisfies Answer);
+    answer('resolve', data);
   });
 }
 

@@ -557,7 +557,7 @@ describe('describe-image mcp as a process', { timeout: 60_000 }, () => {
     assert.equal(missing.stdout() + file.stdout(), '', 'nothing on the protocol stream');
   });
 
-  it('the OCR worker ends when idle (as in VS Code), and the next call starts a new one', async () => {
+  it('the OCR workers end when idle (as in VS Code), and the next call starts new ones', async () => {
     const workers = path.join(tmp, 'workers.log');
     await fs.rm(workers, { force: true });
     const p = start([], { DESCRIBE_IMAGE_OCR_IDLE_MS: '300', WORKER_COUNT_LOG: workers });
@@ -570,14 +570,17 @@ describe('describe-image mcp as a process', { timeout: 60_000 }, () => {
       assert.deepEqual(await count(), want);
     };
     await p.initialize();
+    // One worker per core, two at most, one while every core is busy (src/core/ocr/pool.ts): one or two per call.
     const first = await p.request(2, 'tools/call', { name: 'extractText', arguments: { paths: ['dialog.png'] } });
     assert.match(JSON.stringify(first), /Sync failed/);
-    assert.equal((await count()).started, 1, 'one worker read the image');
-    await until({ started: 1, ended: 1 });
+    const once = (await count()).started;
+    assert.ok(once === 1 || once === 2, `${once} workers read the image`);
+    await until({ started: once, ended: once });
     const second = await p.request(3, 'tools/call', { name: 'extractText', arguments: { paths: ['dialog.png'] } });
     assert.match(JSON.stringify(second), /Sync failed/);
-    assert.equal((await count()).started, 2, 'a new worker for the next call');
-    await until({ started: 2, ended: 2 });
+    const twice = (await count()).started;
+    assert.ok(twice > once && twice <= once + 2, `new workers for the next call (${once}, then ${twice})`);
+    await until({ started: twice, ended: twice });
     p.child.stdin.end();
     assert.equal((await p.exited)[0], 0, p.stderr());
   });
