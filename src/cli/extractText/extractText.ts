@@ -18,8 +18,9 @@ key: nothing is sent anywhere. PNG, JPEG, WebP, GIF (first frame), TIFF, AVIF, B
 
 Options:
   --json         one JSON object per image per line (JSON Lines): name, path, width, height, text,
-                 meanConfidence, elapsedMs and lines (text, confidence, box {x, y, width, height} in the
-                 image's pixels, block, words)
+                 meanConfidence, elapsedMs, reduced (only for an image read smaller than it is: width,
+                 height, smallestTextPx, message) and lines (text, confidence, box {x, y, width, height}
+                 in the image's pixels, block, words)
   --out FILE     write the Markdown there; never overwrites an existing file without --force
   --force        allow --out to replace an existing file
   --verbose      log timings to stderr
@@ -61,6 +62,8 @@ function jsonLine(result: OcrResult, input: Input): string {
     meanConfidence: Math.round(result.meanConfidence * 10) / 10,
     elapsedMs: result.elapsedMs,
     language: result.language,
+    // Only when read smaller than it is: the size read, the smallest text size likely read, and the message.
+    reduced: result.reduced,
     lines: result.lines,
   })}\n`;
 }

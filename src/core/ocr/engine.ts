@@ -32,7 +32,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { DescribeError, silentLogger, type Logger } from '../base';
 import { escapeMarkdownText, markdownLinkTarget } from '../markdown';
-import { decodeForOcr, type Decoded } from './decode';
+import { decodeForOcr, type Decoded, type OcrReduction } from './decode';
 import { defaultWorkers, OCR_LANGUAGE, WorkerPool } from './pool';
 import type { LayoutAnswer, OcrLine, OcrPreparation, OcrPrepareOptions, RecognizeAnswer } from './protocol';
 
@@ -67,6 +67,8 @@ export interface OcrResult {
   readonly timings: { readonly decode: number; readonly workerStart: number; readonly prepare: number; readonly recognize: number };
   /** How many regions were read (1: the whole image, Tesseract's own layout). */
   readonly regions?: number | undefined;
+  /** Set when the image was read smaller than it is (too many pixels): the size read and what text may be missed. */
+  readonly reduced?: OcrReduction | undefined;
 }
 
 // ---- files -----------------------------------------------------------------------------------------------------
@@ -291,6 +293,7 @@ function assemble(name: string, decoded: Decoded, plan: LayoutAnswer, answers: r
     preparation: { scale: plan.scale, xHeight, invertedShare: area ? inverted / area : 0 },
     timings: { decode: Math.round(at.decodedAt - at.started), workerStart: Math.round(at.workerStart), prepare: Math.round(plan.layoutMs) + sum((a) => a.prepareMs), recognize: sum((a) => a.recognizeMs) },
     regions: plan.regions.length,
+    reduced: decoded.reduced,
   };
 }
 
@@ -329,6 +332,7 @@ export function renderOcrMarkdown(result: OcrResult, imageRef: string): string {
   const runs = result.text.match(/`+/g) ?? [];
   const fence = '`'.repeat(Math.max(3, ...runs.map((r) => r.length + 1)));
   const body = result.text.trim() ? `${fence}text\n${result.text}\n${fence}` : '*No text found.*';
-  const footer = `Read on this machine in ${result.elapsedMs} ms, mean confidence ${Math.round(result.meanConfidence)} %. Only English is bundled: text in other languages or scripts is not read correctly.`;
+  const reduced = result.reduced ? `\n\n${escapeMarkdownText(result.reduced.message, false)}` : '';
+  const footer = `Read on this machine in ${result.elapsedMs} ms, mean confidence ${Math.round(result.meanConfidence)} %. Only English is bundled: text in other languages or scripts is not read correctly.${reduced}`;
   return `# Text in ${name}\n\n![${name}](${markdownLinkTarget(imageRef)})\n\n${body}\n\n---\n\n${footer}\n`;
 }

@@ -27,7 +27,7 @@
 import { clamp } from './filters';
 import { RULE_REACH, type Rect } from './layout';
 import { normaliseByMedian, normaliseByMorphology, normaliseFlat, polarityGrid, strokeBackgrounds, type FlatBackground, type PolarityGrid } from './polarity';
-import { MAX_PREPARED_PIXELS, type GreyImage, type OcrPrepareOptions } from './protocol';
+import { MAX_OCR_SIDE, MAX_PREPARED_PIXELS, type GreyImage, type OcrPrepareOptions } from './protocol';
 import { resizeGrey } from './resample';
 import { measureText } from './textSize';
 
@@ -157,13 +157,17 @@ function measureTextSize(grey: GreyImage): { xHeight: number | undefined; usualG
   return usual.glyphs >= wide.glyphs ? byUsual : { xHeight: wide.xHeight, usualGrid, normalised: wideImage, grid: wideGrid };
 }
 
-/** The scale that brings the x-height to {@link TARGET_X_HEIGHT}, within the scale limits and the pixel budget. */
+/**
+ * The scale that brings the x-height to {@link TARGET_X_HEIGHT}, within the scale limits, the pixel budget and the
+ * longest side Tesseract takes, its white frame included (a 21000-px line of small text is not enlarged to 48000).
+ */
 export function scaleFor(grey: { readonly width: number; readonly height: number }, xHeight: number): number {
   const scale = clamp(TARGET_X_HEIGHT / xHeight, MIN_SCALE, MAX_SCALE);
   const budget = Math.sqrt(MAX_PREPARED_PIXELS / (grey.width * grey.height));
+  const side = (MAX_OCR_SIDE - 2 * FRAME) / Math.max(grey.width, grey.height);
   const within = Math.min(scale, Math.max(budget, MIN_SCALE));
   // Within 10 % of the target the resampling costs more than it gives.
-  return Math.abs(within - 1) < 0.1 ? 1 : within;
+  return Math.min(Math.abs(within - 1) < 0.1 ? 1 : within, side);
 }
 
 /**

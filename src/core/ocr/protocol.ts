@@ -61,6 +61,12 @@ export interface OcrLine {
  */
 export const MAX_PREPARED_PIXELS = 16_000_000;
 
+/**
+ * The longest side Tesseract takes: it keeps coordinates in 16-bit integers, and tesseract.js fails on a wider or
+ * taller page ("Unexpected end of JSON input"). decode.ts reads no longer; prepare.ts never enlarges past it.
+ */
+export const MAX_OCR_SIDE = 32_767;
+
 /** Marks the OCR worker thread (its workerData). */
 export const WORKER_MARK = 'describeImageOcrWorker';
 /** Our own actions, beside tesseract.js's (`load`, `loadLanguage`, `initialize`, `setParameters`…). */

@@ -3,7 +3,7 @@
  * ({@link MAX_OCR_READ_PIXELS}) or a side longer than Tesseract takes ({@link MAX_OCR_SIDE}); and, when it is reduced,
  * what the user is told: from which size on text may be missed. Pure functions.
  */
-import { MAX_PREPARED_PIXELS } from './protocol';
+import { MAX_OCR_SIDE, MAX_PREPARED_PIXELS } from './protocol';
 
 /**
  * The most pixels handed to the OCR worker: as many as it prepares (protocol.ts, MAX_PREPARED_PIXELS, 16 MP). More
@@ -13,11 +13,8 @@ import { MAX_PREPARED_PIXELS } from './protocol';
  */
 export const MAX_OCR_READ_PIXELS = MAX_PREPARED_PIXELS;
 
-/**
- * The longest side handed to the OCR worker: Tesseract keeps coordinates in 16-bit integers, and tesseract.js fails on
- * a wider or taller page ("Unexpected end of JSON input").
- */
-export const MAX_OCR_SIDE = 32_767;
+/** The longest side handed to the OCR worker: see protocol.ts. */
+export { MAX_OCR_SIDE };
 
 /**
  * The smallest x-height (the height of an "x") read reliably once an image is reduced, in pixels of the reduced image.

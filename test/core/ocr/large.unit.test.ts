@@ -155,7 +155,9 @@ describe('hostile large images: a clear error or a bounded reading, never out of
     await fs.writeFile(file, bytes);
     const r = await extractText(file, t);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(((x: { width: number; height: number }) => [x.width, x.height])(JSON.parse(r.stdout) as { width: number; height: number }), [20000, 20000]);
+    const json = JSON.parse(r.stdout) as { width: number; height: number; reduced?: { width: number; height: number; smallestTextPx: number; message: string } };
+    assert.deepEqual([json.width, json.height, json.reduced?.width, json.reduced?.height, json.reduced?.smallestTextPx], [20000, 20000, 4000, 4000, 48]);
+    assert.match(json.reduced?.message ?? '', /^inflates\.png is 20000×20000 \(400\.0 megapixels\): its text was read at 4000×4000, .*text smaller than about 48 px may be missed/);
   });
 
   it('a 15000×15000 PNG cut short is refused as damaged, before decoding', async () => {
@@ -236,6 +238,21 @@ describe('hostile large images: a clear error or a bounded reading, never out of
     const tiff = await sharp({ create: { width: 6000, height: 4000, channels: 3, background: '#ffffff' } }).tiff().toBuffer();
     const d = await decodeForOcr(tiff, 'scan.tif');
     assert.deepEqual([d.grey.width, d.grey.height, d.reduced?.smallestTextPx], [4898, 3265, 12]);
+  });
+
+  it('one line of small text 21000 px long is read: enlarged for its small text, never wider than Tesseract takes', async () => {
+    // 13-px text is enlarged about 2.3× for reading: 48000 px, which Tesseract cannot take ("Unexpected end of JSON input").
+    const words = Array.from({ length: 150 }, (_, i) => `request${i} failed`).join(' ');
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="21000" height="40"><rect width="100%" height="100%" fill="#fff"/><text x="8" y="26" font-family="DejaVu Sans" font-size="13" fill="#222">${words}</text></svg>`;
+    const png = await sharp(Buffer.from(svg)).png().toBuffer();
+    const engine = new OcrEngine();
+    try {
+      const r = await engine.recognize(png, { name: 'log-line.png' });
+      const { share } = wordsFound([words], r.text);
+      assert.ok(share >= 0.9, `${(share * 100).toFixed(1)} % of the words: ${r.text.slice(0, 300)}`);
+    } finally {
+      await engine.dispose();
+    }
   });
 
   it('a strip longer than Tesseract takes (100000×40) is read at 32767 px wide', async () => {

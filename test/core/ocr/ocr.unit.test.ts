@@ -308,6 +308,13 @@ describe('the Markdown document', () => {
     );
   });
 
+  it('says in the footer when a large image was read smaller than it is, the name escaped', () => {
+    const message = 'error [1].png is 20000×20000 (400.0 megapixels): its text was read at 4000×4000, the most read at once (16 megapixels), so text smaller than about 48 px may be missed.';
+    const md = renderOcrMarkdown({ ...result('x'), reduced: { width: 4000, height: 4000, smallestTextPx: 48, message } }, 'a.png');
+    assert.ok(md.endsWith(`not read correctly.\n\nerror \\[1\\].png is 20000×20000 (400.0 megapixels): its text was read at 4000×4000, the most read at once (16 megapixels), so text smaller than about 48 px may be missed.\n`), md);
+    assert.ok(!renderOcrMarkdown(result('x'), 'a.png').includes('megapixels'));
+  });
+
   it('uses a longer fence when the text has backticks, and says when no text was found', () => {
     assert.match(renderOcrMarkdown(result('run ```npm test``` now'), 'a.png'), /\n````text\nrun ```npm test``` now\n````\n/);
     assert.match(renderOcrMarkdown(result(''), 'a.png'), /\n\*No text found\.\*\n/);
