@@ -145,7 +145,7 @@ export async function run() {
   return [
     '## Offline text extraction (OCR)',
     '',
-    `tesseract.js 7 with the English \`4.0.0_best_int\` model in a worker thread (one core: \`tesseract-core-simd-lstm\`). Screenshots are generated (SVG rendered with DejaVu fonts), so every word is known; "words found" counts each drawn word found exactly (punctuation included). ${RUNS} runs, medians. Goals: ≥ 98 % of words on light and dark, ≤ 1.5 s warm for 1080p on 2 cores.`,
+    `tesseract.js 7 with the English \`4.0.0_best_int\` model (\`tesseract-core-simd-lstm\`) in up to two worker threads: the screen is cut into regions first, and the regions are read by both workers at once (the second starts only while a core is free). Screenshots are generated (SVG rendered with DejaVu fonts), so every word is known; "words found" counts each drawn word found exactly (punctuation included). ${RUNS} runs, medians. Goals: ≥ 98 % of words on light and dark, ≤ 1.5 s warm for 1080p on 2 cores.`,
     '',
     '**Time to first text** (decode in the calling thread, prepare and recognise in the worker; cold also starts the worker and loads the model)',
     '',
