@@ -6,12 +6,12 @@
 import type { DenseVariant, DrawnScreen } from './denseScreens';
 import { COMMIT_SUBJECTS, FOLDERS, IDENTIFIERS, MONTHS, NOUNS, PACKAGES, PEOPLE, REGIONS, USERS, type Rng } from './denseWords';
 import type { NumberedTruth, Rect, TableTruth } from './screenLayout';
-import { SceneBuilder, type Span } from './screens';
+import { DARK_PLUS, SceneBuilder, type Span } from './screens';
 
 /** Named: resvg draws the generic `monospace` in the proportional sans. */
 const MONO = 'DejaVu Sans Mono';
 const DARK = { bg: '#1f1f1f', side: '#181818', fg: '#cccccc', dim: '#9d9d9d', gutter: '#6e7681', border: '#2b2b2b' };
-const SYNTAX = { keyword: '#569cd6', control: '#c586c0', string: '#ce9178', number: '#b5cea8', comment: '#6a9955', fn: '#dcdcaa', type: '#4ec9b0', name: '#9cdcfe', text: '#d4d4d4' };
+const SYNTAX = DARK_PLUS;
 const KEYWORDS = new Set(['import', 'from', 'export', 'const', 'let', 'async', 'function', 'interface', 'type', 'new', 'await', 'return', 'if', 'as', 'string', 'number', 'void']);
 
 /** Colours for one line of generated TypeScript (only ever the lines below: comments, quotes, words, numbers). */

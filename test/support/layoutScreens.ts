@@ -6,7 +6,7 @@
  * their own size by resvg ({@link renderAtSize}). Plain Node: no test framework here.
  */
 import { renderScreen } from './denseScreens';
-import { SceneBuilder, type Scene, type Span } from './screens';
+import { DARK_PLUS, SceneBuilder, type Scene, type Span } from './screens';
 
 export interface Rect {
   readonly x: number;
@@ -140,13 +140,7 @@ const EVENTS: readonly string[] = [
 
 // ---- the editor: file tree, code with a line-number gutter, a terminal ---------------------------------------------
 
-const K = '#569cd6';
-const S = '#ce9178';
-const F = '#dcdcaa';
-const V = '#9cdcfe';
-const T = '#d4d4d4';
-const C = '#6a9955';
-const N = '#b5cea8';
+const { keyword: K, string: S, fn: F, name: V, text: T, comment: C, number: N } = DARK_PLUS;
 
 export const CODE: readonly (readonly Span[])[] = [
   [['import', K], [' { readFile, writeFile } ', T], ['from', K], [" 'node:fs/promises'", S], [';', T]],

@@ -11,6 +11,9 @@ export type Placed = [text: string, x: number, baseline: number, size: number];
 /** Part of a line in its own colour (syntax highlighting): [text, fill]. */
 export type Span = readonly [text: string, fill: string];
 
+/** VS Code's Dark+ syntax colours, for the code on generated editor screens. */
+export const DARK_PLUS = { keyword: '#569cd6', control: '#c586c0', string: '#ce9178', number: '#b5cea8', comment: '#6a9955', fn: '#dcdcaa', type: '#4ec9b0', name: '#9cdcfe', text: '#d4d4d4' } as const;
+
 export interface Scene {
   readonly width: number;
   readonly height: number;
@@ -141,12 +144,7 @@ export function ideWindow(): Scene {
     s.text(76 + (i > 0 && i < 7 ? 16 : 0), 82 + i * 22, 13, '#cccccc', f),
   );
   s.rect(308, 30, 1612, 35, '#181818').rect(308, 30, 140, 35, '#1f1f1f').text(324, 52, 13, '#ffffff', 'app.ts');
-  const K = '#569cd6';
-  const S = '#ce9178';
-  const F = '#dcdcaa';
-  const V = '#9cdcfe';
-  const T = '#d4d4d4';
-  const C = '#6a9955';
+  const { keyword: K, string: S, fn: F, name: V, text: T, comment: C } = DARK_PLUS;
   const code: Span[][] = [
     [['import', K], [' { readFile } ', T], ['from', K], [' ', T], ["'node:fs/promises'", S], [';', T]],
     [['import', K], [' { createServer } ', T], ['from', K], [' ', T], ["'node:http'", S], [';', T]],
