@@ -197,7 +197,7 @@ export class BatchLikeServer {
   private async upload(req: http.IncomingMessage, raw: Buffer, send: (s: number, b: unknown) => void, error: (s: number, c: string, m: string) => void): Promise<void> {
     let form: FormData;
     try {
-      form = await new Request('http://127.0.0.1/', { method: 'POST', headers: { 'content-type': String(req.headers['content-type'] ?? '') }, body: raw }).formData();
+      form = await new Request('http://127.0.0.1/', { method: 'POST', headers: { 'content-type': String(req.headers['content-type'] ?? '') }, body: new Uint8Array(raw) }).formData();
     } catch {
       return error(400, 'invalidPayload', 'The request body is not multipart/form-data.');
     }

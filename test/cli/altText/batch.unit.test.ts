@@ -64,7 +64,7 @@ describe('alt-text fix --batch', () => {
     assert.match(submitted.stderr, /3 image\(s\), 3 request\(s\) in 1 file\(s\).*billed at the batch rate, about half the interactive price/);
     assert.match(submitted.stderr, /run the same command again/);
     assert.deepEqual(await alts('docs/setup.md'), ['', ''], 'nothing written at submit time');
-    const state = JSON.parse(await fs.readFile(statePath(), 'utf8')) as { batches: { id: string }[]; requests: Record<string, { uses: { file: string }[] }>; files: Record<string, string> };
+    const state = JSON.parse(await fs.readFile(statePath(), 'utf8')) as { batches: { id: string }[]; requests: Record<string, { uses: { file: string; line: number }[] }>; files: Record<string, string> };
     assert.equal(state.batches.length, 1);
     assert.deepEqual(Object.keys(state.files).sort(), ['docs/setup.md', 'docs/use.md']);
     const batch = server.only();
