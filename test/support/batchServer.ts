@@ -24,6 +24,8 @@ export interface BatchServerOptions {
   readonly answer?: (body: Record<string, unknown>) => string;
   /** Put the key the client sent into every answer and error message (a hostile server). */
   readonly echoKey?: boolean;
+  /** Put the key into the ids it gives (files, batches): a hostile server whose ids must not be saved. */
+  readonly keyInIds?: boolean;
 }
 
 export interface BatchRecord {
@@ -246,7 +248,7 @@ export class BatchLikeServer {
     const lines = input.bytes.toString('utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
     const batchDeployments = this.options.batchDeployments ?? ['gpt-4o-batch', 'gpt-4o'];
     const errors = lines.flatMap((l, n) => (batchDeployments.includes(String((l['body'] as Record<string, unknown>)['model'])) ? [] : [{ code: 'model_not_found', message: this.echo(`The provided model deployment '${String((l['body'] as Record<string, unknown>)['model'])}' is not a Global Batch deployment.`), line: n + 1 }]));
-    const id = `batch_${randomBytes(8).toString('hex')}`;
+    const id = `batch_${randomBytes(8).toString('hex')}${this.options.keyInIds ? `_${this.key}` : ''}`;
     const batch: FakeBatch = { id, inputFileId: input.id, status: errors.length ? 'failed' : 'validating', lines, outputFileId: undefined, errorFileId: undefined, errors, completed: 0, failed: 0 };
     this.batches.set(id, batch);
     send(200, this.batchJson(batch));

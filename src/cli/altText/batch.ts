@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { planAltGroups, planFix, type AltRunOptions, type DocFile } from '../../core/docs';
 import { isDescribeError, type DescribeSettings } from '../../core/base';
-import { BatchApi, batchLimitsOf, batchShapeOf, isFinished, loadBatchState, saveBatchState, writeBatchInput, NoBatchEndpointError, type BatchInfo, type BatchInput, type BatchLimits, type BatchState, type BatchUse } from '../../core/batch';
+import { assertStateDirReal, BatchApi, batchLimitsOf, batchShapeOf, isFinished, loadBatchState, saveBatchState, writeBatchInput, NoBatchEndpointError, type BatchInfo, type BatchInput, type BatchLimits, type BatchState, type BatchUse } from '../../core/batch';
 import { applyAnswers, collectAnswers, type ApplyContext } from './batchApply';
 import { RunBackend } from './backend';
 import type { FixOptions } from './fix';
@@ -40,6 +40,7 @@ export async function batchFix(docs: readonly DocFile[], o: FixOptions, flags: B
     backend.alsoRedact((t) => api.redact(t));
     const options: AltRunOptions = { settings, client, cache, maxLength: o.maxLength, signal: o.io.signal };
     const run: Run = { o, api, options, settings, flags, secrets: () => [...client.sentSecrets, ...api.sentSecrets] };
+    await assertStateDirReal(o.root);
     const state = await loadBatchState(o.root);
     if (state && (state.endpoint !== settings.endpoint || state.deployment !== settings.deployment)) {
       return o.fail(2, `the saved batch job was submitted to ${state.deployment} at ${state.endpoint}; give that endpoint and deployment to collect it (or cancel it there and remove .describe-image/batch.json).`, 'bad-input');

@@ -121,13 +121,15 @@ export class BatchApi {
     const json = await this.json({ method: 'POST', operation: '/files', endpointCheck: true, signal, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + size + tail.length) }, body });
     const id = json['id'];
     if (typeof id !== 'string' || !id) throw new DescribeError('bad-response', 'The upload was answered without a file id.');
-    return id;
+    return this.checkedId(id);
   }
 
   /** Create a batch of chat completions on an uploaded file. */
-  create(inputFileId: string, signal?: AbortSignal): Promise<BatchInfo> {
+  async create(inputFileId: string, signal?: AbortSignal): Promise<BatchInfo> {
     const payload = JSON.stringify({ input_file_id: inputFileId, endpoint: batchOperation(batchShapeOf(this.o.settings)), completion_window: '24h' });
-    return this.json({ method: 'POST', operation: '/batches', endpointCheck: true, signal, headers: { 'content-type': 'application/json' }, body: () => payload }).then(batchInfo);
+    const info = batchInfo(await this.json({ method: 'POST', operation: '/batches', endpointCheck: true, signal, headers: { 'content-type': 'application/json' }, body: () => payload }));
+    this.checkedId(info.id);
+    return info;
   }
 
   get(id: string, signal?: AbortSignal): Promise<BatchInfo> {
@@ -168,6 +170,13 @@ export class BatchApi {
     }
     if (Number.isFinite(expected) && written !== expected) throw new DescribeError('network', `The download of ${fileId} ended after ${have + written} bytes, short of what was announced; run again to resume it.`);
     await fs.rename(part, dest);
+  }
+
+  /** An id the service gave, to be saved in the repository: never one that holds a secret this client sent. */
+  private checkedId(id: string): string {
+    if (this.redact(id) !== id) throw new DescribeError('bad-response', 'The service answered with an id that holds the credential that was sent (a hostile server or proxy); it was not saved.');
+    if (id.length > 200 || [...id].some((c) => c.charCodeAt(0) < 0x20)) throw new DescribeError('bad-response', 'The service answered with an id that is not one (too long, or control characters); it was not saved.');
+    return id;
   }
 
   private async json(call: Call): Promise<Record<string, unknown>> {

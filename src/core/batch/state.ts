@@ -68,10 +68,19 @@ export async function loadBatchState(root: string): Promise<BatchState | undefin
   return s as BatchState;
 }
 
+/** The job's folder, when it exists, is a real folder: a symbolic link could lead the job and downloads out of the repository. */
+export async function assertStateDirReal(root: string): Promise<void> {
+  const stat = await fs.lstat(batchStateDir(root)).catch(() => undefined);
+  if (stat && !stat.isDirectory()) {
+    throw new DescribeError('bad-input', `${BATCH_STATE_DIR} is ${stat.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}: the batch job is kept only in a real folder inside ${root}. Remove it and run again.`);
+  }
+}
+
 /** Save the job atomically. */
 export async function saveBatchState(root: string, state: BatchState): Promise<void> {
   const file = batchStatePath(root);
   await fs.mkdir(path.dirname(file), { recursive: true });
+  await assertStateDirReal(root);
   const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     await fs.writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`, { flag: 'wx' });

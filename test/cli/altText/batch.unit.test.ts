@@ -187,6 +187,37 @@ describe('alt-text fix --batch', () => {
     for (const f of ['docs/setup.md', 'docs/use.md']) assert.ok(!(await read(f)).includes(server.key));
   });
 
+  it('a server that puts the key in a batch id: nothing saved, the key said nowhere', async () => {
+    await startServer({ keyInIds: true });
+    const r = await fix(['--batch']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /an id that holds the credential that was sent .* it was not saved/);
+    assert.ok(!existsSync(statePath()));
+  });
+
+  it('a .describe-image that is a symbolic link out of the repository is refused before anything is submitted', async () => {
+    await startServer();
+    const outside = path.join(tmp, 'outside');
+    await fs.mkdir(outside);
+    await fs.symlink(outside, path.join(repo, '.describe-image'));
+    const r = await fix(['--batch']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /\.describe-image is a symbolic link/);
+    assert.deepEqual(await fs.readdir(outside), []);
+    assert.equal(server.batches.size, 0, 'nothing submitted');
+  });
+
+  it('Ctrl+C while --wait waits stops waiting and keeps the job', async () => {
+    await startServer();
+    assert.equal((await fix(['--batch'])).code, 0);
+    const r = await runCliProcess(['alt-text', 'fix', '--batch', '--wait', '--poll-interval', '30', 'docs'], { cwd: repo, guardLog: path.join(tmp, 'guard.log'), secrets: [server.key], env: envOf(), interruptOnStderr: 'waiting 30 s' });
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stderr, /stopped waiting; the batch goes on/);
+    assert.ok(existsSync(statePath()));
+    server.complete();
+    assert.equal((await fix(['--batch'])).code, 0);
+  });
+
   it('--wait polls until done, then applies; --batch-status and --batch-cancel', async () => {
     await startServer();
     assert.equal((await fix(['--batch'])).code, 0);
