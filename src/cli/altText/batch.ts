@@ -8,7 +8,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
-import { planAltGroups, planFix, type AltRunOptions, type DocFile } from '../../core/docs';
+import { nothingToFixMessage, planAltGroups, planFix, type AltRunOptions, type DocFile } from '../../core/docs';
 import { isDescribeError, type DescribeSettings } from '../../core/base';
 import { assertStateDirReal, BatchApi, batchLimitsOf, batchShapeOf, isFinished, loadBatchState, saveBatchState, writeBatchInput, NoBatchEndpointError, type BatchInfo, type BatchInput, type BatchLimits, type BatchState, type BatchUse } from '../../core/batch';
 import { applyAnswers, collectAnswers, type ApplyContext } from './batchApply';
@@ -84,7 +84,7 @@ async function collect(run: Run, docs: readonly DocFile[], state: BatchState): P
   for (;;) {
     const infos: BatchInfo[] = [];
     for (const b of state.batches) infos.push(await run.api.get(b.id, o.io.signal));
-    if (infos.every((i) => isFinished(i.status))) return applyAnswers(run, docs, state, await collectAnswers(run, infos));
+    if (infos.every((i) => isFinished(i.status))) return applyAnswers(run, docs, state, await collectAnswers(run, state, infos));
     for (const info of infos) o.say(statusLine(info));
     if (!flags.wait) {
       o.say('not finished yet: nothing was written. Come back later (a batch takes up to 24 hours) and run the same command again, or add --wait.');
@@ -125,6 +125,11 @@ function costLine(input: BatchInput, images: number, settings: DescribeSettings)
 async function submit(run: Run, docs: readonly DocFile[]): Promise<BatchState | number> {
   const { o, settings, options } = run;
   const plan = await planFix(docs, o);
+  if (plan.targets.length === 0) {
+    for (const s of plan.skipped) o.say(`skipped ${s}`);
+    o.say(nothingToFixMessage(plan));
+    return plan.skipped.length || o.hadErrors ? 1 : 0;
+  }
   for (const s of plan.skipped) o.say(`skipped ${s}`);
   const { groups } = await planAltGroups(plan.jobs, options);
   const missing = groups.filter((g) => g.hit === undefined);
@@ -163,7 +168,7 @@ async function upload(run: Run, plan: Awaited<ReturnType<typeof planFix>>, input
   for (const [n, part] of input.parts.entries()) {
     const fileId = await run.api.upload(part.file, `describe-image-alt-text-${n + 1}.jsonl`, o.io.signal);
     const info = await run.api.create(fileId, o.io.signal);
-    state.batches.push({ id: info.id, inputFileId: fileId, requests: part.customIds.length });
+    state.batches.push({ id: info.id, inputFileId: fileId, customIds: part.customIds });
     for (const id of part.customIds) {
       const group = input.requests.get(id);
       if (!group) continue;

@@ -17,10 +17,17 @@ export interface ApplyContext {
   readonly secrets: () => readonly string[];
 }
 
+const NO_ANSWER: Record<string, string> = {
+  failed: 'its batch failed validation (said above)',
+  expired: 'its batch expired before it was answered',
+  cancelled: 'its batch was cancelled before it was answered',
+  completed: 'the completed batch has no answer for it',
+};
+
 /** Download every finished batch's output and error files, and read them: per custom id, the answer or why none. */
-export async function collectAnswers(ctx: ApplyContext, infos: readonly BatchInfo[]): Promise<Map<string, BatchAnswer>> {
+export async function collectAnswers(ctx: ApplyContext, state: BatchState, infos: readonly BatchInfo[]): Promise<Map<string, BatchAnswer>> {
   const answers = new Map<string, BatchAnswer>();
-  for (const info of infos) {
+  for (const [n, info] of infos.entries()) {
     if (info.status === 'failed') {
       ctx.o.say(`batch ${info.id} failed${info.errors.length ? ':' : '.'}`);
       for (const e of info.errors) ctx.o.say(`  ${e.line !== undefined ? `line ${e.line}: ` : ''}${e.code ? `${e.code}: ` : ''}${ctx.api.redact(e.message)}`);
@@ -32,6 +39,9 @@ export async function collectAnswers(ctx: ApplyContext, infos: readonly BatchInf
       if (!have) await ctx.api.download(fileId, dest, ctx.o.io.signal);
       await readResultFile(dest, answers, ctx.secrets());
     }
+    // Requests the batch ended without answering: why, by how it ended.
+    const why = NO_ANSWER[info.status] ?? `the batch ended ${info.status} without an answer for it`;
+    for (const id of state.batches[n]?.customIds ?? []) if (!answers.has(id)) answers.set(id, { ok: false, reason: `${why}; a later run submits it again` });
   }
   return answers;
 }
@@ -57,7 +67,9 @@ export async function applyAnswers(ctx: ApplyContext, docs: readonly DocFile[], 
   if (state) {
     const byFile = new Map(docs.map((d) => [d.file, d]));
     for (const [file, hash] of Object.entries(state.files)) {
-      if (byFile.get(file)?.hash !== hash) o.say(`skipped ${file}: it changed since the batch was submitted; its images are left as they are (the answers are kept in the cache, a later run uses or asks them again).`);
+      const doc = byFile.get(file);
+      if (!doc) o.say(`skipped ${file}: it is not among the files of this run (or no longer exists); its answers are kept in the cache.`);
+      else if (doc.hash !== hash) o.say(`skipped ${file}: it changed since the batch was submitted; its images are left as they are (the answers are kept in the cache, a later run uses or asks them again).`);
     }
     current = docs.filter((d) => state.files[d.file] === d.hash);
   }

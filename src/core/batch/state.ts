@@ -30,7 +30,8 @@ export interface BatchState {
   /** The endpoint or base URL, and the deployment or model, the requests were made for. */
   readonly endpoint: string;
   readonly deployment: string;
-  readonly batches: readonly { readonly id: string; readonly inputFileId: string; readonly requests: number }[];
+  /** Each batch with its input file and the custom ids of its requests. */
+  readonly batches: readonly { readonly id: string; readonly inputFileId: string; readonly customIds: readonly string[] }[];
   /** Per custom id: the cache key of its answer and the images it is for. */
   readonly requests: Readonly<Record<string, { readonly key: string; readonly uses: readonly BatchUse[] }>>;
   /** Per document with a request: its content hash at submit time. */

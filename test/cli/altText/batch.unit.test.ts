@@ -172,7 +172,7 @@ describe('alt-text fix --batch', () => {
     assert.equal((await fix(['--batch'])).code, 0);
     const r = await fix(['--batch']);
     assert.match(r.stderr, /batch batch_[0-9a-f]+ failed:\n.*line 1: model_not_found: The provided model deployment 'gpt-4o-batch' is not a Global Batch deployment/);
-    assert.match(r.stderr, /the batch gave no answer for it/);
+    assert.match(r.stderr, /its batch failed validation \(said above\); a later run submits it again/);
     assert.ok(!existsSync(statePath()));
   });
 
@@ -185,6 +185,19 @@ describe('alt-text fix --batch', () => {
     const r = await fix(['--batch']);
     assert.match(r.stderr, /held the credential that was sent/);
     for (const f of ['docs/setup.md', 'docs/use.md']) assert.ok(!(await read(f)).includes(server.key));
+  });
+
+  it('works with a Microsoft Entra ID token (AZURE_OPENAI_AD_TOKEN) instead of a key', async () => {
+    await startServer();
+    const entra = { AZURE_OPENAI_API_KEY: '', AZURE_OPENAI_AD_TOKEN: server.key };
+    assert.equal((await fix(['--batch'], entra)).code, 0);
+    const upload = server.records.find((x) => x.path.endsWith('/files'));
+    assert.equal(upload?.headers['authorization'], `Bearer ${server.key}`);
+    assert.equal(upload?.headers['api-key'], undefined);
+    server.complete();
+    const applied = await fix(['--batch'], entra);
+    assert.equal(applied.code, 0, applied.stderr);
+    assert.match((await alts('docs/use.md'))[0] ?? '', /^Settings panel/);
   });
 
   it('a server that puts the key in a batch id: nothing saved, the key said nowhere', async () => {
@@ -230,7 +243,7 @@ describe('alt-text fix --batch', () => {
     const waited = await fix(['--batch', '--wait', '--poll-interval', '1']);
     assert.equal(waited.code, 1);
     assert.match(waited.stderr, /filled 1 of 3 image\(s\)/);
-    assert.match(waited.stderr, /the batch gave no answer for it \(it expired or was cancelled first\)/);
+    assert.match(waited.stderr, /its batch was cancelled before it was answered; a later run submits it again/);
   });
 });
 
