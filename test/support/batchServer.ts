@@ -75,6 +75,8 @@ export class BatchLikeServer {
   readonly failures = new Map<string, { code: string; message: string; status: number }>();
   /** Drop the next download of a file after this many bytes (once). */
   dropNextDownloadAfter: number | undefined;
+  /** Answer a Range request with the whole file (200), as a server without range support does. */
+  ignoreRange = false;
   chatRequests = 0;
   private server: http.Server | undefined;
   private readonly sockets = new Set<Socket>();
@@ -273,7 +275,7 @@ export class BatchLikeServer {
   private download(id: string, req: http.IncomingMessage, res: http.ServerResponse, url: URL, error: (s: number, c: string, m: string) => void): void {
     const file = this.files.get(id);
     if (!file) return error(404, 'fileNotFound', 'File not found.');
-    const range = /^bytes=(\d+)-$/.exec(String(req.headers['range'] ?? ''));
+    const range = this.ignoreRange ? null : /^bytes=(\d+)-$/.exec(String(req.headers['range'] ?? ''));
     const start = range ? Number(range[1]) : 0;
     const body = file.bytes.subarray(start);
     const status = range ? 206 : 200;

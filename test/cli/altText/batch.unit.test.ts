@@ -137,6 +137,22 @@ describe('alt-text fix --batch', () => {
     assert.deepEqual((await alts('docs/setup.md')).map((a) => /^Settings panel/.test(a)), [true, true]);
   });
 
+  it('a server that ignores Range sends the whole file again: the download starts over, nothing doubled', async () => {
+    await startServer();
+    assert.equal((await fix(['--batch'])).code, 0);
+    server.complete();
+    server.dropNextDownloadAfter = 300;
+    assert.equal((await fix(['--batch'])).code, 1);
+    server.ignoreRange = true;
+    const resumed = await fix(['--batch']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const downloads = server.records.filter((r) => r.path.endsWith('/content'));
+    assert.deepEqual(downloads.map((d) => d.status), [200, 200]);
+    assert.match(String(downloads[1]?.headers['range']), /^bytes=[1-9]\d*-$/, 'a Range was asked');
+    assert.match(resumed.stderr, /filled 3 of 3 image\(s\)/);
+    assert.equal(server.batches.size, 1);
+  });
+
   it('splits the input into several batches at the requests-per-file limit', async () => {
     await startServer();
     const r = await fix(['--batch'], { DESCRIBE_IMAGE_TEST_BATCH_MAX_REQUESTS: '2' });
