@@ -203,6 +203,24 @@ describe('alt-text fix --batch', () => {
     for (const f of ['docs/setup.md', 'docs/use.md']) assert.ok(!(await read(f)).includes(server.key));
   });
 
+  it('flags that do not go together are refused before anything is sent (exit 2)', async () => {
+    await startServer();
+    for (const [args, said] of [
+      [['--batch', '--dry-run'], /--dry-run sends nothing: it can't go with --batch/],
+      [['--wait'], /--wait and --poll-interval go with --batch/],
+      [['--batch', '--poll-interval', '0'], /--poll-interval must be a whole number of seconds from 1 to 3600 \(got 0\)/],
+      [['--batch-status', '--batch-cancel'], /give one of them/],
+    ] as const) {
+      const r = await fix([...args]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, said);
+    }
+    const check = await runCliProcess(['alt-text', 'check', '--batch', 'docs'], { cwd: repo, guardLog: path.join(tmp, 'guard.log'), env: envOf() });
+    assert.equal(check.code, 2);
+    assert.match(check.stderr, /--batch, --batch-status and --batch-cancel are for fix/);
+    assert.equal(server.records.length, 0, 'nothing sent');
+  });
+
   it('works with a Microsoft Entra ID token (AZURE_OPENAI_AD_TOKEN) instead of a key', async () => {
     await startServer();
     const entra = { AZURE_OPENAI_API_KEY: '', AZURE_OPENAI_AD_TOKEN: server.key };
