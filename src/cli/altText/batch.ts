@@ -8,9 +8,9 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
-import { nothingToFixMessage, planAltGroups, planFix, type AltRunOptions, type DocFile } from '../../core/docs';
+import { nothingToFixMessage, planAltGroups, planFix, type AltGroup, type AltRunOptions, type DocFile } from '../../core/docs';
 import { isDescribeError, type DescribeSettings } from '../../core/base';
-import { assertStateDirReal, BatchApi, batchLimitsOf, batchShapeOf, isFinished, loadBatchState, saveBatchState, writeBatchInput, NoBatchEndpointError, type BatchInfo, type BatchInput, type BatchLimits, type BatchState, type BatchUse } from '../../core/batch';
+import { assertStateDirReal, BatchApi, batchLimitsOf, batchShapeOf, isFinished, loadBatchState, saveBatchState, writeBatchInput, NoBatchEndpointError, type BatchAnswer, type BatchInfo, type BatchInput, type BatchLimits, type BatchState, type BatchUse } from '../../core/batch';
 import { applyAnswers, collectAnswers, type ApplyContext } from './batchApply';
 import { RunBackend } from './backend';
 import type { FixOptions } from './fix';
@@ -26,13 +26,40 @@ export interface BatchFlags {
 
 export const DEFAULT_POLL_SECONDS = 60;
 
-interface Run extends ApplyContext {
+export interface Run extends ApplyContext {
   readonly settings: DescribeSettings;
   readonly flags: BatchFlags;
 }
 
+/** What a task submits: its groups still to ask (made with `options`), and where each job's image is. */
+export interface Prepared {
+  readonly options: AltRunOptions;
+  readonly missing: readonly AltGroup[];
+  /** Per job id: the image it is for; per document: its content hash. */
+  readonly useOf: ReadonlyMap<string, BatchUse>;
+  readonly hashOf: ReadonlyMap<string, string>;
+}
+
+/** What a batch does: fix (fill alt text) or verify (judge it). `T`: what applying gives. */
+export interface BatchTask<T> {
+  readonly name: 'fix' | 'verify';
+  /** The requests to submit; or, with nothing to submit, the result at once (from the cache) or an exit code. */
+  prepare(run: Run): Promise<Prepared | { readonly done: T } | { readonly exit: number }>;
+  /** Use the answers (with no job: the cache only); the job is cleared after. */
+  apply(run: Run, state: BatchState | undefined, answers: ReadonlyMap<string, BatchAnswer>): Promise<T>;
+}
+
+/** A batch run's end: applied (`done`), an exit code (an error, a limit, Ctrl+C), or still pending (said). */
+export type BatchEnd<T> = { readonly done: T } | { readonly exit: number } | { readonly pending: true };
+
 /** `alt-text fix --batch` (and --batch-status, --batch-cancel): the exit code. */
 export async function batchFix(docs: readonly DocFile[], o: FixOptions, flags: BatchFlags): Promise<number> {
+  const end = await runBatch(o, flags, fixTask(docs));
+  return 'done' in end ? end.done : 'exit' in end ? end.exit : 0;
+}
+
+/** Submit, follow or apply a batch job of `task`. */
+export async function runBatch<T>(o: FixOptions, flags: BatchFlags, task: BatchTask<T>): Promise<BatchEnd<T>> {
   const backend = new RunBackend(o);
   try {
     const { settings, client, cache, credential, transport } = await backend.open();
@@ -42,25 +69,55 @@ export async function batchFix(docs: readonly DocFile[], o: FixOptions, flags: B
     const run: Run = { o, api, options, settings, flags, secrets: () => [...client.sentSecrets, ...api.sentSecrets] };
     await assertStateDirReal(o.root);
     const state = await loadBatchState(o.root);
+    const other = state && (state.task ?? 'fix') !== task.name ? `alt-text ${state.task === 'verify' ? 'check --verify' : 'fix'} --batch` : undefined;
+    if (other) return { exit: o.fail(2, `the saved batch job is one of ${other}: collect it with that command first (or --batch-cancel it).`, 'bad-input') };
     if (state && (state.endpoint !== settings.endpoint || state.deployment !== settings.deployment)) {
-      return o.fail(2, `the saved batch job was submitted to ${state.deployment} at ${state.endpoint}; give that endpoint and deployment to collect it (or cancel it there and remove .describe-image/batch.json).`, 'bad-input');
+      return { exit: o.fail(2, `the saved batch job was submitted to ${state.deployment} at ${state.endpoint}; give that endpoint and deployment to collect it (or cancel it there and remove .describe-image/batch.json).`, 'bad-input') };
     }
-    if (flags.status || flags.cancel) return state ? await report(run, state, flags.cancel) : (o.say('no batch job is saved in this folder (.describe-image/batch.json).'), 0);
-    if (!state) {
-      const submitted = await submit(run, docs);
-      if (typeof submitted === 'number') return submitted;
-      if (!flags.wait) return 0;
-      return await collect(run, docs, submitted);
-    }
-    return await collect(run, docs, state);
+    if (flags.status || flags.cancel) return { exit: state ? await report(run, state, flags.cancel) : (o.say('no batch job is saved in this folder (.describe-image/batch.json).'), 0) };
+    if (state) return await collect(run, state, task);
+    const submitted = await submit(run, task);
+    if (!('state' in submitted)) return submitted;
+    return flags.wait ? await collect(run, submitted.state, task) : { pending: true };
   } catch (e) {
     if (!isDescribeError(e)) throw e;
-    if (e.code === 'cancelled') return o.fail(130, 'cancelled; nothing was written (a batch already submitted is kept in .describe-image/batch.json).', e.code);
-    if (e instanceof NoBatchEndpointError) return o.fail(1, backend.message(e), 'no-batch-endpoint');
-    return o.fail(e.isInputError ? 2 : 1, `${backend.message(e)} Nothing was written to the documents.`, e.code);
+    if (e.code === 'cancelled') return { exit: o.fail(130, 'cancelled; nothing was written (a batch already submitted is kept in .describe-image/batch.json).', e.code) };
+    if (e instanceof NoBatchEndpointError) return { exit: o.fail(1, backend.message(e), 'no-batch-endpoint') };
+    return { exit: o.fail(e.isInputError ? 2 : 1, `${backend.message(e)} Nothing was written to the documents.`, e.code) };
   } finally {
     await backend.close(true);
   }
+}
+
+/** The fix task: fill in alt text (planFix, applyFix). */
+function fixTask(docs: readonly DocFile[]): BatchTask<number> {
+  return {
+    name: 'fix',
+    async prepare(run) {
+      const { o, options } = run;
+      const plan = await planFix(docs, o);
+      for (const s of plan.skipped) o.say(`skipped ${s}`);
+      if (plan.targets.length === 0) {
+        o.say(nothingToFixMessage(plan));
+        return { exit: plan.skipped.length || o.hadErrors ? 1 : 0 };
+      }
+      const { groups } = await planAltGroups(plan.jobs, options);
+      const missing = groups.filter((g) => g.hit === undefined);
+      if (missing.length === 0) return { done: await applyAnswers(run, docs, undefined, new Map()) }; // all cached
+      return { options, missing, ...usesOf(plan.targets) };
+    },
+    apply: (run, state, answers) => applyAnswers(run, docs, state, answers),
+  };
+}
+
+/** Where each job's image is, and each document's hash, for the saved job. */
+export function usesOf(targets: readonly { readonly doc: DocFile; readonly index: number; readonly jobId: string | undefined }[]): Pick<Prepared, 'useOf' | 'hashOf'> {
+  const useOf = new Map<string, BatchUse>();
+  for (const t of targets) {
+    const image = t.doc.images[t.index];
+    if (t.jobId && image) useOf.set(t.jobId, { file: t.doc.file, line: image.line, column: image.column, src: image.src });
+  }
+  return { useOf, hashOf: new Map(targets.map((t) => [t.doc.file, t.doc.hash])) };
 }
 
 function statusLine(info: BatchInfo): string {
@@ -74,26 +131,27 @@ async function report(run: Run, state: BatchState, cancel: boolean): Promise<num
     if (cancel && !isFinished(info.status)) info = await run.api.cancel(b.id, run.o.io.signal);
     run.o.say(statusLine(info));
   }
-  run.o.say(cancel ? 'cancel asked: run alt-text fix --batch again to apply what was done before the cancel.' : `submitted ${state.submittedAt}; run alt-text fix --batch to apply it once every batch is completed.`);
+  const command = state.task === 'verify' ? 'alt-text check --verify --batch' : 'alt-text fix --batch';
+  run.o.say(cancel ? `cancel asked: run ${command} again to use what was done before the cancel.` : `submitted ${state.submittedAt}; run ${command} to use it once every batch is completed.`);
   return 0;
 }
 
 /** Wait while a batch still runs (--wait), or say so and stop; when all are finished, apply them. */
-async function collect(run: Run, docs: readonly DocFile[], state: BatchState): Promise<number> {
+async function collect<T>(run: Run, state: BatchState, task: BatchTask<T>): Promise<BatchEnd<T>> {
   const { o, flags } = run;
   for (;;) {
     const infos: BatchInfo[] = [];
     for (const b of state.batches) infos.push(await run.api.get(b.id, o.io.signal));
-    if (infos.every((i) => isFinished(i.status))) return applyAnswers(run, docs, state, await collectAnswers(run, state, infos));
+    if (infos.every((i) => isFinished(i.status))) return { done: await task.apply(run, state, await collectAnswers(run, state, infos)) };
     for (const info of infos) o.say(statusLine(info));
     if (!flags.wait) {
       o.say('not finished yet: nothing was written. Come back later (a batch takes up to 24 hours) and run the same command again, or add --wait.');
-      return 0;
+      return { pending: true };
     }
     o.say(`waiting ${flags.pollSeconds} s before asking again (Ctrl+C stops waiting; the job stays saved).`);
     if (!(await pause(flags.pollSeconds * 1000, o.io.signal))) {
       o.say('stopped waiting; the batch goes on: run the same command again later.');
-      return 130;
+      return { exit: 130 };
     }
   }
 }
@@ -121,48 +179,35 @@ function costLine(input: BatchInput, images: number, settings: DescribeSettings)
   return `batch for ${settings.deployment}: ${images} image(s), ${requests} request(s) in ${input.parts.length} file(s) (${mb} MB); ${imageTokens} and about ${Math.ceil(input.promptChars / 4)} prompt token(s) in, at most ${input.maxTokens} token(s) out per request; billed at the batch rate, about half the interactive price.`;
 }
 
-/** Build, upload and submit the requests still missing; the saved job, or an exit code (nothing to submit, a limit). */
-async function submit(run: Run, docs: readonly DocFile[]): Promise<BatchState | number> {
-  const { o, settings, options } = run;
-  const plan = await planFix(docs, o);
-  if (plan.targets.length === 0) {
-    for (const s of plan.skipped) o.say(`skipped ${s}`);
-    o.say(nothingToFixMessage(plan));
-    return plan.skipped.length || o.hadErrors ? 1 : 0;
-  }
-  for (const s of plan.skipped) o.say(`skipped ${s}`);
-  const { groups } = await planAltGroups(plan.jobs, options);
-  const missing = groups.filter((g) => g.hit === undefined);
-  if (missing.length === 0) return applyAnswers(run, docs, undefined, new Map()); // all cached (or nothing to do)
+/** Build, upload and submit the requests still missing; the saved job, or the task's end (nothing to submit, a limit). */
+async function submit<T>(run: Run, task: BatchTask<T>): Promise<{ readonly state: BatchState } | BatchEnd<T>> {
+  const { o, settings } = run;
+  const prepared = await task.prepare(run);
+  if ('done' in prepared || 'exit' in prepared) return prepared;
+  const { missing, options } = prepared;
   if (o.maxRequests !== undefined && missing.length > o.maxRequests) {
-    return o.fail(2, `fix --batch would submit ${missing.length} request(s), more than --max-requests ${o.maxRequests}: nothing was sent, nothing was written.`, 'bad-input');
+    return { exit: o.fail(2, `--batch would submit ${missing.length} request(s), more than --max-requests ${o.maxRequests}: nothing was sent, nothing was written.`, 'bad-input') };
   }
   const shape = batchShapeOf(settings);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'describe-image-batch-'));
   try {
     const input = await writeBatchInput(missing, { shape, options, dir, limits: { ...batchLimitsOf(shape), ...run.flags.limits }, signal: o.io.signal });
     for (const r of input.refused) o.say(`skipped ${r.group.jobs[0]?.source ?? ''}: ${r.reason}; not submitted`);
-    if (!input.parts.length) return o.fail(1, 'nothing could be submitted (every image was refused, said above).', 'bad-input');
+    if (!input.parts.length) return { exit: o.fail(1, 'nothing could be submitted (every image was refused, said above).', 'bad-input') };
     o.say(costLine(input, missing.reduce((n, g) => n + g.jobs.length, 0), settings));
-    const state = await upload(run, plan, input);
+    const state = await upload(run, task.name, prepared, input);
     o.say(`submitted ${input.requests.size} request(s) in ${state.batches.length} batch(es) (${state.batches.map((b) => b.id).join(', ')}); the job is saved in .describe-image/batch.json. Nothing was written to the documents.`);
-    o.say('results come within 24 hours: run the same command again to apply them (--batch-status shows progress, --wait waits here). In CI: submit in one workflow run, apply in a scheduled one, keeping .describe-image/ (commit it or cache it).');
-    return state;
+    o.say('results come within 24 hours: run the same command again to use them (--batch-status shows progress, --wait waits here). In CI: submit in one workflow run, apply in a scheduled one, keeping .describe-image/ (commit it or cache it).');
+    return { state };
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
 }
 
 /** Upload each input file and create its batch, saving the job after each (a failure midway loses no batch). */
-async function upload(run: Run, plan: Awaited<ReturnType<typeof planFix>>, input: BatchInput): Promise<BatchState> {
+async function upload(run: Run, task: BatchTask<unknown>['name'], { useOf, hashOf }: Prepared, input: BatchInput): Promise<BatchState> {
   const { o, settings } = run;
-  const useOf = new Map<string, BatchUse>();
-  for (const t of plan.targets) {
-    const image = t.doc.images[t.index];
-    if (t.jobId && image) useOf.set(t.jobId, { file: t.doc.file, line: image.line, column: image.column, src: image.src });
-  }
-  const hashOf = new Map(plan.targets.map((t) => [t.doc.file, t.doc.hash]));
-  const state: BatchState & { batches: BatchState['batches'][number][] } = { kind: 'describe-image-batch', version: 1, submittedAt: new Date().toISOString(), shape: batchShapeOf(settings), endpoint: settings.endpoint, deployment: settings.deployment, batches: [], requests: {}, files: {} };
+  const state: BatchState & { batches: BatchState['batches'][number][] } = { kind: 'describe-image-batch', version: 1, task, submittedAt: new Date().toISOString(), shape: batchShapeOf(settings), endpoint: settings.endpoint, deployment: settings.deployment, batches: [], requests: {}, files: {} };
   const requests = state.requests as Record<string, BatchState['requests'][string]>;
   const files = state.files as Record<string, string>;
   for (const [n, part] of input.parts.entries()) {

@@ -5,7 +5,7 @@
  * for a request that failed (its reason is said, its image left as it is). Then the job is cleared.
  */
 import { promises as fs } from 'node:fs';
-import { altOutcomeOfAnswer, applyFix, cachedAltOutcome, planAltGroups, planFix, purposeLines, type AltOutcome, type AltRunOptions, type DocFile, type FixAltResult } from '../../core/docs';
+import { altOutcomeOfAnswer, applyFix, cachedAltOutcome, planAltGroups, planFix, purposeLines, type AltGroup, type AltJob, type AltOutcome, type AltRunOptions, type DocFile, type FixAltResult } from '../../core/docs';
 import { clearBatchState, downloadPath, readResultFile, type BatchAnswer, type BatchApi, type BatchInfo, type BatchState } from '../../core/batch';
 import type { FixOptions } from './fix';
 
@@ -47,14 +47,50 @@ export async function collectAnswers(ctx: ApplyContext, state: BatchState, infos
 }
 
 /** The outcome of one group of the plan: its batch answer, else the cache, else none (not in this batch). */
-function outcomeOf(ctx: ApplyContext, group: Awaited<ReturnType<typeof planAltGroups>>['groups'][number], id: string | undefined, answer: BatchAnswer | undefined): AltOutcome | undefined {
+function outcomeOf(ctx: ApplyContext, options: AltRunOptions, group: AltGroup, id: string | undefined, answer: BatchAnswer | undefined): AltOutcome | undefined {
   const first = group.jobs[0];
   if (!first) return undefined;
-  if (answer?.ok) return altOutcomeOfAnswer(ctx.options, first, group.key, answer.text, answer.finishReason, (t) => ctx.api.redact(t));
-  if (group.hit !== undefined) return cachedAltOutcome(ctx.options, first, group.hit);
+  if (answer?.ok) return altOutcomeOfAnswer(options, first, group.key, answer.text, answer.finishReason, (t) => ctx.api.redact(t));
+  if (group.hit !== undefined) return cachedAltOutcome(options, first, group.hit);
   if (answer) return { ok: false, reason: answer.reason, status: 'failed' };
-  if (id) return { ok: false, reason: 'the batch gave no answer for it (it expired or was cancelled first); a later run submits it again', status: 'failed' };
+  if (id) return { ok: false, reason: 'the batch gave no answer for it; a later run submits it again', status: 'failed' };
   return undefined;
+}
+
+/** The documents of the job unchanged since it was submitted (with no job: all); the others are said. */
+export function unchangedDocs(ctx: ApplyContext, docs: readonly DocFile[], state: BatchState | undefined): readonly DocFile[] {
+  if (!state) return docs;
+  const byFile = new Map(docs.map((d) => [d.file, d]));
+  for (const [file, hash] of Object.entries(state.files)) {
+    const doc = byFile.get(file);
+    if (!doc) ctx.o.say(`skipped ${file}: it is not among the files of this run (or no longer exists); its answers are kept in the cache.`);
+    else if (doc.hash !== hash) ctx.o.say(`skipped ${file}: it changed since the batch was submitted; its images are left as they are (the answers are kept in the cache, a later run uses or asks them again).`);
+  }
+  return docs.filter((d) => state.files[d.file] === d.hash);
+}
+
+/**
+ * Per job of `jobs` (grouped and keyed with `options`, as at submission): its outcome from the batch's answers or the
+ * cache; jobs neither answered nor asked are left out. Every usable answer goes into the cache, also those for
+ * documents that changed meanwhile: a later run asks them no more.
+ */
+export async function outcomesOf(ctx: ApplyContext, options: AltRunOptions, jobs: readonly AltJob[], state: BatchState | undefined, answers: ReadonlyMap<string, BatchAnswer>): Promise<Map<string, AltOutcome>> {
+  const { groups } = await planAltGroups(jobs, options);
+  const idOfKey = new Map(Object.entries(state?.requests ?? {}).map(([id, r]) => [r.key, id]));
+  const results = new Map<string, AltOutcome>();
+  const used = new Set<string>();
+  for (const group of groups) {
+    const id = idOfKey.get(group.key);
+    if (id) used.add(id);
+    const outcome = outcomeOf(ctx, options, group, id, id ? answers.get(id) : undefined);
+    if (outcome) for (const job of group.jobs) results.set(job.id, outcome);
+  }
+  for (const [id, answer] of answers) {
+    const request = state?.requests[id];
+    if (used.has(id) || !request || !answer.ok) continue;
+    altOutcomeOfAnswer(options, { id, source: request.uses[0]?.file ?? id }, request.key, answer.text, answer.finishReason, (t) => ctx.api.redact(t));
+  }
+  return results;
 }
 
 /**
@@ -63,33 +99,8 @@ function outcomeOf(ctx: ApplyContext, group: Awaited<ReturnType<typeof planAltGr
  */
 export async function applyAnswers(ctx: ApplyContext, docs: readonly DocFile[], state: BatchState | undefined, answers: ReadonlyMap<string, BatchAnswer>): Promise<number> {
   const { o } = ctx;
-  let current = docs;
-  if (state) {
-    const byFile = new Map(docs.map((d) => [d.file, d]));
-    for (const [file, hash] of Object.entries(state.files)) {
-      const doc = byFile.get(file);
-      if (!doc) o.say(`skipped ${file}: it is not among the files of this run (or no longer exists); its answers are kept in the cache.`);
-      else if (doc.hash !== hash) o.say(`skipped ${file}: it changed since the batch was submitted; its images are left as they are (the answers are kept in the cache, a later run uses or asks them again).`);
-    }
-    current = docs.filter((d) => state.files[d.file] === d.hash);
-  }
-  const plan = await planFix(current, o);
-  const { groups } = await planAltGroups(plan.jobs, ctx.options);
-  const idOfKey = new Map(Object.entries(state?.requests ?? {}).map(([id, r]) => [r.key, id]));
-  const results = new Map<string, FixAltResult>();
-  const used = new Set<string>();
-  for (const group of groups) {
-    const id = idOfKey.get(group.key);
-    if (id) used.add(id);
-    const outcome = outcomeOf(ctx, group, id, id ? answers.get(id) : undefined);
-    if (outcome) for (const job of group.jobs) results.set(job.id, outcome);
-  }
-  // Answers for documents that changed meanwhile still go into the cache: a later run asks them no more.
-  for (const [id, answer] of answers) {
-    const request = state?.requests[id];
-    if (used.has(id) || !request || !answer.ok) continue;
-    altOutcomeOfAnswer(ctx.options, { id, source: request.uses[0]?.file ?? id }, request.key, answer.text, answer.finishReason, (t) => ctx.api.redact(t));
-  }
+  const plan = await planFix(unchangedDocs(ctx, docs, state), o);
+  const results: Map<string, FixAltResult> = await outcomesOf(ctx, ctx.options, plan.jobs, state, answers);
   const waiting = plan.jobs.filter((j) => !results.has(j.id)).length;
   const done = { ...plan, jobs: plan.jobs.filter((j) => results.has(j.id)), targets: plan.targets.filter((t) => !t.jobId || results.has(t.jobId)) };
   const applied = await applyFix(done, results, { root: o.root, dryRun: false });

@@ -25,6 +25,8 @@ export interface BatchUse {
 export interface BatchState {
   readonly kind: 'describe-image-batch';
   readonly version: 1;
+  /** What the answers are for: alt text to fill in (fix, the default) or alt text to judge (check --verify). */
+  readonly task?: 'fix' | 'verify' | undefined;
   readonly submittedAt: string;
   readonly shape: BatchShape;
   /** The endpoint or base URL, and the deployment or model, the requests were made for. */

@@ -99,7 +99,7 @@ describe('alt-text fix --batch', () => {
     const records = server.records.length;
     const again = await fix(['--batch', '--max-requests', '0']);
     assert.equal(again.code, 2);
-    assert.match(again.stderr, /would submit 1 request\(s\), more than --max-requests 0/);
+    assert.match(again.stderr, /--batch would submit 1 request\(s\), more than --max-requests 0/);
     assert.equal(server.records.length, records, 'nothing sent');
     assert.equal(server.batches.size, 1, 'no new batch');
   });
