@@ -17,6 +17,7 @@ const CORE_LAYERS = {
   ocr: ['base', 'images', 'markdown'],
   describe: ['base', 'net', 'images', 'animation', 'markdown'],
   docs: ['base', 'net', 'images', 'describe', 'finders', 'markdown', 'ocr', 'sites'],
+  batch: ['base', 'net', 'describe', 'docs'],
   agent: ['base', 'images', 'docs', 'finders'],
 };
 const VSCODE_LAYERS = {
@@ -36,7 +37,7 @@ const CLI_LAYERS = {
   mcp: ['base'],
 };
 /** What activation may read: the core's light parts. The rest loads when first used (dynamic import), or is a type. */
-const HEAVY_CORE = ['markdown', 'images', 'animation', 'ocr', 'describe', 'finders', 'sites', 'docs', 'agent', 'nodeHttp'];
+const HEAVY_CORE = ['markdown', 'images', 'animation', 'ocr', 'describe', 'finders', 'sites', 'docs', 'batch', 'agent', 'nodeHttp'];
 const layers = (front, table) =>
   Object.entries(table).map(([name, allowed]) => ({
     name: `${front}-layer-${name}`,

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import type { parseArgs } from 'node:util';
-import { checkDocs, withVerified } from '../../core/docs';
+import { checkDocs, withVerified, type DocFile } from '../../core/docs';
 import { DirectoryCache, isInside } from '../../core/docs';
 import { checkSummary, formatReport, REPORT_FORMATS, type ReportFormat } from '../../core/docs';
 import { failsCheck, isDescribeError, redact, DEFAULT_DOC_GLOB, DEFAULT_ALT_CONCURRENCY, DEFAULT_ALT_MAX_LENGTH, isRuleId, RULE_IDS, type RuleId } from '../../core/base';
@@ -14,7 +14,9 @@ import type { CliIo } from '../base';
 import { detectSites } from '../../core/sites';
 import { runSites, siteLines } from './sites';
 import { fixDocs } from './fix';
-import { verifyDocs } from './verify';
+import { batchFix, DEFAULT_POLL_SECONDS, type BatchFlags } from './batch';
+import { verifyDocs, type VerifyOptions } from './verify';
+import { verifyBatch, type Verified } from './batchVerify';
 
 declare const __VERSION__: string;
 
@@ -80,6 +82,20 @@ Options:
                       (~/.cache/describe-image/alt-text-cache.json, $XDG_CACHE_HOME, %LOCALAPPDATA%); give a file
                       in the repository to share it with CI (commit it, or keep it as a CI cache)
   --concurrency N     (fix, --verify) requests at once, at most (default ${DEFAULT_ALT_CONCURRENCY}; halved automatically on 429)
+  --batch             (fix, check --verify) use the provider's Batch API (Azure OpenAI Global Batch deployment, OpenAI): about
+                      half the price and a quota of its own, results within 24 hours. The first run says what
+                      it costs, submits the requests still missing (cached answers are not asked again), saves
+                      the job in .describe-image/batch.json and exits 0 without touching the documents; run the
+                      same command again: while the job runs it says its status (nothing else is sent); once
+                      done it writes the answers (documents edited since submission are skipped and named;
+                      failed requests are said with their reason) and clears the job. In CI: submit in one
+                      workflow run, apply in a scheduled one, keeping .describe-image/ (commit it or cache it).
+                      With check --verify the same for verifying: the verdicts become alt-mismatch findings once
+                      the job is done; until then the report has the other rules' findings and says so
+  --batch-status      (fix, check --verify) say where the saved batch job is; send and write nothing else
+  --batch-cancel      (fix, check --verify) cancel the saved batch job (run --batch again to apply what was done before)
+  --wait              (with --batch) keep running and ask every --poll-interval N seconds (default 60) until the job
+                      is done, then apply it; Ctrl+C stops waiting (the job stays saved)
   --endpoint, --deployment, --api-version, --auth, --provider, --base-url, --model
                       as for describing (or the environment variables)
 
@@ -122,6 +138,11 @@ const ALT_OPTIONS = {
   cache: { type: 'string' },
   'max-length': { type: 'string' },
   concurrency: { type: 'string' },
+  batch: { type: 'boolean' },
+  'batch-status': { type: 'boolean' },
+  'batch-cancel': { type: 'boolean' },
+  wait: { type: 'boolean' },
+  'poll-interval': { type: 'string' },
   ...ENDPOINT_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -173,10 +194,13 @@ async function altText(argv: readonly string[], io: CliIo, { say, fail, output }
   if (mode === 'check') {
     let report = checked.report;
     if (v.verify) {
-      const verified = await verifyDocs(checked.docs, { ...options, sites, dirCache, context: !v['no-context'], cache: v.cache, values: v, io, say, fail, output });
+      const verified = await verifyRun(checked.docs, { ...options, sites, dirCache, context: !v['no-context'], cache: v.cache, values: v, io, say, fail, output }, v, errors.length > 0);
       if (typeof verified === 'number') return verified;
-      for (const n of verified.summary.notVerified) say(`not verified: ${n}`);
-      report = withVerified(report, checked.docs, verified);
+      if (verified === 'pending') say('alt-mismatch is not in this report yet: the verify batch is still to be collected (run the same command again).');
+      else {
+        for (const n of verified.summary.notVerified) say(`not verified: ${n}`);
+        report = withVerified(report, checked.docs, verified);
+      }
     }
     io.stdout(formatReport(report, format, typeof __VERSION__ === 'string' ? __VERSION__ : 'dev'));
     if (format === 'text') say(checkSummary(report));
@@ -184,7 +208,16 @@ async function altText(argv: readonly string[], io: CliIo, { say, fail, output }
     return report.findings.some((f) => failsCheck(f.rule)) || errors.length > 0 ? 1 : 0;
   }
   for (const e of errors) say(`skipped ${e.file}:${e.line}:${e.column}: ${e.message}`);
-  return fixDocs(checked.docs, { ...options, sites, dirCache, dryRun: !!v['dry-run'], rewriteUninformative: !!v['rewrite-uninformative'], fixPathCase: !!v['fix-path-case'], context: !v['no-context'], cache: v.cache, values: v, io, say, fail, output, hadErrors: errors.length > 0 });
+  const fixOptions = { ...options, sites, dirCache, dryRun: !!v['dry-run'], rewriteUninformative: !!v['rewrite-uninformative'], fixPathCase: !!v['fix-path-case'], context: !v['no-context'], cache: v.cache, values: v, io, say, fail, output, hadErrors: errors.length > 0 };
+  const batch = batchFlags(v, io.env);
+  if (batch) return batchFix(checked.docs, fixOptions, batch);
+  return fixDocs(checked.docs, fixOptions);
+}
+
+/** check --verify, interactive or (--batch) through the Batch API. */
+function verifyRun(docs: readonly DocFile[], o: VerifyOptions, v: AltValues, hadErrors: boolean): Promise<Verified | 'pending' | number> {
+  const batch = batchFlags(v, o.io.env);
+  return batch ? verifyBatch(docs, { ...o, dryRun: false, rewriteUninformative: false, fixPathCase: false, hadErrors }, batch) : verifyDocs(docs, o);
 }
 
 /** The options of a run, checked (a flag out of range, a docs root outside the folder); else the message for it. */
@@ -215,5 +248,33 @@ function flagProblem(v: AltValues, mode: string, rules: ReadonlySet<RuleId>): st
   if (v.verify && mode !== 'check') return '--verify is for check (it reports alt text that does not fit its image; fix fills in missing alt text).';
   if (v['max-requests'] !== undefined && mode === 'check' && !v.verify) return '--max-requests limits what is sent: give it with fix, or with check --verify.';
   if (v.verify && !rules.has('alt-mismatch')) return '--verify reports alt-mismatch, which --disable turns off: leave one of them out.';
+  return batchProblem(v, mode);
+}
+
+/** --batch and its companions belong to fix, and not with --dry-run; --wait and --poll-interval go with --batch. */
+function batchProblem(v: AltValues, mode: string): string | undefined {
+  const batch = v.batch || v['batch-status'] || v['batch-cancel'];
+  if (batch && mode !== 'fix' && !(mode === 'check' && v.verify)) return '--batch, --batch-status and --batch-cancel are for fix and check --verify (they submit, follow and use a batch job of alt-text requests).';
+  if (batch && v['dry-run']) return '--dry-run sends nothing: it can\'t go with --batch (use fix --dry-run to see what would be filled).';
+  if ((v.wait || v['poll-interval'] !== undefined) && !v.batch) return '--wait and --poll-interval go with --batch.';
+  if (v['batch-status'] && v['batch-cancel']) return '--batch-status and --batch-cancel: give one of them.';
+  const poll = v['poll-interval'];
+  if (poll !== undefined && !(Number.isInteger(Number(poll)) && Number(poll) >= 1 && Number(poll) <= 3600)) return `--poll-interval must be a whole number of seconds from 1 to 3600 (got ${poll}).`;
   return undefined;
+}
+
+/** The batch flags of a fix run, or undefined when it is not one. */
+function batchFlags(v: AltValues, env: CliIo['env']): BatchFlags | undefined {
+  if (!v.batch && !v['batch-status'] && !v['batch-cancel']) return undefined;
+  // Tests split input files at small sizes; never documented as a user setting.
+  const limit = (name: string) => (env[name] !== undefined && Number(env[name]) > 0 ? Number(env[name]) : undefined);
+  const maxRequests = limit('DESCRIBE_IMAGE_TEST_BATCH_MAX_REQUESTS');
+  const maxBytes = limit('DESCRIBE_IMAGE_TEST_BATCH_MAX_BYTES');
+  return {
+    status: !!v['batch-status'],
+    cancel: !!v['batch-cancel'],
+    wait: !!v.wait,
+    pollSeconds: v['poll-interval'] !== undefined ? Number(v['poll-interval']) : DEFAULT_POLL_SECONDS,
+    limits: { ...(maxRequests ? { maxRequests } : {}), ...(maxBytes ? { maxBytes } : {}) },
+  };
 }

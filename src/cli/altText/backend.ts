@@ -5,7 +5,7 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ChatClient } from '../../core/net';
+import { ChatClient, type Credential, type Transport } from '../../core/net';
 import { checkReadyToSend } from '../../core/describe';
 import { defaultAltCacheFile, FileAltCache } from '../../core/docs';
 import { DescribeError, isDescribeError, redact, type DescribeSettings } from '../../core/base';
@@ -42,13 +42,15 @@ export class RunBackend {
   private client: ChatClient | undefined;
   private cache: FileAltCache | undefined;
   private readonly dispatcher;
+  /** More redaction (the batch client's tokens), applied after the client's. */
+  private readonly redactors: ((text: string) => string)[] = [];
 
   constructor(private readonly o: RunBackendOptions) {
     this.dispatcher = createDispatcher(proxyFromEnv(o.io.env));
   }
 
   /** Settings, client and cache; a missing endpoint or key, or a --cache that is not a cache, is an input error. */
-  async open(): Promise<{ settings: DescribeSettings; client: ChatClient; cache: FileAltCache }> {
+  async open(): Promise<{ settings: DescribeSettings; client: ChatClient; cache: FileAltCache; credential: Credential; transport: Transport }> {
     const { o } = this;
     const settings = settingsOf(o);
     this.provider = settings.provider;
@@ -58,20 +60,29 @@ export class RunBackend {
     const cache = await FileAltCache.load(o.cache !== undefined ? path.resolve(o.root, o.cache) : defaultAltCacheFile(o.io.env, process.platform, os.homedir()));
     if (cache.foreign && o.cache !== undefined) throw new DescribeError('bad-input', `--cache ${o.cache}: the file is not a describe-image alt-text cache; it was left as it is. Name a new file (e.g. .describe-image-cache.json).`);
     this.cache = cache;
-    this.client = new ChatClient({ credential: auth.credential, transport: undiciTransport(this.dispatcher) });
-    return { settings, client: this.client, cache };
+    const transport = undiciTransport(this.dispatcher);
+    this.client = new ChatClient({ credential: auth.credential, transport });
+    return { settings, client: this.client, cache, credential: auth.credential, transport };
+  }
+
+  /** Also remove what this redacts from every message and text (another client's secrets). */
+  alsoRedact(redactor: (text: string) => string): void {
+    this.redactors.push(redactor);
+  }
+
+  private redacted(text: string): string {
+    const hidden = this.client ? this.client.redact(text) : text;
+    return this.redactors.reduce((t, r) => r(t), hidden);
   }
 
   /** An error as the CLI says it: with what to do, and without any secret the client sent. */
   message(e: DescribeError): string {
-    const text = cliMessage(e, this.provider);
-    return this.client ? this.client.redact(text) : text;
+    return this.redacted(cliMessage(e, this.provider));
   }
 
   /** Text without the environment's secrets or any the client sent. */
   hide(text: string): string {
-    const hidden = redact(text, secretsInEnv(this.o.io.env));
-    return this.client ? this.client.redact(hidden) : hidden;
+    return this.redacted(redact(text, secretsInEnv(this.o.io.env)));
   }
 
   /** Save the cache (unless `save` is false; a failed save is said, the run's result stands) and close the connections. */

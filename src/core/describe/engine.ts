@@ -185,11 +185,16 @@ export function resultWarnings(finishReason: string | undefined, text: string, s
   return warnings;
 }
 
+/** A request's images prepared as describeImages sends them (a batch line prepares them the same way). */
+export function prepareRequestImages(req: Pick<DescribeRequest, 'settings' | 'sources' | 'cwd' | 'resize' | 'maxFrames' | 'animationAsk'>): Promise<PreparedImage[]> {
+  return prepareImages(req.sources, { cwd: req.cwd, resize: req.resize, detail: req.settings.detail, maxFrames: req.maxFrames, animationAsk: req.animationAsk });
+}
+
 export async function describeImages(req: DescribeRequest): Promise<DescribeResult> {
   const { settings } = req;
   const credential = req.client?.credential ?? req.credential;
   checkReadyToSend(settings, credential);
-  const images = await prepareImages(req.sources, { cwd: req.cwd, resize: req.resize, detail: settings.detail, maxFrames: req.maxFrames, animationAsk: req.animationAsk });
+  const images = await prepareRequestImages(req);
   if (req.signal?.aborted) throw new DescribeError('cancelled', 'Cancelled.');
   req.onEvent?.({ type: 'prepared', images });
   const client = req.client ?? new ChatClient({ ...req.clientOptions, credential });

@@ -6,7 +6,8 @@
  */
 import * as path from 'node:path';
 import { FILE_HEADERS_ONLY, formatPatch, structuredPatch } from 'diff';
-import { previewCounts, type AltJob, type AltRunPreview, type AltRunStats } from './generate';
+import { previewCounts, type AltRunPreview, type AltRunStats } from './generate';
+import type { AltJob } from './altRequest';
 import { altContextOf, reuseText } from './altContext';
 import { isLocalLink, linkRoots, type DocFile } from './check';
 import { altEdit, applyEdits, srcEdit, verifyEdits, type IntendedChange, type TextEdit } from './edits';

@@ -8,99 +8,17 @@
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { errorCode, type ChatBackend } from '../net';
-import { clampFrames, describeImages } from '../describe';
-import { DescribeError, isDescribeError, DEFAULT_ALT_CONCURRENCY, DEFAULT_ALT_MAX_LENGTH } from '../base';
+import { errorCode } from '../net';
+import { describeImages } from '../describe';
+import { DescribeError, isDescribeError, DEFAULT_ALT_CONCURRENCY } from '../base';
 import type { DescribeSettings } from '../base';
-import { altCacheKey, type AltCache } from './altCache';
 import { Throttle } from './throttle';
-import { contextKey, contextLines, reuseOf, type AltContext, type AltReuse } from './altContext';
-import { answerForCache, finalPurpose, parseAltAnswer, withPurpose, type AltAnswer, type AltPurpose, type DocPurpose } from './purpose';
-
-/**
- * The alt-text request. With context (the heading, the introducing sentence, the caption, the title and the text
- * around the image: altContext.ts), the model is asked to use it to understand the image's role, not to copy it.
- */
-export function altPrompt(maxLength = DEFAULT_ALT_MAX_LENGTH, context?: AltContext): string {
-  const lines = [
-    `Write alt text for this image as it appears in technical documentation: one concise sentence of at most ${maxLength} characters ` +
-      'saying what it shows and why it matters to the reader. Read important on-screen text exactly. Do not start with "Image of", ' +
-      '"Picture of" or "Screenshot of". If the image is purely decorative, answer only: decorative. Answer with the alt text only.',
-  ];
-  const about = contextLines(context);
-  if (about.length) lines.push('', ...about);
-  return lines.join('\n');
-}
-
-/** For an animation's frames: the alt text says what happens, not what the first frame shows. */
-export const ANIMATION_ALT_ASK = 'The alt text is for this animation: say in one sentence what happens in it.';
-
-// ---- the run ------------------------------------------------------------------------------------------------------
-
-export interface AltJob {
-  /** The caller's id (e.g. file + offset). */
-  readonly id: string;
-  /** Absolute path or http(s) URL (already resolved and checked by the caller); with `bytes`, the image's name. */
-  readonly source: string;
-  /** The image itself, when it is not (yet) a file: a pasted screenshot. */
-  readonly bytes?: Uint8Array | undefined;
-  readonly context?: AltContext | undefined;
-  /** What the document says of the image's purpose (purpose.ts); undefined: the model decides. */
-  readonly purpose?: DocPurpose | undefined;
-}
-
-/** `alt`: the alt text, or with an `ask`, the value its `read` made of the answer. */
-export type AltOutcome =
-  | { readonly ok: true; readonly alt: string; readonly cached: boolean; readonly purpose?: AltPurpose | undefined; readonly longDescription?: string | undefined }
-  | { readonly ok: false; readonly reason: string; readonly status: 'failed' | 'cancelled' | 'stopped' };
-
-/**
- * A run that asks something else about each image than its alt text (verify.ts: does this alt text fit?). Jobs share
- * a request only when both their image and their prompt are the same; `kind` keeps its cache keys apart from alt
- * text's; `read` turns an answer into the value that is cached and returned, or says why it is not usable.
- */
-export interface ImageAsk {
-  readonly kind: string;
-  /** What to do with an animation's frames (default: alt text's ANIMATION_ALT_ASK). */
-  readonly animationAsk?: string | undefined;
-  prompt(job: AltJob): string;
-  read(answer: string): { readonly ok: true; readonly value: string } | { readonly ok: false; readonly reason: string };
-}
-
-export interface AltRunOptions {
-  readonly settings: DescribeSettings;
-  /** Ask something else than alt text (default: alt text, with `prompt` or altPrompt). */
-  readonly ask?: ImageAsk | undefined;
-  /** The client (it holds the credential), or another backend. */
-  readonly client: ChatBackend;
-  readonly cache?: AltCache | undefined;
-  readonly maxLength?: number | undefined;
-  /** Resize images to what the service uses (default true). */
-  readonly resize?: boolean | undefined;
-  /** Animated images: the most frames sent (default 6). */
-  readonly maxFrames?: number | undefined;
-  /** Prompt override (e.g. Refine: an instruction plus the current alt). */
-  readonly prompt?: string | undefined;
-  readonly maxConcurrency?: number | undefined;
-  readonly signal?: AbortSignal | undefined;
-  /** After each image: how many are finished, and how (failed and cancelled work is never counted as done). */
-  readonly onProgress?: ((progress: AltProgress) => void) | undefined;
-}
+import { contextKey, reuseOf, type AltReuse } from './altContext';
+import { altImageInput, altOutcomeOfAnswer, altRequestOf, cachedAltOutcome, type AltJob, type AltOutcome, type AltProgress, type AltRunOptions, type ImageAsk } from './altRequest';
 
 /** "3 of 10 done, 1 failed, 2 cancelled": only finished alt texts count as done. */
 export function altProgressText(p: Omit<AltProgress, 'current'>, cancelledWord = 'cancelled'): string {
   return [`${p.done} of ${p.total} done`, ...(p.failed ? [`${p.failed} failed`] : []), ...(p.cancelled ? [`${p.cancelled} ${cancelledWord}`] : [])].join(', ');
-}
-
-/** How far a run is: each job finished once, as done (an alt text), failed, or cancelled (not sent, or stopped). */
-export interface AltProgress {
-  readonly total: number;
-  readonly done: number;
-  readonly failed: number;
-  /** Cancelled by the user, or not sent because an error stopped the run. */
-  readonly cancelled: number;
-  /** The image that just finished. */
-  readonly current: string;
 }
 
 export interface AltRunStats {
@@ -146,8 +64,6 @@ export function isFatalForRun(e: DescribeError): boolean {
       return false;
   }
 }
-
-const HELD_SECRET: AltOutcome = { ok: false, reason: 'The answer held the credential that was sent (a page may have told the model to print it); it was not used.', status: 'failed' };
 
 /** How a run's jobs share requests: see groupJobs. */
 type Grouping = 'content' | 'context' | ImageAsk;
@@ -219,16 +135,12 @@ class AltRun {
   readonly stop = new AbortController();
   fatal: DescribeError | undefined;
   private readonly counts = { done: 0, failed: 0, cancelled: 0 };
-  private readonly maxLength: number;
-  private readonly resize: boolean;
   private readonly throttle: Throttle;
 
   constructor(
     private readonly total: number,
     private readonly options: AltRunOptions,
   ) {
-    this.maxLength = options.maxLength ?? DEFAULT_ALT_MAX_LENGTH;
-    this.resize = options.resize !== false;
     this.throttle = new Throttle(options.maxConcurrency ?? DEFAULT_ALT_CONCURRENCY, this.stats);
   }
 
@@ -248,7 +160,7 @@ class AltRun {
     const hit = this.options.cache?.get(request.key);
     if (hit !== undefined) {
       this.stats.cached++;
-      return finish(this.options.ask ? { ok: true, alt: hit, cached: true } : this.outcomeOf(first, parseAltAnswer(hit, this.maxLength), true));
+      return finish(cachedAltOutcome(this.options, first, hit));
     }
     if (contentId.startsWith('unreadable:')) return finish({ ok: false, reason: `${first.source} can't be read.`, status: 'failed' });
     await this.throttle.acquire();
@@ -264,72 +176,23 @@ class AltRun {
 
   /** The settings and prompt for an image, and the cache key of everything that changes the answer. */
   request(contentId: string, first: AltJob): { readonly settings: DescribeSettings; readonly key: string } {
-    const { options, maxLength, resize } = this;
-    const prompt = options.ask ? options.ask.prompt(first) : (options.prompt ?? withPurpose(altPrompt(maxLength, first.context), maxLength, first.purpose));
-    const settings: DescribeSettings = { ...options.settings, userPrompt: prompt, maxTokens: Math.max(options.settings.maxTokens, 300) };
-    const key = altCacheKey({
-      contentHash: contentId,
-      endpoint: settings.endpoint,
-      model: settings.deployment,
-      systemPrompt: settings.systemPrompt,
-      userPrompt: prompt,
-      detail: settings.detail,
-      resize,
-      maxLength,
-      maxFrames: clampFrames(options.maxFrames),
-      kind: options.ask?.kind,
-    });
-    return { settings, key };
+    return altRequestOf(this.options, contentId, first);
   }
 
   /** Ask the model; an answer that was cut, filtered or empty is no alt text. */
   private async send(first: AltJob, { settings, key }: { readonly settings: DescribeSettings; readonly key: string }): Promise<AltOutcome> {
     this.stats.sent++;
     const result = await describeImages({
-      settings,
-      sources: [first.bytes ? { name: first.source, bytes: first.bytes } : first.source],
+      ...altImageInput(this.options, first, settings),
       client: this.options.client,
       signal: this.stop.signal,
-      resize: this.resize,
-      maxFrames: this.options.maxFrames,
-      animationAsk: this.options.ask?.animationAsk ?? ANIMATION_ALT_ASK,
       onEvent: (e) => {
         if (e.type === 'waiting' && e.status === 429) this.throttle.throttled();
       },
     });
     this.throttle.answered();
-    if (result.finishReason === 'length') return { ok: false, reason: 'The answer was cut at the output limit; nothing was inserted.', status: 'failed' };
-    if (result.finishReason === 'content_filter') return { ok: false, reason: 'The answer was filtered by the content filter; nothing was inserted.', status: 'failed' };
-    // An answer that holds a secret the client sent (a hostile server or proxy echoing the key) is never written:
-    // looked for in the text and in what is read from it (JSON escapes and cleaning can hide it from the text).
-    if (this.holdsSecret(result.text)) return HELD_SECRET;
-    if (this.options.ask) {
-      const read = this.options.ask.read(result.text);
-      if (!read.ok) return { ok: false, reason: read.reason, status: 'failed' };
-      if (this.holdsSecret(read.value)) return HELD_SECRET;
-      this.options.cache?.set(key, read.value);
-      return { ok: true, alt: read.value, cached: false };
-    }
-    const answer = parseAltAnswer(result.text, this.maxLength);
-    if (this.holdsSecret(`${answer.alt}\n${answer.longDescription ?? ''}`)) return HELD_SECRET;
-    const outcome = this.outcomeOf(first, answer, false);
-    // Kept: an alt text, or (purpose-aware) the judgement "decorative", so a rerun asks nothing.
-    if (this.options.prompt === undefined && (outcome.ok || answer.purpose === 'decorative')) this.options.cache?.set(key, answerForCache(answer));
-    else if (outcome.ok) this.options.cache?.set(key, outcome.alt);
-    return outcome;
-  }
-
-  private holdsSecret(text: string): boolean {
-    const client = this.options.client;
-    return !!client.redact && client.redact(text) !== text;
-  }
-
-  /** An answer (or a cached one) read: the alt text, the purpose and a long description; decorative or empty is none. */
-  private outcomeOf(first: AltJob, answer: AltAnswer, cached: boolean): AltOutcome {
-    if (answer.purpose === 'decorative') return { ok: false, reason: 'The model judged the image decorative: left for you to decide (mark it decorative if it is).', status: 'failed' };
-    if (!answer.alt) return { ok: false, reason: 'The model gave no usable text.', status: 'failed' };
-    if (this.options.prompt !== undefined) return { ok: true, alt: answer.alt, cached };
-    return { ok: true, alt: answer.alt, cached, purpose: finalPurpose(first.purpose, answer), longDescription: answer.longDescription };
+    const redact = this.options.client.redact?.bind(this.options.client);
+    return altOutcomeOfAnswer(this.options, first, key, result.text, result.finishReason, redact);
   }
 
   /** A request that failed: the first error every other request would meet too stops the run. */
@@ -362,21 +225,37 @@ export interface AltRunPreview {
   readonly unreadable: number;
 }
 
-/** Count what generateAltTexts would send for these jobs and options, the same way it groups and keys them. */
-export async function previewAltRun(jobs: readonly AltJob[], options: AltRunOptions): Promise<AltRunPreview> {
-  const run = new AltRun(jobs.length, options);
-  const groups = await groupJobs(jobs, run.stats, groupingOf(options));
-  let requests = 0;
-  let cached = 0;
-  let unreadable = 0;
-  for (const { contentId, jobs: group } of groups.values()) {
+/** One request of a run, before anything is sent: its jobs (same image, same ask), its settings and key, a cache hit. */
+export interface AltGroup {
+  /** The image's content hash, its URL, or `unreadable:…`. */
+  readonly contentId: string;
+  readonly jobs: readonly AltJob[];
+  readonly settings: DescribeSettings;
+  readonly key: string;
+  /** The cached answer, when there is one. */
+  readonly hit: string | undefined;
+  readonly unreadable: boolean;
+}
+
+/** The requests generateAltTexts would make for these jobs, grouped and keyed the same way (the batch sends these). */
+export async function planAltGroups(jobs: readonly AltJob[], options: AltRunOptions): Promise<{ groups: AltGroup[]; deduplicated: number }> {
+  const stats: AltRunStats = { sent: 0, cached: 0, deduplicated: 0, throttled: 0, peakConcurrency: 0, reuse: [] };
+  const groups: AltGroup[] = [];
+  for (const { contentId, jobs: group } of (await groupJobs(jobs, stats, groupingOf(options))).values()) {
     const first = group[0];
     if (!first) continue;
-    if (options.cache?.get(run.request(contentId, first).key) !== undefined) cached++;
-    else if (contentId.startsWith('unreadable:')) unreadable++;
-    else requests++;
+    const { settings, key } = altRequestOf(options, contentId, first);
+    groups.push({ contentId, jobs: group, settings, key, hit: options.cache?.get(key), unreadable: contentId.startsWith('unreadable:') });
   }
-  return { images: jobs.length, requests, cached, deduplicated: run.stats.deduplicated, unreadable };
+  return { groups, deduplicated: stats.deduplicated };
+}
+
+/** Count what generateAltTexts would send for these jobs and options, the same way it groups and keys them. */
+export async function previewAltRun(jobs: readonly AltJob[], options: AltRunOptions): Promise<AltRunPreview> {
+  const { groups, deduplicated } = await planAltGroups(jobs, options);
+  const cached = groups.filter((g) => g.hit !== undefined).length;
+  const unreadable = groups.filter((g) => g.hit === undefined && g.unreadable).length;
+  return { images: jobs.length, requests: groups.length - cached - unreadable, cached, deduplicated, unreadable };
 }
 
 /** What a preview counts besides its requests, as said before sending: answered from the cache, shared, unreadable. */

@@ -6,6 +6,7 @@
  */
 export * from './altCache';
 export * from './altContext';
+export * from './altRequest';
 export * from './check';
 export * from './components';
 export * from './docRules';

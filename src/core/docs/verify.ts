@@ -10,7 +10,8 @@
 import { isObject, str } from '../base';
 import { LineIndex, type FoundImage } from '../finders';
 import { altContextOf, contextFields, CONTEXT_HEADER } from './altContext';
-import { generateAltTexts, previewAltRun, previewCounts, runError, type AltJob, type AltOutcome, type AltRunOptions, type AltRunPreview, type ImageAsk } from './generate';
+import { generateAltTexts, previewAltRun, previewCounts, runError, type AltRunPreview } from './generate';
+import type { AltJob, AltOutcome, AltRunOptions, ImageAsk } from './altRequest';
 import type { Report, VerifySummary } from './report';
 import { isLocalLink, linkRoots, type DocFile } from './check';
 import { documentPurpose } from './purpose';

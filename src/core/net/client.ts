@@ -12,7 +12,7 @@
  */
 import { authHeader, knownSecret, type Credential } from './auth';
 import { DescribeError, isDescribeError, redact, silentLogger, type FixAction, type Logger } from '../base';
-import { buildChatBody, chatCompletionsUrl, modelsUrl, type TokenParam, type WireImage } from './request';
+import { buildChatBody, chatCompletionsUrl, defaultTokenParam, modelsUrl, type TokenParam, type WireImage } from './request';
 import { errorFromResponse, parseChatCompletion, parseModelList, type ChatCompletion } from './response';
 import { assertSecureEndpoint, type DescribeSettings } from '../base';
 import { parseChatStream, StreamBroken } from './stream';
@@ -134,7 +134,7 @@ export class ChatClient implements ChatBackend {
     const key = deploymentKey(settings);
     // Azure documents max_tokens (reasoning deployments refuse it: then max_completion_tokens); OpenAI's API takes
     // max_completion_tokens (a local server that knows only max_tokens refuses it: then max_tokens). Remembered.
-    let tokenParam: TokenParam = this.memory.get(key) ?? (settings.provider === 'openai' ? 'max_completion_tokens' : 'max_tokens');
+    let tokenParam: TokenParam = this.memory.get(key) ?? defaultTokenParam(settings);
     let switched = false;
     let refreshed = false;
     let refresh = false;

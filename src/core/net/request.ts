@@ -53,6 +53,14 @@ export interface BuildOptions {
   readonly stream: boolean;
 }
 
+/**
+ * The output-token parameter a first request uses: Azure documents max_tokens (reasoning deployments refuse it: then
+ * max_completion_tokens); OpenAI's API takes max_completion_tokens.
+ */
+export function defaultTokenParam(settings: Pick<DescribeSettings, 'provider'>): TokenParam {
+  return settings.provider === 'openai' ? 'max_completion_tokens' : 'max_tokens';
+}
+
 /** The URL that lists models (`GET`): OpenAI-compatible servers and Azure's v1 API have one. */
 export function modelsUrl(settings: Pick<DescribeSettings, 'apiStyle' | 'endpoint'>): string {
   return settings.apiStyle === 'openai' ? `${settings.endpoint}/models` : `${settings.endpoint}/openai/v1/models`;

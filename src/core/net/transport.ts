@@ -12,7 +12,8 @@ export interface TransportRequest {
   readonly url: string;
   readonly method: 'GET' | 'POST';
   readonly headers: Readonly<Record<string, string>>;
-  readonly body?: string | undefined;
+  /** A string, or bytes as they are made (an upload streamed from a file; give its content-length header). */
+  readonly body?: string | AsyncIterable<Uint8Array> | undefined;
   readonly signal?: AbortSignal | undefined;
   /** Time allowed until the answer's headers arrive. */
   readonly headersTimeoutMs: number;
@@ -71,6 +72,21 @@ function plainHeaders(h: Headers): Record<string, string> {
   return out;
 }
 
+/** Bytes as they are made, as a fetch body. */
+function streamOf(source: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+  const it = source[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const step = await it.next();
+      if (step.done) controller.close();
+      else controller.enqueue(step.value);
+    },
+    async cancel() {
+      await it.return?.();
+    },
+  });
+}
+
 export function fetchTransport(fetchFn: typeof fetch): Transport {
   return async (req) => {
     const own = new AbortController();
@@ -83,7 +99,8 @@ export function fetchTransport(fetchFn: typeof fetch): Transport {
     const headersTimer = setTimeout(() => giveUp('UND_ERR_HEADERS_TIMEOUT', req.headersTimeoutMs), req.headersTimeoutMs);
     let res: Response;
     try {
-      res = await fetchFn(req.url, { method: req.method, headers: req.headers, ...(req.body !== undefined ? { body: req.body } : {}), signal, redirect: 'manual' });
+      const body = req.body === undefined ? {} : typeof req.body === 'string' ? { body: req.body } : { body: streamOf(req.body), duplex: 'half' };
+      res = await fetchFn(req.url, { method: req.method, headers: req.headers, ...body, signal, redirect: 'manual' } as RequestInit);
     } catch (e) {
       throw timedOut ?? e;
     } finally {

@@ -3,6 +3,7 @@
  * (connecting and any proxy included); a request given up — deadline or cancel — is settled at once and its
  * dispatchers torn down (see NetDispatcher), since undici may otherwise keep connecting for ever.
  */
+import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { isOnThisMachine } from '../base';
 import { TransportTimeout, type Transport, type TransportRequest, type TransportResponse } from '../net';
@@ -27,7 +28,7 @@ export function undiciTransport(net: NetDispatcher): Transport {
       dispatcher: lease.dispatcher,
       signal,
       headers: { ...req.headers },
-      ...(req.body !== undefined ? { body: req.body } : {}),
+      ...(req.body !== undefined ? { body: typeof req.body === 'string' ? req.body : Readable.from(req.body) } : {}),
       headersTimeout: req.headersTimeoutMs,
       bodyTimeout: req.bodyTimeoutMs,
     });

@@ -1,0 +1,113 @@
+/**
+ * A submitted batch job, saved in the repository (`.describe-image/batch.json` under the folder the run works in) so
+ * that a later run — on this machine or a CI runner that checked the repository out, or restored it from a cache —
+ * can collect it: the batches, the API they went to, and per request (custom id) its cache key and the images it
+ * answers, with the content hash each document had when it was submitted. Never a credential. Written atomically
+ * (a temporary file, then a rename); read back strictly (a file that is not one is refused, never overwritten).
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { DescribeError } from '../base';
+import type { BatchShape } from './api';
+
+export const BATCH_STATE_DIR = '.describe-image';
+export const BATCH_STATE_FILE = 'batch.json';
+
+export interface BatchUse {
+  /** The document, relative to the root, forward slashes. */
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly src: string;
+}
+
+export interface BatchState {
+  readonly kind: 'describe-image-batch';
+  readonly version: 1;
+  /** What the answers are for: alt text to fill in (fix, the default) or alt text to judge (check --verify). */
+  readonly task?: 'fix' | 'verify' | undefined;
+  readonly submittedAt: string;
+  readonly shape: BatchShape;
+  /** The endpoint or base URL, and the deployment or model, the requests were made for. */
+  readonly endpoint: string;
+  readonly deployment: string;
+  /** Each batch with its input file and the custom ids of its requests. */
+  readonly batches: readonly { readonly id: string; readonly inputFileId: string; readonly customIds: readonly string[] }[];
+  /** Per custom id: the cache key of its answer and the images it is for. */
+  readonly requests: Readonly<Record<string, { readonly key: string; readonly uses: readonly BatchUse[] }>>;
+  /** Per document with a request: its content hash at submit time. */
+  readonly files: Readonly<Record<string, string>>;
+}
+
+export function batchStateDir(root: string): string {
+  return path.join(root, BATCH_STATE_DIR);
+}
+
+export function batchStatePath(root: string): string {
+  return path.join(batchStateDir(root), BATCH_STATE_FILE);
+}
+
+/** The saved job, or undefined when there is none. */
+export async function loadBatchState(root: string): Promise<BatchState | undefined> {
+  const file = batchStatePath(root);
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const s = json as Partial<BatchState> | undefined;
+  if (!s || s.kind !== 'describe-image-batch' || s.version !== 1 || !Array.isArray(s.batches) || typeof s.requests !== 'object' || typeof s.files !== 'object') {
+    throw new DescribeError('bad-input', `${path.relative(root, file)} is not a describe-image batch state; it was left as it is. Move it away to submit a new batch.`);
+  }
+  return s as BatchState;
+}
+
+/** The job's folder, when it exists, is a real folder: a symbolic link could lead the job and downloads out of the repository. */
+export async function assertStateDirReal(root: string): Promise<void> {
+  const stat = await fs.lstat(batchStateDir(root)).catch(() => undefined);
+  if (stat && !stat.isDirectory()) {
+    throw new DescribeError('bad-input', `${BATCH_STATE_DIR} is ${stat.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}: the batch job is kept only in a real folder inside ${root}. Remove it and run again.`);
+  }
+}
+
+/** Save the job atomically. */
+export async function saveBatchState(root: string, state: BatchState): Promise<void> {
+  const file = batchStatePath(root);
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await assertStateDirReal(root);
+  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await fs.writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`, { flag: 'wx' });
+    await fs.rename(tmp, file);
+  } catch (e) {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Where a batch's result file is downloaded (and its `.part` while it arrives). */
+export function downloadPath(root: string, batchId: string, which: 'output' | 'errors'): string {
+  return path.join(batchStateDir(root), `${batchId.replace(/[^A-Za-z0-9_-]/g, '_')}.${which}.jsonl`);
+}
+
+/** Remove the job and its downloads (the folder too, when nothing else is in it). */
+export async function clearBatchState(root: string, state: BatchState): Promise<void> {
+  for (const b of state.batches) {
+    for (const which of ['output', 'errors'] as const) {
+      const f = downloadPath(root, b.id, which);
+      await fs.rm(f, { force: true });
+      await fs.rm(`${f}.part`, { force: true });
+    }
+  }
+  await fs.rm(batchStatePath(root), { force: true });
+  await fs.rmdir(batchStateDir(root)).catch(() => undefined);
+}
