@@ -82,17 +82,31 @@ export function underscoreRows(image: GreyImage, a: Box, b: Box, height: number)
   return undefined;
 }
 
-/** Whether the rows of a run go on under a word's letters (an underline): more than half its width inked there. */
-function runsUnder(image: GreyImage, word: Box, rows: { top: number; bottom: number }): boolean {
+/**
+ * Whether the rows of a run go on under a word's letters (an underline): more than half the word's width inked there,
+ * or, with `near` columns given, most of the columns of the word next to the blank (an underline broken around
+ * descenders, as browsers draw it, still runs on right past the blank; an underscore stops at its own cell).
+ */
+function runsUnder(image: GreyImage, word: Box, rows: { top: number; bottom: number }, near?: { x0: number; x1: number }): boolean {
   const width = word.x1 - word.x0;
-  for (let y = rows.top; y < rows.bottom; y++) if (inkIn(image, y, word.x0, word.x1) > UNDER_WORD_COVER * width) return true;
+  for (let y = rows.top; y < rows.bottom; y++) {
+    if (inkIn(image, y, word.x0, word.x1) > UNDER_WORD_COVER * width) return true;
+    if (near && near.x1 > near.x0 && inkIn(image, y, near.x0, near.x1) > RUN_COVER * (near.x1 - near.x0)) return true;
+  }
   return false;
 }
 
-/** Whether the blank between a and b is an underscore the model read as a space (see the header). */
-export function gapIsUnderscore(image: GreyImage, a: Box, b: Box, height: number): boolean {
+/**
+ * Whether the blank between a and b is an underscore the model read as a space (see the header). `edges`: the boxes
+ * end where the letters end, so a run going on under the letters next to the blank is an underline's.
+ */
+export function gapIsUnderscore(image: GreyImage, a: Box, b: Box, height: number, edges = true): boolean {
   const rows = underscoreRows(image, a, b, height);
-  return rows !== undefined && rows.bottom - rows.top <= Math.max(2, height * 0.2) && !runsUnder(image, a, rows) && !runsUnder(image, b, rows);
+  if (rows === undefined || rows.bottom - rows.top > Math.max(2, height * 0.2)) return false;
+  const k = Math.ceil(height * 0.3);
+  const nearA = edges ? { x0: Math.max(a.x0, a.x1 - k), x1: a.x1 } : undefined;
+  const nearB = edges ? { x0: b.x0, x1: Math.min(b.x1, b.x0 + k) } : undefined;
+  return !runsUnder(image, a, rows, nearA) && !runsUnder(image, b, rows, nearB);
 }
 
 /** Whether two words' boxes all but touch: far closer than any space between words. */
@@ -103,12 +117,13 @@ function touches(a: BoxedWord, b: BoxedWord, height: number): boolean {
 /**
  * Whether an underscore the model did not read lies between a and b: in the blank between their boxes, or, when the
  * boxes all but touch, at the start of b's box or the end of a's (the box took the underscore's ink, the text did not).
+ * `edges`: look under the letters next to the blank for an underline (not when a word holds the underscore there).
  */
-function underscoreBetween(image: GreyImage, a: Box, b: Box, height: number): boolean {
+function underscoreBetween(image: GreyImage, a: Box, b: Box, height: number, edges: boolean): boolean {
   if (a.x1 > b.x0) a = { ...a, x1: inkEnd(image, a, b) };
-  if (b.x0 - a.x1 > height * 0.15) return gapIsUnderscore(image, a, b, height);
+  if (b.x0 - a.x1 > height * 0.15) return gapIsUnderscore(image, a, b, height, edges);
   const cell = Math.ceil(height * 0.3);
-  return gapIsUnderscore(image, { ...a, x1: b.x0 }, { ...b, x0: b.x0 + cell }, height) || gapIsUnderscore(image, { ...a, x1: a.x1 - cell }, b, height);
+  return gapIsUnderscore(image, { ...a, x1: b.x0 }, { ...b, x0: b.x0 + cell }, height, false) || gapIsUnderscore(image, { ...a, x1: a.x1 - cell }, b, height, false);
 }
 
 /**
@@ -140,7 +155,7 @@ export function mendUnderscores(words: readonly BoxedWord[], image: GreyImage): 
   for (const word of words) {
     const last = out[out.length - 1];
     const held = last !== undefined && underscoreAtJoin(last, word);
-    if (last && ((held && touches(last, word, height)) || underscoreBetween(image, last.bbox, word.bbox, height))) out[out.length - 1] = joined(last, word, held ? '' : '_');
+    if (last && ((held && touches(last, word, height)) || underscoreBetween(image, last.bbox, word.bbox, height, !held))) out[out.length - 1] = joined(last, word, held ? '' : '_');
     else out.push(word);
   }
   return out;

@@ -110,6 +110,13 @@ describe('the underscore rule on drawn pixels', () => {
     }
   });
 
+  it('keeps the space under a link whose underline is broken around descenders', () => {
+    // Under each word the underline covers less than half its width (gaps around descenders), but runs on past the blank.
+    const broken: (readonly [number, number, number, number])[] = [[12, 45, 16, 47], [24, 45, 28, 47], [40, 45, 68, 47], [70, 45, 82, 47], [95, 45, 100, 47]];
+    const image = drawn(130, 70, [...letters, ...broken]);
+    assert.deepEqual(mendUnderscores(pair, image).map((w) => w.text), ['MAX', 'ENTRIES']);
+  });
+
   it('does not take the top of the next line for an underscore', () => {
     const image = drawn(130, 70, [...letters, [52, 56, 68, 58]]);
     assert.deepEqual(mendUnderscores(pair, image).map((w) => w.text), ['MAX', 'ENTRIES']);
