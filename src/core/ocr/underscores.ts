@@ -172,10 +172,8 @@ function joined(a: BoxedWord, b: BoxedWord, between: string): BoxedWord {
  */
 export function mendBlocks(blocks: readonly TesseractJsonBlock[], image: GreyImage): TesseractJsonBlock[] {
   return blocks.map((block) => ({
-    ...block,
-    paragraphs: block.paragraphs?.map((paragraph) => ({
-      ...paragraph,
-      lines: paragraph.lines?.map((line) => {
+    paragraphs: (block.paragraphs ?? []).map((paragraph) => ({
+      lines: (paragraph.lines ?? []).map((line) => {
         const words = line.words ?? [];
         const mended = mendUnderscores(words, image);
         return mended.length === words.length ? line : { ...line, words: mended, text: mended.map((w) => w.text).join(' ') };
