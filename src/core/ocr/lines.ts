@@ -10,7 +10,7 @@ interface TesseractBbox {
   x1: number;
   y1: number;
 }
-interface TesseractJsonWord {
+export interface TesseractJsonWord {
   text: string;
   confidence: number;
   bbox: TesseractBbox;

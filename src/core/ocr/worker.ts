@@ -9,6 +9,7 @@ import { isMainThread, parentPort, workerData, type MessagePort } from 'node:wor
 import { gunzipSync } from 'node:zlib';
 import { correctLines } from './corrections';
 import { toLines, type TesseractJsonBlock } from './lines';
+import { mendBlocks } from './underscores';
 import { planRegions } from './plan';
 import { framed, prepareRegion, shownText } from './prepare';
 import { LAYOUT, LOG, RECOGNIZE, WORKER_MARK, type Answer, type GreyImage, type LayoutPayload, type Packet, type RecognizeAnswer, type RecognizePayload } from './protocol';
@@ -104,7 +105,7 @@ function recognize(tesseract: TesseractWorkerScript, packet: Packet, answer: (st
     if (reply.status === 'reject') return answer('reject', reply.data);
     const result = reply.data as { blocks: TesseractJsonBlock[] | null; confidence: number | null };
     const factor = 1 / prepared.scale;
-    const lines = correctLines(toLines(result.blocks ?? [], { factor, x: region.rect.x + shown.x * factor, y: region.rect.y + shown.y * factor, unit: payload.unitScale }));
+    const lines = correctLines(toLines(mendBlocks(result.blocks ?? [], shown.image), { factor, x: region.rect.x + shown.x * factor, y: region.rect.y + shown.y * factor, unit: payload.unitScale }));
     const data: RecognizeAnswer = {
       lines,
       meanConfidence: result.confidence ?? 0,
