@@ -6,7 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { altOutcomeOfAnswer, applyFix, cachedAltOutcome, planAltGroups, planFix, purposeLines, type AltGroup, type AltJob, type AltOutcome, type AltRunOptions, type DocFile, type FixAltResult } from '../../core/docs';
-import { clearBatchState, downloadPath, readResultFile, type BatchAnswer, type BatchApi, type BatchInfo, type BatchState } from '../../core/batch';
+import { clearBatchState, downloadPath, maxResultBytes, readResultFile, type BatchAnswer, type BatchApi, type BatchInfo, type BatchState } from '../../core/batch';
 import type { FixOptions } from './fix';
 
 export interface ApplyContext {
@@ -36,8 +36,9 @@ export async function collectAnswers(ctx: ApplyContext, state: BatchState, infos
       if (!fileId) continue;
       const dest = downloadPath(ctx.o.root, info.id, which);
       const have = await fs.stat(dest).then(() => true, () => false);
-      if (!have) await ctx.api.download(fileId, dest, ctx.o.io.signal);
-      await readResultFile(dest, answers, ctx.secrets());
+      if (!have) await ctx.api.download(fileId, dest, ctx.o.io.signal, maxResultBytes(state.batches[n]?.customIds.length ?? 0));
+      const unread = await readResultFile(dest, answers, ctx.secrets());
+      if (unread) ctx.o.say(`batch ${info.id}: ${unread} line(s) of its ${which} file could not be read (not JSON, cut short, too long or without a custom_id); their requests count as unanswered.`);
     }
     // Requests the batch ended without answering: why, by how it ended.
     const why = NO_ANSWER[info.status] ?? `the batch ended ${info.status} without an answer for it`;

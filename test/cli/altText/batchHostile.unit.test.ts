@@ -1,0 +1,60 @@
+/**
+ * `alt-text fix --batch` against a hostile or broken Batch API server and a hostile repository: a download without
+ * end, result lines that are not ones, a batch object with another id, a state file that is not a job, two runs at
+ * once — each ends with a clear message, memory bounded, nothing the user had lost, nothing submitted twice.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { BatchLikeServer, type BatchServerOptions } from '../../support/batchServer';
+import { runCliProcess, type CliProcessOptions } from '../../support/cli';
+import { image } from '../../support/paths';
+import { findImages } from '../../../src/core/finders';
+
+let tmp = '';
+let repo = '';
+let server: BatchLikeServer;
+
+async function startServer(options: BatchServerOptions = {}): Promise<void> {
+  server = new BatchLikeServer(options);
+  await server.start();
+}
+
+const env = () => ({ AZURE_OPENAI_ENDPOINT: server.url, AZURE_OPENAI_DEPLOYMENT: 'gpt-4o-batch', AZURE_OPENAI_API_KEY: server.key });
+const fix = (args: string[], more: Partial<CliProcessOptions> = {}) =>
+  runCliProcess(['alt-text', 'fix', ...args, 'docs'], { cwd: repo, guardLog: path.join(tmp, 'guard.log'), secrets: [server.key], env: env(), ...more });
+const read = (rel: string) => fs.readFile(path.join(repo, rel), 'utf8');
+const statePath = () => path.join(repo, '.describe-image', 'batch.json');
+const alts = async (rel: string) => findImages(await read(rel), 'markdown').map((i) => i.alt ?? '');
+
+beforeEach(async () => {
+  tmp = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'di-batch-hostile-')));
+  repo = path.join(tmp, 'repo');
+  await fs.mkdir(path.join(repo, 'docs'), { recursive: true });
+  await fs.copyFile(image('ui.png'), path.join(repo, 'docs', 'ui.png'));
+  await fs.copyFile(image('photo.jpg'), path.join(repo, 'docs', 'photo.jpg'));
+  await fs.writeFile(path.join(repo, 'docs', 'setup.md'), '# Set up\n\nOpen the settings.\n\n![](ui.png)\n\nThe team at work:\n\n![](photo.jpg)\n');
+});
+afterEach(async () => {
+  await server.stop();
+  await fs.rm(tmp, { recursive: true, force: true });
+});
+
+describe('alt-text fix --batch, hostile server', () => {
+  it('a result file sent without end is stopped at a bound with a clear error, memory bounded, nothing written', async () => {
+    await startServer();
+    assert.equal((await fix(['--batch'])).code, 0);
+    server.complete();
+    server.endlessDownload = true;
+    const run = await fix(['--batch'], { killAfterMs: 60_000, measureMemory: true });
+    assert.equal(run.signal, null, 'the run ended by itself');
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /sent more for the file file-\w+ than \d+ bytes/);
+    assert.ok((run.peakBytes ?? 0) < 400 * 1024 * 1024, `peak ${run.peakBytes}`);
+    assert.deepEqual(await alts('docs/setup.md'), ['', '']);
+    assert.ok(existsSync(statePath()), 'the job is kept');
+    assert.deepEqual((await fs.readdir(path.join(repo, '.describe-image'))).filter((f) => f.endsWith('.part')), [], 'the garbage is not kept to be resumed');
+  });
+});
