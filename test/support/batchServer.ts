@@ -79,6 +79,8 @@ export class BatchLikeServer {
   ignoreRange = false;
   /** Send a file's content without end (a broken or hostile server), until the client goes. */
   endlessDownload = false;
+  /** Creating a batch waits for this (to hold a run midway through its submission). */
+  holdCreate: Promise<void> | undefined;
   /** Change each batch object before it is sent (a hostile server: another id, the key in a field). */
   patchBatch: ((json: Record<string, unknown>) => Record<string, unknown>) | undefined;
   chatRequests = 0;
@@ -189,7 +191,10 @@ export class BatchLikeServer {
     if (this.options.noBatch) return error(this.options.noBatch, String(this.options.noBatch), this.options.noBatch === 404 ? 'Resource not found' : 'Method Not Allowed');
     const route = url.pathname.slice(base.length);
     if (req.method === 'POST' && route === '/files') return this.upload(req, raw, send, error);
-    if (req.method === 'POST' && route === '/batches') return this.create(raw, send, error);
+    if (req.method === 'POST' && route === '/batches') {
+      await this.holdCreate;
+      return this.create(raw, send, error);
+    }
     let m = /^\/batches\/([^/]+)(\/cancel)?$/.exec(route);
     if (m) {
       const b = this.batches.get(decodeURIComponent(m[1] ?? ''));

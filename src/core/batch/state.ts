@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { DescribeError } from '../base';
 import type { BatchShape } from './api';
@@ -77,6 +78,51 @@ export async function assertStateDirReal(root: string): Promise<void> {
   if (stat && !stat.isDirectory()) {
     throw new DescribeError('bad-input', `${BATCH_STATE_DIR} is ${stat.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}: the batch job is kept only in a real folder inside ${root}. Remove it and run again.`);
   }
+}
+
+export const BATCH_LOCK_FILE = 'batch.lock';
+
+/** Whether the run that wrote a lock (`host pid`) still runs: a lock from another machine, or of a gone process, is stale. */
+function lockHolderAlive(text: string): boolean {
+  const [host, pidText] = text.trim().split(' ');
+  const pid = Number(pidText);
+  if (host !== os.hostname() || !Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Take the folder's batch job for this run (`.describe-image/batch.lock`, made exclusively): a second run at the same
+ * time is refused before it sends anything, so it neither submits a second batch nor overwrites the job or applies it
+ * twice. A lock left by a run that ended abruptly is taken over. The function returned gives it back.
+ */
+export async function lockBatchJob(root: string): Promise<() => Promise<void>> {
+  await assertStateDirReal(root);
+  await fs.mkdir(batchStateDir(root), { recursive: true });
+  await assertStateDirReal(root);
+  const lock = path.join(batchStateDir(root), BATCH_LOCK_FILE);
+  const mine = `${os.hostname()} ${process.pid}\n`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await fs.writeFile(lock, mine, { flag: 'wx' });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw e;
+      const held = await fs.readFile(lock, 'utf8').catch(() => '');
+      if (lockHolderAlive(held)) {
+        throw new DescribeError('bad-input', `another describe-image run (process ${held.trim().split(' ')[1] ?? '?'}) is working on the batch job of this folder; nothing was sent. Wait for it to end (--batch-status shows where the job is), or remove ${BATCH_STATE_DIR}/${BATCH_LOCK_FILE} if no run is.`);
+      }
+      await fs.rm(lock, { force: true });
+    }
+  }
+  return async () => {
+    if ((await fs.readFile(lock, 'utf8').catch(() => '')) === mine) await fs.rm(lock, { force: true });
+    await fs.rmdir(batchStateDir(root)).catch(() => undefined);
+  };
 }
 
 /** Save the job atomically. */

@@ -57,4 +57,34 @@ describe('alt-text fix --batch, hostile server', () => {
     assert.ok(existsSync(statePath()), 'the job is kept');
     assert.deepEqual((await fs.readdir(path.join(repo, '.describe-image'))).filter((f) => f.endsWith('.part')), [], 'the garbage is not kept to be resumed');
   });
+
+  it('a second run while the first is submitting is refused before it sends anything: one batch, the job not overwritten', async () => {
+    await startServer();
+    let release = () => {};
+    server.holdCreate = new Promise<void>((resolve) => (release = resolve));
+    const first = fix(['--batch']);
+    while (!server.records.some((r) => r.path.endsWith('/files'))) await new Promise((r) => setTimeout(r, 50));
+    const before = server.records.length;
+    const second = await fix(['--batch'], { killAfterMs: 30_000 });
+    const sentBySecond = server.records.slice(before);
+    release();
+    const done = await first;
+    assert.equal(done.code, 0, done.stderr);
+    assert.equal(second.code, 2, second.stderr);
+    assert.match(second.stderr, /another describe-image run \(process \d+\) is working on the batch job of this folder; nothing was sent/);
+    assert.deepEqual(sentBySecond, [], 'the second run sent nothing');
+    assert.equal(server.batches.size, 1);
+    const state = JSON.parse(await fs.readFile(statePath(), 'utf8')) as { batches: { id: string }[] };
+    assert.deepEqual(state.batches.map((b) => b.id), [server.only().id]);
+    assert.deepEqual(await fs.readdir(path.join(repo, '.describe-image')), ['batch.json'], 'the lock is given back');
+  });
+
+  it('a lock left by a run that ended abruptly is taken over', async () => {
+    await startServer();
+    await fs.mkdir(path.join(repo, '.describe-image'));
+    await fs.writeFile(path.join(repo, '.describe-image', 'batch.lock'), `${os.hostname()} 999999999\n`);
+    const run = await fix(['--batch']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(server.batches.size, 1);
+  });
 });
