@@ -56,8 +56,9 @@ export async function loadBatchState(root: string): Promise<BatchState | undefin
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw new DescribeError('bad-input', `${path.relative(root, file)} cannot be read (${code ?? 'error'}); it was left as it is.`, { cause: e });
   }
   let json: unknown;
   try {
@@ -66,10 +67,26 @@ export async function loadBatchState(root: string): Promise<BatchState | undefin
     json = undefined;
   }
   const s = json as Partial<BatchState> | undefined;
-  if (!s || s.kind !== 'describe-image-batch' || s.version !== 1 || !Array.isArray(s.batches) || typeof s.requests !== 'object' || typeof s.files !== 'object') {
-    throw new DescribeError('bad-input', `${path.relative(root, file)} is not a describe-image batch state; it was left as it is. Move it away to submit a new batch.`);
+  const left = `${path.relative(root, file)} is not a describe-image batch state; it was left as it is. Move it away to submit a new batch.`;
+  if (s?.kind === 'describe-image-batch' && typeof s.version === 'number' && s.version > 1) {
+    throw new DescribeError('bad-input', `${path.relative(root, file)} was written by a newer describe-image (job version ${s.version}); it was left as it is: collect it with that version.`);
   }
-  return s as BatchState;
+  if (!isBatchState(s)) throw new DescribeError('bad-input', left);
+  return s;
+}
+
+const isText = (v: unknown, max = 1000): v is string => typeof v === 'string' && v.length > 0 && v.length <= max && ![...v].some((c) => c.charCodeAt(0) < 0x20);
+const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const isUse = (u: unknown): boolean => isRecord(u) && isText(u['file']) && typeof u['line'] === 'number' && typeof u['column'] === 'number' && typeof u['src'] === 'string';
+
+/** Every field of a job as this version writes it: ids and names short and without control characters. */
+function isBatchState(s: Partial<BatchState> | undefined): s is BatchState {
+  if (!s || s.kind !== 'describe-image-batch' || s.version !== 1 || !isText(s.endpoint, 2000) || typeof s.deployment !== 'string') return false;
+  if (s.task !== undefined && s.task !== 'fix' && s.task !== 'verify') return false;
+  if (!Array.isArray(s.batches) || !isRecord(s.requests) || !isRecord(s.files)) return false;
+  const batchesOk = s.batches.every((b: unknown) => isRecord(b) && isText(b['id'], 200) && isText(b['inputFileId'], 200) && Array.isArray(b['customIds']) && b['customIds'].every((id) => isText(id, 200)));
+  const requestsOk = Object.values(s.requests).every((r: unknown) => isRecord(r) && typeof r['key'] === 'string' && Array.isArray(r['uses']) && r['uses'].every(isUse));
+  return batchesOk && requestsOk && Object.values(s.files).every((h) => typeof h === 'string');
 }
 
 /** The job's folder, when it exists, is a real folder: a symbolic link could lead the job and downloads out of the repository. */
