@@ -133,11 +133,11 @@ export class BatchApi {
   }
 
   get(id: string, signal?: AbortSignal): Promise<BatchInfo> {
-    return this.json({ method: 'GET', operation: `/batches/${encodeURIComponent(id)}`, signal }).then(batchInfo);
+    return this.json({ method: 'GET', operation: `/batches/${encodeURIComponent(id)}`, signal }).then((j) => sameBatch(id, batchInfo(j)));
   }
 
   cancel(id: string, signal?: AbortSignal): Promise<BatchInfo> {
-    return this.json({ method: 'POST', operation: `/batches/${encodeURIComponent(id)}/cancel`, signal }).then(batchInfo);
+    return this.json({ method: 'POST', operation: `/batches/${encodeURIComponent(id)}/cancel`, signal }).then((j) => sameBatch(id, batchInfo(j)));
   }
 
   /**
@@ -250,6 +250,12 @@ export const MAX_JSON_BYTES = 16 * 1024 * 1024;
 
 function tooLarge(what: string, max: number): DescribeError {
   return new DescribeError('bad-response', `The service sent more for ${what} than ${max} bytes, more than any batch answer holds (a broken or hostile server); it was stopped and what arrived dropped.`);
+}
+
+/** The batch asked for, never another one (whose files would be read and applied as this one's). */
+function sameBatch(id: string, info: BatchInfo): BatchInfo {
+  if (info.id !== id) throw new DescribeError('bad-response', `The service answered for another batch than the one asked (${id}); nothing was downloaded or written, the job is kept.`);
+  return info;
 }
 
 /** A body as text, stopped (and dropped) past `max` bytes. */

@@ -87,4 +87,35 @@ describe('alt-text fix --batch, hostile server', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.equal(server.batches.size, 1);
   });
+
+  it('a batch object with another id than the one asked is refused: nothing downloaded or written, the job kept', async () => {
+    await startServer();
+    assert.equal((await fix(['--batch'])).code, 0);
+    server.complete();
+    server.patchBatch = (json) => ({ ...json, id: '../../etc/passwd' });
+    const run = await fix(['--batch']);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /answered for another batch than the one asked/);
+    assert.equal(server.records.filter((r) => r.path.endsWith('/content')).length, 0, 'nothing downloaded');
+    assert.deepEqual(await alts('docs/setup.md'), ['', '']);
+    assert.deepEqual(await fs.readdir(path.join(repo, '.describe-image')), ['batch.json']);
+  });
+
+  it('alt text holding markup, quotes, braces and newlines is written so the document keeps the same images and no link', async () => {
+    await startServer({ answer: () => 'Settings](javascript:alert(1)) "quoted" {x}\n\n<img src=x onerror=alert(1)> panel' });
+    await fs.writeFile(path.join(repo, 'docs', 'page.html'), '<p>Settings:</p>\n<img src="ui.png">\n');
+    await fs.writeFile(path.join(repo, 'docs', 'page.mdx'), 'The team:\n\n<img src="photo.jpg" />\n');
+    assert.equal((await fix(['--batch'])).code, 0);
+    server.complete();
+    const run = await fix(['--batch']);
+    assert.equal(run.code, 0, run.stderr);
+    const srcs = { 'docs/setup.md': ['ui.png', 'photo.jpg'], 'docs/page.html': ['ui.png'], 'docs/page.mdx': ['photo.jpg'] };
+    for (const [rel, kind] of [['docs/setup.md', 'markdown'], ['docs/page.html', 'html'], ['docs/page.mdx', 'mdx']] as const) {
+      const text = await read(rel);
+      if (kind === 'markdown') assert.doesNotMatch(text, /(?<!\\)\]\(javascript|(?<!\\)<img src=x/, `no live link or element: ${text}`);
+      const images = findImages(text, kind);
+      assert.deepEqual(images.map((i) => i.src), srcs[rel], text);
+      for (const i of images) assert.equal(i.alt, 'Settings](javascript:alert(1)) "quoted" {x} <img src=x onerror=alert(1)> panel', `${rel}: the alt text reads back as one line, as it was given`);
+    }
+  });
 });
