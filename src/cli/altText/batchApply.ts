@@ -4,9 +4,8 @@
  * safe write as `alt-text fix` — only in documents unchanged since submission (the others are said and left), never
  * for a request that failed (its reason is said, its image left as it is). Then the job is cleared.
  */
-import { promises as fs } from 'node:fs';
 import { altOutcomeOfAnswer, applyFix, cachedAltOutcome, planAltGroups, planFix, purposeLines, type AltGroup, type AltJob, type AltOutcome, type AltRunOptions, type DocFile, type FixAltResult } from '../../core/docs';
-import { clearBatchState, downloadPath, maxResultBytes, readResultFile, type BatchAnswer, type BatchApi, type BatchInfo, type BatchState } from '../../core/batch';
+import { clearBatchState, downloadPath, maxResultBytes, readResultFile, regularFileSize, type BatchAnswer, type BatchApi, type BatchInfo, type BatchState } from '../../core/batch';
 import type { FixOptions } from './fix';
 
 export interface ApplyContext {
@@ -35,7 +34,7 @@ export async function collectAnswers(ctx: ApplyContext, state: BatchState, infos
     for (const [which, fileId] of [['output', info.outputFileId], ['errors', info.errorFileId]] as const) {
       if (!fileId) continue;
       const dest = downloadPath(ctx.o.root, info.id, which);
-      const have = await fs.stat(dest).then(() => true, () => false);
+      const have = (await regularFileSize(dest)) !== undefined;
       if (!have) await ctx.api.download(fileId, dest, ctx.o.io.signal, maxResultBytes(state.batches[n]?.customIds.length ?? 0));
       const unread = await readResultFile(dest, answers, ctx.secrets());
       if (unread) ctx.o.say(`batch ${info.id}: ${unread} line(s) of its ${which} file could not be read (not JSON, cut short, too long or without a custom_id); their requests count as unanswered.`);

@@ -7,7 +7,7 @@
  * could carry it is redacted. A server without these endpoints (404/405) is a NoBatchEndpointError.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { constants as fsConstants, createReadStream, promises as fs } from 'node:fs';
 import { assertSecureEndpoint, DescribeError, isDescribeError, redact, type DescribeSettings } from '../base';
 import { authHeader, errorFromResponse, knownSecret, type Credential, type Transport, type TransportResponse } from '../net';
 
@@ -146,7 +146,7 @@ export class BatchApi {
    */
   async download(fileId: string, dest: string, signal?: AbortSignal, maxBytes = MAX_RESULT_FILE_BYTES): Promise<void> {
     const part = `${dest}.part`;
-    const have = await fs.stat(part).then((s) => s.size, () => 0);
+    const have = (await regularFileSize(part)) ?? 0;
     const res = await this.call({ method: 'GET', operation: `/files/${encodeURIComponent(fileId)}/content`, signal, headers: have ? { range: `bytes=${have}-` } : {} });
     if (res.status === 416 && have) {
       await res.discard();
@@ -156,7 +156,8 @@ export class BatchApi {
     if (res.status !== 200 && res.status !== 206) throw await this.errorOf(res, false, `/files/${fileId}/content`);
     const resumed = res.status === 206;
     const expected = Number(res.headers['content-length'] ?? NaN);
-    const out = await fs.open(part, resumed ? 'a' : 'w');
+    // Never through a symbolic link a repository could hold in its place (it would write outside the repository).
+    const out = await fs.open(part, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_NOFOLLOW | (resumed ? fsConstants.O_APPEND : fsConstants.O_TRUNC));
     const start = resumed ? have : 0;
     let written = 0;
     let over = false;
@@ -250,6 +251,13 @@ export const MAX_JSON_BYTES = 16 * 1024 * 1024;
 
 function tooLarge(what: string, max: number): DescribeError {
   return new DescribeError('bad-response', `The service sent more for ${what} than ${max} bytes, more than any batch answer holds (a broken or hostile server); it was stopped and what arrived dropped.`);
+}
+
+/** The size of a download (or its part) when it is there: undefined when not; refused when not a regular file. */
+export async function regularFileSize(file: string): Promise<number | undefined> {
+  const stat = await fs.lstat(file).catch(() => undefined);
+  if (stat && !stat.isFile()) throw new DescribeError('bad-input', `${file} is ${stat.isSymbolicLink() ? 'a symbolic link' : 'not a file'}: a download of the batch job is only ever a file of its own. Remove it and run again.`);
+  return stat?.size;
 }
 
 /** The batch asked for, never another one (whose files would be read and applied as this one's). */

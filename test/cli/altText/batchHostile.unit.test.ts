@@ -118,4 +118,21 @@ describe('alt-text fix --batch, hostile server', () => {
       for (const i of images) assert.equal(i.alt, 'Settings](javascript:alert(1)) "quoted" {x} <img src=x onerror=alert(1)> panel', `${rel}: the alt text reads back as one line, as it was given`);
     }
   });
+
+  for (const which of ['output.jsonl.part', 'output.jsonl'] as const) {
+    it(`a download (${which}) that the repository holds as a symbolic link out of it is refused: the file outside untouched`, async () => {
+      await startServer();
+      assert.equal((await fix(['--batch'])).code, 0);
+      server.complete();
+      const outside = path.join(tmp, 'outside.txt');
+      await fs.writeFile(outside, 'keep\n');
+      const id = server.only().id.replace(/[^A-Za-z0-9_-]/g, '_');
+      await fs.symlink(outside, path.join(repo, '.describe-image', `${id}.${which}`));
+      const run = await fix(['--batch']);
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, /is a symbolic link: a download of the batch job is only ever a file of its own/);
+      assert.equal(await fs.readFile(outside, 'utf8'), 'keep\n');
+      assert.deepEqual(await alts('docs/setup.md'), ['', '']);
+    });
+  }
 });
