@@ -135,4 +135,31 @@ describe('alt-text fix --batch, hostile server', () => {
       assert.deepEqual(await alts('docs/setup.md'), ['', '']);
     });
   }
+
+  it('a crash after the documents were written but before the job was cleared: the next run writes nothing again and clears it', async () => {
+    await startServer();
+    assert.equal((await fix(['--batch'])).code, 0);
+    const job = await fs.readFile(statePath(), 'utf8');
+    server.complete();
+    assert.equal((await fix(['--batch'])).code, 0);
+    const written = await read('docs/setup.md');
+    assert.notDeepEqual(await alts('docs/setup.md'), ['', '']);
+    await fs.mkdir(path.dirname(statePath()), { recursive: true });
+    await fs.writeFile(statePath(), job); // as the crash left it
+    const before = server.records.length;
+    const again = await fix(['--batch']);
+    assert.match(again.stderr, /skipped docs\/setup\.md: it changed since the batch was submitted/);
+    assert.equal(await read('docs/setup.md'), written, 'nothing applied twice');
+    assert.equal(existsSync(statePath()), false, 'the job is cleared');
+    assert.equal(server.records.slice(before).filter((r) => r.method === 'POST').length, 0, 'nothing submitted');
+  });
+
+  it('an http:// endpoint that is not loopback is refused before anything is sent or saved', async () => {
+    await startServer();
+    const run = await runCliProcess(['alt-text', 'fix', '--batch', 'docs'], { cwd: repo, guardLog: path.join(tmp, 'guard.log'), secrets: [server.key], env: { ...env(), AZURE_OPENAI_ENDPOINT: 'http://batch.example.com' } });
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /http/i);
+    assert.equal(existsSync(path.join(tmp, 'guard.log')) ? (await fs.readFile(path.join(tmp, 'guard.log'), 'utf8')).trim() : '', '', 'no connection attempted');
+    assert.equal(existsSync(statePath()), false);
+  });
 });
