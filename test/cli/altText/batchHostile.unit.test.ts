@@ -162,4 +162,23 @@ describe('alt-text fix --batch, hostile server', () => {
     assert.equal(existsSync(path.join(tmp, 'guard.log')) ? (await fs.readFile(path.join(tmp, 'guard.log'), 'utf8')).trim() : '', '', 'no connection attempted');
     assert.equal(existsSync(statePath()), false);
   });
+
+  it('result lines for custom_ids never submitted (constructor, __proto__, a path) and duplicates are left out; the rest applied', async () => {
+    await startServer();
+    assert.equal((await fix(['--batch'])).code, 0);
+    server.complete();
+    const batch = server.only();
+    const file = server.files.get(batch.outputFileId ?? '');
+    assert.ok(file);
+    const first = file.bytes.toString('utf8').split('\n')[0] ?? '';
+    const forged = ['constructor', '__proto__', 'toString', '../../etc/passwd'].map((id) => first.replace(/"custom_id":"[^"]*"/, `"custom_id":${JSON.stringify(id)}`));
+    file.bytes = Buffer.from(`${[...forged, first.replace('"content":"', '"content":"Duplicate ')].join('\n')}\n${file.bytes.toString('utf8')}`);
+    const run = await fix(['--batch']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /4 answer\(s\) for requests it was never given were left out/);
+    const filled = await alts('docs/setup.md');
+    assert.equal(filled.filter((a) => a.startsWith('Duplicate ')).length, 1, 'the first answer for an id is the one used');
+    assert.ok(filled.every((a) => a.length > 0), JSON.stringify(filled));
+    assert.equal(existsSync(path.join(tmp, 'etc')), false);
+  });
 });
