@@ -69,7 +69,7 @@ export async function runBatch<T>(o: FixOptions, flags: BatchFlags, task: BatchT
     const options: AltRunOptions = { settings, client, cache, maxLength: o.maxLength, signal: o.io.signal };
     const run: Run = { o, api, options, settings, flags, secrets: () => [...client.sentSecrets, ...api.sentSecrets] };
     await assertStateDirReal(o.root);
-    if (!flags.status) release = await lockBatchJob(o.root);
+    if (!flags.status && !flags.cancel) release = await lockBatchJob(o.root); // reading or cancelling the job changes nothing of it
     const state = await loadBatchState(o.root);
     const other = state && (state.task ?? 'fix') !== task.name ? `alt-text ${state.task === 'verify' ? 'check --verify' : 'fix'} --batch` : undefined;
     if (other) return { exit: o.fail(2, `the saved batch job is one of ${other}: collect it with that command first (or --batch-cancel it).`, 'bad-input') };

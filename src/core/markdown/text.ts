@@ -12,7 +12,7 @@ export function escapeMarkdownText(text: string, mdx: boolean): string {
   let out = text.replace(/[\\[\]*_`<|~$]/g, '\\$&');
   // `&` only where it would read as a character reference (`&amp;`, `&#38;`), so "AT&T" stays as it is.
   out = out.replace(/&(?=#?[A-Za-z0-9]+;)/g, '\\&');
-  out = mdx ? out.replace(/[{}]/g, '\\$&') : out.replace(/:(?=[A-Za-z0-9])/g, '\\:');
+  out = mdx ? out.replace(/[{}]/g, '\\$&') : out.replace(/(?<!:):(?=[A-Za-z0-9])/g, '\\:');
   return out;
 }
 
