@@ -77,6 +77,12 @@ export class BatchLikeServer {
   dropNextDownloadAfter: number | undefined;
   /** Answer a Range request with the whole file (200), as a server without range support does. */
   ignoreRange = false;
+  /** Send a file's content without end (a broken or hostile server), until the client goes. */
+  endlessDownload = false;
+  /** Creating a batch waits for this (to hold a run midway through its submission). */
+  holdCreate: Promise<void> | undefined;
+  /** Change each batch object before it is sent (a hostile server: another id, the key in a field). */
+  patchBatch: ((json: Record<string, unknown>) => Record<string, unknown>) | undefined;
   chatRequests = 0;
   private server: http.Server | undefined;
   private readonly sockets = new Set<Socket>();
@@ -185,7 +191,10 @@ export class BatchLikeServer {
     if (this.options.noBatch) return error(this.options.noBatch, String(this.options.noBatch), this.options.noBatch === 404 ? 'Resource not found' : 'Method Not Allowed');
     const route = url.pathname.slice(base.length);
     if (req.method === 'POST' && route === '/files') return this.upload(req, raw, send, error);
-    if (req.method === 'POST' && route === '/batches') return this.create(raw, send, error);
+    if (req.method === 'POST' && route === '/batches') {
+      await this.holdCreate;
+      return this.create(raw, send, error);
+    }
     let m = /^\/batches\/([^/]+)(\/cancel)?$/.exec(route);
     if (m) {
       const b = this.batches.get(decodeURIComponent(m[1] ?? ''));
@@ -256,8 +265,18 @@ export class BatchLikeServer {
     send(200, this.batchJson(batch));
   }
 
+  private endless(res: http.ServerResponse): void {
+    const chunk = Buffer.alloc(256 * 1024, 'x');
+    const more = () => {
+      while (!res.destroyed && res.write(chunk));
+      if (!res.destroyed) res.once('drain', more);
+    };
+    res.on('close', () => res.removeAllListeners('drain'));
+    more();
+  }
+
   private batchJson(b: FakeBatch): unknown {
-    return {
+    const json = {
       id: b.id,
       object: 'batch',
       endpoint: this.shape === 'openai' ? '/v1/chat/completions' : '/chat/completions',
@@ -270,6 +289,7 @@ export class BatchLikeServer {
       created_at: 1733443200,
       request_counts: { total: b.lines.length, completed: b.completed, failed: b.failed },
     };
+    return this.patchBatch ? this.patchBatch(json) : json;
   }
 
   private download(id: string, req: http.IncomingMessage, res: http.ServerResponse, url: URL, error: (s: number, c: string, m: string) => void): void {
@@ -280,6 +300,10 @@ export class BatchLikeServer {
     const body = file.bytes.subarray(start);
     const status = range ? 206 : 200;
     this.records.push({ method: 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, status });
+    if (this.endlessDownload) {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      return this.endless(res);
+    }
     res.writeHead(status, { 'content-type': 'application/octet-stream', 'content-length': String(body.length), ...(range ? { 'content-range': `bytes ${start}-${file.bytes.length - 1}/${file.bytes.length}` } : {}) });
     const drop = this.dropNextDownloadAfter;
     if (drop !== undefined && drop < body.length) {

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { nothingToFixMessage, planAltGroups, planFix, type AltGroup, type AltRunOptions, type DocFile } from '../../core/docs';
 import { isDescribeError, type DescribeSettings } from '../../core/base';
-import { assertStateDirReal, BatchApi, batchLimitsOf, batchShapeOf, isFinished, loadBatchState, saveBatchState, writeBatchInput, NoBatchEndpointError, type BatchAnswer, type BatchInfo, type BatchInput, type BatchLimits, type BatchState, type BatchUse } from '../../core/batch';
+import { assertStateDirReal, BatchApi, lockBatchJob, batchLimitsOf, batchShapeOf, isFinished, loadBatchState, saveBatchState, writeBatchInput, NoBatchEndpointError, type BatchAnswer, type BatchInfo, type BatchInput, type BatchLimits, type BatchState, type BatchUse } from '../../core/batch';
 import { applyAnswers, collectAnswers, type ApplyContext } from './batchApply';
 import { RunBackend } from './backend';
 import type { FixOptions } from './fix';
@@ -61,6 +61,7 @@ export async function batchFix(docs: readonly DocFile[], o: FixOptions, flags: B
 /** Submit, follow or apply a batch job of `task`. */
 export async function runBatch<T>(o: FixOptions, flags: BatchFlags, task: BatchTask<T>): Promise<BatchEnd<T>> {
   const backend = new RunBackend(o);
+  let release: (() => Promise<void>) | undefined;
   try {
     const { settings, client, cache, credential, transport } = await backend.open();
     const api = new BatchApi({ settings, credential, transport });
@@ -68,6 +69,7 @@ export async function runBatch<T>(o: FixOptions, flags: BatchFlags, task: BatchT
     const options: AltRunOptions = { settings, client, cache, maxLength: o.maxLength, signal: o.io.signal };
     const run: Run = { o, api, options, settings, flags, secrets: () => [...client.sentSecrets, ...api.sentSecrets] };
     await assertStateDirReal(o.root);
+    if (!flags.status && !flags.cancel) release = await lockBatchJob(o.root); // reading or cancelling the job changes nothing of it
     const state = await loadBatchState(o.root);
     const other = state && (state.task ?? 'fix') !== task.name ? `alt-text ${state.task === 'verify' ? 'check --verify' : 'fix'} --batch` : undefined;
     if (other) return { exit: o.fail(2, `the saved batch job is one of ${other}: collect it with that command first (or --batch-cancel it).`, 'bad-input') };
@@ -85,6 +87,7 @@ export async function runBatch<T>(o: FixOptions, flags: BatchFlags, task: BatchT
     if (e instanceof NoBatchEndpointError) return { exit: o.fail(1, backend.message(e), 'no-batch-endpoint') };
     return { exit: o.fail(e.isInputError ? 2 : 1, `${backend.message(e)} Nothing was written to the documents.`, e.code) };
   } finally {
+    await release?.();
     await backend.close(true);
   }
 }

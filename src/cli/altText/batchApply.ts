@@ -4,9 +4,8 @@
  * safe write as `alt-text fix` — only in documents unchanged since submission (the others are said and left), never
  * for a request that failed (its reason is said, its image left as it is). Then the job is cleared.
  */
-import { promises as fs } from 'node:fs';
 import { altOutcomeOfAnswer, applyFix, cachedAltOutcome, planAltGroups, planFix, purposeLines, type AltGroup, type AltJob, type AltOutcome, type AltRunOptions, type DocFile, type FixAltResult } from '../../core/docs';
-import { clearBatchState, downloadPath, readResultFile, type BatchAnswer, type BatchApi, type BatchInfo, type BatchState } from '../../core/batch';
+import { clearBatchState, downloadPath, maxResultBytes, readResultFile, regularFileSize, type BatchAnswer, type BatchApi, type BatchInfo, type BatchState } from '../../core/batch';
 import type { FixOptions } from './fix';
 
 export interface ApplyContext {
@@ -32,18 +31,29 @@ export async function collectAnswers(ctx: ApplyContext, state: BatchState, infos
       ctx.o.say(`batch ${info.id} failed${info.errors.length ? ':' : '.'}`);
       for (const e of info.errors) ctx.o.say(`  ${e.line !== undefined ? `line ${e.line}: ` : ''}${e.code ? `${e.code}: ` : ''}${ctx.api.redact(e.message)}`);
     }
-    for (const [which, fileId] of [['output', info.outputFileId], ['errors', info.errorFileId]] as const) {
-      if (!fileId) continue;
-      const dest = downloadPath(ctx.o.root, info.id, which);
-      const have = await fs.stat(dest).then(() => true, () => false);
-      if (!have) await ctx.api.download(fileId, dest, ctx.o.io.signal);
-      await readResultFile(dest, answers, ctx.secrets());
-    }
+    const customIds = state.batches[n]?.customIds ?? [];
+    const got = await readBatchFiles(ctx, info, customIds.length);
+    const strangers = [...got.keys()].filter((id) => !customIds.includes(id)).length;
+    if (strangers) ctx.o.say(`batch ${info.id}: ${strangers} answer(s) for requests it was never given were left out.`);
     // Requests the batch ended without answering: why, by how it ended.
     const why = NO_ANSWER[info.status] ?? `the batch ended ${info.status} without an answer for it`;
-    for (const id of state.batches[n]?.customIds ?? []) if (!answers.has(id)) answers.set(id, { ok: false, reason: `${why}; a later run submits it again` });
+    for (const id of customIds) answers.set(id, got.get(id) ?? { ok: false, reason: `${why}; a later run submits it again` });
   }
   return answers;
+}
+
+/** A finished batch's output and error files downloaded (unless already there) and read: per custom id as the service gave it. */
+async function readBatchFiles(ctx: ApplyContext, info: BatchInfo, requests: number): Promise<Map<string, BatchAnswer>> {
+  const got = new Map<string, BatchAnswer>();
+  for (const [which, fileId] of [['output', info.outputFileId], ['errors', info.errorFileId]] as const) {
+    if (!fileId) continue;
+    const dest = downloadPath(ctx.o.root, info.id, which);
+    const have = (await regularFileSize(dest)) !== undefined;
+    if (!have) await ctx.api.download(fileId, dest, ctx.o.io.signal, maxResultBytes(requests));
+    const unread = await readResultFile(dest, got, ctx.secrets());
+    if (unread) ctx.o.say(`batch ${info.id}: ${unread} line(s) of its ${which} file could not be read (not JSON, cut short, too long or without a custom_id); their requests count as unanswered.`);
+  }
+  return got;
 }
 
 /** The outcome of one group of the plan: its batch answer, else the cache, else none (not in this batch). */
@@ -86,7 +96,7 @@ export async function outcomesOf(ctx: ApplyContext, options: AltRunOptions, jobs
     if (outcome) for (const job of group.jobs) results.set(job.id, outcome);
   }
   for (const [id, answer] of answers) {
-    const request = state?.requests[id];
+    const request = state && Object.hasOwn(state.requests, id) ? state.requests[id] : undefined;
     if (used.has(id) || !request || !answer.ok) continue;
     altOutcomeOfAnswer(options, { id, source: request.uses[0]?.file ?? id }, request.key, answer.text, answer.finishReason, (t) => ctx.api.redact(t));
   }

@@ -7,7 +7,7 @@
  * could carry it is redacted. A server without these endpoints (404/405) is a NoBatchEndpointError.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { constants as fsConstants, createReadStream, promises as fs } from 'node:fs';
 import { assertSecureEndpoint, DescribeError, isDescribeError, redact, type DescribeSettings } from '../base';
 import { authHeader, errorFromResponse, knownSecret, type Credential, type Transport, type TransportResponse } from '../net';
 
@@ -133,20 +133,20 @@ export class BatchApi {
   }
 
   get(id: string, signal?: AbortSignal): Promise<BatchInfo> {
-    return this.json({ method: 'GET', operation: `/batches/${encodeURIComponent(id)}`, signal }).then(batchInfo);
+    return this.json({ method: 'GET', operation: `/batches/${encodeURIComponent(id)}`, signal }).then((j) => sameBatch(id, batchInfo(j)));
   }
 
   cancel(id: string, signal?: AbortSignal): Promise<BatchInfo> {
-    return this.json({ method: 'POST', operation: `/batches/${encodeURIComponent(id)}/cancel`, signal }).then(batchInfo);
+    return this.json({ method: 'POST', operation: `/batches/${encodeURIComponent(id)}/cancel`, signal }).then((j) => sameBatch(id, batchInfo(j)));
   }
 
   /**
    * A file's content into `dest`: written to `dest.part` as it arrives, and renamed when whole. A part left by an
    * interrupted download is resumed with a Range request (a server that answers 200 instead sends it all again).
    */
-  async download(fileId: string, dest: string, signal?: AbortSignal): Promise<void> {
+  async download(fileId: string, dest: string, signal?: AbortSignal, maxBytes = MAX_RESULT_FILE_BYTES): Promise<void> {
     const part = `${dest}.part`;
-    const have = await fs.stat(part).then((s) => s.size, () => 0);
+    const have = (await regularFileSize(part)) ?? 0;
     const res = await this.call({ method: 'GET', operation: `/files/${encodeURIComponent(fileId)}/content`, signal, headers: have ? { range: `bytes=${have}-` } : {} });
     if (res.status === 416 && have) {
       await res.discard();
@@ -156,19 +156,29 @@ export class BatchApi {
     if (res.status !== 200 && res.status !== 206) throw await this.errorOf(res, false, `/files/${fileId}/content`);
     const resumed = res.status === 206;
     const expected = Number(res.headers['content-length'] ?? NaN);
-    const out = await fs.open(part, resumed ? 'a' : 'w');
+    // Never through a symbolic link a repository could hold in its place (it would write outside the repository).
+    const out = await fs.open(part, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_NOFOLLOW | (resumed ? fsConstants.O_APPEND : fsConstants.O_TRUNC));
+    const start = resumed ? have : 0;
     let written = 0;
+    let over = false;
     try {
       for await (const chunk of res.body) {
+        over = start + written + chunk.length > maxBytes;
+        if (over) break;
         await out.write(chunk);
         written += chunk.length;
       }
     } catch (e) {
-      throw new DescribeError('network', `The download of ${fileId} broke after ${have + written} bytes; what arrived is kept (${part}): run again to resume it.`, { cause: e });
+      throw new DescribeError('network', `The download of ${fileId} broke after ${start + written} bytes; what arrived is kept (${part}): run again to resume it.`, { cause: e });
     } finally {
       await out.close();
     }
-    if (Number.isFinite(expected) && written !== expected) throw new DescribeError('network', `The download of ${fileId} ended after ${have + written} bytes, short of what was announced; run again to resume it.`);
+    if (over) {
+      await res.discard();
+      await fs.rm(part, { force: true });
+      throw tooLarge(`the file ${fileId}`, maxBytes);
+    }
+    if (Number.isFinite(expected) && written !== expected) throw new DescribeError('network', `The download of ${fileId} ended after ${start + written} bytes, short of what was announced; run again to resume it.`);
     await fs.rename(part, dest);
   }
 
@@ -181,7 +191,7 @@ export class BatchApi {
 
   private async json(call: Call): Promise<Record<string, unknown>> {
     const res = await this.call(call);
-    const text = await res.text();
+    const text = await boundedText(res, MAX_JSON_BYTES, call.operation);
     if (res.status < 200 || res.status >= 300) throw this.errorFrom(res, text, call.endpointCheck === true, call.operation);
     try {
       const json = JSON.parse(text) as unknown;
@@ -216,7 +226,7 @@ export class BatchApi {
   }
 
   private async errorOf(res: TransportResponse, endpointCheck: boolean, operation: string): Promise<DescribeError> {
-    return this.errorFrom(res, await res.text().catch(() => ''), endpointCheck, operation);
+    return this.errorFrom(res, await boundedText(res, MAX_JSON_BYTES, operation).catch(() => ''), endpointCheck, operation);
   }
 
   private errorFrom(res: TransportResponse, bodyText: string, endpointCheck: boolean, operation: string): DescribeError {
@@ -225,6 +235,50 @@ export class BatchApi {
     const apiVersion = settings.apiStyle === 'deployments' ? batchApiVersion(settings.apiVersion) : undefined;
     return errorFromResponse({ status: res.status, headers: res.headers, bodyText, deployment: settings.deployment, endpoint: settings.endpoint, apiVersion, provider: settings.provider, auth: credential.kind, secrets: [...this.secrets] });
   }
+}
+
+/** The most one result line may hold (an answer of a few hundred tokens is a few kB): far above any real one. */
+export const MAX_RESULT_LINE_BYTES = 1024 * 1024;
+/** The most a result file may hold (a server that sends without end is stopped there). */
+export const MAX_RESULT_FILE_BYTES = 4 * 1024 * 1024 * 1024;
+
+/** The most the result file of a batch of `requests` requests may hold: a full line for each, and some. */
+export function maxResultBytes(requests: number): number {
+  return Math.min(MAX_RESULT_FILE_BYTES, (requests + 16) * MAX_RESULT_LINE_BYTES);
+}
+/** The most a JSON answer (a batch, a file, an error) may hold. */
+export const MAX_JSON_BYTES = 16 * 1024 * 1024;
+
+function tooLarge(what: string, max: number): DescribeError {
+  return new DescribeError('bad-response', `The service sent more for ${what} than ${max} bytes, more than any batch answer holds (a broken or hostile server); it was stopped and what arrived dropped.`);
+}
+
+/** The size of a download (or its part) when it is there: undefined when not; refused when not a regular file. */
+export async function regularFileSize(file: string): Promise<number | undefined> {
+  const stat = await fs.lstat(file).catch(() => undefined);
+  if (stat && !stat.isFile()) throw new DescribeError('bad-input', `${file} is ${stat.isSymbolicLink() ? 'a symbolic link' : 'not a file'}: a download of the batch job is only ever a file of its own. Remove it and run again.`);
+  return stat?.size;
+}
+
+/** The batch asked for, never another one (whose files would be read and applied as this one's). */
+function sameBatch(id: string, info: BatchInfo): BatchInfo {
+  if (info.id !== id) throw new DescribeError('bad-response', `The service answered for another batch than the one asked (${id}); nothing was downloaded or written, the job is kept.`);
+  return info;
+}
+
+/** A body as text, stopped (and dropped) past `max` bytes. */
+async function boundedText(res: TransportResponse, max: number, what: string): Promise<string> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    size += chunk.length;
+    if (size > max) {
+      await res.discard();
+      throw tooLarge(what, max);
+    }
+    parts.push(chunk);
+  }
+  return Buffer.concat(parts).toString('utf8');
 }
 
 const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);

@@ -4,9 +4,9 @@
  * reason it failed — the service's error code and message (a content filter, an image it refused, …), redacted.
  */
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { isDescribeError, redact } from '../base';
 import { parseChatCompletion } from '../net';
+import { MAX_RESULT_LINE_BYTES } from './api';
 
 export type BatchAnswer =
   | { readonly ok: true; readonly text: string; readonly finishReason: string | undefined }
@@ -48,14 +48,48 @@ export function readResultLine(line: string, secrets: readonly string[]): { cust
   }
 }
 
-/** Every line of a result file into `into` (a success is never replaced by a failure for the same id). */
-export async function readResultFile(file: string, into: Map<string, BatchAnswer>, secrets: readonly string[]): Promise<void> {
-  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-  for await (const line of lines) {
-    if (!line.trim()) continue;
-    const read = readResultLine(line, secrets);
-    if (!read) continue;
+/**
+ * The lines of a file, each at most `max` bytes: a longer one (a broken or hostile server) is dropped as it is read,
+ * never held whole, and said as undefined.
+ */
+export async function* boundedLines(file: string, max = MAX_RESULT_LINE_BYTES): AsyncGenerator<string | undefined> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  let dropped = false;
+  const end = function* (): Generator<string | undefined> {
+    yield dropped ? undefined : Buffer.concat(parts).toString('utf8');
+    parts = [];
+    size = 0;
+    dropped = false;
+  };
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    let from = 0;
+    for (let nl = chunk.indexOf(10); ; nl = chunk.indexOf(10, from)) {
+      const piece = chunk.subarray(from, nl < 0 ? chunk.length : nl);
+      size += piece.length;
+      dropped ||= size > max;
+      if (dropped) parts = [];
+      else parts.push(piece);
+      if (nl < 0) break;
+      yield* end();
+      from = nl + 1;
+    }
+  }
+  if (size || dropped) yield* end();
+}
+
+/** Every line of a result file into `into` (a success is never replaced by a failure for the same id); the lines not read. */
+export async function readResultFile(file: string, into: Map<string, BatchAnswer>, secrets: readonly string[]): Promise<number> {
+  let unread = 0;
+  for await (const line of boundedLines(file)) {
+    if (line !== undefined && !line.trim()) continue;
+    const read = line === undefined ? undefined : readResultLine(line, secrets);
+    if (!read) {
+      unread++;
+      continue;
+    }
     if (into.get(read.customId)?.ok) continue;
     into.set(read.customId, read.answer);
   }
+  return unread;
 }

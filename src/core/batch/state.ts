@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { DescribeError } from '../base';
 import type { BatchShape } from './api';
@@ -55,8 +56,9 @@ export async function loadBatchState(root: string): Promise<BatchState | undefin
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw new DescribeError('bad-input', `${path.relative(root, file)} cannot be read (${code ?? 'error'}); it was left as it is.`, { cause: e });
   }
   let json: unknown;
   try {
@@ -65,10 +67,26 @@ export async function loadBatchState(root: string): Promise<BatchState | undefin
     json = undefined;
   }
   const s = json as Partial<BatchState> | undefined;
-  if (!s || s.kind !== 'describe-image-batch' || s.version !== 1 || !Array.isArray(s.batches) || typeof s.requests !== 'object' || typeof s.files !== 'object') {
-    throw new DescribeError('bad-input', `${path.relative(root, file)} is not a describe-image batch state; it was left as it is. Move it away to submit a new batch.`);
+  const left = `${path.relative(root, file)} is not a describe-image batch state; it was left as it is. Move it away to submit a new batch.`;
+  if (s?.kind === 'describe-image-batch' && typeof s.version === 'number' && s.version > 1) {
+    throw new DescribeError('bad-input', `${path.relative(root, file)} was written by a newer describe-image (job version ${s.version}); it was left as it is: collect it with that version.`);
   }
-  return s as BatchState;
+  if (!isBatchState(s)) throw new DescribeError('bad-input', left);
+  return s;
+}
+
+const isText = (v: unknown, max = 1000): v is string => typeof v === 'string' && v.length > 0 && v.length <= max && ![...v].some((c) => c.charCodeAt(0) < 0x20);
+const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const isUse = (u: unknown): boolean => isRecord(u) && isText(u['file']) && typeof u['line'] === 'number' && typeof u['column'] === 'number' && typeof u['src'] === 'string';
+
+/** Every field of a job as this version writes it: ids and names short and without control characters. */
+function isBatchState(s: Partial<BatchState> | undefined): s is BatchState {
+  if (!s || s.kind !== 'describe-image-batch' || s.version !== 1 || !isText(s.endpoint, 2000) || typeof s.deployment !== 'string') return false;
+  if (s.task !== undefined && s.task !== 'fix' && s.task !== 'verify') return false;
+  if (!Array.isArray(s.batches) || !isRecord(s.requests) || !isRecord(s.files)) return false;
+  const batchesOk = s.batches.every((b: unknown) => isRecord(b) && isText(b['id'], 200) && isText(b['inputFileId'], 200) && Array.isArray(b['customIds']) && b['customIds'].every((id) => isText(id, 200)));
+  const requestsOk = Object.values(s.requests).every((r: unknown) => isRecord(r) && typeof r['key'] === 'string' && Array.isArray(r['uses']) && r['uses'].every(isUse));
+  return batchesOk && requestsOk && Object.values(s.files).every((h) => typeof h === 'string');
 }
 
 /** The job's folder, when it exists, is a real folder: a symbolic link could lead the job and downloads out of the repository. */
@@ -77,6 +95,51 @@ export async function assertStateDirReal(root: string): Promise<void> {
   if (stat && !stat.isDirectory()) {
     throw new DescribeError('bad-input', `${BATCH_STATE_DIR} is ${stat.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}: the batch job is kept only in a real folder inside ${root}. Remove it and run again.`);
   }
+}
+
+export const BATCH_LOCK_FILE = 'batch.lock';
+
+/** Whether the run that wrote a lock (`host pid`) still runs: a lock from another machine, or of a gone process, is stale. */
+function lockHolderAlive(text: string): boolean {
+  const [host, pidText] = text.trim().split(' ');
+  const pid = Number(pidText);
+  if (host !== os.hostname() || !Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Take the folder's batch job for this run (`.describe-image/batch.lock`, made exclusively): a second run at the same
+ * time is refused before it sends anything, so it neither submits a second batch nor overwrites the job or applies it
+ * twice. A lock left by a run that ended abruptly is taken over. The function returned gives it back.
+ */
+export async function lockBatchJob(root: string): Promise<() => Promise<void>> {
+  await assertStateDirReal(root);
+  await fs.mkdir(batchStateDir(root), { recursive: true });
+  await assertStateDirReal(root);
+  const lock = path.join(batchStateDir(root), BATCH_LOCK_FILE);
+  const mine = `${os.hostname()} ${process.pid}\n`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await fs.writeFile(lock, mine, { flag: 'wx' });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw e;
+      const held = await fs.readFile(lock, 'utf8').catch(() => '');
+      if (lockHolderAlive(held)) {
+        throw new DescribeError('bad-input', `another describe-image run (process ${held.trim().split(' ')[1] ?? '?'}) is working on the batch job of this folder; nothing was sent. Wait for it to end (--batch-status shows where the job is), or remove ${BATCH_STATE_DIR}/${BATCH_LOCK_FILE} if no run is.`);
+      }
+      await fs.rm(lock, { force: true });
+    }
+  }
+  return async () => {
+    if ((await fs.readFile(lock, 'utf8').catch(() => '')) === mine) await fs.rm(lock, { force: true });
+    await fs.rmdir(batchStateDir(root)).catch(() => undefined);
+  };
 }
 
 /** Save the job atomically. */

@@ -5,13 +5,14 @@
 
 /**
  * Markdown label text: backslash-escape what could start markup there (CommonMark escapes any ASCII punctuation);
- * in MDX, braces too.
+ * in MDX, braces too; elsewhere a colon before a letter or digit, which would start a text directive (`:name`, read by the
+ * directive extension the finder and markdownlint enable) and drop the word from the alt text.
  */
 export function escapeMarkdownText(text: string, mdx: boolean): string {
   let out = text.replace(/[\\[\]*_`<|~$]/g, '\\$&');
   // `&` only where it would read as a character reference (`&amp;`, `&#38;`), so "AT&T" stays as it is.
   out = out.replace(/&(?=#?[A-Za-z0-9]+;)/g, '\\&');
-  if (mdx) out = out.replace(/[{}]/g, '\\$&');
+  out = mdx ? out.replace(/[{}]/g, '\\$&') : out.replace(/(?<!:):(?=[A-Za-z0-9])/g, '\\:');
   return out;
 }
 

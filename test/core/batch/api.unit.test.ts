@@ -85,4 +85,27 @@ describe('the batch job state', () => {
     await assert.rejects(loadBatchState(root), (e: unknown) => isDescribeError(e) && e.code === 'bad-input' && /is not a describe-image batch state; it was left as it is/.test(e.message));
     assert.deepEqual(await fs.readFile(path.join(root, '.describe-image', 'batch.json')), foreign);
   });
+
+  it('a job from a newer version, a truncated one, one with hostile fields, or a folder in its place is refused and left as it is', async () => {
+    const root = path.join(dir, 'repo-3');
+    const file = path.join(root, '.describe-image', 'batch.json');
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const refused = async (content: string, why: RegExp) => {
+      await fs.writeFile(file, content);
+      await assert.rejects(loadBatchState(root), (e: unknown) => isDescribeError(e) && e.code === 'bad-input' && why.test(e.message), content.slice(0, 80));
+      assert.equal(await fs.readFile(file, 'utf8'), content);
+    };
+    const notOne = /is not a describe-image batch state; it was left as it is/;
+    await refused(JSON.stringify({ ...state, version: 2 }), /written by a newer describe-image \(job version 2\); it was left as it is/);
+    await refused(JSON.stringify(state).slice(0, 120), notOne);
+    await refused(JSON.stringify({ ...state, batches: [{ id: 'b'.repeat(5000), inputFileId: 'file-1', customIds: ['alt-1'] }] }), notOne);
+    await refused(JSON.stringify({ ...state, batches: [{ id: 7, inputFileId: 'file-1', customIds: ['alt-1'] }] }), notOne);
+    await refused(JSON.stringify({ ...state, batches: [{ id: 'batch_1', inputFileId: 'file-1' }] }), notOne);
+    await refused(JSON.stringify({ ...state, requests: { 'alt-1': { key: 'k', uses: 'docs/a.md' } } }), notOne);
+    await refused(JSON.stringify({ ...state, files: { 'docs/a.md': null } }), notOne);
+    await refused(JSON.stringify({ ...state, task: 'rm -rf' }), notOne);
+    await fs.rm(file);
+    await fs.mkdir(file);
+    await assert.rejects(loadBatchState(root), (e: unknown) => isDescribeError(e) && e.code === 'bad-input' && /cannot be read \(EISDIR\)/.test(e.message));
+  });
 });

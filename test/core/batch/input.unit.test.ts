@@ -12,7 +12,8 @@ import { altRunSetup } from '../../support/altRun';
 import { defaultAnswer } from '../../support/azureServer';
 import { image } from '../../support/paths';
 import { generateAltTexts, planAltGroups, type AltCache, type AltJob, type AltRunOptions } from '../../../src/core/docs';
-import { readResultLine, writeBatchInput } from '../../../src/core/batch';
+import { readResultFile, readResultLine, writeBatchInput, type BatchAnswer } from '../../../src/core/batch';
+import * as os from 'node:os';
 
 const setup = altRunSetup({
   answer: defaultAnswer,
@@ -97,5 +98,21 @@ describe('batch result lines', () => {
     const expired = JSON.stringify({ id: 'y', custom_id: 'alt-3', response: null, error: { code: 'batch_expired', message: 'This request could not be executed before the completion window expired.' } });
     assert.match((readResultLine(expired, [])?.answer as { reason: string }).reason, /batch_expired/);
     assert.equal(readResultLine('not json', []), undefined);
+  });
+
+  it('a result file with a line too long to hold, lines not JSON, a duplicate and a cut last line: the good lines read, the rest counted', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'di-results-'));
+    try {
+      const file = path.join(dir, 'out.jsonl');
+      const failed = JSON.stringify({ id: 'z', custom_id: 'alt-1', response: { status_code: 400, request_id: 'r', body: { error: { code: 'x', message: 'later' } } }, error: null });
+      const huge = ok('y'.repeat(3 * 1024 * 1024)).replace('alt-1', 'alt-9');
+      await fs.writeFile(file, [ok('A settings panel'), huge, 'not json', failed, '{"custom_id":"alt-2","respo'].join('\r\n'));
+      const answers = new Map<string, BatchAnswer>();
+      const unread = await readResultFile(file, answers, []);
+      assert.deepEqual([...answers], [['alt-1', { ok: true, text: 'A settings panel', finishReason: 'stop' }]], 'the success stands, the huge line is not read');
+      assert.equal(unread, 3, 'the huge line, the line that is not JSON and the cut one');
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });

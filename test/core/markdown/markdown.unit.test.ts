@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DescribeResult } from '../../../src/core/describe';
 import { micromark } from 'micromark';
-import { LineNeutraliser, LiveNeutraliser, markdownCodeSpan, markdownLinkTarget, markdownPlainText, neutraliseHtml, markdownEvents } from '../../../src/core/markdown';
+import { findImages } from '../../../src/core/finders';
+import { escapeMarkdownText, LineNeutraliser, LiveNeutraliser, markdownCodeSpan, markdownLinkTarget, markdownPlainText, neutraliseHtml, markdownEvents } from '../../../src/core/markdown';
 import type { PreparedImage } from '../../../src/core/images';
 import { formatUsage, relativeImageRef, renderMarkdown } from '../../../src/core/describe';
 
@@ -18,6 +19,13 @@ const result = (over: Partial<DescribeResult> = {}): DescribeResult => ({
 });
 
 describe('markdown', () => {
+  it('alt text with a colon before a word or number (a text directive) reads back the same once escaped', () => {
+    for (const alt of ['Settings](javascript:alert(1)) panel', 'Note:warning sign', 'A clock at 10:30, see https://example.com']) {
+      const images = findImages(`Text\n\n![${escapeMarkdownText(alt, false)}](ui.png)\n`, 'markdown');
+      assert.deepEqual(images.map((i) => [i.alt, i.src]), [[alt, 'ui.png']]);
+    }
+  });
+
   it('has title, image reference, description, then model, finish reason and usage', () => {
     const md = renderMarkdown(result(), { imageRef: (i) => relativeImageRef(i, '/docs') });
     assert.equal(md, [
