@@ -6,55 +6,39 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { batchEnv, batchStatePath, makeBatchRepo, markdownAlts, runBatchCli, type BatchRepo } from '../../support/batchRepo';
 import { BatchLikeServer, type BatchServerOptions } from '../../support/batchServer';
 import { runCliProcess } from '../../support/cli';
-import { image } from '../../support/paths';
-import { findImages } from '../../../src/core/finders';
 
 let tmp = '';
 let repo = '';
 let server: BatchLikeServer;
+let at: BatchRepo;
 
 async function startServer(options: BatchServerOptions = {}): Promise<void> {
   server = new BatchLikeServer(options);
   await server.start();
 }
 
-/** The environment for the server's shape: Azure (v1, or classic with an old api-version) or OpenAI. */
-function envOf(extra: Record<string, string> = {}): Record<string, string> {
-  if (server.shape === 'openai') return { DESCRIBE_IMAGE_PROVIDER: 'openai', OPENAI_BASE_URL: server.url, OPENAI_MODEL: 'gpt-4o', OPENAI_API_KEY: server.key, ...extra };
-  const classic = server.shape === 'azure-classic' ? { OPENAI_API_VERSION: '2024-02-15-preview' } : {};
-  return { AZURE_OPENAI_ENDPOINT: server.url, AZURE_OPENAI_DEPLOYMENT: 'gpt-4o-batch', AZURE_OPENAI_API_KEY: server.key, ...classic, ...extra };
-}
-
-const fix = (args: string[], extra: Record<string, string> = {}) =>
-  runCliProcess(['alt-text', 'fix', ...args, 'docs'], { cwd: repo, guardLog: path.join(tmp, 'guard.log'), secrets: [server.key], env: envOf(extra) });
-
+const envOf = (extra: Record<string, string> = {}) => batchEnv(server, extra);
+const fix = (args: string[], extra: Record<string, string> = {}) => runBatchCli(at, server, ['fix', ...args], { env: envOf(extra) });
 const read = (rel: string) => fs.readFile(path.join(repo, rel), 'utf8');
-const statePath = () => path.join(repo, '.describe-image', 'batch.json');
+const statePath = () => batchStatePath(at);
+const alts = (rel: string) => markdownAlts(at, rel);
 
 beforeEach(async () => {
-  tmp = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'di-batch-')));
-  repo = path.join(tmp, 'repo');
-  await fs.mkdir(path.join(repo, 'docs'), { recursive: true });
-  await fs.copyFile(image('ui.png'), path.join(repo, 'docs', 'ui.png'));
-  await fs.copyFile(image('photo.jpg'), path.join(repo, 'docs', 'photo.jpg'));
-  await fs.copyFile(image('small.webp'), path.join(repo, 'docs', 'small.webp'));
-  await fs.writeFile(path.join(repo, 'docs', 'setup.md'), '# Set up\n\nOpen the settings.\n\n![](ui.png)\n\nThe team at work:\n\n![](photo.jpg)\n');
-  await fs.writeFile(path.join(repo, 'docs', 'use.md'), '# Use it\n\nThe icon:\n\n![](small.webp)\n');
+  at = await makeBatchRepo('di-batch-', ['ui.png', 'photo.jpg', 'small.webp'], {
+    'setup.md': '# Set up\n\nOpen the settings.\n\n![](ui.png)\n\nThe team at work:\n\n![](photo.jpg)\n',
+    'use.md': '# Use it\n\nThe icon:\n\n![](small.webp)\n',
+  });
+  ({ tmp, repo } = at);
 });
 afterEach(async () => {
   await server.stop();
   await fs.rm(tmp, { recursive: true, force: true });
 });
-
-/** The alt text of every image of a Markdown file, read with the project's finder. */
-async function alts(rel: string): Promise<string[]> {
-  return findImages(await read(rel), 'markdown').map((i) => i.alt ?? '');
-}
 
 describe('alt-text fix --batch', () => {
   it('submits, reports while running (nothing else sent), applies with one failure reported, then sends nothing', async () => {

@@ -8,34 +8,30 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { batchEnv, batchStatePath, makeBatchRepo, markdownAlts, runBatchCli, type BatchRepo } from '../../support/batchRepo';
 import { BatchLikeServer, type BatchServerOptions } from '../../support/batchServer';
 import { runCliProcess, type CliProcessOptions } from '../../support/cli';
-import { image } from '../../support/paths';
 import { findImages } from '../../../src/core/finders';
 
 let tmp = '';
 let repo = '';
 let server: BatchLikeServer;
+let at: BatchRepo;
 
 async function startServer(options: BatchServerOptions = {}): Promise<void> {
   server = new BatchLikeServer(options);
   await server.start();
 }
 
-const env = () => ({ AZURE_OPENAI_ENDPOINT: server.url, AZURE_OPENAI_DEPLOYMENT: 'gpt-4o-batch', AZURE_OPENAI_API_KEY: server.key });
-const fix = (args: string[], more: Partial<CliProcessOptions> = {}) =>
-  runCliProcess(['alt-text', 'fix', ...args, 'docs'], { cwd: repo, guardLog: path.join(tmp, 'guard.log'), secrets: [server.key], env: env(), ...more });
+const env = () => batchEnv(server);
+const fix = (args: string[], more: Partial<CliProcessOptions> = {}) => runBatchCli(at, server, ['fix', ...args], more);
 const read = (rel: string) => fs.readFile(path.join(repo, rel), 'utf8');
-const statePath = () => path.join(repo, '.describe-image', 'batch.json');
-const alts = async (rel: string) => findImages(await read(rel), 'markdown').map((i) => i.alt ?? '');
+const statePath = () => batchStatePath(at);
+const alts = (rel: string) => markdownAlts(at, rel);
 
 beforeEach(async () => {
-  tmp = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'di-batch-hostile-')));
-  repo = path.join(tmp, 'repo');
-  await fs.mkdir(path.join(repo, 'docs'), { recursive: true });
-  await fs.copyFile(image('ui.png'), path.join(repo, 'docs', 'ui.png'));
-  await fs.copyFile(image('photo.jpg'), path.join(repo, 'docs', 'photo.jpg'));
-  await fs.writeFile(path.join(repo, 'docs', 'setup.md'), '# Set up\n\nOpen the settings.\n\n![](ui.png)\n\nThe team at work:\n\n![](photo.jpg)\n');
+  at = await makeBatchRepo('di-batch-hostile-', ['ui.png', 'photo.jpg'], { 'setup.md': '# Set up\n\nOpen the settings.\n\n![](ui.png)\n\nThe team at work:\n\n![](photo.jpg)\n' });
+  ({ tmp, repo } = at);
 });
 afterEach(async () => {
   await server.stop();

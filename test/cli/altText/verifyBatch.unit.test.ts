@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { imageSize } from 'image-size';
 import { BatchLikeServer } from '../../support/batchServer';
-import { runCliProcess } from '../../support/cli';
+import { runBatchCli } from '../../support/batchRepo';
 import { SUGGESTED_ALT, verifyModel, WRONG_ALT, writeVerifyTree } from '../../support/verifyDocs';
 
 let tmp = '';
@@ -26,13 +26,7 @@ function review(body: Record<string, unknown>): string {
   return verifyModel({ body, images: [{ width }] });
 }
 
-const run = (mode: 'check' | 'fix', args: string[]) =>
-  runCliProcess(['alt-text', mode, ...(mode === 'check' ? ['--verify'] : []), ...args, 'docs'], {
-    cwd: repo,
-    guardLog: path.join(tmp, 'guard.log'),
-    secrets: [server.key],
-    env: { AZURE_OPENAI_ENDPOINT: server.url, AZURE_OPENAI_DEPLOYMENT: 'gpt-4o-batch', AZURE_OPENAI_API_KEY: server.key },
-  });
+const run = (mode: 'check' | 'fix', args: string[]) => runBatchCli({ tmp, repo }, server, [mode, ...(mode === 'check' ? ['--verify'] : []), ...args]);
 
 beforeEach(async () => {
   tmp = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'di-verify-batch-')));
