@@ -3,7 +3,8 @@
  * it at, and the regions in reading order (layout.ts), each with its own x-height and scale when its text is clearly
  * larger or smaller than the rest (a heading, a big number on a dashboard). Pure functions, no I/O.
  */
-import { findRegions, INK_LEVEL } from './layout';
+import { findRegions } from './layout';
+import { INK_LEVEL } from './textInk';
 import { flatBackground } from './polarity';
 import { measureForLayout, scaleFor } from './prepare';
 import type { GreyImage, LayoutAnswer, LayoutPayload, OcrRegion } from './protocol';

@@ -25,10 +25,11 @@
  * Pure functions, no I/O, no native code.
  */
 import { clamp } from './filters';
-import { RULE_REACH, type Rect } from './layout';
+import type { Rect } from './layout';
 import { normaliseByMedian, normaliseByMorphology, normaliseFlat, polarityGrid, strokeBackgrounds, type FlatBackground, type PolarityGrid } from './polarity';
 import { MAX_OCR_SIDE, MAX_PREPARED_PIXELS, type GreyImage, type OcrPrepareOptions } from './protocol';
 import { resizeGrey } from './resample';
+import { RULE_REACH } from './textInk';
 import { measureText } from './textSize';
 
 export interface OcrPrepared {

@@ -3,9 +3,7 @@
  * like glyphs, and their x-height — what prepare.ts scales the image by. Pure functions, no I/O.
  */
 import type { GreyImage } from './protocol';
-
-/** Darker than this counts as ink in a normalised image (the background is 255; anti-aliased edges count). */
-const INK_LEVEL = 200;
+import { INK_LEVEL } from './textInk';
 
 /**
  * The x-height of the text in a normalised image (dark ink on white), in pixels: connected components of the ink
