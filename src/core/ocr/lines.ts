@@ -10,13 +10,22 @@ interface TesseractBbox {
   x1: number;
   y1: number;
 }
-export interface TesseractJsonWord {
+/** One character as Tesseract read it; its box is rough (the model's steps), wider than its ink. */
+export interface TesseractJsonSymbol {
   text: string;
   confidence: number;
   bbox: TesseractBbox;
 }
-interface TesseractJsonLine extends TesseractJsonWord {
+export interface TesseractJsonWord {
+  text: string;
+  confidence: number;
+  bbox: TesseractBbox;
+  symbols?: TesseractJsonSymbol[];
+}
+export interface TesseractJsonLine extends TesseractJsonWord {
   words?: TesseractJsonWord[];
+  /** The line's baseline, from its first column to its last. */
+  baseline?: { x0: number; y0: number; x1: number; y1: number };
 }
 /** A block of tesseract.js's JSON output (`output: { blocks: true }`), as far as it is read here. */
 export interface TesseractJsonBlock {

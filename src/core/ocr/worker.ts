@@ -8,6 +8,7 @@ import { promises as fsp, readFileSync } from 'node:fs';
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
 import { correctLines } from './corrections';
+import { agreeGlyphs } from './glyphs';
 import { toLines, type TesseractJsonBlock } from './lines';
 import { mendBlocks } from './underscores';
 import { planRegions } from './plan';
@@ -105,7 +106,7 @@ function recognize(tesseract: TesseractWorkerScript, packet: Packet, answer: (st
     if (reply.status === 'reject') return answer('reject', reply.data);
     const result = reply.data as { blocks: TesseractJsonBlock[] | null; confidence: number | null };
     const factor = 1 / prepared.scale;
-    const lines = correctLines(toLines(mendBlocks(result.blocks ?? [], shown.image), { factor, x: region.rect.x + shown.x * factor, y: region.rect.y + shown.y * factor, unit: payload.unitScale }));
+    const lines = correctLines(toLines(mendBlocks(agreeGlyphs(result.blocks ?? [], shown.image), shown.image), { factor, x: region.rect.x + shown.x * factor, y: region.rect.y + shown.y * factor, unit: payload.unitScale }));
     const data: RecognizeAnswer = {
       lines,
       meanConfidence: result.confidence ?? 0,

@@ -1,0 +1,362 @@
+/**
+ * Glyphs read by their shapes (in the OCR worker thread, on Tesseract's words before underscores.ts).
+ *
+ * Found first (generated editor and terminal, DejaVu Sans Mono): the English model reads a glyph by its neighbours as
+ * much as by its ink. The same lowercase L is read `l` in `readFile` and `1` in `l1.get(` and `ls`; the same closing
+ * brace `}` in `{ a }` and `1` in an indented `});`; an `i` is read `1` in `i < 3`. Within one region of one screen a
+ * character is drawn with the same pixels (give or take its sub-pixel offset), so the image itself says which
+ * readings disagree:
+ * 1. each contested symbol's glyph is the ink of the connected shapes under its box, cut at its word's own grey level
+ *    (syntax colours come out of preparing as different greys);
+ * 2. glyphs are grouped by shape (average linkage, {@link SAME});
+ * 3. each reading's home is the group holding most glyphs read so (at least {@link MIN_AGREE}): one character, one
+ *    shape. A group's reading is the one it is home to, or, home to none, the nearest home's ({@link NEAR});
+ * 4. a glyph read X in a group whose reading is Y becomes Y only when X and Y are a pair the model confuses and fonts
+ *    draw apart (`1`/`l`, `1`/`i`, `1`/`}`, `0`/`©`, …) and X's home is another group: this font draws X otherwise.
+ *    Where a font draws two characters alike (`l` and `I` in a sans-serif, a zero like a capital O) the pair is not
+ *    listed or the two share one home, and nothing changes.
+ * Pure functions, no I/O.
+ */
+import type { TesseractJsonBlock, TesseractJsonLine, TesseractJsonWord } from './lines';
+import type { GreyImage } from './protocol';
+
+/** Glyphs this alike or closer (share of their ink that differs, at the best of nine shifts) have the same shape. */
+const SAME = 0.1;
+/** A group with no reading of its own takes the nearest home's within this average distance. */
+const NEAR = 0.2;
+/**
+ * More contested glyphs than this in one region (a long log of digits) and the pass is skipped: grouping compares
+ * every pair and merges one pair at a time (cubic). 250 glyphs of one shape, the worst case, took 0.16–0.18 s on this
+ * shared two-core machine; the dense screens hold 20 to 200 per region.
+ */
+export const MAX_GLYPHS = 250;
+/** How many glyphs must agree (see the header). */
+const MIN_AGREE = 2;
+
+/** The pairs of readings that may be changed into one another (each string: the characters of one pair). */
+const PAIRS = ['1l', '1i', '1}', '1]', '1|', '1!', '0©', '0®'];
+const PAIR_SET = new Set(PAIRS.flatMap((p) => [p, `${p[1]}${p[0]}`]));
+const CONTESTED = new Set(PAIRS.flatMap((p) => [...p]));
+
+/** One symbol's glyph: where it is in the blocks, what it was read as, and its shape. */
+interface Glyph {
+  readonly word: TesseractJsonWord;
+  readonly index: number;
+  readonly text: string;
+  readonly width: number;
+  readonly height: number;
+  /** The glyph's last row, relative to its line's baseline. */
+  readonly bottom: number;
+  readonly bits: Uint8Array;
+  readonly ink: number;
+}
+
+/** Connected shapes of ink in rows [y0, y1) of the image: each its column span and pixels (indices into the image). */
+interface Shape {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+  pixels: number[];
+}
+
+function shapesIn(image: GreyImage, box: { x0: number; y0: number; x1: number; y1: number }, level: number): Shape[] {
+  const { x0, y0, x1, y1 } = box;
+  const w = x1 - x0;
+  const h = y1 - y0;
+  if (w <= 0 || h <= 0) return [];
+  const seen = new Uint8Array(w * h);
+  const ink = (x: number, y: number): boolean => (image.data[y * image.width + x] ?? 255) < level;
+  const shapes: Shape[] = [];
+  const stack: number[] = [];
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const k = (y - y0) * w + (x - x0);
+      if (seen[k] || !ink(x, y)) continue;
+      seen[k] = 1;
+      const shape: Shape = { x0: x, x1: x + 1, y0: y, y1: y + 1, pixels: [] };
+      stack.push(x, y);
+      while (stack.length) {
+        const py = stack.pop() as number;
+        const px = stack.pop() as number;
+        shape.pixels.push(py * image.width + px);
+        shape.x0 = Math.min(shape.x0, px);
+        shape.x1 = Math.max(shape.x1, px + 1);
+        shape.y0 = Math.min(shape.y0, py);
+        shape.y1 = Math.max(shape.y1, py + 1);
+        for (let dy = -1; dy <= 1; dy++) {
+          for (let dx = -1; dx <= 1; dx++) {
+            const nx = px + dx;
+            const ny = py + dy;
+            if (nx < x0 || nx >= x1 || ny < y0 || ny >= y1) continue;
+            const nk = (ny - y0) * w + (nx - x0);
+            if (seen[nk] || !ink(nx, ny)) continue;
+            seen[nk] = 1;
+            stack.push(nx, ny);
+          }
+        }
+      }
+      shapes.push(shape);
+    }
+  }
+  return shapes;
+}
+
+const overlap = (a0: number, a1: number, b0: number, b1: number): number => Math.max(0, Math.min(a1, b1) - Math.max(a0, b0));
+
+/**
+ * The level under which a pixel of the word in `box` is ink: halfway between its darkest pixel and the paper (the
+ * brightest). Syntax colours come out of preparing as different greys; each word is cut at its own.
+ */
+function inkLevel(image: GreyImage, box: { x0: number; y0: number; x1: number; y1: number }): number {
+  let lo = 255;
+  let hi = 0;
+  for (let y = box.y0; y < box.y1; y++) {
+    for (let x = box.x0; x < box.x1; x++) {
+      const v = image.data[y * image.width + x] ?? 255;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  return (lo + hi) / 2;
+}
+
+/** The contested glyphs of one line: the ink of each word, each shape to the symbol whose columns it overlaps most. */
+function lineGlyphs(image: GreyImage, line: TesseractJsonLine): Glyph[] {
+  const baseline = line.baseline ? (line.baseline.y0 + line.baseline.y1) / 2 : line.bbox.y1;
+  const y0 = Math.max(0, line.bbox.y0);
+  const y1 = Math.min(image.height, line.bbox.y1);
+  const out: Glyph[] = [];
+  for (const word of line.words ?? []) {
+    const symbols = word.symbols ?? [];
+    // Only words whose text is their symbols' text can be changed symbol by symbol.
+    if (!symbols.some((s) => CONTESTED.has(s.text)) || symbols.map((s) => s.text).join('') !== word.text) continue;
+    const box = { x0: Math.max(0, word.bbox.x0), y0, x1: Math.min(image.width, word.bbox.x1), y1 };
+    const owned: Shape[][] = symbols.map(() => []);
+    for (const shape of shapesIn(image, box, inkLevel(image, box))) {
+      let best = -1;
+      let most = 0;
+      symbols.forEach((s, i) => {
+        const o = overlap(shape.x0, shape.x1, s.bbox.x0, s.bbox.x1);
+        if (o > most) [best, most] = [i, o];
+      });
+      if (best >= 0) owned[best]?.push(shape);
+    }
+    symbols.forEach((s, i) => {
+      const shapes = owned[i] ?? [];
+      if (shapes.length && CONTESTED.has(s.text)) out.push(glyph(image, word, i, s.text, shapes, baseline));
+    });
+  }
+  return out;
+}
+
+function glyph(image: GreyImage, word: TesseractJsonWord, index: number, text: string, shapes: readonly Shape[], baseline: number): Glyph {
+  const gx0 = Math.min(...shapes.map((s) => s.x0));
+  const gy0 = Math.min(...shapes.map((s) => s.y0));
+  const width = Math.max(...shapes.map((s) => s.x1)) - gx0;
+  const height = Math.max(...shapes.map((s) => s.y1)) - gy0;
+  const bits = new Uint8Array(width * height);
+  let ink = 0;
+  for (const s of shapes) {
+    for (const p of s.pixels) {
+      const x = (p % image.width) - gx0;
+      const y = Math.floor(p / image.width) - gy0;
+      bits[y * width + x] = 1;
+      ink++;
+    }
+  }
+  return { word, index, text, width, height, bottom: gy0 + height - baseline, bits, ink };
+}
+
+/**
+ * How different two glyphs' shapes are: the share of their ink that does not overlap (0 the same, 1 nothing in
+ * common), at the best of nine one-pixel shifts; 1 when their sizes or places on the line differ by more than a
+ * pixel or a tenth.
+ */
+export function shapeDistance(a: Glyph, b: Glyph): number {
+  const tolerance = (n: number): number => Math.max(1, Math.round(n * 0.05));
+  if (Math.abs(a.width - b.width) > tolerance(Math.max(a.width, b.width))) return 1;
+  if (Math.abs(a.height - b.height) > tolerance(Math.max(a.height, b.height))) return 1;
+  let best = 1;
+  for (let dy = -1; dy <= 1; dy++) {
+    for (let dx = -1; dx <= 1; dx++) {
+      let both = 0;
+      for (let y = 0; y < a.height; y++) {
+        const by = y + dy;
+        if (by < 0 || by >= b.height) continue;
+        for (let x = 0; x < a.width; x++) {
+          const bx = x + dx;
+          if (bx >= 0 && bx < b.width && a.bits[y * a.width + x] && b.bits[by * b.width + bx]) both++;
+        }
+      }
+      best = Math.min(best, 1 - (2 * both) / (a.ink + b.ink));
+    }
+  }
+  return best;
+}
+
+/** Every pair's shape distance (see {@link shapeDistance}), n × n. */
+function distances(glyphs: readonly Glyph[]): Float64Array {
+  const n = glyphs.length;
+  const d = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) d[i * n + j] = d[j * n + i] = shapeDistance(glyphs[i] as Glyph, glyphs[j] as Glyph);
+  }
+  return d;
+}
+
+/**
+ * The glyphs grouped by shape: average-linkage clustering, merging the two closest groups while their glyphs differ
+ * by {@link SAME} or less on average. Averages, not nearest pairs: the same character drawn at another sub-pixel
+ * offset differs by a few pixels, and a chain of such near pairs would join two characters.
+ */
+function groups(n: number, distance: Float64Array): number[][] {
+  const d = distance.slice();
+  const members: (number[] | undefined)[] = Array.from({ length: n }, (_, i) => [i]);
+  for (;;) {
+    let best = SAME;
+    let pair: [number, number] | undefined;
+    for (let i = 0; i < n; i++) {
+      if (!members[i]) continue;
+      for (let j = i + 1; j < n; j++) {
+        if (members[j] && (d[i * n + j] as number) <= best) [best, pair] = [d[i * n + j] as number, [i, j]];
+      }
+    }
+    if (!pair) break;
+    const [a, b] = pair;
+    const sa = (members[a] as number[]).length;
+    const sb = (members[b] as number[]).length;
+    // Lance–Williams: the merged group's average distance to every other group.
+    for (let k = 0; k < n; k++) {
+      if (!members[k] || k === a || k === b) continue;
+      const v = (sa * (d[a * n + k] as number) + sb * (d[b * n + k] as number)) / (sa + sb);
+      d[a * n + k] = d[k * n + a] = v;
+    }
+    members[a] = [...(members[a] as number[]), ...(members[b] as number[])];
+    members[b] = undefined;
+  }
+  return members.filter((m): m is number[] => m !== undefined);
+}
+
+interface Group {
+  readonly members: readonly number[];
+  /** How many of its glyphs were read as each text. */
+  readonly counts: Map<string, number>;
+}
+
+/**
+ * Each reading's home: of the groups most of whose glyphs were read so (at least {@link MIN_AGREE}), the one with the
+ * most. In one region one character has one shape: where a reading has a home, a glyph read so in another group was
+ * read by its neighbours. A group is home only to its majority: the same character at another sub-pixel offset may
+ * form a second group, and the misreadings in it must not make it the home of what they misread.
+ */
+function homes(found: readonly Group[]): Map<string, Group> {
+  const home = new Map<string, Group>();
+  for (const g of found) {
+    const [text, n] = majority(g.counts) ?? [];
+    if (text !== undefined && n !== undefined && n >= MIN_AGREE && n > (home.get(text)?.counts.get(text) ?? 0)) home.set(text, g);
+  }
+  return home;
+}
+
+/** The reading more of the group's glyphs were read as than any other, with its count (undefined on a tie). */
+function majority(counts: Map<string, number>): [string, number] | undefined {
+  const [first, second] = [...counts].sort((a, b) => b[1] - a[1]);
+  return first && (!second || second[1] < first[1]) ? first : undefined;
+}
+
+/** Average shape distance between two groups' glyphs. */
+function between(a: Group, b: Group, n: number, d: Float64Array): number {
+  let sum = 0;
+  for (const i of a.members) for (const j of b.members) sum += d[i * n + j] as number;
+  return sum / (a.members.length * b.members.length);
+}
+
+/**
+ * A group's reading: the reading it is home to that most of its glyphs were read as; a group home to none (all its
+ * readings live in other groups) takes the reading of the nearest home, when that home is within {@link NEAR}.
+ */
+function groupReading(group: Group, home: Map<string, Group>, n: number, d: Float64Array): string | undefined {
+  const own = [...group.counts].filter(([text]) => home.get(text) === group).sort((a, b) => b[1] - a[1])[0];
+  if (own) return own[0];
+  let reading: string | undefined;
+  let best = NEAR;
+  for (const [text, h] of home) {
+    const distance = between(group, h, n, d);
+    if (distance < best) [reading, best] = [text, distance];
+  }
+  return reading;
+}
+
+/** Each glyph's agreed reading where it differs from what it was read as (see the header). */
+function agreedReadings(glyphs: readonly Glyph[]): Map<Glyph, string> {
+  const n = glyphs.length;
+  const d = distances(glyphs);
+  const found: Group[] = groups(n, d).map((members) => {
+    const counts = new Map<string, number>();
+    for (const i of members) counts.set((glyphs[i] as Glyph).text, (counts.get((glyphs[i] as Glyph).text) ?? 0) + 1);
+    return { members, counts };
+  });
+  const home = homes(found);
+  const out = new Map<Glyph, string>();
+  for (const group of found) {
+    const reading = groupReading(group, home, n, d);
+    if (reading === undefined) continue;
+    for (const i of group.members) {
+      const g = glyphs[i] as Glyph;
+      // Changed only between a pair the model confuses, and only away from a reading whose shape is drawn elsewhere.
+      const elsewhere = home.has(g.text) && home.get(g.text) !== group;
+      if (g.text !== reading && PAIR_SET.has(`${g.text}${reading}`) && elsewhere) out.set(g, reading);
+    }
+  }
+  return out;
+}
+
+/**
+ * The line's text with its words' new spelling, its runs of spaces (indentation) kept: word by word where the text's
+ * words are the line's words, else the words joined by one space.
+ */
+function respelled(text: string, before: readonly TesseractJsonWord[], after: readonly TesseractJsonWord[]): string {
+  const parts = text.split(/(\s+)/);
+  let k = 0;
+  const out = parts.map((part) => {
+    if (!part || /^\s+$/.test(part)) return part;
+    const i = k++;
+    return part === before[i]?.text ? (after[i]?.text ?? part) : undefined;
+  });
+  return k === before.length && out.every((p) => p !== undefined) ? out.join('') : after.map((w) => w.text).join(' ');
+}
+
+/**
+ * Tesseract's blocks with each contested symbol read by its shape (see the header). A word whose symbols changed
+ * gets its text from them, and its line's text the word's new spelling.
+ */
+export function agreeGlyphs(blocks: readonly TesseractJsonBlock[], image: GreyImage): TesseractJsonBlock[] {
+  const lines = blocks.flatMap((b) => (b.paragraphs ?? []).flatMap((p) => p.lines ?? []));
+  const glyphs = lines.flatMap((line) => lineGlyphs(image, line));
+  if (glyphs.length > MAX_GLYPHS) return blocks as TesseractJsonBlock[];
+  const changes = new Map<TesseractJsonWord, Map<number, string>>();
+  for (const [g, reading] of agreedReadings(glyphs)) {
+    const forWord = changes.get(g.word) ?? new Map<number, string>();
+    forWord.set(g.index, reading);
+    changes.set(g.word, forWord);
+  }
+  if (!changes.size) return blocks as TesseractJsonBlock[];
+  const changed = (word: TesseractJsonWord): TesseractJsonWord => {
+    const forWord = changes.get(word);
+    if (!forWord) return word;
+    const symbols = (word.symbols ?? []).map((s, i) => (forWord.has(i) ? { ...s, text: forWord.get(i) as string } : s));
+    return { ...word, symbols, text: symbols.map((s) => s.text).join('') };
+  };
+  return blocks.map((block) => ({
+    ...block,
+    paragraphs: (block.paragraphs ?? []).map((paragraph) => ({
+      ...paragraph,
+      lines: (paragraph.lines ?? []).map((line) => {
+        if (!(line.words ?? []).some((w) => changes.has(w))) return line;
+        const words = (line.words ?? []).map(changed);
+        return { ...line, words, text: respelled(line.text, line.words ?? [], words) };
+      }),
+    })),
+  }));
+}
