@@ -45,8 +45,6 @@ interface Glyph {
   readonly text: string;
   readonly width: number;
   readonly height: number;
-  /** The glyph's last row, relative to its line's baseline. */
-  readonly bottom: number;
   readonly bits: Uint8Array;
   readonly ink: number;
 }
@@ -123,15 +121,15 @@ function inkLevel(image: GreyImage, box: { x0: number; y0: number; x1: number; y
 
 /** The contested glyphs of one line: the ink of each word, each shape to the symbol whose columns it overlaps most. */
 function lineGlyphs(image: GreyImage, line: TesseractJsonLine): Glyph[] {
-  const baseline = line.baseline ? (line.baseline.y0 + line.baseline.y1) / 2 : line.bbox.y1;
-  const y0 = Math.max(0, line.bbox.y0);
-  const y1 = Math.min(image.height, line.bbox.y1);
+  const y0 = Math.max(0, Math.floor(line.bbox.y0));
+  const y1 = Math.min(image.height, Math.ceil(line.bbox.y1));
   const out: Glyph[] = [];
   for (const word of line.words ?? []) {
     const symbols = word.symbols ?? [];
     // Only words whose text is their symbols' text can be changed symbol by symbol.
     if (!symbols.some((s) => CONTESTED.has(s.text)) || symbols.map((s) => s.text).join('') !== word.text) continue;
-    const box = { x0: Math.max(0, word.bbox.x0), y0, x1: Math.min(image.width, word.bbox.x1), y1 };
+    // Whole pixels inside the image, whatever the boxes say.
+    const box = { x0: Math.max(0, Math.floor(word.bbox.x0)), y0, x1: Math.min(image.width, Math.ceil(word.bbox.x1)), y1 };
     const owned: Shape[][] = symbols.map(() => []);
     for (const shape of shapesIn(image, box, inkLevel(image, box))) {
       let best = -1;
@@ -144,17 +142,18 @@ function lineGlyphs(image: GreyImage, line: TesseractJsonLine): Glyph[] {
     }
     symbols.forEach((s, i) => {
       const shapes = owned[i] ?? [];
-      if (shapes.length && CONTESTED.has(s.text)) out.push(glyph(image, word, i, s.text, shapes, baseline));
+      if (shapes.length && CONTESTED.has(s.text)) out.push(glyph(image, word, i, s.text, shapes));
     });
   }
   return out;
 }
 
-function glyph(image: GreyImage, word: TesseractJsonWord, index: number, text: string, shapes: readonly Shape[], baseline: number): Glyph {
-  const gx0 = Math.min(...shapes.map((s) => s.x0));
-  const gy0 = Math.min(...shapes.map((s) => s.y0));
-  const width = Math.max(...shapes.map((s) => s.x1)) - gx0;
-  const height = Math.max(...shapes.map((s) => s.y1)) - gy0;
+function glyph(image: GreyImage, word: TesseractJsonWord, index: number, text: string, shapes: readonly Shape[]): Glyph {
+  // Loops, not Math.min(...): a noisy word may own more shapes than a call takes arguments.
+  let [gx0, gy0, gx1, gy1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const s of shapes) [gx0, gy0, gx1, gy1] = [Math.min(gx0, s.x0), Math.min(gy0, s.y0), Math.max(gx1, s.x1), Math.max(gy1, s.y1)];
+  const width = gx1 - gx0;
+  const height = gy1 - gy0;
   const bits = new Uint8Array(width * height);
   let ink = 0;
   for (const s of shapes) {
@@ -165,7 +164,7 @@ function glyph(image: GreyImage, word: TesseractJsonWord, index: number, text: s
       ink++;
     }
   }
-  return { word, index, text, width, height, bottom: gy0 + height - baseline, bits, ink };
+  return { word, index, text, width, height, bits, ink };
 }
 
 /**

@@ -148,4 +148,19 @@ describe('the glyph rule on drawn pixels', () => {
     assert.equal(agreeGlyphs(blocks, image), blocks);
     assert.ok(performance.now() - started < 5000);
   });
+
+  it('takes boxes out of the image, fractional or not numbers at all without failing, hanging or guessing', () => {
+    const { image, blocks } = drawnLine([[ell('l'), ell('l')], [ell('l'), ell('l')], [ell('1'), one('1')], [one('1'), one('1')]]);
+    const line = blocks[0]?.paragraphs?.[0]?.lines?.[0];
+    assert.ok(line?.words);
+    const [a, b, c] = line.words;
+    assert.ok(a && b && c);
+    a.bbox = { x0: -50.5, y0: -3.2, x1: 1e9, y1: 7.7 };
+    b.bbox = { x0: Number.NaN, y0: 0, x1: Number.NaN, y1: 40 };
+    if (c.symbols?.[0]) c.symbols[0].bbox = { x0: 34.25, y0: 10.5, x1: 45.75, y1: 29.5 };
+    line.bbox = { x0: 0.5, y0: 8.5, x1: 9e9, y1: 31.5 };
+    const out = agreeGlyphs(blocks, image);
+    // Two of the four Ls lost to nonsense boxes: too few left to say the ones are Ls; the text stays as read.
+    assert.equal(lineText(out), 'll ll 11 11');
+  });
 });
