@@ -9,6 +9,7 @@ import { isMainThread, parentPort, workerData, type MessagePort } from 'node:wor
 import { gunzipSync } from 'node:zlib';
 import { correctLines } from './corrections';
 import { agreeGlyphs } from './glyphs';
+import { joinBlocks } from './spacing';
 import { toLines, type TesseractJsonBlock } from './lines';
 import { mendBlocks } from './underscores';
 import { planRegions } from './plan';
@@ -106,7 +107,7 @@ function recognize(tesseract: TesseractWorkerScript, packet: Packet, answer: (st
     if (reply.status === 'reject') return answer('reject', reply.data);
     const result = reply.data as { blocks: TesseractJsonBlock[] | null; confidence: number | null };
     const factor = 1 / prepared.scale;
-    const lines = correctLines(toLines(mendBlocks(agreeGlyphs(result.blocks ?? [], shown.image), shown.image), { factor, x: region.rect.x + shown.x * factor, y: region.rect.y + shown.y * factor, unit: payload.unitScale }));
+    const lines = correctLines(toLines(mendBlocks(joinBlocks(agreeGlyphs(result.blocks ?? [], shown.image)), shown.image), { factor, x: region.rect.x + shown.x * factor, y: region.rect.y + shown.y * factor, unit: payload.unitScale }));
     const data: RecognizeAnswer = {
       lines,
       meanConfidence: result.confidence ?? 0,

@@ -1,0 +1,84 @@
+/**
+ * Spaces in monospaced lines read from the character grid (in the OCR worker thread, on Tesseract's words after
+ * glyphs.ts, before underscores.ts).
+ *
+ * Found first (generated editor, DejaVu Sans Mono): the model puts a space before an opening parenthesis or a dot
+ * that follows a word in code (`expect (read) .toHaveBeenCalledTimes (1);`): a narrow glyph drawn in the middle of
+ * its cell leaves a blank as wide as a space in a proportional font. In a monospaced line every character has a cell
+ * of the same width, so the symbols' centres say how many cells lie between two words: one cell apart, the two are
+ * one word; two or more, a space. A line counts as monospaced when the centres of its words' consecutive symbols, all
+ * but a few, lie within a fifth of a cell of the same pitch, over at least {@link MIN_STEPS} steps; a proportional
+ * line (an `i` beside an `m`) never does. Pure functions, no I/O.
+ */
+import type { TesseractJsonBlock, TesseractJsonLine, TesseractJsonSymbol, TesseractJsonWord } from './lines';
+
+/** Steps between consecutive symbols a line needs before its pitch is trusted. */
+const MIN_STEPS = 12;
+/** Share of a cell a step may differ from the pitch and the line still be monospaced. */
+const STEP_TOLERANCE = 0.2;
+/** Share of the steps that must be regular (the model's boxes are rough: a step now and then is off). */
+const REGULAR_SHARE = 0.9;
+/** Below this many cells between two words' facing symbols, the two are one word. */
+const JOIN_BELOW = 1.5;
+
+const centre = (s: TesseractJsonSymbol): number => (s.bbox.x0 + s.bbox.x1) / 2;
+
+/** The line's pitch when it is monospaced (see the header), else undefined. */
+export function linePitch(words: readonly TesseractJsonWord[]): number | undefined {
+  const steps: number[] = [];
+  for (const w of words) {
+    const symbols = w.symbols ?? [];
+    for (let i = 1; i < symbols.length; i++) steps.push(centre(symbols[i] as TesseractJsonSymbol) - centre(symbols[i - 1] as TesseractJsonSymbol));
+  }
+  if (steps.length < MIN_STEPS) return undefined;
+  const sorted = [...steps].sort((a, b) => a - b);
+  const pitch = sorted[sorted.length >> 1] as number;
+  if (!(pitch > 0)) return undefined;
+  const regular = steps.filter((s) => Math.abs(s - pitch) <= STEP_TOLERANCE * pitch).length;
+  return regular >= REGULAR_SHARE * steps.length ? pitch : undefined;
+}
+
+function joined(a: TesseractJsonWord, b: TesseractJsonWord): TesseractJsonWord {
+  const bbox = { x0: Math.min(a.bbox.x0, b.bbox.x0), y0: Math.min(a.bbox.y0, b.bbox.y0), x1: Math.max(a.bbox.x1, b.bbox.x1), y1: Math.max(a.bbox.y1, b.bbox.y1) };
+  return { text: `${a.text}${b.text}`, confidence: Math.min(a.confidence, b.confidence), bbox, symbols: [...(a.symbols ?? []), ...(b.symbols ?? [])] };
+}
+
+/**
+ * The line with words one cell apart joined (see the header); its text loses the blank between them and keeps every
+ * other run of spaces (indentation). A line whose text is not its words in order is left as it is.
+ */
+export function joinCells(line: TesseractJsonLine): TesseractJsonLine {
+  const words = line.words ?? [];
+  const pitch = linePitch(words);
+  if (pitch === undefined) return line;
+  const parts = line.text.split(/(\s+)/);
+  const texts = parts.filter((p) => p && !/^\s+$/.test(p));
+  if (texts.length !== words.length || texts.some((t, i) => t !== words[i]?.text)) return line;
+  const out: TesseractJsonWord[] = [];
+  let text = '';
+  let k = 0;
+  for (const part of parts) {
+    if (!part) continue;
+    if (/^\s+$/.test(part)) {
+      text += part;
+      continue;
+    }
+    const word = words[k++] as TesseractJsonWord;
+    const last = out[out.length - 1];
+    const a = last?.symbols?.[last.symbols.length - 1];
+    const b = word.symbols?.[0];
+    if (last && a && b && (centre(b) - centre(a)) / pitch < JOIN_BELOW) {
+      out[out.length - 1] = joined(last, word);
+      text = text.replace(/\s+$/, '') + word.text;
+    } else {
+      out.push(word);
+      text += word.text;
+    }
+  }
+  return out.length === words.length ? line : { ...line, words: out, text };
+}
+
+/** Tesseract's blocks with every monospaced line's words joined where they are one cell apart. */
+export function joinBlocks(blocks: readonly TesseractJsonBlock[]): TesseractJsonBlock[] {
+  return blocks.map((block) => ({ ...block, paragraphs: (block.paragraphs ?? []).map((p) => ({ ...p, lines: (p.lines ?? []).map(joinCells) })) }));
+}

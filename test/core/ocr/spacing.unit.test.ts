@@ -1,0 +1,97 @@
+/**
+ * Spaces in monospaced lines read from the character grid (src/core/ocr/spacing.ts): on a generated editor whose text
+ * is known — calls in DejaVu Sans Mono where the model reads `expect(read).toHaveBeenCalledTimes(1);` as
+ * `expect (read) .toHaveBeenCalledTimes (1);` — and on symbol boxes: one cell apart joins, two cells keep the space,
+ * indentation is kept, a proportional line is never touched.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { OcrEngine } from '../../../src/core/ocr';
+import type { TesseractJsonLine, TesseractJsonWord } from '../../../src/core/ocr/lines';
+import { joinCells, linePitch } from '../../../src/core/ocr/spacing';
+import { renderScreen } from '../../support/denseScreens';
+import { SceneBuilder, wordsFound, type Scene } from '../../support/screens';
+
+const CALLS: readonly string[] = [
+  "it('reads the file once', async () => {",
+  '  const read = vi.spyOn(fs, "readFile");',
+  '  await loadConfig(request());',
+  '  expect(read).toHaveBeenCalledTimes(1);',
+  '  expect(fs.readFile).toHaveBeenCalledWith(path, "utf8");',
+  '  expect(result.items).toEqual([]);',
+  '  expect(read).toHaveBeenCalledTimes(2);',
+  '  expect(spy).not.toHaveBeenCalled();',
+  '});',
+];
+
+function editor(): Scene {
+  const s = new SceneBuilder(900, 40 + CALLS.length * 22, '#1e1e1e', "'DejaVu Sans Mono'");
+  CALLS.forEach((line, i) => s.text(20, 30 + i * 22, 13, i % 2 ? '#d4d4d4' : '#dcdcaa', line, { mono: true }));
+  return s.build();
+}
+
+describe('spaces in monospaced code, on a generated editor', () => {
+  let engine: OcrEngine;
+  before(() => {
+    engine = new OcrEngine();
+  });
+  after(async () => {
+    await engine.dispose();
+  });
+
+  it('reads calls without the spaces the model puts before ( and .', async () => {
+    const scene = editor();
+    const r = await engine.recognize(await renderScreen(scene), { name: 'calls.png' });
+    const { missed } = wordsFound(scene.lines, r.text);
+    const calls = CALLS.flatMap((l) => l.trim().split(/\s+/)).filter((w) => w.startsWith('expect('));
+    assert.deepEqual(missed.filter((w) => calls.includes(w)), [], r.text);
+  });
+});
+
+// ---- the rule on symbol boxes ------------------------------------------------------------------------------------
+
+/** Words laid on a grid of `pitch` px from cell `at`, symbol boxes a little narrower than their cells. */
+function gridWords(spec: readonly [text: string, cell: number][], pitch: number): TesseractJsonWord[] {
+  return spec.map(([text, cell]) => {
+    const symbols = [...text].map((ch, i) => ({ text: ch, confidence: 95, bbox: { x0: (cell + i) * pitch + 1, y0: 0, x1: (cell + i + 1) * pitch - 1, y1: 20 } }));
+    return { text, confidence: 90, bbox: { x0: cell * pitch, y0: 0, x1: (cell + text.length) * pitch, y1: 20 }, symbols };
+  });
+}
+
+function lineOf(words: TesseractJsonWord[], text: string): TesseractJsonLine {
+  return { text, confidence: 90, bbox: { x0: 0, y0: 0, x1: 1000, y1: 20 }, words };
+}
+
+describe('the spacing rule on symbol boxes', () => {
+  it('joins words one cell apart and keeps a space two cells apart, and the indentation', () => {
+    // "  expect(read).toBe(1); // once": the model's words, with blanks where it saw them.
+    const words = gridWords([['expect', 2], ['(read)', 8], ['.toBe', 14], ['(1);', 19], ['//', 24], ['once', 27]], 16);
+    const out = joinCells(lineOf(words, '  expect (read) .toBe (1); //  once'));
+    assert.equal(out.text, '  expect(read).toBe(1); //  once');
+    assert.deepEqual(out.words?.map((w) => w.text), ['expect(read).toBe(1);', '//', 'once']);
+  });
+
+  it('leaves a proportional line alone, whatever its blanks', () => {
+    // Symbols of uneven widths: an i beside an m.
+    const widths = [4, 14, 9, 9, 6, 6, 4, 9, 14, 9, 9, 6, 4, 14];
+    let x = 0;
+    const symbols = widths.map((w, i) => {
+      const s = { text: i % 2 ? 'm' : 'i', confidence: 95, bbox: { x0: x, y0: 0, x1: x + w, y1: 20 } };
+      x += w + 1;
+      return s;
+    });
+    const a: TesseractJsonWord = { text: symbols.slice(0, 7).map((s) => s.text).join(''), confidence: 90, bbox: { x0: 0, y0: 0, x1: 70, y1: 20 }, symbols: symbols.slice(0, 7) };
+    const b: TesseractJsonWord = { text: symbols.slice(7).map((s) => s.text).join(''), confidence: 90, bbox: { x0: 72, y0: 0, x1: x, y1: 20 }, symbols: symbols.slice(7) };
+    assert.equal(linePitch([a, b]), undefined);
+    const line = lineOf([a, b], `${a.text} ${b.text}`);
+    assert.equal(joinCells(line), line);
+  });
+
+  it('needs enough steps to trust a pitch, and leaves a line whose text is not its words', () => {
+    const short = gridWords([['a', 0], ['(b)', 2]], 16);
+    assert.equal(linePitch(short), undefined);
+    const words = gridWords([['expect', 2], ['(read)', 8], ['.toBe', 14], ['(1);', 19]], 16);
+    const line = lineOf(words, 'something else entirely here');
+    assert.equal(joinCells(line), line);
+  });
+});
