@@ -6,8 +6,9 @@
  * brace `}` in `{ a }` and `1` in an indented `});`; an `i` is read `1` in `i < 3`. Within one region of one screen a
  * character is drawn with the same pixels (give or take its sub-pixel offset), so the image itself says which
  * readings disagree:
- * 1. each contested symbol's glyph is the ink of the connected shapes under its box, cut at its word's own grey level
- *    (syntax colours come out of preparing as different greys), and kept as shares of ink with its anti-aliased edge;
+ * 1. each contested symbol's glyph is the ink of the connected shapes under its box, cut at its word's own grey
+ *    level (syntax colours come out of preparing as different greys), kept as shares of ink with its anti-aliased
+ *    edge (glyphShapes.ts);
  * 2. glyphs are compared centre of mass on centre of mass, and grouped by shape (average linkage, {@link SAME});
  * 3. each reading's home is, of the groups mostly read so, the one with most such glyphs (at least
  *    {@link MIN_AGREE}): one character, one shape. A group's reading is the one it is home to; a group home to none
@@ -22,7 +23,8 @@
  * goes from 94.6 to 97.0 % of the words, the terminal from 97.8 to 99.0 %.
  * Pure functions, no I/O.
  */
-import type { TesseractJsonBlock, TesseractJsonLine, TesseractJsonWord } from './lines';
+import { lineGlyphs, shapeDistance, type Glyph } from './glyphShapes';
+import type { TesseractJsonBlock, TesseractJsonWord } from './lines';
 import type { GreyImage } from './protocol';
 
 /** Groups this alike or closer on average (share of their ink that differs, see shapeDistance) are one shape. */
@@ -46,183 +48,6 @@ const LONE_VOTES = 3;
 const PAIRS = ['1l', '1i', '1}', '1]', '1|', '1!', '0©', '0®'];
 const PAIR_SET = new Set(PAIRS.flatMap((p) => [p, `${p[1]}${p[0]}`]));
 const CONTESTED = new Set(PAIRS.flatMap((p) => [...p]));
-
-/** One symbol's glyph: where it is in the blocks, what it was read as, and its shape. */
-interface Glyph {
-  readonly word: TesseractJsonWord;
-  readonly index: number;
-  readonly text: string;
-  readonly width: number;
-  readonly height: number;
-  /** How much ink each pixel holds, 0 (paper) to 1 (the word's darkest), over the glyph's box and a pixel around. */
-  readonly ink: Float32Array;
-  readonly total: number;
-  /** The ink's centre of mass, in the glyph's pixels. */
-  readonly cx: number;
-  readonly cy: number;
-}
-
-/** Connected shapes of ink in rows [y0, y1) of the image: each its column span and pixels (indices into the image). */
-interface Shape {
-  x0: number;
-  x1: number;
-  y0: number;
-  y1: number;
-  pixels: number[];
-}
-
-function shapesIn(image: GreyImage, box: { x0: number; y0: number; x1: number; y1: number }, level: number): Shape[] {
-  const { x0, y0, x1, y1 } = box;
-  const w = x1 - x0;
-  const h = y1 - y0;
-  if (w <= 0 || h <= 0) return [];
-  const seen = new Uint8Array(w * h);
-  const ink = (x: number, y: number): boolean => (image.data[y * image.width + x] ?? 255) < level;
-  const shapes: Shape[] = [];
-  const stack: number[] = [];
-  for (let y = y0; y < y1; y++) {
-    for (let x = x0; x < x1; x++) {
-      const k = (y - y0) * w + (x - x0);
-      if (seen[k] || !ink(x, y)) continue;
-      seen[k] = 1;
-      const shape: Shape = { x0: x, x1: x + 1, y0: y, y1: y + 1, pixels: [] };
-      stack.push(x, y);
-      while (stack.length) {
-        const py = stack.pop() as number;
-        const px = stack.pop() as number;
-        shape.pixels.push(py * image.width + px);
-        shape.x0 = Math.min(shape.x0, px);
-        shape.x1 = Math.max(shape.x1, px + 1);
-        shape.y0 = Math.min(shape.y0, py);
-        shape.y1 = Math.max(shape.y1, py + 1);
-        for (let dy = -1; dy <= 1; dy++) {
-          for (let dx = -1; dx <= 1; dx++) {
-            const nx = px + dx;
-            const ny = py + dy;
-            if (nx < x0 || nx >= x1 || ny < y0 || ny >= y1) continue;
-            const nk = (ny - y0) * w + (nx - x0);
-            if (seen[nk] || !ink(nx, ny)) continue;
-            seen[nk] = 1;
-            stack.push(nx, ny);
-          }
-        }
-      }
-      shapes.push(shape);
-    }
-  }
-  return shapes;
-}
-
-const overlap = (a0: number, a1: number, b0: number, b1: number): number => Math.max(0, Math.min(a1, b1) - Math.max(a0, b0));
-
-/**
- * The word's paper and darkest ink: its brightest and darkest pixels. Syntax colours come out of preparing as
- * different greys; each word is measured against its own, and its shapes are cut halfway between.
- */
-interface Tones {
-  readonly lo: number;
-  readonly hi: number;
-}
-
-function tones(image: GreyImage, box: { x0: number; y0: number; x1: number; y1: number }): Tones {
-  let lo = 255;
-  let hi = 0;
-  for (let y = box.y0; y < box.y1; y++) {
-    for (let x = box.x0; x < box.x1; x++) {
-      const v = image.data[y * image.width + x] ?? 255;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-  }
-  return { lo, hi };
-}
-
-/** The contested glyphs of one line: the ink of each word, each shape to the symbol whose columns it overlaps most. */
-function lineGlyphs(image: GreyImage, line: TesseractJsonLine): Glyph[] {
-  const y0 = Math.max(0, Math.floor(line.bbox.y0));
-  const y1 = Math.min(image.height, Math.ceil(line.bbox.y1));
-  const out: Glyph[] = [];
-  for (const word of line.words ?? []) {
-    const symbols = word.symbols ?? [];
-    // Only words whose text is their symbols' text can be changed symbol by symbol.
-    if (!symbols.some((s) => CONTESTED.has(s.text)) || symbols.map((s) => s.text).join('') !== word.text) continue;
-    // Whole pixels inside the image, whatever the boxes say.
-    const box = { x0: Math.max(0, Math.floor(word.bbox.x0)), y0, x1: Math.min(image.width, Math.ceil(word.bbox.x1)), y1 };
-    const owned: Shape[][] = symbols.map(() => []);
-    const tone = tones(image, box);
-    for (const shape of shapesIn(image, box, (tone.lo + tone.hi) / 2)) {
-      let best = -1;
-      let most = 0;
-      symbols.forEach((s, i) => {
-        const o = overlap(shape.x0, shape.x1, s.bbox.x0, s.bbox.x1);
-        if (o > most) [best, most] = [i, o];
-      });
-      if (best >= 0) owned[best]?.push(shape);
-    }
-    symbols.forEach((s, i) => {
-      const shapes = owned[i] ?? [];
-      if (shapes.length && CONTESTED.has(s.text)) out.push(glyph(image, word, i, s.text, shapes, tone));
-    });
-  }
-  return out;
-}
-
-/**
- * A glyph: its shapes' pixels and the pixels touching them (anti-aliased edges, fainter than the cut), each with its
- * share of ink, in the box around them.
- */
-function glyph(image: GreyImage, word: TesseractJsonWord, index: number, text: string, shapes: readonly Shape[], tone: Tones): Glyph {
-  // Loops, not Math.min(...): a noisy word may own more shapes than a call takes arguments.
-  let [gx0, gy0, gx1, gy1] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const s of shapes) [gx0, gy0, gx1, gy1] = [Math.min(gx0, s.x0), Math.min(gy0, s.y0), Math.max(gx1, s.x1), Math.max(gy1, s.y1)];
-  [gx0, gy0, gx1, gy1] = [Math.max(0, gx0 - 1), Math.max(0, gy0 - 1), Math.min(image.width, gx1 + 1), Math.min(image.height, gy1 + 1)];
-  const width = gx1 - gx0;
-  const height = gy1 - gy0;
-  const mine = new Uint8Array(width * height);
-  for (const s of shapes) {
-    for (const p of s.pixels) {
-      const x = (p % image.width) - gx0;
-      const y = Math.floor(p / image.width) - gy0;
-      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) if (x + dx >= 0 && x + dx < width && y + dy >= 0 && y + dy < height) mine[(y + dy) * width + x + dx] = 1;
-    }
-  }
-  const ink = new Float32Array(width * height);
-  const span = Math.max(1, tone.hi - tone.lo);
-  let [total, sx, sy] = [0, 0, 0];
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      if (!mine[y * width + x]) continue;
-      const v = Math.min(1, Math.max(0, (tone.hi - (image.data[(gy0 + y) * image.width + gx0 + x] ?? 255)) / span));
-      ink[y * width + x] = v;
-      [total, sx, sy] = [total + v, sx + v * x, sy + v * y];
-    }
-  }
-  return { word, index, text, width, height, ink, total, cx: total ? sx / total : 0, cy: total ? sy / total : 0 };
-}
-
-/**
- * How different two glyphs' shapes are: the share of their ink that does not overlap (0 the same, 1 nothing in
- * common), their centres of mass laid on each other, at the best of nine one-pixel shifts from there; 1 when their
- * sizes differ grossly (a quarter of the width, a sixth of the height, two pixels at least).
- */
-export function shapeDistance(a: Glyph, b: Glyph): number {
-  if (Math.abs(a.width - b.width) > Math.max(2, Math.round(0.25 * Math.max(a.width, b.width)))) return 1;
-  if (Math.abs(a.height - b.height) > Math.max(2, Math.round(Math.max(a.height, b.height) / 6))) return 1;
-  if (!a.total || !b.total) return 1;
-  const ox = Math.round(b.cx - a.cx);
-  const oy = Math.round(b.cy - a.cy);
-  let best = 1;
-  for (let dy = oy - 1; dy <= oy + 1; dy++) {
-    for (let dx = ox - 1; dx <= ox + 1; dx++) {
-      let common = 0;
-      for (let y = Math.max(0, -dy); y < Math.min(a.height, b.height - dy); y++) {
-        for (let x = Math.max(0, -dx); x < Math.min(a.width, b.width - dx); x++) common += Math.min(a.ink[y * a.width + x] as number, b.ink[(y + dy) * b.width + x + dx] as number);
-      }
-      best = Math.min(best, 1 - (2 * common) / (a.total + b.total));
-    }
-  }
-  return best;
-}
 
 /**
  * Every pair's shape distance (see {@link shapeDistance}), n × n; 1 without looking between two readings that are
@@ -380,7 +205,7 @@ function respelled(text: string, before: readonly TesseractJsonWord[], after: re
  */
 export function agreeGlyphs(blocks: readonly TesseractJsonBlock[], image: GreyImage): TesseractJsonBlock[] {
   const lines = blocks.flatMap((b) => (b.paragraphs ?? []).flatMap((p) => p.lines ?? []));
-  const glyphs = lines.flatMap((line) => lineGlyphs(image, line));
+  const glyphs = lines.flatMap((line) => lineGlyphs(image, line, CONTESTED));
   if (glyphs.length > MAX_GLYPHS) return blocks as TesseractJsonBlock[];
   const changes = new Map<TesseractJsonWord, Map<number, string>>();
   for (const [g, reading] of agreedReadings(glyphs)) {
