@@ -19,6 +19,11 @@ export interface Glyph {
   /** The ink's centre of mass, in the glyph's pixels. */
   readonly cx: number;
   readonly cy: number;
+  /** How many separate marks it is made of (a double quote two, a backtick one). */
+  readonly parts: number;
+  /** Its box's top left corner in the image. */
+  readonly x: number;
+  readonly y: number;
 }
 
 /** Connected shapes of ink in rows [y0, y1) of the image: each its column span and pixels (indices into the image). */
@@ -126,6 +131,23 @@ export function lineGlyphs(image: GreyImage, line: TesseractJsonLine, contested:
   return out;
 }
 
+/** Below this contrast between its darkest pixel and its paper a blank holds nothing (noise, a faint border). */
+const MIN_CONTRAST = 64;
+
+/**
+ * The ink in columns [x0, x1) of a line that no symbol holds (a character the model dropped), as one glyph read as
+ * nothing; undefined when the blank holds no mark. Shapes that touch the blank's sides are the neighbours' and left
+ * out.
+ */
+export function blankMark(image: GreyImage, line: TesseractJsonLine, word: TesseractJsonWord, x0: number, x1: number): Glyph | undefined {
+  const box = { x0: Math.max(0, Math.ceil(x0)), y0: Math.max(0, Math.floor(line.bbox.y0)), x1: Math.min(image.width, Math.floor(x1)), y1: Math.min(image.height, Math.ceil(line.bbox.y1)) };
+  if (box.x1 - box.x0 < 3 || box.y1 - box.y0 < 3) return undefined;
+  const tone = tones(image, box);
+  if (tone.hi - tone.lo < MIN_CONTRAST) return undefined;
+  const shapes = shapesIn(image, box, (tone.lo + tone.hi) / 2).filter((s) => s.x0 > box.x0 && s.x1 < box.x1);
+  return shapes.length ? glyph(image, word, -1, '', shapes, tone) : undefined;
+}
+
 /**
  * A glyph: its shapes' pixels and the pixels touching them (anti-aliased edges, fainter than the cut), each with its
  * share of ink, in the box around them.
@@ -156,7 +178,7 @@ function glyph(image: GreyImage, word: TesseractJsonWord, index: number, text: s
       [total, sx, sy] = [total + v, sx + v * x, sy + v * y];
     }
   }
-  return { word, index, text, width, height, ink, total, cx: total ? sx / total : 0, cy: total ? sy / total : 0 };
+  return { word, index, text, width, height, ink, total, cx: total ? sx / total : 0, cy: total ? sy / total : 0, parts: shapes.length, x: gx0, y: gy0 };
 }
 
 /**

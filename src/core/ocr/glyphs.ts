@@ -24,7 +24,8 @@
  * Pure functions, no I/O.
  */
 import { lineGlyphs, shapeDistance, type Glyph } from './glyphShapes';
-import type { TesseractJsonBlock, TesseractJsonWord } from './lines';
+import { respelled, type TesseractJsonBlock, type TesseractJsonWord } from './lines';
+import { restoreBackticks } from './dropped';
 import type { GreyImage } from './protocol';
 
 /** Groups this alike or closer on average (share of their ink that differs, see shapeDistance) are one shape. */
@@ -47,7 +48,9 @@ const LONE_VOTES = 3;
 /** The pairs of readings that may be changed into one another (each string: the characters of one pair). */
 const PAIRS = ['1l', '1i', '1}', '1]', '1|', '1!', '0©', '0®'];
 const PAIR_SET = new Set(PAIRS.flatMap((p) => [p, `${p[1]}${p[0]}`]));
-const CONTESTED = new Set(PAIRS.flatMap((p) => [...p]));
+/** Quotes: a double quote drawn as one mark is a single quote or a backtick (see {@link oneMarkQuotes}). */
+const QUOTES = ['"', "'", '`'];
+const CONTESTED = new Set([...PAIRS.flatMap((p) => [...p]), ...QUOTES]);
 
 /**
  * Every pair's shape distance (see {@link shapeDistance}), n × n; 1 without looking between two readings that are
@@ -185,18 +188,22 @@ function agreedReadings(glyphs: readonly Glyph[]): Map<Glyph, string> {
 }
 
 /**
- * The line's text with its words' new spelling, its runs of spaces (indentation) kept: word by word where the text's
- * words are the line's words, else the words joined by one space.
+ * Double quotes drawn as one mark. Every font draws `"` as two marks; the model reads a backtick (`` `${a}` ``) as
+ * one. Such a glyph is this region's single quote when it has the shape of the glyphs read `'` here (within
+ * {@link SAME}), and a backtick when the region shows its single quote (at least {@link MIN_AGREE} of them) and the
+ * glyph is unlike every one of them (beyond {@link NEAR}). Without single quotes to compare with, nothing changes.
  */
-function respelled(text: string, before: readonly TesseractJsonWord[], after: readonly TesseractJsonWord[]): string {
-  const parts = text.split(/(\s+)/);
-  let k = 0;
-  const out = parts.map((part) => {
-    if (!part || /^\s+$/.test(part)) return part;
-    const i = k++;
-    return part === before[i]?.text ? (after[i]?.text ?? part) : undefined;
-  });
-  return k === before.length && out.every((p) => p !== undefined) ? out.join('') : after.map((w) => w.text).join(' ');
+function oneMarkQuotes(glyphs: readonly Glyph[]): Map<Glyph, string> {
+  const singles = glyphs.filter((g) => g.text === "'");
+  const out = new Map<Glyph, string>();
+  if (singles.length < MIN_AGREE) return out;
+  for (const g of glyphs) {
+    if (g.text !== '"' || g.parts !== 1) continue;
+    const nearest = Math.min(...singles.map((s) => shapeDistance(g, s)));
+    if (nearest <= SAME) out.set(g, "'");
+    else if (nearest > NEAR) out.set(g, '`');
+  }
+  return out;
 }
 
 /**
@@ -208,11 +215,17 @@ export function agreeGlyphs(blocks: readonly TesseractJsonBlock[], image: GreyIm
   const glyphs = lines.flatMap((line) => lineGlyphs(image, line, CONTESTED));
   if (glyphs.length > MAX_GLYPHS) return blocks as TesseractJsonBlock[];
   const changes = new Map<TesseractJsonWord, Map<number, string>>();
-  for (const [g, reading] of agreedReadings(glyphs)) {
+  for (const [g, reading] of [...agreedReadings(glyphs), ...oneMarkQuotes(glyphs)]) {
     const forWord = changes.get(g.word) ?? new Map<number, string>();
     forWord.set(g.index, reading);
     changes.set(g.word, forWord);
   }
+  const backticks = glyphs.filter((g) => g.text === '`' || changes.get(g.word)?.get(g.index) === '`');
+  return restoreBackticks(relabelled(blocks, changes), image, backticks);
+}
+
+/** The blocks with the symbols in `changes` (word → symbol index → new text) read again. */
+function relabelled(blocks: readonly TesseractJsonBlock[], changes: Map<TesseractJsonWord, Map<number, string>>): TesseractJsonBlock[] {
   if (!changes.size) return blocks as TesseractJsonBlock[];
   const changed = (word: TesseractJsonWord): TesseractJsonWord => {
     const forWord = changes.get(word);

@@ -66,3 +66,18 @@ export function toLines(blocks: readonly TesseractJsonBlock[], at: Placement): O
   });
   return lines;
 }
+
+/**
+ * The line's text with its words' new spelling, its runs of spaces (indentation) kept: word by word where the text's
+ * words are the line's words, else the words joined by one space.
+ */
+export function respelled(text: string, before: readonly TesseractJsonWord[], after: readonly TesseractJsonWord[]): string {
+  const parts = text.split(/(\s+)/);
+  let k = 0;
+  const out = parts.map((part) => {
+    if (!part || /^\s+$/.test(part)) return part;
+    const i = k++;
+    return part === before[i]?.text ? (after[i]?.text ?? part) : undefined;
+  });
+  return k === before.length && out.every((p) => p !== undefined) ? out.join('') : after.map((w) => w.text).join(' ');
+}

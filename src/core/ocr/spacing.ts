@@ -7,8 +7,9 @@
  * its cell leaves a blank as wide as a space in a proportional font. In a monospaced line every character has a cell
  * of the same width, so the symbols' centres say how many cells lie between two words: one cell apart, the two are
  * one word; two or more, a space. A line counts as monospaced when the centres of its words' consecutive symbols, all
- * but a few, lie within a fifth of a cell of the same pitch, over at least {@link MIN_STEPS} steps; a proportional
- * line (an `i` beside an `m`) never does. Pure functions, no I/O.
+ * but a few, lie within a fifth of a cell of the same pitch, over at least {@link MIN_STEPS} steps, and the blanks
+ * between its words are whole cells; a proportional line (an `i` beside an `m`, spaces a third of a letter wide)
+ * does not. Pure functions, no I/O.
  */
 import type { TesseractJsonBlock, TesseractJsonLine, TesseractJsonSymbol, TesseractJsonWord } from './lines';
 
@@ -18,8 +19,18 @@ const MIN_STEPS = 12;
 const STEP_TOLERANCE = 0.2;
 /** Share of the steps that must be regular (the model's boxes are rough: a step now and then is off). */
 const REGULAR_SHARE = 0.9;
-/** Below this many cells between two words' facing symbols, the two are one word. */
-const JOIN_BELOW = 1.5;
+/**
+ * Between these many cells from one word's last symbol to the next word's first, the two are one word (a space would
+ * make two cells); so are two words whose boxes overlap (the model's boxes of a word and its neighbour sometimes do).
+ */
+const JOIN_ABOVE = 0.6;
+const JOIN_BELOW = 1.2;
+/**
+ * In a monospaced line the blanks between words are whole cells: this share of them must lie within
+ * {@link WHOLE_CELLS} of a whole number of cells (a proportional line's spaces, a third of a letter wide, do not).
+ */
+const WHOLE_SHARE = 0.8;
+const WHOLE_CELLS = 0.25;
 
 const centre = (s: TesseractJsonSymbol): number => (s.bbox.x0 + s.bbox.x1) / 2;
 
@@ -35,7 +46,21 @@ export function linePitch(words: readonly TesseractJsonWord[]): number | undefin
   const pitch = sorted[sorted.length >> 1] as number;
   if (!(pitch > 0)) return undefined;
   const regular = steps.filter((s) => Math.abs(s - pitch) <= STEP_TOLERANCE * pitch).length;
-  return regular >= REGULAR_SHARE * steps.length ? pitch : undefined;
+  if (regular < REGULAR_SHARE * steps.length) return undefined;
+  const gaps = wordGaps(words, pitch).filter((g) => g > JOIN_ABOVE);
+  const whole = gaps.filter((g) => Math.abs(g - Math.round(g)) <= WHOLE_CELLS).length;
+  return whole >= WHOLE_SHARE * gaps.length ? pitch : undefined;
+}
+
+/** Cells from each word's last symbol to the next word's first. */
+function wordGaps(words: readonly TesseractJsonWord[], pitch: number): number[] {
+  const gaps: number[] = [];
+  for (let i = 1; i < words.length; i++) {
+    const a = words[i - 1]?.symbols?.at(-1);
+    const b = words[i]?.symbols?.[0];
+    if (a && b) gaps.push((centre(b) - centre(a)) / pitch);
+  }
+  return gaps;
 }
 
 function joined(a: TesseractJsonWord, b: TesseractJsonWord): TesseractJsonWord {
@@ -67,7 +92,9 @@ export function joinCells(line: TesseractJsonLine): TesseractJsonLine {
     const last = out[out.length - 1];
     const a = last?.symbols?.[last.symbols.length - 1];
     const b = word.symbols?.[0];
-    if (last && a && b && (centre(b) - centre(a)) / pitch < JOIN_BELOW) {
+    const cells = a && b ? (centre(b) - centre(a)) / pitch : 0;
+    const overlapping = last !== undefined && word.bbox.x0 < last.bbox.x1;
+    if (last && a && b && ((cells > JOIN_ABOVE && cells < JOIN_BELOW) || overlapping)) {
       out[out.length - 1] = joined(last, word);
       text = text.replace(/\s+$/, '') + word.text;
     } else {
