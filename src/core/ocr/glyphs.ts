@@ -26,6 +26,7 @@
 import { lineGlyphs, shapeDistance, type Glyph } from './glyphShapes';
 import { respelled, type TesseractJsonBlock, type TesseractJsonWord } from './lines';
 import { restoreBackticks } from './dropped';
+import { QUOTES, quoteReadings } from './quotes';
 import type { GreyImage } from './protocol';
 
 /** Groups this alike or closer on average (share of their ink that differs, see shapeDistance) are one shape. */
@@ -48,9 +49,9 @@ const LONE_VOTES = 3;
 /** The pairs of readings that may be changed into one another (each string: the characters of one pair). */
 const PAIRS = ['1l', '1i', '1}', '1]', '1|', '1!', '0©', '0®'];
 const PAIR_SET = new Set(PAIRS.flatMap((p) => [p, `${p[1]}${p[0]}`]));
-/** Quotes: a double quote drawn as one mark is a single quote or a backtick (see {@link oneMarkQuotes}). */
-const QUOTES = ['"', "'", '`'];
 const CONTESTED = new Set([...PAIRS.flatMap((p) => [...p]), ...QUOTES]);
+/** Readings whose shapes are compared: the same, a pair, or two quotes. */
+const COMPARED = new Set([...PAIR_SET, ...QUOTES.flatMap((a) => QUOTES.map((b) => `${a}${b}`))]);
 
 /**
  * Every pair's shape distance (see {@link shapeDistance}), n × n; 1 without looking between two readings that are
@@ -63,7 +64,7 @@ function distances(glyphs: readonly Glyph[]): Float64Array {
     const a = glyphs[i] as Glyph;
     for (let j = i + 1; j < n; j++) {
       const b = glyphs[j] as Glyph;
-      d[i * n + j] = d[j * n + i] = a.text === b.text || PAIR_SET.has(`${a.text}${b.text}`) ? shapeDistance(a, b) : 1;
+      d[i * n + j] = d[j * n + i] = a.text === b.text || COMPARED.has(`${a.text}${b.text}`) ? shapeDistance(a, b) : 1;
     }
   }
   return d;
@@ -157,8 +158,16 @@ function groupReading(group: Group, home: Map<string, Group>, n: number, d: Floa
   return best + MARGIN < between(group, readHome, n, d) ? reading : read;
 }
 
-/** Each glyph's agreed reading where it differs from what it was read as (see the header). */
-function agreedReadings(glyphs: readonly Glyph[]): Map<Glyph, string> {
+/** The region's glyphs, every pair's shape distance, their groups and each reading's home. */
+interface Analysis {
+  readonly glyphs: readonly Glyph[];
+  readonly n: number;
+  readonly d: Float64Array;
+  readonly found: readonly Group[];
+  readonly home: Map<string, Group>;
+}
+
+function analyse(glyphs: readonly Glyph[]): Analysis {
   const n = glyphs.length;
   const d = distances(glyphs);
   const found: Group[] = groups(n, d).map((members) => {
@@ -166,7 +175,11 @@ function agreedReadings(glyphs: readonly Glyph[]): Map<Glyph, string> {
     for (const i of members) counts.set((glyphs[i] as Glyph).text, (counts.get((glyphs[i] as Glyph).text) ?? 0) + 1);
     return { members, counts };
   });
-  const home = homes(found);
+  return { glyphs, n, d, found, home: homes(found) };
+}
+
+/** Each glyph's agreed reading where it differs from what it was read as (see the header). */
+function agreedReadings({ glyphs, n, d, found, home }: Analysis): Map<Glyph, string> {
   const total = new Map<string, number>();
   for (const g of glyphs) total.set(g.text, (total.get(g.text) ?? 0) + 1);
   const out = new Map<Glyph, string>();
@@ -188,25 +201,6 @@ function agreedReadings(glyphs: readonly Glyph[]): Map<Glyph, string> {
 }
 
 /**
- * Double quotes drawn as one mark. Every font draws `"` as two marks; the model reads a backtick (`` `${a}` ``) as
- * one. Such a glyph is this region's single quote when it has the shape of the glyphs read `'` here (within
- * {@link SAME}), and a backtick when the region shows its single quote (at least {@link MIN_AGREE} of them) and the
- * glyph is unlike every one of them (beyond {@link NEAR}). Without single quotes to compare with, nothing changes.
- */
-function oneMarkQuotes(glyphs: readonly Glyph[]): Map<Glyph, string> {
-  const singles = glyphs.filter((g) => g.text === "'");
-  const out = new Map<Glyph, string>();
-  if (singles.length < MIN_AGREE) return out;
-  for (const g of glyphs) {
-    if (g.text !== '"' || g.parts !== 1) continue;
-    const nearest = Math.min(...singles.map((s) => shapeDistance(g, s)));
-    if (nearest <= SAME) out.set(g, "'");
-    else if (nearest > NEAR) out.set(g, '`');
-  }
-  return out;
-}
-
-/**
  * Tesseract's blocks with each contested symbol read by its shape (see the header). A word whose symbols changed
  * gets its text from them, and its line's text the word's new spelling.
  */
@@ -215,7 +209,9 @@ export function agreeGlyphs(blocks: readonly TesseractJsonBlock[], image: GreyIm
   const glyphs = lines.flatMap((line) => lineGlyphs(image, line, CONTESTED));
   if (glyphs.length > MAX_GLYPHS) return blocks as TesseractJsonBlock[];
   const changes = new Map<TesseractJsonWord, Map<number, string>>();
-  for (const [g, reading] of [...agreedReadings(glyphs), ...oneMarkQuotes(glyphs)]) {
+  const analysis = analyse(glyphs);
+  const quotes = quoteReadings(glyphs, analysis.d, analysis.home.get("'")?.members);
+  for (const [g, reading] of [...agreedReadings(analysis), ...quotes]) {
     const forWord = changes.get(g.word) ?? new Map<number, string>();
     forWord.set(g.index, reading);
     changes.set(g.word, forWord);
