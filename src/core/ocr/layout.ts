@@ -207,8 +207,8 @@ type Separator = 'background' | 'shade' | 'double' | 'rule' | 'none';
 /**
  * What separates the two sides of a gap free of ink, read on the original grey along the node (`down`: along its rows,
  * else along its columns), `along` the share of the node a separator must run along: a background that differs from
- * one end of the gap to the other, or lines that show a step (a rule has two, a background edge one). Two pixels at
- * each end of the gap are left out: the anti-aliased edges of glyphs are there.
+ * one end of the gap to the other (two pixels at each end left out: the anti-aliased edges of glyphs are there), or
+ * lines that show a step (a rule has two, a background edge one).
  */
 function separator(page: Page, node: Rect, gap: [number, number], down: boolean, along: number): Separator {
   const from = gap[0] + 2;
@@ -229,9 +229,11 @@ function separator(page: Page, node: Rect, gap: [number, number], down: boolean,
     if (d >= SHADE) strongly++;
   }
   if (strongly >= need) return 'background';
+  // Rules are looked for across the whole gap: a panel's border often lies at its very edge (text clipped against a
+  // split editor's border), and glyphs' edges never run along the node.
   let edges = 0;
   let previous = false;
-  for (let i = from + 1; i < to; i++) {
+  for (let i = gap[0] + 1; i < gap[1]; i++) {
     let steps = 0;
     for (let a = 0, p = first + i * stepAcross; a < length; a++, p += stepAlong) {
       if (Math.abs(grey[p] - grey[p - stepAcross]) >= STEP) steps++;

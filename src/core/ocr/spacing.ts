@@ -1,6 +1,6 @@
 /**
  * Spaces in monospaced lines read from the character grid (in the OCR worker thread, on Tesseract's words after
- * glyphs.ts, before underscores.ts).
+ * glyphs.ts and underscores.ts: a blank that holds an underscore is joined there, with its `_`).
  *
  * Found first (generated editor, DejaVu Sans Mono): the model puts a space before an opening parenthesis or a dot
  * that follows a word in code (`expect (read) .toHaveBeenCalledTimes (1);`): a narrow glyph drawn in the middle of
@@ -8,7 +8,7 @@
  * of the same width, so the symbols' centres say how many cells lie between two words: one cell apart, the two are
  * one word; two or more, a space. A line counts as monospaced when the centres of its words' consecutive symbols, all
  * but a few, lie within a fifth of a cell of the same pitch, over at least {@link MIN_STEPS} steps, and the blanks
- * between its words are whole cells; a proportional line (an `i` beside an `m`, spaces a third of a letter wide)
+ * between its words (up to a few cells: a gutter sits on a grid of its own) are whole cells; a proportional line (an `i` beside an `m`, spaces a third of a letter wide)
  * does not. Pure functions, no I/O.
  */
 import type { TesseractJsonBlock, TesseractJsonLine, TesseractJsonSymbol, TesseractJsonWord } from './lines';
@@ -31,6 +31,8 @@ const JOIN_BELOW = 1.2;
  */
 const WHOLE_SHARE = 0.8;
 const WHOLE_CELLS = 0.25;
+/** Blanks of more cells than this are not counted in that share. */
+const WIDEST_GAP = 3.5;
 
 const centre = (s: TesseractJsonSymbol): number => (s.bbox.x0 + s.bbox.x1) / 2;
 
@@ -47,7 +49,8 @@ export function linePitch(words: readonly TesseractJsonWord[]): number | undefin
   if (!(pitch > 0)) return undefined;
   const regular = steps.filter((s) => Math.abs(s - pitch) <= STEP_TOLERANCE * pitch).length;
   if (regular < REGULAR_SHARE * steps.length) return undefined;
-  const gaps = wordGaps(words, pitch).filter((g) => g > JOIN_ABOVE);
+  // Wider blanks are left out: a gutter's numbers or a table's columns sit on a grid of their own.
+  const gaps = wordGaps(words, pitch).filter((g) => g > JOIN_ABOVE && g <= WIDEST_GAP);
   const whole = gaps.filter((g) => Math.abs(g - Math.round(g)) <= WHOLE_CELLS).length;
   return whole >= WHOLE_SHARE * gaps.length ? pitch : undefined;
 }

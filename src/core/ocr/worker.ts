@@ -107,7 +107,7 @@ function recognize(tesseract: TesseractWorkerScript, packet: Packet, answer: (st
     if (reply.status === 'reject') return answer('reject', reply.data);
     const result = reply.data as { blocks: TesseractJsonBlock[] | null; confidence: number | null };
     const factor = 1 / prepared.scale;
-    const lines = correctLines(toLines(mendBlocks(joinBlocks(agreeGlyphs(result.blocks ?? [], shown.image)), shown.image), { factor, x: region.rect.x + shown.x * factor, y: region.rect.y + shown.y * factor, unit: payload.unitScale }));
+    const lines = correctLines(toLines(joinBlocks(mendBlocks(agreeGlyphs(result.blocks ?? [], shown.image), shown.image)), { factor, x: region.rect.x + shown.x * factor, y: region.rect.y + shown.y * factor, unit: payload.unitScale }));
     const data: RecognizeAnswer = {
       lines,
       meanConfidence: result.confidence ?? 0,
