@@ -131,6 +131,20 @@ describe('finding the regions of a screen', () => {
     assert.equal(regions.length, 2, JSON.stringify(regions));
   });
 
+  it('cuts a split editor at its rule when a long line of the left side runs up to it (clipped there)', () => {
+    const page = new Page(1200, 420, 30).rect(600, 0, 1, 420, 70);
+    for (let r = 0; r < 11; r++) {
+      page.line(20, 40 + r * 34, WORDS[r % WORDS.length] ?? [], 210);
+      page.line(612, 40 + r * 34, WORDS[(r + 3) % WORDS.length] ?? [], 210);
+    }
+    // One line long enough to be clipped by the right side: its last letter ends a pixel before the rule.
+    page.rect(20, 194, 578, 8, 30);
+    for (let x = 20; x + 5 <= 599; x += 7) page.rect(x, 194, 5, 8, 210);
+    const regions = regionsOf(page);
+    assert.equal(regions.length, 2, JSON.stringify(regions));
+    assert.notEqual(at(regions, 590, 198), at(regions, 620, 40 + 4 * 34 - 4));
+  });
+
   it('cuts two columns apart at a wide gap when their lines do not align', () => {
     const page = new Page(1000, 420, 255);
     for (let r = 0; r < 11; r++) page.line(30, 40 + r * 34, WORDS[r % WORDS.length] ?? [], 30);
