@@ -8,15 +8,18 @@
  * of the same width, so the symbols' centres say how many cells lie between two words: one cell apart, the two are
  * one word; two or more, a space. A line counts as monospaced when the centres of its words' consecutive symbols, all
  * but a few, lie within a fifth of a cell of the same pitch, over at least {@link MIN_STEPS} steps, and the blanks
- * between its words (up to a few cells: a gutter sits on a grid of its own) are whole cells; a proportional line (an `i` beside an `m`, spaces a third of a letter wide)
- * does not. Pure functions, no I/O.
+ * between its words (up to a few cells: a gutter sits on a grid of its own) are whole cells; a proportional line (an
+ * `i` beside an `m`, spaces a third of a letter wide) does not. On the same grid, two symbols under half a cell apart
+ * are one glyph read twice (`retrylLater`): the less sure goes. Pure functions, no I/O.
  */
-import type { TesseractJsonBlock, TesseractJsonLine, TesseractJsonSymbol, TesseractJsonWord } from './lines';
+import { respelled, type TesseractJsonBlock, type TesseractJsonLine, type TesseractJsonSymbol, type TesseractJsonWord } from './lines';
 
 /** Steps between consecutive symbols a line needs before its pitch is trusted. */
 const MIN_STEPS = 12;
 /** Share of a cell a step may differ from the pitch and the line still be monospaced. */
 const STEP_TOLERANCE = 0.2;
+/** Two symbols of a monospaced line closer than this share of a cell are one glyph read twice. */
+const DOUBLE_BELOW = 0.5;
 /** Share of the steps that must be regular (the model's boxes are rough: a step now and then is off). */
 const REGULAR_SHARE = 0.9;
 /**
@@ -75,10 +78,11 @@ function joined(a: TesseractJsonWord, b: TesseractJsonWord): TesseractJsonWord {
  * The line with words one cell apart joined (see the header); its text loses the blank between them and keeps every
  * other run of spaces (indentation). A line whose text is not its words in order is left as it is.
  */
-export function joinCells(line: TesseractJsonLine): TesseractJsonLine {
+export function joinCells(given: TesseractJsonLine): TesseractJsonLine {
+  const pitch = linePitch(given.words ?? []);
+  if (pitch === undefined) return given;
+  const line = withoutDoubles(given, pitch);
   const words = line.words ?? [];
-  const pitch = linePitch(words);
-  if (pitch === undefined) return line;
   const parts = line.text.split(/(\s+)/);
   const texts = parts.filter((p) => p && !/^\s+$/.test(p));
   if (texts.length !== words.length || texts.some((t, i) => t !== words[i]?.text)) return line;
@@ -106,6 +110,33 @@ export function joinCells(line: TesseractJsonLine): TesseractJsonLine {
     }
   }
   return out.length === words.length ? line : { ...line, words: out, text };
+}
+
+/**
+ * A monospaced line without the second readings of one glyph: the model sometimes reads one glyph as two symbols
+ * (`L` as `lL` in `retryLater`, `1` as `1l` in `/v1/`), their centres well under half a cell apart where every
+ * other pair is a cell apart. Of the two, the one read with less confidence goes. Words whose text is not their
+ * symbols' are left.
+ */
+function withoutDoubles(line: TesseractJsonLine, pitch: number): TesseractJsonLine {
+  let changed = false;
+  const words = (line.words ?? []).map((word) => {
+    const symbols = word.symbols ?? [];
+    if (symbols.length < 2 || symbols.map((s) => s.text).join('') !== word.text) return word;
+    const kept: TesseractJsonSymbol[] = [];
+    for (const s of symbols) {
+      const last = kept[kept.length - 1];
+      if (last && centre(s) - centre(last) < DOUBLE_BELOW * pitch) {
+        if (s.confidence > last.confidence) kept[kept.length - 1] = s;
+        continue;
+      }
+      kept.push(s);
+    }
+    if (kept.length === symbols.length) return word;
+    changed = true;
+    return { ...word, symbols: kept, text: kept.map((s) => s.text).join('') };
+  });
+  return changed ? { ...line, words, text: respelled(line.text, line.words ?? [], words) } : line;
 }
 
 /** Tesseract's blocks with every monospaced line's words joined where they are one cell apart. */

@@ -1,6 +1,7 @@
 /**
- * Spaces in monospaced lines read from the character grid (src/core/ocr/spacing.ts): on a generated editor whose text
- * is known — calls in DejaVu Sans Mono where the model reads `expect(read).toHaveBeenCalledTimes(1);` as
+ * Spaces in monospaced lines read from the character grid, and glyphs read twice (src/core/ocr/spacing.ts): on a
+ * generated editor whose text is known — calls in DejaVu Sans Mono where the model reads
+ * `expect(read).toHaveBeenCalledTimes(1);` as
  * `expect (read) .toHaveBeenCalledTimes (1);` — and on symbol boxes: one cell apart joins, two cells keep the space,
  * indentation is kept, a proportional line is never touched.
  */
@@ -93,5 +94,19 @@ describe('the spacing rule on symbol boxes', () => {
     const words = gridWords([['expect', 2], ['(read)', 8], ['.toBe', 14], ['(1);', 19]], 16);
     const line = lineOf(words, 'something else entirely here');
     assert.equal(joinCells(line), line);
+  });
+
+  it('drops the second reading of one glyph (two symbols under half a cell apart), keeping the surer one', () => {
+    const words = gridWords([['const', 0], ['retryLater', 6], ['=', 17], ['load();', 19]], 16);
+    const word = words[1];
+    assert.ok(word?.symbols);
+    // The model's `retrylLater`: an `l` of less confidence between `y` and `L`, over the `L`'s cell.
+    const L = word.symbols[5];
+    assert.ok(L && L.text === 'L');
+    word.symbols.splice(5, 0, { text: 'l', confidence: 80, bbox: { x0: L.bbox.x0 - 5, y0: 0, x1: L.bbox.x1 - 5, y1: 20 } });
+    word.text = 'retrylLater';
+    const out = joinCells(lineOf(words, 'const retrylLater = load();'));
+    assert.equal(out.text, 'const retryLater = load();');
+    assert.deepEqual(out.words?.[1]?.symbols?.map((s) => s.text).join(''), 'retryLater');
   });
 });
