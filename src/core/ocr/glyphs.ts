@@ -24,7 +24,7 @@
  * Pure functions, no I/O.
  */
 import { lineGlyphs, shapeDistance, type Glyph } from './glyphShapes';
-import { respelled, type TesseractJsonBlock, type TesseractJsonWord } from './lines';
+import { respelled, type TesseractJsonBlock, type TesseractJsonLine, type TesseractJsonWord } from './lines';
 import { restoreBackticks } from './dropped';
 import { QUOTES, quoteReadings } from './quotes';
 import type { GreyImage } from './protocol';
@@ -48,8 +48,19 @@ const LONE_VOTES = 3;
 
 /** The pairs of readings that may be changed into one another (each string: the characters of one pair). */
 const PAIRS = ['1l', '1i', '1}', '1]', '1|', '1!', '0©', '0®'];
-const PAIR_SET = new Set(PAIRS.flatMap((p) => [p, `${p[1]}${p[0]}`]));
+/**
+ * Pairs with a rare reading the model gives for a common letter (`7¢575f1`, `£4929d0`): their glyphs are looked at
+ * only in a region where the rare reading occurs (every `c` and `f` of a page would crowd the grouping otherwise).
+ */
+const RARE_PAIRS = ['c¢', 'f£'];
+const PAIR_SET = new Set([...PAIRS, ...RARE_PAIRS].flatMap((p) => [p, `${p[1]}${p[0]}`]));
 const CONTESTED = new Set([...PAIRS.flatMap((p) => [...p]), ...QUOTES]);
+
+/** The readings whose glyphs are looked at in these lines: the usual ones, and a rare pair where its rare reading is. */
+function contestedIn(lines: readonly TesseractJsonLine[]): ReadonlySet<string> {
+  const rare = RARE_PAIRS.filter((p) => lines.some((l) => l.text.includes(p[1] as string)));
+  return rare.length ? new Set([...CONTESTED, ...rare.flatMap((p) => [...p])]) : CONTESTED;
+}
 /** Readings whose shapes are compared: the same, a pair, or two quotes. */
 const COMPARED = new Set([...PAIR_SET, ...QUOTES.flatMap((a) => QUOTES.map((b) => `${a}${b}`))]);
 
@@ -206,7 +217,8 @@ function agreedReadings({ glyphs, n, d, found, home }: Analysis): Map<Glyph, str
  */
 export function agreeGlyphs(blocks: readonly TesseractJsonBlock[], image: GreyImage): TesseractJsonBlock[] {
   const lines = blocks.flatMap((b) => (b.paragraphs ?? []).flatMap((p) => p.lines ?? []));
-  const glyphs = lines.flatMap((line) => lineGlyphs(image, line, CONTESTED));
+  const contested = contestedIn(lines);
+  const glyphs = lines.flatMap((line) => lineGlyphs(image, line, contested));
   if (glyphs.length > MAX_GLYPHS) return blocks as TesseractJsonBlock[];
   const changes = new Map<TesseractJsonWord, Map<number, string>>();
   const analysis = analyse(glyphs);

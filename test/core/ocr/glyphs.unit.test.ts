@@ -121,6 +121,14 @@ describe('the glyph rule on drawn pixels', () => {
     assert.deepEqual(symbols, ['l', '1']);
   });
 
+  it('reads a lone rare reading (`¢` for `c`) as its group\'s, only where it occurs', () => {
+    const { image, blocks } = drawnLine([[ell('c'), ell('c')], [ell('c'), ell('¢')], [one('f'), one('f')]]);
+    assert.equal(lineText(agreeGlyphs(blocks, image)), 'cc cc ff');
+    // Without the rare reading the letters are not looked at: nothing to change, the same blocks back.
+    const plain = drawnLine([[ell('c'), ell('c')], [ell('c'), ell('c')], [one('c'), one('c')]]);
+    assert.equal(agreeGlyphs(plain.blocks, plain.image), plain.blocks);
+  });
+
   it('changes nothing where the font draws both readings with one shape (no other home for the reading)', () => {
     const { image, blocks } = drawnLine([[ell('l'), ell('l')], [ell('l'), ell('l')], [ell('1'), ell('1')]]);
     assert.equal(lineText(agreeGlyphs(blocks, image)), 'll ll 11');
