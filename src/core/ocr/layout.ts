@@ -230,13 +230,20 @@ function separator(page: Page, node: Rect, gap: [number, number], down: boolean,
   }
   if (strongly >= need) return 'background';
   // Rules are looked for across the whole gap: a panel's border often lies at its very edge (text clipped against a
-  // split editor's border), and glyphs' edges never run along the node.
+  // split editor's border). But there a stem's faint anti-aliased edge runs along a single line's node too (a word
+  // ending in `l` or starting with `B`): in the two pixels at each end only a line counts, a column that stands out
+  // from both its neighbours the same way (a glyph's edge fades from ink to paper).
+  const line = (p: number): boolean => {
+    const [before, after] = [grey[p] - grey[p - stepAcross], grey[p] - grey[p + stepAcross]];
+    return Math.abs(before) >= STEP && Math.abs(after) >= STEP && before > 0 === after > 0;
+  };
   let edges = 0;
   let previous = false;
   for (let i = gap[0] + 1; i < gap[1]; i++) {
+    const inside = i > from && i < to;
     let steps = 0;
     for (let a = 0, p = first + i * stepAcross; a < length; a++, p += stepAlong) {
-      if (Math.abs(grey[p] - grey[p - stepAcross]) >= STEP) steps++;
+      if (Math.abs(grey[p] - grey[p - stepAcross]) >= STEP && (inside || line(p) || line(p - stepAcross))) steps++;
     }
     const edge = steps >= need;
     if (edge && !previous) edges++;
