@@ -41,6 +41,12 @@ const MARGIN = 0.08;
  * shared two-core machine; the dense screens hold 20 to 200 per region (30–200 ms).
  */
 export const MAX_GLYPHS = 250;
+/**
+ * Nor the count alone: comparing two glyphs costs their common area (nine times over). Past this many pixels compared
+ * in one region (big glyphs: text 100 px tall in the prepared image, letters merged with a background pattern) the
+ * pass is given up: 240 glyphs 60 × 100 took 8 s. The generated editors compare at most 1.2 million (65 ms).
+ */
+const MAX_COMPARED = 20_000_000;
 /** How many glyphs must agree (see the header). */
 const MIN_AGREE = 2;
 /** A reading given once in a region (`©` in `i = ©;`) goes to its group's when that group's has this many votes. */
@@ -66,16 +72,24 @@ const COMPARED = new Set([...PAIR_SET, ...QUOTES.flatMap((a) => QUOTES.map((b) =
 
 /**
  * Every pair's shape distance (see {@link shapeDistance}), n × n; 1 without looking between two readings that are
- * neither the same nor a pair (an `i` and a `0` can never be read as each other here).
+ * neither the same nor a pair (an `i` and a `0` can never be read as each other here). Undefined past
+ * {@link MAX_COMPARED}.
  */
-function distances(glyphs: readonly Glyph[]): Float64Array {
+function distances(glyphs: readonly Glyph[]): Float64Array | undefined {
   const n = glyphs.length;
   const d = new Float64Array(n * n);
+  let compared = 0;
   for (let i = 0; i < n; i++) {
     const a = glyphs[i] as Glyph;
     for (let j = i + 1; j < n; j++) {
       const b = glyphs[j] as Glyph;
-      d[i * n + j] = d[j * n + i] = a.text === b.text || COMPARED.has(`${a.text}${b.text}`) ? shapeDistance(a, b) : 1;
+      if (a.text !== b.text && !COMPARED.has(`${a.text}${b.text}`)) {
+        d[i * n + j] = d[j * n + i] = 1;
+        continue;
+      }
+      compared += Math.min(a.width, b.width) * Math.min(a.height, b.height);
+      if (compared > MAX_COMPARED) return undefined;
+      d[i * n + j] = d[j * n + i] = shapeDistance(a, b);
     }
   }
   return d;
@@ -178,9 +192,10 @@ interface Analysis {
   readonly home: Map<string, Group>;
 }
 
-function analyse(glyphs: readonly Glyph[]): Analysis {
+function analyse(glyphs: readonly Glyph[]): Analysis | undefined {
   const n = glyphs.length;
   const d = distances(glyphs);
+  if (!d) return undefined;
   const found: Group[] = groups(n, d).map((members) => {
     const counts = new Map<string, number>();
     for (const i of members) counts.set((glyphs[i] as Glyph).text, (counts.get((glyphs[i] as Glyph).text) ?? 0) + 1);
@@ -222,6 +237,7 @@ export function agreeGlyphs(blocks: readonly TesseractJsonBlock[], image: GreyIm
   if (glyphs.length > MAX_GLYPHS) return blocks as TesseractJsonBlock[];
   const changes = new Map<TesseractJsonWord, Map<number, string>>();
   const analysis = analyse(glyphs);
+  if (!analysis) return blocks as TesseractJsonBlock[];
   const quotes = quoteReadings(glyphs, analysis.d, analysis.home.get("'")?.members);
   for (const [g, reading] of [...agreedReadings(analysis), ...quotes]) {
     const forWord = changes.get(g.word) ?? new Map<number, string>();
