@@ -24,8 +24,6 @@ export interface TesseractJsonWord {
 }
 export interface TesseractJsonLine extends TesseractJsonWord {
   words?: TesseractJsonWord[];
-  /** The line's baseline, from its first column to its last. */
-  baseline?: { x0: number; y0: number; x1: number; y1: number };
 }
 /** A block of tesseract.js's JSON output (`output: { blocks: true }`), as far as it is read here. */
 export interface TesseractJsonBlock {
