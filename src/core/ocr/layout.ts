@@ -210,7 +210,7 @@ type Separator = 'background' | 'shade' | 'double' | 'rule' | 'none';
  * one end of the gap to the other (two pixels at each end left out: the anti-aliased edges of glyphs are there), or
  * lines that show a step (a rule has two, a background edge one).
  */
-function separator(page: Page, node: Rect, gap: [number, number], down: boolean, along: number): Separator {
+function separator(page: Page, node: Rect, gap: [number, number], down: boolean, along: number, atEdges = false): Separator {
   const from = gap[0] + 2;
   const to = gap[1] - 2;
   if (to - from < 2) return 'none';
@@ -229,17 +229,18 @@ function separator(page: Page, node: Rect, gap: [number, number], down: boolean,
     if (d >= SHADE) strongly++;
   }
   if (strongly >= need) return 'background';
-  // Rules are looked for across the whole gap: a panel's border often lies at its very edge (text clipped against a
-  // split editor's border). But there a stem's faint anti-aliased edge runs along a single line's node too (a word
-  // ending in `l` or starting with `B`): in the two pixels at each end only a line counts, a column that stands out
-  // from both its neighbours the same way (a glyph's edge fades from ink to paper).
+  // With `atEdges` (down a node of several lines) rules are looked for across the whole gap: a panel's border often
+  // lies at its very edge (text clipped against a split editor's border). In the two pixels at each end only a line
+  // counts, a column that stands out from both its neighbours the same way (a glyph's edge fades from ink to paper).
+  // Never in a single line's node: there a glyph's own stroke at the end of a word space (the round of an `o`, a stem)
+  // runs along most of the node's height and is such a line.
   const line = (p: number): boolean => {
     const [before, after] = [grey[p] - grey[p - stepAcross], grey[p] - grey[p + stepAcross]];
     return Math.abs(before) >= STEP && Math.abs(after) >= STEP && before > 0 === after > 0;
   };
   let edges = 0;
   let previous = false;
-  for (let i = gap[0] + 1; i < gap[1]; i++) {
+  for (let i = atEdges ? gap[0] + 1 : from + 1; i < (atEdges ? gap[1] : to); i++) {
     const inside = i > from && i < to;
     let steps = 0;
     for (let a = 0, p = first + i * stepAcross; a < length; a++, p += stepAlong) {
@@ -282,13 +283,13 @@ function ruledAcross(page: Page, node: Rect): boolean {
  * such gap — do not align (see the header).
  */
 function cutsDown(page: Page, node: Rect): number[] {
+  const oneLine = bands(page, node).length === 1;
   const candidates = gaps(profile(page, node, 'x'))
-    .map((g) => ({ g, kind: separator(page, node, g, true, ALONG) }))
+    .map((g) => ({ g, kind: separator(page, node, g, true, ALONG, !oneLine) }))
     .filter(({ g, kind }) => kind !== 'none' || g[1] - g[0] >= COLUMN_GAP * page.x);
   const middle = (g: [number, number]): number => node.x + ((g[0] + g[1]) >> 1);
   // A single rule down a node is a panel's edge (a split editor, a diff, a terminal split) unless rules or shades run
   // across it too: then it is a table's grid.
-  const oneLine = bands(page, node).length === 1;
   let grid: boolean | undefined;
   const ruled = (): boolean => (grid ??= ruledAcross(page, node));
   const strong = candidates.filter(({ g, kind }) => kind === 'background' || kind === 'shade' || kind === 'double' || (kind === 'rule' && !ruled()) || (oneLine && g[1] - g[0] >= LINE_GAP * page.x));
