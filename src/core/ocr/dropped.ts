@@ -10,7 +10,7 @@
  * between them). Pure functions, no I/O.
  */
 import { blankMark, shapeDistance, type Glyph } from './glyphShapes';
-import { respelled, type TesseractJsonBlock, type TesseractJsonLine, type TesseractJsonSymbol, type TesseractJsonWord } from './lines';
+import { mapLines, respelled, spelledBySymbols, symbolCentre as centre, symbolsText, type TesseractJsonBlock, type TesseractJsonLine, type TesseractJsonSymbol, type TesseractJsonWord } from './lines';
 import type { GreyImage } from './protocol';
 import { linePitch } from './spacing';
 
@@ -18,8 +18,6 @@ import { linePitch } from './spacing';
 const LIKE = 0.2;
 /** Within this many cells of a word's facing symbol, a mark is that word's next (or previous) character. */
 const NEXT_CELL = 1.5;
-
-const centre = (s: TesseractJsonSymbol): number => (s.bbox.x0 + s.bbox.x1) / 2;
 
 /** A backtick to put into word `word` before its symbol `before` (its length: at its end), centred at `at`. */
 interface Insertion {
@@ -35,7 +33,7 @@ function insertions(line: TesseractJsonLine, image: GreyImage, backticks: readon
   const out: Insertion[] = [];
   words.forEach((word, w) => {
     const symbols = word.symbols ?? [];
-    if (symbols.map((s) => s.text).join('') !== word.text) return;
+    if (!spelledBySymbols(word)) return;
     // Inside the word: two symbols two cells apart.
     for (let j = 0; j + 1 < symbols.length; j++) {
       const [a, b] = [symbols[j] as TesseractJsonSymbol, symbols[j + 1] as TesseractJsonSymbol];
@@ -52,7 +50,7 @@ function insertions(line: TesseractJsonLine, image: GreyImage, backticks: readon
     if (!isBacktick(mark)) return;
     const at = mark.x + mark.cx;
     if ((at - centre(last)) / pitch < NEXT_CELL) out.push({ word: w, before: symbols.length, at });
-    else if ((centre(first) - at) / pitch < NEXT_CELL && (next.symbols ?? []).map((s) => s.text).join('') === next.text) out.push({ word: w + 1, before: 0, at });
+    else if ((centre(first) - at) / pitch < NEXT_CELL && spelledBySymbols(next)) out.push({ word: w + 1, before: 0, at });
   });
   return out;
 }
@@ -69,7 +67,7 @@ function withBackticks(line: TesseractJsonLine, image: GreyImage, backticks: rea
     const symbols = [...(w.symbols ?? [])];
     // A symbol a cell wide around the mark's centre, so spacing.ts counts its cell.
     for (const f of here) symbols.splice(f.before, 0, { text: '`', confidence: 0, bbox: { x0: f.at - pitch / 2 + 1, y0: w.bbox.y0, x1: f.at + pitch / 2 - 1, y1: w.bbox.y1 } });
-    return { ...w, symbols, text: symbols.map((s) => s.text).join('') };
+    return { ...w, symbols, text: symbolsText(symbols) };
   });
   return { ...line, words: mended, text: respelled(line.text, words, mended) };
 }
@@ -77,5 +75,5 @@ function withBackticks(line: TesseractJsonLine, image: GreyImage, backticks: rea
 /** The blocks with each dropped backtick put back (see the header); `backticks`: the region's backtick glyphs. */
 export function restoreBackticks(blocks: readonly TesseractJsonBlock[], image: GreyImage, backticks: readonly Glyph[]): TesseractJsonBlock[] {
   if (!backticks.length) return blocks as TesseractJsonBlock[];
-  return blocks.map((block) => ({ ...block, paragraphs: (block.paragraphs ?? []).map((p) => ({ ...p, lines: (p.lines ?? []).map((l) => withBackticks(l, image, backticks)) })) }));
+  return mapLines(blocks, (l) => withBackticks(l, image, backticks));
 }

@@ -3,7 +3,7 @@
  * the connected shapes under its box, at its word's own grey level, with the anti-aliased edge around them), and how
  * different two glyphs' shapes are. Pure functions, no I/O.
  */
-import type { TesseractJsonLine, TesseractJsonWord } from './lines';
+import { spelledBySymbols, type TesseractJsonLine, type TesseractJsonWord } from './lines';
 import type { GreyImage } from './protocol';
 
 /** One symbol's glyph: where it is in the blocks, what it was read as, and its shape. */
@@ -109,7 +109,7 @@ export function lineGlyphs(image: GreyImage, line: TesseractJsonLine, contested:
   for (const word of line.words ?? []) {
     const symbols = word.symbols ?? [];
     // Only words whose text is their symbols' text can be changed symbol by symbol.
-    if (!symbols.some((s) => contested.has(s.text)) || symbols.map((s) => s.text).join('') !== word.text) continue;
+    if (!symbols.some((s) => contested.has(s.text)) || !spelledBySymbols(word)) continue;
     // Whole pixels inside the image, whatever the boxes say.
     const box = { x0: Math.max(0, Math.floor(word.bbox.x0)), y0, x1: Math.min(image.width, Math.ceil(word.bbox.x1)), y1 };
     const owned: Shape[][] = symbols.map(() => []);

@@ -24,7 +24,7 @@
  * Pure functions, no I/O.
  */
 import { lineGlyphs, shapeDistance, type Glyph } from './glyphShapes';
-import { respelled, type TesseractJsonBlock, type TesseractJsonLine, type TesseractJsonWord } from './lines';
+import { mapLines, respelled, symbolsText, type TesseractJsonBlock, type TesseractJsonLine, type TesseractJsonWord } from './lines';
 import { restoreBackticks } from './dropped';
 import { QUOTES, quoteReadings } from './quotes';
 import type { GreyImage } from './protocol';
@@ -255,17 +255,11 @@ function relabelled(blocks: readonly TesseractJsonBlock[], changes: Map<Tesserac
     const forWord = changes.get(word);
     if (!forWord) return word;
     const symbols = (word.symbols ?? []).map((s, i) => (forWord.has(i) ? { ...s, text: forWord.get(i) as string } : s));
-    return { ...word, symbols, text: symbols.map((s) => s.text).join('') };
+    return { ...word, symbols, text: symbolsText(symbols) };
   };
-  return blocks.map((block) => ({
-    ...block,
-    paragraphs: (block.paragraphs ?? []).map((paragraph) => ({
-      ...paragraph,
-      lines: (paragraph.lines ?? []).map((line) => {
-        if (!(line.words ?? []).some((w) => changes.has(w))) return line;
-        const words = (line.words ?? []).map(changed);
-        return { ...line, words, text: respelled(line.text, line.words ?? [], words) };
-      }),
-    })),
-  }));
+  return mapLines(blocks, (line) => {
+    if (!(line.words ?? []).some((w) => changes.has(w))) return line;
+    const words = (line.words ?? []).map(changed);
+    return { ...line, words, text: respelled(line.text, line.words ?? [], words) };
+  });
 }

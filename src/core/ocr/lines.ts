@@ -79,3 +79,17 @@ export function respelled(text: string, before: readonly TesseractJsonWord[], af
   });
   return k === before.length && out.every((p) => p !== undefined) ? out.join('') : after.map((w) => w.text).join(' ');
 }
+
+/** A symbol's middle column (its box is rough, but centred on its glyph). */
+export const symbolCentre = (s: TesseractJsonSymbol): number => (s.bbox.x0 + s.bbox.x1) / 2;
+
+/** The text the symbols spell. */
+export const symbolsText = (symbols: readonly TesseractJsonSymbol[]): string => symbols.map((s) => s.text).join('');
+
+/** Whether the word's text is its symbols' text (only such a word can be changed symbol by symbol). */
+export const spelledBySymbols = (word: TesseractJsonWord): boolean => symbolsText(word.symbols ?? []) === word.text;
+
+/** The blocks with each line replaced by `f(line)`, everything else kept. */
+export function mapLines(blocks: readonly TesseractJsonBlock[], f: (line: TesseractJsonLine) => TesseractJsonLine): TesseractJsonBlock[] {
+  return blocks.map((block) => ({ ...block, paragraphs: (block.paragraphs ?? []).map((p) => ({ ...p, lines: (p.lines ?? []).map(f) })) }));
+}

@@ -12,7 +12,7 @@
  * `i` beside an `m`, spaces a third of a letter wide) does not. On the same grid, two symbols under half a cell apart
  * are one glyph read twice (`retrylLater`): the less sure goes. Pure functions, no I/O.
  */
-import { respelled, type TesseractJsonBlock, type TesseractJsonLine, type TesseractJsonSymbol, type TesseractJsonWord } from './lines';
+import { mapLines, respelled, spelledBySymbols, symbolCentre as centre, symbolsText, type TesseractJsonBlock, type TesseractJsonLine, type TesseractJsonSymbol, type TesseractJsonWord } from './lines';
 
 /** Steps between consecutive symbols a line needs before its pitch is trusted. */
 const MIN_STEPS = 12;
@@ -36,8 +36,6 @@ const WHOLE_SHARE = 0.8;
 const WHOLE_CELLS = 0.25;
 /** Blanks of more cells than this are not counted in that share. */
 const WIDEST_GAP = 3.5;
-
-const centre = (s: TesseractJsonSymbol): number => (s.bbox.x0 + s.bbox.x1) / 2;
 
 /** The line's pitch when it is monospaced (see the header), else undefined. */
 export function linePitch(words: readonly TesseractJsonWord[]): number | undefined {
@@ -122,7 +120,7 @@ function withoutDoubles(line: TesseractJsonLine, pitch: number): TesseractJsonLi
   let changed = false;
   const words = (line.words ?? []).map((word) => {
     const symbols = word.symbols ?? [];
-    if (symbols.length < 2 || symbols.map((s) => s.text).join('') !== word.text) return word;
+    if (symbols.length < 2 || !spelledBySymbols(word)) return word;
     const kept: TesseractJsonSymbol[] = [];
     for (const s of symbols) {
       const last = kept[kept.length - 1];
@@ -134,12 +132,12 @@ function withoutDoubles(line: TesseractJsonLine, pitch: number): TesseractJsonLi
     }
     if (kept.length === symbols.length) return word;
     changed = true;
-    return { ...word, symbols: kept, text: kept.map((s) => s.text).join('') };
+    return { ...word, symbols: kept, text: symbolsText(kept) };
   });
   return changed ? { ...line, words, text: respelled(line.text, line.words ?? [], words) } : line;
 }
 
 /** Tesseract's blocks with every monospaced line's words joined where they are one cell apart. */
 export function joinBlocks(blocks: readonly TesseractJsonBlock[]): TesseractJsonBlock[] {
-  return blocks.map((block) => ({ ...block, paragraphs: (block.paragraphs ?? []).map((p) => ({ ...p, lines: (p.lines ?? []).map(joinCells) })) }));
+  return mapLines(blocks, joinCells);
 }

@@ -13,7 +13,7 @@
  * A word that starts or ends with the underscore Tesseract did read is joined to its neighbour when the two boxes all
  * but touch (a real space in between is a wide blank). Pure functions, no I/O.
  */
-import type { TesseractJsonBlock } from './lines';
+import { mapLines, type TesseractJsonBlock } from './lines';
 import type { GreyImage } from './protocol';
 
 /** Where a word is in the prepared image (Tesseract's bbox: x1, y1 exclusive). */
@@ -171,13 +171,9 @@ function joined(a: BoxedWord, b: BoxedWord, between: string): BoxedWord {
  * text again from its words, one space between them.
  */
 export function mendBlocks(blocks: readonly TesseractJsonBlock[], image: GreyImage): TesseractJsonBlock[] {
-  return blocks.map((block) => ({
-    paragraphs: (block.paragraphs ?? []).map((paragraph) => ({
-      lines: (paragraph.lines ?? []).map((line) => {
-        const words = line.words ?? [];
-        const mended = mendUnderscores(words, image);
-        return mended.length === words.length ? line : { ...line, words: mended, text: mended.map((w) => w.text).join(' ') };
-      }),
-    })),
-  }));
+  return mapLines(blocks, (line) => {
+    const words = line.words ?? [];
+    const mended = mendUnderscores(words, image);
+    return mended.length === words.length ? line : { ...line, words: mended, text: mended.map((w) => w.text).join(' ') };
+  });
 }

@@ -5,13 +5,13 @@
  * (two marks) and one shaped like the single quotes do not.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { OcrEngine } from '../../../src/core/ocr';
+import { describe, it } from 'node:test';
 import { agreeGlyphs } from '../../../src/core/ocr/glyphs';
 import type { TesseractJsonBlock, TesseractJsonWord } from '../../../src/core/ocr/lines';
 import type { GreyImage } from '../../../src/core/ocr/protocol';
 import { renderScreen } from '../../support/denseScreens';
-import { SceneBuilder, wordsFound, type Scene } from '../../support/screens';
+import { darkCode, sharedOcrEngine } from '../../support/ocrCode';
+import { wordsFound, type Scene } from '../../support/screens';
 
 const CODE: readonly string[] = [
   "import { readFile } from 'node:fs/promises';",
@@ -23,24 +23,14 @@ const CODE: readonly string[] = [
   "export const label = 'config';",
 ];
 
-function editor(): Scene {
-  const s = new SceneBuilder(900, 40 + CODE.length * 22, '#1e1e1e', "'DejaVu Sans Mono'");
-  CODE.forEach((line, i) => s.text(20, 30 + i * 22, 13, i % 2 ? '#ce9178' : '#d4d4d4', line, { mono: true }));
-  return s.build();
-}
+const editor = (): Scene => darkCode(CODE, (i) => (i % 2 ? '#ce9178' : '#d4d4d4'));
 
 describe('backticks, on a generated editor', () => {
-  let engine: OcrEngine;
-  before(() => {
-    engine = new OcrEngine();
-  });
-  after(async () => {
-    await engine.dispose();
-  });
+  const engine = sharedOcrEngine();
 
   it('reads the template strings with their backticks', async () => {
     const scene = editor();
-    const r = await engine.recognize(await renderScreen(scene), { name: 'templates.png' });
+    const r = await engine().recognize(await renderScreen(scene), { name: 'templates.png' });
     const { missed } = wordsFound(scene.lines, r.text);
     const templated = CODE.flatMap((l) => l.split(/\s+/)).filter((w) => w.includes('`'));
     assert.ok(templated.length >= 5);

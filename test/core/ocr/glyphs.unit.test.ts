@@ -5,15 +5,13 @@
  * fonts draw alike, a font that draws two readings with one shape, and a word whose symbols are not its text are left.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { OcrEngine } from '../../../src/core/ocr';
+import { describe, it } from 'node:test';
 import { agreeGlyphs, MAX_GLYPHS } from '../../../src/core/ocr/glyphs';
 import type { TesseractJsonBlock, TesseractJsonWord } from '../../../src/core/ocr/lines';
 import type { GreyImage } from '../../../src/core/ocr/protocol';
 import { renderScreen } from '../../support/denseScreens';
-import { SceneBuilder, wordsFound, type Scene } from '../../support/screens';
-
-const MONO = "'DejaVu Sans Mono'";
+import { darkCode, sharedOcrEngine } from '../../support/ocrCode';
+import { wordsFound, type Scene } from '../../support/screens';
 
 const CODE: readonly string[] = [
   "import { LRUCache } from 'lru-cache';",
@@ -37,27 +35,14 @@ const CODE: readonly string[] = [
 ];
 
 /** A dark editor: a grey line-number gutter (digits drawn apart from letters) beside the code. */
-function editor(): Scene {
-  const s = new SceneBuilder(900, 40 + CODE.length * 22, '#1e1e1e', MONO);
-  CODE.forEach((line, i) => {
-    s.text(16, 30 + i * 22, 13, '#858585', String(i + 1), { mono: true });
-    if (line) s.text(64, 30 + i * 22, 13, i % 3 ? '#d4d4d4' : '#9cdcfe', line, { mono: true });
-  });
-  return s.build();
-}
+const editor = (): Scene => darkCode(CODE, (i) => (i % 3 ? '#d4d4d4' : '#9cdcfe'), true);
 
 describe('glyphs read by their shapes, on a generated editor', () => {
-  let engine: OcrEngine;
-  before(() => {
-    engine = new OcrEngine();
-  });
-  after(async () => {
-    await engine.dispose();
-  });
+  const engine = sharedOcrEngine();
 
   it('reads `l1` and `i` as drawn, not as their neighbours suggest, and never turns a drawn `l` into a one', async () => {
     const scene = editor();
-    const r = await engine.recognize(await renderScreen(scene), { name: 'glyphs-editor.png' });
+    const r = await engine().recognize(await renderScreen(scene), { name: 'glyphs-editor.png' });
     const { missed } = wordsFound(scene.lines, r.text);
     // Read `11.get(key);`, `12.delete(key);` and `1 < 3` by the model alone.
     for (const w of ['l1.get(key);', 'l2.delete(key);', 'i']) assert.ok(!missed.includes(w), `${w} in\n${r.text}`);

@@ -6,12 +6,12 @@
  * indentation is kept, a proportional line is never touched.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { OcrEngine } from '../../../src/core/ocr';
+import { describe, it } from 'node:test';
 import type { TesseractJsonLine, TesseractJsonWord } from '../../../src/core/ocr/lines';
 import { joinCells, linePitch } from '../../../src/core/ocr/spacing';
 import { renderScreen } from '../../support/denseScreens';
-import { SceneBuilder, wordsFound, type Scene } from '../../support/screens';
+import { darkCode, sharedOcrEngine } from '../../support/ocrCode';
+import { wordsFound, type Scene } from '../../support/screens';
 
 const CALLS: readonly string[] = [
   "it('reads the file once', async () => {",
@@ -25,24 +25,14 @@ const CALLS: readonly string[] = [
   '});',
 ];
 
-function editor(): Scene {
-  const s = new SceneBuilder(900, 40 + CALLS.length * 22, '#1e1e1e', "'DejaVu Sans Mono'");
-  CALLS.forEach((line, i) => s.text(20, 30 + i * 22, 13, i % 2 ? '#d4d4d4' : '#dcdcaa', line, { mono: true }));
-  return s.build();
-}
+const editor = (): Scene => darkCode(CALLS, (i) => (i % 2 ? '#d4d4d4' : '#dcdcaa'));
 
 describe('spaces in monospaced code, on a generated editor', () => {
-  let engine: OcrEngine;
-  before(() => {
-    engine = new OcrEngine();
-  });
-  after(async () => {
-    await engine.dispose();
-  });
+  const engine = sharedOcrEngine();
 
   it('reads calls without the spaces the model puts before ( and .', async () => {
     const scene = editor();
-    const r = await engine.recognize(await renderScreen(scene), { name: 'calls.png' });
+    const r = await engine().recognize(await renderScreen(scene), { name: 'calls.png' });
     const { missed } = wordsFound(scene.lines, r.text);
     const calls = CALLS.flatMap((l) => l.trim().split(/\s+/)).filter((w) => w.startsWith('expect('));
     assert.deepEqual(missed.filter((w) => calls.includes(w)), [], r.text);

@@ -5,11 +5,11 @@
  * and on drawn pixels, the rule itself: a low run across the blank joins, a blank, a hyphen and an underline do not.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { OcrEngine } from '../../../src/core/ocr';
+import { describe, it } from 'node:test';
 import { mendUnderscores, type BoxedWord } from '../../../src/core/ocr/underscores';
 import type { GreyImage } from '../../../src/core/ocr/protocol';
 import { renderScreen } from '../../support/denseScreens';
+import { sharedOcrEngine } from '../../support/ocrCode';
 import { SceneBuilder, wordsFound, type Scene } from '../../support/screens';
 
 const MONO = "'DejaVu Sans Mono'";
@@ -48,18 +48,12 @@ function prose(theme: 'dark' | 'light'): Scene {
 }
 
 describe('underscores in code, read from the pixels', () => {
-  let engine: OcrEngine;
-  before(() => {
-    engine = new OcrEngine();
-  });
-  after(async () => {
-    await engine.dispose();
-  });
+  const engine = sharedOcrEngine();
 
   for (const theme of ['dark', 'light'] as const) {
     it(`keeps snake_case identifiers and digit groups in a ${theme} editor`, async () => {
       const scene = editor(theme);
-      const r = await engine.recognize(await renderScreen(scene), { name: `${theme}-editor.png` });
+      const r = await engine().recognize(await renderScreen(scene), { name: `${theme}-editor.png` });
       const underscored = CODE.flatMap((l) => l.split(/\s+/)).filter((w) => w.includes('_'));
       const { missed } = wordsFound(scene.lines, r.text);
       assert.deepEqual(missed.filter((w) => underscored.includes(w)), [], r.text);
@@ -68,7 +62,7 @@ describe('underscores in code, read from the pixels', () => {
 
     it(`does not turn the underline of a link into underscores (${theme} prose)`, async () => {
       const scene = prose(theme);
-      const r = await engine.recognize(await renderScreen(scene), { name: `${theme}-prose.png` });
+      const r = await engine().recognize(await renderScreen(scene), { name: `${theme}-prose.png` });
       assert.ok(!r.text.includes('_'), r.text);
       const { share, missed } = wordsFound(scene.lines, r.text);
       assert.ok(share >= 0.95, `${missed.join(' | ')}\n${r.text}`);
