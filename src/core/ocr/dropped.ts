@@ -4,12 +4,12 @@
  * Found first (generated editor, DejaVu Sans Mono): in ``info(`region ${r}`);`` the model reads neither backtick
  * (`info( region ${r});`); their marks are there, in a blank no symbol holds: between two words, or between two
  * symbols of a word two cells apart. Where glyphs.ts has found this region's backtick (a one-mark "double quote"
- * unlike its single quotes), a mark in such a blank of a monospaced line with that shape (within {@link LIKE}) is a
- * backtick: it goes into the word, or on the word before it when it is in that word's next cell, else on the word
+ * unlike its single quotes), a mark in such a blank of a monospaced line with that shape (within {@link LIKE}), or
+ * shaped like a backtick by itself (one mark leaning down to the right, glyphShapes.ts backtickShaped), is a backtick: it goes into the word, or on the word before it when it is in that word's next cell, else on the word
  * after it when it is in the cell before that one's (spacing.ts then joins the two words when nothing else lies
  * between them). Pure functions, no I/O.
  */
-import { blankMark, shapeDistance, type Glyph } from './glyphShapes';
+import { backtickShaped, blankMark, shapeDistance, type Glyph } from './glyphShapes';
 import { mapLines, respelled, spelledBySymbols, symbolCentre as centre, symbolsText, type TesseractJsonBlock, type TesseractJsonLine, type TesseractJsonSymbol, type TesseractJsonWord } from './lines';
 import type { GreyImage } from './protocol';
 import { linePitch } from './spacing';
@@ -29,7 +29,7 @@ interface Insertion {
 /** Where the line's dropped backticks go (see the header). */
 function insertions(line: TesseractJsonLine, image: GreyImage, backticks: readonly Glyph[], pitch: number): Insertion[] {
   const words = line.words ?? [];
-  const isBacktick = (g: Glyph | undefined): g is Glyph => g !== undefined && backticks.some((b) => shapeDistance(g, b) <= LIKE);
+  const isBacktick = (g: Glyph | undefined): g is Glyph => g !== undefined && (backtickShaped(g) || backticks.some((b) => shapeDistance(g, b) <= LIKE));
   const out: Insertion[] = [];
   words.forEach((word, w) => {
     const symbols = word.symbols ?? [];
@@ -74,6 +74,11 @@ function withBackticks(line: TesseractJsonLine, image: GreyImage, backticks: rea
 
 /** The blocks with each dropped backtick put back (see the header); `backticks`: the region's backtick glyphs. */
 export function restoreBackticks(blocks: readonly TesseractJsonBlock[], image: GreyImage, backticks: readonly Glyph[]): TesseractJsonBlock[] {
-  if (!backticks.length) return blocks as TesseractJsonBlock[];
-  return mapLines(blocks, (l) => withBackticks(l, image, backticks));
+  let changed = false;
+  const out = mapLines(blocks, (l) => {
+    const mended = withBackticks(l, image, backticks);
+    changed ||= mended !== l;
+    return mended;
+  });
+  return changed ? out : (blocks as TesseractJsonBlock[]);
 }

@@ -24,6 +24,12 @@ export interface Glyph {
   /** Its box's top left corner in the image. */
   readonly x: number;
   readonly y: number;
+  /** Its word's darkest grey (syntax colours come out of preparing as different greys). */
+  readonly dark: number;
+  /** How its ink leans: columns gained per row down (0 upright, > 0 down to the right like a backtick, < 0 a comma). */
+  readonly slant: number;
+  /** The height of its line's box. */
+  readonly lineHeight: number;
 }
 
 /** Connected shapes of ink in rows [y0, y1) of the image: each its column span and pixels (indices into the image). */
@@ -125,7 +131,7 @@ export function lineGlyphs(image: GreyImage, line: TesseractJsonLine, contested:
     }
     symbols.forEach((s, i) => {
       const shapes = owned[i] ?? [];
-      if (shapes.length && contested.has(s.text)) out.push(glyph(image, word, i, s.text, shapes, tone));
+      if (shapes.length && contested.has(s.text)) out.push(glyph(image, word, i, s.text, shapes, { ...tone, rows: y1 - y0 }));
     });
   }
   return out;
@@ -145,14 +151,106 @@ export function blankMark(image: GreyImage, line: TesseractJsonLine, word: Tesse
   const tone = tones(image, box);
   if (tone.hi - tone.lo < MIN_CONTRAST) return undefined;
   const shapes = shapesIn(image, box, (tone.lo + tone.hi) / 2).filter((s) => s.x0 > box.x0 && s.x1 < box.x1);
-  return shapes.length ? glyph(image, word, -1, '', shapes, tone) : undefined;
+  return shapes.length ? glyph(image, word, -1, '', shapes, { ...tone, rows: box.y1 - box.y0 }) : undefined;
+}
+
+/** One cell of a monospaced word: its columns and the glyph in it (undefined: blank). */
+export interface Cell {
+  readonly x0: number;
+  readonly x1: number;
+  readonly glyph: Glyph | undefined;
+}
+
+/** A shape's centre column. */
+const middle = (s: Shape): number => (s.x0 + s.x1) / 2;
+/** Below this grey level a blank cell is not blank: a faint underscore (see underscores.ts) or a thin mark. */
+const FAINT = 230;
+/** A mark this far from its cell's middle (share of a cell) is not on the grid. */
+const OFF_GRID = 0.3;
+/** A word's cells are cut where the ink is at least this share of the way from its paper to its darkest grey. */
+const FAINTEST_INK = 0.3;
+/** A blank wider than this many cells starts another run of cells, on a grid of its own (a gutter's numbers). */
+const RUN_GAP = 2;
+
+/**
+ * A word's ink in `columns` cut into the cells of a monospaced grid `pitch` wide: its shapes (at their own grey level) each
+ * in the cell its middle falls in, the grid placed where the shapes' middles sit best (weighted by ink; a monospaced
+ * font centres each glyph in its cell). Runs of cells more than {@link RUN_GAP} cells apart are placed each on its
+ * own. Undefined when the word's ink does not sit on such a grid (a shape wider than a cell, a middle
+ * {@link OFF_GRID} from its cell's), or a blank cell between two marks holds faint ink.
+ */
+export function wordCells(image: GreyImage, line: TesseractJsonLine, word: TesseractJsonWord, columns: { x0: number; x1: number }, pitch: number): Cell[][] | undefined {
+  const box = { x0: Math.max(0, Math.floor(columns.x0)), y0: Math.max(0, Math.floor(line.bbox.y0)), x1: Math.min(image.width, Math.ceil(columns.x1)), y1: Math.min(image.height, Math.ceil(line.bbox.y1)) };
+  if (!(pitch > 2) || box.x1 - box.x0 < 2 || box.y1 - box.y0 < 2 || box.x1 - box.x0 > 200 * pitch) return undefined;
+  const tone = tones(image, box);
+  if (tone.hi - tone.lo < MIN_CONTRAST) return undefined;
+  // Cut fainter than halfway, so that a fainter syntax colour beside a darker one keeps its whole glyph; each cell's
+  // glyph is then measured against its own darkest ink.
+  const shapes = shapesIn(image, box, tone.hi - FAINTEST_INK * (tone.hi - tone.lo)).sort((a, b) => a.x0 - b.x0);
+  if (!shapes.length || shapes.length > 4 * ((box.x1 - box.x0) / pitch + 1) || shapes.some((s) => s.x1 - s.x0 > 1.2 * pitch)) return undefined;
+  const runs: Shape[][] = [];
+  let reach = -Infinity;
+  for (const s of shapes) {
+    if (s.x0 - reach > RUN_GAP * pitch) runs.push([]);
+    runs[runs.length - 1]?.push(s);
+    reach = Math.max(reach, s.x1);
+  }
+  const out: Cell[][] = [];
+  for (const run of runs) {
+    const cells = runCells(image, run, pitch, box, tone, word);
+    if (!cells) return undefined;
+    out.push(cells);
+  }
+  return out;
+}
+
+/** One run's cells (see {@link wordCells}). */
+function runCells(image: GreyImage, run: readonly Shape[], pitch: number, box: { y0: number; y1: number }, tone: Tones, word: TesseractJsonWord): Cell[] | undefined {
+  // The grid's offset: the ink-weighted circular mean of the middles' places within a cell.
+  let [sin, cos] = [0, 0];
+  for (const s of run) {
+    const a = (2 * Math.PI * middle(s)) / pitch;
+    [sin, cos] = [sin + s.pixels.length * Math.sin(a), cos + s.pixels.length * Math.cos(a)];
+  }
+  const offset = ((Math.atan2(sin, cos) / (2 * Math.PI)) * pitch + pitch) % pitch;
+  const byCell = new Map<number, Shape[]>();
+  for (const s of run) {
+    const k = Math.round((middle(s) - offset) / pitch);
+    if (Math.abs(middle(s) - offset - k * pitch) > OFF_GRID * pitch) return undefined;
+    byCell.set(k, [...(byCell.get(k) ?? []), s]);
+  }
+  const ks = [...byCell.keys()];
+  const [first, last] = [Math.min(...ks), Math.max(...ks)];
+  const cells: Cell[] = [];
+  for (let k = first; k <= last; k++) {
+    const x0 = offset + (k - 0.5) * pitch;
+    const here = byCell.get(k);
+    if (!here && faint(image, Math.round(x0), Math.round(x0 + pitch), box)) return undefined;
+    cells.push({ x0, x1: x0 + pitch, glyph: here ? glyph(image, word, -1, '', here, { lo: darkest(image, here), hi: tone.hi, rows: box.y1 - box.y0 }) : undefined });
+  }
+  return cells;
+}
+
+/** The darkest grey of the shapes' pixels. */
+function darkest(image: GreyImage, shapes: readonly Shape[]): number {
+  let lo = 255;
+  for (const s of shapes) for (const p of s.pixels) lo = Math.min(lo, image.data[p] ?? 255);
+  return lo;
+}
+
+/** Whether columns [x0, x1) of rows [y0, y1) hold any pixel darker than {@link FAINT}. */
+function faint(image: GreyImage, x0: number, x1: number, box: { y0: number; y1: number }): boolean {
+  for (let y = box.y0; y < box.y1; y++) {
+    for (let x = Math.max(0, x0); x < Math.min(image.width, x1); x++) if ((image.data[y * image.width + x] ?? 255) < FAINT) return true;
+  }
+  return false;
 }
 
 /**
  * A glyph: its shapes' pixels and the pixels touching them (anti-aliased edges, fainter than the cut), each with its
  * share of ink, in the box around them.
  */
-function glyph(image: GreyImage, word: TesseractJsonWord, index: number, text: string, shapes: readonly Shape[], tone: Tones): Glyph {
+function glyph(image: GreyImage, word: TesseractJsonWord, index: number, text: string, shapes: readonly Shape[], tone: Tones & { rows: number }): Glyph {
   // Loops, not Math.min(...): a noisy word may own more shapes than a call takes arguments.
   let [gx0, gy0, gx1, gy1] = [Infinity, Infinity, -Infinity, -Infinity];
   for (const s of shapes) [gx0, gy0, gx1, gy1] = [Math.min(gx0, s.x0), Math.min(gy0, s.y0), Math.max(gx1, s.x1), Math.max(gy1, s.y1)];
@@ -178,8 +276,29 @@ function glyph(image: GreyImage, word: TesseractJsonWord, index: number, text: s
       [total, sx, sy] = [total + v, sx + v * x, sy + v * y];
     }
   }
-  return { word, index, text, width, height, ink, total, cx: total ? sx / total : 0, cy: total ? sy / total : 0, parts: shapes.length, x: gx0, y: gy0 };
+  const [cx, cy] = [total ? sx / total : 0, total ? sy / total : 0];
+  let [syy, sxy] = [0, 0];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const v = ink[y * width + x] as number;
+      [syy, sxy] = [syy + v * (y - cy) ** 2, sxy + v * (x - cx) * (y - cy)];
+    }
+  }
+  return { word, index, text, width, height, ink, total, cx, cy, parts: shapes.length, x: gx0, y: gy0, dark: tone.lo, slant: syy ? sxy / syy : 0, lineHeight: tone.rows };
 }
+
+/** A backtick leans this much or more (DejaVu Sans Mono's: 0.5–0.6; straight quotes 0, commas and ’ -0.2 to -0.3). */
+const BACKTICK_SLANT = 0.35;
+
+/**
+ * Whether a glyph has a backtick's shape, whatever it was read as: one mark, leaning down to the right, no taller
+ * than {@link SMALL_MARK} of its line's height, about as wide as tall (a backslash is as tall as the letters).
+ */
+export function backtickShaped(g: Glyph): boolean {
+  return g.parts === 1 && g.slant >= BACKTICK_SLANT && g.height <= SMALL_MARK * g.lineHeight && g.width <= 2 * g.height && g.height <= 2 * g.width;
+}
+/** Share of its line's height a backtick takes at most. */
+const SMALL_MARK = 0.45;
 
 /**
  * How different two glyphs' shapes are: the share of their ink that does not overlap (0 the same, 1 nothing in

@@ -53,7 +53,7 @@ const MIN_AGREE = 2;
 const LONE_VOTES = 3;
 
 /** The pairs of readings that may be changed into one another (each string: the characters of one pair). */
-const PAIRS = ['1l', '1i', '1}', '1]', '1|', '1!', '0©', '0®'];
+const PAIRS = ['1l', '1i', '1}', '1]', '1|', '1!', '0©', '0®', 'lL'];
 /**
  * Pairs with a rare reading the model gives for a common letter (`7¢575f1`, `£4929d0`): their glyphs are looked at
  * only in a region where the rare reading occurs (every `c` and `f` of a page would crowd the grouping otherwise).

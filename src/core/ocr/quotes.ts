@@ -9,9 +9,11 @@
  * - a `'` outside that home, unlike it and shaped like a backtick found so (within {@link SAME}), is a backtick; so
  *   is one shaped like a backtick found that way, and so on.
  * Without a home for `'` (its glyphs too few or too varied to group), each glyph is compared with the nearest glyph
- * read `'`; with fewer than two of those nothing changes. Pure functions, no I/O.
+ * read `'`; with fewer than two of those nothing changes. Before all that, and without any single quote to compare
+ * with, a `'` or a one-mark `"` whose one mark leans down to the right (glyphShapes.ts, backtickShaped) is a backtick:
+ * straight quotes stand upright, commas and typographic quotes lean the other way. Pure functions, no I/O.
  */
-import type { Glyph } from './glyphShapes';
+import { backtickShaped, type Glyph } from './glyphShapes';
 
 /** The quote readings compared here. */
 export const QUOTES: readonly string[] = ['"', "'", '`'];
@@ -34,6 +36,8 @@ function average(d: Float64Array, n: number, i: number, members: readonly number
  */
 export function quoteReadings(glyphs: readonly Glyph[], d: Float64Array, singles: readonly number[] | undefined): Map<Glyph, string> {
   const out = new Map<Glyph, string>();
+  // Whatever the region holds: a quote drawn as one mark leaning down to the right is a backtick.
+  for (const g of glyphs) if ((g.text === "'" || (g.text === '"' && g.parts === 1)) && backtickShaped(g)) out.set(g, '`');
   const n = glyphs.length;
   // Without a home (single quotes too few or too varied to group), the glyphs read `'`, each compared on its own.
   const read = glyphs.flatMap((g, i) => (g.text === "'" ? [i] : []));
@@ -42,8 +46,8 @@ export function quoteReadings(glyphs: readonly Glyph[], d: Float64Array, singles
   const home = new Set(singles?.length ? singles : read);
   const backticks: number[] = [];
   glyphs.forEach((g, i) => {
-    if (g.text === '`') backticks.push(i);
-    if (g.text !== '"' || g.parts !== 1) return;
+    if (g.text === '`' || out.get(g) === '`') backticks.push(i);
+    if (g.text !== '"' || g.parts !== 1 || out.has(g)) return;
     const distance = away(i);
     if (distance <= SAME) out.set(g, "'");
     else if (distance > UNLIKE) {

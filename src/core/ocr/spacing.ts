@@ -10,7 +10,9 @@
  * but a few, lie within a fifth of a cell of the same pitch, over at least {@link MIN_STEPS} steps, and the blanks
  * between its words (up to a few cells: a gutter sits on a grid of its own) are whole cells; a proportional line (an
  * `i` beside an `m`, spaces a third of a letter wide) does not. On the same grid, two symbols under half a cell apart
- * are one glyph read twice (`retrylLater`): the less sure goes. Pure functions, no I/O.
+ * are one glyph read twice (`retrylLater`): the less sure goes. In any line, monospaced or not, two words whose boxes
+ * overlap are one: the model put a space where it saw no blank (`README. md`, its `.` box running over the `m`).
+ * Pure functions, no I/O.
  */
 import { mapLines, respelled, spelledBySymbols, symbolCentre as centre, symbolsText, type TesseractJsonBlock, type TesseractJsonLine, type TesseractJsonSymbol, type TesseractJsonWord } from './lines';
 
@@ -74,12 +76,19 @@ function joined(a: TesseractJsonWord, b: TesseractJsonWord): TesseractJsonWord {
 
 /**
  * The line with words one cell apart joined (see the header); its text loses the blank between them and keeps every
- * other run of spaces (indentation). A line whose text is not its words in order is left as it is.
+ * other run of spaces (indentation). A proportional line's words are joined only where their boxes overlap (the model
+ * saw no blank there: `README. md`). A line whose text is not its words in order is left as it is.
  */
 export function joinCells(given: TesseractJsonLine): TesseractJsonLine {
   const pitch = linePitch(given.words ?? []);
-  if (pitch === undefined) return given;
-  const line = withoutDoubles(given, pitch);
+  const line = pitch === undefined ? given : withoutDoubles(given, pitch);
+  const together = (last: TesseractJsonWord, word: TesseractJsonWord): boolean => {
+    if (word.bbox.x0 < last.bbox.x1) return true;
+    const a = last.symbols?.[last.symbols.length - 1];
+    const b = word.symbols?.[0];
+    const cells = pitch !== undefined && a && b ? (centre(b) - centre(a)) / pitch : 0;
+    return cells > JOIN_ABOVE && cells < JOIN_BELOW;
+  };
   const words = line.words ?? [];
   const parts = line.text.split(/(\s+)/);
   const texts = parts.filter((p) => p && !/^\s+$/.test(p));
@@ -95,11 +104,7 @@ export function joinCells(given: TesseractJsonLine): TesseractJsonLine {
     }
     const word = words[k++] as TesseractJsonWord;
     const last = out[out.length - 1];
-    const a = last?.symbols?.[last.symbols.length - 1];
-    const b = word.symbols?.[0];
-    const cells = a && b ? (centre(b) - centre(a)) / pitch : 0;
-    const overlapping = last !== undefined && word.bbox.x0 < last.bbox.x1;
-    if (last && a && b && ((cells > JOIN_ABOVE && cells < JOIN_BELOW) || overlapping)) {
+    if (last && together(last, word)) {
       out[out.length - 1] = joined(last, word);
       text = text.replace(/\s+$/, '') + word.text;
     } else {
@@ -137,7 +142,7 @@ function withoutDoubles(line: TesseractJsonLine, pitch: number): TesseractJsonLi
   return changed ? { ...line, words, text: respelled(line.text, line.words ?? [], words) } : line;
 }
 
-/** Tesseract's blocks with every monospaced line's words joined where they are one cell apart. */
+/** Tesseract's blocks with every monospaced line's words joined where they are one cell apart, any line's where they overlap. */
 export function joinBlocks(blocks: readonly TesseractJsonBlock[]): TesseractJsonBlock[] {
   return mapLines(blocks, joinCells);
 }

@@ -8,6 +8,7 @@ import { promises as fsp, readFileSync } from 'node:fs';
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
 import { correctLines } from './corrections';
+import { rereadCells } from './cells';
 import { agreeGlyphs } from './glyphs';
 import { joinBlocks } from './spacing';
 import { toLines, type TesseractJsonBlock } from './lines';
@@ -107,7 +108,7 @@ function recognize(tesseract: TesseractWorkerScript, packet: Packet, answer: (st
     if (reply.status === 'reject') return answer('reject', reply.data);
     const result = reply.data as { blocks: TesseractJsonBlock[] | null; confidence: number | null };
     const factor = 1 / prepared.scale;
-    const lines = correctLines(toLines(joinBlocks(mendBlocks(agreeGlyphs(result.blocks ?? [], shown.image), shown.image)), { factor, x: region.rect.x + shown.x * factor, y: region.rect.y + shown.y * factor, unit: payload.unitScale }));
+    const lines = correctLines(toLines(joinBlocks(mendBlocks(rereadCells(agreeGlyphs(result.blocks ?? [], shown.image), shown.image), shown.image)), { factor, x: region.rect.x + shown.x * factor, y: region.rect.y + shown.y * factor, unit: payload.unitScale }));
     const data: RecognizeAnswer = {
       lines,
       meanConfidence: result.confidence ?? 0,

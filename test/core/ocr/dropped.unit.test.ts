@@ -47,6 +47,8 @@ type Mark = readonly [number, number, number, number];
 const SINGLE: readonly Mark[] = [[4, 0, 6, 6]];
 const DOUBLE: readonly Mark[] = [[2, 0, 4, 6], [6, 0, 8, 6]];
 const BACKTICK: readonly Mark[] = [[2, 0, 4, 2], [3, 2, 5, 4], [4, 4, 6, 5]];
+/** A comma leans the other way (down to the left), low in the cell. */
+const COMMA: readonly Mark[] = [[5, 14, 7, 16], [4, 16, 6, 18], [3, 18, 5, 19]];
 
 function drawn(symbols: readonly (readonly [string, readonly Mark[]])[]): { image: GreyImage; blocks: TesseractJsonBlock[] } {
   const cell = 12;
@@ -70,8 +72,10 @@ describe('one-mark double quotes on drawn pixels', () => {
     assert.equal(textOf(agreeGlyphs(blocks, image)), "' ' ` ' \"");
   });
 
-  it('changes nothing without single quotes to compare with', () => {
-    const { image, blocks } = drawn([['"', BACKTICK], ['"', DOUBLE]]);
-    assert.equal(agreeGlyphs(blocks, image), blocks);
+  it('without single quotes to compare with, goes by the lean alone: a leaning mark is a backtick, an upright one stays', () => {
+    const { image, blocks } = drawn([['"', BACKTICK], ['"', DOUBLE], ['"', SINGLE], ["'", BACKTICK]]);
+    assert.equal(textOf(agreeGlyphs(blocks, image)), '` " " `');
+    const upright = drawn([['"', SINGLE], ['"', DOUBLE], ["'", COMMA]]);
+    assert.equal(agreeGlyphs(upright.blocks, upright.image), upright.blocks);
   });
 });

@@ -61,6 +61,8 @@ const SHAPES = {
   ell: [[4, 0, 6, 20], [1, 0, 4, 2], [6, 18, 9, 20]],
   // a one: stem, a flag to the left below the top, a base across
   one: [[4, 0, 6, 20], [1, 3, 4, 5], [1, 18, 9, 20]],
+  // a capital L: stem at the left, a foot all the way across
+  capital: [[2, 0, 4, 20], [2, 18, 10, 20]],
 } as const;
 type Shape = keyof typeof SHAPES;
 
@@ -104,6 +106,12 @@ describe('the glyph rule on drawn pixels', () => {
     assert.equal(lineText(out), 'll ll l1 l1 11');
     const symbols = out[0]?.paragraphs?.[0]?.lines?.[0]?.words?.[2]?.symbols?.map((s) => s.text);
     assert.deepEqual(symbols, ['l', '1']);
+  });
+
+  it('reads a capital L the model gave as a lowercase one (`retrylater`), where the two are drawn apart', () => {
+    const L = (reading: string): [string, Shape] => [reading, 'capital'];
+    const { image, blocks } = drawnLine([[ell('l'), ell('l')], [L('L'), L('L')], [ell('l'), L('l')], [L('L'), ell('l')]]);
+    assert.equal(lineText(agreeGlyphs(blocks, image)), 'll LL lL Ll');
   });
 
   it('reads a lone rare reading (`¢` for `c`) as its group\'s, only where it occurs', () => {

@@ -78,6 +78,18 @@ describe('the spacing rule on symbol boxes', () => {
     assert.equal(joinCells(line), line);
   });
 
+  it('joins two words of a proportional line whose boxes overlap (`README. md`), and only those', () => {
+    // The tab title's `.` box ran over the `m`: the model saw no blank, yet put a space.
+    const symbol = (text: string, x0: number, x1: number) => ({ text, confidence: 99, bbox: { x0, y0: 0, x1, y1: 20 } });
+    const readme: TesseractJsonWord = { text: 'README.', confidence: 0, bbox: { x0: 0, y0: 0, x1: 70, y1: 20 }, symbols: [symbol('R', 0, 9), symbol('E', 10, 19), symbol('A', 20, 29), symbol('D', 30, 39), symbol('M', 40, 49), symbol('E', 50, 57), symbol('.', 58, 70)] };
+    const md: TesseractJsonWord = { text: 'md', confidence: 0, bbox: { x0: 61, y0: 0, x1: 80, y1: 20 }, symbols: [symbol('m', 61, 72), symbol('d', 72, 80)] };
+    const other: TesseractJsonWord = { text: 'x', confidence: 90, bbox: { x0: 84, y0: 0, x1: 90, y1: 20 }, symbols: [symbol('x', 84, 90)] };
+    assert.equal(linePitch([readme, md, other]), undefined);
+    const out = joinCells(lineOf([readme, md, other], 'README. md x'));
+    assert.equal(out.text, 'README.md x');
+    assert.deepEqual(out.words?.map((w) => w.text), ['README.md', 'x']);
+  });
+
   it('needs enough steps to trust a pitch, and leaves a line whose text is not its words', () => {
     const short = gridWords([['a', 0], ['(b)', 2]], 16);
     assert.equal(linePitch(short), undefined);

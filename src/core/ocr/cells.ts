@@ -1,0 +1,221 @@
+/**
+ * Doubtful words of monospaced text read again, cell by cell, against the region's own glyphs (in the OCR worker
+ * thread, on Tesseract's words after glyphs.ts, before underscores.ts and spacing.ts).
+ *
+ * Found first (generated editors and terminals, DejaVu Sans Mono): where a short word stands alone on its line the
+ * English model has no neighbours to read it by, and reads its glyphs as something else entirely: an indented `});`
+ * as `H)8` or `Hi` (one symbol over two glyphs), `??` as `7?`, `11` as `1`, `< 5;` as `<5;`. It says so: such words
+ * get a low confidence (0–70 where the region's other words get 85–96). In a monospaced region every character has
+ * a cell of one width and the same character the same pixels, so the rest of the region shows what each glyph is:
+ * 1. the region's pitch is the one its monospaced lines agree on (spacing.ts's {@link linePitch}), at least
+ *    {@link MIN_LINES} of them;
+ * 2. its templates are the glyphs of the symbols it read surely ({@link TRUST_SYMBOL} in words of
+ *    {@link TRUST_WORD}), up to {@link PER_READING} a reading;
+ * 3. each word below {@link DOUBT} is cut into cells (glyphShapes.ts, wordCells: its ink on a grid of that pitch, or
+ *    it is left), and each inked cell is read as the reading whose template is nearest — within {@link MATCH}, and
+ *    nearer than any other reading's by {@link CLEAR}. A blank cell between marks is a space.
+ * Only when every inked cell is read so does the word take the new reading: a character with no sure template in
+ * the region (a backtick it never read right), a glyph between two readings, a proportional word, and the word stays
+ * as the model read it. Pure functions, no I/O.
+ */
+import { backtickShaped, lineGlyphs, shapeDistance, wordCells, type Cell, type Glyph } from './glyphShapes';
+import { mapLines, spelledBySymbols, type TesseractJsonBlock, type TesseractJsonLine, type TesseractJsonSymbol, type TesseractJsonWord } from './lines';
+import type { GreyImage } from './protocol';
+import { linePitch } from './spacing';
+
+/** A word read with less confidence than this is read again. */
+const DOUBT = 70;
+/** Templates come from symbols read this surely, in words read this surely. */
+const TRUST_SYMBOL = 95;
+const TRUST_WORD = 85;
+/** Templates kept for one reading (the same character at a few sub-pixel offsets). */
+const PER_READING = 6;
+/** A cell is read as a template's reading within this shape distance (share of ink that differs)… */
+const MATCH = 0.17;
+/** …and only when every other reading's template is further by this much. */
+const CLEAR = 0.05;
+/** Symbols of a word further apart than this many cells are read as two parts (see clusters). */
+const CLUSTER_GAP = 2;
+/** A cell is compared only with templates whose word's darkest grey is within this of its own (one syntax colour). */
+const SAME_TONE = 40;
+/** A letter or digit the model read stays unless its templates in the cell's colour are all this unlike the cell. */
+const UNLIKE = 0.2;
+/** Monospaced lines that must agree on the pitch (within {@link SAME_PITCH}) for the region to have one. */
+const MIN_LINES = 3;
+const SAME_PITCH = 0.03;
+/** Templates kept in all: every inked cell of a doubtful word is compared with each (most at once by their sizes). */
+const MAX_TEMPLATES = 1000;
+
+/** The pitch most of the region's monospaced lines share, undefined when fewer than {@link MIN_LINES} agree. */
+function regionPitch(lines: readonly TesseractJsonLine[]): number | undefined {
+  const pitches = lines.map((l) => linePitch(l.words ?? [])).filter((p): p is number => p !== undefined);
+  const sorted = [...pitches].sort((a, b) => a - b);
+  const median = sorted[sorted.length >> 1];
+  if (median === undefined) return undefined;
+  return pitches.filter((p) => Math.abs(p - median) <= SAME_PITCH * median).length >= MIN_LINES ? median : undefined;
+}
+
+/** The region's templates, reading → glyphs (see the header), up to {@link PER_READING} a reading and syntax colour. */
+function templates(lines: readonly TesseractJsonLine[], image: GreyImage, pitch: number): Map<string, Glyph[]> {
+  const out = new Map<string, Glyph[]>();
+  let count = 0;
+  for (const line of lines) {
+    const own = linePitch(line.words ?? []);
+    if (own === undefined || Math.abs(own - pitch) > SAME_PITCH * pitch) continue;
+    const sure = (line.words ?? []).filter((w) => w.confidence >= TRUST_WORD);
+    const readings = new Set(sure.flatMap((w) => (w.symbols ?? []).filter((s) => s.confidence >= TRUST_SYMBOL && s.text.trim()).map((s) => s.text)));
+    for (const g of readings.size ? lineGlyphs(image, { ...line, words: sure }, readings) : []) {
+      const symbol = g.word.symbols?.[g.index];
+      const kept = out.get(g.text) ?? [];
+      if (!symbol || symbol.confidence < TRUST_SYMBOL || kept.filter((t) => Math.abs(t.dark - g.dark) <= SAME_TONE / 2).length >= PER_READING) continue;
+      kept.push(g);
+      out.set(g.text, kept);
+      if (++count >= MAX_TEMPLATES) return out;
+    }
+  }
+  return out;
+}
+
+/** The nearest of the templates, 1 when there is none. */
+function nearest(glyph: Glyph, templates: readonly Glyph[] | undefined): number {
+  let d = 1;
+  for (const t of templates ?? []) d = Math.min(d, shapeDistance(glyph, t));
+  return d;
+}
+
+/** What a cell's glyph is, and how sure (its shape distance), or undefined when no reading is clearly nearest. */
+function readCell(glyph: Glyph, known: Map<string, Glyph[]>): { text: string; distance: number } | undefined {
+  // A backtick is known by its lean, template or not (the model rarely reads one surely).
+  if (backtickShaped(glyph)) return { text: '`', distance: nearest(glyph, known.get('`')) };
+  let [best, second] = [1, 1];
+  let text: string | undefined;
+  for (const [reading, glyphs] of known) {
+    const d = nearest(glyph, glyphs);
+    if (d < best) [second, best, text] = [best, d, reading];
+    else if (d < second) second = d;
+  }
+  return text !== undefined && best <= MATCH && second - best >= CLEAR ? { text, distance: best } : undefined;
+}
+
+/** Letters, digits and the signs the model gives for them (`©` for a zero). */
+const letterLike = (text: string): boolean => /^[\p{L}\p{N}©®¢£]$/u.test(text);
+
+/**
+ * The reading a cell keeps: the model's own, where one of its symbols has its centre in the cell, and both readings
+ * are letters or digits, unless the model's reading has templates in the cell's colour and all are further than
+ * {@link UNLIKE} (none in that colour: the model's stays). Letters and digits are where the model reads best (it knows words), and where the templates can be
+ * missing: a numeric literal's `1` in its own colour may never have been read surely, and an `I` of another string is
+ * nearest. A glyph read as a sign, or over two cells, is the templates' to say.
+ */
+function kept(glyph: Glyph, cell: Cell, read: { text: string; distance: number }, word: TesseractJsonWord, known: Map<string, Glyph[]>): { text: string; distance: number } {
+  const own = (word.symbols ?? []).filter((s) => {
+    const middle = (s.bbox.x0 + s.bbox.x1) / 2;
+    return middle >= cell.x0 && middle < cell.x1;
+  });
+  const model = own.length === 1 ? (own[0] as TesseractJsonSymbol).text : undefined;
+  if (model === undefined || model === read.text || !letterLike(model) || !letterLike(read.text)) return read;
+  const same = (known.get(model) ?? []).filter((t) => Math.abs(t.dark - glyph.dark) <= SAME_TONE);
+  const distance = nearest(glyph, same);
+  return same.length && distance > UNLIKE ? read : { text: model, distance };
+}
+
+/**
+ * The columns of the word's clusters of symbols: a word the model ran over a wide blank (a gutter's line number and
+ * the code after it) is cut there, and each part's ink is measured at its own grey level (a gutter is fainter).
+ */
+function clusters(word: TesseractJsonWord, pitch: number): { x0: number; x1: number }[] {
+  const symbols = [...(word.symbols ?? [])].sort((a, b) => a.bbox.x0 - b.bbox.x0);
+  const out: { x0: number; x1: number }[] = [];
+  let reach = -Infinity;
+  for (const s of symbols) {
+    const last = out[out.length - 1];
+    if (!last || s.bbox.x0 - reach > CLUSTER_GAP * pitch) out.push({ x0: last ? s.bbox.x0 : word.bbox.x0, x1: s.bbox.x1 });
+    else last.x1 = Math.max(last.x1, s.bbox.x1);
+    reach = Math.max(reach, s.bbox.x1);
+  }
+  const last = out[out.length - 1];
+  if (last) last.x1 = Math.max(last.x1, word.bbox.x1);
+  return out;
+}
+
+/** The word read again, as one or more words with the blanks between them (cells), or undefined to keep it. */
+function reread(image: GreyImage, line: TesseractJsonLine, word: TesseractJsonWord, pitch: number, known: Map<string, Glyph[]>): { words: TesseractJsonWord[]; blanks: number[] } | undefined {
+  const runs: Cell[][] = [];
+  for (const columns of clusters(word, pitch)) {
+    const found = wordCells(image, line, word, columns, pitch);
+    if (!found) return undefined;
+    runs.push(...found);
+  }
+  const words: TesseractJsonWord[] = [];
+  const blanks: number[] = [];
+  let symbols: TesseractJsonSymbol[] = [];
+  let blank = 0;
+  let lastEnd: number | undefined;
+  const flush = (): void => {
+    if (!symbols.length) return;
+    if (words.length) blanks.push(blank);
+    const confidence = Math.min(...symbols.map((s) => s.confidence));
+    const bbox = { x0: (symbols[0] as TesseractJsonSymbol).bbox.x0, y0: word.bbox.y0, x1: (symbols.at(-1) as TesseractJsonSymbol).bbox.x1, y1: word.bbox.y1 };
+    words.push({ text: symbols.map((s) => s.text).join(''), confidence, bbox, symbols });
+    [symbols, blank] = [[], 0];
+  };
+  for (const run of runs) {
+    if (lastEnd !== undefined) {
+      flush();
+      blank = Math.max(1, Math.round(((run[0] as Cell).x0 - lastEnd) / pitch));
+    }
+    for (const cell of run) {
+      if (!cell.glyph) {
+        flush();
+        blank++;
+        continue;
+      }
+      const found = readCell(cell.glyph, known);
+      if (!found) return undefined;
+      const read = kept(cell.glyph, cell, found, word, known);
+      symbols.push({ text: read.text, confidence: Math.round(100 * (1 - read.distance)), bbox: { x0: Math.round(cell.x0), y0: word.bbox.y0, x1: Math.round(cell.x1), y1: word.bbox.y1 } });
+    }
+    lastEnd = (run.at(-1) as Cell).x1;
+  }
+  flush();
+  const text = words.map((w) => w.text).join(' ');
+  return words.length && text !== word.text ? { words, blanks } : undefined;
+}
+
+/** The line with its doubtful words read again (see the header); a line whose text is not its words is left. */
+function rereadLine(line: TesseractJsonLine, image: GreyImage, pitch: number, known: Map<string, Glyph[]>): TesseractJsonLine {
+  const words = line.words ?? [];
+  if (!words.some((w) => w.confidence < DOUBT)) return line;
+  const parts = line.text.split(/(\s+)/);
+  const texts = parts.filter((p) => p && !/^\s+$/.test(p));
+  if (texts.length !== words.length || texts.some((t, i) => t !== words[i]?.text)) return line;
+  const out: TesseractJsonWord[] = [];
+  let k = 0;
+  let changed = false;
+  const text = parts
+    .map((part) => {
+      if (!part || /^\s+$/.test(part)) return part;
+      const word = words[k++] as TesseractJsonWord;
+      const again = word.confidence < DOUBT && spelledBySymbols(word) ? reread(image, line, word, pitch, known) : undefined;
+      if (!again) {
+        out.push(word);
+        return part;
+      }
+      changed = true;
+      out.push(...again.words);
+      return again.words.map((w, i) => (i ? ' '.repeat(again.blanks[i - 1] ?? 1) : '') + w.text).join('');
+    })
+    .join('');
+  return changed ? { ...line, words: out, text } : line;
+}
+
+/** Tesseract's blocks with the doubtful words of a monospaced region read again cell by cell (see the header). */
+export function rereadCells(blocks: readonly TesseractJsonBlock[], image: GreyImage): TesseractJsonBlock[] {
+  const lines = blocks.flatMap((b) => (b.paragraphs ?? []).flatMap((p) => p.lines ?? []));
+  if (!lines.some((l) => (l.words ?? []).some((w) => w.confidence < DOUBT))) return blocks as TesseractJsonBlock[];
+  const pitch = regionPitch(lines);
+  if (pitch === undefined) return blocks as TesseractJsonBlock[];
+  const known = templates(lines, image, pitch);
+  if (!known.size) return blocks as TesseractJsonBlock[];
+  return mapLines(blocks, (line) => rereadLine(line, image, pitch, known));
+}
