@@ -134,6 +134,7 @@ const EDITOR: Readonly<Record<DenseVariant, { left: number; split: number; panel
   dev: { left: 308, split: 1180, panelTop: 670, lineHeight: 22 },
   'held-out': { left: 280, split: 1150, panelTop: 640, lineHeight: 21 },
   unseen: { left: 296, split: 1120, panelTop: 655, lineHeight: 21.5 },
+  fresh: { left: 320, split: 1200, panelTop: 680, lineHeight: 22.5 },
 };
 
 /** A VS Code-like window: file tree, two editor groups (code and its test, numbered), a terminal panel, the status bar. */

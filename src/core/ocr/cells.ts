@@ -38,6 +38,8 @@ const CLEAR = 0.05;
 const CLUSTER_GAP = 2;
 /** A cell is compared only with templates whose word's darkest grey is within this of its own (one syntax colour). */
 const SAME_TONE = 40;
+/** A cell this near a template of the model's own reading is that reading, without looking further. */
+const CONFIRM = 0.08;
 /** A letter or digit the model read stays unless its templates in the cell's colour are all this unlike the cell. */
 const UNLIKE = 0.2;
 /** Monospaced lines that must agree on the pitch (within {@link SAME_PITCH}) for the region to have one. */
@@ -76,10 +78,17 @@ function templates(lines: readonly TesseractJsonLine[], image: GreyImage, pitch:
   return out;
 }
 
-/** The nearest of the templates, 1 when there is none. */
-function nearest(glyph: Glyph, templates: readonly Glyph[] | undefined): number {
+/**
+ * The distance to the nearest of the templates, 1 when there is none nearer than `bound`. Two glyphs differ by at
+ * least the share of ink one has more than the other (|a − b| / (a + b)): a template further than `bound` by that
+ * alone is not compared (most of a region's templates, for each cell).
+ */
+function nearest(glyph: Glyph, templates: readonly Glyph[] | undefined, bound = 1): number {
   let d = 1;
-  for (const t of templates ?? []) d = Math.min(d, shapeDistance(glyph, t));
+  for (const t of templates ?? []) {
+    if (Math.abs(glyph.total - t.total) / (glyph.total + t.total) >= Math.min(d, bound)) continue;
+    d = Math.min(d, shapeDistance(glyph, t));
+  }
   return d;
 }
 
@@ -89,8 +98,9 @@ function readCell(glyph: Glyph, known: Map<string, Glyph[]>): { text: string; di
   if (backtickShaped(glyph)) return { text: '`', distance: nearest(glyph, known.get('`')) };
   let [best, second] = [1, 1];
   let text: string | undefined;
+  // A reading further than CLEAR beyond the nearest so far (and beyond MATCH) can neither be read nor stand in its way.
   for (const [reading, glyphs] of known) {
-    const d = nearest(glyph, glyphs);
+    const d = nearest(glyph, glyphs, Math.min(MATCH, best) + CLEAR);
     if (d < best) [second, best, text] = [best, d, reading];
     else if (d < second) second = d;
   }
@@ -100,20 +110,35 @@ function readCell(glyph: Glyph, known: Map<string, Glyph[]>): { text: string; di
 /** Letters, digits and the signs the model gives for them (`©` for a zero). */
 const letterLike = (text: string): boolean => /^[\p{L}\p{N}©®¢£]$/u.test(text);
 
-/**
- * The reading a cell keeps: the model's own, where one of its symbols has its centre in the cell, and both readings
- * are letters or digits, unless the model's reading has templates in the cell's colour and all are further than
- * {@link UNLIKE} (none in that colour: the model's stays). Letters and digits are where the model reads best (it knows words), and where the templates can be
- * missing: a numeric literal's `1` in its own colour may never have been read surely, and an `I` of another string is
- * nearest. A glyph read as a sign, or over two cells, is the templates' to say.
- */
-function kept(glyph: Glyph, cell: Cell, read: { text: string; distance: number }, word: TesseractJsonWord, known: Map<string, Glyph[]>): { text: string; distance: number } {
+/** The model's reading of the cell: the text of the one symbol whose centre is in it, if there is exactly one. */
+function modelReading(cell: Cell, word: TesseractJsonWord): string | undefined {
   const own = (word.symbols ?? []).filter((s) => {
     const middle = (s.bbox.x0 + s.bbox.x1) / 2;
     return middle >= cell.x0 && middle < cell.x1;
   });
-  const model = own.length === 1 ? (own[0] as TesseractJsonSymbol).text : undefined;
-  if (model === undefined || model === read.text || !letterLike(model) || !letterLike(read.text)) return read;
+  return own.length === 1 ? (own[0] as TesseractJsonSymbol).text : undefined;
+}
+
+/**
+ * A cell's reading, or undefined when it has none for sure:
+ * - the model's own where a template of it is within {@link CONFIRM} (most cells of a doubtful word: compared with
+ *   a few templates, not the region's hundreds);
+ * - else the templates' ({@link readCell}), except where the model read one symbol there and both readings are
+ *   letters or digits: the model's stays unless it has templates in the cell's colour and all are further than
+ *   {@link UNLIKE} (none in that colour: it stays too). Letters and digits are where the model reads best (it knows
+ *   words), and where the templates can be missing: a numeric literal's `1` in its own colour may never have been
+ *   read surely, and an `I` of another string is nearest. A glyph read as a sign, or over two cells, is the
+ *   templates' to say.
+ */
+function readIn(cell: Cell & { glyph: Glyph }, word: TesseractJsonWord, known: Map<string, Glyph[]>): { text: string; distance: number } | undefined {
+  const { glyph } = cell;
+  const model = modelReading(cell, word);
+  if (model !== undefined && !backtickShaped(glyph)) {
+    const distance = nearest(glyph, known.get(model), CONFIRM);
+    if (distance <= CONFIRM) return { text: model, distance };
+  }
+  const read = readCell(glyph, known);
+  if (!read || model === undefined || model === read.text || !letterLike(model) || !letterLike(read.text)) return read;
   const same = (known.get(model) ?? []).filter((t) => Math.abs(t.dark - glyph.dark) <= SAME_TONE);
   const distance = nearest(glyph, same);
   return same.length && distance > UNLIKE ? read : { text: model, distance };
@@ -138,6 +163,21 @@ function clusters(word: TesseractJsonWord, pitch: number): { x0: number; x1: num
   return out;
 }
 
+/**
+ * Whether the cells only say what the model said: one run without blanks, each inked cell holding the centre of one
+ * symbol read surely ({@link TRUST_SYMBOL}), each symbol in one. A word scored low as a whole (its line was hard)
+ * whose every glyph the model is sure of is not compared cell by cell (most of the comparing, otherwise).
+ */
+function modelAgrees(runs: readonly Cell[][], word: TesseractJsonWord): boolean {
+  const [run, ...more] = runs;
+  const symbols = word.symbols ?? [];
+  if (!run || more.length || run.length !== symbols.length || run.some((c) => !c.glyph)) return false;
+  return symbols.every((s) => {
+    const middle = (s.bbox.x0 + s.bbox.x1) / 2;
+    return s.confidence >= TRUST_SYMBOL && run.filter((c) => middle >= c.x0 && middle < c.x1).length === 1;
+  }) && run.every((c) => symbols.some((s) => (s.bbox.x0 + s.bbox.x1) / 2 >= c.x0 && (s.bbox.x0 + s.bbox.x1) / 2 < c.x1));
+}
+
 /** The word read again, as one or more words with the blanks between them (cells), or undefined to keep it. */
 function reread(image: GreyImage, line: TesseractJsonLine, word: TesseractJsonWord, pitch: number, known: Map<string, Glyph[]>): { words: TesseractJsonWord[]; blanks: number[] } | undefined {
   const runs: Cell[][] = [];
@@ -146,6 +186,7 @@ function reread(image: GreyImage, line: TesseractJsonLine, word: TesseractJsonWo
     if (!found) return undefined;
     runs.push(...found);
   }
+  if (modelAgrees(runs, word)) return undefined;
   const words: TesseractJsonWord[] = [];
   const blanks: number[] = [];
   let symbols: TesseractJsonSymbol[] = [];
@@ -170,9 +211,8 @@ function reread(image: GreyImage, line: TesseractJsonLine, word: TesseractJsonWo
         blank++;
         continue;
       }
-      const found = readCell(cell.glyph, known);
-      if (!found) return undefined;
-      const read = kept(cell.glyph, cell, found, word, known);
+      const read = readIn({ ...cell, glyph: cell.glyph }, word, known);
+      if (!read) return undefined;
       symbols.push({ text: read.text, confidence: Math.round(100 * (1 - read.distance)), bbox: { x0: Math.round(cell.x0), y0: word.bbox.y0, x1: Math.round(cell.x1), y1: word.bbox.y1 } });
     }
     lastEnd = (run.at(-1) as Cell).x1;

@@ -62,9 +62,10 @@ export interface OcrResult {
   readonly preparation: OcrPreparation;
   /**
    * Where the time went, in ms: decode and workerStart (waiting for a worker: 0 when warm) in the caller's time;
-   * prepare (layout and preparing the regions) and recognize (Tesseract), the work of all workers added up.
+   * prepare (layout and preparing the regions), recognize (Tesseract) and passes (our passes over its words), the work
+   * of all workers added up.
    */
-  readonly timings: { readonly decode: number; readonly workerStart: number; readonly prepare: number; readonly recognize: number };
+  readonly timings: { readonly decode: number; readonly workerStart: number; readonly prepare: number; readonly recognize: number; readonly passes: number };
   /** How many regions were read (1: the whole image, Tesseract's own layout). */
   readonly regions?: number | undefined;
   /** Set when the image was read smaller than it is (too many pixels): the size read and what text may be missed. */
@@ -291,7 +292,7 @@ function assemble(name: string, decoded: Decoded, plan: LayoutAnswer, answers: r
     coldStart: at.coldStart,
     language: OCR_LANGUAGE,
     preparation: { scale: plan.scale, xHeight, invertedShare: area ? inverted / area : 0 },
-    timings: { decode: Math.round(at.decodedAt - at.started), workerStart: Math.round(at.workerStart), prepare: Math.round(plan.layoutMs) + sum((a) => a.prepareMs), recognize: sum((a) => a.recognizeMs) },
+    timings: { decode: Math.round(at.decodedAt - at.started), workerStart: Math.round(at.workerStart), prepare: Math.round(plan.layoutMs) + sum((a) => a.prepareMs), recognize: sum((a) => a.recognizeMs), passes: sum((a) => a.passesMs) },
     regions: plan.regions.length,
     reduced: decoded.reduced,
   };

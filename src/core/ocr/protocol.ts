@@ -152,9 +152,10 @@ export interface RecognizeAnswer {
   /** Words read (the weight of meanConfidence when regions are put together). */
   readonly words: number;
   readonly invertedShare: number;
-  /** Time spent in the worker: preparing the pixels, then Tesseract. */
+  /** Time spent in the worker: preparing the pixels, Tesseract, then our passes over its words (glyphs, cells, …). */
   readonly prepareMs: number;
   readonly recognizeMs: number;
+  readonly passesMs: number;
 }
 
 /**

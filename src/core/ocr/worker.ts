@@ -106,6 +106,7 @@ function recognize(tesseract: TesseractWorkerScript, packet: Packet, answer: (st
   tesseract.dispatchHandlers(request, (reply) => {
     if (reply.status === 'progress') return;
     if (reply.status === 'reject') return answer('reject', reply.data);
+    const recognised = performance.now();
     const result = reply.data as { blocks: TesseractJsonBlock[] | null; confidence: number | null };
     const factor = 1 / prepared.scale;
     const lines = correctLines(toLines(joinBlocks(mendBlocks(rereadCells(agreeGlyphs(result.blocks ?? [], shown.image), shown.image), shown.image)), { factor, x: region.rect.x + shown.x * factor, y: region.rect.y + shown.y * factor, unit: payload.unitScale }));
@@ -115,7 +116,8 @@ function recognize(tesseract: TesseractWorkerScript, packet: Packet, answer: (st
       words: lines.reduce((n, l) => n + l.words.length, 0),
       invertedShare: prepared.invertedShare,
       prepareMs,
-      recognizeMs: performance.now() - started - prepareMs,
+      recognizeMs: recognised - started - prepareMs,
+      passesMs: performance.now() - recognised,
     };
     answer('resolve', data);
   });

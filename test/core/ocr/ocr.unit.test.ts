@@ -283,7 +283,7 @@ describe('the Markdown document', () => {
     coldStart: false,
     language: 'eng',
     preparation: { scale: 2, xHeight: 7, invertedShare: 0 },
-    timings: { decode: 10, workerStart: 0, prepare: 100, recognize: 700 },
+    timings: { decode: 10, workerStart: 0, prepare: 100, recognize: 700, passes: 40 },
   });
 
   it('has the title, the image, the exact text in a code block, and the footer', () => {
