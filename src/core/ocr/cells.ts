@@ -38,6 +38,8 @@ const CLEAR = 0.05;
 const CLUSTER_GAP = 2;
 /** A cell is compared only with templates whose word's darkest grey is within this of its own (one syntax colour). */
 const SAME_TONE = 40;
+/** A template is compared only with a cell whose ink sits at its height in the line, within this share of the line. */
+const SAME_LEVEL = 0.15;
 /** A cell this near a template of the model's own reading is that reading, without looking further. */
 const CONFIRM = 0.08;
 /** A letter or digit the model read stays unless its templates in the cell's colour are all this unlike the cell. */
@@ -86,6 +88,8 @@ function templates(lines: readonly TesseractJsonLine[], image: GreyImage, pitch:
 function nearest(glyph: Glyph, templates: readonly Glyph[] | undefined, bound = 1): number {
   let d = 1;
   for (const t of templates ?? []) {
+    // Shapes are compared centre on centre: where they sit in the line tells `'` from `,` and `-` from `_`.
+    if (Math.abs(glyph.level - t.level) > SAME_LEVEL) continue;
     if (Math.abs(glyph.total - t.total) / (glyph.total + t.total) >= Math.min(d, bound)) continue;
     d = Math.min(d, shapeDistance(glyph, t));
   }

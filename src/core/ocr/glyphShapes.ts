@@ -30,6 +30,8 @@ export interface Glyph {
   readonly slant: number;
   /** The height of its line's box. */
   readonly lineHeight: number;
+  /** Where its ink's centre of mass sits in its line: 0 at the top of the line's box, 1 at the bottom. */
+  readonly level: number;
 }
 
 /** Connected shapes of ink in rows [y0, y1) of the image: each its column span and pixels (indices into the image). */
@@ -131,7 +133,7 @@ export function lineGlyphs(image: GreyImage, line: TesseractJsonLine, contested:
     }
     symbols.forEach((s, i) => {
       const shapes = owned[i] ?? [];
-      if (shapes.length && contested.has(s.text)) out.push(glyph(image, word, i, s.text, shapes, { ...tone, rows: y1 - y0 }));
+      if (shapes.length && contested.has(s.text)) out.push(glyph(image, word, i, s.text, shapes, { ...tone, rows: y1 - y0, top: y0 }));
     });
   }
   return out;
@@ -151,7 +153,7 @@ export function blankMark(image: GreyImage, line: TesseractJsonLine, word: Tesse
   const tone = tones(image, box);
   if (tone.hi - tone.lo < MIN_CONTRAST) return undefined;
   const shapes = shapesIn(image, box, (tone.lo + tone.hi) / 2).filter((s) => s.x0 > box.x0 && s.x1 < box.x1);
-  return shapes.length ? glyph(image, word, -1, '', shapes, { ...tone, rows: box.y1 - box.y0 }) : undefined;
+  return shapes.length ? glyph(image, word, -1, '', shapes, { ...tone, rows: box.y1 - box.y0, top: box.y0 }) : undefined;
 }
 
 /** One cell of a monospaced word: its columns and the glyph in it (undefined: blank). */
@@ -226,7 +228,7 @@ function runCells(image: GreyImage, run: readonly Shape[], pitch: number, box: {
     const x0 = offset + (k - 0.5) * pitch;
     const here = byCell.get(k);
     if (!here && faint(image, Math.round(x0), Math.round(x0 + pitch), box)) return undefined;
-    cells.push({ x0, x1: x0 + pitch, glyph: here ? glyph(image, word, -1, '', here, { lo: darkest(image, here), hi: tone.hi, rows: box.y1 - box.y0 }) : undefined });
+    cells.push({ x0, x1: x0 + pitch, glyph: here ? glyph(image, word, -1, '', here, { lo: darkest(image, here), hi: tone.hi, rows: box.y1 - box.y0, top: box.y0 }) : undefined });
   }
   return cells;
 }
@@ -250,7 +252,7 @@ function faint(image: GreyImage, x0: number, x1: number, box: { y0: number; y1: 
  * A glyph: its shapes' pixels and the pixels touching them (anti-aliased edges, fainter than the cut), each with its
  * share of ink, in the box around them.
  */
-function glyph(image: GreyImage, word: TesseractJsonWord, index: number, text: string, shapes: readonly Shape[], tone: Tones & { rows: number }): Glyph {
+function glyph(image: GreyImage, word: TesseractJsonWord, index: number, text: string, shapes: readonly Shape[], tone: Tones & { rows: number; top: number }): Glyph {
   // Loops, not Math.min(...): a noisy word may own more shapes than a call takes arguments.
   let [gx0, gy0, gx1, gy1] = [Infinity, Infinity, -Infinity, -Infinity];
   for (const s of shapes) [gx0, gy0, gx1, gy1] = [Math.min(gx0, s.x0), Math.min(gy0, s.y0), Math.max(gx1, s.x1), Math.max(gy1, s.y1)];
@@ -284,7 +286,7 @@ function glyph(image: GreyImage, word: TesseractJsonWord, index: number, text: s
       [syy, sxy] = [syy + v * (y - cy) ** 2, sxy + v * (x - cx) * (y - cy)];
     }
   }
-  return { word, index, text, width, height, ink, total, cx, cy, parts: shapes.length, x: gx0, y: gy0, dark: tone.lo, slant: syy ? sxy / syy : 0, lineHeight: tone.rows };
+  return { word, index, text, width, height, ink, total, cx, cy, parts: shapes.length, x: gx0, y: gy0, dark: tone.lo, slant: syy ? sxy / syy : 0, lineHeight: tone.rows, level: tone.rows > 0 ? (gy0 + cy - tone.top) / tone.rows : 0.5 };
 }
 
 /** A backtick leans this much or more (DejaVu Sans Mono's: 0.5–0.6; straight quotes 0, commas and ’ -0.2 to -0.3). */

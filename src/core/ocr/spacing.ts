@@ -10,9 +10,7 @@
  * but a few, lie within a fifth of a cell of the same pitch, over at least {@link MIN_STEPS} steps, and the blanks
  * between its words (up to a few cells: a gutter sits on a grid of its own) are whole cells; a proportional line (an
  * `i` beside an `m`, spaces a third of a letter wide) does not. On the same grid, two symbols under half a cell apart
- * are one glyph read twice (`retrylLater`): the less sure goes. In any line, monospaced or not, two words whose boxes
- * overlap are one: the model put a space where it saw no blank (`README. md`, its `.` box running over the `m`).
- * Pure functions, no I/O.
+ * are one glyph read twice (`retrylLater`): the less sure goes. Pure functions, no I/O.
  */
 import { mapLines, respelled, spelledBySymbols, symbolCentre as centre, symbolsText, type TesseractJsonBlock, type TesseractJsonLine, type TesseractJsonSymbol, type TesseractJsonWord } from './lines';
 
@@ -76,17 +74,19 @@ function joined(a: TesseractJsonWord, b: TesseractJsonWord): TesseractJsonWord {
 
 /**
  * The line with words one cell apart joined (see the header); its text loses the blank between them and keeps every
- * other run of spaces (indentation). A proportional line's words are joined only where their boxes overlap (the model
- * saw no blank there: `README. md`). A line whose text is not its words in order is left as it is.
+ * other run of spaces (indentation). A proportional line is left: there the model's last box of a word often runs
+ * into the space after it (`Col 4`, `Spaces: 2` in a status bar), so overlapping boxes say nothing. A line whose text
+ * is not its words in order is left as it is.
  */
 export function joinCells(given: TesseractJsonLine): TesseractJsonLine {
   const pitch = linePitch(given.words ?? []);
-  const line = pitch === undefined ? given : withoutDoubles(given, pitch);
+  if (pitch === undefined) return given;
+  const line = withoutDoubles(given, pitch);
   const together = (last: TesseractJsonWord, word: TesseractJsonWord): boolean => {
     if (word.bbox.x0 < last.bbox.x1) return true;
     const a = last.symbols?.[last.symbols.length - 1];
     const b = word.symbols?.[0];
-    const cells = pitch !== undefined && a && b ? (centre(b) - centre(a)) / pitch : 0;
+    const cells = a && b ? (centre(b) - centre(a)) / pitch : 0;
     return cells > JOIN_ABOVE && cells < JOIN_BELOW;
   };
   const words = line.words ?? [];
@@ -142,7 +142,7 @@ function withoutDoubles(line: TesseractJsonLine, pitch: number): TesseractJsonLi
   return changed ? { ...line, words, text: respelled(line.text, line.words ?? [], words) } : line;
 }
 
-/** Tesseract's blocks with every monospaced line's words joined where they are one cell apart, any line's where they overlap. */
+/** Tesseract's blocks with every monospaced line's words joined where they are one cell apart. */
 export function joinBlocks(blocks: readonly TesseractJsonBlock[]): TesseractJsonBlock[] {
   return mapLines(blocks, joinCells);
 }

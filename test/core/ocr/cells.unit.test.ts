@@ -113,7 +113,7 @@ const textsOf = (blocks: readonly TesseractJsonBlock[]): string[] => (blocks[0]?
 
 /** Code whose sure lines hold every glyph the doubtful ones need: `}`, `)`, `;`, digits, a few letters. */
 const SURE: readonly string[] = [
-  'describe(queue, () => { expect(read); });',
+  "describe('queue', () => { expect(read); });",
   'for (let i = 0; i < 23; i++) await retry(read);',
   'const request = () => ({ log: { info: vi.fn(OK) } });',
 ];
@@ -121,9 +121,9 @@ const SURE: readonly string[] = [
 describe('doubtful words read again, on drawn text', () => {
   let sure: GreyImage;
   before(async () => {
-    sure = await drawn([...SURE, '  });', '23    });', '  #});', '  (0);']);
+    sure = await drawn([...SURE, '  });', '23    });', '  #});', '  (0);', "  ('r');"]);
   });
-  const lines = [...SURE, '  });', '23    });', '  #});', '  (0);'];
+  const lines = [...SURE, '  });', '23    });', '  #});', '  (0);', "  ('r');"];
 
   it('reads a doubtful word by the templates when every inked cell has one (`H)8`, `Hi` over two cells)', () => {
     const three = blocksFor(lines, new Map([['3:0', { text: 'H)8', confidence: 0 }]]));
@@ -174,5 +174,58 @@ describe('doubtful words read again, on drawn text', () => {
       const broken: TesseractJsonBlock[] = [{ paragraphs: [{ lines: [...(blocks[0]?.paragraphs?.[0]?.lines ?? []).slice(0, 3), { ...line, words: [word] }] }] }];
       assert.doesNotThrow(() => rereadCells(broken, sure));
     }
+  });
+});
+
+// ---- the rule on glyphs drawn as rectangles --------------------------------------------------------------------------
+
+/** Glyphs as rectangles [x0, y0, x1, y1) in a 12 × 20 cell: a comma and a quote have one shape, at two heights. */
+const BLOCKS: Readonly<Record<string, readonly (readonly [number, number, number, number])[]>> = {
+  a: [[2, 8, 10, 18]],
+  b: [[2, 0, 10, 18]],
+  ',': [[5, 15, 7, 20]],
+  "'": [[5, 0, 7, 5]],
+};
+const PITCH = 12;
+
+/** Lines of rectangle glyphs on a 12-px grid, 30 px apart, and their blocks (`doubt`: the confidence of line:word). */
+function rectangles(lines: readonly string[], doubt: ReadonlyMap<string, number>): { image: GreyImage; blocks: TesseractJsonBlock[] } {
+  const width = 40 + Math.max(...lines.map((l) => l.length)) * PITCH;
+  const data = new Uint8Array(width * (lines.length * 30 + 20)).fill(255);
+  const out = lines.map((line, li): TesseractJsonLine => {
+    const top = 10 + li * 30;
+    const words: TesseractJsonWord[] = [];
+    let start = -1;
+    [...`${line} `].forEach((c, k) => {
+      for (const [x0, y0, x1, y1] of BLOCKS[c] ?? []) for (let y = top + y0; y < top + y1; y++) data.fill(0, y * width + 20 + k * PITCH + x0, y * width + 20 + k * PITCH + x1);
+      if (c !== ' ' && start < 0) start = k;
+      if (c === ' ' && start >= 0) {
+        const text = line.slice(start, k);
+        const confidence = doubt.get(`${li}:${words.length}`) ?? 96;
+        const symbols = [...text].map((t, i) => ({ text: t, confidence: confidence < 70 ? confidence : 99, bbox: { x0: 20 + (start + i) * PITCH, y0: top, x1: 20 + (start + i + 1) * PITCH, y1: top + 20 } }));
+        words.push({ text, confidence, bbox: { x0: 20 + start * PITCH, y0: top, x1: 20 + k * PITCH, y1: top + 20 }, symbols });
+        start = -1;
+      }
+    });
+    return { text: line, confidence: 90, bbox: { x0: 20, y0: top - 1, x1: width - 20, y1: top + 21 }, words };
+  });
+  return { image: { width, height: data.length / width, data }, blocks: [{ paragraphs: [{ lines: out }] }] };
+}
+
+describe('doubtful words read again, on rectangles', () => {
+  it('never reads a quote as a comma of the same shape: where a glyph sits in its line counts, not only its shape', () => {
+    const lines = ['aaaa,bbbb,aaaa,bbbb', 'bbbb,aaaa,bbbb,aaaa', 'abab,baba,abab,baba', "'ab'"];
+    const { image, blocks } = rectangles(lines, new Map([['3:0', 10]]));
+    assert.deepEqual(textsOf(rereadCells(blocks, image)), lines);
+    // The same glyphs read doubtfully where they are drawn as the templates are: read again to what they are.
+    const misread = rectangles(['aaaa,bbbb,aaaa,bbbb', 'bbbb,aaaa,bbbb,aaaa', 'abab,baba,abab,baba', 'ab,b'], new Map([['3:0', 10]]));
+    const word = misread.blocks[0]?.paragraphs?.[0]?.lines?.[3]?.words?.[0];
+    assert.ok(word?.symbols);
+    word.symbols = word.symbols.map((sym, i) => ({ ...sym, text: 'ba.a'[i] as string }));
+    word.text = 'ba.a';
+    const line = misread.blocks[0]?.paragraphs?.[0]?.lines?.[3];
+    assert.ok(line);
+    line.text = 'ba.a';
+    assert.equal(textsOf(rereadCells(misread.blocks, misread.image))[3], 'ab,b');
   });
 });

@@ -78,16 +78,14 @@ describe('the spacing rule on symbol boxes', () => {
     assert.equal(joinCells(line), line);
   });
 
-  it('joins two words of a proportional line whose boxes overlap (`README. md`), and only those', () => {
-    // The tab title's `.` box ran over the `m`: the model saw no blank, yet put a space.
+  it('leaves a proportional line whose word boxes overlap: the model\'s last box runs into the space (`Col 4`)', () => {
+    // A status bar: the `l` box runs over the `4` after a real space.
     const symbol = (text: string, x0: number, x1: number) => ({ text, confidence: 99, bbox: { x0, y0: 0, x1, y1: 20 } });
-    const readme: TesseractJsonWord = { text: 'README.', confidence: 0, bbox: { x0: 0, y0: 0, x1: 70, y1: 20 }, symbols: [symbol('R', 0, 9), symbol('E', 10, 19), symbol('A', 20, 29), symbol('D', 30, 39), symbol('M', 40, 49), symbol('E', 50, 57), symbol('.', 58, 70)] };
-    const md: TesseractJsonWord = { text: 'md', confidence: 0, bbox: { x0: 61, y0: 0, x1: 80, y1: 20 }, symbols: [symbol('m', 61, 72), symbol('d', 72, 80)] };
-    const other: TesseractJsonWord = { text: 'x', confidence: 90, bbox: { x0: 84, y0: 0, x1: 90, y1: 20 }, symbols: [symbol('x', 84, 90)] };
-    assert.equal(linePitch([readme, md, other]), undefined);
-    const out = joinCells(lineOf([readme, md, other], 'README. md x'));
-    assert.equal(out.text, 'README.md x');
-    assert.deepEqual(out.words?.map((w) => w.text), ['README.md', 'x']);
+    const col: TesseractJsonWord = { text: 'Col', confidence: 92, bbox: { x0: 101, y0: 0, x1: 160, y1: 20 }, symbols: [symbol('C', 101, 116), symbol('o', 118, 130), symbol('l', 133, 160)] };
+    const four: TesseractJsonWord = { text: '4', confidence: 95, bbox: { x0: 150, y0: 0, x1: 165, y1: 20 }, symbols: [symbol('4', 150, 165)] };
+    assert.equal(linePitch([col, four]), undefined);
+    const line = lineOf([col, four], 'Col 4');
+    assert.equal(joinCells(line), line);
   });
 
   it('needs enough steps to trust a pitch, and leaves a line whose text is not its words', () => {
