@@ -40,6 +40,15 @@ const CLUSTER_GAP = 2;
 const SAME_TONE = 40;
 /** A template is compared only with a cell whose ink sits at its height in the line, within this share of the line. */
 const SAME_LEVEL = 0.15;
+/**
+ * Pixels compared in one region (each pair of glyphs costs nine times their common area) past which the pass is given
+ * up: a 2000 × 2000 region of glyphs 100 px tall took 6.5–10 s; the generated editors compare under a million.
+ */
+const MAX_COMPARED = 10_000_000;
+/** The pixels compared so far in one region (see {@link MAX_COMPARED}). */
+interface Budget {
+  compared: number;
+}
 /** A cell this near a template of the model's own reading is that reading, without looking further. */
 const CONFIRM = 0.08;
 /** A letter or digit the model read stays unless its templates in the cell's colour are all this unlike the cell. */
@@ -83,28 +92,31 @@ function templates(lines: readonly TesseractJsonLine[], image: GreyImage, pitch:
 /**
  * The distance to the nearest of the templates, 1 when there is none nearer than `bound`. Two glyphs differ by at
  * least the share of ink one has more than the other (|a − b| / (a + b)): a template further than `bound` by that
- * alone is not compared (most of a region's templates, for each cell).
+ * alone is not compared (most of a region's templates, for each cell). 1 too once the region's budget is spent (the
+ * pass is then given up).
  */
-function nearest(glyph: Glyph, templates: readonly Glyph[] | undefined, bound = 1): number {
+function nearest(glyph: Glyph, templates: readonly Glyph[] | undefined, budget: Budget, bound = 1): number {
   let d = 1;
   for (const t of templates ?? []) {
     // Shapes are compared centre on centre: where they sit in the line tells `'` from `,` and `-` from `_`.
     if (Math.abs(glyph.level - t.level) > SAME_LEVEL) continue;
     if (Math.abs(glyph.total - t.total) / (glyph.total + t.total) >= Math.min(d, bound)) continue;
+    budget.compared += 9 * Math.min(glyph.width, t.width) * Math.min(glyph.height, t.height);
+    if (budget.compared > MAX_COMPARED) return 1;
     d = Math.min(d, shapeDistance(glyph, t));
   }
   return d;
 }
 
 /** What a cell's glyph is, and how sure (its shape distance), or undefined when no reading is clearly nearest. */
-function readCell(glyph: Glyph, known: Map<string, Glyph[]>): { text: string; distance: number } | undefined {
+function readCell(glyph: Glyph, known: Map<string, Glyph[]>, budget: Budget): { text: string; distance: number } | undefined {
   // A backtick is known by its lean, template or not (the model rarely reads one surely).
-  if (backtickShaped(glyph)) return { text: '`', distance: nearest(glyph, known.get('`')) };
+  if (backtickShaped(glyph)) return { text: '`', distance: nearest(glyph, known.get('`'), budget) };
   let [best, second] = [1, 1];
   let text: string | undefined;
   // A reading further than CLEAR beyond the nearest so far (and beyond MATCH) can neither be read nor stand in its way.
   for (const [reading, glyphs] of known) {
-    const d = nearest(glyph, glyphs, Math.min(MATCH, best) + CLEAR);
+    const d = nearest(glyph, glyphs, budget, Math.min(MATCH, best) + CLEAR);
     if (d < best) [second, best, text] = [best, d, reading];
     else if (d < second) second = d;
   }
@@ -134,17 +146,17 @@ function modelReading(cell: Cell, word: TesseractJsonWord): string | undefined {
  *   read surely, and an `I` of another string is nearest. A glyph read as a sign, or over two cells, is the
  *   templates' to say.
  */
-function readIn(cell: Cell & { glyph: Glyph }, word: TesseractJsonWord, known: Map<string, Glyph[]>): { text: string; distance: number } | undefined {
+function readIn(cell: Cell & { glyph: Glyph }, word: TesseractJsonWord, known: Map<string, Glyph[]>, budget: Budget): { text: string; distance: number } | undefined {
   const { glyph } = cell;
   const model = modelReading(cell, word);
   if (model !== undefined && !backtickShaped(glyph)) {
-    const distance = nearest(glyph, known.get(model), CONFIRM);
+    const distance = nearest(glyph, known.get(model), budget, CONFIRM);
     if (distance <= CONFIRM) return { text: model, distance };
   }
-  const read = readCell(glyph, known);
+  const read = readCell(glyph, known, budget);
   if (!read || model === undefined || model === read.text || !letterLike(model) || !letterLike(read.text)) return read;
   const same = (known.get(model) ?? []).filter((t) => Math.abs(t.dark - glyph.dark) <= SAME_TONE);
-  const distance = nearest(glyph, same);
+  const distance = nearest(glyph, same, budget);
   return same.length && distance > UNLIKE ? read : { text: model, distance };
 }
 
@@ -183,7 +195,7 @@ function modelAgrees(runs: readonly Cell[][], word: TesseractJsonWord): boolean 
 }
 
 /** The word read again, as one or more words with the blanks between them (cells), or undefined to keep it. */
-function reread(image: GreyImage, line: TesseractJsonLine, word: TesseractJsonWord, pitch: number, known: Map<string, Glyph[]>): { words: TesseractJsonWord[]; blanks: number[] } | undefined {
+function reread(image: GreyImage, line: TesseractJsonLine, word: TesseractJsonWord, pitch: number, known: Map<string, Glyph[]>, budget: Budget): { words: TesseractJsonWord[]; blanks: number[] } | undefined {
   const runs: Cell[][] = [];
   for (const columns of clusters(word, pitch)) {
     const found = wordCells(image, line, word, columns, pitch);
@@ -215,7 +227,7 @@ function reread(image: GreyImage, line: TesseractJsonLine, word: TesseractJsonWo
         blank++;
         continue;
       }
-      const read = readIn({ ...cell, glyph: cell.glyph }, word, known);
+      const read = readIn({ ...cell, glyph: cell.glyph }, word, known, budget);
       if (!read) return undefined;
       symbols.push({ text: read.text, confidence: Math.round(100 * (1 - read.distance)), bbox: { x0: Math.round(cell.x0), y0: word.bbox.y0, x1: Math.round(cell.x1), y1: word.bbox.y1 } });
     }
@@ -227,7 +239,7 @@ function reread(image: GreyImage, line: TesseractJsonLine, word: TesseractJsonWo
 }
 
 /** The line with its doubtful words read again (see the header); a line whose text is not its words is left. */
-function rereadLine(line: TesseractJsonLine, image: GreyImage, pitch: number, known: Map<string, Glyph[]>): TesseractJsonLine {
+function rereadLine(line: TesseractJsonLine, image: GreyImage, pitch: number, known: Map<string, Glyph[]>, budget: Budget): TesseractJsonLine {
   const words = line.words ?? [];
   if (!words.some((w) => w.confidence < DOUBT)) return line;
   const parts = line.text.split(/(\s+)/);
@@ -240,7 +252,7 @@ function rereadLine(line: TesseractJsonLine, image: GreyImage, pitch: number, kn
     .map((part) => {
       if (!part || /^\s+$/.test(part)) return part;
       const word = words[k++] as TesseractJsonWord;
-      const again = word.confidence < DOUBT && spelledBySymbols(word) ? reread(image, line, word, pitch, known) : undefined;
+      const again = word.confidence < DOUBT && spelledBySymbols(word) ? reread(image, line, word, pitch, known, budget) : undefined;
       if (!again) {
         out.push(word);
         return part;
@@ -261,5 +273,8 @@ export function rereadCells(blocks: readonly TesseractJsonBlock[], image: GreyIm
   if (pitch === undefined) return blocks as TesseractJsonBlock[];
   const known = templates(lines, image, pitch);
   if (!known.size) return blocks as TesseractJsonBlock[];
-  return mapLines(blocks, (line) => rereadLine(line, image, pitch, known));
+  const budget: Budget = { compared: 0 };
+  const out = mapLines(blocks, (line) => rereadLine(line, image, pitch, known, budget));
+  // Past the budget every reading is in doubt: the pass is given up, not left half done.
+  return budget.compared > MAX_COMPARED ? (blocks as TesseractJsonBlock[]) : out;
 }

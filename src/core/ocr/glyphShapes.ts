@@ -294,13 +294,22 @@ const BACKTICK_SLANT = 0.35;
 
 /**
  * Whether a glyph has a backtick's shape, whatever it was read as: one mark, leaning down to the right, no taller
- * than {@link SMALL_MARK} of its line's height, about as wide as tall (a backslash is as tall as the letters).
+ * than {@link SMALL_MARK} of its line's height, about as wide as tall (a backslash is as tall as the letters), and
+ * its ink (the glyph's box less the pixel around it) at least {@link SPECK} of the line's height each way: two dark
+ * pixels touching at a corner (dust, a JPEG speck in a blank) lean down to the right too.
  */
 export function backtickShaped(g: Glyph): boolean {
-  return g.parts === 1 && g.slant >= BACKTICK_SLANT && g.height <= SMALL_MARK * g.lineHeight && g.width <= 2 * g.height && g.height <= 2 * g.width;
+  const speck = Math.min(g.width, g.height) - 2 < SPECK * g.lineHeight;
+  return g.parts === 1 && !speck && g.slant >= BACKTICK_SLANT && g.height <= SMALL_MARK * g.lineHeight && g.width <= 2 * g.height && g.height <= 2 * g.width;
 }
 /** Share of its line's height a backtick takes at most. */
 const SMALL_MARK = 0.45;
+/**
+ * Share of its line's height a backtick's ink spans at least, across and down (DejaVu Sans Mono's: 5–6 px of a
+ * prepared line 30–45 px high, 0.13–0.17; 2 px of unscaled 11–14 px text's line 16–21 high, 0.095–0.125; a two-pixel
+ * speck in a prepared line: 0.06).
+ */
+const SPECK = 0.08;
 
 /**
  * How different two glyphs' shapes are: the share of their ink that does not overlap (0 the same, 1 nothing in

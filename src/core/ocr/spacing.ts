@@ -83,11 +83,11 @@ export function joinCells(given: TesseractJsonLine): TesseractJsonLine {
   if (pitch === undefined) return given;
   const line = withoutDoubles(given, pitch);
   const together = (last: TesseractJsonWord, word: TesseractJsonWord): boolean => {
-    if (word.bbox.x0 < last.bbox.x1) return true;
     const a = last.symbols?.[last.symbols.length - 1];
     const b = word.symbols?.[0];
-    const cells = a && b ? (centre(b) - centre(a)) / pitch : 0;
-    return cells > JOIN_ABOVE && cells < JOIN_BELOW;
+    if (!a || !b) return false;
+    const cells = (centre(b) - centre(a)) / pitch;
+    return word.bbox.x0 < last.bbox.x1 || (cells > JOIN_ABOVE && cells < JOIN_BELOW);
   };
   const words = line.words ?? [];
   const parts = line.text.split(/(\s+)/);
