@@ -18,7 +18,7 @@
  * the region (a backtick it never read right), a glyph between two readings, a proportional word, and the word stays
  * as the model read it. Pure functions, no I/O.
  */
-import { backtickShaped, lineGlyphs, shapeDistance, wordCells, type Cell, type Glyph } from './glyphShapes';
+import { backtickShaped, lineGlyphs, shapeDistance, sizesAlike, wordCells, type Cell, type Glyph } from './glyphShapes';
 import { mapLines, spelledBySymbols, type TesseractJsonBlock, type TesseractJsonLine, type TesseractJsonSymbol, type TesseractJsonWord } from './lines';
 import type { GreyImage } from './protocol';
 import { linePitch } from './spacing';
@@ -41,10 +41,11 @@ const SAME_TONE = 40;
 /** A template is compared only with a cell whose ink sits at its height in the line, within this share of the line. */
 const SAME_LEVEL = 0.15;
 /**
- * Pixels compared in one region (each pair of glyphs costs nine times their common area) past which the pass is given
- * up: a 2000 × 2000 region of glyphs 100 px tall took 6.5–10 s; the generated editors compare under a million.
+ * Pixels compared in one region (each pair of glyphs near enough in size costs nine times their common area) past
+ * which the pass is given up: a 2000 × 2000 region of glyphs 100 px tall took 6.5–10 s; the regions of the bench's
+ * dense 1080p screens compare at most 21 million (about 0.15 s), the generated test editor under a million.
  */
-const MAX_COMPARED = 10_000_000;
+const MAX_COMPARED = 40_000_000;
 /** The pixels compared so far in one region (see {@link MAX_COMPARED}). */
 interface Budget {
   compared: number;
@@ -100,7 +101,7 @@ function nearest(glyph: Glyph, templates: readonly Glyph[] | undefined, budget: 
   for (const t of templates ?? []) {
     // Shapes are compared centre on centre: where they sit in the line tells `'` from `,` and `-` from `_`.
     if (Math.abs(glyph.level - t.level) > SAME_LEVEL) continue;
-    if (Math.abs(glyph.total - t.total) / (glyph.total + t.total) >= Math.min(d, bound)) continue;
+    if (!sizesAlike(glyph, t) || Math.abs(glyph.total - t.total) / (glyph.total + t.total) >= Math.min(d, bound)) continue;
     budget.compared += 9 * Math.min(glyph.width, t.width) * Math.min(glyph.height, t.height);
     if (budget.compared > MAX_COMPARED) return 1;
     d = Math.min(d, shapeDistance(glyph, t));

@@ -311,15 +311,18 @@ const SMALL_MARK = 0.45;
  */
 const SPECK = 0.08;
 
+/** Whether two glyphs are near enough in size to be compared at all (see {@link shapeDistance}). */
+export function sizesAlike(a: Glyph, b: Glyph): boolean {
+  return Math.abs(a.width - b.width) <= Math.max(2, Math.round(0.25 * Math.max(a.width, b.width))) && Math.abs(a.height - b.height) <= Math.max(2, Math.round(Math.max(a.height, b.height) / 6));
+}
+
 /**
  * How different two glyphs' shapes are: the share of their ink that does not overlap (0 the same, 1 nothing in
  * common), their centres of mass laid on each other, at the best of nine one-pixel shifts from there; 1 when their
  * sizes differ grossly (a quarter of the width, a sixth of the height, two pixels at least).
  */
 export function shapeDistance(a: Glyph, b: Glyph): number {
-  if (Math.abs(a.width - b.width) > Math.max(2, Math.round(0.25 * Math.max(a.width, b.width)))) return 1;
-  if (Math.abs(a.height - b.height) > Math.max(2, Math.round(Math.max(a.height, b.height) / 6))) return 1;
-  if (!a.total || !b.total) return 1;
+  if (!sizesAlike(a, b) || !a.total || !b.total) return 1;
   const ox = Math.round(b.cx - a.cx);
   const oy = Math.round(b.cy - a.cy);
   let best = 1;
