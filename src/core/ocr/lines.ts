@@ -93,3 +93,50 @@ export const spelledBySymbols = (word: TesseractJsonWord): boolean => symbolsTex
 export function mapLines(blocks: readonly TesseractJsonBlock[], f: (line: TesseractJsonLine) => TesseractJsonLine): TesseractJsonBlock[] {
   return blocks.map((block) => ({ ...block, paragraphs: (block.paragraphs ?? []).map((p) => ({ ...p, lines: (p.lines ?? []).map(f) })) }));
 }
+
+/**
+ * Two neighbouring words as one: `between` (nothing, or a character the model did not read) goes between them; the
+ * symbols go along where `symbols` says so (else the word has none, and the passes that go by symbols leave it).
+ */
+function merged(a: TesseractJsonWord, b: TesseractJsonWord, between: string, symbols: boolean): TesseractJsonWord {
+  const bbox = { x0: Math.min(a.bbox.x0, b.bbox.x0), y0: Math.min(a.bbox.y0, b.bbox.y0), x1: Math.max(a.bbox.x1, b.bbox.x1), y1: Math.max(a.bbox.y1, b.bbox.y1) };
+  const text = `${a.text}${between}${b.text}`;
+  const confidence = Math.min(a.confidence, b.confidence);
+  return symbols && !between && a.symbols && b.symbols ? { text, confidence, bbox, symbols: [...a.symbols, ...b.symbols] } : { text, confidence, bbox };
+}
+
+/**
+ * The line with neighbouring words joined: `joins[k]` (k ≥ 1) is what goes between words k − 1 and k when they become
+ * one (`''` or a character the model did not read, such as an underscore; undefined: they stay apart). The text loses
+ * the blank between joined words and keeps every other run of spaces (indentation); where the text is not the line's
+ * words in order, it becomes the words with one space between. The same line back when nothing is joined. With
+ * `symbols`, words joined with nothing between keep their symbols; otherwise a joined word has none (an underscore the
+ * model did not read has no box of its own, and one it read has a rough box the symbol passes would misjudge).
+ */
+export function joinWords(line: TesseractJsonLine, joins: readonly (string | undefined)[], symbols = true): TesseractJsonLine {
+  const words = line.words ?? [];
+  if (!joins.some((j, k) => k > 0 && k < words.length && j !== undefined)) return line;
+  const out: TesseractJsonWord[] = [];
+  words.forEach((word, k) => {
+    const between = k > 0 ? joins[k] : undefined;
+    const last = out[out.length - 1];
+    if (between !== undefined && last) out[out.length - 1] = merged(last, word, between, symbols);
+    else out.push(word);
+  });
+  const parts = line.text.split(/(\s+)/);
+  const texts = parts.filter((p) => p && !/^\s+$/.test(p));
+  if (texts.length !== words.length || texts.some((t, i) => t !== words[i]?.text)) return { ...line, words: out, text: out.map((w) => w.text).join(' ') };
+  let text = '';
+  let k = 0;
+  for (const part of parts) {
+    if (!part) continue;
+    if (/^\s+$/.test(part)) {
+      text += part;
+      continue;
+    }
+    const between = k > 0 ? joins[k] : undefined;
+    text = between !== undefined ? `${text.replace(/\s+$/, '')}${between}${part}` : text + part;
+    k++;
+  }
+  return { ...line, words: out, text };
+}

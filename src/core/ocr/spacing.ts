@@ -12,7 +12,7 @@
  * `i` beside an `m`, spaces a third of a letter wide) does not. On the same grid, two symbols under half a cell apart
  * are one glyph read twice (`retrylLater`): the less sure goes. Pure functions, no I/O.
  */
-import { mapLines, respelled, spelledBySymbols, symbolCentre as centre, symbolsText, type TesseractJsonBlock, type TesseractJsonLine, type TesseractJsonSymbol, type TesseractJsonWord } from './lines';
+import { joinWords, mapLines, respelled, spelledBySymbols, symbolCentre as centre, symbolsText, type TesseractJsonBlock, type TesseractJsonLine, type TesseractJsonSymbol, type TesseractJsonWord } from './lines';
 
 /** Steps between consecutive symbols a line needs before its pitch is trusted. */
 const MIN_STEPS = 12;
@@ -67,11 +67,6 @@ function wordGaps(words: readonly TesseractJsonWord[], pitch: number): number[] 
   return gaps;
 }
 
-function joined(a: TesseractJsonWord, b: TesseractJsonWord): TesseractJsonWord {
-  const bbox = { x0: Math.min(a.bbox.x0, b.bbox.x0), y0: Math.min(a.bbox.y0, b.bbox.y0), x1: Math.max(a.bbox.x1, b.bbox.x1), y1: Math.max(a.bbox.y1, b.bbox.y1) };
-  return { text: `${a.text}${b.text}`, confidence: Math.min(a.confidence, b.confidence), bbox, symbols: [...(a.symbols ?? []), ...(b.symbols ?? [])] };
-}
-
 /**
  * The line with words one cell apart joined (see the header); its text loses the blank between them and keeps every
  * other run of spaces (indentation). A proportional line is left: there the model's last box of a word often runs
@@ -93,26 +88,15 @@ export function joinCells(given: TesseractJsonLine): TesseractJsonLine {
   const parts = line.text.split(/(\s+)/);
   const texts = parts.filter((p) => p && !/^\s+$/.test(p));
   if (texts.length !== words.length || texts.some((t, i) => t !== words[i]?.text)) return line;
-  const out: TesseractJsonWord[] = [];
-  let text = '';
-  let k = 0;
-  for (const part of parts) {
-    if (!part) continue;
-    if (/^\s+$/.test(part)) {
-      text += part;
-      continue;
-    }
-    const word = words[k++] as TesseractJsonWord;
-    const last = out[out.length - 1];
-    if (last && together(last, word)) {
-      out[out.length - 1] = joined(last, word);
-      text = text.replace(/\s+$/, '') + word.text;
-    } else {
-      out.push(word);
-      text += word.text;
-    }
+  const joins: (string | undefined)[] = [];
+  let last: TesseractJsonWord | undefined;
+  for (const word of words) {
+    const join = last !== undefined && together(last, word);
+    joins.push(join ? '' : undefined);
+    // The word so far: its first box's start, this word's end and last symbol.
+    last = join && last ? { ...word, bbox: { ...word.bbox, x0: Math.min(last.bbox.x0, word.bbox.x0), x1: Math.max(last.bbox.x1, word.bbox.x1) } } : word;
   }
-  return out.length === words.length ? line : { ...line, words: out, text };
+  return joinWords(line, joins);
 }
 
 /**

@@ -13,7 +13,7 @@
  * A word that starts or ends with the underscore Tesseract did read is joined to its neighbour when the two boxes all
  * but touch (a real space in between is a wide blank). Pure functions, no I/O.
  */
-import { mapLines, type TesseractJsonBlock } from './lines';
+import { joinWords, mapLines, type TesseractJsonBlock } from './lines';
 import type { GreyImage } from './protocol';
 
 /** Where a word is in the prepared image (Tesseract's bbox: x1, y1 exclusive). */
@@ -145,19 +145,37 @@ function underscoreAtJoin(a: BoxedWord, b: BoxedWord): boolean {
 }
 
 /**
- * A line's words with underscores mended (see the header): two words join where the gap between them is an
- * underscore, or where one of them already holds the underscore at the join and their boxes all but touch. The joined
- * word gets both boxes and the lower confidence.
+ * What joins each word to the one before it (see the header): `'_'` where the gap between them is an underscore,
+ * `''` where one of them already holds the underscore at the join and their boxes all but touch, undefined where they
+ * stay apart (always for the first word).
  */
-export function mendUnderscores(words: readonly BoxedWord[], image: GreyImage): BoxedWord[] {
+export function underscoreJoins(words: readonly BoxedWord[], image: GreyImage): (string | undefined)[] {
   const height = letterHeight(words);
-  const out: BoxedWord[] = [];
+  const joins: (string | undefined)[] = [];
+  let last: BoxedWord | undefined;
   for (const word of words) {
-    const last = out[out.length - 1];
     const held = last !== undefined && underscoreAtJoin(last, word);
-    if (last && ((held && touches(last, word, height)) || underscoreBetween(image, last.bbox, word.bbox, height, !held))) out[out.length - 1] = joined(last, word, held ? '' : '_');
-    else out.push(word);
+    if (last && ((held && touches(last, word, height)) || underscoreBetween(image, last.bbox, word.bbox, height, !held))) {
+      joins.push(held ? '' : '_');
+      last = joined(last, word, held ? '' : '_');
+    } else {
+      joins.push(undefined);
+      last = word;
+    }
   }
+  return joins;
+}
+
+/** A line's words with underscores mended (see {@link underscoreJoins}); a joined word gets both boxes and the lower confidence. */
+export function mendUnderscores(words: readonly BoxedWord[], image: GreyImage): BoxedWord[] {
+  const joins = underscoreJoins(words, image);
+  const out: BoxedWord[] = [];
+  words.forEach((word, k) => {
+    const between = joins[k];
+    const last = out[out.length - 1];
+    if (between !== undefined && last) out[out.length - 1] = joined(last, word, between);
+    else out.push(word);
+  });
   return out;
 }
 
@@ -167,13 +185,9 @@ function joined(a: BoxedWord, b: BoxedWord, between: string): BoxedWord {
 }
 
 /**
- * Tesseract's blocks with each line's words mended (see {@link mendUnderscores}); a line whose words changed gets its
- * text again from its words, one space between them.
+ * Tesseract's blocks with each line's words mended (see {@link underscoreJoins}), joined as lines.ts joins words: the
+ * line keeps its indentation; a mended word has no symbols (the passes after this one that go by symbols leave it).
  */
 export function mendBlocks(blocks: readonly TesseractJsonBlock[], image: GreyImage): TesseractJsonBlock[] {
-  return mapLines(blocks, (line) => {
-    const words = line.words ?? [];
-    const mended = mendUnderscores(words, image);
-    return mended.length === words.length ? line : { ...line, words: mended, text: mended.map((w) => w.text).join(' ') };
-  });
+  return mapLines(blocks, (line) => joinWords(line, underscoreJoins(line.words ?? [], image), false));
 }

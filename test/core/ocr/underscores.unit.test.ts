@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mendUnderscores, type BoxedWord } from '../../../src/core/ocr/underscores';
+import { mendBlocks, mendUnderscores, type BoxedWord } from '../../../src/core/ocr/underscores';
 import type { GreyImage } from '../../../src/core/ocr/protocol';
 import { renderScreen } from '../../support/denseScreens';
 import { sharedOcrEngine } from '../../support/ocrCode';
@@ -89,6 +89,14 @@ describe('the underscore rule on drawn pixels', () => {
   it('joins two words across a low run of ink in the blank between them', () => {
     const image = drawn(130, 70, [...letters, [52, 45, 68, 47]]);
     assert.deepEqual(mendUnderscores(pair, image).map((w) => w.text), ['MAX_ENTRIES']);
+  });
+
+  it('keeps the line\'s indentation and its other runs of spaces when it joins two of its words', () => {
+    const image = drawn(130, 70, [...letters, [52, 45, 68, 47]]);
+    const line = { text: '    MAX ENTRIES', confidence: 90, bbox: { x0: 0, y0: 20, x1: 130, y1: 42 }, words: pair };
+    const out = mendBlocks([{ paragraphs: [{ lines: [line] }] }], image)[0]?.paragraphs?.[0]?.lines?.[0];
+    assert.equal(out?.text, '    MAX_ENTRIES');
+    assert.deepEqual(out?.words?.map((w) => w.text), ['MAX_ENTRIES']);
   });
 
   it('joins a word that starts with the underscore it read to the word its box touches, with one underscore', () => {
