@@ -11,7 +11,7 @@
  *    {@link MIN_LINES} of them;
  * 2. its templates are the glyphs of the symbols it read surely ({@link TRUST_SYMBOL} in words of
  *    {@link TRUST_WORD}), up to {@link PER_READING} a reading;
- * 3. each word below {@link DOUBT} is cut into cells (glyphShapes.ts, wordCells: its ink on a grid of that pitch, or
+ * 3. each word below {@link DOUBT}, or with one glyph read as two symbols, is cut into cells (glyphShapes.ts, wordCells: its ink on a grid of that pitch, or
  *    it is left), and each inked cell is read as the reading whose template is nearest — within {@link MATCH}, and
  *    nearer than any other reading's by {@link CLEAR}. A blank cell between marks is a space.
  * Only when every inked cell is read so does the word take the new reading: a character with no sure template in
@@ -25,6 +25,8 @@ import { linePitch } from './spacing';
 
 /** A word read with less confidence than this is read again. */
 const DOUBT = 70;
+/** Two symbols closer than this share of a cell are one glyph read twice (as in spacing.ts). */
+const DOUBLE = 0.5;
 /** Templates come from symbols read this surely, in words read this surely. */
 const TRUST_SYMBOL = 95;
 const TRUST_WORD = 85;
@@ -243,10 +245,21 @@ function reread(image: GreyImage, line: TesseractJsonLine, word: TesseractJsonWo
   return words.length && text !== word.text ? { words, blanks } : undefined;
 }
 
+/**
+ * Whether a word is read again: its confidence is below {@link DOUBT}, or two of its symbols are under half a cell
+ * apart — one glyph read twice, the model sure of both (`retrylLater`, `l` and `L` at 97 each, where spacing.ts could
+ * only keep the first).
+ */
+function doubtful(word: TesseractJsonWord, pitch: number): boolean {
+  if (word.confidence < DOUBT) return true;
+  const symbols = word.symbols ?? [];
+  return symbols.some((s, i) => i > 0 && (s.bbox.x0 + s.bbox.x1) / 2 - ((symbols[i - 1] as TesseractJsonSymbol).bbox.x0 + (symbols[i - 1] as TesseractJsonSymbol).bbox.x1) / 2 < DOUBLE * pitch);
+}
+
 /** The line with its doubtful words read again (see the header); a line whose text is not its words is left. */
 function rereadLine(line: TesseractJsonLine, image: GreyImage, pitch: number, known: Map<string, Glyph[]>, budget: Budget): TesseractJsonLine {
   const words = line.words ?? [];
-  if (!words.some((w) => w.confidence < DOUBT)) return line;
+  if (!words.some((w) => doubtful(w, pitch))) return line;
   const parts = line.text.split(/(\s+)/);
   const texts = parts.filter((p) => p && !/^\s+$/.test(p));
   if (texts.length !== words.length || texts.some((t, i) => t !== words[i]?.text)) return line;
@@ -257,7 +270,7 @@ function rereadLine(line: TesseractJsonLine, image: GreyImage, pitch: number, kn
     .map((part) => {
       if (!part || /^\s+$/.test(part)) return part;
       const word = words[k++] as TesseractJsonWord;
-      const again = word.confidence < DOUBT && spelledBySymbols(word) ? reread(image, line, word, pitch, known, budget) : undefined;
+      const again = doubtful(word, pitch) && spelledBySymbols(word) ? reread(image, line, word, pitch, known, budget) : undefined;
       if (!again) {
         out.push(word);
         return part;
@@ -273,9 +286,8 @@ function rereadLine(line: TesseractJsonLine, image: GreyImage, pitch: number, kn
 /** Tesseract's blocks with the doubtful words of a monospaced region read again cell by cell (see the header). */
 export function rereadCells(blocks: readonly TesseractJsonBlock[], image: GreyImage): TesseractJsonBlock[] {
   const lines = blocks.flatMap((b) => (b.paragraphs ?? []).flatMap((p) => p.lines ?? []));
-  if (!lines.some((l) => (l.words ?? []).some((w) => w.confidence < DOUBT))) return blocks as TesseractJsonBlock[];
   const pitch = regionPitch(lines);
-  if (pitch === undefined) return blocks as TesseractJsonBlock[];
+  if (pitch === undefined || !lines.some((l) => (l.words ?? []).some((w) => doubtful(w, pitch)))) return blocks as TesseractJsonBlock[];
   const known = templates(lines, image, pitch);
   if (!known.size) return blocks as TesseractJsonBlock[];
   const budget: Budget = { compared: 0 };

@@ -114,16 +114,16 @@ const textsOf = (blocks: readonly TesseractJsonBlock[]): string[] => (blocks[0]?
 /** Code whose sure lines hold every glyph the doubtful ones need: `}`, `)`, `;`, digits, a few letters. */
 const SURE: readonly string[] = [
   "describe('queue', () => { expect(read); });",
-  'for (let i = 0; i < 23; i++) await retry(read);',
+  'for (let i = 0; i < 23; i++) await retryLater(read);',
   'const request = () => ({ log: { info: vi.fn(OK) } });',
 ];
 
 describe('doubtful words read again, on drawn text', () => {
   let sure: GreyImage;
   before(async () => {
-    sure = await drawn([...SURE, '  });', '23    });', '  #});', '  (0);', "  ('r');"]);
+    sure = await drawn([...SURE, '  });', '23    });', '  #});', '  (0);', "  ('r');", '  retryLater();']);
   });
-  const lines = [...SURE, '  });', '23    });', '  #});', '  (0);', "  ('r');"];
+  const lines = [...SURE, '  });', '23    });', '  #});', '  (0);', "  ('r');", '  retryLater();'];
 
   it('reads a doubtful word by the templates when every inked cell has one (`H)8`, `Hi` over two cells)', () => {
     const three = blocksFor(lines, new Map([['3:0', { text: 'H)8', confidence: 0 }]]));
@@ -141,6 +141,12 @@ describe('doubtful words read again, on drawn text', () => {
     const one: TesseractJsonLine = { ...line, text: '23)', words: [merged] };
     const blocks: TesseractJsonBlock[] = [{ paragraphs: [{ lines: [...(joined[0]?.paragraphs?.[0]?.lines ?? []).slice(0, 4), one] }] }];
     assert.equal(textsOf(rereadCells(blocks, sure))[4], '23    });');
+  });
+
+  it('reads again a word the model was sure of but read one glyph of twice (`retrylLater`, `l` and `L` both at 97)', () => {
+    const cells: [number, number][] = [[2, 3], [3, 4], [4, 5], [5, 6], [6, 7], [7, 7.6], [7.3, 8], [8, 9], [9, 10], [10, 11], [11, 12], [12, 13], [13, 14], [14, 15]];
+    const blocks = blocksFor(lines, new Map([['8:0', { text: 'retrylLater();', confidence: 90, cells }]]));
+    assert.equal(textsOf(rereadCells(blocks, sure))[8], '  retryLater();');
   });
 
   it('leaves a word with a glyph no sure symbol shows (`#`), and a sure word, as they were', () => {
