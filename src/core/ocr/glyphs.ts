@@ -26,6 +26,7 @@
 import { lineGlyphs, shapeDistance, type Glyph } from './glyphShapes';
 import { mapLines, respelled, symbolsText, type TesseractJsonBlock, type TesseractJsonLine, type TesseractJsonWord } from './lines';
 import { restoreBackticks } from './dropped';
+import { linePitch } from './spacing';
 import { QUOTES, quoteReadings } from './quotes';
 import type { GreyImage } from './protocol';
 
@@ -59,7 +60,12 @@ const PAIRS = ['1l', '1i', '1}', '1]', '1|', '1!', '0©', '0®', 'lL'];
  * only in a region where the rare reading occurs (every `c` and `f` of a page would crowd the grouping otherwise).
  */
 const RARE_PAIRS = ['c¢', 'f£'];
-const PAIR_SET = new Set([...PAIRS, ...RARE_PAIRS].flatMap((p) => [p, `${p[1]}${p[0]}`]));
+/**
+ * Pairs looked at only in monospaced lines (spacing.ts, linePitch) of a region where `$` occurs: a shell variable's `$`
+ * read `S` (`$PORT` → `SPORT`). In proportional text (tab titles, `PROBLEMS`) an `S` beside a `$` home was read `$`.
+ */
+const CODE_PAIRS = ['S$'];
+const PAIR_SET = new Set([...PAIRS, ...RARE_PAIRS, ...CODE_PAIRS].flatMap((p) => [p, `${p[1]}${p[0]}`]));
 const CONTESTED = new Set([...PAIRS.flatMap((p) => [...p]), ...QUOTES]);
 
 /** The readings whose glyphs are looked at in these lines: the usual ones, and a rare pair where its rare reading is. */
@@ -233,7 +239,9 @@ function agreedReadings({ glyphs, n, d, found, home }: Analysis): Map<Glyph, str
 export function agreeGlyphs(blocks: readonly TesseractJsonBlock[], image: GreyImage): TesseractJsonBlock[] {
   const lines = blocks.flatMap((b) => (b.paragraphs ?? []).flatMap((p) => p.lines ?? []));
   const contested = contestedIn(lines);
-  const glyphs = lines.flatMap((line) => lineGlyphs(image, line, contested));
+  const code = new Set([...contested, ...CODE_PAIRS.flatMap((p) => [...p])]);
+  const codeHere = lines.some((l) => l.text.includes('$'));
+  const glyphs = lines.flatMap((line) => lineGlyphs(image, line, codeHere && linePitch(line.words ?? []) !== undefined ? code : contested));
   if (glyphs.length > MAX_GLYPHS) return blocks as TesseractJsonBlock[];
   const changes = new Map<TesseractJsonWord, Map<number, string>>();
   const analysis = analyse(glyphs);

@@ -63,6 +63,9 @@ const SHAPES = {
   one: [[4, 0, 6, 20], [1, 3, 4, 5], [1, 18, 9, 20]],
   // a capital L: stem at the left, a foot all the way across
   capital: [[2, 0, 4, 20], [2, 18, 10, 20]],
+  // an S of bars, and a dollar sign: the same S with a stroke through it
+  ess: [[2, 0, 10, 2], [2, 0, 4, 10], [2, 9, 10, 11], [8, 10, 10, 20], [2, 18, 10, 20]],
+  dollar: [[2, 0, 10, 2], [2, 0, 4, 10], [2, 9, 10, 11], [8, 10, 10, 20], [2, 18, 10, 20], [5, 0, 7, 20]],
 } as const;
 type Shape = keyof typeof SHAPES;
 
@@ -112,6 +115,17 @@ describe('the glyph rule on drawn pixels', () => {
     const L = (reading: string): [string, Shape] => [reading, 'capital'];
     const { image, blocks } = drawnLine([[ell('l'), ell('l')], [L('L'), L('L')], [ell('l'), L('l')], [L('L'), ell('l')]]);
     assert.equal(lineText(agreeGlyphs(blocks, image)), 'll LL lL Ll');
+  });
+
+  it('reads a shell variable\'s `$` the model gave as `S` (`SPORT`), in a monospaced line of a region holding a `$`', () => {
+    const S = (reading: string): [string, Shape] => [reading, 'ess'];
+    const $ = (reading: string): [string, Shape] => [reading, 'dollar'];
+    // Words a cell apart on one grid: a monospaced line (twelve steps and more).
+    const { image, blocks } = drawnLine([[$('$'), ell('l'), ell('l'), ell('l')], [S('S'), ell('l'), S('S'), ell('l')], [$('$'), ell('l'), ell('l'), ell('l')], [S('S'), ell('l'), ell('l'), ell('l')], [$('S'), ell('l'), ell('l'), ell('l')]]);
+    assert.equal(lineText(agreeGlyphs(blocks, image)), '$lll SlSl $lll Slll $lll');
+    // No `$` read anywhere: the S's are not looked at.
+    const none = drawnLine([[S('S'), ell('l'), ell('l'), ell('l')], [S('S'), ell('l'), S('S'), ell('l')], [$('S'), ell('l'), ell('l'), ell('l')], [ell('l'), ell('l'), ell('l'), ell('l')], [ell('l'), ell('l'), ell('l'), ell('l')]]);
+    assert.equal(lineText(agreeGlyphs(none.blocks, none.image)), 'Slll SlSl Slll llll llll');
   });
 
   it('reads a lone rare reading (`¢` for `c`) as its group\'s, only where it occurs', () => {
