@@ -19,7 +19,7 @@
  * as the model read it. Pure functions, no I/O.
  */
 import { backtickShaped, lineGlyphs, shapeDistance, sizesAlike, wordCells, type Cell, type Glyph } from './glyphShapes';
-import { mapLines, spelledBySymbols, type TesseractJsonBlock, type TesseractJsonLine, type TesseractJsonSymbol, type TesseractJsonWord } from './lines';
+import { lineParts, mapLines, spelledBySymbols, symbolCentre as centre, type TesseractJsonBlock, type TesseractJsonLine, type TesseractJsonSymbol, type TesseractJsonWord } from './lines';
 import type { GreyImage } from './protocol';
 import { linePitch } from './spacing';
 
@@ -133,12 +133,12 @@ function readCell(glyph: Glyph, known: Map<string, Glyph[]>, budget: Budget): { 
 /** Letters, digits and the signs the model gives for them (`©` for a zero). */
 const letterLike = (text: string): boolean => /^[\p{L}\p{N}©®¢£]$/u.test(text);
 
+/** Whether the symbol's centre is in the cell. */
+const inCell = (s: TesseractJsonSymbol, cell: Cell): boolean => centre(s) >= cell.x0 && centre(s) < cell.x1;
+
 /** The model's reading of the cell: the text of the one symbol whose centre is in it, if there is exactly one. */
 function modelReading(cell: Cell, word: TesseractJsonWord): string | undefined {
-  const own = (word.symbols ?? []).filter((s) => {
-    const middle = (s.bbox.x0 + s.bbox.x1) / 2;
-    return middle >= cell.x0 && middle < cell.x1;
-  });
+  const own = (word.symbols ?? []).filter((s) => inCell(s, cell));
   return own.length === 1 ? (own[0] as TesseractJsonSymbol).text : undefined;
 }
 
@@ -195,10 +195,7 @@ function modelAgrees(runs: readonly Cell[][], word: TesseractJsonWord): boolean 
   const [run, ...more] = runs;
   const symbols = word.symbols ?? [];
   if (!run || more.length || run.length !== symbols.length || run.some((c) => !c.glyph)) return false;
-  return symbols.every((s) => {
-    const middle = (s.bbox.x0 + s.bbox.x1) / 2;
-    return s.confidence >= TRUST_SYMBOL && run.filter((c) => middle >= c.x0 && middle < c.x1).length === 1;
-  }) && run.every((c) => symbols.some((s) => (s.bbox.x0 + s.bbox.x1) / 2 >= c.x0 && (s.bbox.x0 + s.bbox.x1) / 2 < c.x1));
+  return symbols.every((s) => s.confidence >= TRUST_SYMBOL && run.filter((c) => inCell(s, c)).length === 1) && run.every((c) => symbols.some((s) => inCell(s, c)));
 }
 
 /** The word read again, as one or more words with the blanks between them (cells), or undefined to keep it. */
@@ -253,22 +250,20 @@ function reread(image: GreyImage, line: TesseractJsonLine, word: TesseractJsonWo
 function doubtful(word: TesseractJsonWord, pitch: number): boolean {
   if (word.confidence < DOUBT) return true;
   const symbols = word.symbols ?? [];
-  return symbols.some((s, i) => i > 0 && (s.bbox.x0 + s.bbox.x1) / 2 - ((symbols[i - 1] as TesseractJsonSymbol).bbox.x0 + (symbols[i - 1] as TesseractJsonSymbol).bbox.x1) / 2 < DOUBLE * pitch);
+  return symbols.some((s, i) => i > 0 && centre(s) - centre(symbols[i - 1] as TesseractJsonSymbol) < DOUBLE * pitch);
 }
 
 /** The line with its doubtful words read again (see the header); a line whose text is not its words is left. */
 function rereadLine(line: TesseractJsonLine, image: GreyImage, pitch: number, known: Map<string, Glyph[]>, budget: Budget): TesseractJsonLine {
   const words = line.words ?? [];
-  if (!words.some((w) => doubtful(w, pitch))) return line;
-  const parts = line.text.split(/(\s+)/);
-  const texts = parts.filter((p) => p && !/^\s+$/.test(p));
-  if (texts.length !== words.length || texts.some((t, i) => t !== words[i]?.text)) return line;
+  const parts = words.some((w) => doubtful(w, pitch)) ? lineParts(line) : undefined;
+  if (!parts) return line;
   const out: TesseractJsonWord[] = [];
   let k = 0;
   let changed = false;
   const text = parts
     .map((part) => {
-      if (!part || /^\s+$/.test(part)) return part;
+      if (/^\s+$/.test(part)) return part;
       const word = words[k++] as TesseractJsonWord;
       const again = doubtful(word, pitch) && spelledBySymbols(word) ? reread(image, line, word, pitch, known, budget) : undefined;
       if (!again) {

@@ -86,6 +86,17 @@ export const symbolCentre = (s: TesseractJsonSymbol): number => (s.bbox.x0 + s.b
 /** The text the symbols spell. */
 export const symbolsText = (symbols: readonly TesseractJsonSymbol[]): string => symbols.map((s) => s.text).join('');
 
+/**
+ * The line's text cut into words and the runs of spaces between them, when its words are the line's words in order
+ * (only then can a word be changed in place, the spaces kept); undefined otherwise.
+ */
+export function lineParts(line: TesseractJsonLine): string[] | undefined {
+  const words = line.words ?? [];
+  const parts = line.text.split(/(\s+)/).filter((p) => p !== '');
+  const texts = parts.filter((p) => !/^\s+$/.test(p));
+  return texts.length === words.length && texts.every((t, i) => t === words[i]?.text) ? parts : undefined;
+}
+
 /** Whether the word's text is its symbols' text (only such a word can be changed symbol by symbol). */
 export const spelledBySymbols = (word: TesseractJsonWord): boolean => symbolsText(word.symbols ?? []) === word.text;
 
@@ -123,13 +134,11 @@ export function joinWords(line: TesseractJsonLine, joins: readonly (string | und
     if (between !== undefined && last) out[out.length - 1] = merged(last, word, between, symbols);
     else out.push(word);
   });
-  const parts = line.text.split(/(\s+)/);
-  const texts = parts.filter((p) => p && !/^\s+$/.test(p));
-  if (texts.length !== words.length || texts.some((t, i) => t !== words[i]?.text)) return { ...line, words: out, text: out.map((w) => w.text).join(' ') };
+  const parts = lineParts(line);
+  if (!parts) return { ...line, words: out, text: out.map((w) => w.text).join(' ') };
   let text = '';
   let k = 0;
   for (const part of parts) {
-    if (!part) continue;
     if (/^\s+$/.test(part)) {
       text += part;
       continue;

@@ -12,7 +12,7 @@
  * `i` beside an `m`, spaces a third of a letter wide) does not. On the same grid, two symbols under half a cell apart
  * are one glyph read twice (`retrylLater`): the less sure goes. Pure functions, no I/O.
  */
-import { joinWords, mapLines, respelled, spelledBySymbols, symbolCentre as centre, symbolsText, type TesseractJsonBlock, type TesseractJsonLine, type TesseractJsonSymbol, type TesseractJsonWord } from './lines';
+import { joinWords, lineParts, mapLines, respelled, spelledBySymbols, symbolCentre as centre, symbolsText, type TesseractJsonBlock, type TesseractJsonLine, type TesseractJsonSymbol, type TesseractJsonWord } from './lines';
 
 /** Steps between consecutive symbols a line needs before its pitch is trusted. */
 const MIN_STEPS = 12;
@@ -84,13 +84,10 @@ export function joinCells(given: TesseractJsonLine): TesseractJsonLine {
     const cells = (centre(b) - centre(a)) / pitch;
     return word.bbox.x0 < last.bbox.x1 || (cells > JOIN_ABOVE && cells < JOIN_BELOW);
   };
-  const words = line.words ?? [];
-  const parts = line.text.split(/(\s+)/);
-  const texts = parts.filter((p) => p && !/^\s+$/.test(p));
-  if (texts.length !== words.length || texts.some((t, i) => t !== words[i]?.text)) return line;
+  if (!lineParts(line)) return line;
   const joins: (string | undefined)[] = [];
   let last: TesseractJsonWord | undefined;
-  for (const word of words) {
+  for (const word of line.words ?? []) {
     const join = last !== undefined && together(last, word);
     joins.push(join ? '' : undefined);
     // The word so far: its first box's start, this word's end and last symbol.
