@@ -106,14 +106,28 @@ export function mapLines(blocks: readonly TesseractJsonBlock[], f: (line: Tesser
 }
 
 /**
- * Two neighbouring words as one: `between` (nothing, or a character the model did not read) goes between them; the
- * symbols go along where `symbols` says so (else the word has none, and the passes that go by symbols leave it).
+ * Neighbouring words as one: `between[i]` (nothing, or a character the model did not read) goes between words i and
+ * i + 1; the symbols go along where `symbols` says so and nothing goes between any two (else the word has none, and
+ * the passes that go by symbols leave it). All at once: joined pair by pair, a long run copied its symbols at every
+ * step (quadratic).
  */
-function merged(a: TesseractJsonWord, b: TesseractJsonWord, between: string, symbols: boolean): TesseractJsonWord {
-  const bbox = { x0: Math.min(a.bbox.x0, b.bbox.x0), y0: Math.min(a.bbox.y0, b.bbox.y0), x1: Math.max(a.bbox.x1, b.bbox.x1), y1: Math.max(a.bbox.y1, b.bbox.y1) };
-  const text = `${a.text}${between}${b.text}`;
-  const confidence = Math.min(a.confidence, b.confidence);
-  return symbols && !between && a.symbols && b.symbols ? { text, confidence, bbox, symbols: [...a.symbols, ...b.symbols] } : { text, confidence, bbox };
+function merged(group: readonly TesseractJsonWord[], between: readonly string[], symbols: boolean): TesseractJsonWord {
+  const first = group[0] as TesseractJsonWord;
+  if (group.length === 1) return first;
+  const bbox = { ...first.bbox };
+  let text = first.text;
+  let confidence = first.confidence;
+  group.forEach((w, i) => {
+    if (i === 0) return;
+    bbox.x0 = Math.min(bbox.x0, w.bbox.x0);
+    bbox.y0 = Math.min(bbox.y0, w.bbox.y0);
+    bbox.x1 = Math.max(bbox.x1, w.bbox.x1);
+    bbox.y1 = Math.max(bbox.y1, w.bbox.y1);
+    text += `${between[i - 1] ?? ''}${w.text}`;
+    confidence = Math.min(confidence, w.confidence);
+  });
+  const keep = symbols && between.every((b) => !b) && group.every((w) => w.symbols);
+  return keep ? { text, confidence, bbox, symbols: group.flatMap((w) => w.symbols ?? []) } : { text, confidence, bbox };
 }
 
 /**
@@ -128,24 +142,37 @@ export function joinWords(line: TesseractJsonLine, joins: readonly (string | und
   const words = line.words ?? [];
   if (!joins.some((j, k) => k > 0 && k < words.length && j !== undefined)) return line;
   const out: TesseractJsonWord[] = [];
+  let group: TesseractJsonWord[] = [];
+  let between: string[] = [];
   words.forEach((word, k) => {
-    const between = k > 0 ? joins[k] : undefined;
-    const last = out[out.length - 1];
-    if (between !== undefined && last) out[out.length - 1] = merged(last, word, between, symbols);
-    else out.push(word);
+    const join = k > 0 ? joins[k] : undefined;
+    if (join !== undefined) {
+      group.push(word);
+      between.push(join);
+      return;
+    }
+    if (group.length) out.push(merged(group, between, symbols));
+    group = [word];
+    between = [];
   });
+  if (group.length) out.push(merged(group, between, symbols));
   const parts = lineParts(line);
   if (!parts) return { ...line, words: out, text: out.map((w) => w.text).join(' ') };
-  let text = '';
+  // Pieces, not a string trimmed at every join: trimming the text so far made a long line quadratic.
+  const pieces: string[] = [];
   let k = 0;
   for (const part of parts) {
     if (/^\s+$/.test(part)) {
-      text += part;
+      pieces.push(part);
       continue;
     }
     const between = k > 0 ? joins[k] : undefined;
-    text = between !== undefined ? `${text.replace(/\s+$/, '')}${between}${part}` : text + part;
+    if (between !== undefined) {
+      while (pieces.length && /^\s+$/.test(pieces[pieces.length - 1] as string)) pieces.pop();
+      pieces.push(between);
+    }
+    pieces.push(part);
     k++;
   }
-  return { ...line, words: out, text };
+  return { ...line, words: out, text: pieces.join('') };
 }
