@@ -99,6 +99,13 @@ describe('the underscore rule on drawn pixels', () => {
     assert.deepEqual(out?.words?.map((w) => w.text), ['MAX_ENTRIES']);
   });
 
+  it('keeps the newlines around a line (Tesseract ends its text with one) when it joins two of its words', () => {
+    const image = drawn(130, 70, [...letters, [52, 45, 68, 47]]);
+    const line = { text: '\n\t  MAX \t ENTRIES\n\n', confidence: 90, bbox: { x0: 0, y0: 20, x1: 130, y1: 42 }, words: pair };
+    const out = mendBlocks([{ paragraphs: [{ lines: [line] }] }], image)[0]?.paragraphs?.[0]?.lines?.[0];
+    assert.equal(out?.text, '\n\t  MAX_ENTRIES\n\n');
+  });
+
   it('joins a word that starts with the underscore it read to the word its box touches, with one underscore', () => {
     const image = drawn(130, 70, letters);
     const words = [word('node', 10, 50), word('_modules', 51, 110)];
