@@ -4,19 +4,20 @@
  *
  * Found first (generated editors and terminals, DejaVu Sans Mono): where a short word stands alone on its line the
  * English model has no neighbours to read it by, and reads its glyphs as something else entirely: an indented `});`
- * as `H)8` or `Hi` (one symbol over two glyphs), `??` as `7?`, `11` as `1`, `< 5;` as `<5;`. It says so: such words
- * get a low confidence (0–70 where the region's other words get 85–96). In a monospaced region every character has
+ * as `H)8`, `3);` or `Hi` (one symbol over two glyphs), a gutter's `11` as `1`, a hash without its first letter. It
+ * says so: such words get a low confidence (0–70 where the region's other words get 85–96). In a monospaced region every character has
  * a cell of one width and the same character the same pixels, so the rest of the region shows what each glyph is:
  * 1. the region's pitch is the one its monospaced lines agree on (spacing.ts's {@link linePitch}), at least
  *    {@link MIN_LINES} of them;
  * 2. its templates are the glyphs of the symbols it read surely ({@link TRUST_SYMBOL} in words of
  *    {@link TRUST_WORD}), up to {@link PER_READING} a reading;
- * 3. each word below {@link DOUBT}, or with one glyph read as two symbols, is cut into cells (glyphShapes.ts, wordCells: its ink on a grid of that pitch, or
- *    it is left), and each inked cell is read as the reading whose template is nearest — within {@link MATCH}, and
- *    nearer than any other reading's by {@link CLEAR}. A blank cell between marks is a space.
+ * 3. each word below {@link DOUBT}, or with one glyph read as two symbols, is cut into cells (glyphShapes.ts,
+ *    wordCells: its ink on a grid of that pitch, or it is left), and each inked cell is read as the reading whose
+ *    template is nearest — at the same height in the line ({@link SAME_LEVEL}), within {@link MATCH}, and nearer
+ *    than any other reading's by {@link CLEAR}. A blank cell between marks is a space.
  * Only when every inked cell is read so does the word take the new reading: a character with no sure template in
- * the region (a backtick it never read right), a glyph between two readings, a proportional word, and the word stays
- * as the model read it. Pure functions, no I/O.
+ * the region (a `?` it never read surely, a backtick), a glyph between two readings, a proportional word, and the
+ * word stays as the model read it. Pure functions, no I/O.
  */
 import { backtickShaped, lineGlyphs, shapeDistance, sizesAlike, wordCells, type Cell, type Glyph } from './glyphShapes';
 import { lineParts, mapLines, spelledBySymbols, symbolCentre as centre, type TesseractJsonBlock, type TesseractJsonLine, type TesseractJsonSymbol, type TesseractJsonWord } from './lines';
@@ -38,7 +39,8 @@ const MATCH = 0.17;
 const CLEAR = 0.05;
 /** Symbols of a word further apart than this many cells are read as two parts (see clusters). */
 const CLUSTER_GAP = 2;
-/** A cell is compared only with templates whose word's darkest grey is within this of its own (one syntax colour). */
+/** Greys (a word's darkest) within this of each other are one syntax colour: templates are kept per colour, and a
+ * letter the model read is judged against its own colour's (see readIn). */
 const SAME_TONE = 40;
 /** A template is compared only with a cell whose ink sits at its height in the line, within this share of the line. */
 const SAME_LEVEL = 0.15;
