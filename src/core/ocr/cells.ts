@@ -39,8 +39,10 @@ const MATCH = 0.17;
 const CLEAR = 0.05;
 /** Symbols of a word further apart than this many cells are read as two parts (see clusters). */
 const CLUSTER_GAP = 2;
-/** Greys (a word's darkest) within this of each other are one syntax colour: templates are kept per colour, and a
- * letter the model read is judged against its own colour's (see readIn). */
+/**
+ * Greys (a word's darkest) within this of each other are one syntax colour: templates are kept per colour, and a
+ * letter the model read is judged against its own colour's (see readIn).
+ */
 const SAME_TONE = 40;
 /** A template is compared only with a cell whose ink sits at its height in the line, within this share of the line. */
 const SAME_LEVEL = 0.15;
