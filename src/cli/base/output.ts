@@ -3,6 +3,7 @@
  * without --force) and written without ever replacing a file that appeared meanwhile; the --verbose logger; the
  * streamed text as it may be printed.
  */
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { DescribeError, StreamRedactor } from '../../core/base';
@@ -35,9 +36,16 @@ export async function writeOut(abs: string, text: string, force: boolean): Promi
     await fs.writeFile(abs, text, { flag: 'wx' });
     return;
   }
-  const tmp = `${abs}.${process.pid}.tmp`;
-  await fs.writeFile(tmp, text);
-  await fs.rename(tmp, abs);
+  // --force: whole or not at all. The temporary file has a random name and is created exclusively ('wx'): a link
+  // planted at a name guessed from the process id would otherwise be written through.
+  const tmp = `${abs}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await fs.writeFile(tmp, text, { flag: 'wx' });
+    await fs.rename(tmp, abs);
+  } catch (e) {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw e;
+  }
 }
 
 /** --verbose: the core's log lines on stderr, secrets removed. */
