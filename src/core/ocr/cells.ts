@@ -20,7 +20,7 @@
  * word stays as the model read it. Pure functions, no I/O.
  */
 import { backtickShaped, lineGlyphs, shapeDistance, sizesAlike, wordCells, type Cell, type Glyph } from './glyphShapes';
-import { lineParts, mapLines, spelledBySymbols, symbolCentre as centre, type TesseractJsonBlock, type TesseractJsonLine, type TesseractJsonSymbol, type TesseractJsonWord } from './lines';
+import { lineParts, mapLines, spelledBySymbols, symbolCentre as centre, symbolsText, type TesseractJsonBlock, type TesseractJsonLine, type TesseractJsonSymbol, type TesseractJsonWord } from './lines';
 import type { GreyImage } from './protocol';
 import { linePitch } from './spacing';
 
@@ -70,21 +70,23 @@ const SAME_PITCH = 0.03;
 /** Templates kept in all: every inked cell of a doubtful word is compared with each (most at once by their sizes). */
 const MAX_TEMPLATES = 1000;
 
-/** The pitch most of the region's monospaced lines share, undefined when fewer than {@link MIN_LINES} agree. */
-function regionPitch(lines: readonly TesseractJsonLine[]): number | undefined {
-  const pitches = lines.map((l) => linePitch(l.words ?? [])).filter((p): p is number => p !== undefined);
-  const sorted = [...pitches].sort((a, b) => a - b);
-  const median = sorted[sorted.length >> 1];
+/**
+ * The pitch most of the region's monospaced lines share, undefined when fewer than {@link MIN_LINES} agree; `pitches`
+ * holds each line's own (spacing.ts, linePitch), measured once for both this and the templates.
+ */
+function regionPitch(pitches: readonly (number | undefined)[]): number | undefined {
+  const measured = pitches.filter((p): p is number => p !== undefined);
+  const median = [...measured].sort((a, b) => a - b)[measured.length >> 1];
   if (median === undefined) return undefined;
-  return pitches.filter((p) => Math.abs(p - median) <= SAME_PITCH * median).length >= MIN_LINES ? median : undefined;
+  return measured.filter((p) => Math.abs(p - median) <= SAME_PITCH * median).length >= MIN_LINES ? median : undefined;
 }
 
 /** The region's templates, reading → glyphs (see the header), up to {@link PER_READING} a reading and syntax colour. */
-function templates(lines: readonly TesseractJsonLine[], image: GreyImage, pitch: number): Map<string, Glyph[]> {
+function templates(lines: readonly TesseractJsonLine[], pitches: readonly (number | undefined)[], image: GreyImage, pitch: number): Map<string, Glyph[]> {
   const out = new Map<string, Glyph[]>();
   let count = 0;
-  for (const line of lines) {
-    const own = linePitch(line.words ?? []);
+  for (const [i, line] of lines.entries()) {
+    const own = pitches[i];
     if (own === undefined || Math.abs(own - pitch) > SAME_PITCH * pitch) continue;
     const sure = (line.words ?? []).filter((w) => w.confidence >= TRUST_WORD);
     const readings = new Set(sure.flatMap((w) => (w.symbols ?? []).filter((s) => s.confidence >= TRUST_SYMBOL && s.text.trim()).map((s) => s.text)));
@@ -221,7 +223,7 @@ function reread(image: GreyImage, line: TesseractJsonLine, word: TesseractJsonWo
     if (words.length) blanks.push(blank);
     const confidence = Math.min(...symbols.map((s) => s.confidence));
     const bbox = { x0: (symbols[0] as TesseractJsonSymbol).bbox.x0, y0: word.bbox.y0, x1: (symbols.at(-1) as TesseractJsonSymbol).bbox.x1, y1: word.bbox.y1 };
-    words.push({ text: symbols.map((s) => s.text).join(''), confidence, bbox, symbols });
+    words.push({ text: symbolsText(symbols), confidence, bbox, symbols });
     [symbols, blank] = [[], 0];
   };
   for (const run of runs) {
@@ -285,9 +287,10 @@ function rereadLine(line: TesseractJsonLine, image: GreyImage, pitch: number, kn
 /** Tesseract's blocks with the doubtful words of a monospaced region read again cell by cell (see the header). */
 export function rereadCells(blocks: readonly TesseractJsonBlock[], image: GreyImage): TesseractJsonBlock[] {
   const lines = blocks.flatMap((b) => (b.paragraphs ?? []).flatMap((p) => p.lines ?? []));
-  const pitch = regionPitch(lines);
+  const pitches = lines.map((l) => linePitch(l.words ?? []));
+  const pitch = regionPitch(pitches);
   if (pitch === undefined || !lines.some((l) => (l.words ?? []).some((w) => doubtful(w, pitch)))) return blocks as TesseractJsonBlock[];
-  const known = templates(lines, image, pitch);
+  const known = templates(lines, pitches, image, pitch);
   if (!known.size) return blocks as TesseractJsonBlock[];
   const budget: Budget = { compared: 0 };
   const out = mapLines(blocks, (line) => rereadLine(line, image, pitch, known, budget));

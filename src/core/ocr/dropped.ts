@@ -5,7 +5,8 @@
  * (`info( region ${r});`); their marks are there, in a blank no symbol holds: between two words, or between two
  * symbols of a word two cells apart. Where glyphs.ts has found this region's backtick (a one-mark "double quote"
  * unlike its single quotes), a mark in such a blank of a monospaced line with that shape (within {@link LIKE}), or
- * shaped like a backtick by itself (one mark leaning down to the right, glyphShapes.ts backtickShaped), is a backtick: it goes into the word, or on the word before it when it is in that word's next cell, else on the word
+ * shaped like a backtick by itself (one mark leaning down to the right, glyphShapes.ts backtickShaped), is a
+ * backtick: it goes into the word, or on the word before it when it is in that word's next cell, else on the word
  * after it when it is in the cell before that one's (spacing.ts then joins the two words when nothing else lies
  * between them). Pure functions, no I/O.
  */

@@ -109,10 +109,16 @@ function tones(image: GreyImage, box: { x0: number; y0: number; x1: number; y1: 
   return { lo, hi };
 }
 
+/** A line's rows [y0, y1), whole pixels inside the image whatever its box says. */
+interface Rows {
+  readonly y0: number;
+  readonly y1: number;
+}
+const rowsOf = (image: GreyImage, line: TesseractJsonLine): Rows => ({ y0: Math.max(0, Math.floor(line.bbox.y0)), y1: Math.min(image.height, Math.ceil(line.bbox.y1)) });
+
 /** The contested glyphs of one line: the ink of each word, each shape to the symbol whose columns it overlaps most. */
 export function lineGlyphs(image: GreyImage, line: TesseractJsonLine, contested: ReadonlySet<string>): Glyph[] {
-  const y0 = Math.max(0, Math.floor(line.bbox.y0));
-  const y1 = Math.min(image.height, Math.ceil(line.bbox.y1));
+  const { y0, y1 } = rowsOf(image, line);
   const out: Glyph[] = [];
   for (const word of line.words ?? []) {
     const symbols = word.symbols ?? [];
@@ -133,7 +139,7 @@ export function lineGlyphs(image: GreyImage, line: TesseractJsonLine, contested:
     }
     symbols.forEach((s, i) => {
       const shapes = owned[i] ?? [];
-      if (shapes.length && contested.has(s.text)) out.push(glyph(image, word, i, s.text, shapes, { ...tone, rows: y1 - y0, top: y0 }));
+      if (shapes.length && contested.has(s.text)) out.push(glyph(image, word, i, s.text, shapes, tone, { y0, y1 }));
     });
   }
   return out;
@@ -148,12 +154,12 @@ const MIN_CONTRAST = 64;
  * out.
  */
 export function blankMark(image: GreyImage, line: TesseractJsonLine, word: TesseractJsonWord, x0: number, x1: number): Glyph | undefined {
-  const box = { x0: Math.max(0, Math.ceil(x0)), y0: Math.max(0, Math.floor(line.bbox.y0)), x1: Math.min(image.width, Math.floor(x1)), y1: Math.min(image.height, Math.ceil(line.bbox.y1)) };
+  const box = { x0: Math.max(0, Math.ceil(x0)), x1: Math.min(image.width, Math.floor(x1)), ...rowsOf(image, line) };
   if (box.x1 - box.x0 < 3 || box.y1 - box.y0 < 3) return undefined;
   const tone = tones(image, box);
   if (tone.hi - tone.lo < MIN_CONTRAST) return undefined;
   const shapes = shapesIn(image, box, (tone.lo + tone.hi) / 2).filter((s) => s.x0 > box.x0 && s.x1 < box.x1);
-  return shapes.length ? glyph(image, word, -1, '', shapes, { ...tone, rows: box.y1 - box.y0, top: box.y0 }) : undefined;
+  return shapes.length ? glyph(image, word, -1, '', shapes, tone, box) : undefined;
 }
 
 /** One cell of a monospaced word: its columns and the glyph in it (undefined: blank). */
@@ -182,7 +188,7 @@ const RUN_GAP = 2;
  * {@link OFF_GRID} from its cell's), or a blank cell between two marks holds faint ink.
  */
 export function wordCells(image: GreyImage, line: TesseractJsonLine, word: TesseractJsonWord, columns: { x0: number; x1: number }, pitch: number): Cell[][] | undefined {
-  const box = { x0: Math.max(0, Math.floor(columns.x0)), y0: Math.max(0, Math.floor(line.bbox.y0)), x1: Math.min(image.width, Math.ceil(columns.x1)), y1: Math.min(image.height, Math.ceil(line.bbox.y1)) };
+  const box = { x0: Math.max(0, Math.floor(columns.x0)), x1: Math.min(image.width, Math.ceil(columns.x1)), ...rowsOf(image, line) };
   if (!(pitch > 2) || box.x1 - box.x0 < 2 || box.y1 - box.y0 < 2 || box.x1 - box.x0 > 200 * pitch) return undefined;
   const tone = tones(image, box);
   if (tone.hi - tone.lo < MIN_CONTRAST) return undefined;
@@ -228,7 +234,7 @@ function runCells(image: GreyImage, run: readonly Shape[], pitch: number, box: {
     const x0 = offset + (k - 0.5) * pitch;
     const here = byCell.get(k);
     if (!here && faint(image, Math.round(x0), Math.round(x0 + pitch), box)) return undefined;
-    cells.push({ x0, x1: x0 + pitch, glyph: here ? glyph(image, word, -1, '', here, { lo: darkest(image, here), hi: tone.hi, rows: box.y1 - box.y0, top: box.y0 }) : undefined });
+    cells.push({ x0, x1: x0 + pitch, glyph: here ? glyph(image, word, -1, '', here, { lo: darkest(image, here), hi: tone.hi }, box) : undefined });
   }
   return cells;
 }
@@ -252,7 +258,7 @@ function faint(image: GreyImage, x0: number, x1: number, box: { y0: number; y1: 
  * A glyph: its shapes' pixels and the pixels touching them (anti-aliased edges, fainter than the cut), each with its
  * share of ink, in the box around them.
  */
-function glyph(image: GreyImage, word: TesseractJsonWord, index: number, text: string, shapes: readonly Shape[], tone: Tones & { rows: number; top: number }): Glyph {
+function glyph(image: GreyImage, word: TesseractJsonWord, index: number, text: string, shapes: readonly Shape[], tone: Tones, rows: Rows): Glyph {
   // Loops, not Math.min(...): a noisy word may own more shapes than a call takes arguments.
   let [gx0, gy0, gx1, gy1] = [Infinity, Infinity, -Infinity, -Infinity];
   for (const s of shapes) [gx0, gy0, gx1, gy1] = [Math.min(gx0, s.x0), Math.min(gy0, s.y0), Math.max(gx1, s.x1), Math.max(gy1, s.y1)];
@@ -286,7 +292,7 @@ function glyph(image: GreyImage, word: TesseractJsonWord, index: number, text: s
       [syy, sxy] = [syy + v * (y - cy) ** 2, sxy + v * (x - cx) * (y - cy)];
     }
   }
-  return { word, index, text, width, height, ink, total, cx, cy, parts: shapes.length, x: gx0, y: gy0, dark: tone.lo, slant: syy ? sxy / syy : 0, lineHeight: tone.rows, level: tone.rows > 0 ? (gy0 + cy - tone.top) / tone.rows : 0.5 };
+  return { word, index, text, width, height, ink, total, cx, cy, parts: shapes.length, x: gx0, y: gy0, dark: tone.lo, slant: syy ? sxy / syy : 0, lineHeight: rows.y1 - rows.y0, level: rows.y1 > rows.y0 ? (gy0 + cy - rows.y0) / (rows.y1 - rows.y0) : 0.5 };
 }
 
 /** A backtick leans this much or more (DejaVu Sans Mono's: 0.5–0.6; straight quotes 0, commas and ’ -0.2 to -0.3). */

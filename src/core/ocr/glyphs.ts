@@ -239,9 +239,8 @@ function agreedReadings({ glyphs, n, d, found, home }: Analysis): Map<Glyph, str
 export function agreeGlyphs(blocks: readonly TesseractJsonBlock[], image: GreyImage): TesseractJsonBlock[] {
   const lines = blocks.flatMap((b) => (b.paragraphs ?? []).flatMap((p) => p.lines ?? []));
   const contested = contestedIn(lines);
-  const code = new Set([...contested, ...CODE_PAIRS.flatMap((p) => [...p])]);
-  const codeHere = lines.some((l) => l.text.includes('$'));
-  const glyphs = lines.flatMap((line) => lineGlyphs(image, line, codeHere && linePitch(line.words ?? []) !== undefined ? code : contested));
+  const code = lines.some((l) => l.text.includes('$')) ? new Set([...contested, ...CODE_PAIRS.flatMap((p) => [...p])]) : undefined;
+  const glyphs = lines.flatMap((line) => lineGlyphs(image, line, code && linePitch(line.words ?? []) !== undefined ? code : contested));
   if (glyphs.length > MAX_GLYPHS) return blocks as TesseractJsonBlock[];
   const changes = new Map<TesseractJsonWord, Map<number, string>>();
   const analysis = analyse(glyphs);

@@ -168,15 +168,8 @@ export function underscoreJoins(words: readonly BoxedWord[], image: GreyImage): 
 
 /** A line's words with underscores mended (see {@link underscoreJoins}); a joined word gets both boxes and the lower confidence. */
 export function mendUnderscores(words: readonly BoxedWord[], image: GreyImage): BoxedWord[] {
-  const joins = underscoreJoins(words, image);
-  const out: BoxedWord[] = [];
-  words.forEach((word, k) => {
-    const between = joins[k];
-    const last = out[out.length - 1];
-    if (between !== undefined && last) out[out.length - 1] = joined(last, word, between);
-    else out.push(word);
-  });
-  return out;
+  const line = { text: words.map((w) => w.text).join(' '), confidence: 0, bbox: { x0: 0, y0: 0, x1: 0, y1: 0 }, words: [...words] };
+  return joinWords(line, underscoreJoins(words, image), false).words ?? [];
 }
 
 function joined(a: BoxedWord, b: BoxedWord, between: string): BoxedWord {
